@@ -1,0 +1,361 @@
+/* internal.h: interfaces between the modules of libsessionlog. */
+#ifndef SL_INTERNAL_H
+#define SL_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "sessionlog.h"
+
+#define SL_UNUSED __attribute__((unused))
+#define SL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define SL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SL_MAX_RECORD_DEFAULT (16u << 20)
+#define SL_MAX_DEPTH_DEFAULT 8
+
+/* ---- util.c: growable buffers, small helpers ------------------------- */
+
+/* A growable byte buffer; p is always NUL-terminated when cap > 0. */
+struct sl_buf {
+	char *p;
+	size_t n, cap;
+};
+
+/* Make room for extra more bytes (plus the NUL). 0 or -ENOMEM. */
+int sl_buf_grow(struct sl_buf *b, size_t extra);
+int sl_buf_add(struct sl_buf *b, const void *p, size_t n);
+int sl_buf_addc(struct sl_buf *b, int c);
+int sl_buf_adds(struct sl_buf *b, const char *s);
+int sl_buf_printf(struct sl_buf *b, const char *fmt, ...) SL_PRINTF(2, 3);
+void sl_buf_reset(struct sl_buf *b);	/* n = 0, keeps the memory */
+void sl_buf_release(struct sl_buf *b);	/* frees the memory */
+
+/* Copy of s (NUL-terminated), NULL on ENOMEM. */
+char *sl_strndup(const char *s, size_t n);
+/* snprintf into a fixed error buffer, never overflowing; errlen may be 0. */
+void sl_seterr(char *err, size_t errlen, const char *fmt, ...)
+    SL_PRINTF(3, 4);
+int sl_str_eq(struct sl_str a, const char *s);
+/* 64-bit FNV-1a, for hash tables (not for digests). */
+uint64_t sl_hash64(const void *p, size_t n);
+
+/* ---- sha256.c: SHA-256 through OpenSSL's EVP --------------------------- */
+
+struct sl_sha256;
+struct sl_sha256 *sl_sha256_new(void);
+void sl_sha256_update(struct sl_sha256 *h, const void *p, size_t n);
+/* Finish into 65 bytes of lower-case hex; the context is reset for reuse. */
+void sl_sha256_final(struct sl_sha256 *h, char hex[65]);
+void sl_sha256_free(struct sl_sha256 *h);
+/* Digest of a whole file by path; 0 or a negative errno value. */
+int sl_sha256_file(const char *path, char hex[65], uint64_t *bytes);
+
+/* ---- container.c, gzip.c: sources to logical logs ---------------------- */
+
+/* Extra errors of streams (negative, outside the errno range). */
+#define SL_EDISCONT (-4096)	/* bytes were lost here; data goes on after */
+
+/*
+ * A logical log's decompressed bytes.  sl_stream_read returns the number of
+ * bytes read (> 0), 0 at the end, SL_EDISCONT once at each place where data
+ * was lost (a corrupt gzip member skipped; reading may go on), or another
+ * negative errno value for a failure that ends the log (truncated input:
+ * -EPIPE, unreadable: -EIO, ...).  sl_stream_error tells what happened, with
+ * positions, for the last negative return.
+ */
+struct sl_stream;
+ssize_t sl_stream_read(struct sl_stream *s, void *buf, size_t n);
+const char *sl_stream_error(const struct sl_stream *s);
+
+struct sl_walk_opts {
+	int max_depth;		/* archive nesting limit; 0: 8 */
+	const char *tmpdir;	/* for spooling stdin; NULL: $TMPDIR or /tmp */
+	int (*skip)(void *arg, const char *sha256);	/* may be NULL */
+	void *skip_arg;
+	/* Deal the regular files out to nparts walks; take number % nparts
+	 * == part (see sl_reader_opts).  Added by the lead. */
+	unsigned part, nparts;
+};
+
+enum sl_walk_type {
+	SL_WALK_LOG = 1,	/* a logical log: name, stream, is_source */
+	SL_WALK_LOG_END,	/* name, stats (sha256, bytes, is_source, container) */
+	SL_WALK_SKIPPED,	/* name, stats.sha256: skipped by opts.skip */
+	SL_WALK_ERROR,		/* name, message; walking goes on */
+};
+
+struct sl_walk_item {
+	int type;		/* enum sl_walk_type */
+	const char *name;	/* "path" or "path!member!member" */
+	struct sl_stream *stream;	/* LOG: valid until the next call */
+	int64_t mtime;		/* LOG: modification time (us), or INT64_MIN */
+	const char *message;	/* ERROR */
+	struct sl_log_stats stats;	/* LOG_END, SKIPPED: sha256, bytes,
+					 * is_source, container */
+};
+
+/*
+ * Walks sources in order: directories recursively in byte order of names
+ * (symlink loops reported, not followed twice), "-" is stdin (spooled to a
+ * temporary file so that it can be hashed and skipped like a file).  Every
+ * regular file is hashed before it is read and offered to opts.skip.  Content
+ * decides the container: gzip (every member; corrupt members skipped with
+ * SL_EDISCONT, truncation reported), zlib, libarchive formats and filters
+ * (tar, zip, 7z, cpio, ar...; xz, bzip2, zstd, lz4, ...) nested up to
+ * max_depth; anything else is a logical log of its own.  An archive or
+ * directory gives a LOG_END with container set after its members.  Archive
+ * member names are only ever used as names, never as paths.
+ */
+struct sl_walk;
+struct sl_walk *sl_walk_new(const char *const *paths, size_t n,
+    const struct sl_walk_opts *opts);
+/* 1 with *it filled (borrowed until the next call), 0 at the end, -ENOMEM. */
+int sl_walk_next(struct sl_walk *w, struct sl_walk_item *it);
+void sl_walk_free(struct sl_walk *w);
+
+/* ---- split.c: logical log to records ------------------------------------ */
+
+enum sl_split_mode {
+	SL_SPLIT_LINES = 0,	/* LF or CRLF; a last line without LF counts */
+	SL_SPLIT_CSV,		/* lines, but a quoted field may hold newlines */
+	SL_SPLIT_JSON,		/* whitespace-separated JSON values; a top-level
+				 * array, or an object whose first member is
+				 * "Records" (any case-sensitive name in the
+				 * wrapper list: Records, records, value, items,
+				 * events, data) holding an array, gives its
+				 * elements as records */
+};
+
+#define SL_REC_TOOLONG 0x1	/* longer than max_record: p/n hold a prefix */
+#define SL_REC_CUT     0x2	/* cut short by lost or truncated data */
+
+struct sl_record {
+	const char *p;		/* the record without its line end */
+	size_t n;
+	uint64_t line;		/* 1-based line where it starts */
+	uint64_t offset;	/* byte offset where it starts */
+	unsigned flags;		/* SL_REC_* */
+};
+
+struct sl_split;
+struct sl_split *sl_split_new(struct sl_stream *s, int mode,
+    size_t max_record);
+/* The first non-blank byte of the log without consuming it, or -1 if there
+ * is none; used to choose the mode before the first record. */
+int sl_split_peek(struct sl_split *sp);
+void sl_split_set_mode(struct sl_split *sp, int mode);
+/* 1 with *rec (borrowed until the next call), 0 at the end, negative errno
+ * on a stream failure (see sl_split_error); after SL_EDISCONT from the
+ * stream, the partial record is handed out with SL_REC_CUT and reading
+ * resumes at the next record boundary. Empty lines are skipped. */
+int sl_split_next(struct sl_split *sp, struct sl_record *rec);
+const char *sl_split_error(const struct sl_split *sp);
+void sl_split_free(struct sl_split *sp);
+
+/* ---- json.c: strict JSON records ----------------------------------------- */
+
+enum sl_json_type {
+	SL_JSON_NULL = 0,
+	SL_JSON_FALSE,
+	SL_JSON_TRUE,
+	SL_JSON_NUMBER,
+	SL_JSON_STRING,
+	SL_JSON_ARRAY,
+	SL_JSON_OBJECT,
+};
+
+/*
+ * A parsed record as a flat array of tokens in document order.  An object's
+ * members are a STRING token (the key) followed by the value's tokens.
+ */
+struct sl_json_tok {
+	uint8_t type;		/* enum sl_json_type */
+	uint8_t escaped;	/* STRING: holds backslash escapes */
+	uint32_t start, len;	/* bytes in the source; for STRING inside the
+				 * quotes, for containers from bracket to bracket */
+	uint32_t next;		/* index of the first token after this value */
+	uint32_t count;		/* ARRAY: elements; OBJECT: members */
+};
+
+struct sl_json {
+	const char *src;
+	size_t srclen;
+	struct sl_json_tok *t;
+	size_t n, cap;
+	size_t max_depth;	/* 0: 512 */
+	size_t err_off;		/* byte offset of the first error */
+	char err[96];		/* what is wrong, e.g. "invalid escape" */
+};
+
+/* Parse one complete JSON value (the whole of p..n but surrounding white
+ * space).  0 on success; -EBADMSG with err/err_off for invalid JSON
+ * (including invalid UTF-8 escapes: lone surrogates are allowed and kept as
+ * WTF-8; raw non-UTF-8 bytes are kept as they are); -ENOMEM. */
+int sl_json_parse(struct sl_json *j, const char *p, size_t n);
+void sl_json_release(struct sl_json *j);
+/* Value token of member key in object token obj, or -1. */
+int sl_json_member(const struct sl_json *j, int obj, const char *key,
+    size_t klen);
+/* Token of element i of array token arr, or -1. */
+int sl_json_element(const struct sl_json *j, int arr, size_t i);
+/* Append the text of a token to out: a string decoded (escapes, \u and
+ * surrogate pairs to UTF-8), a number, true/false as written, null as
+ * nothing, an object or array as its source text.  0 or -ENOMEM. */
+int sl_json_text(const struct sl_json *j, int tok, struct sl_buf *out);
+
+/* ---- csv.c, kv.c: delimited and key=value records ---------------------- */
+
+/* Named (kv) or positional (csv) fields of one record; the strings point
+ * into buf or into the record. */
+struct sl_fields {
+	struct sl_str *name;	/* kv only; NULL for csv */
+	struct sl_str *value;
+	size_t n, cap;
+	struct sl_buf buf;
+};
+void sl_fields_release(struct sl_fields *f);
+
+/* Split one record into fields with RFC 4180 quoting ("" inside quotes is a
+ * quote, quoted fields may hold delim and newlines) for delim ',' or '\t'.
+ * Surrounding spaces are kept.  0, or -EBADMSG with *err naming the problem
+ * and *err_off its offset (e.g. a quote inside an unquoted field is allowed
+ * and kept, an unterminated quoted field is not). */
+int sl_csv_split(const char *p, size_t n, int delim, struct sl_fields *f,
+    const char **err, size_t *err_off);
+
+/*
+ * Parse key=value pairs separated by white space; a value may be "quoted",
+ * 'quoted' or bare.  Lines in syslog form ("Mar  1 07:17:12 host prog[pid]:
+ * rest") give the pseudo-fields _time, _host, _prog, _pid and the pairs of
+ * rest; auditd lines ("type=T msg=audit(1364481363.243:24287): ...") give
+ * type, _time ("1364481363.243"), _serial and the pairs after the colon.
+ * Text that is not a pair is kept in the pseudo-field _text. 0 or -EBADMSG.
+ */
+int sl_kv_split(const char *p, size_t n, struct sl_fields *f,
+    const char **err);
+
+/* ---- time.c: timestamps --------------------------------------------------- */
+
+enum sl_time_fmt {
+	SL_TIME_AUTO = 0,	/* any of the below, told apart by shape */
+	SL_TIME_ISO,		/* RFC 3339 / ISO 8601, any precision, Z or
+				 * offset or none; 'T' or ' ' between */
+	SL_TIME_EPOCH,		/* seconds, with optional fraction */
+	SL_TIME_EPOCH_MS,	/* milliseconds */
+	SL_TIME_US,		/* MM/DD/YYYY HH:MM:SS */
+	SL_TIME_SYSLOG,		/* Mon dd HH:MM:SS, year from context */
+};
+
+/* A time zone from the system database (TZif files), or UTC. */
+struct sl_tz;
+/* "UTC", "Europe/Berlin", "America/New_York", ...; NULL on an unknown zone
+ * with a message in err. */
+struct sl_tz *sl_tz_load(const char *name, char *err, size_t errlen);
+void sl_tz_free(struct sl_tz *tz);
+const char *sl_tz_name(const struct sl_tz *tz);
+
+/*
+ * Parse a timestamp into microseconds since the epoch (UTC).  A time with no
+ * zone is read in tz (NULL: UTC); ref is the time (us) used to choose the year
+ * of syslog times (the latest year that is not more than a day after ref).
+ * Finer precision than microseconds is truncated.  *zoned is set to 1 when
+ * the text carried its own zone or is an epoch number.  0 or -EINVAL.
+ */
+int sl_time_parse(const char *p, size_t n, int fmt, const struct sl_tz *tz,
+    int64_t ref, int64_t *us, int *zoned);
+
+/* ---- profile.c: formats as data ------------------------------------------- */
+
+enum sl_reader_kind {
+	SL_READ_JSON = 1,
+	SL_READ_CSV,
+	SL_READ_TSV,
+	SL_READ_KV,		/* key=value and syslog lines */
+	SL_READ_AUDITD,		/* key=value lines grouped by audit serial */
+};
+
+struct sl_profile;
+const struct sl_profile *sl_profileset_find(const struct sl_profileset *ps,
+    const char *name);
+const char *sl_profile_name(const struct sl_profile *p);
+int sl_profile_reader(const struct sl_profile *p);	/* enum sl_reader_kind */
+/* The splitter mode for this profile's reader. */
+int sl_profile_split_mode(const struct sl_profile *p);
+
+/*
+ * Choose the profile for a log from its first records (up to 32, raw, as
+ * split in the mode the first byte suggests: '{' or '[' JSON, else lines).
+ * Returns the profile whose detect rules all hold for the first record that
+ * any profile accepts, highest score first, ties by name; NULL if none.
+ */
+const struct sl_profile *sl_profileset_detect(const struct sl_profileset *ps,
+    const struct sl_record *recs, size_t n);
+
+/*
+ * An extractor reads the records of one log with one profile into events.
+ * It owns the strings of the events it hands out (valid until the next call).
+ */
+struct sl_extract_opts {
+	const char *const *maps;	/* "field=path" overrides */
+	size_t nmaps;
+	const struct sl_tz *tz;
+	int64_t ref_time;		/* for syslog years: log mtime or now */
+};
+
+struct sl_extractor;
+/* NULL on failure with a message in err (a bad --map, say). */
+struct sl_extractor *sl_extractor_new(const struct sl_profile *p,
+    const struct sl_extract_opts *opts, char *err, size_t errlen);
+/*
+ * Feed one record.  Returns 1 with *ev filled (origin, profile, line,
+ * offset and raw are left for the caller to set), 0 when the record was
+ * consumed without an event (a CSV header, an auditd line whose group is
+ * still open), or -EBADMSG with *reason set (a static or extractor-owned
+ * string: "invalid JSON at byte 17: invalid escape", "no time",
+ * "unparseable time \"...\"", "no user", "4 fields, header has 5", ...).
+ */
+int sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
+    struct sl_event *ev, const char **reason);
+/* At the end of the log: flush a pending group (auditd).  Same returns as
+ * sl_extract_record; 0 when nothing is pending.  rec_line/rec_offset/raw of
+ * the flushed event are set by the extractor in *ev. */
+int sl_extract_flush(struct sl_extractor *x, struct sl_event *ev,
+    const char **reason);
+void sl_extractor_free(struct sl_extractor *x);
+
+/* ---- row.c: the store's text rows ----------------------------------------- */
+
+/*
+ * One event as one line of the store (no trailing newline appended here),
+ * columns in this order, tab-separated, with \t \n \r \\ escaped as two
+ * characters (and other bytes < 0x20 as \xHH):
+ *   time user session action outcome resource query count bytes purpose src
+ *   trace kind key flags profile origin line offset raw
+ * time as sl_time_format, count/bytes empty when unknown, flags as decimal.
+ */
+#define SL_ROW_COLUMNS 20
+extern const char *const sl_row_header[SL_ROW_COLUMNS];
+int sl_row_format(const struct sl_event *ev, struct sl_buf *out);
+/* Parse a row (without newline) in place: unescapes into line, points ev's
+ * strings into it.  0 or -EBADMSG. */
+int sl_row_parse(char *line, size_t n, struct sl_event *ev);
+/* Escape bytes for a TSV cell. */
+int sl_tsv_escape(const char *p, size_t n, struct sl_buf *out);
+
+/* ---- bgzf.c: blocked gzip ------------------------------------------------- */
+
+/* Writes BGZF: gzip members of at most 64 KiB with the BC extra field, each
+ * holding at most 0xff00 input bytes, ending with the empty EOF block. */
+struct sl_bgzf_writer;
+struct sl_bgzf_writer *sl_bgzf_writer_new(FILE *fp, int level);
+int sl_bgzf_write(struct sl_bgzf_writer *w, const void *p, size_t n);
+/* Close the current block; returns 0. */
+int sl_bgzf_flush(struct sl_bgzf_writer *w);
+/* Compressed offset of the next block (after a flush). */
+uint64_t sl_bgzf_tell(const struct sl_bgzf_writer *w);
+/* Flush, write the EOF block; frees w; 0 or negative errno. */
+int sl_bgzf_close(struct sl_bgzf_writer *w);
+
+#endif

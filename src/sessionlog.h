@@ -1,0 +1,283 @@
+/* sessionlog.h: the public interface of libsessionlog. */
+#ifndef SESSIONLOG_H
+#define SESSIONLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SL_VERSION "0.1.0"
+
+/*
+ * Conventions.
+ *
+ * Functions returning int return >= 0 on success and a negative errno value
+ * on failure (-ENOMEM, -EIO, -EINVAL, -EBADMSG for malformed input, -E2BIG
+ * for a limit exceeded, -EAGAIN for a locked case, ...).  The detail of the
+ * last failure is kept in the handle and read with the handle's _error()
+ * call.  Constructors return NULL on failure.  Every _free() accepts NULL.
+ * The library never prints, never exits, and keeps no global state: handles
+ * may be used from different threads as long as one handle is used by one
+ * thread at a time.
+ *
+ * Strings handed out (struct sl_str, const char *) are borrowed views, valid
+ * until the next call on the same handle unless said otherwise.
+ */
+
+/* A borrowed byte string; not NUL-terminated unless said otherwise. */
+struct sl_str {
+	const char *p;
+	size_t n;
+};
+
+/* The action vocabulary of DESIGN.md. */
+enum sl_action {
+	SL_ACT_OTHER = 0,
+	SL_ACT_LOGIN,
+	SL_ACT_LOGOUT,
+	SL_ACT_SEARCH,
+	SL_ACT_VIEW,
+	SL_ACT_EXPORT,
+	SL_ACT_SHARE,
+	SL_ACT_MODIFY,
+	SL_ACT_DELETE,
+	SL_ACT_ADMIN,
+	SL_ACT_JUSTIFY,
+	SL_ACT_AUTH,
+	SL_ACT__COUNT
+};
+
+enum sl_outcome {
+	SL_OUT_UNKNOWN = 0,
+	SL_OUT_SUCCESS,
+	SL_OUT_FAILURE,
+	SL_OUT_DENIED,
+	SL_OUT__COUNT
+};
+
+/* Names as printed ("search", "denied"); NULL for an out-of-range value. */
+const char *sl_action_name(int action);
+const char *sl_outcome_name(int outcome);
+/* Parse a name (exact, lower case); returns the enum value or -EINVAL. */
+int sl_action_parse(const char *s, size_t n);
+int sl_outcome_parse(const char *s, size_t n);
+
+/* Event flags. */
+#define SL_EV_BACKEND 0x1u	/* not started by the user (Foundry: empty origins) */
+
+/*
+ * The normalised event.  Every string is a borrowed view; an absent value is
+ * the empty string.  A field that may hold several values (resource) holds
+ * them separated by '\n', in source order, without duplicates.
+ */
+struct sl_event {
+	int64_t time;		/* microseconds since 1970-01-01T00:00:00Z */
+	struct sl_str user;	/* the accountable human */
+	struct sl_str session;	/* the source's own session id, or empty */
+	int action;		/* enum sl_action */
+	int outcome;		/* enum sl_outcome */
+	struct sl_str resource;	/* '\n'-separated */
+	struct sl_str query;
+	int64_t count;		/* records returned or exported; -1 unknown */
+	int64_t bytes;		/* bytes exported or returned; -1 unknown */
+	struct sl_str purpose;	/* as given on this record */
+	struct sl_str src;	/* client address or host */
+	struct sl_str trace;	/* request correlation id (Foundry traceId) */
+	struct sl_str kind;	/* the source's own name for what happened */
+	struct sl_str key;	/* the source's unique record id, or empty */
+	unsigned flags;		/* SL_EV_* */
+	struct sl_str profile;	/* the profile that read it */
+	struct sl_str origin;	/* "path" or "path!member[!member]" */
+	uint64_t line;		/* 1-based line where the record starts */
+	uint64_t offset;	/* byte offset of the record in the log */
+	struct sl_str raw;	/* the record, byte for byte, without its line end */
+};
+
+/* Times.  Formats "2024-03-01T07:17:12.123456Z" into out (at least 32 bytes);
+ * returns the length. */
+int sl_time_format(int64_t us, char *out);
+
+/*
+ * Profiles: format descriptions loaded from a directory of *.profile files
+ * (see sessionlog(5)).
+ */
+struct sl_profileset;
+
+/* Load every *.profile file in dir.  Returns NULL on failure, with a message
+ * in err (errlen bytes, NUL-terminated) naming the file and line. */
+struct sl_profileset *sl_profileset_load(const char *dir, char *err,
+    size_t errlen);
+void sl_profileset_free(struct sl_profileset *ps);
+/* Number of profiles and the name and one-line description of the i-th, in
+ * name order. */
+size_t sl_profileset_count(const struct sl_profileset *ps);
+const char *sl_profileset_name(const struct sl_profileset *ps, size_t i);
+const char *sl_profileset_description(const struct sl_profileset *ps,
+    size_t i);
+
+/*
+ * Reading evidence.  A reader walks sources (files, directories, archives,
+ * "-" for stdin), detects compression, archives and formats from content,
+ * and hands out items in a stable order.
+ */
+struct sl_reader_opts {
+	const char *profile;	/* force this profile, or NULL to detect */
+	const char *const *maps;/* "field=path" overrides, nmaps of them */
+	size_t nmaps;
+	const char *tz;		/* zone for times without one; NULL is UTC */
+	size_t max_record;	/* 0: 16 MiB */
+	int max_depth;		/* archive nesting; 0: 8 */
+	const char *tmpdir;	/* where stdin is spooled; NULL: $TMPDIR or /tmp */
+	/* Asked for each source file and each archive member before it is
+	 * read, with the SHA-256 (64 hex digits) of its stored bytes; returns
+	 * nonzero to skip it.  May be NULL. */
+	int (*skip)(void *arg, const char *sha256);
+	void *skip_arg;
+	/* Read only part of the sources, for readers working side by side:
+	 * the regular files met by the walk (in its stable order) are dealt
+	 * out in turn to nparts readers, and this reader takes those whose
+	 * number modulo nparts is part.  Messages about directories come from
+	 * part 0 only.  nparts 0 or 1: everything. */
+	unsigned part, nparts;
+};
+
+enum sl_item_type {
+	SL_ITEM_EVENT = 1,	/* ev */
+	SL_ITEM_REJECT,		/* a record that could not be normalised */
+	SL_ITEM_LOG_BEGIN,	/* a logical log starts: name, profile */
+	SL_ITEM_LOG_END,	/* it ended: name, stats */
+	SL_ITEM_SKIPPED,	/* a source or member skipped by opts.skip */
+	SL_ITEM_ERROR,		/* something went wrong; reading goes on */
+};
+
+/* Counts kept for one logical log (a file or an archive member). */
+struct sl_log_stats {
+	char sha256[65];	/* of the stored bytes (file, or archive entry) */
+	uint64_t bytes;		/* stored bytes */
+	uint64_t records;	/* records read */
+	uint64_t accepted;	/* events handed out */
+	uint64_t rejected;	/* rejects handed out */
+	int64_t first, last;	/* time span of accepted events; INT64_MIN if none */
+	int is_source;		/* a top-level source rather than an archive member */
+	int container;		/* nonzero for an archive or a directory that only
+				 * holds other logs (no records of its own) */
+};
+
+struct sl_item {
+	int type;			/* enum sl_item_type */
+	const struct sl_event *ev;	/* EVENT */
+	/* REJECT: reason, origin, line, offset, raw; LOG_*: name;
+	 * SKIPPED: name, stats.sha256; ERROR: name (may be empty), reason */
+	const char *name;		/* NUL-terminated log name */
+	const char *profile;		/* LOG_BEGIN, LOG_END, REJECT: profile or "" */
+	const char *reason;		/* NUL-terminated, no trailing newline */
+	uint64_t line, offset;
+	struct sl_str raw;
+	const struct sl_log_stats *stats;	/* LOG_END, SKIPPED */
+};
+
+struct sl_reader;
+
+/* Open a reader over n sources.  The profile set must outlive the reader.
+ * Returns NULL on failure with a message in err (errlen bytes). */
+struct sl_reader *sl_reader_new(const char *const *sources, size_t n,
+    const struct sl_profileset *ps, const struct sl_reader_opts *opts,
+    char *err, size_t errlen);
+/* Next item into *it (borrowed until the next call).  Returns 1 for an item,
+ * 0 at the end, a negative errno value for a failure that ends reading
+ * (out of memory); bad input never ends reading, it gives ERROR items. */
+int sl_reader_next(struct sl_reader *r, struct sl_item *it);
+/* Number of ERROR items handed out so far. */
+uint64_t sl_reader_errors(const struct sl_reader *r);
+void sl_reader_free(struct sl_reader *r);
+
+/*
+ * The case store (DESIGN.md, sessionlog(5)).
+ */
+struct sl_case;
+
+#define SL_CASE_CREATE 0x1	/* create the case if it does not exist */
+#define SL_CASE_WRITE  0x2	/* take the writer's lock */
+
+/* Open the case at dir.  Returns NULL on failure with a message in err. */
+struct sl_case *sl_case_open(const char *dir, int flags, char *err,
+    size_t errlen);
+const char *sl_case_error(const struct sl_case *c);
+void sl_case_free(struct sl_case *c);
+
+/* Append one line to the case's audit.log: time, user, tool, arguments. */
+int sl_case_audit(struct sl_case *c, const char *tool, int argc,
+    char *const *argv);
+
+/* Nonzero if a source or member with this SHA-256 is in the manifest. */
+int sl_case_has_sha256(const struct sl_case *c, const char *sha256);
+
+/* User names in the case, in byte order.  Valid until sl_case_free. */
+size_t sl_case_user_count(const struct sl_case *c);
+const char *sl_case_user(const struct sl_case *c, size_t i);
+
+/*
+ * Ingesting into a case (needs SL_CASE_WRITE).  Events and rejects are
+ * staged, sorted on disk in bounded memory, merged into the timelines and
+ * made visible all at once by sl_ingest_commit.
+ */
+struct sl_ingest;
+
+struct sl_ingest_opts {
+	size_t mem_limit;	/* bytes for in-memory sorting; 0: 256 MiB */
+	const char *tz;		/* recorded in the manifest; NULL is UTC */
+};
+
+struct sl_ingest *sl_ingest_new(struct sl_case *c,
+    const struct sl_ingest_opts *opts);
+/* Register a logical log (LOG_BEGIN); returns its id (>= 0) for the events
+ * and rejects of that log. */
+int sl_ingest_log(struct sl_ingest *in, const char *name, const char *profile);
+/* Events and rejects are copied. */
+int sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev);
+int sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it);
+/* The log ended with these stats (LOG_END). */
+int sl_ingest_log_end(struct sl_ingest *in, int log,
+    const struct sl_log_stats *st);
+
+struct sl_ingest_result {
+	uint64_t logs, read, accepted, duplicates, rejected;
+	uint64_t users;		/* users whose timeline changed */
+	int64_t first, last;	/* span of the accepted events; INT64_MIN if none */
+};
+
+/* Merge everything staged into the case atomically.  On failure the case is
+ * left as it was. */
+int sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res);
+const char *sl_ingest_error(const struct sl_ingest *in);
+/* Free; an uncommitted ingest is discarded. */
+void sl_ingest_free(struct sl_ingest *in);
+
+/*
+ * Reading one user's timeline from a case, in time order; with a time range
+ * (since inclusive, until exclusive; INT64_MIN/INT64_MAX for open ends) only
+ * the blocks that overlap it are read.
+ */
+struct sl_timeline;
+
+struct sl_timeline *sl_timeline_open(struct sl_case *c, const char *user,
+    int64_t since, int64_t until);
+/* Returns 1 with *ev set (borrowed until the next call), 0 at the end, or a
+ * negative errno value (detail in sl_case_error). */
+int sl_timeline_next(struct sl_timeline *t, const struct sl_event **ev);
+void sl_timeline_free(struct sl_timeline *t);
+
+/* Check every file of the case against its recorded digests and structure.
+ * Calls report(arg, file, problem) for each problem found; returns the
+ * number of problems (>= 0) or a negative errno value. */
+int sl_case_verify(struct sl_case *c,
+    void (*report)(void *arg, const char *file, const char *problem),
+    void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,109 @@
+/* test-util.c: buffers and the names of the event vocabulary. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "check.h"
+
+static void
+test_buf(void)
+{
+	struct sl_buf b = { 0 };
+	int i;
+
+	CHECK_INT(sl_buf_adds(&b, "abc"), 0);
+	CHECK_INT(sl_buf_addc(&b, 'd'), 0);
+	CHECK_INT(sl_buf_printf(&b, "-%d-%s", 42, "x"), 0);
+	CHECK_MEM(b.p, b.n, "abcd-42-x");
+	CHECK_INT(b.p[b.n], '\0');
+	for (i = 0; i < 10000; i++)
+		sl_buf_addc(&b, 'z');
+	CHECK_INT(b.n, 9 + 10000);
+	CHECK_INT(b.p[b.n], '\0');
+	sl_buf_reset(&b);
+	CHECK_INT(b.n, 0);
+	CHECK_STR(b.p, "");
+	CHECK_INT(sl_buf_add(&b, "\0x", 2), 0);
+	CHECK_INT(b.n, 2);
+	CHECK_INT(b.p[1], 'x');
+	sl_buf_release(&b);
+	CHECK(b.p == NULL && b.cap == 0);
+	sl_buf_release(&b);
+}
+
+static void
+test_names(void)
+{
+	int i;
+
+	CHECK_STR(sl_action_name(SL_ACT_EXPORT), "export");
+	CHECK_STR(sl_action_name(SL_ACT_OTHER), "other");
+	CHECK(sl_action_name(SL_ACT__COUNT) == NULL);
+	CHECK(sl_action_name(-1) == NULL);
+	CHECK_STR(sl_outcome_name(SL_OUT_DENIED), "denied");
+	for (i = 0; i < SL_ACT__COUNT; i++) {
+		const char *n = sl_action_name(i);
+
+		CHECK_INT(sl_action_parse(n, strlen(n)), i);
+	}
+	for (i = 0; i < SL_OUT__COUNT; i++) {
+		const char *n = sl_outcome_name(i);
+
+		CHECK_INT(sl_outcome_parse(n, strlen(n)), i);
+	}
+	CHECK_INT(sl_action_parse("Export", 6), -EINVAL);
+	CHECK_INT(sl_action_parse("exports", 7), -EINVAL);
+	CHECK_INT(sl_action_parse("export", 5), -EINVAL);
+}
+
+static void
+test_small(void)
+{
+	struct sl_str s = { "abc", 3 };
+	char err[8];
+	char *d;
+
+	CHECK(sl_str_eq(s, "abc"));
+	CHECK(!sl_str_eq(s, "ab"));
+	s.n = 0;
+	CHECK(sl_str_eq(s, ""));
+	sl_seterr(err, sizeof(err), "%s", "a long message");
+	CHECK_STR(err, "a long ");
+	sl_seterr(NULL, 0, "%s", "nothing");
+	d = sl_strndup("hello", 4);
+	CHECK_STR(d, "hell");
+	free(d);
+	CHECK(sl_hash64("a", 1) != sl_hash64("b", 1));
+	CHECK(sl_hash64("", 0) == 0xcbf29ce484222325u);
+}
+
+static void
+test_sha256(void)
+{
+	struct sl_sha256 *h = sl_sha256_new();
+	char hex[65];
+
+	CHECK(h != NULL);
+	sl_sha256_final(h, hex);
+	CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	sl_sha256_update(h, "ab", 2);
+	sl_sha256_update(h, "c", 1);
+	sl_sha256_final(h, hex);
+	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	sl_sha256_free(h);
+	sl_sha256_free(NULL);
+	CHECK_INT(sl_sha256_file("/nonexistent/file", hex, NULL), -ENOENT);
+}
+
+int
+main(void)
+{
+	test_buf();
+	test_names();
+	test_small();
+	test_sha256();
+	return check_done("util");
+}
