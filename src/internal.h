@@ -343,6 +343,16 @@ int sl_row_format(const struct sl_event *ev, struct sl_buf *out);
 int sl_row_parse(char *line, size_t n, struct sl_event *ev);
 /* Escape bytes for a TSV cell. */
 int sl_tsv_escape(const char *p, size_t n, struct sl_buf *out);
+/* Added by the store: the row time format ("2024-03-01T07:17:12.123456Z"
+ * for years 0000-9999, else "@" and the decimal microseconds) into out (32
+ * bytes), returning the length; its strict parser (0 or -EBADMSG); a strict
+ * unsigned decimal parser; splitting a line into exactly ncol tab-separated
+ * columns (0 or -EBADMSG); unescaping a cell in place (0 or -EBADMSG). */
+int sl_row_time_format(int64_t us, char *out);
+int sl_row_time_parse(const char *p, size_t n, int64_t *us);
+int sl_row_u64_parse(const char *p, size_t n, uint64_t *v);
+int sl_row_split(char *line, size_t n, struct sl_str *col, size_t ncol);
+int sl_row_unescape(struct sl_str *s);
 
 /* ---- bgzf.c: blocked gzip ------------------------------------------------- */
 
@@ -357,5 +367,19 @@ int sl_bgzf_flush(struct sl_bgzf_writer *w);
 uint64_t sl_bgzf_tell(const struct sl_bgzf_writer *w);
 /* Flush, write the EOF block; frees w; 0 or negative errno. */
 int sl_bgzf_close(struct sl_bgzf_writer *w);
+
+/* Added by the store: reading BGZF block by block.  sl_bgzf_read_block
+ * reads the block at the file position, checks header, CRC and ISIZE, and
+ * appends its data to out (setting *off, if not NULL, to the block's
+ * compressed offset); returns 1, 0 at the end of the file, -EBADMSG for a
+ * bad block or -EIO (sl_bgzf_reader_error tells which and where). */
+struct sl_bgzf_reader;
+struct sl_bgzf_reader *sl_bgzf_reader_new(FILE *fp);
+int sl_bgzf_read_block(struct sl_bgzf_reader *r, struct sl_buf *out,
+    uint64_t *off);
+int sl_bgzf_reader_seek(struct sl_bgzf_reader *r, uint64_t off);
+uint64_t sl_bgzf_reader_tell(const struct sl_bgzf_reader *r);
+const char *sl_bgzf_reader_error(const struct sl_bgzf_reader *r);
+void sl_bgzf_reader_free(struct sl_bgzf_reader *r);
 
 #endif

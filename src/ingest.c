@@ -1,0 +1,1413 @@
+/* ingest.c: staging events in bounded memory and merging them into a case. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+
+#define LOG_EXISTING UINT32_MAX
+#define MAX_RUNS 64
+#define CHUNK_DATA 0xff00u
+#define GROUP_MAX (64u << 20)
+#define MEM_DEFAULT ((size_t)256 << 20)
+#define MEM_MIN ((size_t)64 << 10)
+
+/*
+ * A staged record: an event (cls 1) or a reject (cls 0) with the fields it
+ * is sorted by and its row as stored.  Followed by user, key, origin and row
+ * bytes, padded to 8.
+ */
+struct srec {
+	int64_t time;
+	uint64_t line, offset, seq;
+	uint32_t log, cls;
+	uint32_t ulen, klen, olen, rlen;
+};
+
+#define S_USER(s) ((const char *)((s) + 1))
+#define S_KEY(s) (S_USER(s) + (s)->ulen)
+#define S_ORIGIN(s) (S_KEY(s) + (s)->klen)
+#define S_ROW(s) (S_ORIGIN(s) + (s)->olen)
+
+static size_t
+payload(const struct srec *s)
+{
+	size_t n = (size_t)s->ulen + s->klen + s->olen + s->rlen;
+
+	return (n + 7) & ~(size_t)7;
+}
+
+struct ilog {
+	char *name, *profile;
+	uint64_t events, rejects, dups;
+	int64_t first, last;
+	struct sl_log_stats st;
+	int ended;
+};
+
+enum { SRC_MEM, SRC_RUN, SRC_TIMELINE, SRC_REJECTS };
+
+struct src {
+	int kind;
+	const struct srec *cur;
+	const struct srec **v;	/* MEM */
+	size_t i, n;
+	FILE *fp;		/* RUN, TIMELINE, REJECTS */
+	struct sl_buf rb;	/* the current record */
+	struct sl_lines l;
+	int header;
+	char rel[256];
+	const char *user;	/* TIMELINE: whose */
+	size_t ulen;
+};
+
+/* The new timeline of one user being written. */
+struct uout {
+	int open;
+	char *user;
+	size_t ulen;
+	char rel[256], irel[256];
+	FILE *fp;
+	struct sl_bgzf_writer *w;
+	struct sl_buf idx;
+	uint64_t chunk_off, chunk_rows, chunk_bytes, added;
+	int64_t chunk_first, chunk_last;
+};
+
+struct sl_ingest {
+	struct sl_case *c;
+	size_t mem_limit;
+	char *tz;
+	char err[1024];
+	struct ilog *logs;
+	size_t nlogs, clogs;
+	char *arena;
+	size_t an, acap, nrec;
+	struct sl_buf row, scratch;
+	uint64_t seq;
+	char **runs;
+	size_t nruns, cruns;
+	unsigned runid;
+	uint64_t staged_rejects;
+	int done;
+	/* commit state */
+	char **paths;
+	size_t npaths, cpaths;
+	struct src **heap;
+	size_t nheap, cheap;
+	struct sl_buf group;
+	size_t *goff, *gslot, *gtab;
+	size_t ngroup, cgroup, ctab;
+	struct uout u;
+	FILE *rfp;
+	struct sl_bgzf_writer *rw;
+	struct sl_ingest_result res;
+};
+
+static int
+ifail(struct sl_ingest *in, int rc, const char *fmt, ...) SL_PRINTF(3, 4);
+
+static int
+ifail(struct sl_ingest *in, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(in->err, sizeof(in->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Take over the case's message. */
+static int
+cfail(struct sl_ingest *in, int rc)
+{
+	snprintf(in->err, sizeof(in->err), "%s", in->c->err);
+	return rc;
+}
+
+const char *
+sl_ingest_error(const struct sl_ingest *in)
+{
+	return in->err;
+}
+
+struct sl_ingest *
+sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
+{
+	struct sl_ingest *in;
+
+	if (!c->writer) {
+		sl_case_fail(c, -EPERM, "case %s is not open for writing",
+		    c->dir);
+		return NULL;
+	}
+	in = calloc(1, sizeof(*in));
+	if (in == NULL) {
+		sl_case_fail(c, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	in->c = c;
+	in->mem_limit = opts != NULL && opts->mem_limit > 0 ?
+	    opts->mem_limit : MEM_DEFAULT;
+	if (in->mem_limit < MEM_MIN)
+		in->mem_limit = MEM_MIN;
+	in->tz = strdup(opts != NULL && opts->tz != NULL ? opts->tz : "UTC");
+	if (in->tz == NULL) {
+		free(in);
+		sl_case_fail(c, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	return in;
+}
+
+int
+sl_ingest_log(struct sl_ingest *in, const char *name, const char *profile)
+{
+	struct ilog *g;
+
+	if (in->done)
+		return ifail(in, -EINVAL, "the ingest was already committed");
+	if (in->nlogs >= INT_MAX)
+		return ifail(in, -E2BIG, "too many logs");
+	if (in->nlogs == in->clogs) {
+		size_t ncap = in->clogs ? in->clogs * 2 : 64;
+
+		g = realloc(in->logs, ncap * sizeof(*g));
+		if (g == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->logs = g;
+		in->clogs = ncap;
+	}
+	g = &in->logs[in->nlogs];
+	memset(g, 0, sizeof(*g));
+	g->first = INT64_MAX;
+	g->last = INT64_MIN;
+	g->name = strdup(name != NULL ? name : "");
+	g->profile = strdup(profile != NULL ? profile : "");
+	if (g->name == NULL || g->profile == NULL) {
+		free(g->name);
+		free(g->profile);
+		return ifail(in, -ENOMEM, "out of memory");
+	}
+	return (int)in->nlogs++;
+}
+
+static int
+srec_cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+	int d = an > 0 && bn > 0 ? memcmp(a, b, an < bn ? an : bn) : 0;
+
+	if (d != 0)
+		return d;
+	return an < bn ? -1 : an > bn;
+}
+
+/* Events by user, time, key, origin, line, offset; rejects (first) by
+ * origin, line, offset; then what is in the case before what is new, and
+ * the order of staging. */
+static int
+srec_cmp(const struct srec *a, const struct srec *b)
+{
+	int d;
+
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	if (a->cls == 1) {
+		d = srec_cmp_bytes(S_USER(a), a->ulen, S_USER(b), b->ulen);
+		if (d != 0)
+			return d;
+		if (a->time != b->time)
+			return a->time < b->time ? -1 : 1;
+		d = srec_cmp_bytes(S_KEY(a), a->klen, S_KEY(b), b->klen);
+		if (d != 0)
+			return d;
+	}
+	d = srec_cmp_bytes(S_ORIGIN(a), a->olen, S_ORIGIN(b), b->olen);
+	if (d != 0)
+		return d;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	if ((a->log == LOG_EXISTING) != (b->log == LOG_EXISTING))
+		return a->log == LOG_EXISTING ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return 0;
+}
+
+static int
+srec_pcmp(const void *a, const void *b)
+{
+	return srec_cmp(*(const struct srec *const *)a,
+	    *(const struct srec *const *)b);
+}
+
+/* memcpy that allows the NULL of an empty sl_str. */
+static void
+put(char *dst, const char *src, size_t n)
+{
+	if (n > 0)
+		memcpy(dst, src, n);
+}
+
+/* Build a record into buf (reset first). */
+static int
+srec_build(struct sl_buf *buf, const struct srec *h, const char *user,
+    const char *key, const char *origin, const char *row)
+{
+	size_t total = sizeof(*h) + payload(h);
+
+	sl_buf_reset(buf);
+	if (sl_buf_grow(buf, total) < 0)
+		return -ENOMEM;
+	memcpy(buf->p, h, sizeof(*h));
+	put(buf->p + sizeof(*h), user, h->ulen);
+	put(buf->p + sizeof(*h) + h->ulen, key, h->klen);
+	put(buf->p + sizeof(*h) + h->ulen + h->klen, origin, h->olen);
+	put(buf->p + sizeof(*h) + h->ulen + h->klen + h->olen, row, h->rlen);
+	memset(buf->p + sizeof(*h) + h->ulen + h->klen + h->olen + h->rlen, 0,
+	    total - sizeof(*h) - h->ulen - h->klen - h->olen - h->rlen);
+	buf->n = total;
+	return 0;
+}
+
+/* ---- the merge heap ------------------------------------------------------ */
+
+static int
+heap_less(struct src *a, struct src *b)
+{
+	return srec_cmp(a->cur, b->cur) < 0;
+}
+
+static void
+heap_down(struct sl_ingest *in, size_t i)
+{
+	struct src **h = in->heap;
+
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct src *t;
+
+		if (l < in->nheap && heap_less(h[l], h[m]))
+			m = l;
+		if (r < in->nheap && heap_less(h[r], h[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static int
+heap_push(struct sl_ingest *in, struct src *s)
+{
+	size_t i;
+
+	if (in->nheap == in->cheap) {
+		size_t ncap = in->cheap ? in->cheap * 2 : 16;
+		struct src **p = realloc(in->heap, ncap * sizeof(*p));
+
+		if (p == NULL)
+			return -ENOMEM;
+		in->heap = p;
+		in->cheap = ncap;
+	}
+	i = in->nheap++;
+	in->heap[i] = s;
+	while (i > 0 && heap_less(in->heap[i], in->heap[(i - 1) / 2])) {
+		struct src *t = in->heap[i];
+
+		in->heap[i] = in->heap[(i - 1) / 2];
+		in->heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+	return 0;
+}
+
+static void
+src_free(struct src *s)
+{
+	if (s == NULL)
+		return;
+	sl_lines_release(&s->l);
+	if (s->fp != NULL)
+		fclose(s->fp);
+	sl_buf_release(&s->rb);
+	free(s);
+}
+
+/* The next record of a source: 1, 0 at its end, or a negative errno value
+ * with in->err set. */
+static int
+src_next(struct sl_ingest *in, struct src *s)
+{
+	struct sl_str col[SL_ROW_COLUMNS];
+	struct srec h;
+	struct sl_event ev;
+	char *p;
+	size_t n;
+	int rc;
+
+	switch (s->kind) {
+	case SRC_MEM:
+		if (s->i >= s->n)
+			return 0;
+		s->cur = s->v[s->i++];
+		return 1;
+	case SRC_RUN:
+		n = fread(&h, 1, sizeof(h), s->fp);
+		if (n == 0 && !ferror(s->fp))
+			return 0;
+		if (n != sizeof(h) || (uint64_t)h.ulen + h.klen + h.olen +
+		    h.rlen > (uint64_t)SL_MAX_LINE * 2)
+			return ifail(in, -EIO, "cannot read \"%s/%s\": bad "
+			    "record", in->c->dir, s->rel);
+		sl_buf_reset(&s->rb);
+		if (sl_buf_grow(&s->rb, sizeof(h) + payload(&h)) < 0)
+			return ifail(in, -ENOMEM, "out of memory");
+		memcpy(s->rb.p, &h, sizeof(h));
+		if (fread(s->rb.p + sizeof(h), 1, payload(&h), s->fp) !=
+		    payload(&h))
+			return ifail(in, -EIO, "cannot read \"%s/%s\": short "
+			    "read", in->c->dir, s->rel);
+		s->cur = (const struct srec *)s->rb.p;
+		return 1;
+	default:
+		break;
+	}
+	for (;;) {
+		rc = sl_lines_next(&s->l, &p, &n);
+		if (rc == 0)
+			return 0;
+		if (rc < 0)
+			return ifail(in, rc, "\"%s/%s\": %s (run verify)",
+			    in->c->dir, s->rel, s->l.err);
+		if (!s->header)
+			break;
+		s->header = 0;
+	}
+	memset(&h, 0, sizeof(h));
+	h.log = LOG_EXISTING;
+	h.rlen = (uint32_t)n;
+	sl_buf_reset(&in->scratch);
+	if (sl_buf_add(&in->scratch, p, n) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (s->kind == SRC_TIMELINE) {
+		if (sl_row_parse(in->scratch.p, n, &ev) < 0)
+			return ifail(in, -EBADMSG, "\"%s/%s\": malformed row "
+			    "(run verify)", in->c->dir, s->rel);
+		if (ev.user.n != s->ulen ||
+		    memcmp(ev.user.p, s->user, s->ulen) != 0)
+			return ifail(in, -EBADMSG, "\"%s/%s\": holds a row of "
+			    "another user (run verify)", in->c->dir, s->rel);
+		h.cls = 1;
+		h.time = ev.time;
+		h.line = ev.line;
+		h.offset = ev.offset;
+		h.ulen = (uint32_t)ev.user.n;
+		h.klen = (uint32_t)ev.key.n;
+		h.olen = (uint32_t)ev.origin.n;
+		rc = srec_build(&s->rb, &h, ev.user.p, ev.key.p, ev.origin.p,
+		    p);
+	} else {
+		if (sl_row_split(in->scratch.p, n, col, SL_REJECT_COLUMNS) <
+		    0 || sl_row_unescape(&col[0]) < 0 ||
+		    sl_row_u64_parse(col[1].p, col[1].n, &h.line) < 0 ||
+		    sl_row_u64_parse(col[2].p, col[2].n, &h.offset) < 0)
+			return ifail(in, -EBADMSG, "\"%s/%s\": malformed row "
+			    "(run verify)", in->c->dir, s->rel);
+		h.olen = (uint32_t)col[0].n;
+		rc = srec_build(&s->rb, &h, "", "", col[0].p, p);
+	}
+	if (rc < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	s->cur = (const struct srec *)s->rb.p;
+	return 1;
+}
+
+/* Pop the heap's minimum source forward. */
+static int
+heap_advance(struct sl_ingest *in)
+{
+	struct src *s = in->heap[0];
+	int rc;
+
+	rc = src_next(in, s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		in->heap[0] = in->heap[--in->nheap];
+		src_free(s);
+	}
+	if (in->nheap > 0)
+		heap_down(in, 0);
+	return 0;
+}
+
+/* Start a source and put it on the heap if it has anything. */
+static int
+heap_add(struct sl_ingest *in, struct src *s)
+{
+	int rc;
+
+	rc = src_next(in, s);
+	if (rc <= 0) {
+		src_free(s);
+		return rc;
+	}
+	if (heap_push(in, s) < 0) {
+		src_free(s);
+		return ifail(in, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static void
+heap_clear(struct sl_ingest *in)
+{
+	while (in->nheap > 0)
+		src_free(in->heap[--in->nheap]);
+}
+
+static struct src *
+src_bgzf(struct sl_ingest *in, int kind, const char *rel)
+{
+	struct src *s;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		ifail(in, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	s->kind = kind;
+	s->header = 1;
+	snprintf(s->rel, sizeof(s->rel), "%s", rel);
+	s->fp = sl_case_fopen(in->c, rel);
+	if (s->fp == NULL) {
+		ifail(in, -errno, "cannot read \"%s/%s\": %s", in->c->dir,
+		    rel, strerror(errno));
+		free(s);
+		return NULL;
+	}
+	sl_lines_init(&s->l, s->fp);
+	return s;
+}
+
+static struct src *
+src_run(struct sl_ingest *in, const char *rel)
+{
+	struct src *s;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		ifail(in, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	s->kind = SRC_RUN;
+	snprintf(s->rel, sizeof(s->rel), "%s", rel);
+	s->fp = sl_case_fopen(in->c, rel);
+	if (s->fp == NULL) {
+		ifail(in, -errno, "cannot read \"%s/%s\": %s", in->c->dir,
+		    rel, strerror(errno));
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* ---- staging and runs ---------------------------------------------------- */
+
+static int
+write_rec(FILE *fp, const struct srec *s)
+{
+	size_t n = sizeof(*s) + payload(s);
+
+	return fwrite(s, 1, n, fp) == n ? 0 : -EIO;
+}
+
+static int
+new_run(struct sl_ingest *in, FILE **fpp, char **relp)
+{
+	char rel[64];
+	int rc;
+
+	if (in->nruns == in->cruns) {
+		size_t ncap = in->cruns ? in->cruns * 2 : 16;
+		char **p = realloc(in->runs, ncap * sizeof(*p));
+
+		if (p == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->runs = p;
+		in->cruns = ncap;
+	}
+	if ((rc = sl_case_mkdir(in->c, SL_TMP)) < 0)
+		return cfail(in, rc);
+	snprintf(rel, sizeof(rel), "%s/run-%u", SL_TMP, in->runid++);
+	*relp = strdup(rel);
+	if (*relp == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	*fpp = sl_case_fcreate(in->c, rel);
+	if (*fpp == NULL) {
+		free(*relp);
+		return cfail(in, -EIO);
+	}
+	return 0;
+}
+
+static int
+close_run(struct sl_ingest *in, FILE *fp, const char *rel, int rc)
+{
+	if (fflush(fp) != 0 || ferror(fp))
+		rc = rc < 0 ? rc : ifail(in, -EIO, "cannot write \"%s/%s\": "
+		    "%s", in->c->dir, rel, strerror(errno ? errno : EIO));
+	if (fclose(fp) != 0 && rc == 0)
+		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
+		    in->c->dir, rel, strerror(errno));
+	return rc;
+}
+
+/* The staged records in order; the array is the caller's. */
+static const struct srec **
+sorted_arena(struct sl_ingest *in)
+{
+	const struct srec **v;
+	size_t i, off = 0;
+
+	v = malloc((in->nrec ? in->nrec : 1) * sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < in->nrec; i++) {
+		v[i] = (const struct srec *)(in->arena + off);
+		off += sizeof(struct srec) + payload(v[i]);
+	}
+	if (in->nrec > 0)
+		qsort(v, in->nrec, sizeof(*v), srec_pcmp);
+	return v;
+}
+
+/* Merge every run into one, so that a commit never opens too many. */
+static int
+merge_runs(struct sl_ingest *in)
+{
+	struct src *s;
+	FILE *fp;
+	char *rel;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < in->nruns; i++) {
+		if ((s = src_run(in, in->runs[i])) == NULL)
+			return -EIO;
+		if ((rc = heap_add(in, s)) < 0)
+			goto fail;
+	}
+	if ((rc = new_run(in, &fp, &rel)) < 0)
+		goto fail;
+	while (in->nheap > 0 && rc == 0) {
+		if (write_rec(fp, in->heap[0]->cur) < 0)
+			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
+			    in->c->dir, rel, strerror(errno));
+		else
+			rc = heap_advance(in);
+	}
+	rc = close_run(in, fp, rel, rc);
+	if (rc < 0) {
+		unlinkat(in->c->dirfd, rel, 0);
+		free(rel);
+		goto fail;
+	}
+	for (i = 0; i < in->nruns; i++) {
+		unlinkat(in->c->dirfd, in->runs[i], 0);
+		free(in->runs[i]);
+	}
+	in->runs[0] = rel;
+	in->nruns = 1;
+	return 0;
+fail:
+	heap_clear(in);
+	return rc;
+}
+
+static int
+spill(struct sl_ingest *in)
+{
+	const struct srec **v;
+	FILE *fp;
+	char *rel;
+	size_t i;
+	int rc;
+
+	if (in->nruns >= MAX_RUNS && (rc = merge_runs(in)) < 0)
+		return rc;
+	v = sorted_arena(in);
+	if (v == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	if ((rc = new_run(in, &fp, &rel)) < 0) {
+		free(v);
+		return rc;
+	}
+	for (i = 0; i < in->nrec && rc == 0; i++)
+		if (write_rec(fp, v[i]) < 0)
+			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
+			    in->c->dir, rel, strerror(errno));
+	free(v);
+	rc = close_run(in, fp, rel, rc);
+	if (rc < 0) {
+		unlinkat(in->c->dirfd, rel, 0);
+		free(rel);
+		return rc;
+	}
+	in->runs[in->nruns++] = rel;
+	in->an = 0;
+	in->nrec = 0;
+	return 0;
+}
+
+static int
+stage(struct sl_ingest *in, const struct srec *h, const char *user,
+    const char *key, const char *origin, const char *row)
+{
+	size_t need = sizeof(*h) + payload(h);
+	struct srec *s;
+	char *q;
+	int rc;
+
+	/* The arena and the pointers that sort it stay within the limit. */
+	if (in->nrec > 0 && in->an + need + (in->nrec + 1) * sizeof(void *) >
+	    in->mem_limit && (rc = spill(in)) < 0)
+		return rc;
+	if (in->an + need > in->acap) {
+		size_t cap = in->acap ? in->acap * 2 : 1 << 20;
+		char *p;
+
+		if (cap > in->mem_limit)
+			cap = in->mem_limit;
+		if (cap < in->an + need)
+			cap = in->an + need;
+		p = realloc(in->arena, cap);
+		if (p == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->arena = p;
+		in->acap = cap;
+	}
+	s = (struct srec *)(in->arena + in->an);
+	*s = *h;
+	s->seq = in->seq++;
+	q = (char *)(s + 1);
+	put(q, user, h->ulen);
+	q += h->ulen;
+	put(q, key, h->klen);
+	q += h->klen;
+	put(q, origin, h->olen);
+	q += h->olen;
+	put(q, row, h->rlen);
+	q += h->rlen;
+	memset(q, 0, need - sizeof(*h) - (h->ulen + h->klen + h->olen +
+	    h->rlen));
+	in->an += need;
+	in->nrec++;
+	return 0;
+}
+
+static int
+check_log(struct sl_ingest *in, int log)
+{
+	if (in->done)
+		return ifail(in, -EINVAL, "the ingest was already committed");
+	if (log < 0 || (size_t)log >= in->nlogs)
+		return ifail(in, -EINVAL, "no log %d", log);
+	return 0;
+}
+
+int
+sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
+{
+	struct srec h;
+	struct ilog *g;
+	int rc;
+
+	if ((rc = check_log(in, log)) < 0)
+		return rc;
+	g = &in->logs[log];
+	if (ev->user.n == 0)
+		return ifail(in, -EINVAL, "\"%s\" line %" PRIu64 ": an event "
+		    "without a user", g->name, ev->line);
+	sl_buf_reset(&in->row);
+	if ((rc = sl_row_format(ev, &in->row)) < 0)
+		return ifail(in, rc, rc == -ENOMEM ? "out of memory" :
+		    "\"%s\" line %" PRIu64 ": an event with a bad action or "
+		    "outcome", g->name, ev->line);
+	if (in->row.n > UINT32_MAX / 2 || ev->user.n > UINT32_MAX / 8 ||
+	    ev->key.n > UINT32_MAX / 8 || ev->origin.n > UINT32_MAX / 8)
+		return ifail(in, -E2BIG, "\"%s\" line %" PRIu64 ": an event "
+		    "too large to store", g->name, ev->line);
+	memset(&h, 0, sizeof(h));
+	h.cls = 1;
+	h.time = ev->time;
+	h.line = ev->line;
+	h.offset = ev->offset;
+	h.log = (uint32_t)log;
+	h.ulen = (uint32_t)ev->user.n;
+	h.klen = (uint32_t)ev->key.n;
+	h.olen = (uint32_t)ev->origin.n;
+	h.rlen = (uint32_t)in->row.n;
+	if ((rc = stage(in, &h, ev->user.p, ev->key.p, ev->origin.p,
+	    in->row.p)) < 0)
+		return rc;
+	g->events++;
+	if (ev->time < g->first)
+		g->first = ev->time;
+	if (ev->time > g->last)
+		g->last = ev->time;
+	return 0;
+}
+
+int
+sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it)
+{
+	const char *origin, *profile, *reason;
+	struct srec h;
+	struct ilog *g;
+	int rc;
+
+	if ((rc = check_log(in, log)) < 0)
+		return rc;
+	g = &in->logs[log];
+	origin = it->name != NULL ? it->name : g->name;
+	profile = it->profile != NULL ? it->profile : g->profile;
+	reason = it->reason != NULL ? it->reason : "";
+	sl_buf_reset(&in->row);
+	if (sl_tsv_escape(origin, strlen(origin), &in->row) < 0 ||
+	    sl_buf_printf(&in->row, "\t%" PRIu64 "\t%" PRIu64 "\t", it->line,
+	    it->offset) < 0 ||
+	    sl_tsv_escape(profile, strlen(profile), &in->row) < 0 ||
+	    sl_buf_addc(&in->row, '\t') < 0 ||
+	    sl_tsv_escape(reason, strlen(reason), &in->row) < 0 ||
+	    sl_buf_addc(&in->row, '\t') < 0 ||
+	    sl_tsv_escape(it->raw.p, it->raw.n, &in->row) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (in->row.n > UINT32_MAX / 2 || strlen(origin) > UINT32_MAX / 8)
+		return ifail(in, -E2BIG, "\"%s\" line %" PRIu64 ": a reject "
+		    "too large to store", g->name, it->line);
+	memset(&h, 0, sizeof(h));
+	h.line = it->line;
+	h.offset = it->offset;
+	h.log = (uint32_t)log;
+	h.olen = (uint32_t)strlen(origin);
+	h.rlen = (uint32_t)in->row.n;
+	if ((rc = stage(in, &h, "", "", origin, in->row.p)) < 0)
+		return rc;
+	g->rejects++;
+	in->staged_rejects++;
+	return 0;
+}
+
+int
+sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
+{
+	int rc;
+
+	if ((rc = check_log(in, log)) < 0)
+		return rc;
+	in->logs[log].st = *st;
+	in->logs[log].st.sha256[64] = '\0';
+	in->logs[log].ended = 1;
+	return 0;
+}
+
+/* ---- commit: writing timelines ------------------------------------------- */
+
+static int
+add_path(struct sl_ingest *in, const char *rel)
+{
+	if (in->npaths == in->cpaths) {
+		size_t ncap = in->cpaths ? in->cpaths * 2 : 16;
+		char **p = realloc(in->paths, ncap * sizeof(*p));
+
+		if (p == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->paths = p;
+		in->cpaths = ncap;
+	}
+	if ((in->paths[in->npaths] = strdup(rel)) == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	in->npaths++;
+	return 0;
+}
+
+static int
+write_header(struct sl_bgzf_writer *w, const char *const *cols, size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = sl_bgzf_write(w, cols[i], strlen(cols[i]));
+		if (rc == 0)
+			rc = sl_bgzf_write(w, i + 1 < n ? "\t" : "\n", 1);
+	}
+	return rc;
+}
+
+static int
+txn_create(struct sl_ingest *in, const char *rel, FILE **fpp,
+    struct sl_bgzf_writer **wp)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s", SL_TXN, rel);
+	*fpp = sl_case_fcreate(in->c, path);
+	if (*fpp == NULL)
+		return cfail(in, -EIO);
+	if (wp == NULL)
+		return 0;
+	*wp = sl_bgzf_writer_new(*fpp, 1);
+	if (*wp == NULL) {
+		fclose(*fpp);
+		*fpp = NULL;
+		return ifail(in, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int
+txn_close(struct sl_ingest *in, const char *rel, FILE *fp,
+    struct sl_bgzf_writer *w)
+{
+	char path[300];
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", SL_TXN, rel);
+	if (w != NULL && (rc = sl_bgzf_close(w)) < 0) {
+		fclose(fp);
+		return ifail(in, rc, "cannot write \"%s/%s\": %s", in->c->dir,
+		    path, strerror(-rc));
+	}
+	if ((rc = sl_case_fclose(in->c, fp, path)) < 0)
+		return cfail(in, rc);
+	return add_path(in, rel);
+}
+
+static int
+user_begin(struct sl_ingest *in, const struct srec *s)
+{
+	struct uout *u = &in->u;
+	struct sl_buf enc = { 0 };
+	struct src *src;
+	int rc;
+
+	memset(u, 0, sizeof(*u));
+	u->user = sl_strndup(S_USER(s), s->ulen);
+	u->ulen = s->ulen;
+	if (u->user == NULL || sl_name_encode(S_USER(s), s->ulen, &enc) < 0) {
+		sl_buf_release(&enc);
+		return ifail(in, -ENOMEM, "out of memory");
+	}
+	snprintf(u->rel, sizeof(u->rel), "users/%s.tsv.gz", enc.p);
+	snprintf(u->irel, sizeof(u->irel), "users/%s.idx", enc.p);
+	sl_buf_release(&enc);
+	u->open = 1;
+	if (sl_case_digest(in->c, u->rel) != NULL) {
+		if ((src = src_bgzf(in, SRC_TIMELINE, u->rel)) == NULL)
+			return -EIO;
+		src->user = u->user;
+		src->ulen = u->ulen;
+		if ((rc = heap_add(in, src)) < 0)
+			return rc;
+	}
+	if ((rc = txn_create(in, u->rel, &u->fp, &u->w)) < 0)
+		return rc;
+	if (write_header(u->w, sl_row_header, SL_ROW_COLUMNS) < 0 ||
+	    sl_bgzf_flush(u->w) < 0)
+		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
+		    u->rel);
+	return sl_buf_printf(&u->idx, "offset\tfirst\tlast\trows\n") < 0 ?
+	    ifail(in, -ENOMEM, "out of memory") : 0;
+}
+
+static int
+chunk_end(struct sl_ingest *in)
+{
+	struct uout *u = &in->u;
+	char a[32], b[32];
+
+	if (u->chunk_rows == 0)
+		return 0;
+	if (sl_bgzf_flush(u->w) < 0)
+		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
+		    u->rel);
+	sl_row_time_format(u->chunk_first, a);
+	sl_row_time_format(u->chunk_last, b);
+	if (sl_buf_printf(&u->idx, "%" PRIu64 "\t%s\t%s\t%" PRIu64 "\n",
+	    u->chunk_off, a, b, u->chunk_rows) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	u->chunk_rows = 0;
+	u->chunk_bytes = 0;
+	return 0;
+}
+
+static int
+user_row(struct sl_ingest *in, const struct srec *s)
+{
+	struct uout *u = &in->u;
+	int rc;
+
+	if (u->chunk_bytes > 0 && u->chunk_bytes + s->rlen + 1 > CHUNK_DATA &&
+	    (rc = chunk_end(in)) < 0)
+		return rc;
+	if (u->chunk_rows == 0) {
+		u->chunk_off = sl_bgzf_tell(u->w);
+		u->chunk_first = s->time;
+	}
+	if (sl_bgzf_write(u->w, S_ROW(s), s->rlen) < 0 ||
+	    sl_bgzf_write(u->w, "\n", 1) < 0)
+		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
+		    u->rel);
+	u->chunk_bytes += s->rlen + 1;
+	u->chunk_rows++;
+	u->chunk_last = s->time;
+	return 0;
+}
+
+static int
+user_end(struct sl_ingest *in)
+{
+	struct uout *u = &in->u;
+	char path[300];
+	FILE *fp;
+	int rc = 0;
+
+	if (!u->open)
+		return 0;
+	u->open = 0;
+	if (u->added == 0) {
+		/* Nothing new: the old timeline stays as it is. */
+		sl_bgzf_close(u->w);
+		fclose(u->fp);
+		snprintf(path, sizeof(path), "%s/%s", SL_TXN, u->rel);
+		unlinkat(in->c->dirfd, path, 0);
+		goto done;
+	}
+	in->res.users++;
+	if ((rc = chunk_end(in)) < 0)
+		goto done;
+	rc = txn_close(in, u->rel, u->fp, u->w);
+	if (rc < 0)
+		goto done;
+	if ((rc = txn_create(in, u->irel, &fp, NULL)) < 0)
+		goto done;
+	fwrite(u->idx.p, 1, u->idx.n, fp);
+	rc = txn_close(in, u->irel, fp, NULL);
+done:
+	u->w = NULL;
+	u->fp = NULL;
+	free(u->user);
+	u->user = NULL;
+	sl_buf_release(&u->idx);
+	return rc;
+}
+
+/* What makes two events of one user at one time the same: the key, or the
+ * raw record (the row's last column) when there is none. */
+static void
+dup_class(const struct srec *s, const char **p, size_t *n)
+{
+	const char *row = S_ROW(s), *tab;
+
+	if (s->klen > 0) {
+		*p = S_KEY(s);
+		*n = s->klen;
+		return;
+	}
+	tab = memrchr(row, '\t', s->rlen);
+	*p = tab != NULL ? tab + 1 : row;
+	*n = s->rlen - (size_t)(*p - row);
+}
+
+static int
+same_class(const struct srec *a, const struct srec *b)
+{
+	const char *pa, *pb;
+	size_t na, nb;
+
+	if ((a->klen > 0) != (b->klen > 0))
+		return 0;
+	dup_class(a, &pa, &na);
+	dup_class(b, &pb, &nb);
+	return na == nb && (na == 0 || memcmp(pa, pb, na) == 0);
+}
+
+#define GREC(in, i) ((const struct srec *)((in)->group.p + (in)->goff[i]))
+
+static int
+group_flush(struct sl_ingest *in)
+{
+	size_t i, mask, tsize;
+	int rc;
+
+	if (in->ngroup == 0)
+		return 0;
+	for (tsize = 16; tsize < 2 * in->ngroup; tsize *= 2)
+		;
+	if (tsize > in->ctab) {
+		size_t *p = realloc(in->gtab, tsize * sizeof(*p));
+
+		if (p == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->gtab = p;
+		in->ctab = tsize;
+	}
+	memset(in->gtab, 0, tsize * sizeof(*in->gtab));
+	mask = tsize - 1;
+	/* Each class keeps one winner: a copy in the case, else the first
+	 * staged. */
+	for (i = 0; i < in->ngroup; i++) {
+		const struct srec *s = GREC(in, i), *w;
+		const char *p;
+		size_t n, h;
+
+		dup_class(s, &p, &n);
+		h = (size_t)sl_hash64(p, n) ^ (s->klen > 0);
+		for (h &= mask; in->gtab[h] != 0; h = (h + 1) & mask)
+			if (same_class(GREC(in, in->gtab[h] - 1), s))
+				break;
+		in->gslot[i] = h;
+		if (in->gtab[h] == 0) {
+			in->gtab[h] = i + 1;
+			continue;
+		}
+		w = GREC(in, in->gtab[h] - 1);
+		if (w->log == LOG_EXISTING)
+			continue;
+		if (s->log == LOG_EXISTING || s->seq < w->seq)
+			in->gtab[h] = i + 1;
+	}
+	for (i = 0; i < in->ngroup; i++) {
+		const struct srec *s = GREC(in, i);
+
+		if (s->log != LOG_EXISTING && in->gtab[in->gslot[i]] != i + 1) {
+			in->logs[s->log].dups++;
+			in->res.duplicates++;
+			continue;
+		}
+		if ((rc = user_row(in, s)) < 0)
+			return rc;
+		if (s->log == LOG_EXISTING)
+			continue;
+		in->u.added++;
+		in->res.accepted++;
+		if (in->res.first == INT64_MIN || s->time < in->res.first)
+			in->res.first = s->time;
+		if (in->res.last == INT64_MIN || s->time > in->res.last)
+			in->res.last = s->time;
+	}
+	in->ngroup = 0;
+	sl_buf_reset(&in->group);
+	return 0;
+}
+
+static int
+group_add(struct sl_ingest *in, const struct srec *s)
+{
+	size_t n = sizeof(*s) + payload(s);
+	const struct srec *g0;
+	int rc;
+
+	if (in->ngroup > 0) {
+		g0 = GREC(in, 0);
+		/* A new user or time ends the group; so does size, at the
+		 * cost of missing duplicates across the cut. */
+		if (g0->time != s->time || g0->ulen != s->ulen ||
+		    memcmp(S_USER(g0), S_USER(s), s->ulen) != 0 ||
+		    in->group.n + n > GROUP_MAX)
+			if ((rc = group_flush(in)) < 0)
+				return rc;
+	}
+	if (in->ngroup == in->cgroup) {
+		size_t ncap = in->cgroup ? in->cgroup * 2 : 64;
+		size_t *a = realloc(in->goff, ncap * sizeof(*a));
+
+		if (a == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->goff = a;
+		a = realloc(in->gslot, ncap * sizeof(*a));
+		if (a == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->gslot = a;
+		in->cgroup = ncap;
+	}
+	in->goff[in->ngroup] = in->group.n;
+	if (sl_buf_add(&in->group, s, n) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	in->ngroup++;
+	return 0;
+}
+
+static int
+reject_row(struct sl_ingest *in, const struct srec *s)
+{
+	int rc;
+
+	if (in->rw == NULL) {
+		if ((rc = txn_create(in, SL_REJECTS, &in->rfp, &in->rw)) < 0)
+			return rc;
+		if (write_header(in->rw, sl_reject_header,
+		    SL_REJECT_COLUMNS) < 0)
+			return ifail(in, -EIO, "cannot write rejects");
+	}
+	if (sl_bgzf_write(in->rw, S_ROW(s), s->rlen) < 0 ||
+	    sl_bgzf_write(in->rw, "\n", 1) < 0)
+		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
+		    in->c->dir, SL_TXN, SL_REJECTS);
+	return 0;
+}
+
+static int
+merge(struct sl_ingest *in)
+{
+	const struct srec *s;
+	int rc;
+
+	while (in->nheap > 0) {
+		s = in->heap[0]->cur;
+		if (s->cls == 0) {
+			rc = reject_row(in, s);
+		} else if (!in->u.open || s->ulen != in->u.ulen ||
+		    memcmp(S_USER(s), in->u.user, s->ulen) != 0) {
+			if ((rc = group_flush(in)) < 0 ||
+			    (rc = user_end(in)) < 0 ||
+			    (rc = user_begin(in, s)) < 0)
+				return rc;
+			continue;	/* the old timeline may come first */
+		} else {
+			rc = group_add(in, s);
+		}
+		if (rc < 0 || (rc = heap_advance(in)) < 0)
+			return rc;
+	}
+	if ((rc = group_flush(in)) < 0 || (rc = user_end(in)) < 0)
+		return rc;
+	if (in->rw != NULL) {
+		rc = txn_close(in, SL_REJECTS, in->rfp, in->rw);
+		in->rw = NULL;
+		in->rfp = NULL;
+	}
+	return rc;
+}
+
+/* ---- commit: the manifest ------------------------------------------------ */
+
+static int
+manifest_row(struct sl_ingest *in, struct sl_buf *b, const struct ilog *g,
+    const char *now)
+{
+	const char *bang;
+	size_t plen;
+	char t1[32] = "", t2[32] = "";
+	uint64_t read = g->events + g->rejects;
+
+	bang = g->ended && g->st.is_source ? NULL : strchr(g->name, '!');
+	plen = bang != NULL ? (size_t)(bang - g->name) : strlen(g->name);
+	if (g->events > 0) {
+		sl_row_time_format(g->first, t1);
+		sl_row_time_format(g->last, t2);
+	}
+	if (sl_buf_printf(b, "%s\t%" PRIu64 "\t", g->ended ? g->st.sha256 : "",
+	    g->ended ? g->st.bytes : 0) < 0 ||
+	    sl_tsv_escape(g->name, plen, b) < 0 ||
+	    sl_buf_addc(b, '\t') < 0 ||
+	    (bang != NULL &&
+	    sl_tsv_escape(bang + 1, strlen(bang + 1), b) < 0) ||
+	    sl_buf_addc(b, '\t') < 0 ||
+	    sl_tsv_escape(g->profile, strlen(g->profile), b) < 0 ||
+	    sl_buf_printf(b, "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%"
+	    PRIu64 "\t%s\t%s\t", read, g->events - g->dups, g->dups,
+	    g->rejects, t1, t2) < 0 ||
+	    sl_tsv_escape(in->tz, strlen(in->tz), b) < 0 ||
+	    sl_buf_printf(b, "\t%s\n", now) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	return 0;
+}
+
+static int
+write_manifest(struct sl_ingest *in)
+{
+	struct sl_buf line = { 0 }, row = { 0 };
+	struct timespec ts;
+	char now[32];
+	FILE *fp, *old;
+	size_t i;
+	int rc, first = 1;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	sl_row_time_format((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000,
+	    now);
+	if ((rc = txn_create(in, SL_MANIFEST, &fp, NULL)) < 0)
+		return rc;
+	for (i = 0; i < SL_MANIFEST_COLUMNS; i++)
+		fprintf(fp, "%s%c", sl_manifest_header[i],
+		    i + 1 < SL_MANIFEST_COLUMNS ? '\t' : '\n');
+	old = sl_case_fopen(in->c, SL_MANIFEST);
+	if (old != NULL) {
+		while ((rc = sl_case_getline(old, &line, 1 << 20)) > 0) {
+			if (first) {
+				first = 0;
+				continue;
+			}
+			fwrite(line.p, 1, line.n, fp);
+			putc('\n', fp);
+		}
+		fclose(old);
+		if (rc < 0) {
+			fclose(fp);
+			sl_buf_release(&line);
+			return ifail(in, rc, "cannot read \"%s/%s\": %s",
+			    in->c->dir, SL_MANIFEST, strerror(-rc));
+		}
+	}
+	for (i = 0; i < in->nlogs && rc == 0; i++) {
+		sl_buf_reset(&row);
+		rc = manifest_row(in, &row, &in->logs[i], now);
+		if (rc == 0)
+			fwrite(row.p, 1, row.n, fp);
+	}
+	sl_buf_release(&line);
+	sl_buf_release(&row);
+	if (rc < 0) {
+		fclose(fp);
+		return rc;
+	}
+	return txn_close(in, SL_MANIFEST, fp, NULL);
+}
+
+int
+sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
+{
+	const struct srec **v = NULL;
+	struct src *s;
+	size_t i;
+	int rc;
+
+	if (in->done)
+		return ifail(in, -EINVAL, "the ingest was already committed");
+	memset(&in->res, 0, sizeof(in->res));
+	in->res.first = in->res.last = INT64_MIN;
+	if (in->nlogs == 0 && in->nrec == 0 && in->nruns == 0)
+		goto out;
+	if ((rc = sl_case_txn_begin(in->c)) < 0 ||
+	    (rc = sl_case_mkdir(in->c, "users")) < 0)
+		return cfail(in, rc);
+	for (i = 0; i < in->nruns; i++) {
+		if ((s = src_run(in, in->runs[i])) == NULL) {
+			rc = -EIO;
+			goto fail;
+		}
+		if ((rc = heap_add(in, s)) < 0)
+			goto fail;
+	}
+	if (in->nrec > 0) {
+		if ((v = sorted_arena(in)) == NULL ||
+		    (s = calloc(1, sizeof(*s))) == NULL) {
+			rc = ifail(in, -ENOMEM, "out of memory");
+			goto fail;
+		}
+		s->kind = SRC_MEM;
+		s->v = v;
+		s->n = in->nrec;
+		if ((rc = heap_add(in, s)) < 0)
+			goto fail;
+	}
+	if (in->staged_rejects > 0 &&
+	    sl_case_digest(in->c, SL_REJECTS) != NULL) {
+		if ((s = src_bgzf(in, SRC_REJECTS, SL_REJECTS)) == NULL) {
+			rc = -EIO;
+			goto fail;
+		}
+		if ((rc = heap_add(in, s)) < 0)
+			goto fail;
+	}
+	if ((rc = merge(in)) < 0 || (rc = write_manifest(in)) < 0)
+		goto fail;
+	if ((rc = sl_case_txn_commit(in->c, in->paths, in->npaths)) < 0) {
+		cfail(in, rc);
+		goto fail;
+	}
+	free(v);
+	v = NULL;
+out:
+	for (i = 0; i < in->nlogs; i++) {
+		in->res.logs++;
+		in->res.read += in->logs[i].events + in->logs[i].rejects;
+		in->res.rejected += in->logs[i].rejects;
+	}
+	in->done = 1;
+	if (res != NULL)
+		*res = in->res;
+	return 0;
+fail:
+	heap_clear(in);
+	if (in->u.open) {
+		sl_bgzf_close(in->u.w);
+		fclose(in->u.fp);
+		free(in->u.user);
+		sl_buf_release(&in->u.idx);
+		in->u.open = 0;
+	}
+	if (in->rw != NULL) {
+		sl_bgzf_close(in->rw);
+		fclose(in->rfp);
+		in->rw = NULL;
+	}
+	free(v);
+	sl_case_txn_abort(in->c);
+	for (i = 0; i < in->npaths; i++)
+		free(in->paths[i]);
+	in->npaths = 0;
+	for (i = 0; i < in->nlogs; i++)
+		in->logs[i].dups = 0;
+	return rc;
+}
+
+void
+sl_ingest_free(struct sl_ingest *in)
+{
+	size_t i;
+
+	if (in == NULL)
+		return;
+	for (i = 0; i < in->nruns; i++) {
+		unlinkat(in->c->dirfd, in->runs[i], 0);
+		free(in->runs[i]);
+	}
+	if (in->nruns > 0 || in->runid > 0)
+		sl_case_rmtree(in->c, SL_TMP);
+	free(in->runs);
+	for (i = 0; i < in->nlogs; i++) {
+		free(in->logs[i].name);
+		free(in->logs[i].profile);
+	}
+	free(in->logs);
+	for (i = 0; i < in->npaths; i++)
+		free(in->paths[i]);
+	free(in->paths);
+	free(in->heap);
+	free(in->arena);
+	free(in->goff);
+	free(in->gslot);
+	free(in->gtab);
+	sl_buf_release(&in->group);
+	sl_buf_release(&in->row);
+	sl_buf_release(&in->scratch);
+	free(in->tz);
+	free(in);
+}

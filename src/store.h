@@ -1,0 +1,117 @@
+/* store.h: what store.c, ingest.c and verify.c share about the case store. */
+#ifndef SL_STORE_H
+#define SL_STORE_H
+
+#include <stdio.h>
+
+#include "internal.h"
+
+#define SL_CASE_MARKER "sessionlog-case 1"
+#define SL_CASE_FILE "sessionlog.case"
+#define SL_MANIFEST "manifest.tsv"
+#define SL_REJECTS "rejects.tsv.gz"
+#define SL_AUDIT "audit.log"
+#define SL_TXN ".txn"
+#define SL_TMP ".tmp"
+#define SL_LOCK ".lock"
+/* A row: a 16 MiB record escaped, up to 4 bytes each. */
+#define SL_MAX_LINE (256u << 20)
+
+#define SL_MANIFEST_COLUMNS 13
+extern const char *const sl_manifest_header[SL_MANIFEST_COLUMNS];
+#define SL_REJECT_COLUMNS 6
+extern const char *const sl_reject_header[SL_REJECT_COLUMNS];
+#define SL_IDX_COLUMNS 4
+extern const char *const sl_idx_header[SL_IDX_COLUMNS];
+
+struct sl_digest {
+	char *path;		/* in the case, e.g. "users/bob.idx" */
+	char hex[65];
+};
+
+struct sl_case_user {
+	char *name;
+	char *file;		/* encoded base name, without ".tsv.gz" */
+};
+
+struct sl_case {
+	char *dir;
+	int dirfd, lockfd;
+	int writer;		/* holds the writer's lock */
+	char err[1024];
+	struct sl_digest *dig;	/* from sessionlog.case, sorted by path */
+	size_t ndig;
+	unsigned char (*shas)[32];	/* manifest digests, sorted */
+	size_t nshas;
+	struct sl_case_user *users;	/* sorted by name */
+	size_t nusers;
+};
+
+/* Set c->err; returns rc. */
+int sl_case_fail(struct sl_case *c, int rc, const char *fmt, ...)
+    SL_PRINTF(3, 4);
+/* Read sessionlog.case, the manifest digests and the users again. */
+int sl_case_load(struct sl_case *c);
+/* Open a store file for reading (NULL, errno set, on failure) or create
+ * one with mode 0600 whatever the umask (NULL with c->err set). */
+FILE *sl_case_fopen(struct sl_case *c, const char *rel);
+FILE *sl_case_fcreate(struct sl_case *c, const char *rel);
+/* fflush, fsync and fclose a created file; 0 or c->err set. */
+int sl_case_fclose(struct sl_case *c, FILE *fp, const char *rel);
+/* A directory of the case, mode 0700; 0 or c->err set. */
+int sl_case_mkdir(struct sl_case *c, const char *rel);
+/* One line of a plain text file, at most max bytes, without its newline:
+ * 1, 0 at the end, -E2BIG, -EIO, -ENOMEM. */
+int sl_case_getline(FILE *fp, struct sl_buf *b, size_t max);
+/* The digest recorded for rel, or NULL. */
+const char *sl_case_digest(const struct sl_case *c, const char *rel);
+
+/* Transactions: files are created under .txn/ by their final name, listed,
+ * and renamed into place by sl_case_txn_commit, which also writes the new
+ * sessionlog.case with the digests of every listed file. */
+int sl_case_txn_begin(struct sl_case *c);
+int sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n);
+void sl_case_txn_abort(struct sl_case *c);
+/* Remove every file in the case's directory rel and the directory. */
+void sl_case_rmtree(struct sl_case *c, const char *rel);
+
+/* File names of user names (see sessionlog(5)).  Encode: 0, or -EINVAL
+ * for an empty name.  Decode: 0 with the name in out, 1 for a hashed
+ * (irreversible) name, -EBADMSG if not a name we make. */
+int sl_name_encode(const char *name, size_t n, struct sl_buf *out);
+int sl_name_decode(const char *file, size_t n, struct sl_buf *out);
+
+/* Lines of a BGZF file, with where each one starts. */
+struct sl_lines {
+	FILE *fp;
+	struct sl_bgzf_reader *r;
+	struct sl_buf buf;	/* data of blocks [pos, n) not yet consumed */
+	size_t pos;
+	uint64_t *boff;		/* blocks in buf: compressed offset, */
+	int64_t *bpos;		/* position in buf (< 0: partly read) */
+	size_t *blen;		/* and data length */
+	size_t nb, cb;
+	int eof;
+	uint64_t blocks;	/* blocks read */
+	int last_empty;		/* the last block read held no data */
+	uint64_t line_block;	/* block where the line returned starts */
+	int line_at_start;	/* and it starts at the block's first byte */
+	char err[200];
+};
+
+void sl_lines_init(struct sl_lines *l, FILE *fp);
+int sl_lines_seek(struct sl_lines *l, uint64_t off);
+/* 1 with the line (writable, NUL-terminated, no newline) until the next
+ * call, 0 at the end, -EBADMSG/-EIO/-E2BIG/-ENOMEM (l->err). */
+int sl_lines_next(struct sl_lines *l, char **line, size_t *n);
+void sl_lines_release(struct sl_lines *l);
+
+/* Parse the idx of a timeline: chunks of offset, first, last, rows. */
+struct sl_chunk {
+	uint64_t off, rows;
+	int64_t first, last;
+};
+int sl_idx_load(FILE *fp, struct sl_chunk **chunks, size_t *n,
+    char *err, size_t errlen);
+
+#endif

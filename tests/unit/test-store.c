@@ -1,0 +1,907 @@
+/* test-store.c: the case store: names, ingest and dedup, timelines, recovery,
+ * locking, verify and tampering. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "store.h"
+#include "check.h"
+
+static char tmp[] = "/tmp/test-store-XXXXXX";
+
+static struct sl_str
+S(const char *s)
+{
+	struct sl_str r = { s, strlen(s) };
+
+	return r;
+}
+
+static void
+test_names(void)
+{
+	struct sl_buf e = { 0 }, d = { 0 }, e2 = { 0 };
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	char name[400];
+	size_t i, j, n;
+	int hashed = 0;
+
+	/* Fixed cases. */
+	CHECK_INT(sl_name_encode("alice", 5, &e), 0);
+	CHECK_MEM(e.p, e.n, "alice");
+	sl_buf_reset(&e);
+	sl_name_encode("Bob Smith/..", 12, &e);
+	CHECK_MEM(e.p, e.n, "%42ob%20%53mith%2f.%2e");
+	sl_buf_reset(&e);
+	sl_name_encode(".hidden", 7, &e);
+	CHECK_MEM(e.p, e.n, "%2ehidden");
+	sl_buf_reset(&e);
+	sl_name_encode("con", 3, &e);
+	CHECK_MEM(e.p, e.n, "%63on");
+	sl_buf_reset(&e);
+	sl_name_encode("lpt1.txt", 8, &e);
+	CHECK_MEM(e.p, e.n, "%6cpt1.txt");
+	sl_buf_reset(&e);
+	sl_name_encode("console", 7, &e);
+	CHECK_MEM(e.p, e.n, "console");
+	sl_buf_reset(&e);
+	sl_name_encode("a~b%c", 5, &e);
+	CHECK_MEM(e.p, e.n, "a%7eb%25c");
+	sl_buf_reset(&e);
+	CHECK_INT(sl_name_encode("", 0, &e), -EINVAL);
+	/* Upper-case hex, a kept byte escaped. */
+	CHECK_INT(sl_name_decode("%2Fx", 4, &d), -EBADMSG);
+	CHECK_INT(sl_name_decode("%61", 3, &d), -EBADMSG);
+	CHECK_INT(sl_name_decode("a/b", 3, &d), -EBADMSG);
+	CHECK_INT(sl_name_decode(".a", 2, &d), -EBADMSG);
+
+	/* Random names: safe, reversible unless hashed, and distinct. */
+	for (i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = 1 + x % (i % 10 == 0 ? 300 : 12);
+		for (j = 0; j < n; j++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* Mostly from a small alphabet, to hit the edges. */
+			name[j] = (x >> 8) % 4 == 0 ? (char)(x >> 16) :
+			    ".aCc0on ~%"[(x >> 24) % 10];
+		}
+		sl_buf_reset(&e);
+		CHECK_INT(sl_name_encode(name, n, &e), 0);
+		CHECK(e.n > 0 && e.n <= 200 + 1 + 32);
+		CHECK(e.p[0] != '.');
+		CHECK(e.p[e.n - 1] != '.');
+		CHECK(strspn(e.p, "abcdefghijklmnopqrstuvwxyz0123456789._@+%~-")
+		    == e.n);
+		sl_buf_reset(&d);
+		j = (size_t)sl_name_decode(e.p, e.n, &d);
+		if (j == 1) {
+			hashed++;
+			CHECK(e.n == 160 + 33 || e.n == 159 + 33 ||
+			    e.n == 158 + 33);
+			continue;
+		}
+		CHECK_INT(j, 0);
+		CHECK(d.n == n && memcmp(d.p, name, n) == 0);
+		/* A one-byte change gives another file. */
+		name[n - 1] ^= 1;
+		sl_buf_reset(&e2);
+		sl_name_encode(name, n, &e2);
+		CHECK(e2.n != e.n || memcmp(e2.p, e.p, e.n) != 0);
+	}
+	CHECK(hashed > 100);
+	sl_buf_release(&e);
+	sl_buf_release(&d);
+	sl_buf_release(&e2);
+}
+
+/* ---- helpers ---- */
+
+static void
+ev_init(struct sl_event *ev, const char *user, int64_t t, const char *key,
+    const char *origin, uint64_t line, const char *raw)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->time = t;
+	ev->user = S(user);
+	ev->action = SL_ACT_VIEW;
+	ev->outcome = SL_OUT_SUCCESS;
+	ev->resource = S("ri.dataset.1");
+	ev->count = ev->bytes = -1;
+	ev->key = S(key);
+	ev->profile = S("test");
+	ev->origin = S(origin);
+	ev->line = line;
+	ev->offset = line * 100;
+	ev->raw = S(raw);
+}
+
+static struct sl_case *
+open_case(const char *dir, int flags)
+{
+	char err[512];
+	struct sl_case *c = sl_case_open(dir, flags, err, sizeof(err));
+
+	if (c == NULL)
+		fprintf(stderr, "open %s: %s\n", dir, err);
+	return c;
+}
+
+static void
+log_end(struct sl_ingest *in, int log, const char *sha)
+{
+	struct sl_log_stats st;
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.sha256, sizeof(st.sha256), "%s", sha);
+	st.is_source = 1;
+	CHECK_INT(sl_ingest_log_end(in, log, &st), 0);
+}
+
+/* The timeline as "time key origin line" lines. */
+static void
+dump(struct sl_case *c, const char *user, int64_t since, int64_t until,
+    struct sl_buf *out)
+{
+	struct sl_timeline *t = sl_timeline_open(c, user, since, until);
+	const struct sl_event *ev;
+	int rc;
+
+	sl_buf_reset(out);
+	CHECK(t != NULL);
+	if (t == NULL)
+		return;
+	while ((rc = sl_timeline_next(t, &ev)) > 0)
+		sl_buf_printf(out, "%lld %.*s %.*s %llu\n",
+		    (long long)ev->time, (int)ev->key.n, ev->key.p,
+		    (int)ev->origin.n, ev->origin.p,
+		    (unsigned long long)ev->line);
+	CHECK_INT(rc, 0);
+	sl_timeline_free(t);
+}
+
+static int nproblems;
+
+static void
+report(void *arg, const char *file, const char *problem)
+{
+	struct sl_buf *b = arg;
+
+	nproblems++;
+	if (b != NULL)
+		sl_buf_printf(b, "%s: %s\n", file, problem);
+}
+
+static int
+verify(struct sl_case *c, struct sl_buf *msgs)
+{
+	if (msgs != NULL)
+		sl_buf_reset(msgs);
+	return sl_case_verify(c, report, msgs);
+}
+
+static char *
+slurp_gz(const char *path, size_t *n)
+{
+	struct sl_buf b = { 0 };
+	char buf[65536];
+	gzFile gz = gzopen(path, "rb");
+	int k;
+
+	if (gz == NULL)
+		return NULL;
+	while ((k = gzread(gz, buf, sizeof(buf))) > 0)
+		sl_buf_add(&b, buf, (size_t)k);
+	gzclose(gz);
+	*n = b.n;
+	return b.p;
+}
+
+static char *
+slurp(const char *path, size_t *n)
+{
+	struct sl_buf b = { 0 };
+	char buf[65536];
+	FILE *fp = fopen(path, "rb");
+	size_t k;
+
+	if (fp == NULL)
+		return NULL;
+	while ((k = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sl_buf_add(&b, buf, k);
+	fclose(fp);
+	*n = b.n;
+	return b.p;
+}
+
+static void
+spit(const char *path, const char *p, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+
+	fwrite(p, 1, n, fp);
+	fclose(fp);
+}
+
+/* Record a file's new digest in sessionlog.case, as a careful tamperer
+ * would. */
+static void
+redigest(const char *casedir, const char *rel)
+{
+	char path[512], hex[65], *p, *at;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", casedir, rel);
+	sl_sha256_file(path, hex, NULL);
+	snprintf(path, sizeof(path), "%s/sessionlog.case", casedir);
+	p = slurp(path, &n);
+	at = strstr(p, rel);
+	memcpy(at - 65, hex, 64);
+	spit(path, p, n);
+	free(p);
+}
+
+static int
+count_lines(const char *p, size_t n)
+{
+	int k = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		k += p[i] == '\n';
+	return k;
+}
+
+/* ---- the tests ---- */
+
+static char casedir[300];
+
+static void
+test_create(void)
+{
+	struct sl_case *c;
+	struct stat st;
+	char path[400];
+
+	snprintf(casedir, sizeof(casedir), "%s/case", tmp);
+	umask(0);
+	CHECK(open_case(casedir, 0) == NULL);
+	c = open_case(casedir, SL_CASE_CREATE | SL_CASE_WRITE);
+	CHECK(c != NULL);
+	CHECK_INT(sl_case_user_count(c), 0);
+	CHECK_INT(verify(c, NULL), 0);
+	sl_case_free(c);
+	CHECK_INT(stat(casedir, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0700);
+	snprintf(path, sizeof(path), "%s/users", casedir);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0700);
+	snprintf(path, sizeof(path), "%s/manifest.tsv", casedir);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	snprintf(path, sizeof(path), "%s/sessionlog.case", casedir);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	umask(022);
+	/* A directory that is not a case is left alone. */
+	snprintf(path, sizeof(path), "%s/notacase", tmp);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/notacase/x", tmp);
+	spit(path, "x", 1);
+	snprintf(path, sizeof(path), "%s/notacase", tmp);
+	CHECK(open_case(path, SL_CASE_CREATE | SL_CASE_WRITE) == NULL);
+}
+
+static const char sha_a[] =
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+static const char sha_b[] =
+    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+static void
+test_ingest(void)
+{
+	struct sl_ingest_opts o = { 0 };
+	struct sl_ingest_result res;
+	struct sl_ingest *in;
+	struct sl_event ev;
+	struct sl_item it;
+	struct sl_buf b = { 0 };
+	struct sl_case *c;
+	char path[400], *p;
+	size_t n;
+	int la, lb, lb2;
+
+	c = open_case(casedir, SL_CASE_WRITE);
+	CHECK(c != NULL);
+	CHECK_INT(sl_case_has_sha256(c, sha_a), 0);
+	in = sl_ingest_new(c, &o);
+	la = sl_ingest_log(in, "a.log", "test");
+	CHECK_INT(la, 0);
+	/* alice: ties at t=100 */
+	ev_init(&ev, "alice", 100, "k2", "a.log", 3, "r3");
+	CHECK_INT(sl_ingest_event(in, la, &ev), 0);
+	ev_init(&ev, "alice", 100, "k1", "a.log", 4, "r4");
+	sl_ingest_event(in, la, &ev);
+	ev_init(&ev, "alice", 100, "", "a.log", 5, "same");
+	sl_ingest_event(in, la, &ev);
+	ev_init(&ev, "alice", 50, "k0", "a.log", 6, "r6");
+	sl_ingest_event(in, la, &ev);
+	/* staged twice in one batch: the first wins */
+	ev_init(&ev, "alice", 200, "dupkey", "a.log", 7, "first");
+	sl_ingest_event(in, la, &ev);
+	ev_init(&ev, "alice", 200, "dupkey", "a.log", 8, "second");
+	sl_ingest_event(in, la, &ev);
+	ev_init(&ev, "Bob Smith", 10, "", "a.log", 9, "b9");
+	sl_ingest_event(in, la, &ev);
+	ev_init(&ev, "", 10, "", "a.log", 10, "nouser");
+	CHECK_INT(sl_ingest_event(in, la, &ev), -EINVAL);
+	memset(&it, 0, sizeof(it));
+	it.type = SL_ITEM_REJECT;
+	it.name = "a.log";
+	it.profile = "test";
+	it.reason = "no time";
+	it.line = 2;
+	it.raw = S("garbage\twith tab");
+	CHECK_INT(sl_ingest_reject(in, la, &it), 0);
+	log_end(in, la, sha_a);
+	CHECK_INT(sl_ingest_commit(in, &res), 0);
+	CHECK_INT(res.logs, 1);
+	CHECK_INT(res.read, 8);
+	CHECK_INT(res.accepted, 6);
+	CHECK_INT(res.duplicates, 1);
+	CHECK_INT(res.rejected, 1);
+	CHECK_INT(res.users, 2);
+	CHECK_INT(res.first, 10);
+	CHECK_INT(res.last, 200);
+	CHECK_INT(sl_ingest_commit(in, &res), -EINVAL);
+	sl_ingest_free(in);
+	CHECK(sl_case_has_sha256(c, sha_a));
+	CHECK(!sl_case_has_sha256(c, sha_b));
+	CHECK_INT(sl_case_user_count(c), 2);
+	CHECK_STR(sl_case_user(c, 0), "Bob Smith");
+	CHECK_STR(sl_case_user(c, 1), "alice");
+
+	/* Second batch: overlaps the first. */
+	in = sl_ingest_new(c, &o);
+	lb = sl_ingest_log(in, "b.log", "test");
+	lb2 = sl_ingest_log(in, "c.tar!inner.log", "test");
+	/* dup by key */
+	ev_init(&ev, "alice", 100, "k1", "b.log", 1, "other raw");
+	sl_ingest_event(in, lb, &ev);
+	/* dup by raw */
+	ev_init(&ev, "alice", 100, "", "b.log", 2, "same");
+	sl_ingest_event(in, lb, &ev);
+	/* new */
+	ev_init(&ev, "alice", 100, "", "b.log", 3, "different");
+	sl_ingest_event(in, lb, &ev);
+	/* another time: new */
+	ev_init(&ev, "alice", 101, "", "b.log", 4, "same");
+	sl_ingest_event(in, lb, &ev);
+	/* dup, sorts first */
+	ev_init(&ev, "alice", 100, "k1", "a.log", 1, "x");
+	sl_ingest_event(in, lb2, &ev);
+	ev_init(&ev, "carol", 5, "", "c.tar!inner.log", 1, "c1");
+	sl_ingest_event(in, lb2, &ev);
+	it.name = "b.log";
+	it.line = 9;
+	sl_ingest_reject(in, lb, &it);
+	it.name = "c.tar!inner.log";
+	it.line = 1;
+	sl_ingest_reject(in, lb2, &it);
+	log_end(in, lb, sha_b);
+	CHECK_INT(sl_ingest_commit(in, &res), 0);
+	CHECK_INT(res.read, 8);
+	CHECK_INT(res.accepted, 3);
+	CHECK_INT(res.duplicates, 3);
+	CHECK_INT(res.rejected, 2);
+	CHECK_INT(res.users, 2);
+	sl_ingest_free(in);
+	sl_case_free(c);
+
+	/* Read back from a fresh handle. */
+	c = open_case(casedir, 0);
+	CHECK(c != NULL);
+	CHECK_INT(sl_case_user_count(c), 3);
+	CHECK(sl_case_has_sha256(c, sha_b));
+	dump(c, "alice", INT64_MIN, INT64_MAX, &b);
+	CHECK_MEM(b.p, b.n,
+	    "50 k0 a.log 6\n"
+	    "100  a.log 5\n"
+	    "100  b.log 3\n"
+	    "100 k1 a.log 4\n"
+	    "100 k2 a.log 3\n"
+	    "101  b.log 4\n"
+	    "200 dupkey a.log 7\n");
+	dump(c, "alice", 100, 101, &b);
+	CHECK_INT(count_lines(b.p, b.n), 4);
+	dump(c, "nobody", INT64_MIN, INT64_MAX, &b);
+	CHECK_INT(b.n, 0);
+	dump(c, "Bob Smith", INT64_MIN, INT64_MAX, &b);
+	CHECK_MEM(b.p, b.n, "10  a.log 9\n");
+	CHECK_INT(verify(c, &b), 0);
+	if (b.n > 0)
+		fprintf(stderr, "%s", b.p);
+
+	/* The files are plain gzip, the manifest counts per log. */
+	snprintf(path, sizeof(path), "%s/users/alice.tsv.gz", casedir);
+	p = slurp_gz(path, &n);
+	CHECK(p != NULL && n > 5 && memcmp(p, "time\tuser\t", 10) == 0);
+	CHECK_INT(count_lines(p, n), 8);
+	free(p);
+	snprintf(path, sizeof(path), "%s/rejects.tsv.gz", casedir);
+	p = slurp_gz(path, &n);
+	CHECK_MEM(p, n,
+	    "origin\tline\toffset\tprofile\treason\traw\n"
+	    "a.log\t2\t0\ttest\tno time\tgarbage\\twith tab\n"
+	    "b.log\t9\t0\ttest\tno time\tgarbage\\twith tab\n"
+	    "c.tar!inner.log\t1\t0\ttest\tno time\tgarbage\\twith tab\n");
+	free(p);
+	snprintf(path, sizeof(path), "%s/manifest.tsv", casedir);
+	p = slurp(path, &n);
+	CHECK(p != NULL && count_lines(p, n) == 4);
+	/* a.log: read 8 = 6 + 1 + 1; b.log: 5 = 2 + 2 + 1;
+	 * c.tar!inner.log: 3 = 1 + 1 + 1, path and member apart */
+	CHECK(strstr(p, "\ta.log\t\ttest\t8\t6\t1\t1\t") != NULL);
+	CHECK(strstr(p, "\tb.log\t\ttest\t5\t2\t2\t1\t") != NULL);
+	CHECK(strstr(p, "\tc.tar\tinner.log\ttest\t3\t1\t1\t1\t") != NULL);
+	CHECK(strstr(p, sha_a) != NULL);
+	free(p);
+	sl_case_free(c);
+	sl_buf_release(&b);
+}
+
+/* A case of many events for one user, ingested with mem_limit. */
+static void
+build_big(const char *dir, size_t mem_limit, int nev)
+{
+	struct sl_ingest_opts o = { 0 };
+	struct sl_ingest_result res;
+	struct sl_ingest *in;
+	struct sl_event ev;
+	struct sl_case *c;
+	char raw[300], key[32], user[16];
+	int i, log;
+	struct stat st;
+	char path[400];
+
+	c = open_case(dir, SL_CASE_CREATE | SL_CASE_WRITE);
+	if (c == NULL)
+		return;
+	o.mem_limit = mem_limit;
+	in = sl_ingest_new(c, &o);
+	log = sl_ingest_log(in, "big.log", "test");
+	for (i = 0; i < nev; i++) {
+		/* Times out of order, a few users, some duplicates. */
+		int64_t t = (int64_t)((i * 7919) % nev) * 1000000;
+
+		snprintf(user, sizeof(user), "u%d", i % 3);
+		snprintf(key, sizeof(key), "id%d", i % (nev - 50));
+		snprintf(raw, sizeof(raw), "{\"n\":%d,\"pad\":\"%0200d\"}", i,
+		    i);
+		ev_init(&ev, user, t, key, "big.log", (uint64_t)i + 1, raw);
+		if (sl_ingest_event(in, log, &ev) < 0) {
+			CHECK(0);
+			break;
+		}
+	}
+	log_end(in, log, sha_a);
+	CHECK_INT(sl_ingest_commit(in, &res), 0);
+	CHECK_INT(res.accepted + res.duplicates, nev);
+	sl_ingest_free(in);
+	snprintf(path, sizeof(path), "%s/.tmp", dir);
+	CHECK(stat(path, &st) < 0);	/* runs are cleaned up */
+	sl_case_free(c);
+}
+
+static void
+test_big(void)
+{
+	char d1[300], d2[300], p1[400], p2[400], *a, *b;
+	struct sl_buf x = { 0 }, y = { 0 };
+	struct sl_case *c1, *c2;
+	size_t na, nb;
+	int nev = 30000, i;
+
+	snprintf(d1, sizeof(d1), "%s/big1", tmp);
+	snprintf(d2, sizeof(d2), "%s/big2", tmp);
+	build_big(d1, 0, nev);
+	/* The smallest limit: many runs, merged. */
+	build_big(d2, 1, nev);
+	/* Same timelines whatever the memory. */
+	for (i = 0; i < 3; i++) {
+		snprintf(p1, sizeof(p1), "%s/users/u%d.tsv.gz", d1, i);
+		snprintf(p2, sizeof(p2), "%s/users/u%d.tsv.gz", d2, i);
+		a = slurp_gz(p1, &na);
+		b = slurp_gz(p2, &nb);
+		CHECK(a != NULL && b != NULL && na == nb &&
+		    memcmp(a, b, na) == 0);
+		CHECK(na > 1000000);
+		free(a);
+		free(b);
+	}
+	c1 = open_case(d1, 0);
+	c2 = open_case(d2, 0);
+	CHECK_INT(verify(c1, NULL), 0);
+	CHECK_INT(verify(c2, NULL), 0);
+	/* Time ranges through the idx agree with a filtered full read. */
+	{
+		static const int64_t r[][2] = {
+			{ INT64_MIN, INT64_MAX }, { 0, 1 },
+			{ 12345000000, 12346000000 },
+			{ 29000000000, INT64_MAX }, { INT64_MIN, 777000000 },
+			{ 5000000000, 5000000000 }, { 40000000000, INT64_MAX },
+		};
+		size_t k;
+
+		for (k = 0; k < SL_ARRAY_LEN(r); k++) {
+			struct sl_timeline *t;
+			const struct sl_event *ev;
+			uint64_t want = 0;
+
+			t = sl_timeline_open(c1, "u1", INT64_MIN, INT64_MAX);
+			while (sl_timeline_next(t, &ev) > 0)
+				if (ev->time >= r[k][0] && ev->time < r[k][1])
+					want++;
+			sl_timeline_free(t);
+			dump(c1, "u1", r[k][0], r[k][1], &x);
+			dump(c2, "u1", r[k][0], r[k][1], &y);
+			CHECK_INT(count_lines(x.p, x.n), want);
+			CHECK(x.n == y.n && memcmp(x.p, y.p, x.n) == 0);
+		}
+	}
+	/* The idx lets a range read skip a damaged early block. */
+	{
+		FILE *fp;
+		const struct sl_event *ev;
+		struct sl_timeline *t;
+		int rc;
+
+		snprintf(p1, sizeof(p1), "%s/users/u1.tsv.gz", d1);
+		fp = fopen(p1, "r+b");
+		fseek(fp, 2000, SEEK_SET);
+		putc(getc(fp) ^ 0xff, fp);
+		fclose(fp);
+		t = sl_timeline_open(c1, "u1", 29000000000, INT64_MAX);
+		while ((rc = sl_timeline_next(t, &ev)) > 0)
+			;
+		CHECK_INT(rc, 0);
+		sl_timeline_free(t);
+		t = sl_timeline_open(c1, "u1", INT64_MIN, INT64_MAX);
+		while ((rc = sl_timeline_next(t, &ev)) > 0)
+			;
+		CHECK(rc < 0);
+		CHECK(strstr(sl_case_error(c1), "u1.tsv.gz") != NULL);
+		sl_timeline_free(t);
+		nproblems = 0;
+		CHECK(verify(c1, NULL) >= 2);	/* digest and the block */
+	}
+	sl_case_free(c1);
+	sl_case_free(c2);
+	sl_buf_release(&x);
+	sl_buf_release(&y);
+}
+
+static void
+test_recovery(void)
+{
+	struct sl_case *c;
+	struct sl_buf b = { 0 };
+	char path[400], path2[400], hex[65], *p;
+	size_t n;
+	struct stat st;
+	FILE *fp;
+
+	/* An update that never committed is rolled back. */
+	snprintf(path, sizeof(path), "%s/.txn", casedir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/.txn/users", casedir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/.txn/users/alice.tsv.gz", casedir);
+	spit(path, "half-written", 12);
+	snprintf(path, sizeof(path), "%s/.txn/manifest.tsv", casedir);
+	spit(path, "junk\n", 5);
+	c = open_case(casedir, 0);	/* a reader ignores it */
+	CHECK(c != NULL);
+	CHECK_INT(verify(c, &b), 0);
+	sl_case_free(c);
+	c = open_case(casedir, SL_CASE_WRITE);
+	CHECK(c != NULL);
+	snprintf(path, sizeof(path), "%s/.txn", casedir);
+	CHECK(stat(path, &st) < 0);
+	CHECK_INT(verify(c, &b), 0);
+	sl_case_free(c);
+
+	/* A committed one is finished, even by a reader. */
+	snprintf(path, sizeof(path), "%s/.txn", casedir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/manifest.tsv", casedir);
+	p = slurp(path, &n);
+	sl_buf_reset(&b);
+	sl_buf_add(&b, p, n);
+	free(p);
+	sl_buf_adds(&b, "\t0\tempty.log\t\t\t0\t0\t0\t0\t\t\tUTC\t"
+	    "2024-01-01T00:00:00.000000Z\n");
+	snprintf(path, sizeof(path), "%s/.txn/manifest.tsv", casedir);
+	spit(path, b.p, b.n);
+	sl_sha256_file(path, hex, NULL);
+	snprintf(path2, sizeof(path2), "%s/sessionlog.case", casedir);
+	p = slurp(path2, &n);
+	memcpy(strstr(p, " manifest.tsv") - 64, hex, 64);
+	snprintf(path, sizeof(path), "%s/.txn/sessionlog.case", casedir);
+	spit(path, p, n);
+	free(p);
+	snprintf(path, sizeof(path), "%s/.txn/COMMIT", casedir);
+	fp = fopen(path, "w");
+	fprintf(fp, "sessionlog-commit 1\nmanifest.tsv\nsessionlog.case\n");
+	fclose(fp);
+	c = open_case(casedir, 0);
+	CHECK(c != NULL);
+	snprintf(path, sizeof(path), "%s/.txn", casedir);
+	CHECK(stat(path, &st) < 0);
+	snprintf(path, sizeof(path), "%s/manifest.tsv", casedir);
+	p = slurp(path, &n);
+	CHECK(p != NULL && strstr(p, "empty.log") != NULL);
+	free(p);
+	CHECK_INT(verify(c, &b), 0);
+	if (b.n > 0)
+		fprintf(stderr, "%s", b.p);
+	sl_case_free(c);
+	sl_buf_release(&b);
+}
+
+static void
+test_lock(void)
+{
+	int go[2], ready[2], status;
+	char err[512], ch;
+	struct sl_case *c;
+	pid_t pid;
+
+	CHECK_INT(pipe(go), 0);
+	CHECK_INT(pipe(ready), 0);
+	pid = fork();
+	if (pid == 0) {
+		c = sl_case_open(casedir, SL_CASE_WRITE, err, sizeof(err));
+		if (write(ready[1], c != NULL ? "y" : "n", 1) != 1 ||
+		    read(go[0], &ch, 1) != 1)
+			_exit(1);
+		sl_case_free(c);
+		_exit(0);
+	}
+	CHECK(read(ready[0], &ch, 1) == 1 && ch == 'y');
+	c = sl_case_open(casedir, SL_CASE_WRITE, err, sizeof(err));
+	CHECK(c == NULL);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "(pid %ld)", (long)pid);
+		CHECK(strstr(err, "is being written by another process") !=
+		    NULL);
+		CHECK(strstr(err, want) != NULL);
+	}
+	c = sl_case_open(casedir, 0, err, sizeof(err));
+	CHECK(c == NULL);
+	CHECK(strstr(err, "being written") != NULL);
+	CHECK(write(go[1], "x", 1) == 1);
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	c = open_case(casedir, SL_CASE_WRITE);
+	CHECK(c != NULL);
+	sl_case_free(c);
+	/* Readers share; a writer waits for them. */
+	c = open_case(casedir, 0);
+	{
+		struct sl_case *c2 = open_case(casedir, 0);
+
+		CHECK(c2 != NULL);
+		CHECK(sl_case_open(casedir, SL_CASE_WRITE, err, sizeof(err)) ==
+		    NULL);
+		CHECK(strstr(err, "being read") != NULL);
+		sl_case_free(c2);
+	}
+	sl_case_free(c);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+static void
+test_audit(void)
+{
+	char *const argv[] = { "-C", "my case", "it's\ttabbed", NULL };
+	struct sl_case *c = open_case(casedir, 0);
+	char path[400], *p;
+	struct stat st;
+	size_t n;
+
+	CHECK_INT(sl_case_audit(c, "grep-sessions", 3, argv), 0);
+	CHECK_INT(sl_case_audit(c, "ingest", 0, NULL), 0);
+	sl_case_free(c);
+	snprintf(path, sizeof(path), "%s/audit.log", casedir);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	p = slurp(path, &n);
+	CHECK_INT(count_lines(p, n), 2);
+	CHECK(strstr(p, "\tgrep-sessions\t-C 'my case' 'it'\\\\''s\\ttabbed'\n")
+	    != NULL);
+	CHECK(strstr(p, "\tingest\t\n") != NULL);
+	CHECK(p[4] == '-' && p[10] == 'T' && p[26] == 'Z' && p[27] == '\t');
+	free(p);
+}
+
+static void
+test_tamper(void)
+{
+	struct sl_case *c;
+	struct sl_buf b = { 0 };
+	char path[400], *p, *orig, *nl;
+	size_t n, on;
+	FILE *fp;
+	struct sl_bgzf_writer *w;
+	int k;
+
+	c = open_case(casedir, 0);
+	CHECK_INT(verify(c, &b), 0);
+	sl_case_free(c);
+
+	/* A flipped byte. */
+	snprintf(path, sizeof(path), "%s/users/alice.tsv.gz", casedir);
+	orig = slurp(path, &on);
+	orig[on / 2] ^= 0x20;
+	spit(path, orig, on);
+	c = open_case(casedir, 0);
+	k = verify(c, &b);
+	CHECK(k >= 2);
+	CHECK(strstr(b.p, "users/alice.tsv.gz: SHA-256") != NULL);
+	sl_case_free(c);
+	orig[on / 2] ^= 0x20;
+	spit(path, orig, on);
+
+	/* A row deleted and the digest fixed up. */
+	p = slurp_gz(path, &n);
+	/* The end of the first row. */
+	nl = strchr(strchr(p, '\n') + 1, '\n');
+	fp = fopen(path, "wb");
+	w = sl_bgzf_writer_new(fp, 6);
+	sl_bgzf_write(w, p, (size_t)(strchr(p, '\n') + 1 - p));
+	sl_bgzf_write(w, nl + 1, n - (size_t)(nl + 1 - p));
+	sl_bgzf_close(w);
+	fclose(fp);
+	free(p);
+	redigest(casedir, "users/alice.tsv.gz");
+	c = open_case(casedir, 0);
+	k = verify(c, &b);
+	CHECK(k >= 2);
+	CHECK(strstr(b.p, "manifest.tsv: \"a.log\": 6 events accepted, the "
+	    "timelines hold 5") != NULL);
+	CHECK(strstr(b.p, "users/alice.idx: chunk") != NULL);
+	sl_case_free(c);
+	spit(path, orig, on);
+	redigest(casedir, "users/alice.tsv.gz");
+	free(orig);
+
+	/* The manifest edited, digest fixed up. */
+	snprintf(path, sizeof(path), "%s/manifest.tsv", casedir);
+	orig = slurp(path, &on);
+	p = strstr(orig, "\tb.log\t\ttest\t5\t2\t2\t1\t");
+	CHECK(p != NULL);
+	p[15] = '3';
+	p[17] = '1';
+	spit(path, orig, on);
+	redigest(casedir, "manifest.tsv");
+	c = open_case(casedir, 0);
+	k = verify(c, &b);
+	CHECK_INT(k, 1);
+	CHECK(strstr(b.p, "manifest.tsv: \"b.log\": 3 events accepted, the "
+	    "timelines hold 2") != NULL);
+	sl_case_free(c);
+	/* ... and not fixed up. */
+	p[15] = '2';
+	p[17] = '2';
+	p[13] = '6';
+	spit(path, orig, on);
+	c = open_case(casedir, 0);
+	k = verify(c, &b);
+	CHECK(k >= 2);
+	CHECK(strstr(b.p, "manifest.tsv: SHA-256") != NULL);
+	CHECK(strstr(b.p, "read is not") != NULL);
+	sl_case_free(c);
+	p[13] = '5';
+	spit(path, orig, on);
+	redigest(casedir, "manifest.tsv");
+	free(orig);
+
+	/* A file slipped in. */
+	snprintf(path, sizeof(path), "%s/users/mallory.tsv.gz", casedir);
+	spit(path, "x", 1);
+	c = open_case(casedir, 0);
+	CHECK_INT(verify(c, &b), 1);
+	CHECK(strstr(b.p, "users/mallory.tsv.gz: not recorded") != NULL);
+	sl_case_free(c);
+	unlink(path);
+	c = open_case(casedir, 0);
+	CHECK_INT(verify(c, &b), 0);
+	sl_case_free(c);
+	sl_buf_release(&b);
+}
+
+/* Rows larger than a block: a chunk of several blocks. */
+static void
+test_large_rows(void)
+{
+	struct sl_ingest_result res;
+	struct sl_ingest *in;
+	struct sl_event ev;
+	struct sl_case *c;
+	struct sl_timeline *t;
+	const struct sl_event *e;
+	char dir[300], *raw;
+	size_t n = 300000;
+	int i, log, got = 0;
+
+	snprintf(dir, sizeof(dir), "%s/large", tmp);
+	raw = malloc(n + 1);
+	for (i = 0; (size_t)i < n; i++)
+		raw[i] = (char)(i * 131 % 251);	/* control bytes too */
+	raw[n] = '\0';
+	c = open_case(dir, SL_CASE_CREATE | SL_CASE_WRITE);
+	in = sl_ingest_new(c, NULL);
+	log = sl_ingest_log(in, "l.log", "test");
+	for (i = 0; i < 6; i++) {
+		ev_init(&ev, "big", i % 2 == 0 ? 1000 * i : 7, "", "l.log",
+		    (uint64_t)i + 1, "");
+		ev.raw.p = raw;
+		ev.raw.n = i % 3 == 0 ? n : 10 + (size_t)i;
+		CHECK_INT(sl_ingest_event(in, log, &ev), 0);
+	}
+	CHECK_INT(sl_ingest_commit(in, &res), 0);
+	CHECK_INT(res.accepted, 6);
+	sl_ingest_free(in);
+	CHECK_INT(verify(c, NULL), 0);
+	t = sl_timeline_open(c, "big", 1, 5000);
+	while (sl_timeline_next(t, &e) > 0) {
+		got++;
+		if (e->line == 4)
+			CHECK(e->raw.n == n && memcmp(e->raw.p, raw, n) == 0);
+	}
+	CHECK_INT(got, 5);
+	sl_timeline_free(t);
+	sl_case_free(c);
+	free(raw);
+}
+
+int
+main(void)
+{
+	char cmd[400];
+
+	if (mkdtemp(tmp) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_names();
+	test_create();
+	test_ingest();
+	test_recovery();
+	test_lock();
+	test_audit();
+	test_tamper();
+	test_big();
+	test_large_rows();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmp);
+	return check_done("store");
+}
