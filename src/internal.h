@@ -115,6 +115,21 @@ struct sl_walk *sl_walk_new(const char *const *paths, size_t n,
 int sl_walk_next(struct sl_walk *w, struct sl_walk_item *it);
 void sl_walk_free(struct sl_walk *w);
 
+/*
+ * Added by the container layer: the gzip and zlib decoder that container.c
+ * stacks on its byte sources (gzip.c).  in() returns bytes read (> 0), 0 at
+ * the end or a negative errno value, with inerr() (may be NULL) telling why.
+ * sl_gz_read returns as sl_stream_read does; sl_gz_error tells what the last
+ * negative return was about.  zlib: 0 for gzip (every member, corrupt ones
+ * skipped), 1 for a zlib stream.
+ */
+struct sl_gz;
+struct sl_gz *sl_gz_new(int zlib, ssize_t (*in)(void *arg, void *buf,
+    size_t n), const char *(*inerr)(void *arg), void *arg);
+ssize_t sl_gz_read(struct sl_gz *g, void *buf, size_t n);
+const char *sl_gz_error(const struct sl_gz *g);
+void sl_gz_free(struct sl_gz *g);
+
 /* ---- split.c: logical log to records ------------------------------------ */
 
 enum sl_split_mode {
@@ -315,6 +330,10 @@ struct sl_extractor *sl_extractor_new(const struct sl_profile *p,
  * still open), or -EBADMSG with *reason set (a static or extractor-owned
  * string: "invalid JSON at byte 17: invalid escape", "no time",
  * "unparseable time \"...\"", "no user", "4 fields, header has 5", ...).
+ * Added by profile.c: an auditd event handed out here is the group that
+ * the record closed, so the extractor sets its line, offset and raw (all
+ * its lines joined by '\n') itself, with raw.p non-NULL; the caller keeps
+ * them when ev->raw.p is set on return (ev zeroed before the call).
  */
 int sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
     struct sl_event *ev, const char **reason);

@@ -1,0 +1,434 @@
+/* gzip.c: gzip (every member) and zlib decoding that survives damaged data. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "internal.h"
+
+#define GZ_INBUF (256u << 10)	/* compressed input buffer */
+#define GZ_TRIAL (64u << 10)	/* input a resync candidate must survive */
+#define GZ_SCRATCH (32u << 10)
+
+enum {
+	GZ_MEMBER = 0,		/* inflating a member (or the zlib stream) */
+	GZ_BETWEEN,		/* a member ended: another, padding or junk */
+	GZ_DONE,
+	GZ_FAILED,
+};
+
+struct sl_gz {
+	int zlib;
+	ssize_t (*in)(void *arg, void *buf, size_t n);
+	const char *(*inerr)(void *arg);
+	void *arg;
+	z_stream z;
+	int zinit;
+	unsigned char *buf;	/* input; z.next_in points into it */
+	size_t len;		/* bytes in buf */
+	uint64_t base;		/* compressed offset of buf[0] */
+	int in_eof;
+	int state;
+	uint64_t member;	/* compressed offset of the current member */
+	int pend;		/* a return owed after data handed out */
+	int fail;		/* sticky error once GZ_FAILED */
+	unsigned char *scratch;
+	char err[384];
+};
+
+static uint64_t
+in_off(const struct sl_gz *g)
+{
+	return g->base + (uint64_t)(g->z.next_in - g->buf);
+}
+
+static size_t
+in_avail(const struct sl_gz *g)
+{
+	return g->z.avail_in;
+}
+
+/*
+ * Make at least need bytes available at z.next_in unless the input ends
+ * first (need <= GZ_INBUF).  Returns the bytes available, or a negative
+ * errno value when reading fails (message set).
+ */
+static ssize_t
+fill(struct sl_gz *g, size_t need)
+{
+	size_t have, done;
+	ssize_t r;
+
+	have = g->z.avail_in;
+	if (have >= need || g->in_eof)
+		return (ssize_t)have;
+	done = (size_t)(g->z.next_in - g->buf);
+	if (done > 0) {
+		memmove(g->buf, g->z.next_in, have);
+		g->base += done;
+		g->len = have;
+		g->z.next_in = g->buf;
+	}
+	while (g->len < need && !g->in_eof) {
+		r = g->in(g->arg, g->buf + g->len, GZ_INBUF - g->len);
+		if (r == -EINTR)
+			continue;
+		if (r < 0) {
+			const char *m = g->inerr != NULL ? g->inerr(g->arg) :
+			    NULL;
+
+			snprintf(g->err, sizeof(g->err), "cannot read "
+			    "compressed data at byte %" PRIu64 ": %s",
+			    g->base + g->len, m != NULL && *m != '\0' ? m :
+			    strerror((int)-r));
+			return r;
+		}
+		if (r == 0)
+			g->in_eof = 1;
+		g->len += (size_t)r;
+	}
+	g->z.avail_in = (uInt)g->len;
+	return (ssize_t)g->len;
+}
+
+static void
+skip_in(struct sl_gz *g, size_t n)
+{
+	g->z.next_in += n;
+	g->z.avail_in -= (uInt)n;
+}
+
+struct sl_gz *
+sl_gz_new(int zlib, ssize_t (*in)(void *arg, void *buf, size_t n),
+    const char *(*inerr)(void *arg), void *arg)
+{
+	struct sl_gz *g;
+
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return NULL;
+	g->zlib = zlib;
+	g->in = in;
+	g->inerr = inerr;
+	g->arg = arg;
+	g->buf = malloc(GZ_INBUF);
+	if (g->buf == NULL)
+		goto fail;
+	g->z.next_in = g->buf;
+	if (inflateInit2(&g->z, zlib ? 15 : 31) != Z_OK)
+		goto fail;
+	g->zinit = 1;
+	return g;
+fail:
+	sl_gz_free(g);
+	return NULL;
+}
+
+void
+sl_gz_free(struct sl_gz *g)
+{
+	if (g == NULL)
+		return;
+	if (g->zinit)
+		inflateEnd(&g->z);
+	free(g->buf);
+	free(g->scratch);
+	free(g);
+}
+
+const char *
+sl_gz_error(const struct sl_gz *g)
+{
+	return g->err;
+}
+
+static int
+failed(struct sl_gz *g, int rc)
+{
+	g->state = GZ_FAILED;
+	g->fail = rc;
+	return rc;
+}
+
+/* A gzip header that a real writer could have made starts at p. */
+static int
+plausible(const unsigned char *p)
+{
+	if (p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 || (p[3] & 0xe0) != 0)
+		return 0;
+	if (p[8] != 0 && p[8] != 2 && p[8] != 4)
+		return 0;
+	return p[9] <= 13 || p[9] == 255;
+}
+
+/* Does a member starting at p (n bytes, all the input there is or at least
+ * GZ_TRIAL) inflate without error as far as the bytes go? */
+static int
+trial(struct sl_gz *g, const unsigned char *p, size_t n)
+{
+	z_stream t;
+	int r, ok = 0;
+
+	if (g->scratch == NULL && (g->scratch = malloc(GZ_SCRATCH)) == NULL)
+		return 1;	/* cannot check: take it */
+	memset(&t, 0, sizeof(t));
+	if (inflateInit2(&t, 31) != Z_OK)
+		return 1;
+	t.next_in = (unsigned char *)p;
+	t.avail_in = (uInt)n;
+	for (;;) {
+		t.next_out = g->scratch;
+		t.avail_out = GZ_SCRATCH;
+		r = inflate(&t, Z_NO_FLUSH);
+		if (r == Z_STREAM_END) {
+			ok = 1;
+			break;
+		}
+		if (r != Z_OK && r != Z_BUF_ERROR)
+			break;
+		if (t.avail_in == 0 || (r == Z_BUF_ERROR &&
+		    t.avail_out != 0)) {
+			/* Ran out of input with no error: good enough, as
+			 * long as the header and a block were read. */
+			ok = n - t.avail_in >= 12;
+			break;
+		}
+	}
+	inflateEnd(&t);
+	return ok;
+}
+
+/*
+ * Look for the next gzip member from the current input position on.
+ * Returns 1 with the input positioned at it, 0 if the input ends first
+ * (all of it consumed), or a negative errno value.
+ */
+static int
+resync(struct sl_gz *g)
+{
+	const unsigned char *p, *q;
+	ssize_t r;
+	size_t n;
+
+	for (;;) {
+		r = fill(g, GZ_TRIAL + 10);
+		if (r < 0)
+			return (int)r;
+		n = (size_t)r;
+		if (n < 10) {
+			skip_in(g, n);
+			return 0;
+		}
+		p = g->z.next_in;
+		q = memchr(p, 0x1f, n - 9);
+		if (q == NULL) {
+			skip_in(g, n - 9);
+			continue;
+		}
+		skip_in(g, (size_t)(q - p));
+		if ((size_t)r - (size_t)(q - p) < GZ_TRIAL + 10 && !g->in_eof)
+			continue;	/* refill so the trial has its input */
+		if (plausible(q) && trial(g, q, in_avail(g)))
+			return 1;
+		skip_in(g, 1);
+	}
+}
+
+/* The member at the input position starts afresh. */
+static void
+restart(struct sl_gz *g)
+{
+	inflateReset(&g->z);
+	g->member = in_off(g);
+	g->state = GZ_MEMBER;
+}
+
+/* Corrupt data at the input position: skip to the next member. */
+static int
+corrupt(struct sl_gz *g, const char *why)
+{
+	uint64_t at = in_off(g), member = g->member;
+	int check = strstr(why, "data check") != NULL ||
+	    strstr(why, "length check") != NULL;
+	char what[128];
+	int rc;
+
+	snprintf(what, sizeof(what), "%s", why);
+	if (g->zlib) {
+		snprintf(g->err, sizeof(g->err), "corrupt zlib data at "
+		    "compressed byte %" PRIu64 " (%s); the rest cannot be "
+		    "read", at, what);
+		return failed(g, -EBADMSG);
+	}
+	rc = resync(g);
+	if (rc < 0)
+		return failed(g, rc);
+	if (rc == 0) {
+		snprintf(g->err, sizeof(g->err), "corrupt gzip data at "
+		    "compressed byte %" PRIu64 " (%s) in the member at byte %"
+		    PRIu64 "; no member follows, %" PRIu64 " bytes lost", at,
+		    what, member, in_off(g) - at);
+		return failed(g, -EBADMSG);
+	}
+	if (check && in_off(g) - at <= 8)
+		snprintf(g->err, sizeof(g->err), "corrupt gzip member at "
+		    "compressed byte %" PRIu64 " (%s): its data was read but "
+		    "may be damaged", member, what);
+	else
+		snprintf(g->err, sizeof(g->err), "corrupt gzip data at "
+		    "compressed byte %" PRIu64 " (%s); skipped to the next "
+		    "member at byte %" PRIu64 ", %" PRIu64 " bytes lost", at,
+		    what, in_off(g), in_off(g) - at);
+	restart(g);
+	return SL_EDISCONT;
+}
+
+/* After a member: the next one, zero padding, or junk. */
+static int
+between(struct sl_gz *g)
+{
+	const unsigned char *p;
+	uint64_t at;
+	ssize_t r;
+	size_t i;
+	int rc;
+
+	r = fill(g, 2);
+	if (r < 0)
+		return failed(g, (int)r);
+	if (r == 0) {
+		g->state = GZ_DONE;
+		return 0;
+	}
+	p = g->z.next_in;
+	if (r >= 2 && ((!g->zlib && p[0] == 0x1f && p[1] == 0x8b) ||
+	    (g->zlib && (p[0] & 0x0f) == 8 && (p[0] >> 4) <= 7 &&
+	    ((unsigned)p[0] << 8 | p[1]) % 31 == 0))) {
+		restart(g);
+		return 1;
+	}
+	at = in_off(g);
+	for (;;) {
+		r = fill(g, 1);
+		if (r < 0)
+			return failed(g, (int)r);
+		if (r == 0) {
+			/* Zero padding (tape blocks, preallocation). */
+			g->state = GZ_DONE;
+			return 0;
+		}
+		p = g->z.next_in;
+		for (i = 0; i < (size_t)r && p[i] == 0; i++)
+			;
+		skip_in(g, i);
+		if (i < (size_t)r)
+			break;
+	}
+	if (!g->zlib) {
+		rc = resync(g);
+		if (rc < 0)
+			return failed(g, rc);
+		if (rc == 1) {
+			snprintf(g->err, sizeof(g->err), "%" PRIu64 " bytes "
+			    "of junk between gzip members at compressed byte "
+			    "%" PRIu64 " skipped", in_off(g) - at, at);
+			restart(g);
+			return SL_EDISCONT;
+		}
+	} else {
+		skip_in(g, in_avail(g));
+		while ((r = fill(g, 1)) > 0)
+			skip_in(g, (size_t)r);
+		if (r < 0)
+			return failed(g, (int)r);
+	}
+	snprintf(g->err, sizeof(g->err), "trailing garbage after %s data at "
+	    "compressed byte %" PRIu64 " (%" PRIu64 " bytes ignored)",
+	    g->zlib ? "zlib" : "gzip", at, in_off(g) - at);
+	g->state = GZ_DONE;
+	return SL_EDISCONT;
+}
+
+ssize_t
+sl_gz_read(struct sl_gz *g, void *buf, size_t n)
+{
+	unsigned char *out = buf;
+	size_t got = 0, before;
+	ssize_t r;
+	int rc;
+
+	if (g->pend != 0) {
+		rc = g->pend;
+		g->pend = 0;
+		return rc;
+	}
+	if (n > UINT_MAX)
+		n = UINT_MAX;
+	while (got < n) {
+		rc = 0;
+		if (g->state == GZ_FAILED)
+			rc = g->fail;
+		else if (g->state == GZ_DONE)
+			break;
+		else if (g->state == GZ_BETWEEN)
+			rc = between(g);
+		if (rc < 0) {
+			if (got > 0) {
+				g->pend = rc;
+				break;
+			}
+			return rc;
+		}
+		if (g->state != GZ_MEMBER)
+			continue;
+		if (g->z.avail_in == 0) {
+			r = fill(g, 1);
+			if (r < 0) {
+				rc = failed(g, (int)r);
+				continue;
+			}
+			if (r == 0) {
+				snprintf(g->err, sizeof(g->err), "truncated "
+				    "%s data at compressed byte %" PRIu64
+				    " (in the member at byte %" PRIu64 ")",
+				    g->zlib ? "zlib" : "gzip", in_off(g),
+				    g->member);
+				failed(g, -EPIPE);
+				continue;
+			}
+		}
+		g->z.next_out = out + got;
+		g->z.avail_out = (uInt)(n - got);
+		before = g->z.avail_out;
+		rc = inflate(&g->z, Z_NO_FLUSH);
+		got += before - g->z.avail_out;
+		switch (rc) {
+		case Z_STREAM_END:
+			g->state = GZ_BETWEEN;
+			break;
+		case Z_OK:
+		case Z_BUF_ERROR:
+			break;
+		case Z_MEM_ERROR:
+			snprintf(g->err, sizeof(g->err), "out of memory");
+			failed(g, -ENOMEM);
+			break;
+		default:
+			rc = corrupt(g, rc == Z_NEED_DICT ? "needs a preset "
+			    "dictionary" : g->z.msg != NULL ? g->z.msg :
+			    "invalid data");
+			if (rc == SL_EDISCONT) {
+				if (got > 0) {
+					g->pend = rc;
+					return (ssize_t)got;
+				}
+				return rc;
+			}
+			break;
+		}
+	}
+	return (ssize_t)got;
+}

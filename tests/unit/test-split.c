@@ -1,0 +1,198 @@
+/* test-split.c: lines, CSV records and JSON values out of a log. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "internal.h"
+#include "check.h"
+
+static char dir[64];
+static int nfile;
+
+static void
+gzip_to(struct sl_buf *b, const void *p, size_t n)
+{
+	z_stream z;
+	size_t bound;
+
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+	bound = deflateBound(&z, n) + 32;
+	sl_buf_grow(b, bound);
+	z.next_in = (unsigned char *)p;
+	z.avail_in = (uInt)n;
+	z.next_out = (unsigned char *)b->p + b->n;
+	z.avail_out = (uInt)bound;
+	deflate(&z, Z_FINISH);
+	b->n += bound - z.avail_out;
+	deflateEnd(&z);
+}
+
+/*
+ * Split the bytes p (a file of their own) in mode; records as
+ * "line@offset[flags] text|" into out, "D|" for SL_EDISCONT and "E|" for an
+ * error.  mode -1: choose by sl_split_peek as the reader does.
+ */
+static void
+split(const void *p, size_t n, int mode, size_t max, struct sl_buf *out)
+{
+	struct sl_walk *w;
+	struct sl_walk_item it;
+	struct sl_split *sp;
+	struct sl_record r;
+	char path[128];
+	const char *paths[1] = { path };
+	FILE *fp;
+	int rc, c;
+
+	snprintf(path, sizeof(path), "%s/f%d", dir, nfile++);
+	fp = fopen(path, "wb");
+	fwrite(p, 1, n, fp);
+	fclose(fp);
+	sl_buf_reset(out);
+	w = sl_walk_new(paths, 1, NULL);
+	CHECK_INT(sl_walk_next(w, &it), 1);
+	CHECK_INT(it.type, SL_WALK_LOG);
+	sp = sl_split_new(it.stream, mode < 0 ? SL_SPLIT_LINES : mode, max);
+	c = sl_split_peek(sp);
+	if (mode < 0 && (c == '{' || c == '['))
+		sl_split_set_mode(sp, SL_SPLIT_JSON);
+	while ((rc = sl_split_next(sp, &r)) != 0) {
+		if (rc == SL_EDISCONT) {
+			sl_buf_adds(out, "D|");
+			continue;
+		}
+		if (rc < 0) {
+			sl_buf_adds(out, "E|");
+			break;
+		}
+		sl_buf_printf(out, "%llu@%llu", (unsigned long long)r.line,
+		    (unsigned long long)r.offset);
+		if (r.flags & SL_REC_TOOLONG)
+			sl_buf_adds(out, "L");
+		if (r.flags & SL_REC_CUT)
+			sl_buf_adds(out, "C");
+		sl_buf_printf(out, " %.*s|", (int)r.n, r.p);
+	}
+	if (rc < 0 && rc != SL_EDISCONT)
+		sl_buf_printf(out, "%s", sl_split_error(sp));
+	sl_split_free(sp);
+	sl_walk_free(w);
+	unlink(path);
+}
+
+#define SPLIT(s, mode, max, want)					\
+	do {								\
+		split(s, sizeof(s) - 1, mode, max, &out);		\
+		CHECK_MEM(out.p, out.n, want);				\
+	} while (0)
+
+int
+main(void)
+{
+	struct sl_buf out = { 0 }, big = { 0 }, gz = { 0 };
+	size_t i, m1;
+
+	strcpy(dir, "/tmp/test-split-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 2;
+
+	/* Lines: CRLF, blank lines counted but skipped, no final LF. */
+	SPLIT("a\r\nb\n\n  \n\t\r\nc", SL_SPLIT_LINES, 0,
+	    "1@0 a|2@3 b|6@12 c|");
+	SPLIT("", SL_SPLIT_LINES, 0, "");
+	SPLIT("\n\n", SL_SPLIT_LINES, 0, "");
+	SPLIT("  lead\n", SL_SPLIT_LINES, 0, "1@0   lead|");
+	/* A UTF-8 byte order mark is not part of the first record. */
+	SPLIT("\xef\xbb\xbf{\"a\":1}\n", -1, 0, "1@3 {\"a\":1}|");
+
+	/* Too long: a prefix, the rest skipped, the next line intact. */
+	SPLIT("abcdefghij\nxy\n", SL_SPLIT_LINES, 4, "1@0L abcd|2@11 xy|");
+	SPLIT("{\"a\":\"b}cdef\"}\n{\"d\":1}", SL_SPLIT_JSON, 8,
+	    "1@0L {\"a\":\"b}|2@15 {\"d\":1}|");
+	sl_buf_reset(&big);
+	for (i = 0; i < 3000000; i++)
+		sl_buf_addc(&big, 'x');
+	sl_buf_adds(&big, "\nlast\n");
+	split(big.p, big.n, SL_SPLIT_LINES, 1000, &out);
+	CHECK(out.n > 1000 && strncmp(out.p, "1@0L xxx", 8) == 0);
+	CHECK(strstr(out.p, "|2@3000001 last|") != NULL);
+
+	/* CSV: quoted newlines stay in the record; "" is a quote; a quote
+	 * inside an unquoted field is text and opens nothing. */
+	SPLIT("h1,h2\r\n1,\"x\ny\"\r\n2,\"a\"\"\nb\"\n3,5\" tv\n4,z\n",
+	    SL_SPLIT_CSV, 0,
+	    "1@0 h1,h2|2@7 1,\"x\ny\"|4@16 2,\"a\"\"\nb\"|6@26 3,5\" tv|"
+	    "7@34 4,z|");
+	SPLIT("a,\"open\nb\n", SL_SPLIT_CSV, 0, "1@0C a,\"open\nb|");
+
+	/* JSON: NDJSON, pretty objects, arrays and wrappers. */
+	SPLIT("{\"a\":1}\n{\"b\":\"}\\\"{\"}\n", -1, 0,
+	    "1@0 {\"a\":1}|2@8 {\"b\":\"}\\\"{\"}|");
+	SPLIT("{\n  \"a\": {\n    \"b\": [1, 2]\n  }\n}\n{\n \"c\": 3\n}\n",
+	    -1, 0, "1@0 {\n  \"a\": {\n    \"b\": [1, 2]\n  }\n}|"
+	    "6@33 {\n \"c\": 3\n}|");
+	SPLIT("[{\"a\":1},\n {\"b\":[2]}, 3, \"s\"]", -1, 0,
+	    "1@1 {\"a\":1}|2@11 {\"b\":[2]}|2@22 3|2@25 \"s\"|");
+	SPLIT("{\"Records\":[{\"a\":1},{\"b\":2}],\"x\":{\"y\":[]}}\n"
+	    "{\"c\":3}", -1, 0,
+	    "1@12 {\"a\":1}|1@20 {\"b\":2}|2@43 {\"c\":3}|");
+	SPLIT("{\n  \"Records\" : [\n    {\n      \"a\": 1\n    }\n  ]\n}\n",
+	    -1, 0, "3@22 {\n      \"a\": 1\n    }|");
+	SPLIT("{\"Recordsx\":[1]}", -1, 0, "1@0 {\"Recordsx\":[1]}|");
+	SPLIT("{\"value\":[]}{\"data\":7}", -1, 0, "1@12 {\"data\":7}|");
+	/* A record that does not end: cut.  A broken NDJSON line does not
+	 * swallow the lines after it. */
+	SPLIT("{\"a\":1}\n{\"b\":[1,", -1, 0, "1@0 {\"a\":1}|2@8C {\"b\":[1,|");
+	SPLIT("{\"a\":\"x\n{\"b\":1}\n{\"c\":{\n{\"d\":2}\n", -1, 0,
+	    "1@0 {\"a\":\"x|2@8 {\"b\":1}|3@16 {\"c\":{|4@23 {\"d\":2}|");
+	SPLIT("junk here\n{\"a\":1}", -1, 0, "1@0 junk here|2@10 {\"a\":1}|");
+
+	/* Lost data: the cut record, SL_EDISCONT, then the next record. */
+	sl_buf_reset(&big);
+	for (i = 0; i < 300; i++)
+		sl_buf_printf(&big, "{\"n\":%zu,\"pad\":\"%zx\"}\n", i,
+		    i * 2654435761u);
+	sl_buf_reset(&gz);
+	gzip_to(&gz, big.p, 100 * 0 + (size_t)(strstr(big.p, "{\"n\":100,") -
+	    big.p));
+	m1 = gz.n;
+	gzip_to(&gz, strstr(big.p, "{\"n\":100,"), (size_t)(strstr(big.p,
+	    "{\"n\":200,") - strstr(big.p, "{\"n\":100,")));
+	gzip_to(&gz, strstr(big.p, "{\"n\":200,"), (size_t)(big.p + big.n -
+	    strstr(big.p, "{\"n\":200,")));
+	memset(gz.p + m1 + 10, 0xff, 16);
+	split(gz.p, gz.n, -1, 0, &out);
+	CHECK(strstr(out.p, "{\"n\":99,") != NULL);
+	CHECK(strstr(out.p, "{\"n\":100,") == NULL);
+	CHECK(strstr(out.p, "|D|") != NULL);
+	CHECK(strstr(out.p, "{\"n\":200,") != NULL);
+	CHECK(strstr(out.p, "{\"n\":299,") != NULL);
+	/* Damage in the middle of a member: the partial line is cut. */
+	gz.n = 0;
+	gzip_to(&gz, big.p, big.n / 2);
+	m1 = gz.n;
+	gzip_to(&gz, big.p + big.n / 2, big.n - big.n / 2);
+	memset(gz.p + m1 / 2, 0xaa, 40);
+	split(gz.p, gz.n, SL_SPLIT_LINES, 0, &out);
+	CHECK(strstr(out.p, "C {\"n\":") != NULL);
+	CHECK(strstr(out.p, "|D|") != NULL);
+	CHECK(strstr(out.p, "{\"n\":299,") != NULL);
+	/* Truncated: whole records kept, the cut one dropped, an error. */
+	gz.n = 0;
+	gzip_to(&gz, big.p, big.n);
+	gz.n = gz.n / 2;
+	split(gz.p, gz.n, -1, 0, &out);
+	CHECK(strstr(out.p, "{\"n\":1,") != NULL);
+	CHECK(out.n > 4 && strstr(out.p, "C {") == NULL);
+	CHECK(strstr(out.p, "|E|truncated gzip data") != NULL);
+
+	sl_buf_release(&out);
+	sl_buf_release(&big);
+	sl_buf_release(&gz);
+	rmdir(dir);
+	return check_done("split");
+}
