@@ -1,0 +1,2687 @@
+/* profile.c: format profiles (sessionlog(5)): loading, detection, extraction */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_VALS 512		/* values one path may give */
+#define MAX_LIST 1024		/* values of one multi-valued field */
+#define MAX_PROFILE_BYTES (1u << 20)
+#define MAX_LINE_TOKENS 1024
+#define MAX_GROUP_BYTES (1u << 20)	/* auditd: raw bytes of one group */
+#define MATCH_LIMIT 100000
+
+enum field {
+	F_TIME, F_USER, F_SESSION, F_ACTION, F_OUTCOME, F_RESOURCE, F_QUERY,
+	F_COUNT, F_BYTES, F_PURPOSE, F_SRC, F_TRACE, F_KIND, F_KEY, F_FLAG,
+	F__COUNT
+};
+
+static const char *const field_names[F__COUNT] = {
+	"time", "user", "session", "action", "outcome", "resource", "query",
+	"count", "bytes", "purpose", "src", "trace", "kind", "key", "flag",
+};
+
+enum seg_kind { SEG_KEY, SEG_INDEX, SEG_STAR };
+
+struct seg {
+	int kind;
+	char *key;
+	size_t klen;
+	size_t index;
+};
+
+struct path {
+	struct seg *seg;
+	size_t nseg;
+	size_t id;		/* column slot for csv/tsv */
+	char *text;		/* as written, for csv/kv: the name */
+	size_t tlen;
+};
+
+enum term_kind { T_PATH, T_LIT, T_LEN, T_AFTER };
+
+struct term {
+	int kind;
+	struct path path;
+	char *lit;		/* T_LIT value, T_AFTER separator */
+	size_t litlen;
+};
+
+enum cond_op { C_EQ, C_NE, C_RE, C_NRE, C_EXISTS, C_NEXISTS, C_EMPTY,
+	C_NEMPTY };
+
+struct cond {
+	int op;
+	int line;		/* the subject is the raw record ($line) */
+	struct path path;
+	char *lit;
+	size_t litlen;
+	pcre2_code *re;
+};
+
+struct rule {
+	int field;
+	struct term *alt;
+	size_t nalt;
+	int table;		/* index or -1 */
+	char *tname;		/* table name until resolved */
+	struct cond *cond;
+	size_t ncond;
+	int lineno;
+};
+
+struct tentry {
+	char *pat;
+	size_t patlen;
+	char *val;
+	size_t vallen;
+};
+
+struct table {
+	char *name;
+	int nocase;
+	struct tentry *e;
+	size_t n;
+};
+
+struct sl_profile {
+	char *name;
+	char *desc;
+	char *file;
+	int reader;
+	int score;
+	int timefmt;
+	struct sl_tz *tz;
+	char **columns;
+	size_t ncolumns;
+	struct cond *detect;
+	size_t ndetect;
+	struct rule *rules;
+	size_t nrules;
+	struct table *tables;
+	size_t ntables;
+	char **pathnames;	/* by path id, for csv/tsv columns */
+	size_t npaths;
+};
+
+struct sl_profileset {
+	struct sl_profile **p;		/* name order */
+	struct sl_profile **byscore;	/* score, then name */
+	size_t n;
+};
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static void
+cond_release(struct cond *c)
+{
+	free(c->path.seg);
+	free(c->path.text);
+	free(c->lit);
+	pcre2_code_free(c->re);
+}
+
+static void
+path_release(struct path *pa)
+{
+	size_t i;
+
+	for (i = 0; i < pa->nseg; i++)
+		free(pa->seg[i].key);
+	free(pa->seg);
+	free(pa->text);
+}
+
+static void
+rule_release(struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nalt; i++) {
+		path_release(&r->alt[i].path);
+		free(r->alt[i].lit);
+	}
+	free(r->alt);
+	for (i = 0; i < r->ncond; i++) {
+		path_release(&r->cond[i].path);
+		r->cond[i].path.seg = NULL;
+		r->cond[i].path.text = NULL;
+		cond_release(&r->cond[i]);
+	}
+	free(r->cond);
+	free(r->tname);
+}
+
+static void
+profile_free(struct sl_profile *p)
+{
+	size_t i, k;
+
+	if (p == NULL)
+		return;
+	free(p->name);
+	free(p->desc);
+	free(p->file);
+	sl_tz_free(p->tz);
+	for (i = 0; i < p->ncolumns; i++)
+		free(p->columns[i]);
+	free(p->columns);
+	for (i = 0; i < p->ndetect; i++) {
+		path_release(&p->detect[i].path);
+		p->detect[i].path.seg = NULL;
+		p->detect[i].path.text = NULL;
+		cond_release(&p->detect[i]);
+	}
+	free(p->detect);
+	for (i = 0; i < p->nrules; i++)
+		rule_release(&p->rules[i]);
+	free(p->rules);
+	for (i = 0; i < p->ntables; i++) {
+		for (k = 0; k < p->tables[i].n; k++) {
+			free(p->tables[i].e[k].pat);
+			free(p->tables[i].e[k].val);
+		}
+		free(p->tables[i].e);
+		free(p->tables[i].name);
+	}
+	free(p->tables);
+	for (i = 0; i < p->npaths; i++)
+		free(p->pathnames[i]);
+	free(p->pathnames);
+	free(p);
+}
+
+/* Grow *arr (of elements of size sz) to hold one more than *n. */
+static int
+grow(void *arrp, size_t *n, size_t sz)
+{
+	void **arr = arrp;
+	void *q;
+
+	if (*n >= SIZE_MAX / sz / 2 - 1)
+		return -ENOMEM;
+	/* Power-of-two capacities: reallocate when n is 0 or a power of 2. */
+	if (*n == 0 || (*n & (*n - 1)) == 0) {
+		q = realloc(*arr, (*n == 0 ? 1 : *n * 2) * sz);
+		if (q == NULL)
+			return -ENOMEM;
+		*arr = q;
+	}
+	return 0;
+}
+
+static int
+ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Glob with '*' only, optionally ignoring ASCII case. */
+static int
+glob_match(const char *pat, size_t pn, const char *s, size_t sn, int nocase)
+{
+	size_t pi = 0, si = 0, star = SIZE_MAX, mark = 0;
+
+	while (si < sn) {
+		if (pi < pn && pat[pi] == '*') {
+			star = pi++;
+			mark = si;
+		} else if (pi < pn && (nocase ?
+		    ascii_lower((unsigned char)pat[pi]) ==
+		    ascii_lower((unsigned char)s[si]) : pat[pi] == s[si])) {
+			pi++;
+			si++;
+		} else if (star != SIZE_MAX) {
+			pi = star + 1;
+			si = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (pi < pn && pat[pi] == '*')
+		pi++;
+	return pi == pn;
+}
+
+/* ---- the profile language: lexing -------------------------------------- */
+
+enum { TK_WORD = 1, TK_STR, TK_PUNCT };
+
+struct tok {
+	int type;
+	const char *p;		/* in the line; STR: decoded */
+	size_t n;
+	size_t off;		/* STR: offset in the decode buffer */
+};
+
+struct parser {
+	const char *file;
+	int lineno;
+	char *err;
+	size_t errlen;
+	struct tok t[MAX_LINE_TOKENS];
+	size_t nt, i;
+	struct sl_buf sbuf;
+	struct sl_profile *prof;
+	size_t *npaths;		/* where path ids come from */
+	char ***pathnames;
+};
+
+#define PERR(ps, ...) perr((ps), __VA_ARGS__)
+
+SL_PRINTF(2, 3) static int
+perr(struct parser *ps, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ps->lineno > 0)
+		sl_seterr(ps->err, ps->errlen, "%s:%d: %s", ps->file,
+		    ps->lineno, msg);
+	else
+		sl_seterr(ps->err, ps->errlen, "%s: %s", ps->file, msg);
+	return -EINVAL;
+}
+
+static int
+is_punct(int c)
+{
+	return c == '|' || c == '(' || c == ')' || c == ',' || c == '"' ||
+	    c == '=' || c == '!' || c == '~' || c == '#';
+}
+
+static int
+lex_string(struct parser *ps, const char **pp, const char *e)
+{
+	const char *p = *pp + 1;
+
+	for (;;) {
+		if (p >= e)
+			return PERR(ps, "unterminated string");
+		if (*p == '"')
+			break;
+		if (*p == '\\' && p + 1 < e && (p[1] == '"' || p[1] == '\\')) {
+			if (sl_buf_addc(&ps->sbuf, p[1]) < 0)
+				return -ENOMEM;
+			p += 2;
+			continue;
+		}
+		if (sl_buf_addc(&ps->sbuf, *p) < 0)
+			return -ENOMEM;
+		p++;
+	}
+	*pp = p + 1;
+	return 0;
+}
+
+static int
+lex_line(struct parser *ps, const char *p, const char *e)
+{
+	struct tok *t;
+	size_t i;
+	int r;
+
+	ps->nt = ps->i = 0;
+	sl_buf_reset(&ps->sbuf);
+	while (p < e) {
+		if (*p == ' ' || *p == '\t' || *p == '\r') {
+			p++;
+			continue;
+		}
+		if (*p == '#')
+			break;
+		if (ps->nt >= MAX_LINE_TOKENS)
+			return PERR(ps, "line too long");
+		t = &ps->t[ps->nt++];
+		t->p = p;
+		if (*p == '"') {
+			t->type = TK_STR;
+			t->off = ps->sbuf.n;
+			if ((r = lex_string(ps, &p, e)) < 0)
+				return r;
+			t->n = ps->sbuf.n - t->off;
+			if (sl_buf_addc(&ps->sbuf, '\0') < 0)
+				return -ENOMEM;
+		} else if (is_punct(*p)) {
+			t->type = TK_PUNCT;
+			t->n = 1;
+			if ((*p == '=' || *p == '!') && p + 1 < e &&
+			    p[1] == '=')
+				t->n = 2;
+			else if (*p == '!' && p + 1 < e && p[1] == '~')
+				t->n = 2;
+			p += t->n;
+		} else {
+			t->type = TK_WORD;
+			while (p < e && *p != ' ' && *p != '\t' && *p != '\r' &&
+			    !is_punct(*p)) {
+				if (*p == '[' && p + 1 < e && p[1] == '"') {
+					/* a quoted key: ["a.b"] */
+					p += 2;
+					while (p < e && *p != '"') {
+						if (*p == '\\' && p + 1 < e)
+							p++;
+						p++;
+					}
+					if (p + 1 >= e || p[1] != ']')
+						return PERR(ps,
+						    "unterminated quoted key");
+					p += 2;
+					continue;
+				}
+				p++;
+			}
+			t->n = (size_t)(p - t->p);
+		}
+	}
+	for (i = 0; i < ps->nt; i++)
+		if (ps->t[i].type == TK_STR)
+			ps->t[i].p = ps->sbuf.p + ps->t[i].off;
+	return 0;
+}
+
+static int
+tok_is(const struct tok *t, int type, const char *s)
+{
+	return t->type == type && t->n == strlen(s) &&
+	    memcmp(t->p, s, t->n) == 0;
+}
+
+static const struct tok *
+peek(struct parser *ps)
+{
+	static const struct tok end = { 0, "", 0, 0 };
+
+	return ps->i < ps->nt ? &ps->t[ps->i] : &end;
+}
+
+static int
+accept(struct parser *ps, int type, const char *s)
+{
+	if (ps->i < ps->nt && tok_is(&ps->t[ps->i], type, s)) {
+		ps->i++;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+expect(struct parser *ps, int type, const char *s)
+{
+	const struct tok *t = peek(ps);
+
+	if (accept(ps, type, s))
+		return 0;
+	if (t->type == 0)
+		return PERR(ps, "expected \"%s\" at the end of the line", s);
+	return PERR(ps, "expected \"%s\" before \"%.*s\"", s,
+	    (int)(t->n > 40 ? 40 : t->n), t->p);
+}
+
+/* ---- paths ------------------------------------------------------------- */
+
+static int
+add_seg(struct path *pa, int kind, const char *key, size_t klen, size_t index)
+{
+	struct seg *s;
+
+	if (grow(&pa->seg, &pa->nseg, sizeof(*pa->seg)) < 0)
+		return -ENOMEM;
+	s = &pa->seg[pa->nseg];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->index = index;
+	if (kind == SEG_KEY) {
+		if ((s->key = sl_strndup(key, klen)) == NULL)
+			return -ENOMEM;
+		s->klen = klen;
+	}
+	pa->nseg++;
+	return 0;
+}
+
+/* Unescape \" and \\ of a quoted key in place; returns the length. */
+static size_t
+unquote_key(char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
+		s[o++] = s[i];
+	}
+	return o;
+}
+
+static int
+parse_path(struct parser *ps, const struct tok *t, struct path *pa)
+{
+	const char *p = t->p, *e = t->p + t->n, *s;
+	char *k;
+	size_t n, idx;
+	int r, reader = ps->prof->reader;
+
+	memset(pa, 0, sizeof(*pa));
+	if (t->type != TK_WORD)
+		return PERR(ps, "expected a path, not \"%.*s\"",
+		    (int)(t->n > 40 ? 40 : t->n), t->p);
+	if ((pa->text = sl_strndup(t->p, t->n)) == NULL)
+		return -ENOMEM;
+	pa->tlen = t->n;
+	if (reader != SL_READ_JSON) {
+		/* a column or key name, whole; ["..."] quotes one */
+		if (t->n >= 4 && p[0] == '[' && p[1] == '"' &&
+		    e[-2] == '"' && e[-1] == ']') {
+			memmove(pa->text, p + 2, t->n - 4);
+			pa->tlen = unquote_key(pa->text, t->n - 4);
+			pa->text[pa->tlen] = '\0';
+		}
+		pa->id = *ps->npaths;
+		if (grow(ps->pathnames, ps->npaths, sizeof(char *)) < 0)
+			return -ENOMEM;
+		if (((*ps->pathnames)[*ps->npaths] =
+		    sl_strndup(pa->text, pa->tlen)) == NULL)
+			return -ENOMEM;
+		(*ps->npaths)++;
+		return add_seg(pa, SEG_KEY, pa->text, pa->tlen, 0);
+	}
+	while (p < e) {
+		if (*p == '[') {
+			if (p + 1 < e && p[1] == '"') {
+				s = p + 2;
+				for (p = s; p < e && *p != '"'; p++)
+					if (*p == '\\')
+						p++;
+				n = (size_t)(p - s);
+				if ((k = sl_strndup(s, n)) == NULL)
+					return -ENOMEM;
+				n = unquote_key(k, n);
+				r = add_seg(pa, SEG_KEY, k, n, 0);
+				free(k);
+				if (r < 0)
+					return r;
+				p += 2;
+			} else if (p + 2 < e && p[1] == '*' && p[2] == ']') {
+				if ((r = add_seg(pa, SEG_STAR, NULL, 0, 0)) < 0)
+					return r;
+				p += 3;
+			} else {
+				idx = 0;
+				for (s = ++p; p < e && *p >= '0' && *p <= '9';
+				    p++) {
+					if (p - s >= 9)
+						return PERR(ps, "index too "
+						    "large in \"%s\"",
+						    pa->text);
+					idx = idx * 10 + (size_t)(*p - '0');
+				}
+				if (p == s || p >= e || *p != ']')
+					return PERR(ps, "bad index in path "
+					    "\"%s\"", pa->text);
+				p++;
+				if ((r = add_seg(pa, SEG_INDEX, NULL, 0,
+				    idx)) < 0)
+					return r;
+			}
+			if (p < e && *p == '.')
+				p++;
+			continue;
+		}
+		for (s = p; p < e && *p != '.' && *p != '['; p++)
+			;
+		if (p == s || (*p == '.' && p + 1 == e))
+			return PERR(ps, "empty name in path \"%s\"", pa->text);
+		if ((r = add_seg(pa, SEG_KEY, s, (size_t)(p - s), 0)) < 0)
+			return r;
+		if (p < e && *p == '.')
+			p++;
+	}
+	return 0;
+}
+
+/* ---- conditions and rules ---------------------------------------------- */
+
+static int
+compile_re(struct parser *ps, const char *pat, size_t n, pcre2_code **re)
+{
+	PCRE2_UCHAR msg[128];
+	PCRE2_SIZE off;
+	int ec;
+
+	*re = pcre2_compile((PCRE2_SPTR)pat, n,
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &off, NULL);
+	if (*re == NULL) {
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		return PERR(ps, "bad pattern \"%.*s\": %s at offset %zu",
+		    (int)(n > 40 ? 40 : n), pat, (char *)msg, (size_t)off);
+	}
+	/* Without JIT support the interpreter does the work. */
+	(void)pcre2_jit_compile(*re, PCRE2_JIT_COMPLETE);
+	return 0;
+}
+
+static int
+parse_cond(struct parser *ps, struct cond *c)
+{
+	const struct tok *t;
+	int neg = 0, r;
+
+	memset(c, 0, sizeof(*c));
+	if (accept(ps, TK_PUNCT, "!"))
+		neg = 1;
+	t = peek(ps);
+	if (t->type == TK_WORD && ps->i + 1 < ps->nt &&
+	    tok_is(&ps->t[ps->i + 1], TK_PUNCT, "(") &&
+	    (tok_is(t, TK_WORD, "exists") || tok_is(t, TK_WORD, "empty"))) {
+		if (tok_is(t, TK_WORD, "exists"))
+			c->op = neg ? C_NEXISTS : C_EXISTS;
+		else
+			c->op = neg ? C_NEMPTY : C_EMPTY;
+		ps->i += 2;
+		if ((r = parse_path(ps, peek(ps), &c->path)) < 0)
+			return r;
+		ps->i++;
+		return expect(ps, TK_PUNCT, ")");
+	}
+	if (neg)
+		return PERR(ps, "\"!\" goes before exists() or empty()");
+	if (tok_is(t, TK_WORD, "$line")) {
+		c->line = 1;
+		ps->i++;
+	} else {
+		if ((r = parse_path(ps, t, &c->path)) < 0)
+			return r;
+		ps->i++;
+	}
+	t = peek(ps);
+	if (tok_is(t, TK_PUNCT, "=="))
+		c->op = C_EQ;
+	else if (tok_is(t, TK_PUNCT, "!="))
+		c->op = C_NE;
+	else if (tok_is(t, TK_PUNCT, "~"))
+		c->op = C_RE;
+	else if (tok_is(t, TK_PUNCT, "!~"))
+		c->op = C_NRE;
+	else
+		return PERR(ps, "expected ==, !=, ~ or !~ after \"%.*s\"",
+		    (int)(ps->t[ps->i - 1].n > 40 ? 40 : ps->t[ps->i - 1].n),
+		    ps->t[ps->i - 1].p);
+	ps->i++;
+	t = peek(ps);
+	if (t->type != TK_STR)
+		return PERR(ps, "expected a quoted string after the operator");
+	ps->i++;
+	if ((c->lit = sl_strndup(t->p, t->n)) == NULL)
+		return -ENOMEM;
+	c->litlen = t->n;
+	if (c->op == C_RE || c->op == C_NRE)
+		return compile_re(ps, t->p, t->n, &c->re);
+	return 0;
+}
+
+static int
+parse_conds(struct parser *ps, struct cond **cv, size_t *nc)
+{
+	int r;
+
+	do {
+		if (grow(cv, nc, sizeof(**cv)) < 0)
+			return -ENOMEM;
+		r = parse_cond(ps, &(*cv)[*nc]);
+		(*nc)++;
+		if (r < 0)
+			return r;
+	} while (accept(ps, TK_WORD, "and"));
+	if (ps->i < ps->nt)
+		return PERR(ps, "expected \"and\" or the end of the line, "
+		    "not \"%.*s\"", (int)(peek(ps)->n > 40 ? 40 :
+		    peek(ps)->n), peek(ps)->p);
+	return 0;
+}
+
+static int
+parse_term(struct parser *ps, struct term *t)
+{
+	const struct tok *k = peek(ps);
+	int fn = 0, r;
+
+	memset(t, 0, sizeof(*t));
+	if (k->type == TK_STR) {
+		t->kind = T_LIT;
+		if ((t->lit = sl_strndup(k->p, k->n)) == NULL)
+			return -ENOMEM;
+		t->litlen = k->n;
+		ps->i++;
+		return 0;
+	}
+	if (ps->i + 1 < ps->nt && tok_is(&ps->t[ps->i + 1], TK_PUNCT, "(")) {
+		if (tok_is(k, TK_WORD, "len"))
+			fn = T_LEN;
+		else if (tok_is(k, TK_WORD, "after"))
+			fn = T_AFTER;
+		else
+			return PERR(ps, "unknown function \"%.*s\"",
+			    (int)(k->n > 40 ? 40 : k->n), k->p);
+		ps->i += 2;
+		k = peek(ps);
+	}
+	if (k->type == 0)
+		return PERR(ps, "expected a path or a string");
+	if ((r = parse_path(ps, k, &t->path)) < 0)
+		return r;
+	ps->i++;
+	t->kind = T_PATH;
+	if (fn == 0)
+		return 0;
+	t->kind = fn;
+	if (fn == T_AFTER) {
+		if ((r = expect(ps, TK_PUNCT, ",")) < 0)
+			return r;
+		k = peek(ps);
+		if (k->type != TK_STR || k->n == 0)
+			return PERR(ps, "after() needs a non-empty string");
+		if ((t->lit = sl_strndup(k->p, k->n)) == NULL)
+			return -ENOMEM;
+		t->litlen = k->n;
+		ps->i++;
+	}
+	return expect(ps, TK_PUNCT, ")");
+}
+
+static int
+field_lookup(const char *p, size_t n)
+{
+	int i;
+
+	for (i = 0; i < F__COUNT; i++)
+		if (strlen(field_names[i]) == n &&
+		    memcmp(field_names[i], p, n) == 0)
+			return i;
+	return -1;
+}
+
+/* The rest of a rule line after its field name. */
+static int
+parse_rule(struct parser *ps, int field, struct rule *ru)
+{
+	const struct tok *t;
+	int r;
+
+	memset(ru, 0, sizeof(*ru));
+	ru->field = field;
+	ru->table = -1;
+	ru->lineno = ps->lineno;
+	if (field == F_FLAG) {
+		t = peek(ps);
+		if (!tok_is(t, TK_WORD, "backend"))
+			return PERR(ps, "unknown flag \"%.*s\" (known: "
+			    "backend)", (int)(t->n > 40 ? 40 : t->n), t->p);
+		ps->i++;
+		if ((ru->alt = calloc(1, sizeof(*ru->alt))) == NULL)
+			return -ENOMEM;
+		ru->nalt = 1;
+		ru->alt[0].kind = T_LIT;
+		if ((ru->alt[0].lit = sl_strndup("backend", 7)) == NULL)
+			return -ENOMEM;
+		ru->alt[0].litlen = 7;
+		if (ps->i == ps->nt)
+			return 0;
+		if ((r = expect(ps, TK_WORD, "when")) < 0)
+			return r;
+		return parse_conds(ps, &ru->cond, &ru->ncond);
+	}
+	do {
+		if (grow(&ru->alt, &ru->nalt, sizeof(*ru->alt)) < 0)
+			return -ENOMEM;
+		r = parse_term(ps, &ru->alt[ru->nalt]);
+		ru->nalt++;
+		if (r < 0)
+			return r;
+	} while (accept(ps, TK_PUNCT, "|"));
+	if (accept(ps, TK_WORD, "map")) {
+		t = peek(ps);
+		if (t->type != TK_WORD)
+			return PERR(ps, "map needs a table name");
+		if ((ru->tname = sl_strndup(t->p, t->n)) == NULL)
+			return -ENOMEM;
+		ps->i++;
+	}
+	if (ps->i == ps->nt)
+		return 0;
+	if (accept(ps, TK_WORD, "when"))
+		return parse_conds(ps, &ru->cond, &ru->ncond);
+	t = peek(ps);
+	return PERR(ps, "expected \"|\", \"map\", \"when\" or the end of the "
+	    "line, not \"%.*s\"", (int)(t->n > 40 ? 40 : t->n), t->p);
+}
+
+static int
+tok_text(const struct tok *t, char **out, size_t *n)
+{
+	if ((*out = sl_strndup(t->p, t->n)) == NULL)
+		return -ENOMEM;
+	*n = t->n;
+	return 0;
+}
+
+static int
+parse_table(struct parser *ps)
+{
+	struct sl_profile *p = ps->prof;
+	struct table *tb = NULL;
+	struct tentry *en;
+	const struct tok *t = peek(ps);
+	size_t i;
+	int r;
+
+	if (t->type != TK_WORD)
+		return PERR(ps, "table needs a name");
+	for (i = 0; i < p->ntables; i++)
+		if (strlen(p->tables[i].name) == t->n &&
+		    memcmp(p->tables[i].name, t->p, t->n) == 0)
+			tb = &p->tables[i];
+	if (tb == NULL) {
+		if (grow(&p->tables, &p->ntables, sizeof(*p->tables)) < 0)
+			return -ENOMEM;
+		tb = &p->tables[p->ntables];
+		memset(tb, 0, sizeof(*tb));
+		p->ntables++;
+		if ((tb->name = sl_strndup(t->p, t->n)) == NULL)
+			return -ENOMEM;
+	}
+	ps->i++;
+	if (accept(ps, TK_WORD, "nocase"))
+		tb->nocase = 1;
+	while (ps->i < ps->nt) {
+		const struct tok *k = peek(ps), *v;
+
+		if (k->type != TK_WORD && k->type != TK_STR)
+			return PERR(ps, "expected a table entry PATTERN=VALUE");
+		ps->i++;
+		if ((r = expect(ps, TK_PUNCT, "=")) < 0)
+			return r;
+		v = peek(ps);
+		if (v->type != TK_WORD && v->type != TK_STR)
+			return PERR(ps, "table entry \"%.*s\" has no value",
+			    (int)(k->n > 40 ? 40 : k->n), k->p);
+		ps->i++;
+		if (grow(&tb->e, &tb->n, sizeof(*tb->e)) < 0)
+			return -ENOMEM;
+		en = &tb->e[tb->n];
+		memset(en, 0, sizeof(*en));
+		tb->n++;
+		if ((r = tok_text(k, &en->pat, &en->patlen)) < 0 ||
+		    (r = tok_text(v, &en->val, &en->vallen)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+parse_int(const struct tok *t, int *v)
+{
+	long x = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (t->type != TK_WORD || t->n == 0 || t->n > 9)
+		return -EINVAL;
+	if (t->p[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (i == t->n)
+		return -EINVAL;
+	for (; i < t->n; i++) {
+		if (t->p[i] < '0' || t->p[i] > '9')
+			return -EINVAL;
+		x = x * 10 + (t->p[i] - '0');
+	}
+	*v = (int)(neg ? -x : x);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int reader;
+} readers[] = {
+	{ "json", SL_READ_JSON }, { "csv", SL_READ_CSV },
+	{ "tsv", SL_READ_TSV }, { "kv", SL_READ_KV },
+	{ "auditd", SL_READ_AUDITD },
+};
+
+static const struct {
+	const char *name;
+	int fmt;
+} timefmts[] = {
+	{ "auto", SL_TIME_AUTO }, { "iso", SL_TIME_ISO },
+	{ "epoch", SL_TIME_EPOCH }, { "epoch_ms", SL_TIME_EPOCH_MS },
+	{ "us", SL_TIME_US }, { "syslog", SL_TIME_SYSLOG },
+};
+
+/* One line of a profile file. */
+static int
+parse_line(struct parser *ps, const char *s, const char *e)
+{
+	struct sl_profile *p = ps->prof;
+	const struct tok *t, *a;
+	char zerr[160];
+	size_t i;
+	int r, f;
+
+	if ((r = lex_line(ps, s, e)) < 0)
+		return r;
+	if (ps->nt == 0)
+		return 0;
+	t = &ps->t[0];
+	if (t->type != TK_WORD)
+		return PERR(ps, "a line starts with a directive or field name");
+	ps->i = 1;
+	a = peek(ps);
+	if (tok_is(t, TK_WORD, "name") || tok_is(t, TK_WORD, "description") ||
+	    tok_is(t, TK_WORD, "timezone")) {
+		char **dst = t->p[0] == 'n' ? &p->name :
+		    t->p[0] == 'd' ? &p->desc : NULL;
+
+		if (ps->nt != 2 || (a->type != TK_WORD && a->type != TK_STR))
+			return PERR(ps, "%.*s takes one value", (int)t->n,
+			    t->p);
+		if (dst != NULL) {
+			if (*dst != NULL)
+				return PERR(ps, "%.*s given twice", (int)t->n,
+				    t->p);
+			return (*dst = sl_strndup(a->p, a->n)) == NULL ?
+			    -ENOMEM : 0;
+		}
+		{
+			char z[128];
+
+			if (a->n >= sizeof(z))
+				return PERR(ps, "time zone name too long");
+			memcpy(z, a->p, a->n);
+			z[a->n] = '\0';
+			sl_tz_free(p->tz);
+			p->tz = sl_tz_load(z, zerr, sizeof(zerr));
+			if (p->tz == NULL)
+				return PERR(ps, "%s", zerr);
+		}
+		return 0;
+	}
+	if (tok_is(t, TK_WORD, "reader")) {
+		if (p->nrules > 0 || p->ndetect > 0)
+			return PERR(ps, "reader must come before rules and "
+			    "detect lines");
+		for (i = 0; i < SL_ARRAY_LEN(readers); i++)
+			if (ps->nt == 2 &&
+			    tok_is(a, TK_WORD, readers[i].name)) {
+				p->reader = readers[i].reader;
+				return 0;
+			}
+		return PERR(ps, "unknown reader (json, csv, tsv, kv, auditd)");
+	}
+	if (tok_is(t, TK_WORD, "timeformat")) {
+		for (i = 0; i < SL_ARRAY_LEN(timefmts); i++)
+			if (ps->nt == 2 &&
+			    tok_is(a, TK_WORD, timefmts[i].name)) {
+				p->timefmt = timefmts[i].fmt;
+				return 0;
+			}
+		return PERR(ps, "unknown time format (auto, iso, epoch, "
+		    "epoch_ms, us, syslog)");
+	}
+	if (tok_is(t, TK_WORD, "score")) {
+		if (ps->nt != 2 || parse_int(a, &p->score) < 0)
+			return PERR(ps, "score takes a number");
+		return 0;
+	}
+	if (p->reader == 0)
+		return PERR(ps, "reader must come before rules and detect "
+		    "lines");
+	if (tok_is(t, TK_WORD, "table"))
+		return parse_table(ps);
+	if (tok_is(t, TK_WORD, "detect")) {
+		if (accept(ps, TK_WORD, "columns")) {
+			if (p->reader != SL_READ_CSV &&
+			    p->reader != SL_READ_TSV)
+				return PERR(ps, "detect columns is for the "
+				    "csv and tsv readers");
+			if (ps->i == ps->nt)
+				return PERR(ps, "detect columns needs names");
+			for (; ps->i < ps->nt; ps->i++) {
+				a = peek(ps);
+				if (grow(&p->columns, &p->ncolumns,
+				    sizeof(char *)) < 0)
+					return -ENOMEM;
+				if ((p->columns[p->ncolumns] =
+				    sl_strndup(a->p, a->n)) == NULL)
+					return -ENOMEM;
+				p->ncolumns++;
+			}
+			return 0;
+		}
+		return parse_conds(ps, &p->detect, &p->ndetect);
+	}
+	f = field_lookup(t->p, t->n);
+	if (f < 0)
+		return PERR(ps, "unknown field \"%.*s\"", (int)(t->n > 40 ? 40 :
+		    t->n), t->p);
+	if (grow(&p->rules, &p->nrules, sizeof(*p->rules)) < 0)
+		return -ENOMEM;
+	r = parse_rule(ps, f, &p->rules[p->nrules]);
+	p->nrules++;
+	return r;
+}
+
+/* Tables named by rules exist, and map action and outcome to their names. */
+static int
+resolve_rule(struct parser *ps, const struct sl_profile *p, struct rule *ru)
+{
+	const struct table *tb;
+	size_t i, k;
+
+	ps->lineno = ru->lineno;
+	for (i = 0; i < ru->nalt; i++) {
+		const struct term *t = &ru->alt[i];
+
+		if (t->kind != T_LIT || ru->tname != NULL)
+			continue;
+		if (ru->field == F_ACTION &&
+		    sl_action_parse(t->lit, t->litlen) < 0)
+			return PERR(ps, "unknown action \"%s\"", t->lit);
+		if (ru->field == F_OUTCOME &&
+		    sl_outcome_parse(t->lit, t->litlen) < 0)
+			return PERR(ps, "unknown outcome \"%s\"", t->lit);
+	}
+	if (ru->tname == NULL)
+		return 0;
+	for (i = 0; i < p->ntables; i++)
+		if (strcmp(p->tables[i].name, ru->tname) == 0)
+			break;
+	if (i == p->ntables)
+		return PERR(ps, "unknown table \"%s\"", ru->tname);
+	ru->table = (int)i;
+	tb = &p->tables[i];
+	for (k = 0; k < tb->n; k++) {
+		if (ru->field == F_ACTION &&
+		    sl_action_parse(tb->e[k].val, tb->e[k].vallen) < 0)
+			return PERR(ps, "table %s maps to \"%s\", which is not "
+			    "an action", tb->name, tb->e[k].val);
+		if (ru->field == F_OUTCOME &&
+		    sl_outcome_parse(tb->e[k].val, tb->e[k].vallen) < 0)
+			return PERR(ps, "table %s maps to \"%s\", which is not "
+			    "an outcome", tb->name, tb->e[k].val);
+	}
+	return 0;
+}
+
+static int
+profile_parse(const char *file, const char *text, size_t n,
+    struct sl_profile **out, char *err, size_t errlen)
+{
+	struct parser *ps;
+	struct sl_profile *p;
+	const char *s = text, *e = text + n, *nl;
+	size_t i;
+	int r = -ENOMEM;
+
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	ps = calloc(1, sizeof(*ps));
+	if (p == NULL || ps == NULL)
+		goto fail;
+	if ((p->file = strdup(file)) == NULL)
+		goto fail;
+	ps->file = file;
+	ps->err = err;
+	ps->errlen = errlen;
+	ps->prof = p;
+	ps->npaths = &p->npaths;
+	ps->pathnames = &p->pathnames;
+	while (s < e) {
+		ps->lineno++;
+		nl = memchr(s, '\n', (size_t)(e - s));
+		if (nl == NULL)
+			nl = e;
+		if (memchr(s, '\0', (size_t)(nl - s)) != NULL) {
+			r = PERR(ps, "NUL byte in profile");
+			goto fail;
+		}
+		if ((r = parse_line(ps, s, nl)) < 0) {
+			if (r == -ENOMEM)
+				sl_seterr(err, errlen, "%s: out of memory",
+				    file);
+			goto fail;
+		}
+		s = nl + 1;
+	}
+	ps->lineno = 0;
+	r = -EINVAL;
+	if (p->name == NULL) {
+		PERR(ps, "no name");
+		goto fail;
+	}
+	for (i = 0; p->name[i] != '\0'; i++)
+		if (!isalnum((unsigned char)p->name[i]) &&
+		    strchr("-_.", p->name[i]) == NULL)
+			break;
+	if (p->name[i] != '\0' || i == 0 || i > 64) {
+		PERR(ps, "bad name \"%s\" (letters, digits, - _ .)", p->name);
+		goto fail;
+	}
+	if (p->reader == 0) {
+		PERR(ps, "no reader");
+		goto fail;
+	}
+	if (p->desc == NULL && (p->desc = strdup("")) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < p->nrules; i++)
+		if ((r = resolve_rule(ps, p, &p->rules[i])) < 0)
+			goto fail;
+	for (i = 0; i < p->nrules; i++)
+		if (p->rules[i].field == F_TIME)
+			break;
+	ps->lineno = 0;
+	if (i == p->nrules) {
+		r = PERR(ps, "no time rule");
+		goto fail;
+	}
+	for (i = 0; i < p->nrules; i++)
+		if (p->rules[i].field == F_USER)
+			break;
+	if (i == p->nrules) {
+		r = PERR(ps, "no user rule");
+		goto fail;
+	}
+	sl_buf_release(&ps->sbuf);
+	free(ps);
+	*out = p;
+	return 0;
+fail:
+	if (ps != NULL)
+		sl_buf_release(&ps->sbuf);
+	free(ps);
+	profile_free(p);
+	return r;
+}
+
+/* ---- profile sets ------------------------------------------------------ */
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	const struct sl_profile *x = *(struct sl_profile *const *)a;
+	const struct sl_profile *y = *(struct sl_profile *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int
+cmp_score(const void *a, const void *b)
+{
+	const struct sl_profile *x = *(struct sl_profile *const *)a;
+	const struct sl_profile *y = *(struct sl_profile *const *)b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+read_file(const char *path, struct sl_buf *b)
+{
+	FILE *fp;
+	char chunk[8192];
+	size_t n;
+	int r = 0;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -errno;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (b->n + n > MAX_PROFILE_BYTES) {
+			r = -E2BIG;
+			break;
+		}
+		if ((r = sl_buf_add(b, chunk, n)) < 0)
+			break;
+	}
+	if (r == 0 && ferror(fp))
+		r = -EIO;
+	fclose(fp);
+	return r;
+}
+
+struct sl_profileset *
+sl_profileset_load(const char *dir, char *err, size_t errlen)
+{
+	struct sl_profileset *ps = NULL;
+	struct sl_profile *p;
+	struct sl_buf path = { 0 }, text = { 0 };
+	struct dirent *de;
+	char **names = NULL;
+	size_t nnames = 0, i, len;
+	DIR *d;
+	int r;
+
+	if ((d = opendir(dir)) == NULL) {
+		sl_seterr(err, errlen, "%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 8 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 8, ".profile") != 0)
+			continue;
+		if (grow(&names, &nnames, sizeof(*names)) < 0 ||
+		    (names[nnames] = strdup(de->d_name)) == NULL) {
+			closedir(d);
+			goto nomem;
+		}
+		nnames++;
+	}
+	closedir(d);
+	if (nnames > 0)
+		qsort(names, nnames, sizeof(*names), cmp_str);
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+		goto nomem;
+	for (i = 0; i < nnames; i++) {
+		sl_buf_reset(&path);
+		sl_buf_reset(&text);
+		if (sl_buf_printf(&path, "%s/%s", dir, names[i]) < 0)
+			goto nomem;
+		if ((r = read_file(path.p, &text)) < 0) {
+			sl_seterr(err, errlen, "%s: %s", path.p, r == -E2BIG ?
+			    "profile too large" : strerror(-r));
+			goto fail;
+		}
+		if (profile_parse(path.p, text.p != NULL ? text.p : "",
+		    text.n, &p, err, errlen) < 0)
+			goto fail;
+		if (grow(&ps->p, &ps->n, sizeof(*ps->p)) < 0) {
+			profile_free(p);
+			goto nomem;
+		}
+		ps->p[ps->n++] = p;
+	}
+	if (ps->n == 0) {
+		sl_seterr(err, errlen, "%s: no *.profile files", dir);
+		goto fail;
+	}
+	qsort(ps->p, ps->n, sizeof(*ps->p), cmp_name);
+	for (i = 1; i < ps->n; i++)
+		if (strcmp(ps->p[i - 1]->name, ps->p[i]->name) == 0) {
+			sl_seterr(err, errlen, "%s: profile name \"%s\" also "
+			    "used by %s", ps->p[i]->file, ps->p[i]->name,
+			    ps->p[i - 1]->file);
+			goto fail;
+		}
+	if ((ps->byscore = malloc(ps->n * sizeof(*ps->byscore))) == NULL)
+		goto nomem;
+	memcpy(ps->byscore, ps->p, ps->n * sizeof(*ps->byscore));
+	qsort(ps->byscore, ps->n, sizeof(*ps->byscore), cmp_score);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	sl_buf_release(&path);
+	sl_buf_release(&text);
+	return ps;
+nomem:
+	sl_seterr(err, errlen, "%s: out of memory", dir);
+fail:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	sl_buf_release(&path);
+	sl_buf_release(&text);
+	sl_profileset_free(ps);
+	return NULL;
+}
+
+void
+sl_profileset_free(struct sl_profileset *ps)
+{
+	size_t i;
+
+	if (ps == NULL)
+		return;
+	for (i = 0; i < ps->n; i++)
+		profile_free(ps->p[i]);
+	free(ps->p);
+	free(ps->byscore);
+	free(ps);
+}
+
+size_t
+sl_profileset_count(const struct sl_profileset *ps)
+{
+	return ps != NULL ? ps->n : 0;
+}
+
+const char *
+sl_profileset_name(const struct sl_profileset *ps, size_t i)
+{
+	return ps != NULL && i < ps->n ? ps->p[i]->name : NULL;
+}
+
+const char *
+sl_profileset_description(const struct sl_profileset *ps, size_t i)
+{
+	return ps != NULL && i < ps->n ? ps->p[i]->desc : NULL;
+}
+
+const struct sl_profile *
+sl_profileset_find(const struct sl_profileset *ps, const char *name)
+{
+	size_t i;
+
+	if (ps == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < ps->n; i++)
+		if (strcmp(ps->p[i]->name, name) == 0)
+			return ps->p[i];
+	return NULL;
+}
+
+const char *
+sl_profile_name(const struct sl_profile *p)
+{
+	return p->name;
+}
+
+int
+sl_profile_reader(const struct sl_profile *p)
+{
+	return p->reader;
+}
+
+int
+sl_profile_split_mode(const struct sl_profile *p)
+{
+	switch (p->reader) {
+	case SL_READ_JSON:
+		return SL_SPLIT_JSON;
+	case SL_READ_CSV:
+		return SL_SPLIT_CSV;
+	default:
+		return SL_SPLIT_LINES;
+	}
+}
+
+/* ---- record access ----------------------------------------------------- */
+
+/* One record as the paths see it. */
+struct doc {
+	int reader;
+	const struct sl_json *j;	/* json */
+	const struct sl_str *name;	/* kv, auditd */
+	const struct sl_str *value;	/* kv, auditd; csv/tsv by column */
+	size_t n;
+	const int *colidx;		/* csv/tsv: path id to column */
+	size_t ncolidx;
+	struct sl_str raw;
+};
+
+/* A value found by a path: a JSON token, or text. */
+struct val {
+	int tok;		/* json token, or -1 */
+	struct sl_str s;	/* text when tok < 0 */
+};
+
+#define ROOT_CACHE 32
+
+struct evalctx {
+	/* Per record: top-level members already looked up, and the
+	 * top-level values that are arrays or objects (nroot < 0: not yet). */
+	struct {
+		const char *key;
+		size_t klen;
+		int tok;
+	} rc[ROOT_CACHE];
+	size_t nrc;
+	int *root;		/* MAX_VALS */
+	int nroot;
+	struct val *vals;	/* MAX_VALS */
+	int *wl[2];		/* MAX_VALS each */
+	struct sl_buf tmp;
+	pcre2_match_data *md;
+	pcre2_match_context *mc;
+};
+
+/* Values of a path; returns their number (at most MAX_VALS). */
+static size_t
+path_eval(struct evalctx *cx, const struct doc *d, const struct path *pa)
+{
+	const struct sl_json *j = d->j;
+	size_t ncur = 1, nnext, i, s, k;
+	int *cur = cx->wl[0], *next = cx->wl[1], *sw, c, tk;
+
+	if (d->reader != SL_READ_JSON) {
+		if (d->colidx != NULL) {
+			if (pa->id >= d->ncolidx || d->colidx[pa->id] < 0 ||
+			    (size_t)d->colidx[pa->id] >= d->n)
+				return 0;
+			cx->vals[0].tok = -1;
+			cx->vals[0].s = d->value[d->colidx[pa->id]];
+			return 1;
+		}
+		for (i = 0; i < d->n; i++)
+			if (d->name[i].n == pa->tlen &&
+			    memcmp(d->name[i].p, pa->text, pa->tlen) == 0) {
+				cx->vals[0].tok = -1;
+				cx->vals[0].s = d->value[i];
+				return 1;
+			}
+		return 0;
+	}
+	cur[0] = 0;
+	s = 0;
+	if (pa->nseg > 0 && pa->seg[0].kind == SEG_KEY) {
+		const struct seg *sg = &pa->seg[0];
+
+		for (i = 0; i < cx->nrc; i++)
+			if (cx->rc[i].klen == sg->klen &&
+			    memcmp(cx->rc[i].key, sg->key, sg->klen) == 0)
+				break;
+		if (i == cx->nrc) {
+			c = sl_json_member(j, 0, sg->key, sg->klen);
+			if (cx->nrc < ROOT_CACHE) {
+				cx->rc[i].key = sg->key;
+				cx->rc[i].klen = sg->klen;
+				cx->rc[i].tok = c;
+				cx->nrc++;
+			}
+		} else {
+			c = cx->rc[i].tok;
+		}
+		if (c < 0)
+			return 0;
+		cur[0] = c;
+		s = 1;
+	} else if (pa->nseg > 1 && pa->seg[0].kind == SEG_STAR) {
+		/* [*].x: only containers can hold x */
+		if (cx->nroot < 0) {
+			cx->nroot = 0;
+			c = 1;
+			for (k = 0; k < j->t[0].count; k++) {
+				c++;	/* the key */
+				if (j->t[c].type >= SL_JSON_ARRAY)
+					cx->root[cx->nroot++] = c;
+				c = (int)j->t[c].next;
+				if (cx->nroot == MAX_VALS)
+					break;
+			}
+		}
+		memcpy(cur, cx->root, (size_t)cx->nroot * sizeof(int));
+		ncur = (size_t)cx->nroot;
+		s = 1;
+	}
+	for (; s < pa->nseg && ncur > 0; s++) {
+		const struct seg *sg = &pa->seg[s];
+
+		nnext = 0;
+		for (i = 0; i < ncur; i++) {
+			tk = cur[i];
+			if (sg->kind == SEG_KEY) {
+				c = sl_json_member(j, tk, sg->key, sg->klen);
+				if (c >= 0)
+					next[nnext++] = c;
+			} else if (sg->kind == SEG_INDEX) {
+				c = sl_json_element(j, tk, sg->index);
+				if (c >= 0)
+					next[nnext++] = c;
+			} else if (j->t[tk].type != SL_JSON_ARRAY &&
+			    j->t[tk].type != SL_JSON_OBJECT) {
+				/* [*] of a single value is that value */
+				next[nnext++] = tk;
+			} else {
+				int obj = j->t[tk].type == SL_JSON_OBJECT;
+
+				c = tk + 1;
+				for (k = 0; k < j->t[tk].count &&
+				    nnext < MAX_VALS; k++) {
+					if (obj)	/* skip the key */
+						c++;
+					next[nnext++] = c;
+					c = (int)j->t[c].next;
+				}
+			}
+			if (nnext >= MAX_VALS)
+				break;
+		}
+		sw = cur;
+		cur = next;
+		next = sw;
+		ncur = nnext;
+	}
+	for (i = 0; i < ncur; i++) {
+		cx->vals[i].tok = cur[i];
+		cx->vals[i].s.p = NULL;
+		cx->vals[i].s.n = 0;
+	}
+	return ncur;
+}
+
+/* Text of a value; escaped JSON strings are decoded into cx->tmp, which is
+ * reset first, so the text is valid until the next call. */
+static int
+val_text(struct evalctx *cx, const struct doc *d, const struct val *v,
+    struct sl_str *out)
+{
+	const struct sl_json_tok *t;
+
+	if (v->tok < 0) {
+		*out = v->s;
+		return 0;
+	}
+	t = &d->j->t[v->tok];
+	switch (t->type) {
+	case SL_JSON_NULL:
+		out->p = "";
+		out->n = 0;
+		return 0;
+	case SL_JSON_STRING:
+		if (!t->escaped)
+			break;
+		sl_buf_reset(&cx->tmp);
+		if (sl_json_text(d->j, v->tok, &cx->tmp) < 0)
+			return -ENOMEM;
+		out->p = cx->tmp.p != NULL ? cx->tmp.p : "";
+		out->n = cx->tmp.n;
+		return 0;
+	case SL_JSON_ARRAY:
+	case SL_JSON_OBJECT:
+		if (t->count == 0) {
+			out->p = "";
+			out->n = 0;
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	out->p = d->j->src + t->start;
+	out->n = t->len;
+	return 0;
+}
+
+static int
+re_match(struct evalctx *cx, const pcre2_code *re, struct sl_str s)
+{
+	int rc;
+
+	rc = pcre2_match(re, (PCRE2_SPTR)(s.p != NULL ? s.p : ""), s.n, 0, 0,
+	    cx->md, cx->mc);
+	return rc >= 0;
+}
+
+static int
+cond_holds(struct evalctx *cx, const struct doc *d, const struct cond *c)
+{
+	struct sl_str s;
+	size_t n, i;
+	int any = 0, nonempty = 0;
+
+	if (c->line)
+		return re_match(cx, c->re, d->raw) == (c->op == C_RE);
+	n = path_eval(cx, d, &c->path);
+	if (c->op == C_EXISTS || c->op == C_NEXISTS)
+		return (n > 0) == (c->op == C_EXISTS);
+	for (i = 0; i < n; i++) {
+		if (val_text(cx, d, &cx->vals[i], &s) < 0)
+			return 0;
+		if (s.n > 0)
+			nonempty = 1;
+		switch (c->op) {
+		case C_EQ:
+		case C_NE:
+			if (s.n == c->litlen &&
+			    (s.n == 0 || memcmp(s.p, c->lit, s.n) == 0))
+				any = 1;
+			break;
+		case C_RE:
+		case C_NRE:
+			if (re_match(cx, c->re, s))
+				any = 1;
+			break;
+		default:
+			break;
+		}
+		if (any)
+			break;
+	}
+	switch (c->op) {
+	case C_EMPTY:
+		return !nonempty;
+	case C_NEMPTY:
+		return nonempty;
+	case C_EQ:
+	case C_RE:
+		return any;
+	default:
+		return !any;
+	}
+}
+
+static int
+conds_hold(struct evalctx *cx, const struct doc *d, const struct cond *c,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!cond_holds(cx, d, &c[i]))
+			return 0;
+	return 1;
+}
+
+static int
+evalctx_init(struct evalctx *cx)
+{
+	memset(cx, 0, sizeof(*cx));
+	cx->nroot = -1;
+	cx->root = malloc(MAX_VALS * sizeof(int));
+	cx->vals = malloc(MAX_VALS * sizeof(*cx->vals));
+	cx->wl[0] = malloc(MAX_VALS * sizeof(int));
+	cx->wl[1] = malloc(MAX_VALS * sizeof(int));
+	cx->md = pcre2_match_data_create(1, NULL);
+	cx->mc = pcre2_match_context_create(NULL);
+	if (cx->vals == NULL || cx->root == NULL || cx->wl[0] == NULL ||
+	    cx->wl[1] == NULL || cx->md == NULL || cx->mc == NULL)
+		return -ENOMEM;
+	pcre2_set_match_limit(cx->mc, MATCH_LIMIT);
+	pcre2_set_depth_limit(cx->mc, MATCH_LIMIT / 10);
+	return 0;
+}
+
+/* A new record: forget the top-level lookups. */
+static void
+evalctx_reset(struct evalctx *cx)
+{
+	cx->nrc = 0;
+	cx->nroot = -1;
+}
+
+static void
+evalctx_release(struct evalctx *cx)
+{
+	free(cx->root);
+	free(cx->vals);
+	free(cx->wl[0]);
+	free(cx->wl[1]);
+	sl_buf_release(&cx->tmp);
+	pcre2_match_data_free(cx->md);
+	pcre2_match_context_free(cx->mc);
+}
+
+/* ---- detection --------------------------------------------------------- */
+
+struct detectctx {
+	struct evalctx cx;
+	struct sl_json j;
+	int json_state;		/* 0 untried, 1 an object, -1 not */
+	struct sl_fields f;	/* kv of the current record */
+	int kv_state;
+	struct sl_fields hdr, row;	/* header and first data row */
+	int hdr_delim;		/* what hdr and row were split at */
+	int colidx[256];
+};
+
+/* Plain tab split (IANA text/tab-separated-values: no quoting). */
+static int
+tsv_split(const char *p, size_t n, struct sl_fields *f)
+{
+	const char *e = p + n, *s;
+
+	f->n = 0;
+	for (;;) {
+		if (f->n == f->cap) {
+			size_t nc = f->cap ? f->cap * 2 : 16;
+			struct sl_str *v = realloc(f->value, nc *
+			    sizeof(*v));
+
+			if (v == NULL)
+				return -ENOMEM;
+			f->value = v;
+			f->cap = nc;
+		}
+		s = memchr(p, '\t', (size_t)(e - p));
+		if (s == NULL)
+			s = e;
+		f->value[f->n].p = p;
+		f->value[f->n].n = (size_t)(s - p);
+		f->n++;
+		if (s == e)
+			break;
+		p = s + 1;
+	}
+	if (f->n > 0 && f->value[f->n - 1].n > 0 &&
+	    f->value[f->n - 1].p[f->value[f->n - 1].n - 1] == '\r')
+		f->value[f->n - 1].n--;
+	return 0;
+}
+
+/* Add empty fields up to n. */
+static int
+pad_fields(struct sl_fields *f, size_t n)
+{
+	struct sl_str *v;
+
+	if (n > f->cap) {
+		if ((v = realloc(f->value, n * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		f->value = v;
+		f->cap = n;
+	}
+	while (f->n < n) {
+		f->value[f->n].p = "";
+		f->value[f->n].n = 0;
+		f->n++;
+	}
+	return 0;
+}
+
+static int
+split_delim(int reader, const char *p, size_t n, struct sl_fields *f,
+    const char **err, size_t *err_off)
+{
+	if (reader == SL_READ_TSV)
+		return tsv_split(p, n, f);
+	return sl_csv_split(p, n, ',', f, err, err_off);
+}
+
+/* A header name without a UTF-8 byte order mark and surrounding blanks. */
+static struct sl_str
+header_name(struct sl_str s, int first)
+{
+	if (first && s.n >= 3 && memcmp(s.p, "\xef\xbb\xbf", 3) == 0) {
+		s.p += 3;
+		s.n -= 3;
+	}
+	while (s.n > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n > 0 && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' ||
+	    s.p[s.n - 1] == '\r'))
+		s.n--;
+	return s;
+}
+
+static int
+header_find(const struct sl_fields *h, const char *name, size_t n)
+{
+	size_t i;
+	struct sl_str s;
+
+	for (i = 0; i < h->n; i++) {
+		s = header_name(h->value[i], i == 0);
+		if (s.n == n && memcmp(s.p, name, n) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A plausible header: two or more distinct, non-empty, short names. */
+static int
+header_ok(const struct sl_fields *h)
+{
+	size_t i, k;
+	struct sl_str a, b;
+
+	if (h->n < 2 || h->n > 4096)
+		return 0;
+	for (i = 0; i < h->n; i++) {
+		a = header_name(h->value[i], i == 0);
+		if (a.n == 0 || a.n > 64)
+			return 0;
+		for (k = 0; k < i && h->n <= 256; k++) {
+			b = header_name(h->value[k], k == 0);
+			if (a.n == b.n && memcmp(a.p, b.p, a.n) == 0)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int
+detect_csv(struct detectctx *dc, const struct sl_profile *p,
+    const struct sl_record *recs, size_t n)
+{
+	const char *err;
+	size_t off, i, k, npath;
+	struct doc d = { 0 };
+	int delim = p->reader == SL_READ_TSV ? '\t' : ',';
+
+	if (recs[0].flags != 0 || recs[0].n == 0 || recs[0].p[0] == '{' ||
+	    recs[0].p[0] == '[')
+		return 0;
+	if (dc->hdr_delim != delim) {
+		dc->hdr_delim = -1;
+		if (split_delim(p->reader, recs[0].p, recs[0].n, &dc->hdr,
+		    &err, &off) < 0)
+			return 0;
+		dc->row.n = 0;
+		if (n > 1 && recs[1].flags == 0 && split_delim(p->reader,
+		    recs[1].p, recs[1].n, &dc->row, &err, &off) < 0)
+			dc->row.n = 0;
+		dc->hdr_delim = delim;
+	}
+	if (!header_ok(&dc->hdr))
+		return 0;
+	for (i = 0; i < p->ncolumns; i++)
+		if (header_find(&dc->hdr, p->columns[i],
+		    strlen(p->columns[i])) < 0)
+			return 0;
+	npath = p->npaths < SL_ARRAY_LEN(dc->colidx) ? p->npaths :
+	    SL_ARRAY_LEN(dc->colidx);
+	for (k = 0; k < npath; k++)
+		dc->colidx[k] = header_find(&dc->hdr, p->pathnames[k],
+		    strlen(p->pathnames[k]));
+	d.reader = p->reader;
+	d.value = dc->row.value;
+	d.n = dc->row.n == dc->hdr.n ? dc->row.n : 0;
+	d.colidx = dc->colidx;
+	d.ncolidx = npath;
+	for (i = 0; i < p->ndetect; i++) {
+		const struct cond *c = &p->detect[i];
+
+		if (c->line) {
+			d.raw.p = recs[0].p;
+			d.raw.n = recs[0].n;
+		} else if (d.n == 0) {
+			return 0;	/* needs a data row */
+		} else {
+			d.raw.p = recs[1].p;
+			d.raw.n = recs[1].n;
+		}
+		if (!cond_holds(&dc->cx, &d, c))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+detect_one(struct detectctx *dc, const struct sl_profile *p,
+    const struct sl_record *recs, size_t n, size_t i)
+{
+	const struct sl_record *rec = &recs[i];
+	struct doc d = { 0 };
+	const char *err;
+
+	if (p->reader == SL_READ_CSV || p->reader == SL_READ_TSV)
+		return i == 0 && detect_csv(dc, p, recs, n);
+	if (rec->flags != 0)
+		return 0;
+	d.reader = p->reader;
+	d.raw.p = rec->p;
+	d.raw.n = rec->n;
+	if (p->reader == SL_READ_JSON) {
+		if (dc->json_state == 0) {
+			dc->json_state = -1;
+			evalctx_reset(&dc->cx);
+			if (sl_json_parse(&dc->j, rec->p, rec->n) == 0 &&
+			    dc->j.n > 0 && dc->j.t[0].type == SL_JSON_OBJECT)
+				dc->json_state = 1;
+		}
+		if (dc->json_state < 0)
+			return 0;
+		d.j = &dc->j;
+	} else {
+		if (dc->kv_state == 0) {
+			dc->kv_state = -1;
+			if (rec->n > 0 && rec->p[0] != '{' &&
+			    sl_kv_split(rec->p, rec->n, &dc->f, &err) == 0)
+				dc->kv_state = 1;
+		}
+		if (dc->kv_state < 0)
+			return 0;
+		d.name = dc->f.name;
+		d.value = dc->f.value;
+		d.n = dc->f.n;
+	}
+	return conds_hold(&dc->cx, &d, p->detect, p->ndetect);
+}
+
+const struct sl_profile *
+sl_profileset_detect(const struct sl_profileset *ps,
+    const struct sl_record *recs, size_t n)
+{
+	struct detectctx *dc;
+	const struct sl_profile *found = NULL;
+	size_t i, k;
+
+	if (ps == NULL || n == 0)
+		return NULL;
+	if ((dc = calloc(1, sizeof(*dc))) == NULL)
+		return NULL;
+	if (evalctx_init(&dc->cx) < 0)
+		goto done;
+	dc->hdr_delim = 0;
+	for (i = 0; i < n && found == NULL; i++) {
+		dc->json_state = dc->kv_state = 0;
+		for (k = 0; k < ps->n && found == NULL; k++)
+			if (detect_one(dc, ps->byscore[k], recs, n, i))
+				found = ps->byscore[k];
+	}
+done:
+	evalctx_release(&dc->cx);
+	sl_json_release(&dc->j);
+	sl_fields_release(&dc->f);
+	sl_fields_release(&dc->hdr);
+	sl_fields_release(&dc->row);
+	free(dc);
+	return found;
+}
+
+/* ---- extraction -------------------------------------------------------- */
+
+struct sl_extractor {
+	const struct sl_profile *p;
+	const struct sl_tz *tz;
+	int64_t ref;
+	struct sl_profile *extra;	/* --map rules, paths numbered on */
+	const struct rule **fr[F__COUNT];
+	size_t nfr[F__COUNT];
+	struct evalctx cx;
+	struct sl_json j;
+	struct sl_fields f;
+	int *colidx;
+	size_t ncolidx;
+	size_t ncols;
+	int have_header;
+	struct sl_buf fb[F__COUNT];
+	size_t nlist;			/* values in the current list */
+	char reason[224];
+	/* auditd */
+	struct sl_buf graw[2];		/* raw lines of the open group */
+	int gcur;
+	int gopen;
+	struct sl_buf gkey;
+	uint64_t gline, goff;
+	struct sl_buf mbuf;		/* merged fields' text */
+	struct sl_str *mname, *mval;
+	size_t mn, mcap;
+	size_t *moff;			/* name off, len, value off, len */
+};
+
+void
+sl_extractor_free(struct sl_extractor *x)
+{
+	size_t i;
+
+	if (x == NULL)
+		return;
+	profile_free(x->extra);
+	for (i = 0; i < F__COUNT; i++) {
+		free(x->fr[i]);
+		sl_buf_release(&x->fb[i]);
+	}
+	evalctx_release(&x->cx);
+	sl_json_release(&x->j);
+	sl_fields_release(&x->f);
+	free(x->colidx);
+	sl_buf_release(&x->graw[0]);
+	sl_buf_release(&x->graw[1]);
+	sl_buf_release(&x->gkey);
+	sl_buf_release(&x->mbuf);
+	free(x->mname);
+	free(x->mval);
+	free(x->moff);
+	free(x);
+}
+
+/* Compile the --map overrides into x->extra. */
+static int
+compile_maps(struct sl_extractor *x, const struct sl_extract_opts *o,
+    char *err, size_t errlen)
+{
+	struct parser *ps;
+	struct sl_profile *e;
+	const char *m, *eq;
+	size_t i;
+	int f, r = -ENOMEM;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return -ENOMEM;
+	x->extra = e;
+	e->reader = x->p->reader;
+	e->npaths = 0;
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+		return -ENOMEM;
+	ps->file = "--map";
+	ps->err = err;
+	ps->errlen = errlen;
+	ps->prof = e;
+	/* The extra paths' ids follow the profile's own. */
+	e->npaths = x->p->npaths;
+	if (e->npaths > 0) {
+		/* the capacity grow() expects for npaths entries */
+		size_t cap = 1;
+
+		while (cap < e->npaths)
+			cap *= 2;
+		if ((e->pathnames = calloc(cap, sizeof(char *))) == NULL)
+			goto fail;
+	}
+	ps->npaths = &e->npaths;
+	ps->pathnames = &e->pathnames;
+	for (i = 0; i < o->nmaps; i++) {
+		m = o->maps[i];
+		eq = strchr(m, '=');
+		if (eq == NULL || eq == m) {
+			r = PERR(ps, "\"%s\": expected field=path", m);
+			goto fail;
+		}
+		f = field_lookup(m, (size_t)(eq - m));
+		if (f < 0 || f == F_FLAG) {
+			r = PERR(ps, "unknown field \"%.*s\"", (int)(eq - m),
+			    m);
+			goto fail;
+		}
+		if ((r = lex_line(ps, eq + 1, eq + 1 + strlen(eq + 1))) < 0)
+			goto fail;
+		if (ps->nt == 0) {
+			r = PERR(ps, "\"%s\": empty path", m);
+			goto fail;
+		}
+		if (grow(&e->rules, &e->nrules, sizeof(*e->rules)) < 0)
+			goto fail;
+		r = parse_rule(ps, f, &e->rules[e->nrules]);
+		e->nrules++;
+		if (r < 0)
+			goto fail;
+		/* a --map table refers to the profile's tables */
+		e->tables = x->p->tables;
+		e->ntables = x->p->ntables;
+		r = resolve_rule(ps, e, &e->rules[e->nrules - 1]);
+		e->tables = NULL;
+		e->ntables = 0;
+		if (r < 0)
+			goto fail;
+	}
+	r = 0;
+fail:
+	sl_buf_release(&ps->sbuf);
+	free(ps);
+	return r;
+}
+
+static int
+setup_rules(struct sl_extractor *x)
+{
+	const struct sl_profile *p = x->p, *e = x->extra;
+	int over[F__COUNT] = { 0 };
+	size_t i, f, k;
+
+	for (i = 0; i < e->nrules; i++)
+		over[e->rules[i].field] = 1;
+	for (f = 0; f < F__COUNT; f++) {
+		x->fr[f] = calloc(p->nrules + e->nrules + 1,
+		    sizeof(*x->fr[f]));
+		if (x->fr[f] == NULL)
+			return -ENOMEM;
+		k = 0;
+		if (over[f]) {
+			for (i = 0; i < e->nrules; i++)
+				if (e->rules[i].field == (int)f)
+					x->fr[f][k++] = &e->rules[i];
+		} else {
+			for (i = 0; i < p->nrules; i++)
+				if (p->rules[i].field == (int)f)
+					x->fr[f][k++] = &p->rules[i];
+		}
+		x->nfr[f] = k;
+	}
+	return 0;
+}
+
+struct sl_extractor *
+sl_extractor_new(const struct sl_profile *p, const struct sl_extract_opts *o,
+    char *err, size_t errlen)
+{
+	static const struct sl_extract_opts none = { 0 };
+	struct sl_extractor *x;
+	int r;
+
+	if (o == NULL)
+		o = &none;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		goto nomem;
+	x->p = p;
+	x->tz = p->tz != NULL ? p->tz : o->tz;
+	x->ref = o->ref_time;
+	if (evalctx_init(&x->cx) < 0)
+		goto nomem;
+	if ((r = compile_maps(x, o, err, errlen)) < 0) {
+		if (r == -ENOMEM)
+			goto nomem;
+		sl_extractor_free(x);
+		return NULL;
+	}
+	if (setup_rules(x) < 0)
+		goto nomem;
+	x->ncolidx = x->extra->npaths;
+	if (x->ncolidx > 0 && (x->colidx = malloc(x->ncolidx *
+	    sizeof(*x->colidx))) == NULL)
+		goto nomem;
+	return x;
+nomem:
+	sl_seterr(err, errlen, "out of memory");
+	sl_extractor_free(x);
+	return NULL;
+}
+
+static const char *
+path_name(const struct sl_extractor *x, size_t id)
+{
+	if (id < x->p->npaths)
+		return x->p->pathnames[id];
+	return x->extra->pathnames[id];
+}
+
+static int
+read_header(struct sl_extractor *x, const struct sl_record *rec,
+    const char **reason)
+{
+	const char *err = NULL;
+	size_t off = 0, i;
+	int r;
+
+	r = split_delim(x->p->reader, rec->p, rec->n, &x->f, &err, &off);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		snprintf(x->reason, sizeof(x->reason),
+		    "bad header at byte %zu: %s", off, err ? err : "?");
+		*reason = x->reason;
+		return -EBADMSG;
+	}
+	x->ncols = x->f.n;
+	for (i = 0; i < x->ncolidx; i++) {
+		const char *nm = path_name(x, i);
+
+		x->colidx[i] = header_find(&x->f, nm, strlen(nm));
+	}
+	x->have_header = 1;
+	return 0;
+}
+
+/* Evaluate one term into cx->vals; returns the count. */
+static size_t
+term_eval(struct sl_extractor *x, const struct doc *d, const struct term *t,
+    uint64_t *lenv)
+{
+	size_t n, i;
+
+	if (t->kind == T_LIT) {
+		x->cx.vals[0].tok = -1;
+		x->cx.vals[0].s.p = t->lit;
+		x->cx.vals[0].s.n = t->litlen;
+		return 1;
+	}
+	n = path_eval(&x->cx, d, &t->path);
+	if (t->kind == T_LEN) {
+		uint64_t sum = 0;
+
+		for (i = 0; i < n; i++) {
+			const struct val *v = &x->cx.vals[i];
+
+			if (v->tok >= 0 && (d->j->t[v->tok].type ==
+			    SL_JSON_ARRAY || d->j->t[v->tok].type ==
+			    SL_JSON_OBJECT))
+				sum += d->j->t[v->tok].count;
+			else if (v->tok >= 0 && d->j->t[v->tok].type ==
+			    SL_JSON_NULL)
+				continue;
+			else if (v->tok >= 0 || v->s.n > 0)
+				sum++;
+		}
+		*lenv = sum;
+		return n > 0 ? 1 : 0;
+	}
+	return n;
+}
+
+static int
+parse_u64(struct sl_str s, int64_t *v)
+{
+	uint64_t x = 0;
+	size_t i = 0;
+
+	while (i < s.n && (s.p[i] == ' '))
+		i++;
+	if (i == s.n)
+		return -EINVAL;
+	for (; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -EINVAL;
+		if (x > (uint64_t)INT64_MAX / 10)
+			return -EINVAL;
+		x = x * 10 + (uint64_t)(s.p[i] - '0');
+		if (x > (uint64_t)INT64_MAX)
+			return -EINVAL;
+	}
+	*v = (int64_t)x;
+	return 0;
+}
+
+/* Does this text suit the field? */
+static int
+value_ok(int field, struct sl_str s)
+{
+	int64_t v;
+
+	if (s.n == 0)
+		return 0;
+	switch (field) {
+	case F_ACTION:
+		return sl_action_parse(s.p, s.n) >= 0;
+	case F_OUTCOME:
+		return sl_outcome_parse(s.p, s.n) >= 0;
+	case F_COUNT:
+	case F_BYTES:
+		return parse_u64(s, &v) == 0;
+	default:
+		return 1;
+	}
+}
+
+/* Append s to a list separated by sep unless it is there already. */
+static int
+list_add(struct sl_buf *b, struct sl_str s, int sep)
+{
+	const char *p, *e, *nl;
+
+	if (b->n > 0) {
+		p = b->p;
+		e = b->p + b->n;
+		for (;;) {
+			nl = memchr(p, sep, (size_t)(e - p));
+			if (nl == NULL)
+				nl = e;
+			if ((size_t)(nl - p) == s.n &&
+			    memcmp(p, s.p, s.n) == 0)
+				return 0;
+			if (nl == e)
+				break;
+			p = nl + 1;
+		}
+		if (sl_buf_addc(b, sep) < 0)
+			return -ENOMEM;
+	}
+	return sl_buf_add(b, s.p, s.n);
+}
+
+/* after(PATH, "sep"): the text after the last sep, or all of it. */
+static void
+after(const struct term *t, struct sl_str *s)
+{
+	size_t i;
+
+	if (s->n < t->litlen)
+		return;
+	for (i = s->n - t->litlen + 1; i-- > 0;)
+		if (memcmp(s->p + i, t->lit, t->litlen) == 0) {
+			s->p += i + t->litlen;
+			s->n -= i + t->litlen;
+			return;
+		}
+}
+
+/*
+ * Apply one rule; 1 when it gave a value (appended to x->fb[field]), 0 when
+ * not, -ENOMEM.
+ */
+static int
+rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
+{
+	struct sl_buf *out = &x->fb[ru->field];
+	const struct table *tb = NULL;
+	struct sl_str s;
+	char num[24];
+	uint64_t lenv = 0;
+	size_t a, n, i, k;
+	int got = 0;
+
+	if (!conds_hold(&x->cx, d, ru->cond, ru->ncond))
+		return 0;
+	if (ru->table >= 0)
+		tb = &x->p->tables[ru->table];
+	for (a = 0; a < ru->nalt; a++) {
+		const struct term *t = &ru->alt[a];
+
+		n = term_eval(x, d, t, &lenv);
+		if (n == 0)
+			continue;
+		if (t->kind == T_LEN) {
+			x->cx.vals[0].tok = -1;
+			x->cx.vals[0].s.p = num;
+			x->cx.vals[0].s.n = (size_t)snprintf(num, sizeof(num),
+			    "%" PRIu64, lenv);
+			n = 1;
+		}
+		if (tb != NULL) {
+			for (k = 0; k < tb->n; k++) {
+				for (i = 0; i < n; i++) {
+					if (val_text(&x->cx, d, &x->cx.vals[i],
+					    &s) < 0)
+						return -ENOMEM;
+					if (t->kind == T_AFTER)
+						after(t, &s);
+					/* tables map single values only */
+					if (x->cx.vals[i].tok >= 0 &&
+					    d->j->t[x->cx.vals[i].tok].type >=
+					    SL_JSON_ARRAY)
+						continue;
+					if (s.n > 0 && glob_match(tb->e[k].pat,
+					    tb->e[k].patlen, s.p, s.n,
+					    tb->nocase))
+						goto mapped;
+				}
+			}
+			continue;
+mapped:
+			s.p = tb->e[k].val;
+			s.n = tb->e[k].vallen;
+			if (!value_ok(ru->field, s))
+				continue;
+			return list_add(out, s, '\n') < 0 ? -ENOMEM : 1;
+		}
+		for (i = 0; i < n; i++) {
+			if (val_text(&x->cx, d, &x->cx.vals[i], &s) < 0)
+				return -ENOMEM;
+			if (t->kind == T_AFTER)
+				after(t, &s);
+			if (!value_ok(ru->field, s))
+				continue;
+			/* de-duplication is quadratic: bound the list */
+			if (x->nlist >= MAX_LIST)
+				return 1;
+			x->nlist++;
+			if (list_add(out, s, ru->field == F_KIND ? ',' :
+			    '\n') < 0)
+				return -ENOMEM;
+			got = 1;
+			if (ru->field != F_RESOURCE && ru->field != F_KIND)
+				return 1;
+		}
+		if (got)
+			return 1;
+	}
+	return got;
+}
+
+static struct sl_str
+fb_str(const struct sl_buf *b)
+{
+	struct sl_str s;
+
+	s.p = b->n > 0 ? b->p : "";
+	s.n = b->n;
+	return s;
+}
+
+/* Quote at most 40 bytes of s into dst, escaping what is not printable. */
+static void
+quote_short(char *dst, size_t dn, struct sl_str s)
+{
+	size_t i, o = 0, lim = s.n > 40 ? 40 : s.n;
+
+	for (i = 0; i < lim && o + 5 < dn; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(dst + o, dn - o, "\\x%02x", c);
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	if (s.n > lim && o + 4 < dn) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+}
+
+/* Fill ev from the record as d presents it. */
+static int
+extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
+    const char **reason)
+{
+	struct sl_str s;
+	char q[180];
+	size_t f, i;
+	int r, act;
+
+	evalctx_reset(&x->cx);
+	ev->flags = 0;
+	for (f = 0; f < F__COUNT; f++) {
+		sl_buf_reset(&x->fb[f]);
+		x->nlist = 0;
+		for (i = 0; i < x->nfr[f]; i++) {
+			if (f == F_FLAG) {
+				if (conds_hold(&x->cx, d, x->fr[f][i]->cond,
+				    x->fr[f][i]->ncond))
+					ev->flags |= SL_EV_BACKEND;
+				continue;
+			}
+			r = rule_apply(x, d, x->fr[f][i]);
+			if (r < 0)
+				return r;
+			if (r > 0 && f != F_RESOURCE)
+				break;
+		}
+		/* A field needed for the rest is checked early. */
+		if (f == F_TIME) {
+			s = fb_str(&x->fb[F_TIME]);
+			if (s.n == 0) {
+				*reason = "no time field";
+				return -EBADMSG;
+			}
+			if (sl_time_parse(s.p, s.n, x->p->timefmt, x->tz,
+			    x->ref, &ev->time, NULL) < 0) {
+				quote_short(q, sizeof(q), s);
+				snprintf(x->reason, sizeof(x->reason),
+				    "unparseable time \"%s\"", q);
+				*reason = x->reason;
+				return -EBADMSG;
+			}
+		} else if (f == F_USER && x->fb[F_USER].n == 0) {
+			*reason = "no user";
+			return -EBADMSG;
+		}
+	}
+	ev->user = fb_str(&x->fb[F_USER]);
+	ev->session = fb_str(&x->fb[F_SESSION]);
+	s = fb_str(&x->fb[F_ACTION]);
+	act = s.n > 0 ? sl_action_parse(s.p, s.n) : SL_ACT_OTHER;
+	ev->action = act >= 0 ? act : SL_ACT_OTHER;
+	s = fb_str(&x->fb[F_OUTCOME]);
+	act = s.n > 0 ? sl_outcome_parse(s.p, s.n) : SL_OUT_UNKNOWN;
+	ev->outcome = act >= 0 ? act : SL_OUT_UNKNOWN;
+	ev->resource = fb_str(&x->fb[F_RESOURCE]);
+	ev->query = fb_str(&x->fb[F_QUERY]);
+	ev->count = -1;
+	ev->bytes = -1;
+	if (x->fb[F_COUNT].n > 0)
+		(void)parse_u64(fb_str(&x->fb[F_COUNT]), &ev->count);
+	if (x->fb[F_BYTES].n > 0)
+		(void)parse_u64(fb_str(&x->fb[F_BYTES]), &ev->bytes);
+	ev->purpose = fb_str(&x->fb[F_PURPOSE]);
+	ev->src = fb_str(&x->fb[F_SRC]);
+	ev->trace = fb_str(&x->fb[F_TRACE]);
+	ev->kind = fb_str(&x->fb[F_KIND]);
+	ev->key = fb_str(&x->fb[F_KEY]);
+	return 1;
+}
+
+/* ---- auditd groups ----------------------------------------------------- */
+
+static int
+merged_add(struct sl_extractor *x, struct sl_str name, struct sl_str val)
+{
+	size_t *o;
+
+	if (x->mn == x->mcap) {
+		size_t nc = x->mcap ? x->mcap * 2 : 64;
+
+		if ((o = realloc(x->moff, nc * 4 * sizeof(*o))) == NULL)
+			return -ENOMEM;
+		x->moff = o;
+		x->mcap = nc;
+	}
+	o = &x->moff[x->mn * 4];
+	o[0] = x->mbuf.n;
+	o[1] = name.n;
+	if (sl_buf_add(&x->mbuf, name.p, name.n) < 0)
+		return -ENOMEM;
+	o[2] = x->mbuf.n;
+	o[3] = val.n;
+	if (sl_buf_add(&x->mbuf, val.p, val.n) < 0)
+		return -ENOMEM;
+	x->mn++;
+	return 0;
+}
+
+/* Build the event of the open group. */
+static int
+group_emit(struct sl_extractor *x, struct sl_event *ev, const char **reason)
+{
+	struct sl_buf *g = &x->graw[x->gcur];
+	struct doc d = { 0 };
+	const char *p, *e, *nl, *err;
+	struct sl_str nm;
+	size_t i;
+	int r;
+
+	x->gopen = 0;
+	sl_buf_reset(&x->mbuf);
+	x->mn = 0;
+	nm.p = "_id";
+	nm.n = 3;
+	if (merged_add(x, nm, fb_str(&x->gkey)) < 0)
+		return -ENOMEM;
+	p = g->p;
+	e = g->p + g->n;
+	while (p < e) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (nl == NULL)
+			nl = e;
+		if (sl_kv_split(p, (size_t)(nl - p), &x->f, &err) == 0)
+			for (i = 0; i < x->f.n; i++)
+				if (merged_add(x, x->f.name[i],
+				    x->f.value[i]) < 0)
+					return -ENOMEM;
+		p = nl + 1;
+	}
+	if (x->mn > 0) {
+		struct sl_str *a = realloc(x->mname, x->mn * sizeof(*a));
+
+		if (a == NULL)
+			return -ENOMEM;
+		x->mname = a;
+		if ((a = realloc(x->mval, x->mn * sizeof(*a))) == NULL)
+			return -ENOMEM;
+		x->mval = a;
+	}
+	for (i = 0; i < x->mn; i++) {
+		size_t *o = &x->moff[i * 4];
+
+		x->mname[i].p = x->mbuf.p + o[0];
+		x->mname[i].n = o[1];
+		x->mval[i].p = x->mbuf.p + o[2];
+		x->mval[i].n = o[3];
+	}
+	d.reader = SL_READ_AUDITD;
+	d.name = x->mname;
+	d.value = x->mval;
+	d.n = x->mn;
+	d.raw = fb_str(g);
+	r = extract(x, &d, ev, reason);
+	ev->line = x->gline;
+	ev->offset = x->goff;
+	ev->raw = d.raw;
+	return r;
+}
+
+static int
+auditd_record(struct sl_extractor *x, const struct sl_record *rec,
+    struct sl_event *ev, const char **reason)
+{
+	const char *err;
+	struct sl_str t = { "", 0 }, s = { "", 0 };
+	struct sl_buf *g;
+	size_t i;
+	int r = 0, same;
+
+	if (sl_kv_split(rec->p, rec->n, &x->f, &err) == 0) {
+		for (i = 0; i < x->f.n; i++) {
+			if (sl_str_eq(x->f.name[i], "_time") && t.n == 0)
+				t = x->f.value[i];
+			else if (sl_str_eq(x->f.name[i], "_serial") &&
+			    s.n == 0)
+				s = x->f.value[i];
+		}
+	}
+	same = x->gopen && s.n > 0 &&
+	    x->gkey.n == t.n + 1 + s.n &&
+	    memcmp(x->gkey.p, t.p, t.n) == 0 &&
+	    memcmp(x->gkey.p + t.n + 1, s.p, s.n) == 0 &&
+	    x->graw[x->gcur].n + rec->n < MAX_GROUP_BYTES;
+	if (same) {
+		g = &x->graw[x->gcur];
+		if (sl_buf_addc(g, '\n') < 0 ||
+		    sl_buf_add(g, rec->p, rec->n) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	if (x->gopen) {
+		/* the new line must not disturb the text the event points to */
+		r = group_emit(x, ev, reason);
+		if (r == -ENOMEM)
+			return r;
+		x->gcur ^= 1;
+	}
+	g = &x->graw[x->gcur];
+	sl_buf_reset(g);
+	sl_buf_reset(&x->gkey);
+	if (s.n > 0 && (sl_buf_add(&x->gkey, t.p, t.n) < 0 ||
+	    sl_buf_addc(&x->gkey, ':') < 0 ||
+	    sl_buf_add(&x->gkey, s.p, s.n) < 0))
+		return -ENOMEM;
+	if (sl_buf_add(g, rec->p, rec->n) < 0)
+		return -ENOMEM;
+	x->gline = rec->line;
+	x->goff = rec->offset;
+	x->gopen = 1;
+	return r;
+}
+
+int
+sl_extract_flush(struct sl_extractor *x, struct sl_event *ev,
+    const char **reason)
+{
+	int r;
+
+	if (x == NULL || !x->gopen)
+		return 0;
+	r = group_emit(x, ev, reason);
+	x->gcur ^= 1;
+	return r;
+}
+
+int
+sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
+    struct sl_event *ev, const char **reason)
+{
+	struct doc d = { 0 };
+	const char *err = NULL;
+	size_t off = 0;
+	int r;
+
+	*reason = NULL;
+	if (rec->flags & SL_REC_TOOLONG) {
+		*reason = "record longer than the limit";
+		return -EBADMSG;
+	}
+	if (rec->flags & SL_REC_CUT) {
+		*reason = "record cut short by lost data";
+		return -EBADMSG;
+	}
+	d.reader = x->p->reader;
+	d.raw.p = rec->p;
+	d.raw.n = rec->n;
+	switch (x->p->reader) {
+	case SL_READ_JSON:
+		r = sl_json_parse(&x->j, rec->p, rec->n);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			snprintf(x->reason, sizeof(x->reason),
+			    "invalid JSON at byte %zu: %s", x->j.err_off,
+			    x->j.err);
+			*reason = x->reason;
+			return -EBADMSG;
+		}
+		if (x->j.n == 0 || x->j.t[0].type != SL_JSON_OBJECT) {
+			*reason = "not a JSON object";
+			return -EBADMSG;
+		}
+		d.j = &x->j;
+		break;
+	case SL_READ_CSV:
+	case SL_READ_TSV:
+		if (!x->have_header) {
+			r = read_header(x, rec, reason);
+			return r < 0 ? r : 0;
+		}
+		r = split_delim(x->p->reader, rec->p, rec->n, &x->f, &err,
+		    &off);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			snprintf(x->reason, sizeof(x->reason),
+			    "bad %s row at byte %zu: %s",
+			    x->p->reader == SL_READ_CSV ? "CSV" : "TSV", off,
+			    err != NULL ? err : "?");
+			*reason = x->reason;
+			return -EBADMSG;
+		}
+		/* A tsv row may leave out trailing empty fields (the AOL
+		 * log does for searches without a click). */
+		if (x->p->reader == SL_READ_TSV && x->f.n < x->ncols) {
+			if (pad_fields(&x->f, x->ncols) < 0)
+				return -ENOMEM;
+		}
+		if (x->f.n != x->ncols) {
+			snprintf(x->reason, sizeof(x->reason),
+			    "%zu fields where the header has %zu", x->f.n,
+			    x->ncols);
+			*reason = x->reason;
+			return -EBADMSG;
+		}
+		d.value = x->f.value;
+		d.n = x->f.n;
+		d.colidx = x->colidx;
+		d.ncolidx = x->ncolidx;
+		break;
+	case SL_READ_AUDITD:
+		return auditd_record(x, rec, ev, reason);
+	default:
+		if (sl_kv_split(rec->p, rec->n, &x->f, &err) < 0) {
+			snprintf(x->reason, sizeof(x->reason),
+			    "not key=value: %s", err != NULL ? err : "?");
+			*reason = x->reason;
+			return -EBADMSG;
+		}
+		d.name = x->f.name;
+		d.value = x->f.value;
+		d.n = x->f.n;
+		break;
+	}
+	return extract(x, &d, ev, reason);
+}
