@@ -1070,7 +1070,8 @@ group_flush(struct sl_ingest *in)
 	memset(in->gtab, 0, tsize * sizeof(*in->gtab));
 	mask = tsize - 1;
 	/* Each class keeps one winner: a copy in the case, else the first
-	 * staged. */
+	 * in sort order (origin, line, offset), so that the case does not
+	 * depend on the order in which parallel readers staged the copies. */
 	for (i = 0; i < in->ngroup; i++) {
 		const struct srec *s = GREC(in, i), *w;
 		const char *p;
@@ -1089,7 +1090,7 @@ group_flush(struct sl_ingest *in)
 		w = GREC(in, in->gtab[h] - 1);
 		if (w->log == LOG_EXISTING)
 			continue;
-		if (s->log == LOG_EXISTING || s->seq < w->seq)
+		if (s->log == LOG_EXISTING)
 			in->gtab[h] = i + 1;
 	}
 	for (i = 0; i < in->ngroup; i++) {
@@ -1240,9 +1241,19 @@ manifest_row(struct sl_ingest *in, struct sl_buf *b, const struct ilog *g,
 }
 
 static int
+ilog_name_cmp(const void *a, const void *b)
+{
+	const struct ilog *x = *(const struct ilog *const *)a;
+	const struct ilog *y = *(const struct ilog *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int
 write_manifest(struct sl_ingest *in)
 {
 	struct sl_buf line = { 0 }, row = { 0 };
+	const struct ilog **order;
 	struct timespec ts;
 	char now[32];
 	FILE *fp, *old;
@@ -1275,12 +1286,22 @@ write_manifest(struct sl_ingest *in)
 			    in->c->dir, SL_MANIFEST, strerror(-rc));
 		}
 	}
+	/* New rows in name order: parallel readers finish logs in any order,
+	 * and the manifest must not depend on it. */
+	order = malloc((in->nlogs + 1) * sizeof(*order));
+	if (order == NULL)
+		rc = ifail(in, -ENOMEM, "out of memory");
+	for (i = 0; i < in->nlogs && rc == 0; i++)
+		order[i] = &in->logs[i];
+	if (rc == 0)
+		qsort(order, in->nlogs, sizeof(*order), ilog_name_cmp);
 	for (i = 0; i < in->nlogs && rc == 0; i++) {
 		sl_buf_reset(&row);
-		rc = manifest_row(in, &row, &in->logs[i], now);
+		rc = manifest_row(in, &row, order[i], now);
 		if (rc == 0)
 			fwrite(row.p, 1, row.n, fp);
 	}
+	free(order);
 	sl_buf_release(&line);
 	sl_buf_release(&row);
 	if (rc < 0) {

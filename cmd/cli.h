@@ -1,0 +1,60 @@
+/* cli.h: helpers shared by the sessionlog tools (not by the library). */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sessionlog.h"
+
+/* Exit statuses shared by every tool (DESIGN.md). */
+#define EXIT_FOUND 0
+#define EXIT_NOTHING 1
+#define EXIT_TROUBLE 2
+
+extern const char *cli_progname;
+
+/* Messages on stderr, "tool: message"; cli_die exits 2. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+/* The case directory: -C, else $SESSIONLOG_CASE, else "./case". */
+const char *cli_case_dir(const char *opt);
+/* Load the profiles: $SESSIONLOG_PROFILES, the installed directory, or the
+ * source tree's when running uninstalled.  Dies on failure. */
+struct sl_profileset *cli_profiles(void);
+/* Parse "16M", "512K", "1G", "4096" (bytes); dies naming the option. */
+size_t cli_size(const char *opt, const char *s, size_t min, size_t max);
+long cli_number(const char *opt, const char *s, long min, long max);
+/* Write s to fp with control characters and invalid bytes escaped, so that
+ * a crafted log cannot drive the terminal. */
+void cli_put_safe(FILE *fp, const char *s, size_t n);
+/* Format n with thousands separators into buf (32 bytes). */
+const char *cli_count(uint64_t n, char *buf);
+/* Flush and close stdout; on a write error say so and exit 2. */
+void cli_close_stdout(void);
+/* Print "tool (sessionlog) VERSION" and exit 0. */
+void cli_version(void) __attribute__((noreturn));
+
+#endif
+
+/*
+ * Raw evidence for the reading tools: the sources are read into a private
+ * case in a temporary directory ($TMPDIR or /tmp), which sorts and
+ * de-duplicates them in bounded memory exactly as ingest does, and the tool
+ * then reads that case.  keep (may be NULL) chooses the events worth
+ * staging.  Reader errors and rejects are reported on stderr; *errors
+ * counts the errors.  Dies on failure.  cli_scratch_close frees the case
+ * and removes the directory.
+ */
+struct cli_scratch {
+	char *dir;
+	struct sl_case *c;
+};
+struct sl_case *cli_scratch_open(struct cli_scratch *s,
+    const char *const *sources, size_t n, const struct sl_reader_opts *ro,
+    int (*keep)(void *arg, const struct sl_event *ev), void *arg,
+    uint64_t *errors);
+void cli_scratch_close(struct cli_scratch *s);

@@ -1,0 +1,701 @@
+/* reader.c: sources to normalised events, joining walk, splitter and profile. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* Records looked at to recognise a log's format. */
+#define DETECT_RECORDS 32
+
+enum state {
+	ST_WALK = 0,	/* between logs: ask the walk for the next item */
+	ST_BEGIN,	/* a log is open, LOG_BEGIN not yet handed out */
+	ST_RECORDS,	/* handing out its records */
+	ST_FLUSH,	/* records done, flush the extractor */
+	ST_END,		/* ask the walk for the log's LOG_END */
+};
+
+/* A record copied out of the splitter while detecting the format. */
+struct held {
+	char *p;
+	size_t n;
+	uint64_t line, offset;
+	unsigned flags;
+};
+
+struct sl_reader {
+	const struct sl_profileset *ps;
+	const struct sl_profile *forced;
+	struct sl_reader_opts opts;
+	struct sl_tz *tz;
+	struct sl_walk *walk;
+	uint64_t errors;
+	int state;
+
+	/* The open log. */
+	char *name;
+	int64_t mtime;
+	struct sl_split *split;
+	const struct sl_profile *profile;
+	struct sl_extractor *x;
+	struct sl_log_stats st;
+	int csv_join;		/* join lines of quoted newlines while replaying */
+	struct held held[DETECT_RECORDS];
+	size_t nheld, ihold;
+	int split_done;		/* the splitter reached its end or failed */
+	int unread;		/* no profile: said so, records are rejects */
+	char *pending[8];	/* errors met while detecting the format */
+	size_t npending, ipending;
+	uint64_t pending_lost;	/* more of them than pending holds */
+
+	struct sl_event ev;
+	struct sl_buf msg;	/* reasons and errors handed out */
+	struct sl_buf rec;	/* a record joined from held lines */
+};
+
+static void
+log_close(struct sl_reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nheld; i++)
+		free(r->held[i].p);
+	r->nheld = r->ihold = 0;
+	for (i = 0; i < r->npending; i++)
+		free(r->pending[i]);
+	r->npending = r->ipending = 0;
+	r->pending_lost = 0;
+	sl_extractor_free(r->x);
+	r->x = NULL;
+	sl_split_free(r->split);
+	r->split = NULL;
+	free(r->name);
+	r->name = NULL;
+	r->profile = NULL;
+	r->split_done = 0;
+	r->csv_join = 0;
+	r->unread = 0;
+}
+
+struct sl_reader *
+sl_reader_new(const char *const *sources, size_t n,
+    const struct sl_profileset *ps, const struct sl_reader_opts *opts,
+    char *err, size_t errlen)
+{
+	struct sl_walk_opts wo = { 0 };
+	struct sl_reader *r;
+
+	r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		sl_seterr(err, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	r->ps = ps;
+	if (opts != NULL)
+		r->opts = *opts;
+	if (r->opts.max_record == 0)
+		r->opts.max_record = SL_MAX_RECORD_DEFAULT;
+	if (r->opts.max_depth == 0)
+		r->opts.max_depth = SL_MAX_DEPTH_DEFAULT;
+	if (r->opts.profile != NULL) {
+		r->forced = sl_profileset_find(ps, r->opts.profile);
+		if (r->forced == NULL) {
+			sl_seterr(err, errlen, "unknown profile \"%s\"",
+			    r->opts.profile);
+			goto fail;
+		}
+	}
+	r->tz = sl_tz_load(r->opts.tz != NULL ? r->opts.tz : "UTC", err,
+	    errlen);
+	if (r->tz == NULL)
+		goto fail;
+	/* Check --map once, before any log, so a typo is an error at once. */
+	if (r->opts.nmaps > 0 && r->forced != NULL) {
+		struct sl_extract_opts xo = { 0 };
+
+		xo.maps = r->opts.maps;
+		xo.nmaps = r->opts.nmaps;
+		xo.tz = r->tz;
+		r->x = sl_extractor_new(r->forced, &xo, err, errlen);
+		if (r->x == NULL)
+			goto fail;
+		sl_extractor_free(r->x);
+		r->x = NULL;
+	}
+	wo.max_depth = r->opts.max_depth;
+	wo.tmpdir = r->opts.tmpdir;
+	wo.skip = r->opts.skip;
+	wo.skip_arg = r->opts.skip_arg;
+	wo.part = r->opts.part;
+	wo.nparts = r->opts.nparts;
+	r->walk = sl_walk_new(sources, n, &wo);
+	if (r->walk == NULL) {
+		sl_seterr(err, errlen, "%s", strerror(ENOMEM));
+		goto fail;
+	}
+	return r;
+fail:
+	sl_reader_free(r);
+	return NULL;
+}
+
+void
+sl_reader_free(struct sl_reader *r)
+{
+	if (r == NULL)
+		return;
+	log_close(r);
+	sl_walk_free(r->walk);
+	sl_tz_free(r->tz);
+	sl_buf_release(&r->msg);
+	sl_buf_release(&r->rec);
+	free(r);
+}
+
+uint64_t
+sl_reader_errors(const struct sl_reader *r)
+{
+	return r->errors;
+}
+
+/* Quote at most max bytes of p for a message, escaping what a terminal or a
+ * TSV file should not see. */
+static void
+quote(struct sl_buf *b, const char *p, size_t n, size_t max)
+{
+	size_t i;
+
+	sl_buf_addc(b, '"');
+	for (i = 0; i < n && i < max; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 || c == 0x7f)
+			sl_buf_printf(b, "\\x%02x", c);
+		else
+			sl_buf_addc(b, c);
+	}
+	sl_buf_addc(b, '"');
+	if (n > max)
+		sl_buf_adds(b, "...");
+}
+
+static int
+error_item(struct sl_reader *r, struct sl_item *it, const char *name,
+    const char *fmt, ...) SL_PRINTF(4, 5);
+
+static int
+error_item(struct sl_reader *r, struct sl_item *it, const char *name,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	sl_buf_reset(&r->msg);
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0 || sl_buf_grow(&r->msg, (size_t)len) < 0)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(r->msg.p, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	r->msg.n = (size_t)len;
+	memset(it, 0, sizeof(*it));
+	it->type = SL_ITEM_ERROR;
+	it->name = name != NULL ? name : "";
+	it->profile = "";
+	it->reason = r->msg.p;
+	r->errors++;
+	return 1;
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Keep a message met while looking at the first records. */
+static int
+pend(struct sl_reader *r, const char *msg)
+{
+	char *m;
+
+	if (r->npending == SL_ARRAY_LEN(r->pending)) {
+		r->pending_lost++;
+		return 0;
+	}
+	m = strdup(msg);
+	if (m == NULL)
+		return -ENOMEM;
+	r->pending[r->npending++] = m;
+	return 0;
+}
+
+static int
+hold(struct sl_reader *r, const struct sl_record *rec)
+{
+	struct held *h = &r->held[r->nheld];
+
+	h->p = sl_strndup(rec->p, rec->n);
+	if (h->p == NULL)
+		return -ENOMEM;
+	h->n = rec->n;
+	h->line = rec->line;
+	h->offset = rec->offset;
+	h->flags = rec->flags;
+	r->nheld++;
+	return 0;
+}
+
+/*
+ * Open the log just handed out by the walk: choose the splitter mode and the
+ * profile.  Returns 1 with an item (an ERROR when the log cannot be read), 0
+ * when the log is ready for LOG_BEGIN, or -ENOMEM.
+ */
+static int
+log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
+{
+	struct sl_extract_opts xo = { 0 };
+	struct sl_record rec;
+	char err[256];
+	int c, rc;
+
+	memset(&r->st, 0, sizeof(r->st));
+	r->st.first = r->st.last = INT64_MIN;
+	r->name = strdup(w->name);
+	if (r->name == NULL)
+		return -ENOMEM;
+	r->mtime = w->mtime;
+	r->split = sl_split_new(w->stream, SL_SPLIT_LINES, r->opts.max_record);
+	if (r->split == NULL)
+		return -ENOMEM;
+	c = sl_split_peek(r->split);
+	if (r->forced != NULL) {
+		r->profile = r->forced;
+		sl_split_set_mode(r->split, sl_profile_split_mode(r->profile));
+	} else if (c == '{' || c == '[') {
+		sl_split_set_mode(r->split, SL_SPLIT_JSON);
+	}
+	if (r->profile == NULL) {
+		while (r->nheld < DETECT_RECORDS) {
+			rc = sl_split_next(r->split, &rec);
+			if (rc == -ENOMEM)
+				return rc;
+			if (rc < 0) {
+				/* Lost or truncated data: told after
+				 * LOG_BEGIN, in order with the records. */
+				if (pend(r, sl_split_error(r->split)) < 0)
+					return -ENOMEM;
+				if (rc == SL_EDISCONT)
+					continue;
+			}
+			if (rc <= 0) {
+				r->split_done = 1;
+				break;
+			}
+			if (hold(r, &rec) < 0)
+				return -ENOMEM;
+		}
+		if (r->nheld == 0) {
+			r->split_done = 1;
+			return 0;
+		}
+		{
+			struct sl_record recs[DETECT_RECORDS];
+			size_t i;
+
+			for (i = 0; i < r->nheld; i++) {
+				recs[i].p = r->held[i].p;
+				recs[i].n = r->held[i].n;
+				recs[i].line = r->held[i].line;
+				recs[i].offset = r->held[i].offset;
+				recs[i].flags = r->held[i].flags;
+			}
+			r->profile = sl_profileset_detect(r->ps, recs,
+			    r->nheld);
+		}
+		if (r->profile == NULL)
+			return 0;
+		if (sl_profile_split_mode(r->profile) == SL_SPLIT_CSV) {
+			r->csv_join = 1;
+			sl_split_set_mode(r->split, SL_SPLIT_CSV);
+		}
+	}
+	xo.maps = r->opts.maps;
+	xo.nmaps = r->opts.nmaps;
+	xo.tz = r->tz;
+	xo.ref_time = r->mtime != INT64_MIN ? r->mtime : now_us();
+	r->x = sl_extractor_new(r->profile, &xo, err, sizeof(err));
+	if (r->x == NULL)
+		return error_item(r, it, r->name, "%s", err);
+	return 0;
+}
+
+/* Odd number of double quotes: a CSV record that goes on past this line. */
+static int
+quotes_open(const char *p, size_t n, int open)
+{
+	const char *q = p, *end = p + n;
+
+	while ((q = memchr(q, '"', (size_t)(end - q))) != NULL) {
+		open = !open;
+		q++;
+	}
+	return open;
+}
+
+/*
+ * The next record of the open log: held records first (joined across lines
+ * when a CSV quoted field holds a newline), then the splitter.  Returns 1, 0
+ * at the end, SL_EDISCONT, or another negative value from the splitter.
+ */
+static int
+next_record(struct sl_reader *r, struct sl_record *rec)
+{
+	struct held *h;
+	int open, rc;
+
+	if (r->ihold >= r->nheld) {
+		if (r->split_done)
+			return 0;
+		return sl_split_next(r->split, rec);
+	}
+	h = &r->held[r->ihold++];
+	rec->p = h->p;
+	rec->n = h->n;
+	rec->line = h->line;
+	rec->offset = h->offset;
+	rec->flags = h->flags;
+	if (!r->csv_join || !(open = quotes_open(h->p, h->n, 0)))
+		return 1;
+	sl_buf_reset(&r->rec);
+	if (sl_buf_add(&r->rec, h->p, h->n) < 0)
+		return -ENOMEM;
+	while (open) {
+		struct sl_record more;
+
+		if (r->ihold < r->nheld) {
+			h = &r->held[r->ihold++];
+			more.p = h->p;
+			more.n = h->n;
+			more.flags = h->flags;
+		} else if (r->split_done) {
+			break;
+		} else {
+			/* Held lines were split without quote tracking;
+			 * what follows them still is, line by line. */
+			sl_split_set_mode(r->split, SL_SPLIT_LINES);
+			rc = sl_split_next(r->split, &more);
+			sl_split_set_mode(r->split, SL_SPLIT_CSV);
+			if (rc <= 0) {
+				if (rc != SL_EDISCONT)
+					r->split_done = 1;
+				rec->flags |= SL_REC_CUT;
+				break;
+			}
+		}
+		if (r->rec.n + 1 + more.n > r->opts.max_record) {
+			rec->flags |= SL_REC_TOOLONG;
+			break;
+		}
+		if (sl_buf_addc(&r->rec, '\n') < 0 ||
+		    sl_buf_add(&r->rec, more.p, more.n) < 0)
+			return -ENOMEM;
+		rec->flags |= more.flags;
+		open = quotes_open(more.p, more.n, open);
+	}
+	rec->p = r->rec.p;
+	rec->n = r->rec.n;
+	return 1;
+}
+
+static void
+count_event(struct sl_reader *r, const struct sl_event *ev)
+{
+	r->st.accepted++;
+	if (r->st.first == INT64_MIN || ev->time < r->st.first)
+		r->st.first = ev->time;
+	if (r->st.last == INT64_MIN || ev->time > r->st.last)
+		r->st.last = ev->time;
+}
+
+static void
+event_item(struct sl_reader *r, struct sl_item *it, const struct sl_record *rec)
+{
+	struct sl_event *ev = &r->ev;
+
+	ev->profile.p = sl_profile_name(r->profile);
+	ev->profile.n = strlen(ev->profile.p);
+	ev->origin.p = r->name;
+	ev->origin.n = strlen(r->name);
+	/* A grouped record (auditd) brings its own raw lines and position. */
+	if (rec != NULL && ev->raw.p == NULL) {
+		ev->line = rec->line;
+		ev->offset = rec->offset;
+		ev->raw.p = rec->p;
+		ev->raw.n = rec->n;
+	}
+	r->st.records++;
+	count_event(r, ev);
+	memset(it, 0, sizeof(*it));
+	it->type = SL_ITEM_EVENT;
+	it->ev = ev;
+	it->name = r->name;
+	it->profile = ev->profile.p;
+}
+
+static void
+reject_item(struct sl_reader *r, struct sl_item *it, const char *reason,
+    uint64_t line, uint64_t offset, const char *p, size_t n)
+{
+	r->st.records++;
+	r->st.rejected++;
+	memset(it, 0, sizeof(*it));
+	it->type = SL_ITEM_REJECT;
+	it->name = r->name;
+	it->profile = r->profile != NULL ? sl_profile_name(r->profile) : "";
+	it->reason = reason;
+	it->line = line;
+	it->offset = offset;
+	it->raw.p = p;
+	it->raw.n = n;
+}
+
+/* One step over the open log's records; returns as sl_reader_next does, or
+ * 2 when the log has no more records. */
+static int
+log_step(struct sl_reader *r, struct sl_item *it)
+{
+	struct sl_record rec;
+	const char *reason = NULL;
+	int rc;
+
+	for (;;) {
+		rc = next_record(r, &rec);
+		if (rc == 0) {
+			r->split_done = 1;
+			return 2;
+		}
+		if (rc == SL_EDISCONT)
+			return error_item(r, it, r->name, "%s",
+			    sl_split_error(r->split));
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc < 0) {
+			r->split_done = 1;
+			return error_item(r, it, r->name, "%s",
+			    sl_split_error(r->split));
+		}
+		memset(&r->ev, 0, sizeof(r->ev));
+		rc = sl_extract_record(r->x, &rec, &r->ev, &reason);
+		if (rc == 1) {
+			event_item(r, it, &rec);
+			return 1;
+		}
+		if (rc == 0)
+			continue;
+		if (rc == -ENOMEM)
+			return rc;
+		if (r->ev.raw.p != NULL)
+			reject_item(r, it, reason != NULL ? reason :
+			    "not readable", r->ev.line, r->ev.offset,
+			    r->ev.raw.p, r->ev.raw.n);
+		else
+			reject_item(r, it, reason != NULL ? reason :
+			    "not readable", rec.line, rec.offset, rec.p,
+			    rec.n);
+		return 1;
+	}
+}
+
+/*
+ * No profile recognises the log: say so once, then keep every record as a
+ * reject so that nothing is lost and the counts still reconcile.  Returns 2
+ * when the log has no more records.
+ */
+static int
+reject_unread(struct sl_reader *r, struct sl_item *it)
+{
+	struct sl_record rec;
+	const char *reason;
+	int rc;
+
+	if (!r->unread) {
+		r->unread = 1;
+		sl_buf_reset(&r->rec);
+		quote(&r->rec, r->held[0].p, r->held[0].n, 60);
+		return error_item(r, it, r->name, "no profile recognises this "
+		    "log (line %llu: %s); its records are kept as rejects; "
+		    "name a profile with --profile",
+		    (unsigned long long)r->held[0].line, r->rec.p);
+	}
+	for (;;) {
+		rc = next_record(r, &rec);
+		if (rc == 0)
+			return 2;
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc < 0) {
+			if (rc != SL_EDISCONT)
+				r->split_done = 1;
+			return error_item(r, it, r->name, "%s",
+			    sl_split_error(r->split));
+		}
+		break;
+	}
+	if (rec.flags & SL_REC_TOOLONG)
+		reason = "record longer than the limit (--max-record)";
+	else if (rec.flags & SL_REC_CUT)
+		reason = "record cut short by lost data";
+	else
+		reason = "no profile recognises this log";
+	reject_item(r, it, reason, rec.line, rec.offset, rec.p, rec.n);
+	return 1;
+}
+
+static int
+log_flush(struct sl_reader *r, struct sl_item *it)
+{
+	const char *reason = NULL;
+	int rc;
+
+	memset(&r->ev, 0, sizeof(r->ev));
+	rc = sl_extract_flush(r->x, &r->ev, &reason);
+	if (rc == 1) {
+		event_item(r, it, NULL);
+		return 1;
+	}
+	if (rc < 0 && rc != -ENOMEM) {
+		reject_item(r, it, reason != NULL ? reason : "not readable",
+		    r->ev.line, r->ev.offset, r->ev.raw.p, r->ev.raw.n);
+		return 1;
+	}
+	return rc;
+}
+
+int
+sl_reader_next(struct sl_reader *r, struct sl_item *it)
+{
+	struct sl_walk_item w;
+	int rc;
+
+	for (;;) {
+		switch (r->state) {
+		case ST_WALK:
+			rc = sl_walk_next(r->walk, &w);
+			if (rc <= 0)
+				return rc;
+			memset(it, 0, sizeof(*it));
+			it->name = w.name;
+			it->profile = "";
+			if (w.type == SL_WALK_ERROR) {
+				return error_item(r, it, w.name, "%s",
+				    w.message);
+			}
+			if (w.type == SL_WALK_SKIPPED) {
+				r->st = w.stats;
+				it->type = SL_ITEM_SKIPPED;
+				it->stats = &r->st;
+				return 1;
+			}
+			if (w.type == SL_WALK_LOG_END) {
+				/* An archive or directory, after its members. */
+				r->st = w.stats;
+				r->st.first = r->st.last = INT64_MIN;
+				it->type = SL_ITEM_LOG_END;
+				it->stats = &r->st;
+				return 1;
+			}
+			rc = log_open(r, &w, it);
+			r->state = ST_BEGIN;
+			if (rc != 0)
+				return rc;
+			break;
+		case ST_BEGIN:
+			memset(it, 0, sizeof(*it));
+			it->type = SL_ITEM_LOG_BEGIN;
+			it->name = r->name;
+			it->profile = r->profile != NULL ?
+			    sl_profile_name(r->profile) : "";
+			r->state = ST_RECORDS;
+			return 1;
+		case ST_RECORDS:
+			if (r->ipending < r->npending) {
+				const char *m = r->pending[r->ipending++];
+
+				return error_item(r, it, r->name, "%s", m);
+			}
+			if (r->pending_lost > 0) {
+				uint64_t n = r->pending_lost;
+
+				r->pending_lost = 0;
+				return error_item(r, it, r->name, "%llu more "
+				    "places where data was lost",
+				    (unsigned long long)n);
+			}
+			if (r->x == NULL && r->profile == NULL &&
+			    r->nheld > 0) {
+				rc = reject_unread(r, it);
+				if (rc != 2)
+					return rc;
+				r->state = ST_END;
+				break;
+			}
+			if (r->x == NULL) {
+				r->state = ST_END;
+				if (r->nheld == 0 && r->profile == NULL)
+					return error_item(r, it, r->name,
+					    "empty log: no records");
+				break;
+			}
+			rc = log_step(r, it);
+			if (rc != 2)
+				return rc;
+			r->state = ST_FLUSH;
+			break;
+		case ST_FLUSH:
+			r->state = ST_END;
+			rc = log_flush(r, it);
+			if (rc != 0)
+				return rc;
+			if (r->st.records == 0 && r->nheld == 0)
+				return error_item(r, it, r->name,
+				    "empty log: no records");
+			break;
+		case ST_END:
+			rc = sl_walk_next(r->walk, &w);
+			if (rc < 0)
+				return rc;
+			r->state = ST_WALK;
+			if (rc == 0 || w.type != SL_WALK_LOG_END) {
+				/* The walk owes us the log's end; say so
+				 * rather than lose the counts. */
+				log_close(r);
+				return rc == 0 ? 0 : error_item(r, it, w.name,
+				    "internal: log ended without its digest");
+			}
+			memcpy(r->st.sha256, w.stats.sha256,
+			    sizeof(r->st.sha256));
+			r->st.bytes = w.stats.bytes;
+			r->st.is_source = w.stats.is_source;
+			r->st.container = 0;
+			memset(it, 0, sizeof(*it));
+			it->type = SL_ITEM_LOG_END;
+			it->stats = &r->st;
+			/* The name must outlive log_close: hand out the
+			 * walk's copy. */
+			it->name = w.name;
+			it->profile = r->profile != NULL ?
+			    sl_profile_name(r->profile) : "";
+			log_close(r);
+			return 1;
+		}
+	}
+}
