@@ -277,6 +277,135 @@ int sl_case_verify(struct sl_case *c,
     void (*report)(void *arg, const char *file, const char *problem),
     void *arg);
 
+/*
+ * Times and durations as given on the command line.
+ */
+
+/*
+ * Parse a --since/--until value into microseconds: an ISO time or date
+ * ("2026-03-14", "2026-03-14T22:00", "2026-03-14 22:00:00+01:00"; a bare
+ * date is its midnight), "now", "today" or "yesterday" (their midnights),
+ * or a time before now: "-7d", "-12h", "-30m", "-45s", "-2w", "-1h30m"
+ * (units ms s m h d w).  A time without a zone, and the midnights, are read in the zone
+ * tz (NULL: UTC); now is the current time.  Returns 0, or -EINVAL with a
+ * message in err (errlen bytes).
+ */
+int sl_when_parse(const char *s, const char *tz, int64_t now, int64_t *us,
+    char *err, size_t errlen);
+
+/* Parse a duration: "30m", "90s", "1h30m", "2d", "1w", "500ms", or a bare
+ * number of seconds.  Returns 0 with *us (>= 0), or -EINVAL. */
+int sl_duration_parse(const char *s, int64_t *us);
+/* Format a duration (>= 0) as "45s", "23m12s", "2h05m00s" or "3d04h05m" into
+ * out (at least 32 bytes); returns the length. */
+int sl_duration_format(int64_t us, char *out);
+
+/*
+ * Sessions, derived while reading one user's events in time order
+ * (DESIGN.md): an event with the source's own session id belongs to that
+ * session; the others form derived sessions, each a run of events with no
+ * gap longer than the gap between one and the next (a gap equal to it does
+ * not split), started by a login and ended by a logout.  A derived session
+ * is named "USER@STARTTIME" with STARTTIME as sl_time_format prints it.
+ */
+#define SL_GAP_DEFAULT (INT64_C(30) * 60 * 1000000)
+
+struct sl_sessions;
+
+/* A sessionizer with this gap (us, > 0).  NULL on ENOMEM. */
+struct sl_sessions *sl_sessions_new(int64_t gap);
+/* Forget everything: the next event starts a new user's timeline. */
+void sl_sessions_reset(struct sl_sessions *s);
+/*
+ * Assign the next event of the user's timeline (time order; events of one
+ * user between resets) to its session.  Sets *name to the session's name
+ * (ev->session itself, or the derived name owned by s, valid until the
+ * next call) and *start to the time of the session's first event seen since
+ * the reset.  Returns 1 when the event starts a session (a new derived
+ * session, or a source session id not seen since the reset), 0 when it
+ * continues one, -ENOMEM.
+ */
+int sl_sessions_assign(struct sl_sessions *s, const struct sl_event *ev,
+    struct sl_str *name, int64_t *start);
+void sl_sessions_free(struct sl_sessions *s);
+
+/*
+ * Event fields by name, for -o, -k and output: time user session action
+ * outcome resource query count bytes purpose src trace kind key flags
+ * profile origin line offset raw.
+ */
+enum sl_field {
+	SL_FIELD_TIME = 0,
+	SL_FIELD_USER,
+	SL_FIELD_SESSION,
+	SL_FIELD_ACTION,
+	SL_FIELD_OUTCOME,
+	SL_FIELD_RESOURCE,
+	SL_FIELD_QUERY,
+	SL_FIELD_COUNT,
+	SL_FIELD_BYTES,
+	SL_FIELD_PURPOSE,
+	SL_FIELD_SRC,
+	SL_FIELD_TRACE,
+	SL_FIELD_KIND,
+	SL_FIELD_KEY,
+	SL_FIELD_FLAGS,
+	SL_FIELD_PROFILE,
+	SL_FIELD_ORIGIN,
+	SL_FIELD_LINE,
+	SL_FIELD_OFFSET,
+	SL_FIELD_RAW,
+	SL_FIELD__COUNT
+};
+/* The text fields a plain pattern looks at: query, resource, purpose, src. */
+#define SL_FIELD_TEXT (-1)
+
+/* Name of a field, NULL if out of range; parse a name (exact) into the
+ * field or -EINVAL. */
+const char *sl_field_name(int field);
+int sl_field_parse(const char *s, size_t n);
+/* The text of a field of ev: strings as they are, action and outcome by
+ * name, time as sl_time_format, count and bytes in decimal (empty when
+ * unknown), flags, line and offset in decimal.  Numbers and times are
+ * formatted into buf (at least 32 bytes); the result borrows from ev or
+ * buf. */
+struct sl_str sl_event_field(const struct sl_event *ev, int field,
+    char *buf);
+
+/*
+ * Matching events with PCRE2 patterns (JIT-compiled when the platform has
+ * it).  Patterns and subjects are UTF-8 with Unicode properties and case
+ * folding; subjects that are not valid UTF-8 are matched safely: a
+ * match never includes an invalid byte, the valid parts are searched.  ^ and $ also match at the '\n' between the values of a
+ * multi-valued field.  Matching is bounded: a pattern that needs more than
+ * a fixed budget of steps on one subject fails with -E2BIG instead of
+ * running away.
+ */
+#define SL_MATCH_ICASE 0x1	/* -i: ignore case */
+#define SL_MATCH_WORD  0x2	/* -w: only at word boundaries */
+#define SL_MATCH_FIXED 0x4	/* -F: the pattern is a fixed string */
+
+struct sl_matcher;
+
+struct sl_matcher *sl_matcher_new(void);
+/* Add a pattern (n bytes; may hold NUL) on one field or on SL_FIELD_TEXT.
+ * Returns its index (>= 0, in order of adding), or -EINVAL with PCRE2's
+ * message and offset in err, or -ENOMEM. */
+int sl_matcher_add(struct sl_matcher *m, int field, const char *pat,
+    size_t n, unsigned flags, char *err, size_t errlen);
+size_t sl_matcher_count(const struct sl_matcher *m);
+/* Whether pattern i matches its field(s) of ev: 1, 0, or -E2BIG (the
+ * matching budget ran out) or another negative errno value. */
+int sl_matcher_test(struct sl_matcher *m, size_t i,
+    const struct sl_event *ev);
+/* The first match at or after byte from of any pattern that applies to
+ * field (a pattern on that field, or a plain pattern when field is one of
+ * the text fields) in p..n: 1 with [*start, *end), 0 if none, or a
+ * negative errno value.  For highlighting; empty matches are skipped. */
+int sl_matcher_find(struct sl_matcher *m, int field, const char *p,
+    size_t n, size_t from, size_t *start, size_t *end);
+void sl_matcher_free(struct sl_matcher *m);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,1623 @@
+/* grep-sessions.c: find events and whole sessions; print timelines. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "out.h"
+
+#define MAX_SRCS 8	/* source addresses named in a session header */
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+enum mode { M_EVENTS = 0, M_SESSIONS, M_LIST, M_TIMELINE, M_COUNT };
+
+enum cond_kind { C_PAT, C_FIELD };
+
+/* One pattern condition: -e/-f/--watchlist (C_PAT, any of them) or -k
+ * (C_FIELD, all of them). */
+struct cond {
+	int kind;
+	size_t idx;		/* in the matcher */
+	char *label;		/* watchlist entry, or NULL */
+};
+
+/* Columns of the rows of a mode (-o). */
+enum {
+	COL_MATCH = SL_FIELD__COUNT,	/* event columns after the fields */
+	COL_WATCH,
+	/* session (-l, headers) and count (-c) columns */
+	COL_S_USER,
+	COL_S_SESSION,
+	COL_S_START,
+	COL_S_END,
+	COL_S_DURATION,
+	COL_S_EVENTS,
+	COL_S_MATCHES,
+	COL_S_SRC,
+	COL_C_USER,
+	COL_C_EVENTS,
+	COL_C_SESSIONS,
+};
+
+struct colname {
+	const char *name;
+	int col;
+};
+
+static const struct colname session_cols[] = {
+	{ "user", COL_S_USER }, { "session", COL_S_SESSION },
+	{ "start", COL_S_START }, { "end", COL_S_END },
+	{ "duration", COL_S_DURATION }, { "events", COL_S_EVENTS },
+	{ "matches", COL_S_MATCHES }, { "src", COL_S_SRC },
+};
+
+static const struct colname count_cols[] = {
+	{ "user", COL_C_USER }, { "events", COL_C_EVENTS },
+	{ "sessions", COL_C_SESSIONS },
+};
+
+struct opts {
+	int mode, quiet, invert, all, json, header, raw;
+	long before, after;
+	int64_t since, until, gap;
+	int64_t min_count, min_bytes;
+	int no_purpose;
+	unsigned actions, outcomes;	/* bit sets; 0: any */
+	char **users;
+	size_t nusers;
+	struct sl_matcher *m;
+	struct cond *conds;
+	size_t nconds, npat, nfield;
+	int cols[64];
+	size_t ncols;
+	int need_raw;
+};
+
+/* An event held for the user being processed; its strings are offsets
+ * into the user's arena until fix_strings. */
+struct hev {
+	struct sl_event e;
+	size_t sess;		/* index into sessions */
+	size_t next;		/* next event of its session, or SIZE_MAX */
+	unsigned in_range:1, filt:1, sel:1, ctx:1, hit:1;
+	unsigned has_purpose:1, derived:1;
+};
+
+struct sess {
+	char *name;
+	size_t name_len;
+	int64_t start, end;	/* of its events in range */
+	size_t first, last;	/* its loaded events; SIZE_MAX if none */
+	size_t nev, nsel;	/* events in range, selected events */
+	int has_purpose, selected, shown;	/* has_purpose: a justification
+						 * seen so far */
+};
+
+/* A hash map from strings (not owned) to indexes: session names, traces. */
+struct smap {
+	struct {
+		const char *key;
+		size_t len, val;
+	} *t;
+	size_t size, used;
+};
+
+struct user_state {
+	char *arena;
+	size_t alen, acap;
+	struct hev *ev;
+	size_t nev, cev;
+	struct sess *ss;
+	size_t nss, css;
+	struct smap names, traces;
+	struct sl_sessions *sz;
+	uint64_t *sat;		/* --all: conditions met, per session */
+	size_t words;
+};
+
+struct totals {
+	uint64_t selected, match_errors;
+	int trouble;
+};
+
+static const struct option longopts[] = {
+	{ "after-context", required_argument, NULL, 'A' },
+	{ "before-context", required_argument, NULL, 'B' },
+	{ "case", required_argument, NULL, 'C' },
+	{ "fixed-strings", no_argument, NULL, 'F' },
+	{ "count", no_argument, NULL, 'c' },
+	{ "regexp", required_argument, NULL, 'e' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "ignore-case", no_argument, NULL, 'i' },
+	{ "field", required_argument, NULL, 'k' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "columns", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "sessions", no_argument, NULL, 's' },
+	{ "timeline", no_argument, NULL, 't' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "invert-match", no_argument, NULL, 'v' },
+	{ "word-regexp", no_argument, NULL, 'w' },
+#define LONGOPT(name, has, val) { name, has, NULL, val },
+	LONGOPT("action", required_argument, CHAR_MAX + 1)
+	LONGOPT("all", no_argument, CHAR_MAX + 2)
+	LONGOPT("context", required_argument, CHAR_MAX + 3)
+	LONGOPT("gap", required_argument, CHAR_MAX + 4)
+	LONGOPT("help", no_argument, CHAR_MAX + 5)
+	LONGOPT("json", no_argument, CHAR_MAX + 6)
+	LONGOPT("map", required_argument, CHAR_MAX + 7)
+	LONGOPT("min-bytes", required_argument, CHAR_MAX + 8)
+	LONGOPT("min-count", required_argument, CHAR_MAX + 9)
+	LONGOPT("no-header", no_argument, CHAR_MAX + 10)
+	LONGOPT("no-purpose", no_argument, CHAR_MAX + 11)
+	LONGOPT("outcome", required_argument, CHAR_MAX + 12)
+	LONGOPT("profile", required_argument, CHAR_MAX + 13)
+	LONGOPT("raw", no_argument, CHAR_MAX + 14)
+	LONGOPT("since", required_argument, CHAR_MAX + 15)
+	LONGOPT("tz", required_argument, CHAR_MAX + 16)
+	LONGOPT("until", required_argument, CHAR_MAX + 17)
+	LONGOPT("version", no_argument, CHAR_MAX + 18)
+	LONGOPT("watchlist", required_argument, CHAR_MAX + 19)
+#undef LONGOPT
+	{ NULL, 0, NULL, 0 }
+};
+
+enum {
+	OPT_ACTION = CHAR_MAX + 1, OPT_ALL, OPT_CONTEXT, OPT_GAP, OPT_HELP,
+	OPT_JSON, OPT_MAP, OPT_MIN_BYTES, OPT_MIN_COUNT, OPT_NO_HEADER,
+	OPT_NO_PURPOSE, OPT_OUTCOME, OPT_PROFILE, OPT_RAW, OPT_SINCE, OPT_TZ,
+	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST,
+};
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: grep-sessions [-cFilqstvw] [-A num] [-B num] "
+	    "[-C case] [-e pattern]\n"
+	    "                     [-f file] [-k field=pattern] "
+	    "[-o columns] [-u user]\n"
+	    "                     [--action action] [--all] [--context num] "
+	    "[--gap duration]\n"
+	    "                     [--json] [--map field=path] "
+	    "[--min-bytes num] [--min-count num]\n"
+	    "                     [--no-header] [--no-purpose] "
+	    "[--outcome outcome]\n"
+	    "                     [--profile name] [--raw] [--since time] "
+	    "[--tz zone]\n"
+	    "                     [--until time] [--watchlist file] "
+	    "[source ...]\n", fp);
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static void *
+xrealloc(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		cli_die("out of memory");
+	if ((p = realloc(p, n * size)) == NULL && n * size > 0)
+		cli_die("out of memory");
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		cli_die("out of memory");
+	return p;
+}
+
+/* Lines of a file (or "-"), without their line ends; comments ('#' first
+ * on the line) and blank lines are dropped when comments is set. */
+static char **
+read_lines(const char *path, int comments, size_t *n)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char **v = NULL, *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	*n = 0;
+	if (fp == NULL)
+		cli_die("cannot open \"%s\": %s", path, strerror(errno));
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		size_t k = (size_t)len;
+
+		while (k > 0 && (line[k - 1] == '\n' || line[k - 1] == '\r'))
+			line[--k] = '\0';
+		if (comments) {
+			size_t b = strspn(line, " \t");
+
+			if (line[b] == '\0' || line[b] == '#')
+				continue;
+		}
+		v = xrealloc(v, *n + 1, sizeof(*v));
+		v[(*n)++] = xstrdup(line);
+	}
+	if (ferror(fp))
+		cli_die("cannot read \"%s\": %s", path, strerror(errno));
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return v;
+}
+
+static int64_t
+now_us(void)
+{
+	const char *env = getenv("SESSIONLOG_NOW");
+	struct timespec ts;
+	int64_t us;
+	char err[256];
+
+	/* A fixed "now" makes relative times reproducible (tests). */
+	if (env != NULL && *env != '\0') {
+		if (sl_when_parse(env, "UTC", 0, &us, err, sizeof(err)) < 0)
+			cli_die("SESSIONLOG_NOW: %s", err);
+		return us;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Comma-separated names into a bit set with parse(). */
+static unsigned
+parse_set(const char *opt, const char *arg, int (*parse)(const char *,
+    size_t))
+{
+	unsigned set = 0;
+	const char *p = arg;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		int v = parse(p, n);
+
+		if (v < 0)
+			cli_die("%s: unknown value \"%.*s\"", opt, (int)n, p);
+		set |= 1u << v;
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	return set;
+}
+
+static void
+add_user(struct opts *o, const char *arg)
+{
+	char **v;
+	size_t n, i;
+
+	if (arg[0] != '@') {
+		o->users = xrealloc(o->users, o->nusers + 1, sizeof(char *));
+		o->users[o->nusers++] = xstrdup(arg);
+		return;
+	}
+	v = read_lines(arg + 1, 1, &n);
+	for (i = 0; i < n; i++) {
+		o->users = xrealloc(o->users, o->nusers + 1, sizeof(char *));
+		o->users[o->nusers++] = v[i];
+	}
+	free(v);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+want_user(const struct opts *o, const char *user)
+{
+	if (o->nusers == 0)
+		return 1;
+	return bsearch(&user, o->users, o->nusers, sizeof(char *),
+	    cmp_str) != NULL;
+}
+
+static void
+add_cond(struct opts *o, int kind, int field, const char *pat, size_t n,
+    unsigned flags, const char *label)
+{
+	char err[512];
+	int idx;
+
+	idx = sl_matcher_add(o->m, field, pat, n, flags, err, sizeof(err));
+	if (idx < 0)
+		cli_die("bad pattern \"%.*s\": %s", (int)(n > 200 ? 200 : n),
+		    pat, err);
+	o->conds = xrealloc(o->conds, o->nconds + 1, sizeof(*o->conds));
+	o->conds[o->nconds].kind = kind;
+	o->conds[o->nconds].idx = (size_t)idx;
+	o->conds[o->nconds].label = label != NULL ? xstrdup(label) : NULL;
+	o->nconds++;
+	if (kind == C_PAT)
+		o->npat++;
+	else
+		o->nfield++;
+}
+
+/* ---- columns ------------------------------------------------------------ */
+
+static const int event_default[] = {
+	SL_FIELD_TIME, SL_FIELD_USER, SL_FIELD_SESSION, SL_FIELD_ACTION,
+	SL_FIELD_OUTCOME, SL_FIELD_COUNT, SL_FIELD_BYTES, SL_FIELD_RESOURCE,
+	SL_FIELD_QUERY, SL_FIELD_PURPOSE, SL_FIELD_SRC,
+};
+
+static const int event_json[] = {
+	SL_FIELD_TIME, SL_FIELD_USER, SL_FIELD_SESSION, SL_FIELD_ACTION,
+	SL_FIELD_OUTCOME, SL_FIELD_RESOURCE, SL_FIELD_QUERY, SL_FIELD_COUNT,
+	SL_FIELD_BYTES, SL_FIELD_PURPOSE, SL_FIELD_SRC, SL_FIELD_TRACE,
+	SL_FIELD_KIND, SL_FIELD_KEY, SL_FIELD_FLAGS, SL_FIELD_PROFILE,
+	SL_FIELD_ORIGIN, SL_FIELD_LINE, SL_FIELD_OFFSET,
+};
+
+static const char *
+col_name(int col)
+{
+	size_t i;
+
+	if (col < SL_FIELD__COUNT)
+		return sl_field_name(col);
+	if (col == COL_MATCH)
+		return "match";
+	if (col == COL_WATCH)
+		return "watch";
+	for (i = 0; i < ARRAY_LEN(session_cols); i++)
+		if (session_cols[i].col == col)
+			return session_cols[i].name;
+	for (i = 0; i < ARRAY_LEN(count_cols); i++)
+		if (count_cols[i].col == col)
+			return count_cols[i].name;
+	return "?";
+}
+
+static void
+add_col(struct opts *o, int col)
+{
+	if (o->ncols == ARRAY_LEN(o->cols))
+		cli_die("-o: too many columns");
+	o->cols[o->ncols++] = col;
+}
+
+/* The columns of the main rows: -o, else the mode's default. */
+static void
+set_columns(struct opts *o, const char *spec)
+{
+	const struct colname *names = NULL;
+	size_t nnames = 0, i;
+
+	if (o->mode == M_LIST) {
+		names = session_cols;
+		nnames = ARRAY_LEN(session_cols);
+	} else if (o->mode == M_COUNT) {
+		names = count_cols;
+		nnames = ARRAY_LEN(count_cols);
+	}
+	if (spec != NULL) {
+		const char *p = spec;
+
+		for (;;) {
+			size_t n = strcspn(p, ",");
+			int col = -1;
+
+			if (names != NULL) {
+				for (i = 0; i < nnames; i++)
+					if (strlen(names[i].name) == n &&
+					    memcmp(names[i].name, p, n) == 0)
+						col = names[i].col;
+			} else if ((col = sl_field_parse(p, n)) < 0) {
+				if (n == 5 && memcmp(p, "match", 5) == 0)
+					col = COL_MATCH;
+				else if (n == 5 && memcmp(p, "watch", 5) == 0)
+					col = COL_WATCH;
+			}
+			if (col < 0)
+				cli_die("-o: no column \"%.*s\" here", (int)n,
+				    p);
+			add_col(o, col);
+			if (col == SL_FIELD_RAW)
+				o->need_raw = 1;
+			if (p[n] == '\0')
+				break;
+			p += n + 1;
+		}
+		return;
+	}
+	if (names != NULL) {
+		for (i = 0; i < nnames; i++)
+			if (names[i].col != COL_S_DURATION &&
+			    names[i].col != COL_S_SRC)
+				add_col(o, names[i].col);
+		return;
+	}
+	if (o->mode == M_SESSIONS || o->mode == M_TIMELINE ||
+	    o->before > 0 || o->after > 0)
+		add_col(o, COL_MATCH);
+	if (o->json)
+		for (i = 0; i < ARRAY_LEN(event_json); i++)
+			add_col(o, event_json[i]);
+	else
+		for (i = 0; i < ARRAY_LEN(event_default); i++)
+			add_col(o, event_default[i]);
+	for (i = 0; i < o->nconds; i++)
+		if (o->conds[i].label != NULL) {
+			add_col(o, COL_WATCH);
+			break;
+		}
+}
+
+/* ---- the user's events ------------------------------------------------- */
+
+static size_t
+arena_add(struct user_state *u, const char *p, size_t n)
+{
+	size_t off = u->alen;
+
+	if (u->alen + n + 1 > u->acap) {
+		size_t cap = u->acap ? u->acap : 1 << 16;
+
+		while (cap < u->alen + n + 1)
+			cap *= 2;
+		u->arena = xrealloc(u->arena, cap, 1);
+		u->acap = cap;
+	}
+	if (n > 0)
+		memcpy(u->arena + off, p, n);
+	u->arena[off + n] = '\0';
+	u->alen += n + 1;
+	return off;
+}
+
+/* While loading, an sl_str holds its arena offset in p. */
+static struct sl_str
+keep_str(struct user_state *u, struct sl_str s)
+{
+	struct sl_str r;
+
+	r.n = s.n;
+	r.p = (const char *)(uintptr_t)arena_add(u, s.p, s.n);
+	return r;
+}
+
+static struct sl_str
+arena_str(const struct user_state *u, struct sl_str s)
+{
+	struct sl_str r;
+
+	r.n = s.n;
+	r.p = u->arena + (uintptr_t)s.p;
+	return r;
+}
+
+static void
+hold(struct user_state *u, const struct sl_event *ev, int need_raw)
+{
+	struct hev *h;
+	struct sl_event *e;
+
+	if (u->nev == u->cev) {
+		u->cev = u->cev ? u->cev * 2 : 1024;
+		u->ev = xrealloc(u->ev, u->cev, sizeof(*u->ev));
+	}
+	h = &u->ev[u->nev++];
+	memset(h, 0, sizeof(*h));
+	e = &h->e;
+	*e = *ev;
+	e->user = keep_str(u, ev->user);
+	e->session = keep_str(u, ev->session);
+	e->resource = keep_str(u, ev->resource);
+	e->query = keep_str(u, ev->query);
+	e->purpose = keep_str(u, ev->purpose);
+	e->src = keep_str(u, ev->src);
+	e->trace = keep_str(u, ev->trace);
+	e->kind = keep_str(u, ev->kind);
+	e->key = keep_str(u, ev->key);
+	e->profile = keep_str(u, ev->profile);
+	e->origin = keep_str(u, ev->origin);
+	if (need_raw) {
+		e->raw = keep_str(u, ev->raw);
+	} else {
+		e->raw.p = (const char *)(uintptr_t)arena_add(u, "", 0);
+		e->raw.n = 0;
+	}
+}
+
+static void
+fix_strings(struct user_state *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nev; i++) {
+		struct sl_event *e = &u->ev[i].e;
+
+		e->user = arena_str(u, e->user);
+		e->session = arena_str(u, e->session);
+		e->resource = arena_str(u, e->resource);
+		e->query = arena_str(u, e->query);
+		e->purpose = arena_str(u, e->purpose);
+		e->src = arena_str(u, e->src);
+		e->trace = arena_str(u, e->trace);
+		e->kind = arena_str(u, e->kind);
+		e->key = arena_str(u, e->key);
+		e->profile = arena_str(u, e->profile);
+		e->origin = arena_str(u, e->origin);
+		e->raw = arena_str(u, e->raw);
+	}
+}
+
+/* ---- string map ------------------------------------------------------- */
+
+/* 64-bit FNV-1a. */
+static uint64_t
+hash(const char *p, size_t n)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+static void
+smap_clear(struct smap *m)
+{
+	if (m->t != NULL)
+		memset(m->t, 0, m->size * sizeof(*m->t));
+	m->used = 0;
+}
+
+static void
+smap_free(struct smap *m)
+{
+	free(m->t);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The value of key (p, n), or SIZE_MAX if absent. */
+static size_t
+smap_get(const struct smap *m, const char *p, size_t n)
+{
+	size_t h, mask;
+
+	if (m->size == 0)
+		return SIZE_MAX;
+	mask = m->size - 1;
+	for (h = (size_t)hash(p, n) & mask; m->t[h].key != NULL;
+	    h = (h + 1) & mask)
+		if (m->t[h].len == n && memcmp(m->t[h].key, p, n) == 0)
+			return m->t[h].val;
+	return SIZE_MAX;
+}
+
+/* Set key (p, n; p must stay valid) to val. */
+static void
+smap_put(struct smap *m, const char *p, size_t n, size_t val)
+{
+	size_t h, mask, i;
+
+	if ((m->used + 1) * 2 > m->size) {
+		struct smap nm;
+
+		nm.size = m->size ? m->size * 2 : 256;
+		nm.t = xrealloc(NULL, nm.size, sizeof(*nm.t));
+		memset(nm.t, 0, nm.size * sizeof(*nm.t));
+		for (i = 0; i < m->size; i++) {
+			if (m->t[i].key == NULL)
+				continue;
+			h = (size_t)hash(m->t[i].key, m->t[i].len) &
+			    (nm.size - 1);
+			while (nm.t[h].key != NULL)
+				h = (h + 1) & (nm.size - 1);
+			nm.t[h] = m->t[i];
+		}
+		nm.used = m->used;
+		free(m->t);
+		*m = nm;
+	}
+	mask = m->size - 1;
+	for (h = (size_t)hash(p, n) & mask; m->t[h].key != NULL;
+	    h = (h + 1) & mask) {
+		if (m->t[h].len == n && memcmp(m->t[h].key, p, n) == 0) {
+			m->t[h].val = val;
+			return;
+		}
+	}
+	m->t[h].key = n > 0 ? p : "";
+	m->t[h].len = n;
+	m->t[h].val = val;
+	m->used++;
+}
+
+/* ---- one user ----------------------------------------------------------- */
+
+struct ctx {
+	struct opts *o;
+	struct out *out;
+	struct out_hl hl;
+	struct sl_case *c;
+	struct user_state u;
+	struct totals tot;
+};
+
+static void
+user_reset(struct user_state *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nss; i++)
+		free(u->ss[i].name);
+	u->nss = 0;
+	u->nev = 0;
+	u->alen = 0;
+	smap_clear(&u->names);
+	smap_clear(&u->traces);
+	sl_sessions_reset(u->sz);
+}
+
+static void
+user_free(struct user_state *u)
+{
+	user_reset(u);
+	free(u->ss);
+	free(u->ev);
+	free(u->arena);
+	free(u->sat);
+	smap_free(&u->names);
+	smap_free(&u->traces);
+	sl_sessions_free(u->sz);
+}
+
+/* Load the user's events in [lo, until); 0, or -1 after a warning. */
+static int
+load(struct ctx *x, const char *user, int64_t lo)
+{
+	struct user_state *u = &x->u;
+	const struct sl_event *ev;
+	struct sl_timeline *t;
+	int rc;
+
+	user_reset(u);
+	t = sl_timeline_open(x->c, user, lo, x->o->until);
+	if (t == NULL) {
+		cli_warn("cannot read the timeline of \"%s\": %s", user,
+		    sl_case_error(x->c));
+		x->tot.trouble = 1;
+		return -1;
+	}
+	while ((rc = sl_timeline_next(t, &ev)) > 0)
+		hold(u, ev, x->o->need_raw);
+	sl_timeline_free(t);
+	fix_strings(u);
+	if (rc < 0) {
+		cli_warn("cannot read the timeline of \"%s\": %s", user,
+		    sl_case_error(x->c));
+		x->tot.trouble = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Sessions and purposes of the loaded events.  Returns 1 when the window
+ * may have cut the derived session that reaches into the range (its first
+ * event, not a login, is closer than the gap to the window's start), so
+ * that the caller must look further back for the session's true start.
+ */
+static int
+sessionize(struct ctx *x, int64_t lo)
+{
+	struct user_state *u = &x->u;
+	const struct opts *o = x->o;
+	size_t i, first_derived = SIZE_MAX;
+	int fresh;
+
+	for (i = 0; i < u->nev; i++) {
+		struct hev *h = &u->ev[i];
+		struct sl_event *e = &h->e;
+		struct sl_str name;
+		struct sess *s;
+		int64_t start;
+		size_t si;
+
+		fresh = sl_sessions_assign(u->sz, e, &name, &start);
+		if (fresh < 0)
+			cli_die("out of memory");
+		si = fresh ? SIZE_MAX : smap_get(&u->names, name.p, name.n);
+		if (si == SIZE_MAX) {
+			if (u->nss == u->css) {
+				u->css = u->css ? u->css * 2 : 64;
+				u->ss = xrealloc(u->ss, u->css,
+				    sizeof(*u->ss));
+			}
+			si = u->nss++;
+			s = &u->ss[si];
+			memset(s, 0, sizeof(*s));
+			s->name = xrealloc(NULL, name.n + 1, 1);
+			memcpy(s->name, name.p, name.n);
+			s->name[name.n] = '\0';
+			s->name_len = name.n;
+			s->first = s->last = SIZE_MAX;
+			smap_put(&u->names, s->name, s->name_len, si);
+		}
+		s = &u->ss[si];
+		h->sess = si;
+		h->next = SIZE_MAX;
+		if (s->last != SIZE_MAX)
+			u->ev[s->last].next = i;
+		else
+			s->first = i;
+		s->last = i;
+		h->derived = e->session.n == 0;
+		if (h->derived && first_derived == SIZE_MAX)
+			first_derived = i;
+		/* From here on the event carries its session's name, so that
+		 * -k session= and the output see derived names too. */
+		e->session.p = s->name;
+		e->session.n = s->name_len;
+		/* The purpose of an action is its own, else the latest
+		 * justification of its session or trace (DESIGN.md). */
+		if (e->action == SL_ACT_JUSTIFY && e->purpose.n > 0) {
+			s->has_purpose = 1;
+			if (e->trace.n > 0)
+				smap_put(&u->traces, e->trace.p, e->trace.n,
+				    i);
+		}
+		h->has_purpose = e->purpose.n > 0 || s->has_purpose ||
+		    (e->trace.n > 0 &&
+		    smap_get(&u->traces, e->trace.p, e->trace.n) != SIZE_MAX);
+		h->in_range = e->time >= o->since;
+		if (h->in_range) {
+			if (s->nev == 0)
+				s->start = e->time;
+			s->end = e->time;
+			s->nev++;
+		}
+	}
+	if (lo == INT64_MIN || first_derived == SIZE_MAX)
+		return 0;
+	for (i = first_derived; i < u->nev; i++) {
+		const struct hev *h = &u->ev[i];
+
+		if (!h->in_range || !h->derived)
+			continue;
+		return h->sess == u->ev[first_derived].sess &&
+		    u->ev[first_derived].e.action != SL_ACT_LOGIN &&
+		    (uint64_t)u->ev[first_derived].e.time - (uint64_t)lo <
+		    (uint64_t)o->gap;
+	}
+	return 0;
+}
+
+/* Whether condition c holds for e; match failures are counted. */
+static int
+cond_hit(struct ctx *x, size_t c, const struct sl_event *e)
+{
+	int rc = sl_matcher_test(x->o->m, x->o->conds[c].idx, e);
+
+	if (rc < 0) {
+		if (x->tot.match_errors++ == 0) {
+			/* The user name comes from the evidence: escaped. */
+			fflush(stdout);
+			fprintf(stderr, "%s: pattern matching gave up on an "
+			    "event of \"", cli_progname);
+			cli_put_safe(stderr, e->user.p, e->user.n);
+			fprintf(stderr, "\" (%s); such events count as not "
+			    "matching\n", rc == -E2BIG ? "too complex" :
+			    strerror(-rc));
+		}
+		x->tot.trouble = 1;
+		return 0;
+	}
+	return rc;
+}
+
+static int
+filter(const struct opts *o, const struct hev *h)
+{
+	const struct sl_event *e = &h->e;
+
+	if (o->actions && (e->action < 0 || e->action >= 32 ||
+	    !(o->actions & (1u << e->action))))
+		return 0;
+	if (o->outcomes && (e->outcome < 0 || e->outcome >= 32 ||
+	    !(o->outcomes & (1u << e->outcome))))
+		return 0;
+	if (o->min_count >= 0 && e->count < o->min_count)
+		return 0;
+	if (o->min_bytes >= 0 && e->bytes < o->min_bytes)
+		return 0;
+	if (o->no_purpose && h->has_purpose)
+		return 0;
+	return 1;
+}
+
+static void
+select_events(struct ctx *x)
+{
+	struct user_state *u = &x->u;
+	const struct opts *o = x->o;
+	size_t i, c;
+
+	if (o->all) {
+		u->words = (o->nconds + 63) / 64;
+		u->sat = xrealloc(u->sat, u->nss * u->words + 1,
+		    sizeof(*u->sat));
+		memset(u->sat, 0, (u->nss * u->words + 1) * sizeof(*u->sat));
+	}
+	for (i = 0; i < u->nev; i++) {
+		struct hev *h = &u->ev[i];
+		int anyp = o->npat == 0, allk = 1;
+
+		if (!h->in_range || !(h->filt = filter(o, h)))
+			continue;
+		if (o->all) {
+			uint64_t *sat = u->sat + h->sess * u->words;
+
+			for (c = 0; c < o->nconds; c++) {
+				if (!cond_hit(x, c, &h->e))
+					continue;
+				sat[c / 64] |= UINT64_C(1) << (c % 64);
+				h->hit = 1;
+			}
+			continue;
+		}
+		for (c = 0; c < o->nconds && allk; c++) {
+			if (o->conds[c].kind == C_PAT) {
+				if (!anyp && cond_hit(x, c, &h->e))
+					anyp = 1;
+			} else if (!cond_hit(x, c, &h->e)) {
+				allk = 0;
+			}
+		}
+		h->hit = anyp && allk;
+		if (o->invert)
+			h->hit = !h->hit;
+		h->sel = h->hit;
+	}
+	if (o->all) {
+		for (i = 0; i < u->nss; i++) {
+			const uint64_t *sat = u->sat + i * u->words;
+			int every = 1;
+
+			for (c = 0; c < o->nconds && every; c++)
+				every = (sat[c / 64] >> (c % 64)) & 1;
+			u->ss[i].selected = o->invert ? !every : every;
+		}
+		for (i = 0; i < u->nev; i++) {
+			struct hev *h = &u->ev[i];
+
+			h->sel = h->filt && u->ss[h->sess].selected &&
+			    (o->invert || o->nconds == 0 || h->hit);
+		}
+	}
+	for (i = 0; i < u->nss; i++)
+		u->ss[i].selected = 0;
+	for (i = 0; i < u->nev; i++) {
+		if (u->ev[i].sel) {
+			u->ss[u->ev[i].sess].nsel++;
+			u->ss[u->ev[i].sess].selected = 1;
+			x->tot.selected++;
+		}
+	}
+}
+
+/* -A/-B: events of the same session around each selected one. */
+static void
+mark_context(struct ctx *x)
+{
+	struct user_state *u = &x->u;
+	size_t si, *idx = NULL, n, cap = 0, k, j;
+
+	for (si = 0; si < u->nss; si++) {
+		const struct sess *s = &u->ss[si];
+
+		if (s->nsel == 0)
+			continue;
+		n = 0;
+		for (k = s->first; k != SIZE_MAX; k = u->ev[k].next) {
+			if (!u->ev[k].in_range)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				idx = xrealloc(idx, cap, sizeof(*idx));
+			}
+			idx[n++] = k;
+		}
+		for (k = 0; k < n; k++) {
+			size_t lo, hi;
+
+			if (!u->ev[idx[k]].sel)
+				continue;
+			lo = k > (size_t)x->o->before ? k -
+			    (size_t)x->o->before : 0;
+			hi = k + (size_t)x->o->after;
+			for (j = lo; j <= hi && j < n; j++)
+				u->ev[idx[j]].ctx = 1;
+		}
+	}
+	free(idx);
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+static int
+hl_find(void *arg, int field, const char *p, size_t n, size_t from,
+    size_t *start, size_t *end)
+{
+	return sl_matcher_find(arg, field, p, n, from, start, end) == 1;
+}
+
+static void
+print_raw(const struct hev *h)
+{
+	const struct sl_event *e = &h->e;
+
+	/* The origin and line as grep -n prints them, then the record
+	 * byte for byte; on a terminal it is escaped like everything. */
+	if (isatty(fileno(stdout))) {
+		cli_put_safe(stdout, e->origin.p, e->origin.n);
+		printf(":%llu:", (unsigned long long)e->line);
+		cli_put_safe(stdout, e->raw.p, e->raw.n);
+	} else {
+		fwrite(e->origin.p, 1, e->origin.n, stdout);
+		printf(":%llu:", (unsigned long long)e->line);
+		fwrite(e->raw.p, 1, e->raw.n, stdout);
+	}
+	putchar('\n');
+}
+
+static void
+print_event(struct ctx *x, const struct hev *h)
+{
+	const struct opts *o = x->o;
+	const struct sl_event *e = &h->e;
+	const struct sess *s = &x->u.ss[h->sess];
+	const struct out_hl *hl = o->invert ? NULL : &x->hl;
+	struct { char *p; size_t n; } wl = { NULL, 0 };
+	struct sl_str f;
+	char buf[32];
+	size_t i, c;
+
+	if (o->raw) {
+		print_raw(h);
+		return;
+	}
+	out_begin(x->out, NULL);
+	for (i = 0; i < o->ncols; i++) {
+		int col = o->cols[i];
+		const char *name = col_name(col);
+
+		switch (col) {
+		case COL_MATCH:
+			out_mark(x->out, name, h->sel);
+			break;
+		case COL_WATCH:
+			for (c = 0; c < o->nconds; c++) {
+				const char *l = o->conds[c].label;
+				size_t ln;
+
+				if (l == NULL || !h->sel ||
+				    sl_matcher_test(o->m, o->conds[c].idx,
+				    e) != 1)
+					continue;
+				ln = strlen(l);
+				wl.p = xrealloc(wl.p, wl.n + ln + 1, 1);
+				if (wl.n > 0)
+					wl.p[wl.n++] = '\n';
+				memcpy(wl.p + wl.n, l, ln);
+				wl.n += ln;
+			}
+			out_list(x->out, name, wl.p != NULL ? wl.p : "",
+			    wl.n, NULL, 0);
+			break;
+		case SL_FIELD_SESSION:
+			out_str(x->out, name, s->name, s->name_len);
+			break;
+		case SL_FIELD_RESOURCE:
+			out_list(x->out, name, e->resource.p, e->resource.n,
+			    hl, col);
+			break;
+		case SL_FIELD_COUNT:
+			out_int(x->out, name, e->count);
+			break;
+		case SL_FIELD_BYTES:
+			out_int(x->out, name, e->bytes);
+			break;
+		case SL_FIELD_FLAGS:
+			out_int(x->out, name, (int64_t)e->flags);
+			break;
+		case SL_FIELD_LINE:
+			out_int(x->out, name, (int64_t)e->line);
+			break;
+		case SL_FIELD_OFFSET:
+			out_int(x->out, name, (int64_t)e->offset);
+			break;
+		default:
+			f = sl_event_field(e, col, buf);
+			out_str_hl(x->out, name, f.p, f.n, hl, col);
+			break;
+		}
+	}
+	out_end(x->out);
+	free(wl.p);
+}
+
+/* Distinct source addresses of a session's events in range, in order of
+ * appearance, at most MAX_SRCS, '\n'-separated into buf. */
+static size_t
+session_srcs(struct ctx *x, const struct sess *s, char **buf)
+{
+	const struct user_state *u = &x->u;
+	struct sl_str seen[MAX_SRCS];
+	size_t nseen = 0, k, j, n = 0;
+
+	*buf = NULL;
+	for (k = s->first; k != SIZE_MAX && nseen < MAX_SRCS;
+	    k = u->ev[k].next) {
+		struct sl_str src = u->ev[k].e.src;
+
+		if (!u->ev[k].in_range || src.n == 0)
+			continue;
+		for (j = 0; j < nseen; j++)
+			if (seen[j].n == src.n &&
+			    memcmp(seen[j].p, src.p, src.n) == 0)
+				break;
+		if (j < nseen)
+			continue;
+		seen[nseen++] = src;
+		*buf = xrealloc(*buf, n + src.n + 2, 1);
+		if (n > 0)
+			(*buf)[n++] = '\n';
+		memcpy(*buf + n, src.p, src.n);
+		n += src.n;
+	}
+	return n;
+}
+
+static void
+session_cell(struct ctx *x, const char *user, const struct sess *s, int col)
+{
+	char buf[32], *srcs;
+	size_t n;
+
+	switch (col) {
+	case COL_S_USER:
+		out_str(x->out, "user", user, strlen(user));
+		break;
+	case COL_S_SESSION:
+		out_str(x->out, "session", s->name, s->name_len);
+		break;
+	case COL_S_START:
+	case COL_S_END:
+		n = (size_t)sl_time_format(col == COL_S_START ? s->start :
+		    s->end, buf);
+		out_str(x->out, col_name(col), buf, n);
+		break;
+	case COL_S_DURATION:
+		n = (size_t)sl_duration_format(s->end - s->start, buf);
+		out_str(x->out, "duration", buf, n);
+		break;
+	case COL_S_EVENTS:
+		out_int(x->out, "events", (int64_t)s->nev);
+		break;
+	case COL_S_MATCHES:
+		out_int(x->out, "matches", (int64_t)s->nsel);
+		break;
+	case COL_S_SRC:
+		n = session_srcs(x, s, &srcs);
+		out_list(x->out, "src", srcs != NULL ? srcs : "", n, NULL, 0);
+		free(srcs);
+		break;
+	}
+}
+
+/* The header line of a session in -s and -t output. */
+static void
+print_session_header(struct ctx *x, const char *user, const struct sess *s)
+{
+	size_t i;
+
+	if (x->o->raw)
+		return;
+	out_begin(x->out, "session");
+	for (i = 0; i < ARRAY_LEN(session_cols); i++)
+		session_cell(x, user, s, session_cols[i].col);
+	out_end(x->out);
+}
+
+static void
+print_user(struct ctx *x, const char *user)
+{
+	struct user_state *u = &x->u;
+	const struct opts *o = x->o;
+	size_t i, k, nsess = 0, nsel = 0, last = SIZE_MAX;
+
+	switch (o->mode) {
+	case M_EVENTS:
+	case M_TIMELINE:
+		/* A timeline is every event of the user; the selected ones
+		 * are marked. */
+		for (i = 0; i < u->nev; i++) {
+			struct hev *h = &u->ev[i];
+			struct sess *s = &u->ss[h->sess];
+
+			if (!h->in_range || (o->mode == M_EVENTS &&
+			    !(h->sel || h->ctx)))
+				continue;
+			/* A boundary wherever the session changes, so that
+			 * interleaved sessions show as such. */
+			if (o->mode == M_TIMELINE && h->sess != last) {
+				print_session_header(x, user, s);
+				last = h->sess;
+			}
+			print_event(x, h);
+		}
+		break;
+	case M_SESSIONS:
+	case M_LIST:
+		/* Sessions in the order of their first event in range. */
+		for (i = 0; i < u->nev; i++) {
+			struct sess *s = &u->ss[u->ev[i].sess];
+
+			if (!u->ev[i].in_range || !s->selected || s->shown)
+				continue;
+			s->shown = 1;
+			if (o->mode == M_LIST) {
+				out_begin(x->out, NULL);
+				for (k = 0; k < o->ncols; k++)
+					session_cell(x, user, s, o->cols[k]);
+				out_end(x->out);
+				continue;
+			}
+			print_session_header(x, user, s);
+			for (k = s->first; k != SIZE_MAX; k = u->ev[k].next)
+				if (u->ev[k].in_range)
+					print_event(x, &u->ev[k]);
+		}
+		break;
+	case M_COUNT:
+		for (i = 0; i < u->nss; i++)
+			if (u->ss[i].nsel > 0) {
+				nsess++;
+				nsel += u->ss[i].nsel;
+			}
+		if (nsel == 0)
+			break;
+		out_begin(x->out, NULL);
+		for (k = 0; k < o->ncols; k++) {
+			switch (o->cols[k]) {
+			case COL_C_USER:
+				out_str(x->out, "user", user, strlen(user));
+				break;
+			case COL_C_EVENTS:
+				out_int(x->out, "events", (int64_t)nsel);
+				break;
+			case COL_C_SESSIONS:
+				out_int(x->out, "sessions", (int64_t)nsess);
+				break;
+			}
+		}
+		out_end(x->out);
+		break;
+	}
+}
+
+/* Returns 1 when -q has its answer. */
+static int
+process_user(struct ctx *x, const char *user)
+{
+	const struct opts *o = x->o;
+	int64_t back = o->gap > INT64_MAX / 2 ? INT64_MAX : o->gap * 2, lo;
+	uint64_t before = x->tot.selected;
+
+	for (;;) {
+		if (o->since < INT64_MIN + back)
+			lo = INT64_MIN;
+		else
+			lo = o->since - back;
+		if (load(x, user, lo) < 0)
+			return 0;
+		if (!sessionize(x, lo))
+			break;
+		back = back > INT64_MAX / 4 ? INT64_MAX : back * 4;
+	}
+	select_events(x);
+	if (o->quiet)
+		return x->tot.selected > before;
+	if (o->before > 0 || o->after > 0)
+		mark_context(x);
+	print_user(x, user);
+	return 0;
+}
+
+/* Raw sources: stage only the users asked for and what is before
+ * --until (earlier events are needed to find where sessions start). */
+static int
+keep_event(void *arg, const struct sl_event *ev)
+{
+	const struct opts *o = arg;
+	size_t lo = 0, hi = o->nusers;
+
+	if (ev->time >= o->until)
+		return 0;
+	if (o->nusers == 0)
+		return 1;
+	/* Binary search of the sorted -u names for the (unterminated)
+	 * user name. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *u = o->users[mid];
+		size_t un = strlen(u), k = un < ev->user.n ? un : ev->user.n;
+		int d = k > 0 ? memcmp(u, ev->user.p, k) : 0;
+
+		if (d == 0)
+			d = un < ev->user.n ? -1 : un > ev->user.n;
+		if (d == 0)
+			return 1;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static void
+parse_watchlist(struct opts *o, const char *path, unsigned flags)
+{
+	char **v;
+	size_t n, i;
+
+	v = read_lines(path, 1, &n);
+	for (i = 0; i < n; i++) {
+		add_cond(o, C_PAT, SL_FIELD_TEXT, v[i], strlen(v[i]), flags,
+		    v[i]);
+		free(v[i]);
+	}
+	free(v);
+	if (n == 0)
+		cli_warn("watchlist \"%s\" has no entries", path);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct ctx x;
+	struct cli_scratch scratch = { NULL, NULL };
+	struct sl_reader_opts ro;
+	const char *casedir = NULL, *since = NULL, *until = NULL;
+	const char *tz = NULL, *cols = NULL;
+	const char **maps = NULL;
+	char **pats = NULL, **files = NULL, **keys = NULL, **watch = NULL;
+	char **args, err[512];
+	size_t npats = 0, nfiles = 0, nkeys = 0, nwatch = 0, nmaps = 0, i;
+	unsigned mflags = 0;
+	uint64_t read_errors = 0;
+	int ch, nargs = argc - 1, nmodes = 0, color, format;
+	long ctxn = -1;
+
+	cli_progname = "grep-sessions";
+	memset(&o, 0, sizeof(o));
+	memset(&x, 0, sizeof(x));
+	memset(&ro, 0, sizeof(ro));
+	o.header = 1;
+	o.since = INT64_MIN;
+	o.until = INT64_MAX;
+	o.gap = SL_GAP_DEFAULT;
+	o.min_count = o.min_bytes = -1;
+	o.before = o.after = -1;
+	/* The arguments as given, for audit.log: getopt reorders argv. */
+	args = xrealloc(NULL, (size_t)argc + 1, sizeof(*args));
+	memcpy(args, argv, ((size_t)argc + 1) * sizeof(*args));
+
+#define PUSH(v, n, x_) do {						\
+		(v) = xrealloc((v), (n) + 1, sizeof(*(v)));		\
+		(v)[(n)++] = (x_);					\
+	} while (0)
+	while ((ch = getopt_long(argc, argv, "A:B:C:Fce:f:hik:lo:qstu:vw",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			o.after = cli_number("-A", optarg, 0, 1000000);
+			break;
+		case 'B':
+			o.before = cli_number("-B", optarg, 0, 1000000);
+			break;
+		case 'C':
+			casedir = optarg;
+			break;
+		case 'F':
+			mflags |= SL_MATCH_FIXED;
+			break;
+		case 'c':
+			o.mode = M_COUNT;
+			nmodes++;
+			break;
+		case 'e':
+			PUSH(pats, npats, optarg);
+			break;
+		case 'f':
+			PUSH(files, nfiles, optarg);
+			break;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			cli_close_stdout();
+			exit(0);
+		case 'i':
+			mflags |= SL_MATCH_ICASE;
+			break;
+		case 'k':
+			PUSH(keys, nkeys, optarg);
+			break;
+		case 'l':
+			o.mode = M_LIST;
+			nmodes++;
+			break;
+		case 'o':
+			cols = optarg;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 's':
+			o.mode = M_SESSIONS;
+			nmodes++;
+			break;
+		case 't':
+			o.mode = M_TIMELINE;
+			nmodes++;
+			break;
+		case 'u':
+			add_user(&o, optarg);
+			break;
+		case 'v':
+			o.invert = 1;
+			break;
+		case 'w':
+			mflags |= SL_MATCH_WORD;
+			break;
+		case OPT_ACTION:
+			o.actions |= parse_set("--action", optarg,
+			    sl_action_parse);
+			break;
+		case OPT_ALL:
+			o.all = 1;
+			break;
+		case OPT_CONTEXT:
+			ctxn = cli_number("--context", optarg, 0, 1000000);
+			break;
+		case OPT_GAP:
+			if (sl_duration_parse(optarg, &o.gap) < 0 ||
+			    o.gap <= 0)
+				cli_die("--gap: \"%s\" is not a duration "
+				    "(like 30m, 90s, 1h)", optarg);
+			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case OPT_MAP:
+			PUSH(maps, nmaps, optarg);
+			break;
+		case OPT_MIN_BYTES:
+			o.min_bytes = cli_number("--min-bytes", optarg, 0,
+			    LONG_MAX);
+			break;
+		case OPT_MIN_COUNT:
+			o.min_count = cli_number("--min-count", optarg, 0,
+			    LONG_MAX);
+			break;
+		case OPT_NO_HEADER:
+			o.header = 0;
+			break;
+		case OPT_NO_PURPOSE:
+			o.no_purpose = 1;
+			break;
+		case OPT_OUTCOME:
+			o.outcomes |= parse_set("--outcome", optarg,
+			    sl_outcome_parse);
+			break;
+		case OPT_PROFILE:
+			ro.profile = optarg;
+			break;
+		case OPT_RAW:
+			o.raw = 1;
+			o.need_raw = 1;
+			break;
+		case OPT_SINCE:
+			since = optarg;
+			break;
+		case OPT_TZ:
+			tz = optarg;
+			break;
+		case OPT_UNTIL:
+			until = optarg;
+			break;
+		case OPT_VERSION:
+			cli_version();
+		case OPT_WATCHLIST:
+			PUSH(watch, nwatch, optarg);
+			break;
+		default:
+			usage(stderr);
+			exit(EXIT_TROUBLE);
+		}
+	}
+#undef PUSH
+	argc -= optind;
+	argv += optind;
+	if (nmodes > 1)
+		cli_die("-c, -l, -s and -t cannot be combined");
+	if (ctxn >= 0) {
+		if (o.before < 0)
+			o.before = ctxn;
+		if (o.after < 0)
+			o.after = ctxn;
+	}
+	if (o.before < 0)
+		o.before = 0;
+	if (o.after < 0)
+		o.after = 0;
+	if ((o.before > 0 || o.after > 0) && o.mode != M_EVENTS)
+		cli_die("-A, -B and --context go with the default output "
+		    "only");
+	if (o.raw && (o.mode == M_LIST || o.mode == M_COUNT || o.json ||
+	    cols != NULL))
+		cli_die("--raw prints events: not with -c, -l, -o or --json");
+	if (since != NULL || until != NULL) {
+		int64_t now = now_us();
+
+		if (since != NULL && sl_when_parse(since, tz, now, &o.since,
+		    err, sizeof(err)) < 0)
+			cli_die("--since: %s", err);
+		if (until != NULL && sl_when_parse(until, tz, now, &o.until,
+		    err, sizeof(err)) < 0)
+			cli_die("--until: %s", err);
+	}
+
+	/* Patterns: -e, -f, --watchlist (any of them) and -k (all). */
+	if ((o.m = sl_matcher_new()) == NULL)
+		cli_die("out of memory");
+	for (i = 0; i < npats; i++)
+		add_cond(&o, C_PAT, SL_FIELD_TEXT, pats[i], strlen(pats[i]),
+		    mflags, NULL);
+	for (i = 0; i < nfiles; i++) {
+		char **v;
+		size_t n, k;
+
+		v = read_lines(files[i], 0, &n);
+		for (k = 0; k < n; k++) {
+			add_cond(&o, C_PAT, SL_FIELD_TEXT, v[k], strlen(v[k]),
+			    mflags, NULL);
+			free(v[k]);
+		}
+		free(v);
+	}
+	for (i = 0; i < nwatch; i++)
+		parse_watchlist(&o, watch[i], mflags);
+	for (i = 0; i < nkeys; i++) {
+		const char *eq = strchr(keys[i], '=');
+		int field;
+
+		if (eq == NULL || (field = sl_field_parse(keys[i],
+		    (size_t)(eq - keys[i]))) < 0)
+			cli_die("-k: \"%s\" is not FIELD=PATTERN with one of "
+			    "the event fields", keys[i]);
+		add_cond(&o, C_FIELD, field, eq + 1, strlen(eq + 1), mflags,
+		    NULL);
+	}
+	if (o.invert && o.nconds == 0)
+		cli_die("-v needs a pattern (-e, -f, -k or --watchlist)");
+	if (o.nusers > 0)
+		qsort(o.users, o.nusers, sizeof(*o.users), cmp_str);
+	/* -k raw=... needs the records kept. */
+	for (i = 0; i < nkeys; i++)
+		if (strncmp(keys[i], "raw=", 4) == 0)
+			o.need_raw = 1;
+	set_columns(&o, cols);
+
+	format = out_format_for(stdout, o.json);
+	color = out_color_for(stdout, format);
+	x.o = &o;
+	x.out = out_new(stdout, format, o.header, color,
+	    o.mode == M_SESSIONS || o.mode == M_TIMELINE ? "event" : NULL);
+	{
+		const char *names[ARRAY_LEN(o.cols)];
+
+		for (i = 0; i < o.ncols; i++)
+			names[i] = col_name(o.cols[i]);
+		out_names(x.out, names, o.ncols);
+	}
+	x.hl.find = hl_find;
+	x.hl.arg = o.m;
+	if ((x.u.sz = sl_sessions_new(o.gap)) == NULL)
+		cli_die("out of memory");
+
+	if (argc > 0) {
+		ro.tz = tz;
+		ro.maps = maps;
+		ro.nmaps = nmaps;
+		x.c = cli_scratch_open(&scratch, (const char *const *)argv,
+		    (size_t)argc, &ro, keep_event, &o, &read_errors);
+		if (read_errors > 0)
+			x.tot.trouble = 1;
+	} else {
+		casedir = cli_case_dir(casedir);
+		x.c = sl_case_open(casedir, 0, err, sizeof(err));
+		if (x.c == NULL)
+			cli_die("%s", err);
+		if (sl_case_audit(x.c, "grep-sessions", nargs, args + 1) < 0)
+			cli_die("cannot write the audit log of \"%s\": %s",
+			    casedir, sl_case_error(x.c));
+	}
+
+	{
+		size_t nu = sl_case_user_count(x.c), k = 0;
+
+		for (i = 0; i < nu; i++) {
+			const char *user = sl_case_user(x.c, i);
+
+			if (want_user(&o, user) && process_user(&x, user)) {
+				/* -q: the answer is known; errors so far do
+				 * not change it, as with grep -q. */
+				x.tot.trouble = 0;
+				break;
+			}
+		}
+		/* Users asked for that are not there: say so, it may be a
+		 * typo; it is not an error. */
+		for (i = 0; i < o.nusers; i++) {
+			for (; k < nu && strcmp(sl_case_user(x.c, k),
+			    o.users[i]) < 0; k++)
+				;
+			if ((k >= nu || strcmp(sl_case_user(x.c, k),
+			    o.users[i]) != 0) && (i == 0 ||
+			    strcmp(o.users[i - 1], o.users[i]) != 0))
+				cli_warn("no events of user \"%s\"",
+				    o.users[i]);
+		}
+	}
+
+	out_flush(x.out);
+	out_free(x.out);
+	user_free(&x.u);
+	if (argc > 0)
+		cli_scratch_close(&scratch);
+	else
+		sl_case_free(x.c);
+	for (i = 0; i < o.nconds; i++)
+		free(o.conds[i].label);
+	free(o.conds);
+	sl_matcher_free(o.m);
+	for (i = 0; i < o.nusers; i++)
+		free(o.users[i]);
+	free(o.users);
+	free(pats);
+	free(files);
+	free(keys);
+	free(watch);
+	free(maps);
+	free(args);
+	cli_close_stdout();
+	if (x.tot.trouble)
+		return EXIT_TROUBLE;
+	return x.tot.selected > 0 ? EXIT_FOUND : EXIT_NOTHING;
+}
