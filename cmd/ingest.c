@@ -655,6 +655,7 @@ main(int argc, char **argv)
 			cli_version();
 		default:
 			usage(stderr);
+			free(maps);
 			return EXIT_TROUBLE;
 		}
 	}
@@ -663,6 +664,7 @@ main(int argc, char **argv)
 	casedir = cli_case_dir(casedir);
 
 	if (do_verify) {
+		free(maps);
 		if (argc > 0) {
 			usage(stderr);
 			return EXIT_TROUBLE;
@@ -677,6 +679,8 @@ main(int argc, char **argv)
 	}
 	if (argc == 0) {
 		usage(stderr);
+		sl_profileset_free(ps);
+		free(maps);
 		return EXIT_TROUBLE;
 	}
 	job.ropts.maps = maps;
