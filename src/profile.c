@@ -2609,7 +2609,7 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		return -EBADMSG;
 	}
 	if (rec->flags & SL_REC_CUT) {
-		*reason = "record cut short by lost data";
+		*reason = "record cut short (data lost, or the log ends inside it)";
 		return -EBADMSG;
 	}
 	d.reader = x->p->reader;

@@ -553,7 +553,7 @@ reject_unread(struct sl_reader *r, struct sl_item *it)
 	if (rec.flags & SL_REC_TOOLONG)
 		reason = "record longer than the limit (--max-record)";
 	else if (rec.flags & SL_REC_CUT)
-		reason = "record cut short by lost data";
+		reason = "record cut short (data lost, or the log ends inside it)";
 	else
 		reason = "no profile recognises this log";
 	reject_item(r, it, reason, rec.line, rec.offset, rec.p, rec.n);
