@@ -280,6 +280,10 @@ const char *sl_tz_name(const struct sl_tz *tz);
  */
 int sl_time_parse(const char *p, size_t n, int fmt, const struct sl_tz *tz,
     int64_t ref, int64_t *us, int *zoned);
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+ * Hinnant's algorithms; any int64 year that fits). */
+int64_t sl_days_from_civil(int64_t y, int m, int d);
+void sl_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 
 /* ---- profile.c: formats as data ------------------------------------------- */
 

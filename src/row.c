@@ -102,38 +102,6 @@ unescape(char *p, size_t n)
 	return (ssize_t)o;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 #define US_PER_DAY INT64_C(86400000000)
 /* 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z in microseconds. */
 #define US_MIN (INT64_C(-719528) * US_PER_DAY)
@@ -142,24 +110,9 @@ civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 int
 sl_row_time_format(int64_t us, char *out)
 {
-	int64_t days, rem, y;
-	unsigned m, d;
-	int len;
-
 	if (us < US_MIN || us >= US_MAX)
 		return snprintf(out, 32, "@%" PRId64, us);
-	days = us / US_PER_DAY;
-	rem = us % US_PER_DAY;
-	if (rem < 0) {
-		rem += US_PER_DAY;
-		days--;
-	}
-	civil_from_days(days, &y, &m, &d);
-	len = snprintf(out, 32, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ",
-	    (int)y, m, d, (int)(rem / INT64_C(3600000000)),
-	    (int)(rem / 60000000 % 60), (int)(rem / 1000000 % 60),
-	    (int)(rem % 1000000));
-	return len;
+	return sl_time_format(us, out);
 }
 
 static int
@@ -253,14 +206,14 @@ sl_row_time_parse(const char *p, size_t n, int64_t *us)
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    s > 59)
 		return -EBADMSG;
-	days = days_from_civil(y, mo, d);
+	days = sl_days_from_civil(y, (int)mo, (int)d);
 	{
 		/* Reject 2024-02-31 and the like: the day must round-trip. */
 		int64_t yy;
-		unsigned mm, dd;
+		int mm, dd;
 
-		civil_from_days(days, &yy, &mm, &dd);
-		if (yy != (int64_t)y || mm != mo || dd != d)
+		sl_civil_from_days(days, &yy, &mm, &dd);
+		if (yy != (int64_t)y || mm != (int)mo || dd != (int)d)
 			return -EBADMSG;
 	}
 	*us = days * US_PER_DAY + (int64_t)h * INT64_C(3600000000) +

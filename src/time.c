@@ -21,8 +21,8 @@
 
 /* ---- civil calendar (Howard Hinnant's algorithms) ----------------------- */
 
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+int64_t
+sl_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -34,8 +34,8 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void
+sl_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -90,7 +90,7 @@ sl_time_format(int64_t us, char *out)
 	}
 	days = day_of(secs);
 	rem = secs - days * SECS_PER_DAY;
-	civil_from_days(days, &y, &m, &d);
+	sl_civil_from_days(days, &y, &m, &d);
 	return snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02d.%06dZ",
 	    (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
 	    (int)(rem % 60), (int)frac);
@@ -250,15 +250,15 @@ rule_when(const struct rule_date *d, int64_t y)
 
 	switch (d->kind) {
 	case 'J':
-		day = days_from_civil(y, 1, 1) + d->n - 1;
+		day = sl_days_from_civil(y, 1, 1) + d->n - 1;
 		if (is_leap(y) && d->n >= 60)
 			day++;
 		break;
 	case 'N':
-		day = days_from_civil(y, 1, 1) + d->n;
+		day = sl_days_from_civil(y, 1, 1) + d->n;
 		break;
 	default:
-		first = days_from_civil(y, d->m, 1);
+		first = sl_days_from_civil(y, d->m, 1);
 		/* 1970-01-01 was a Thursday (4). */
 		wd = (int)(((first % 7) + 7 + 4) % 7);
 		dd = (d->wd - wd + 7) % 7 + (d->w - 1) * 7;
@@ -278,7 +278,7 @@ rule_offset(const struct tz_rule *r, int64_t t)
 
 	if (!r->has_dst)
 		return r->std_off;
-	civil_from_days(day_of(t + r->std_off), &y, &m, &d);
+	sl_civil_from_days(day_of(t + r->std_off), &y, &m, &d);
 	start = rule_when(&r->start, y) - r->std_off;
 	end = rule_when(&r->end, y) - r->dst_off;
 	if (start < end)
@@ -850,7 +850,7 @@ finish(struct tm_parts *tp, const struct sl_tz *tz, int64_t *us)
 		tp->s = 59;
 		tp->us = 999999;
 	}
-	secs = days_from_civil(tp->y, tp->mo, tp->d) * SECS_PER_DAY +
+	secs = sl_days_from_civil(tp->y, tp->mo, tp->d) * SECS_PER_DAY +
 	    tp->h * 3600 + tp->mi * 60 + tp->s;
 	if (tp->zoned)
 		secs -= tp->off;
@@ -868,7 +868,7 @@ syslog_year(struct tm_parts *tp, const struct sl_tz *tz, int64_t ref,
 	int64_t y, ry, t, limit;
 	int m, d;
 
-	civil_from_days(day_of(ref / US_PER_SEC), &ry, &m, &d);
+	sl_civil_from_days(day_of(ref / US_PER_SEC), &ry, &m, &d);
 	if (ry < 1001)
 		ry = 1001;
 	if (ry > 9998)
