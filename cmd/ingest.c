@@ -17,6 +17,7 @@
 #define BATCH_BYTES (1u << 20)
 #define QUEUE_BATCHES 8
 #define REJECTS_SHOWN 5		/* reject messages printed per log */
+#define REJECTS_SHOWN_ALL 50	/* and in all */
 
 enum {
 	OPT_PROFILE = CHAR_MAX + 1,
@@ -96,6 +97,7 @@ struct job {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct batch *head, *tail;
+	struct batch *spare;	/* used batches, kept for their memory */
 	int queued;
 	int done;		/* workers finished */
 };
@@ -242,6 +244,35 @@ queue_pop(struct job *job)
 	return b;
 }
 
+/* A batch to fill: a spare one if there is one, so that the big buffers are
+ * not given back to the system and faulted in again for every megabyte. */
+static struct batch *
+batch_get(struct job *job)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&job->lock);
+	b = job->spare;
+	if (b != NULL)
+		job->spare = b->next;
+	pthread_mutex_unlock(&job->lock);
+	if (b == NULL)
+		return calloc(1, sizeof(*b));
+	b->next = NULL;
+	b->n = 0;
+	b->last = 0;
+	return b;
+}
+
+static void
+batch_put_back(struct job *job, struct batch *b)
+{
+	pthread_mutex_lock(&job->lock);
+	b->next = job->spare;
+	job->spare = b;
+	pthread_mutex_unlock(&job->lock);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -250,7 +281,7 @@ worker_main(void *arg)
 	struct batch *b;
 	int rc;
 
-	b = calloc(1, sizeof(*b));
+	b = batch_get(wk->job);
 	for (;;) {
 		if (b == NULL) {
 			wk->failed = -ENOMEM;
@@ -269,11 +300,11 @@ worker_main(void *arg)
 		}
 		if (b->n >= BATCH_BYTES) {
 			queue_push(wk->job, b);
-			b = calloc(1, sizeof(*b));
+			b = batch_get(wk->job);
 		}
 	}
 	if (b == NULL)
-		b = calloc(1, sizeof(*b));
+		b = batch_get(wk->job);
 	if (b == NULL)
 		abort();	/* cannot even say that we are done */
 	b->worker = wk->id;
@@ -285,6 +316,7 @@ worker_main(void *arg)
 /* What the main thread learns while it feeds the store. */
 struct tally {
 	uint64_t logs, sources, skipped, records, rejected, errors;
+	uint64_t shown;		/* reject messages printed */
 	struct reason {
 		char *text;
 		uint64_t count;
@@ -448,7 +480,18 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 		t->records++;
 		t->rejected++;
 		count_reason(t, rbuf);
-		if (wl->shown++ < REJECTS_SHOWN) {
+		/* A log no profile reads was reported once already, as an
+		 * error; its records need no message each. */
+		if (strcmp(rbuf, "no profile recognises this log") == 0) {
+			;
+		} else if (t->shown >= REJECTS_SHOWN_ALL) {
+			if (t->shown++ == REJECTS_SHOWN_ALL) {
+				progress(t, 1);
+				cli_warn("more rejects not shown (all are kept "
+				    "in rejects.tsv.gz)");
+			}
+		} else if (wl->shown++ < REJECTS_SHOWN) {
+			t->shown++;
 			char where[64];
 
 			snprintf(where, sizeof(where), ":%llu",
@@ -747,8 +790,7 @@ main(int argc, char **argv)
 		}
 		if (b->last)
 			running--;
-		free(b->p);
-		free(b);
+		batch_put_back(&job, b);
 		if (rc < 0 && !failed) {
 			failed = 1;
 			cli_warn("cannot ingest: %s", sl_ingest_error(in));
@@ -762,6 +804,13 @@ main(int argc, char **argv)
 			    strerror(-workers[i].failed));
 		}
 		sl_reader_free(workers[i].reader);
+	}
+	while (job.spare != NULL) {
+		struct batch *b = job.spare;
+
+		job.spare = b->next;
+		free(b->p);
+		free(b);
 	}
 	progress(&t, 1);
 

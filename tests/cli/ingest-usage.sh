@@ -52,4 +52,20 @@ fi
 st=$(run "$INGEST" -q -C small --max-record 100 "$A")
 expect_eq "--max-record: exit" 2 "$st"
 expect_eq "--max-record: all rejected" 8 "$(manifest_sum small rejected)"
+# Reject messages: five a log, fifty in all, then one line saying so; a log
+# no profile reads is one message, not one per record.
+mkdir many
+i=0
+while [ $i -lt 12 ]; do
+	sed 's/"time":"[^"]*"/"time":"never"/' "$A" >many/bad$i.jsonl
+	i=$((i + 1))
+done
+printf 'plain words\nmore words\n' >many/words.txt
+st=$(run "$INGEST" -j 1 -C msgs many)
+expect_eq "messages: exit" 2 "$st"
+expect_eq "messages: capped" 50 "$(grep -c ': rejected: ' err)"
+expect_eq "messages: five per log" 5 "$(grep -c 'bad0.jsonl:[0-9]*: rejected' err)"
+expect_eq "messages: cap said once" 1 "$(grep -c '^ingest: more rejects not shown' err)"
+expect_eq "messages: unread log said once" 1 "$(grep -c 'words.txt' err)"
+expect_eq "messages: every reject kept" $((12 * 8 + 2)) "$(manifest_sum msgs rejected)"
 done_testing
