@@ -64,6 +64,31 @@ expect_grep "loop: reported" "loop/sub/up.*loop" err
 expect_grep "dangling: reported" "loop/dangling" err
 expect_eq "loop: the file is read once" $n "$(manifest_sum loopcase accepted)"
 
+# A file that cannot be read is reported; the rest is read.  Root reads
+# anything, so as root the check runs as nobody.
+mkdir -p np/ev
+cp "$A" np/ev/a.jsonl
+cp "$A" np/ev/b.jsonl
+chmod 000 np/ev/b.jsonl
+as=
+if [ "$(id -u)" -eq 0 ]; then
+	if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+		chmod 755 "$T"
+		chown -R nobody np
+		as="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups"
+	else
+		as=skip
+	fi
+fi
+if [ "$as" != skip ]; then
+	st=$(run $as "$INGEST" -q -j 1 -C np/case np/ev)
+	expect_eq "unreadable: exit" 2 "$st"
+	expect_grep "unreadable: named, with the reason" \
+		"np/ev/b.jsonl.*Permission denied" err
+	expect_eq "unreadable: the other file read" $n \
+		"$(manifest_sum np/case accepted)"
+fi
+
 # A missing file is an error; the other source is still read.
 st=$(run "$INGEST" -q -j 1 -C missing nosuchfile "$A")
 expect_eq "missing: exit" 2 "$st"
