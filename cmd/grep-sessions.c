@@ -349,6 +349,15 @@ add_cond(struct opts *o, int kind, int field, const char *pat, size_t n,
 
 /* ---- columns ------------------------------------------------------------ */
 
+/* Columns a table may cut to fit the screen: free text first. */
+static const char *const cut_first[] = {
+	"resource", "query", "purpose", "watch", "raw",
+};
+static const char *const cut_last[] = {
+	"src", "user", "session", "trace", "kind", "key", "profile",
+	"origin",
+};
+
 static const int event_default[] = {
 	SL_FIELD_TIME, SL_FIELD_USER, SL_FIELD_SESSION, SL_FIELD_ACTION,
 	SL_FIELD_OUTCOME, SL_FIELD_COUNT, SL_FIELD_BYTES, SL_FIELD_RESOURCE,
@@ -391,9 +400,11 @@ add_col(struct opts *o, int col)
 	o->cols[o->ncols++] = col;
 }
 
-/* The columns of the main rows: -o, else the mode's default. */
+/* The columns of the main rows: -o, else the mode's default.  table:
+ * for a terminal, where -s and -t leave out what their session header
+ * line already says. */
 static void
-set_columns(struct opts *o, const char *spec)
+set_columns(struct opts *o, const char *spec, int table)
 {
 	const struct colname *names = NULL;
 	size_t nnames = 0, i;
@@ -450,7 +461,11 @@ set_columns(struct opts *o, const char *spec)
 			add_col(o, event_json[i]);
 	else
 		for (i = 0; i < ARRAY_LEN(event_default); i++)
-			add_col(o, event_default[i]);
+			if (!table || (o->mode != M_SESSIONS &&
+			    o->mode != M_TIMELINE) ||
+			    (event_default[i] != SL_FIELD_USER &&
+			    event_default[i] != SL_FIELD_SESSION))
+				add_col(o, event_default[i]);
 	for (i = 0; i < o->nconds; i++)
 		if (o->conds[i].label != NULL) {
 			add_col(o, COL_WATCH);
@@ -648,6 +663,7 @@ smap_put(struct smap *m, const char *p, size_t n, size_t val)
 struct ctx {
 	struct opts *o;
 	struct out *out;
+	int format, utf8;
 	struct out_hl hl;
 	struct sl_case *c;
 	struct user_state u;
@@ -1126,6 +1142,71 @@ session_cell(struct ctx *x, const char *user, const struct sess *s, int col)
 	}
 }
 
+/* Append "T13:53:19Z" of a formatted time, without the fraction. */
+static void
+add_time(char **p, size_t *n, const char *t, size_t tn)
+{
+	size_t k = strcspn(t, ".Z");
+
+	*p = xrealloc(*p, *n + tn + 2, 1);
+	memcpy(*p + *n, t, k);
+	*n += k;
+	(*p)[(*n)++] = 'Z';
+}
+
+static void
+add_text(char **p, size_t *n, const char *t, size_t tn)
+{
+	*p = xrealloc(*p, *n + tn + 1, 1);
+	memcpy(*p + *n, t, tn);
+	*n += tn;
+}
+
+#define ADDS(p, n, s) add_text(p, n, s, strlen(s))
+
+/* The session header as a terminal shows it:
+ * "── user  session  start → end  duration  N events, M matching  from src". */
+static void
+print_session_line(struct ctx *x, const char *user, const struct sess *s)
+{
+	char *p = NULL, *srcs, a[32], b[32], num[64];
+	size_t n = 0, an, bn, k, sn;
+
+	ADDS(&p, &n, x->utf8 ? "\u2500\u2500 " : "-- ");
+	ADDS(&p, &n, user);
+	ADDS(&p, &n, "  ");
+	add_text(&p, &n, s->name, s->name_len);
+	ADDS(&p, &n, "  ");
+	an = (size_t)sl_time_format(s->start, a);
+	bn = (size_t)sl_time_format(s->end, b);
+	add_time(&p, &n, a, an);
+	ADDS(&p, &n, x->utf8 ? " \u2192 " : " -> ");
+	/* The date once when the session does not cross midnight. */
+	k = strcspn(a, "T");
+	if (k < an && k < bn && memcmp(a, b, k + 1) == 0)
+		add_time(&p, &n, b + k + 1, bn - k - 1);
+	else
+		add_time(&p, &n, b, bn);
+	ADDS(&p, &n, "  ");
+	sl_duration_format(s->end - s->start, a);
+	ADDS(&p, &n, a);
+	snprintf(num, sizeof(num), "  %zu event%s, %zu matching",
+	    (size_t)s->nev, s->nev == 1 ? "" : "s", (size_t)s->nsel);
+	ADDS(&p, &n, num);
+	sn = session_srcs(x, s, &srcs);
+	if (sn > 0) {
+		ADDS(&p, &n, "  from ");
+		for (k = 0; k < sn; k++)
+			if (srcs[k] == '\n')
+				ADDS(&p, &n, ", ");
+			else
+				add_text(&p, &n, srcs + k, 1);
+	}
+	free(srcs);
+	out_line(x->out, p, n);
+	free(p);
+}
+
 /* The header line of a session in -s and -t output. */
 static void
 print_session_header(struct ctx *x, const char *user, const struct sess *s)
@@ -1134,6 +1215,10 @@ print_session_header(struct ctx *x, const char *user, const struct sess *s)
 
 	if (x->o->raw)
 		return;
+	if (x->format == OUT_TABLE) {
+		print_session_line(x, user, s);
+		return;
+	}
 	out_begin(x->out, "session");
 	for (i = 0; i < ARRAY_LEN(session_cols); i++)
 		session_cell(x, user, s, session_cols[i].col);
@@ -1532,11 +1617,12 @@ main(int argc, char **argv)
 	for (i = 0; i < nkeys; i++)
 		if (strncmp(keys[i], "raw=", 4) == 0)
 			o.need_raw = 1;
-	set_columns(&o, cols);
-
 	format = out_format_for(stdout, o.json);
 	color = out_color_for(stdout, format);
+	set_columns(&o, cols, format == OUT_TABLE);
 	x.o = &o;
+	x.format = format;
+	x.utf8 = out_utf8();
 	x.out = out_new(stdout, format, o.header, color,
 	    o.mode == M_SESSIONS || o.mode == M_TIMELINE ? "event" : NULL);
 	{
@@ -1546,6 +1632,13 @@ main(int argc, char **argv)
 			names[i] = col_name(o.cols[i]);
 		out_names(x.out, names, o.ncols);
 	}
+	/* A table fits the screen by cutting free text, never the time,
+	 * action, outcome or numbers. */
+	out_fit(x.out, out_term_width(stdout), x.utf8 ? "\u2026" : "~");
+	for (i = 0; i < ARRAY_LEN(cut_first); i++)
+		out_cut(x.out, cut_first[i], 1);
+	for (i = 0; i < ARRAY_LEN(cut_last); i++)
+		out_cut(x.out, cut_last[i], 2);
 	x.hl.find = hl_find;
 	x.hl.arg = o.m;
 	if ((x.u.sz = sl_sessions_new(o.gap)) == NULL)

@@ -2,6 +2,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -48,9 +50,17 @@ sb_addc(struct sbuf *b, int c)
 	sb_add(b, &ch, 1);
 }
 
-/* A table cell: text in o->text, its width on the screen. */
+/* A table cell: text in o->text, its width on the screen; a list cell
+ * also the rendered length and width of its first item and the count. */
 struct cell {
 	size_t off, len, width;
+	size_t first_len, first_width, nitems;
+};
+
+/* Where render() put the first list separator. */
+struct lmark {
+	size_t start, w;	/* cell's start in the buffer; width so far */
+	size_t first_len, first_width, nsep;
 };
 
 struct row {
@@ -77,6 +87,10 @@ struct out {
 	size_t nrows, crows;
 	struct sbuf line;	/* a kind line being built */
 	uint64_t printed;
+	/* Fitting a table to the screen (out_fit). */
+	size_t cols;
+	const char *ell;
+	int *cutprio;		/* per name: 0 never cut, 1 first, 2 last */
 };
 
 /* Length of the valid UTF-8 sequence at p (1 to 4) with its code point,
@@ -157,6 +171,7 @@ out_free(struct out *o)
 	for (i = 0; i < o->nnames; i++)
 		free(o->names[i]);
 	free(o->names);
+	free(o->cutprio);
 	free(o->text.p);
 	free(o->line.p);
 	free(o->cells);
@@ -267,7 +282,8 @@ out_tsv_cell(FILE *fp, const char *p, size_t n)
  * returns the width added.  sep replaces '\n' when not NULL.
  */
 static size_t
-render(struct sbuf *b, const char *s, size_t n, const char *sep)
+render(struct sbuf *b, const char *s, size_t n, const char *sep,
+    struct lmark *m)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, len, w = 0;
@@ -278,6 +294,10 @@ render(struct sbuf *b, const char *s, size_t n, const char *sep)
 		unsigned char c = p[i];
 
 		if (c == '\n' && sep != NULL) {
+			if (m != NULL && m->nsep++ == 0) {
+				m->first_len = b->n - m->start;
+				m->first_width = m->w + w;
+			}
 			sb_adds(b, sep);
 			w += strlen(sep);
 			i++;
@@ -312,21 +332,25 @@ render(struct sbuf *b, const char *s, size_t n, const char *sep)
 /* Render with the spans hl finds highlighted. */
 static size_t
 render_hl(struct out *o, struct sbuf *b, const char *p, size_t n,
-    const char *sep, const struct out_hl *hl, int field)
+    const char *sep, const struct out_hl *hl, int field, struct lmark *m)
 {
 	size_t at = 0, s, e, w = 0;
 
 	if (!o->color || hl == NULL || hl->find == NULL)
-		return render(b, p, n, sep);
+		return render(b, p, n, sep, m);
 	while (at < n && hl->find(hl->arg, field, p, n, at, &s, &e) == 1 &&
 	    s >= at && e > s && e <= n) {
-		w += render(b, p + at, s - at, sep);
+		w += render(b, p + at, s - at, sep, m);
+		if (m != NULL)
+			m->w = w;
 		sb_adds(b, HL_ON);
-		w += render(b, p + s, e - s, sep);
+		w += render(b, p + s, e - s, sep, m);
+		if (m != NULL)
+			m->w = w;
 		sb_adds(b, HL_OFF);
 		at = e;
 	}
-	return w + render(b, p + at, n - at, sep);
+	return w + render(b, p + at, n - at, sep, m);
 }
 
 /* ---- rows --------------------------------------------------------------- */
@@ -359,7 +383,7 @@ out_begin(struct out *o, const char *kind)
 		if (kind != NULL) {
 			if (o->color)
 				sb_adds(&o->line, "\033[1m");
-			render(&o->line, kind, strlen(kind), NULL);
+			render(&o->line, kind, strlen(kind), NULL, NULL);
 		}
 		break;
 	}
@@ -412,7 +436,7 @@ cell_begin(struct out *o, const char *name)
 	case OUT_TABLE:
 		if (o->kind != NULL) {
 			sb_addc(&o->line, ' ');
-			render(&o->line, name, strlen(name), NULL);
+			render(&o->line, name, strlen(name), NULL, NULL);
 			sb_addc(&o->line, '=');
 		}
 		break;
@@ -425,10 +449,11 @@ table_cell(struct out *o, const char *p, size_t n, const char *sep,
     const struct out_hl *hl, int field)
 {
 	struct cell *c;
+	struct lmark m = { 0 };
 	size_t off = o->text.n;
 
 	if (o->kind != NULL) {
-		render_hl(o, &o->line, p, n, sep, hl, field);
+		render_hl(o, &o->line, p, n, sep, hl, field, NULL);
 		return;
 	}
 	if (o->ncells == o->ccells) {
@@ -438,9 +463,13 @@ table_cell(struct out *o, const char *p, size_t n, const char *sep,
 			cli_die("out of memory");
 	}
 	c = &o->cells[o->ncells++];
-	c->width = render_hl(o, &o->text, p, n, sep, hl, field);
+	m.start = off;
+	c->width = render_hl(o, &o->text, p, n, sep, hl, field, &m);
 	c->off = off;
 	c->len = o->text.n - off;
+	c->nitems = m.nsep + 1;
+	c->first_len = m.nsep > 0 ? m.first_len : c->len;
+	c->first_width = m.nsep > 0 ? m.first_width : c->width;
 }
 
 void
@@ -539,6 +568,149 @@ table_push_row(struct out *o, size_t first, size_t n, int line)
 	o->nrows++;
 }
 
+/* Walk rendered text: the bytes of p that fit in maxw screen columns
+ * without splitting a character, an escape or a colour sequence; *width
+ * gets their width, *open whether a colour is left on. */
+static size_t
+vis_fit(const char *p, size_t n, size_t maxw, size_t *width, int *open)
+{
+	size_t i = 0, w = 0, len, uw;
+	uint32_t cp;
+
+	*open = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == 0x1b) {
+			len = 1;
+			while (i + len < n && p[i + len - 1] != 'm')
+				len++;
+			/* No colour begun where nothing more fits. */
+			if (!(len == 3 && p[i + 1] == '[') && w >= maxw)
+				break;
+			*open = !(len == 3 && p[i + 1] == '[');
+			i += len;
+			continue;
+		}
+		if (c == '\\' && i + 1 < n)
+			len = uw = p[i + 1] == 'x' ? 4 : p[i + 1] == 'u' ? 6 : 2;
+		else if ((len = utf8_seq((const unsigned char *)p + i, n - i,
+		    &cp)) == 0)
+			len = 1, uw = 1;
+		else
+			uw = 1;
+		if (i + len > n)
+			len = n - i;
+		if (w + uw > maxw)
+			break;
+		w += uw;
+		i += len;
+	}
+	*width = w;
+	return i;
+}
+
+/* Queue o->line as a line of its own. */
+static void
+table_push_line(struct out *o)
+{
+	struct cell *c;
+	int open;
+
+	if (o->ncells == o->ccells) {
+		o->ccells = o->ccells ? o->ccells * 2 : 256;
+		o->cells = realloc(o->cells, o->ccells * sizeof(*o->cells));
+		if (o->cells == NULL)
+			cli_die("out of memory");
+	}
+	c = &o->cells[o->ncells++];
+	c->off = o->text.n;
+	sb_add(&o->text, o->line.p, o->line.n);
+	c->len = o->line.n;
+	vis_fit(o->line.p, o->line.n, SIZE_MAX, &c->width, &open);
+	c->first_len = c->len;
+	c->first_width = c->width;
+	c->nitems = 1;
+	table_push_row(o, o->ncells - 1, 1, 1);
+}
+
+void
+out_line(struct out *o, const char *p, size_t n)
+{
+	if (o->format != OUT_TABLE)
+		return;
+	o->line.n = 0;
+	sb_adds(&o->line, "");
+	if (o->color)
+		sb_adds(&o->line, "\033[1m");
+	render(&o->line, p, n, NULL, NULL);
+	if (o->color)
+		sb_adds(&o->line, "\033[m");
+	table_push_line(o);
+	if (o->nrows >= TABLE_BATCH)
+		out_flush(o);
+}
+
+size_t
+out_term_width(FILE *fp)
+{
+	struct winsize ws;
+	const char *e = getenv("COLUMNS");
+	char *end;
+	long v;
+
+	if (!isatty(fileno(fp)))
+		return 0;
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (e != NULL && *e != '\0') {
+		v = strtol(e, &end, 10);
+		if (*end == '\0' && v > 0 && v <= 100000)
+			return (size_t)v;
+	}
+	return 80;
+}
+
+int
+out_utf8(void)
+{
+	const char *vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *v;
+	size_t i;
+
+	/* The first that is set decides, as setlocale(3) would. */
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		if ((v = getenv(vars[i])) == NULL || *v == '\0')
+			continue;
+		for (; *v != '\0'; v++)
+			if (strncasecmp(v, "utf-8", 5) == 0 ||
+			    strncasecmp(v, "utf8", 4) == 0)
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
+void
+out_fit(struct out *o, size_t cols, const char *ell)
+{
+	o->cols = o->format == OUT_TABLE ? cols : 0;
+	o->ell = ell;
+}
+
+void
+out_cut(struct out *o, const char *name, int prio)
+{
+	size_t j;
+
+	if (o->cutprio == NULL && o->nnames > 0 &&
+	    (o->cutprio = calloc(o->nnames, sizeof(*o->cutprio))) == NULL)
+		cli_die("out of memory");
+	for (j = 0; j < o->nnames; j++)
+		if (strcmp(o->names[j], name) == 0)
+			o->cutprio[j] = prio;
+}
+
 void
 out_end(struct out *o)
 {
@@ -572,23 +744,9 @@ out_end(struct out *o)
 		size_t first;
 
 		if (o->kind != NULL) {
-			struct cell *c;
-
 			if (o->color)
 				sb_adds(&o->line, "\033[m");
-			if (o->ncells == o->ccells) {
-				o->ccells = o->ccells ? o->ccells * 2 : 256;
-				o->cells = realloc(o->cells,
-				    o->ccells * sizeof(*o->cells));
-				if (o->cells == NULL)
-					cli_die("out of memory");
-			}
-			c = &o->cells[o->ncells++];
-			c->off = o->text.n;
-			sb_add(&o->text, o->line.p, o->line.n);
-			c->len = o->line.n;
-			c->width = 0;
-			table_push_row(o, o->ncells - 1, 1, 1);
+			table_push_line(o);
 		} else {
 			first = o->ncells - (size_t)o->ncell;
 			table_push_row(o, first, (size_t)o->ncell, 0);
@@ -601,13 +759,85 @@ out_end(struct out *o)
 	o->kind = NULL;
 }
 
-/* Cap on the width a column is padded to; longer cells run on. */
+/* Cap on the width a column is padded to; longer cells run on (or are
+ * cut when fitting). */
 #define COL_MAX 48
+/* Narrowest a column is cut to when fitting, unless its cells are all
+ * narrower: then only its name is cut, to two columns at least. */
+#define COL_MIN 6
+
+/* Print cell c cut to maxw columns; returns the width printed. */
+static size_t
+put_cut(struct out *o, const struct cell *c, size_t maxw)
+{
+	const char *p = o->text.p + c->off;
+	size_t ellw = 1, n, w, more = c->nitems - 1;
+	char plus[32] = "";
+	int open, pn = 0;
+
+	if (c->width <= maxw || maxw == 0) {
+		fwrite(p, 1, c->len, o->fp);
+		return c->width;
+	}
+	if (more > 0)
+		pn = snprintf(plus, sizeof(plus), " +%zu", more);
+	if (more > 0 && c->first_width + (size_t)pn <= maxw) {
+		/* The first of several, and how many more. */
+		n = vis_fit(p, c->first_len, SIZE_MAX, &w, &open);
+		fwrite(p, 1, n, o->fp);
+		if (open)
+			fputs("\033[m", o->fp);
+		fputs(plus, o->fp);
+		return w + (size_t)pn;
+	}
+	if (more > 0 && maxw > (size_t)pn + ellw) {
+		n = vis_fit(p, c->first_len, maxw - (size_t)pn - ellw, &w,
+		    &open);
+		fwrite(p, 1, n, o->fp);
+		if (open)
+			fputs("\033[m", o->fp);
+		fputs(o->ell, o->fp);
+		fputs(plus, o->fp);
+		return w + ellw + (size_t)pn;
+	}
+	n = vis_fit(p, c->len, maxw - ellw, &w, &open);
+	fwrite(p, 1, n, o->fp);
+	if (open)
+		fputs("\033[m", o->fp);
+	fputs(o->ell, o->fp);
+	return w + ellw;
+}
+
+/* Narrow the cuttable columns until a row fits in o->cols. */
+static void
+fit_widths(struct out *o, size_t *w, const size_t *cmax, size_t ncol)
+{
+	size_t total = 0, j, best;
+	int prio;
+
+	for (j = 0; j < ncol; j++)
+		total += w[j] + (j + 1 < ncol ? 2 : 0);
+	for (prio = 1; prio <= 2; prio++) {
+		while (total > o->cols) {
+			best = SIZE_MAX;
+			for (j = 0; j < ncol && j < o->nnames; j++)
+				if (o->cutprio[j] == prio && w[j] > 2 &&
+				    (w[j] > COL_MIN || w[j] > cmax[j]) &&
+				    (best == SIZE_MAX || w[j] > w[best]))
+					best = j;
+			if (best == SIZE_MAX)
+				break;
+			w[best]--;
+			total--;
+		}
+	}
+}
 
 void
 out_flush(struct out *o)
 {
-	size_t *w, i, j, ncol = 0;
+	size_t *w, *cmax, i, j, ncol = 0, pw;
+	int fit;
 
 	if (o->format != OUT_TABLE || o->nrows == 0)
 		return;
@@ -616,7 +846,9 @@ out_flush(struct out *o)
 			ncol = o->rows[i].n;
 	if (ncol < o->nnames)
 		ncol = o->nnames;
-	if ((w = calloc(ncol + 1, sizeof(*w))) == NULL)
+	fit = o->cols > 0 && o->cutprio != NULL;
+	if ((w = calloc(ncol + 1, sizeof(*w))) == NULL ||
+	    (cmax = calloc(ncol + 1, sizeof(*cmax))) == NULL)
 		cli_die("out of memory");
 	for (j = 0; j < o->nnames; j++)
 		w[j] = strlen(o->names[j]);
@@ -626,20 +858,35 @@ out_flush(struct out *o)
 		for (j = 0; j < o->rows[i].n; j++) {
 			size_t cw = o->cells[o->rows[i].first + j].width;
 
+			if (cw > cmax[j])
+				cmax[j] = cw;
 			if (cw > w[j])
-				w[j] = cw > COL_MAX ? COL_MAX : cw;
+				w[j] = cw > COL_MAX && (!fit ||
+				    j >= o->nnames || o->cutprio[j] != 0) ?
+				    COL_MAX : cw;
 		}
 	}
+	if (fit)
+		fit_widths(o, w, cmax, ncol);
 	if (o->header && !o->header_done && o->nnames > 0) {
 		for (j = 0; j < o->nnames; j++) {
+			const char *nm = o->names[j];
+			size_t nl = strlen(nm), shown = nl;
+
 			if (o->color)
 				fputs("\033[4m", o->fp);
-			fputs(o->names[j], o->fp);
+			if (fit && nl > w[j]) {
+				fwrite(nm, 1, w[j] - 1, o->fp);
+				fputs(o->ell, o->fp);
+				shown = w[j];
+			} else {
+				fputs(nm, o->fp);
+			}
 			if (o->color)
 				fputs("\033[m", o->fp);
 			if (j + 1 < o->nnames)
 				fprintf(o->fp, "%*s", (int)(w[j] + 2 -
-				    strlen(o->names[j])), "");
+				    shown), "");
 		}
 		putc('\n', o->fp);
 		o->header_done = 1;
@@ -650,10 +897,18 @@ out_flush(struct out *o)
 		for (j = 0; j < r->n; j++) {
 			const struct cell *c = &o->cells[r->first + j];
 
-			fwrite(o->text.p + c->off, 1, c->len, o->fp);
-			if (!r->line && j + 1 < r->n && c->width < w[j] + 2)
+			if (!fit) {
+				fwrite(o->text.p + c->off, 1, c->len, o->fp);
+				pw = c->width;
+			} else if (r->line) {
+				pw = put_cut(o, c, o->cols);
+			} else {
+				pw = put_cut(o, c, j < o->nnames &&
+				    o->cutprio[j] != 0 ? w[j] : 0);
+			}
+			if (!r->line && j + 1 < r->n && pw < w[j] + 2)
 				fprintf(o->fp, "%*s",
-				    (int)(w[j] + 2 - c->width), "");
+				    (int)(w[j] + 2 - pw), "");
 			else if (!r->line && j + 1 < r->n)
 				putc(' ', o->fp);
 		}
@@ -661,6 +916,7 @@ out_flush(struct out *o)
 		o->printed++;
 	}
 	free(w);
+	free(cmax);
 	o->nrows = o->ncells = 0;
 	o->text.n = 0;
 }

@@ -57,6 +57,23 @@ void out_int(struct out *o, const char *name, int64_t v);
 /* A mark: true/false in JSON, "*" or "" in TSV and table. */
 void out_mark(struct out *o, const char *name, int on);
 void out_end(struct out *o);
+/* A table line of its own (a session header), escaped like the cells,
+ * bold when colouring, cut to the width when fitting; other formats
+ * ignore it. */
+void out_line(struct out *o, const char *p, size_t n);
+
+/* Screen width for a table on fp: the terminal's, else $COLUMNS, else
+ * 80; 0 when fp is not a terminal. */
+size_t out_term_width(FILE *fp);
+/* Whether the locale (LC_ALL, LC_CTYPE, LANG) is UTF-8. */
+int out_utf8(void);
+/* Fit a table to cols screen columns (0: do not) by cutting the cells
+ * of the columns out_cut() allows, marking each cut with ell (borrowed,
+ * e.g. "\u2026" or "~").  Other formats ignore it. */
+void out_fit(struct out *o, size_t cols, const char *ell);
+/* Let fit cut the column name (after out_names()): prio 1 columns are
+ * narrowed first, prio 2 only when that is not enough, 0 never. */
+void out_cut(struct out *o, const char *name, int prio);
 /* Print what a table holds back to align it. */
 void out_flush(struct out *o);
 /* Rows printed so far (main and others). */
