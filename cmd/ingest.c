@@ -67,7 +67,8 @@ struct qitem {
 	int type;		/* enum sl_item_type */
 	uint64_t line, offset;
 	struct sl_log_stats st;
-	struct sl_event ev;	/* EVENT: strings are offsets, fixed up */
+	struct sl_event ev;	/* EVENT; its strings follow, re-pointed by
+				 * the reader of the batch */
 	size_t len;		/* bytes of strings that follow */
 };
 
@@ -90,16 +91,13 @@ struct worker {
 struct job {
 	const char *const *sources;
 	size_t nsources;
-	const struct sl_profileset *ps;
 	struct sl_reader_opts ropts;
-	struct sl_case *c;
 	int njobs;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct batch *head, *tail;
 	struct batch *spare;	/* used batches, kept for their memory */
 	int queued;
-	int done;		/* workers finished */
 };
 
 static int
@@ -108,7 +106,7 @@ skip_known(void *arg, const char *sha256)
 	return sl_case_has_sha256(arg, sha256);
 }
 
-/* Append a string as (length, bytes) and remember where it went. */
+/* A string in a batch is its length, then its bytes. */
 static size_t
 str_len(struct sl_str s)
 {
@@ -746,8 +744,6 @@ main(int argc, char **argv)
 	}
 	job.sources = (const char *const *)argv;
 	job.nsources = (size_t)argc;
-	job.ps = ps;
-	job.c = c;
 	job.njobs = njobs;
 	job.ropts.skip = skip_known;
 	job.ropts.skip_arg = c;
