@@ -226,9 +226,15 @@ sl_case_fcreate(struct sl_case *c, const char *rel)
 int
 sl_case_fclose(struct sl_case *c, FILE *fp, const char *rel)
 {
-	int bad;
+	int bad, later;
 
-	bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
+	/* Files of an update are made durable together by one syncfs(2)
+	 * before the update commits (see the commit), not one by one: a
+	 * case of many users would otherwise wait for hundreds of syncs. */
+	later = strncmp(rel, SL_TXN "/", strlen(SL_TXN "/")) == 0 &&
+	    strcmp(rel, SL_TXN "/COMMIT.new") != 0;
+	bad = fflush(fp) != 0 || ferror(fp) ||
+	    (!later && fsync(fileno(fp)) != 0);
 	if (bad) {
 		int e = errno ? errno : EIO;
 
@@ -502,6 +508,11 @@ sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n)
 	if (rc < 0)
 		goto fail;
 
+	if (syncfs(c->dirfd) < 0) {
+		rc = sl_case_fail(c, -errno, "cannot sync \"%s\": %s", c->dir,
+		    strerror(errno));
+		goto fail;
+	}
 	if ((fp = sl_case_fcreate(c, SL_TXN "/COMMIT.new")) == NULL) {
 		rc = -EIO;
 		goto fail;
