@@ -242,7 +242,8 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 		cli_die("cannot make a temporary directory in \"%s\": %s",
 		    tmp, strerror(errno));
 	s->dir = dir;
-	s->c = sl_case_open(dir, SL_CASE_CREATE | SL_CASE_WRITE, err,
+	s->c = sl_case_open(dir, SL_CASE_CREATE | SL_CASE_WRITE |
+	    SL_CASE_SCRATCH, err,
 	    sizeof(err));
 	if (s->c == NULL)
 		goto fail_msg;

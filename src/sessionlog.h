@@ -201,6 +201,9 @@ struct sl_case;
 
 #define SL_CASE_CREATE 0x1	/* create the case if it does not exist */
 #define SL_CASE_WRITE  0x2	/* take the writer's lock */
+#define SL_CASE_SCRATCH 0x4	/* a tool's private working case that need
+				 * not survive a crash: nothing is synced to
+				 * disk (updates stay atomic for readers) */
 
 /* Open the case at dir.  Returns NULL on failure with a message in err. */
 struct sl_case *sl_case_open(const char *dir, int flags, char *err,

@@ -231,8 +231,9 @@ sl_case_fclose(struct sl_case *c, FILE *fp, const char *rel)
 	/* Files of an update are made durable together by one syncfs(2)
 	 * before the update commits (see the commit), not one by one: a
 	 * case of many users would otherwise wait for hundreds of syncs. */
-	later = strncmp(rel, SL_TXN "/", strlen(SL_TXN "/")) == 0 &&
-	    strcmp(rel, SL_TXN "/COMMIT.new") != 0;
+	later = c->nosync ||
+	    (strncmp(rel, SL_TXN "/", strlen(SL_TXN "/")) == 0 &&
+	    strcmp(rel, SL_TXN "/COMMIT.new") != 0);
 	bad = fflush(fp) != 0 || ferror(fp) ||
 	    (!later && fsync(fileno(fp)) != 0);
 	if (bad) {
@@ -276,6 +277,8 @@ fsync_dir(struct sl_case *c, const char *rel)
 {
 	int fd, rc = 0;
 
+	if (c->nosync)
+		return 0;
 	fd = openat(c->dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0)
 		rc = -errno;
@@ -508,7 +511,7 @@ sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n)
 	if (rc < 0)
 		goto fail;
 
-	if (syncfs(c->dirfd) < 0) {
+	if (!c->nosync && syncfs(c->dirfd) < 0) {
 		rc = sl_case_fail(c, -errno, "cannot sync \"%s\": %s", c->dir,
 		    strerror(errno));
 		goto fail;
@@ -953,6 +956,7 @@ sl_case_open(const char *dir, int flags, char *err, size_t errlen)
 		return NULL;
 	}
 	c->dirfd = c->lockfd = -1;
+	c->nosync = (flags & SL_CASE_SCRATCH) != 0;
 	c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->dirfd < 0 && errno == ENOENT && (flags & SL_CASE_CREATE)) {
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {

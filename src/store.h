@@ -38,6 +38,7 @@ struct sl_case {
 	char *dir;
 	int dirfd, lockfd;
 	int writer;		/* holds the writer's lock */
+	int nosync;		/* SL_CASE_SCRATCH: no fsync, no syncfs */
 	char err[1024];
 	struct sl_digest *dig;	/* from sessionlog.case, sorted by path */
 	size_t ndig;
