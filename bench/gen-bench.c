@@ -299,7 +299,7 @@ static const char *const browser_ua[] = {
 
 struct user {
 	char name[40];
-	char ip[16];
+	char ip[32];
 	int ua;
 };
 
