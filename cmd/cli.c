@@ -13,6 +13,9 @@
 
 const char *cli_progname = "sessionlog";
 
+static void vwarn_(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
 static void
 vwarn_(const char *fmt, va_list ap)
 {
