@@ -38,6 +38,8 @@ char *sl_strndup(const char *s, size_t n);
 void sl_seterr(char *err, size_t errlen, const char *fmt, ...)
     SL_PRINTF(3, 4);
 int sl_str_eq(struct sl_str a, const char *s);
+/* The value of a hex digit, or -1. */
+int sl_hexval(int c);
 /* 64-bit FNV-1a, for hash tables (not for digests). */
 uint64_t sl_hash64(const void *p, size_t n);
 

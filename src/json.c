@@ -30,18 +30,6 @@ is_digit(int c)
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 fail_at(struct sl_json *j, const unsigned char *at, const char *what)
 {
 	j->err_off = (size_t)(at - (const unsigned char *)j->src);
@@ -224,7 +212,7 @@ string:
 					if (s + k == e)
 						return fail_at(j, e,
 						    "unterminated string");
-					if (hexval(s[k]) < 0)
+					if (sl_hexval(s[k]) < 0)
 						return fail_at(j, s,
 						    "invalid \\u escape");
 				}
@@ -320,13 +308,13 @@ unescape1(const char *s, const char *e, char *out, const char **next)
 		out[0] = s[1];
 		return 1;
 	}
-	cp = (unsigned)(hexval(s[2]) << 12 | hexval(s[3]) << 8 |
-	    hexval(s[4]) << 4 | hexval(s[5]));
+	cp = (unsigned)(sl_hexval(s[2]) << 12 | sl_hexval(s[3]) << 8 |
+	    sl_hexval(s[4]) << 4 | sl_hexval(s[5]));
 	*next = s + 6;
 	if (cp >= 0xd800 && cp <= 0xdbff && e - s >= 12 && s[6] == '\\' &&
 	    s[7] == 'u') {
-		lo = (unsigned)(hexval(s[8]) << 12 | hexval(s[9]) << 8 |
-		    hexval(s[10]) << 4 | hexval(s[11]));
+		lo = (unsigned)(sl_hexval(s[8]) << 12 | sl_hexval(s[9]) << 8 |
+		    sl_hexval(s[10]) << 4 | sl_hexval(s[11]));
 		if (lo >= 0xdc00 && lo <= 0xdfff) {
 			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			*next = s + 12;

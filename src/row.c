@@ -53,18 +53,6 @@ sl_tsv_escape(const char *p, size_t n, struct sl_buf *out)
 	return sl_buf_add(out, p + start, n - start);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Unescape p[0..n) in place; the result is never longer.  Returns the new
  * length or -EBADMSG. */
 static ssize_t
@@ -88,8 +76,8 @@ unescape(char *p, size_t n)
 		case 'x':
 			if (i + 2 >= n)
 				return -EBADMSG;
-			hi = hexval((unsigned char)p[i + 1]);
-			lo = hexval((unsigned char)p[i + 2]);
+			hi = sl_hexval((unsigned char)p[i + 1]);
+			lo = sl_hexval((unsigned char)p[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -EBADMSG;
 			p[o++] = (char)(hi << 4 | lo);

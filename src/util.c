@@ -174,6 +174,18 @@ sl_str_eq(struct sl_str a, const char *s)
 	return a.n == n && (n == 0 || memcmp(a.p, s, n) == 0);
 }
 
+int
+sl_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 uint64_t
 sl_hash64(const void *p, size_t n)
 {

@@ -76,6 +76,11 @@ test_small(void)
 	free(d);
 	CHECK(sl_hash64("a", 1) != sl_hash64("b", 1));
 	CHECK(sl_hash64("", 0) == 0xcbf29ce484222325u);
+	CHECK_INT(sl_hexval('0'), 0);
+	CHECK_INT(sl_hexval('f'), 15);
+	CHECK_INT(sl_hexval('A'), 10);
+	CHECK_INT(sl_hexval('g'), -1);
+	CHECK_INT(sl_hexval('/'), -1);
 }
 
 static void
