@@ -112,6 +112,7 @@ struct sl_profile {
 	size_t ntables;
 	char **pathnames;	/* by path id, for csv/tsv columns */
 	size_t npaths;
+	char *embed;		/* csv/tsv: a column holding a JSON record */
 };
 
 struct sl_profileset {
@@ -172,6 +173,7 @@ profile_free(struct sl_profile *p)
 	free(p->name);
 	free(p->desc);
 	free(p->file);
+	free(p->embed);
 	sl_tz_free(p->tz);
 	for (i = 0; i < p->ncolumns; i++)
 		free(p->columns[i]);
@@ -484,8 +486,8 @@ parse_path(struct parser *ps, const struct tok *t, struct path *pa)
 	pa->tlen = t->n;
 	if (reader != SL_READ_JSON) {
 		/* a column or key name, whole; ["..."] quotes one */
-		if (t->n >= 4 && p[0] == '[' && p[1] == '"' &&
-		    e[-2] == '"' && e[-1] == ']') {
+		if (ps->prof->embed == NULL && t->n >= 4 && p[0] == '[' &&
+		    p[1] == '"' && e[-2] == '"' && e[-1] == ']') {
 			memmove(pa->text, p + 2, t->n - 4);
 			pa->tlen = unquote_key(pa->text, t->n - 4);
 			pa->text[pa->tlen] = '\0';
@@ -497,7 +499,10 @@ parse_path(struct parser *ps, const struct tok *t, struct path *pa)
 		    sl_strndup(pa->text, pa->tlen)) == NULL)
 			return -ENOMEM;
 		(*ps->npaths)++;
-		return add_seg(pa, SEG_KEY, pa->text, pa->tlen, 0);
+		/* With an embedded JSON record, a name that is no column is
+		 * a path into that record: split it as a JSON path too. */
+		if (ps->prof->embed == NULL)
+			return add_seg(pa, SEG_KEY, pa->text, pa->tlen, 0);
 	}
 	while (p < e) {
 		if (*p == '[') {
@@ -932,6 +937,18 @@ parse_line(struct parser *ps, const char *s, const char *e)
 				return 0;
 			}
 		return PERR(ps, "unknown reader (json, csv, tsv, kv, auditd)");
+	}
+	if (tok_is(t, TK_WORD, "embed")) {
+		if (p->reader != SL_READ_CSV && p->reader != SL_READ_TSV)
+			return PERR(ps, "embed is for the csv and tsv readers");
+		if (p->nrules > 0 || p->ndetect > 0)
+			return PERR(ps, "embed must come before rules and "
+			    "detect lines");
+		if (ps->nt != 2 || (a->type != TK_WORD && a->type != TK_STR))
+			return PERR(ps, "embed takes one column name");
+		free(p->embed);
+		return (p->embed = sl_strndup(a->p, a->n)) == NULL ?
+		    -ENOMEM : 0;
 	}
 	if (tok_is(t, TK_WORD, "timeformat")) {
 		for (i = 0; i < SL_ARRAY_LEN(timefmts); i++)
@@ -1379,8 +1396,13 @@ path_eval(struct evalctx *cx, const struct doc *d, const struct path *pa)
 	if (d->reader != SL_READ_JSON) {
 		if (d->colidx != NULL) {
 			if (pa->id >= d->ncolidx || d->colidx[pa->id] < 0 ||
-			    (size_t)d->colidx[pa->id] >= d->n)
+			    (size_t)d->colidx[pa->id] >= d->n) {
+				/* Not a column: a path into the JSON record
+				 * the profile embeds, if the row has one. */
+				if (j != NULL && pa->nseg > 0)
+					goto json;
 				return 0;
+			}
 			cx->vals[0].tok = -1;
 			cx->vals[0].s = d->value[d->colidx[pa->id]];
 			return 1;
@@ -1394,6 +1416,7 @@ path_eval(struct evalctx *cx, const struct doc *d, const struct path *pa)
 			}
 		return 0;
 	}
+json:
 	cur[0] = 0;
 	s = 0;
 	if (pa->nseg > 0 && pa->seg[0].kind == SEG_KEY) {
@@ -1910,6 +1933,7 @@ struct sl_extractor {
 	size_t ncolidx;
 	size_t ncols;
 	int have_header;
+	int embedcol;			/* column of the embedded JSON, or -1 */
 	struct sl_buf fb[F__COUNT];
 	size_t nlist;			/* values in the current list */
 	char reason[224];
@@ -1966,6 +1990,9 @@ compile_maps(struct sl_extractor *x, const struct sl_extract_opts *o,
 		return -ENOMEM;
 	x->extra = e;
 	e->reader = x->p->reader;
+	if (x->p->embed != NULL &&
+	    (e->embed = strdup(x->p->embed)) == NULL)
+		return -ENOMEM;	/* e is freed with x */
 	e->npaths = 0;
 	if ((ps = calloc(1, sizeof(*ps))) == NULL)
 		return -ENOMEM;
@@ -2118,6 +2145,8 @@ read_header(struct sl_extractor *x, const struct sl_record *rec,
 		return -EBADMSG;
 	}
 	x->ncols = x->f.n;
+	x->embedcol = x->p->embed == NULL ? -1 :
+	    header_find(&x->f, x->p->embed, strlen(x->p->embed));
 	for (i = 0; i < x->ncolidx; i++) {
 		const char *nm = path_name(x, i);
 
@@ -2668,6 +2697,22 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		d.n = x->f.n;
 		d.colidx = x->colidx;
 		d.ncolidx = x->ncolidx;
+		if (x->embedcol >= 0 && x->f.value[x->embedcol].n > 0) {
+			const struct sl_str *v = &x->f.value[x->embedcol];
+
+			r = sl_json_parse(&x->j, v->p, v->n);
+			if (r == -ENOMEM)
+				return r;
+			if (r < 0 || x->j.t[0].type != SL_JSON_OBJECT) {
+				snprintf(x->reason, sizeof(x->reason),
+				    "invalid JSON in column %s at byte %zu: "
+				    "%s", x->p->embed, r < 0 ? x->j.err_off :
+				    0, r < 0 ? x->j.err : "not an object");
+				*reason = x->reason;
+				return -EBADMSG;
+			}
+			d.j = &x->j;
+		}
 		break;
 	case SL_READ_AUDITD:
 		return auditd_record(x, rec, ev, reason);

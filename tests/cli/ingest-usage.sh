@@ -14,7 +14,7 @@ expect_eq "no source: exit" 2 "$(run "$INGEST" -C c)"
 expect_eq "no source: no case made" "" "$(ls -d c 2>/dev/null)"
 
 expect_eq "--list-profiles: exit" 0 "$(run "$INGEST" --list-profiles)"
-for p in foundry-audit3 foundry-audit2 cloudtrail m365 generic-json \
+for p in foundry-audit3 foundry-audit2 cloudtrail m365 m365-csv generic-json \
     generic-csv generic-tsv aol cert-logon cert-device cert-file cert-email \
     cert-http auditd; do
 	expect_grep "--list-profiles: $p" "^$p " out

@@ -476,6 +476,42 @@ test_m365(void)
 	CHECK_INT(gev.outcome, SL_OUT_SUCCESS);
 }
 
+/* The Purview CSV export: the record as JSON in the AuditData column. */
+static const char m365csv[] =
+    "RecordId,CreationDate,RecordType,Operation,UserId,AuditData\n"
+    "6f1c-1,2024-03-01T07:17:12.0000000Z,6,FileDownloaded,"
+    "alice@contoso.com,\"{\"\"CreationTime\"\":\"\"2024-03-01T07:17:12\"\","
+    "\"\"Id\"\":\"\"6f1c-1\"\",\"\"Operation\"\":\"\"FileDownloaded\"\","
+    "\"\"Workload\"\":\"\"SharePoint\"\",\"\"UserId\"\":"
+    "\"\"alice@contoso.com\"\",\"\"ClientIP\"\":\"\"203.0.113.5\"\","
+    "\"\"ObjectId\"\":\"\"https://contoso.sharepoint.com/pay.xlsx\"\"}\"\n"
+    "6f1c-2,2024-03-01T07:18:00.0000000Z,6,FileAccessed,bob,\"{not json\"\n";
+
+static void
+test_m365_csv(void)
+{
+	char buf[512];
+
+	CHECK_STR(detect(m365csv), "m365-csv");
+	CHECK_INT(extract_nth("m365-csv", m365csv, 0, NULL, 0,
+	    "Europe/Berlin"), 1);
+	CHECK_STR(tstr(gev.time), "2024-03-01T07:17:12.000000Z");
+	CHECK_SLSTR(gev.user, "alice@contoso.com");
+	CHECK_INT(gev.action, SL_ACT_EXPORT);
+	CHECK_SLSTR(gev.key, "6f1c-1");
+	CHECK_SLSTR(gev.src, "203.0.113.5");
+	CHECK_SLSTR(gev.resource, "https://contoso.sharepoint.com/pay.xlsx");
+	CHECK_INT(extract("m365-csv", m365csv, 1), -EBADMSG);
+	CHECK_STR(greason, "invalid JSON in column AuditData at byte 1: "
+	    "object key expected");
+	/* embed is for csv and tsv, before the rules */
+	CHECK_STR(load_error("name t\nreader json\nembed x\n"),
+	    "t.profile:3: embed is for the csv and tsv readers");
+	snprintf(buf, sizeof(buf), "name t\nreader csv\ntime ts\nembed x\n");
+	CHECK_STR(load_error(buf),
+	    "t.profile:4: embed must come before rules and detect lines");
+}
+
 static void
 test_generic_json(void)
 {
@@ -867,6 +903,7 @@ main(void)
 	test_foundry2();
 	test_cloudtrail();
 	test_m365();
+	test_m365_csv();
 	test_generic_json();
 	test_maps();
 	test_rejects();
