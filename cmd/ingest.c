@@ -813,7 +813,12 @@ main(int argc, char **argv)
 	memset(&res, 0, sizeof(res));
 	res.first = res.last = INT64_MIN;
 	if (!failed) {
+		if (t.progress)
+			fprintf(stderr, "%s: sorting and writing the case...",
+			    cli_progname);
 		rc = sl_ingest_commit(in, &res);
+		if (t.progress)
+			fputs("\r\033[K", stderr);
 		if (rc < 0) {
 			failed = 1;
 			cli_warn("cannot update the case \"%s\": %s", casedir,
