@@ -479,8 +479,10 @@ heap_clear(struct sl_ingest *in)
 		src_free(in->heap[--in->nheap]);
 }
 
+/* A merge source reading a store file: a sorted run (binary records) or a
+ * BGZF table (timeline, rejects) whose header line is skipped. */
 static struct src *
-src_bgzf(struct sl_ingest *in, int kind, const char *rel)
+src_open(struct sl_ingest *in, int kind, const char *rel)
 {
 	struct src *s;
 
@@ -490,7 +492,6 @@ src_bgzf(struct sl_ingest *in, int kind, const char *rel)
 		return NULL;
 	}
 	s->kind = kind;
-	s->header = 1;
 	snprintf(s->rel, sizeof(s->rel), "%s", rel);
 	s->fp = sl_case_fopen(in->c, rel);
 	if (s->fp == NULL) {
@@ -499,28 +500,9 @@ src_bgzf(struct sl_ingest *in, int kind, const char *rel)
 		free(s);
 		return NULL;
 	}
-	sl_lines_init(&s->l, s->fp);
-	return s;
-}
-
-static struct src *
-src_run(struct sl_ingest *in, const char *rel)
-{
-	struct src *s;
-
-	s = calloc(1, sizeof(*s));
-	if (s == NULL) {
-		ifail(in, -ENOMEM, "out of memory");
-		return NULL;
-	}
-	s->kind = SRC_RUN;
-	snprintf(s->rel, sizeof(s->rel), "%s", rel);
-	s->fp = sl_case_fopen(in->c, rel);
-	if (s->fp == NULL) {
-		ifail(in, -errno, "cannot read \"%s/%s\": %s", in->c->dir,
-		    rel, strerror(errno));
-		free(s);
-		return NULL;
+	if (kind != SRC_RUN) {
+		s->header = 1;
+		sl_lines_init(&s->l, s->fp);
 	}
 	return s;
 }
@@ -606,7 +588,7 @@ merge_runs(struct sl_ingest *in)
 	int rc = 0;
 
 	for (i = 0; i < in->nruns; i++) {
-		if ((s = src_run(in, in->runs[i])) == NULL)
+		if ((s = src_open(in, SRC_RUN, in->runs[i])) == NULL)
 			return -EIO;
 		if ((rc = heap_add(in, s)) < 0)
 			goto fail;
@@ -918,7 +900,7 @@ user_begin(struct sl_ingest *in, const struct srec *s)
 	sl_buf_release(&enc);
 	u->open = 1;
 	if (sl_case_digest(in->c, u->rel) != NULL) {
-		if ((src = src_bgzf(in, SRC_TIMELINE, u->rel)) == NULL)
+		if ((src = src_open(in, SRC_TIMELINE, u->rel)) == NULL)
 			return -EIO;
 		src->user = u->user;
 		src->ulen = u->ulen;
@@ -1329,7 +1311,7 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 	    (rc = sl_case_mkdir(in->c, "users")) < 0)
 		return cfail(in, rc);
 	for (i = 0; i < in->nruns; i++) {
-		if ((s = src_run(in, in->runs[i])) == NULL) {
+		if ((s = src_open(in, SRC_RUN, in->runs[i])) == NULL) {
 			rc = -EIO;
 			goto fail;
 		}
@@ -1350,7 +1332,7 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 	}
 	if (in->staged_rejects > 0 &&
 	    sl_case_digest(in->c, SL_REJECTS) != NULL) {
-		if ((s = src_bgzf(in, SRC_REJECTS, SL_REJECTS)) == NULL) {
+		if ((s = src_open(in, SRC_REJECTS, SL_REJECTS)) == NULL) {
 			rc = -EIO;
 			goto fail;
 		}
