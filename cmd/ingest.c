@@ -26,6 +26,7 @@ enum {
 	OPT_MAX_RECORD,
 	OPT_MEMORY,
 	OPT_VERIFY,
+	OPT_UPGRADE,
 	OPT_LIST_PROFILES,
 	OPT_HELP,
 	OPT_VERSION,
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
 	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "upgrade", no_argument, NULL, OPT_UPGRADE },
 	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -56,6 +58,7 @@ usage(FILE *fp)
 	    "              [--tz zone] [--max-record size] [--memory size] "
 	    "source...\n"
 	    "       ingest --verify [-C case]\n"
+	    "       ingest --upgrade [-C case]\n"
 	    "       ingest --list-profiles\n");
 }
 
@@ -163,7 +166,7 @@ static int
 batch_item(struct batch *b, const struct sl_item *it)
 {
 	struct qitem q;
-	struct sl_str name, profile, reason, raw;
+	struct sl_str name, profile, reason, raw, notes;
 	size_t len = 0;
 	char *w;
 
@@ -180,6 +183,10 @@ batch_item(struct batch *b, const struct sl_item *it)
 	reason.p = it->reason != NULL ? it->reason : "";
 	reason.n = strlen(reason.p);
 	raw = it->raw;
+	/* The notes travel with their NUL, to be pointed at in place. */
+	notes.p = it->stats != NULL && it->stats->notes != NULL ?
+	    it->stats->notes : "";
+	notes.n = strlen(notes.p) + 1;
 	if (it->type == SL_ITEM_EVENT) {
 		q.ev = *it->ev;
 #define LEN(s) len += str_len(s);
@@ -187,7 +194,7 @@ batch_item(struct batch *b, const struct sl_item *it)
 #undef LEN
 	} else {
 		len = str_len(name) + str_len(profile) + str_len(reason) +
-		    str_len(raw);
+		    str_len(raw) + str_len(notes);
 	}
 	q.len = len;
 	if (batch_reserve(b, sizeof(q) + len) < 0)
@@ -203,6 +210,7 @@ batch_item(struct batch *b, const struct sl_item *it)
 		put_str(&w, profile);
 		put_str(&w, reason);
 		put_str(&w, raw);
+		put_str(&w, notes);
 	}
 	b->n = (size_t)(w - b->p);
 	return 0;
@@ -424,7 +432,8 @@ static int
 feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
     const struct qitem *q, const char *s)
 {
-	struct sl_str name, profile, reason, raw;
+	struct sl_str name, profile, reason, raw, notes;
+	struct sl_log_stats st;
 	struct sl_item it;
 	char nbuf[4096], pbuf[256], rbuf[1024];
 	int id, rc;
@@ -444,6 +453,9 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 	profile = get_str(&s);
 	reason = get_str(&s);
 	raw = get_str(&s);
+	notes = get_str(&s);
+	st = q->st;
+	st.notes = notes.p;
 	snprintf(nbuf, sizeof(nbuf), "%.*s", (int)name.n, name.p);
 	snprintf(pbuf, sizeof(pbuf), "%.*s", (int)profile.n, profile.p);
 	snprintf(rbuf, sizeof(rbuf), "%.*s", (int)reason.n, reason.p);
@@ -455,7 +467,7 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 	it.line = q->line;
 	it.offset = q->offset;
 	it.raw = raw;
-	it.stats = &q->st;
+	it.stats = &st;
 	switch (q->type) {
 	case SL_ITEM_LOG_BEGIN:
 		id = sl_ingest_log(in, nbuf, pbuf);
@@ -605,7 +617,7 @@ verify(const char *dir)
 	n = sl_case_verify(c, verify_report, NULL);
 	if (n < 0)
 		cli_die("cannot verify \"%s\": %s", dir, sl_case_error(c));
-	sl_case_audit(c, "ingest", 0, NULL);
+	sl_case_audit(c, "ingest", 1, (char *[]){ "--verify" });
 	sl_case_free(c);
 	cli_close_stdout();
 	if (n > 0) {
@@ -615,6 +627,32 @@ verify(const char *dir)
 	}
 	fprintf(stderr, "%s: case \"%s\" verified: every file matches\n",
 	    cli_progname, dir);
+	return 0;
+}
+
+/* Bring a case of an earlier format up to this version's. */
+static int
+upgrade(const char *dir)
+{
+	struct sl_case *c;
+	char err[512];
+	int from, rc;
+
+	c = sl_case_open(dir, SL_CASE_WRITE, err, sizeof(err));
+	if (c == NULL)
+		cli_die("%s", err);
+	from = sl_case_version(c);
+	rc = sl_case_upgrade(c);
+	if (rc < 0)
+		cli_die("cannot upgrade \"%s\": %s", dir, sl_case_error(c));
+	sl_case_audit(c, "ingest", 1, (char *[]){ "--upgrade" });
+	sl_case_free(c);
+	if (rc == 0)
+		fprintf(stderr, "%s: case \"%s\" is already of format %d: "
+		    "nothing to do\n", cli_progname, dir, from);
+	else
+		fprintf(stderr, "%s: case \"%s\" upgraded from format %d "
+		    "to %d\n", cli_progname, dir, from, from + 1);
 	return 0;
 }
 
@@ -646,6 +684,7 @@ main(int argc, char **argv)
 	char err[512];
 	size_t nmaps = 0;
 	int ch, i, quiet = 0, do_verify = 0, do_list = 0, running;
+	int do_upgrade = 0;
 	int njobs = 0, status = 0, rc = 0, failed = 0;
 
 	cli_progname = "ingest";
@@ -685,6 +724,9 @@ main(int argc, char **argv)
 		case OPT_VERIFY:
 			do_verify = 1;
 			break;
+		case OPT_UPGRADE:
+			do_upgrade = 1;
+			break;
 		case OPT_LIST_PROFILES:
 			do_list = 1;
 			break;
@@ -704,13 +746,13 @@ main(int argc, char **argv)
 	argv += optind;
 	casedir = cli_case_dir(casedir);
 
-	if (do_verify) {
+	if (do_verify || do_upgrade) {
 		free(maps);
-		if (argc > 0) {
+		if (argc > 0 || (do_verify && do_upgrade)) {
 			usage(stderr);
 			return EXIT_TROUBLE;
 		}
-		return verify(casedir);
+		return do_verify ? verify(casedir) : upgrade(casedir);
 	}
 	ps = cli_profiles();
 	if (do_list) {
@@ -731,6 +773,10 @@ main(int argc, char **argv)
 	    sizeof(err));
 	if (c == NULL)
 		cli_die("%s", err);
+	if (sl_case_version(c) < 2)
+		cli_die("case \"%s\" was written by an earlier version "
+		    "(format %d): run 'ingest --upgrade -C %s' first", casedir,
+		    sl_case_version(c), casedir);
 	sl_case_audit(c, "ingest", argc, argv);
 	in = sl_ingest_new(c, &iopts);
 	if (in == NULL)

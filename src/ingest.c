@@ -44,7 +44,9 @@ payload(const struct srec *s)
 
 struct ilog {
 	char *name, *profile;
+	char *notes;		/* st.notes, owned */
 	uint64_t events, rejects, dups;
+	uint64_t conflicts;	/* of dups: the same key saying other things */
 	int64_t first, last;
 	struct sl_log_stats st;
 	int ended;
@@ -145,6 +147,12 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	if (!c->writer) {
 		sl_case_fail(c, -EPERM, "case %s is not open for writing",
 		    c->dir);
+		return NULL;
+	}
+	if (c->version < 2) {
+		sl_case_fail(c, -ENOTSUP, "case %s is of format %d, written "
+		    "by an earlier version: it must be upgraded before "
+		    "anything is added", c->dir, c->version);
 		return NULL;
 	}
 	in = calloc(1, sizeof(*in));
@@ -801,8 +809,13 @@ sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
 
 	if ((rc = check_log(in, log)) < 0)
 		return rc;
+	free(in->logs[log].notes);
+	in->logs[log].notes = strdup(st->notes != NULL ? st->notes : "");
+	if (in->logs[log].notes == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
 	in->logs[log].st = *st;
 	in->logs[log].st.sha256[64] = '\0';
+	in->logs[log].st.notes = in->logs[log].notes;
 	in->logs[log].ended = 1;
 	return 0;
 }
@@ -1198,6 +1211,9 @@ manifest_row(struct sl_ingest *in, struct sl_buf *b, const struct ilog *g,
 	size_t plen;
 	char t1[32] = "", t2[32] = "";
 	uint64_t read = g->events + g->rejects;
+	/* A zone is recorded only where it decided a time. */
+	const char *tz = g->ended && g->st.zoneless > 0 ? in->tz : "";
+	const char *notes = g->ended && g->notes != NULL ? g->notes : "";
 
 	bang = g->ended && g->st.is_source ? NULL : strchr(g->name, '!');
 	plen = bang != NULL ? (size_t)(bang - g->name) : strlen(g->name);
@@ -1216,8 +1232,11 @@ manifest_row(struct sl_ingest *in, struct sl_buf *b, const struct ilog *g,
 	    sl_buf_printf(b, "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%"
 	    PRIu64 "\t%s\t%s\t", read, g->events - g->dups, g->dups,
 	    g->rejects, t1, t2) < 0 ||
-	    sl_tsv_escape(in->tz, strlen(in->tz), b) < 0 ||
-	    sl_buf_printf(b, "\t%s\n", now) < 0)
+	    sl_tsv_escape(tz, strlen(tz), b) < 0 ||
+	    sl_buf_printf(b, "\t%s\t%" PRIu64 "\t%" PRIu64 "\t", now,
+	    g->conflicts, g->ended ? g->st.reversals : 0) < 0 ||
+	    sl_tsv_escape(notes, strlen(notes), b) < 0 ||
+	    sl_buf_addc(b, '\n') < 0)
 		return ifail(in, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -1398,6 +1417,7 @@ sl_ingest_free(struct sl_ingest *in)
 	for (i = 0; i < in->nlogs; i++) {
 		free(in->logs[i].name);
 		free(in->logs[i].profile);
+		free(in->logs[i].notes);
 	}
 	free(in->logs);
 	for (i = 0; i < in->npaths; i++)

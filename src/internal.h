@@ -348,7 +348,19 @@ int sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
  * the flushed event are set by the extractor in *ev. */
 int sl_extract_flush(struct sl_extractor *x, struct sl_event *ev,
     const char **reason);
+/* What an extractor counted over its log so far. */
+struct sl_extract_counts {
+	uint64_t zoneless;	/* times read in the run's zone */
+	uint64_t fractional;	/* count or bytes with a real fraction, left
+				 * unknown */
+};
+void sl_extractor_counts(const struct sl_extractor *x,
+    struct sl_extract_counts *c);
 void sl_extractor_free(struct sl_extractor *x);
+/* How far (us) a record's time may go back from the previous record's
+ * before it counts as out of source order; the profile's "tolerance"
+ * directive, 1 s unless it says otherwise. */
+int64_t sl_profile_tolerance(const struct sl_profile *p);
 
 /* ---- row.c: the store's text rows ----------------------------------------- */
 

@@ -113,6 +113,7 @@ struct sl_profile {
 	char **pathnames;	/* by path id, for csv/tsv columns */
 	size_t npaths;
 	char *embed;		/* csv/tsv: a column holding a JSON record */
+	int64_t tolerance;	/* us a time may go back in source order */
 };
 
 struct sl_profileset {
@@ -965,6 +966,17 @@ parse_line(struct parser *ps, const char *s, const char *e)
 			return PERR(ps, "score takes a number");
 		return 0;
 	}
+	if (tok_is(t, TK_WORD, "tolerance")) {
+		char d[32];
+
+		if (ps->nt != 2 || a->type != TK_WORD || a->n >= sizeof(d))
+			return PERR(ps, "tolerance takes a duration (\"1s\")");
+		memcpy(d, a->p, a->n);
+		d[a->n] = '\0';
+		if (sl_duration_parse(d, &p->tolerance) < 0)
+			return PERR(ps, "tolerance takes a duration (\"1s\")");
+		return 0;
+	}
 	if (p->reader == 0)
 		return PERR(ps, "reader must come before rules and detect "
 		    "lines");
@@ -1062,6 +1074,7 @@ profile_parse(const char *file, const char *text, size_t n,
 		goto fail;
 	if ((p->file = strdup(file)) == NULL)
 		goto fail;
+	p->tolerance = 1000000;
 	ps->file = file;
 	ps->err = err;
 	ps->errlen = errlen;
@@ -1330,6 +1343,12 @@ int
 sl_profile_reader(const struct sl_profile *p)
 {
 	return p->reader;
+}
+
+int64_t
+sl_profile_tolerance(const struct sl_profile *p)
+{
+	return p->tolerance;
 }
 
 int
@@ -1947,7 +1966,14 @@ struct sl_extractor {
 	struct sl_str *mname, *mval;
 	size_t mn, mcap;
 	size_t *moff;			/* name off, len, value off, len */
+	struct sl_extract_counts counts;
 };
+
+void
+sl_extractor_counts(const struct sl_extractor *x, struct sl_extract_counts *c)
+{
+	*c = x->counts;
+}
 
 void
 sl_extractor_free(struct sl_extractor *x)
@@ -2404,7 +2430,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 	struct sl_str s;
 	char q[180];
 	size_t f, i;
-	int r, act;
+	int r, act, zoned;
 
 	evalctx_reset(&x->cx);
 	ev->flags = 0;
@@ -2431,14 +2457,17 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 				*reason = "no time field";
 				return -EBADMSG;
 			}
+			zoned = 0;
 			if (sl_time_parse(s.p, s.n, x->p->timefmt, x->tz,
-			    x->ref, &ev->time, NULL) < 0) {
+			    x->ref, &ev->time, &zoned) < 0) {
 				quote_short(q, sizeof(q), s);
 				snprintf(x->reason, sizeof(x->reason),
 				    "unparseable time \"%s\"", q);
 				*reason = x->reason;
 				return -EBADMSG;
 			}
+			if (!zoned)
+				x->counts.zoneless++;
 		} else if (f == F_USER && x->fb[F_USER].n == 0) {
 			*reason = "no user";
 			return -EBADMSG;

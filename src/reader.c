@@ -1,6 +1,8 @@
 /* reader.c: sources to normalised events, joining walk, splitter and profile. */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,6 +52,10 @@ struct sl_reader {
 	char *pending[8];	/* errors met while detecting the format */
 	size_t npending, ipending;
 	uint64_t pending_lost;	/* more of them than pending holds */
+
+	int64_t prev;		/* time of the log's previous event, or
+				 * INT64_MIN */
+	struct sl_buf notes;	/* the log's stats.notes */
 
 	struct sl_event ev;
 	struct sl_buf msg;	/* reasons and errors handed out */
@@ -151,6 +157,7 @@ sl_reader_free(struct sl_reader *r)
 	sl_walk_free(r->walk);
 	sl_tz_free(r->tz);
 	sl_buf_release(&r->msg);
+	sl_buf_release(&r->notes);
 	sl_buf_release(&r->rec);
 	free(r);
 }
@@ -269,6 +276,9 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 
 	memset(&r->st, 0, sizeof(r->st));
 	r->st.first = r->st.last = INT64_MIN;
+	r->st.notes = "";
+	r->prev = INT64_MIN;
+	sl_buf_reset(&r->notes);
 	r->name = strdup(w->name);
 	if (r->name == NULL)
 		return -ENOMEM;
@@ -416,9 +426,50 @@ next_record(struct sl_reader *r, struct sl_record *rec)
 	return 1;
 }
 
+/* Add a word to the log's notes (sessionlog(5) lists them). */
+static int
+note(struct sl_reader *r, const char *fmt, ...) SL_PRINTF(2, 3);
+
+static int
+note(struct sl_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	char w[256];
+
+	va_start(ap, fmt);
+	vsnprintf(w, sizeof(w), fmt, ap);
+	va_end(ap);
+	if ((r->notes.n > 0 && sl_buf_addc(&r->notes, ' ') < 0) ||
+	    sl_buf_adds(&r->notes, w) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* The notes and counts that only the extractor knows, at the log's end. */
+static int
+log_notes(struct sl_reader *r)
+{
+	struct sl_extract_counts xc = { 0 };
+
+	if (r->x != NULL)
+		sl_extractor_counts(r->x, &xc);
+	r->st.zoneless = xc.zoneless;
+	if (xc.fractional > 0 &&
+	    note(r, "fractional=%llu", (unsigned long long)xc.fractional) < 0)
+		return -ENOMEM;
+	r->st.notes = r->notes.p != NULL ? r->notes.p : "";
+	return 0;
+}
+
 static void
 count_event(struct sl_reader *r, const struct sl_event *ev)
 {
+	/* The sorted case loses the order the source wrote; keep how often
+	 * it went back in time, for the integrity checks. */
+	if (r->prev != INT64_MIN && ev->time < r->prev &&
+	    r->prev - ev->time > sl_profile_tolerance(r->profile))
+		r->st.reversals++;
+	r->prev = ev->time;
 	r->st.accepted++;
 	if (r->st.first == INT64_MIN || ev->time < r->st.first)
 		r->st.first = ev->time;
@@ -681,6 +732,8 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 				return rc == 0 ? 0 : error_item(r, it, w.name,
 				    "internal: log ended without its digest");
 			}
+			if (log_notes(r) < 0)
+				return -ENOMEM;
 			memcpy(r->st.sha256, w.stats.sha256,
 			    sizeof(r->st.sha256));
 			r->st.bytes = w.stats.bytes;

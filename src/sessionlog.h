@@ -164,6 +164,17 @@ struct sl_log_stats {
 	int is_source;		/* a top-level source rather than an archive member */
 	int container;		/* nonzero for an archive or a directory that only
 				 * holds other logs (no records of its own) */
+	/* Added with case format 2 (LOG_END of a log with records): */
+	uint64_t reversals;	/* records whose time goes back from the
+				 * previous record's by more than the
+				 * profile's tolerance (source order) */
+	uint64_t zoneless;	/* events whose time had no zone of its own
+				 * and was read in the run's zone */
+	const char *notes;	/* what the investigator should know about
+				 * how the log was read, as space-separated
+				 * NAME or NAME=VALUE words (sessionlog(5)),
+				 * or ""; NUL-terminated, borrowed like the
+				 * item.  NULL is "" */
 };
 
 struct sl_item {
@@ -214,6 +225,14 @@ void sl_case_free(struct sl_case *c);
 /* Append one line to the case's audit.log: time, user, tool, arguments. */
 int sl_case_audit(struct sl_case *c, const char *tool, int argc,
     char *const *argv);
+
+/* The case's format version: 2 is this version's; 1 is read but must be
+ * upgraded before it is written to. */
+int sl_case_version(const struct sl_case *c);
+/* Upgrade a case of an earlier format to this one, atomically (needs
+ * SL_CASE_WRITE).  Returns 1 when it was upgraded, 0 when it already was
+ * current, or a negative errno value (detail in sl_case_error). */
+int sl_case_upgrade(struct sl_case *c);
 
 /* Nonzero if a source or member with this SHA-256 is in the manifest. */
 int sl_case_has_sha256(const struct sl_case *c, const char *sha256);

@@ -19,6 +19,7 @@
 const char *const sl_manifest_header[SL_MANIFEST_COLUMNS] = {
 	"sha256", "bytes", "path", "member", "profile", "read", "accepted",
 	"duplicates", "rejected", "first", "last", "tz", "ingested",
+	"conflicts", "reversals", "notes",
 };
 
 const char *const sl_reject_header[SL_REJECT_COLUMNS] = {
@@ -633,7 +634,10 @@ load_digests(struct sl_case *c)
 
 		lineno++;
 		if (lineno == 1) {
-			if (strcmp(line.p, SL_CASE_MARKER) != 0) {
+			c->version = 2;
+			if (strcmp(line.p, SL_CASE_MARKER_1) == 0)
+				c->version = 1;
+			else if (strcmp(line.p, SL_CASE_MARKER) != 0) {
 				rc = strncmp(line.p, "sessionlog-case ", 16) ==
 				    0 ? -ENOTSUP : -EBADMSG;
 				break;
@@ -914,13 +918,56 @@ dir_is_empty(int dirfd)
 	return empty;
 }
 
+int
+sl_case_txn_empty_table(struct sl_case *c, const char *rel,
+    const char *const *header, size_t ncol)
+{
+	struct sl_bgzf_writer *w;
+	char path[300];
+	size_t i;
+	FILE *fp;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", SL_TXN, rel);
+	if ((fp = sl_case_fcreate(c, path)) == NULL)
+		return -EIO;
+	if ((w = sl_bgzf_writer_new(fp, 1)) == NULL) {
+		fclose(fp);
+		return sl_case_fail(c, -ENOMEM, "out of memory");
+	}
+	for (i = 0; i < ncol && rc == 0; i++) {
+		rc = sl_bgzf_write(w, header[i], strlen(header[i]));
+		if (rc == 0)
+			rc = sl_bgzf_write(w, i + 1 < ncol ? "\t" : "\n", 1);
+	}
+	if (rc == 0)
+		rc = sl_bgzf_close(w);
+	else
+		sl_bgzf_close(w);
+	if (rc < 0) {
+		fclose(fp);
+		return sl_case_fail(c, rc, "cannot write \"%s/%s\": %s",
+		    c->dir, path, strerror(-rc));
+	}
+	return sl_case_fclose(c, fp, path);
+}
+
+static void
+manifest_header(FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < SL_MANIFEST_COLUMNS; i++)
+		fprintf(fp, "%s%c", sl_manifest_header[i],
+		    i + 1 < SL_MANIFEST_COLUMNS ? '\t' : '\n');
+}
+
 static int
 create_case(struct sl_case *c)
 {
-	static char manifest[] = SL_MANIFEST;
-	char *paths[1] = { manifest };
+	static char manifest[] = SL_MANIFEST, rejects[] = SL_REJECTS;
+	char *paths[2] = { manifest, rejects };
 	FILE *fp;
-	size_t i;
 	int rc;
 
 	if (fchmod(c->dirfd, 0700) < 0)
@@ -930,16 +977,116 @@ create_case(struct sl_case *c)
 	    (rc = sl_case_txn_begin(c)) < 0)
 		return rc;
 	fp = sl_case_fcreate(c, SL_TXN "/" SL_MANIFEST);
-	if (fp == NULL)
+	if (fp == NULL) {
+		sl_case_txn_abort(c);
 		return -EIO;
-	for (i = 0; i < SL_MANIFEST_COLUMNS; i++)
-		fprintf(fp, "%s%c", sl_manifest_header[i],
-		    i + 1 < SL_MANIFEST_COLUMNS ? '\t' : '\n');
+	}
+	manifest_header(fp);
+	if ((rc = sl_case_fclose(c, fp, SL_TXN "/" SL_MANIFEST)) < 0 ||
+	    (rc = sl_case_txn_empty_table(c, SL_REJECTS, sl_reject_header,
+	    SL_REJECT_COLUMNS)) < 0) {
+		sl_case_txn_abort(c);
+		return rc;
+	}
+	return sl_case_txn_commit(c, paths, 2);
+}
+
+size_t
+sl_case_manifest_columns(const struct sl_case *c)
+{
+	return c->version == 1 ? SL_MANIFEST_COLUMNS_1 : SL_MANIFEST_COLUMNS;
+}
+
+int
+sl_case_version(const struct sl_case *c)
+{
+	return c->version;
+}
+
+/*
+ * Format 1 to 2: the manifest gains conflicts, reversals and notes, left
+ * empty (not counted then) on the rows of format 1, and the case gets the
+ * empty tables it always has now.  One transaction, like an ingest.
+ */
+int
+sl_case_upgrade(struct sl_case *c)
+{
+	static char manifest[] = SL_MANIFEST, rejects[] = SL_REJECTS;
+	char *paths[2] = { manifest, rejects };
+	struct sl_buf line = { 0 };
+	size_t npaths = 1;
+	FILE *fp, *old;
+	int rc = 0, first = 1;
+
+	if (!c->writer)
+		return sl_case_fail(c, -EPERM, "case %s is open for reading "
+		    "only", c->dir);
+	if (c->version == 2)
+		return 0;
+	if ((rc = sl_case_txn_begin(c)) < 0)
+		return rc;
+	if ((fp = sl_case_fcreate(c, SL_TXN "/" SL_MANIFEST)) == NULL) {
+		sl_case_txn_abort(c);
+		return -EIO;
+	}
+	manifest_header(fp);
+	if ((old = sl_case_fopen(c, SL_MANIFEST)) == NULL && errno != ENOENT)
+		rc = sl_case_fail(c, -errno, "cannot read \"%s/%s\": %s",
+		    c->dir, SL_MANIFEST, strerror(errno));
+	while (old != NULL && (rc = sl_case_getline(old, &line, 1 << 20)) > 0) {
+		struct sl_str col[SL_MANIFEST_COLUMNS_1];
+		char *copy;
+		int ok;
+
+		if (first) {
+			first = 0;
+			continue;
+		}
+		/* Check the row's shape without changing it. */
+		if ((copy = sl_strndup(line.p, line.n)) == NULL) {
+			rc = sl_case_fail(c, -ENOMEM, "out of memory");
+			break;
+		}
+		ok = sl_row_split(copy, line.n, col, SL_MANIFEST_COLUMNS_1) ==
+		    0;
+		free(copy);
+		if (!ok) {
+			rc = sl_case_fail(c, -EBADMSG, "\"%s/%s\": a row "
+			    "that is not of format 1; not upgraded", c->dir,
+			    SL_MANIFEST);
+			break;
+		}
+		fwrite(line.p, 1, line.n, fp);
+		fputs("\t\t\t\n", fp);
+	}
+	if (old != NULL) {
+		fclose(old);
+		if (rc < 0 && rc != -EBADMSG && rc != -ENOMEM)
+			sl_case_fail(c, rc, "cannot read \"%s/%s\": %s",
+			    c->dir, SL_MANIFEST, strerror(-rc));
+	}
+	sl_buf_release(&line);
+	if (rc < 0) {
+		fclose(fp);
+		sl_case_txn_abort(c);
+		return rc;
+	}
 	if ((rc = sl_case_fclose(c, fp, SL_TXN "/" SL_MANIFEST)) < 0) {
 		sl_case_txn_abort(c);
 		return rc;
 	}
-	return sl_case_txn_commit(c, paths, 1);
+	if (sl_case_digest(c, SL_REJECTS) == NULL) {
+		rc = sl_case_txn_empty_table(c, SL_REJECTS, sl_reject_header,
+		    SL_REJECT_COLUMNS);
+		if (rc < 0) {
+			sl_case_txn_abort(c);
+			return rc;
+		}
+		npaths++;
+	}
+	if ((rc = sl_case_txn_commit(c, paths, npaths)) < 0)
+		return rc;
+	return 1;
 }
 
 struct sl_case *

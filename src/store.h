@@ -6,7 +6,12 @@
 
 #include "internal.h"
 
-#define SL_CASE_MARKER "sessionlog-case 1"
+#define SL_CASE_MARKER "sessionlog-case 2"
+/* Format 1 (sessionlog 0.1.0): a manifest of 13 columns, no conflicts, and
+ * rejects.tsv.gz only once something was rejected.  Read, and upgraded by
+ * sl_case_upgrade; never written. */
+#define SL_CASE_MARKER_1 "sessionlog-case 1"
+#define SL_MANIFEST_COLUMNS_1 13
 #define SL_CASE_FILE "sessionlog.case"
 #define SL_MANIFEST "manifest.tsv"
 #define SL_REJECTS "rejects.tsv.gz"
@@ -17,7 +22,7 @@
 /* A row: a 16 MiB record escaped, up to 4 bytes each. */
 #define SL_MAX_LINE (256u << 20)
 
-#define SL_MANIFEST_COLUMNS 13
+#define SL_MANIFEST_COLUMNS 16
 extern const char *const sl_manifest_header[SL_MANIFEST_COLUMNS];
 #define SL_REJECT_COLUMNS 6
 extern const char *const sl_reject_header[SL_REJECT_COLUMNS];
@@ -38,6 +43,7 @@ struct sl_case {
 	char *dir;
 	int dirfd, lockfd;
 	int writer;		/* holds the writer's lock */
+	int version;		/* case format: 1 or 2 */
 	int nosync;		/* SL_CASE_SCRATCH: no fsync, no syncfs */
 	char err[1024];
 	struct sl_digest *dig;	/* from sessionlog.case, sorted by path */
@@ -64,6 +70,11 @@ int sl_case_mkdir(struct sl_case *c, const char *rel);
 /* One line of a plain text file, at most max bytes, without its newline:
  * 1, 0 at the end, -E2BIG, -EIO, -ENOMEM. */
 int sl_case_getline(FILE *fp, struct sl_buf *b, size_t max);
+/* Columns of the case's manifest rows (by its format). */
+size_t sl_case_manifest_columns(const struct sl_case *c);
+/* A BGZF table with only its header line, created in the transaction. */
+int sl_case_txn_empty_table(struct sl_case *c, const char *rel,
+    const char *const *header, size_t ncol);
 /* The digest recorded for rel, or NULL. */
 const char *sl_case_digest(const struct sl_case *c, const char *rel);
 

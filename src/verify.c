@@ -357,8 +357,13 @@ check_rejects(struct vstate *v)
 	size_t n;
 	int rc;
 
-	if (sl_case_digest(v->c, SL_REJECTS) == NULL)
+	if (sl_case_digest(v->c, SL_REJECTS) == NULL) {
+		/* Format 2 always has the table, empty or not. */
+		if (sl_case_version(v->c) >= 2)
+			problem(v, SL_REJECTS, "not recorded in %s (missing)",
+			    SL_CASE_FILE);
 		return 0;
+	}
 	fp = sl_case_fopen(v->c, SL_REJECTS);
 	if (fp == NULL)
 		return 0;
@@ -423,9 +428,9 @@ check_manifest(struct vstate *v)
 	struct sl_str col[SL_MANIFEST_COLUMNS];
 	struct sl_buf line = { 0 }, name = { 0 };
 	struct ocount *oc;
-	uint64_t num[5];
+	uint64_t num[5], extra;
 	int64_t t;
-	size_t lineno = 0, i;
+	size_t lineno = 0, i, ncol = sl_case_manifest_columns(v->c);
 	FILE *fp;
 	int rc;
 
@@ -442,15 +447,14 @@ check_manifest(struct vstate *v)
 		lineno++;
 		if (lineno == 1) {
 			if (!header_ok(line.p, line.n, sl_manifest_header,
-			    SL_MANIFEST_COLUMNS))
+			    ncol))
 				problem(v, SL_MANIFEST, "the first line is not "
 				    "the column header");
 			continue;
 		}
-		if (sl_row_split(line.p, line.n, col, SL_MANIFEST_COLUMNS) <
-		    0) {
-			problem(v, SL_MANIFEST, "line %zu: not %d columns",
-			    lineno, SL_MANIFEST_COLUMNS);
+		if (sl_row_split(line.p, line.n, col, ncol) < 0) {
+			problem(v, SL_MANIFEST, "line %zu: not %zu columns",
+			    lineno, ncol);
 			continue;
 		}
 		rc = 0;
@@ -469,6 +473,14 @@ check_manifest(struct vstate *v)
 			    sl_row_time_parse(col[i].p, col[i].n, &t) < 0)
 				rc = -1;
 		if (rc == 0 && sl_row_time_parse(col[12].p, col[12].n, &t) < 0)
+			rc = -1;
+		/* conflicts and reversals: empty on rows upgraded from
+		 * format 1, which did not count them. */
+		for (i = 13; i <= 14 && i < ncol && rc == 0; i++)
+			if (col[i].n > 0 &&
+			    sl_row_u64_parse(col[i].p, col[i].n, &extra) < 0)
+				rc = -1;
+		if (rc == 0 && ncol > 15 && sl_row_unescape(&col[15]) < 0)
 			rc = -1;
 		if (rc == 0 && (sl_row_unescape(&col[2]) < 0 ||
 		    sl_row_unescape(&col[3]) < 0))

@@ -50,10 +50,10 @@ run() {
 # The manifest row of a log: field values by column name.
 # manifest_field CASE LOGNAME COLUMN
 manifest_field() {
-	awk -F'\t' -v log="$2" -v col="$3" '
+	awk -F'\t' -v want="$2" -v col="$3" '
 		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		{ name = $c["path"]; if ($c["member"] != "") name = name "!" $c["member"] }
-		name == log { print $c[col] }' "$1/manifest.tsv"
+		name == want { print $c[col] }' "$1/manifest.tsv"
 }
 
 # Sum a manifest column over all rows.

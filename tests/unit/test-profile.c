@@ -196,6 +196,11 @@ test_language_errors(void)
 	char buf[1024];
 
 	CHECK_STR(load_error(base), "");
+	snprintf(buf, sizeof(buf), "%stolerance 5m\n", base);
+	CHECK_STR(load_error(buf), "");
+	snprintf(buf, sizeof(buf), "%stolerance soon\n", base);
+	CHECK_STR(load_error(buf),
+	    "t.profile:5: tolerance takes a duration (\"1s\")");
 	snprintf(buf, sizeof(buf), "%susr x\n", base);
 	CHECK_STR(load_error(buf), "t.profile:5: unknown field \"usr\"");
 	CHECK_STR(load_error("name t\ntime ts\n"),
@@ -894,6 +899,9 @@ main(void)
 		return check_done("profile");
 	}
 	CHECK(sl_profileset_count(ps) >= 14);
+	/* The default tolerance of source order. */
+	CHECK(sl_profile_tolerance(sl_profileset_find(ps, "generic-csv")) ==
+	    1000000);
 	for (i = 1; i < sl_profileset_count(ps); i++)
 		CHECK(strcmp(sl_profileset_name(ps, i - 1),
 		    sl_profileset_name(ps, i)) < 0);

@@ -631,7 +631,7 @@ test_recovery(void)
 	sl_buf_add(&b, p, n);
 	free(p);
 	sl_buf_adds(&b, "\t0\tempty.log\t\t\t0\t0\t0\t0\t\t\tUTC\t"
-	    "2024-01-01T00:00:00.000000Z\n");
+	    "2024-01-01T00:00:00.000000Z\t0\t0\t\n");
 	snprintf(path, sizeof(path), "%s/.txn/manifest.tsv", casedir);
 	spit(path, b.p, b.n);
 	sl_sha256_file(path, hex, NULL);
