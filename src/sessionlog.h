@@ -101,6 +101,45 @@ struct sl_event {
 int sl_time_format(int64_t us, char *out);
 
 /*
+ * Time zones of the system's database (TZif files under $TZDIR, else
+ * /usr/share/zoneinfo), daylight saving time included.
+ */
+struct sl_tz;
+
+/* Load a zone by name: "UTC", "Europe/Berlin", "America/New_York"; NULL
+ * is UTC.  Returns NULL for an unknown or invalid zone, with a message in
+ * err (errlen bytes) such as "unknown time zone \"Mars/Base\": No such
+ * file or directory". */
+struct sl_tz *sl_tz_load(const char *name, char *err, size_t errlen);
+void sl_tz_free(struct sl_tz *tz);
+/* The name the zone was loaded by; "UTC" for NULL.  Borrowed from tz. */
+const char *sl_tz_name(const struct sl_tz *tz);
+/* Nonzero when tz is NULL or UTC by one of its names (UTC, Etc/UTC, GMT,
+ * Z, Zulu, ...). */
+int sl_tz_is_utc(const struct sl_tz *tz);
+
+/* A moment as a clock in a zone shows it. */
+struct sl_civil {
+	int64_t year;
+	int month, day;		/* 1-12, 1-31 */
+	int hour, min, sec;	/* 0-23, 0-59, 0-59 */
+	int usec;		/* 0-999999 */
+	int wday;		/* day of the week, 0 Sunday .. 6 Saturday */
+	int32_t offset;		/* seconds east of UTC in force then */
+};
+
+/* The local date and time of the instant us (microseconds since the
+ * epoch) in tz (NULL: UTC). */
+void sl_time_civil(int64_t us, const struct sl_tz *tz, struct sl_civil *c);
+/* Format us as tz shows it, with the offset in force, at the precision
+ * of sl_time_format: "2006-03-01T09:18:56.000000-05:00".  An offset with
+ * seconds (local mean time before 1900) is written "+HH:MM:SS".  A UTC
+ * zone (or NULL) gives exactly sl_time_format's "...Z".  out holds at
+ * least SL_TIME_TZ_LEN bytes; returns the length. */
+#define SL_TIME_TZ_LEN 48
+int sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out);
+
+/*
  * Profiles: format descriptions loaded from a directory of *.profile files
  * (see sessionlog(5)).
  */
