@@ -257,6 +257,16 @@ int sl_case_audit(struct sl_case *c, const char *tool, int argc,
 /* Nonzero if a source or member with this SHA-256 is in the manifest. */
 int sl_case_has_sha256(const struct sl_case *c, const char *sha256);
 
+/*
+ * The zone the case's sources were read in.  The manifest records, for each
+ * log that had times without a zone, the zone they were read in, and
+ * nothing for the others.  Returns the number of distinct zones recorded:
+ * 0 (none), 1 with its name in tz (tzlen bytes, NUL-terminated), or 2 for
+ * two or more (tz holds one of them); or a negative errno value (detail in
+ * sl_case_error), -E2BIG when the name does not fit.
+ */
+int sl_case_tz(struct sl_case *c, char *tz, size_t tzlen);
+
 /* User names in the case, in byte order.  Valid until sl_case_free. */
 size_t sl_case_user_count(const struct sl_case *c);
 const char *sl_case_user(const struct sl_case *c, size_t i);
