@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "filter.h"
 #include "out.h"
 
 #define MAX_SRCS 8	/* source addresses named in a session header */
@@ -65,6 +66,8 @@ static const struct colname count_cols[] = {
 struct opts {
 	int mode, quiet, invert, all, json, header, raw;
 	long before, after;
+	struct cli_filter f;		/* --since --until --tz --hours ... */
+	const struct sl_tz *ptz;	/* times are printed in it */
 	int64_t since, until, gap;
 	int64_t min_count, min_bytes;
 	int no_purpose;
@@ -150,6 +153,7 @@ static const struct option longopts[] = {
 	LONGOPT("context", required_argument, CHAR_MAX + 3)
 	LONGOPT("gap", required_argument, CHAR_MAX + 4)
 	LONGOPT("help", no_argument, CHAR_MAX + 5)
+	LONGOPT("hours", required_argument, CHAR_MAX + 20)
 	LONGOPT("json", no_argument, CHAR_MAX + 6)
 	LONGOPT("map", required_argument, CHAR_MAX + 7)
 	LONGOPT("min-bytes", required_argument, CHAR_MAX + 8)
@@ -164,6 +168,7 @@ static const struct option longopts[] = {
 	LONGOPT("until", required_argument, CHAR_MAX + 17)
 	LONGOPT("version", no_argument, CHAR_MAX + 18)
 	LONGOPT("watchlist", required_argument, CHAR_MAX + 19)
+	LONGOPT("weekdays", required_argument, CHAR_MAX + 21)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -172,7 +177,7 @@ enum {
 	OPT_ACTION = CHAR_MAX + 1, OPT_ALL, OPT_CONTEXT, OPT_GAP, OPT_HELP,
 	OPT_JSON, OPT_MAP, OPT_MIN_BYTES, OPT_MIN_COUNT, OPT_NO_HEADER,
 	OPT_NO_PURPOSE, OPT_OUTCOME, OPT_PROFILE, OPT_RAW, OPT_SINCE, OPT_TZ,
-	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST,
+	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST, OPT_HOURS, OPT_WEEKDAYS,
 };
 
 static void
@@ -184,14 +189,15 @@ usage(FILE *fp)
 	    "[-o columns] [-u user]\n"
 	    "                     [--action action] [--all] [--context num] "
 	    "[--gap duration]\n"
-	    "                     [--json] [--map field=path] "
-	    "[--min-bytes num] [--min-count num]\n"
-	    "                     [--no-header] [--no-purpose] "
-	    "[--outcome outcome]\n"
-	    "                     [--profile name] [--raw] [--since time] "
-	    "[--tz zone]\n"
-	    "                     [--until time] [--watchlist file] "
-	    "[source ...]\n", fp);
+	    "                     [--hours HH:MM-HH:MM] [--json] "
+	    "[--map field=path]\n"
+	    "                     [--min-bytes num] [--min-count num] "
+	    "[--no-header] [--no-purpose]\n"
+	    "                     [--outcome outcome] [--profile name] "
+	    "[--raw] [--since time]\n"
+	    "                     [--tz zone] [--until time] "
+	    "[--watchlist file] [--weekdays days]\n"
+	    "                     [source ...]\n", fp);
 }
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -249,24 +255,6 @@ read_lines(const char *path, int comments, size_t *n)
 	if (fp != stdin)
 		fclose(fp);
 	return v;
-}
-
-static int64_t
-now_us(void)
-{
-	const char *env = getenv("SESSIONLOG_NOW");
-	struct timespec ts;
-	int64_t us;
-	char err[256];
-
-	/* A fixed "now" makes relative times reproducible (tests). */
-	if (env != NULL && *env != '\0') {
-		if (sl_when_parse(env, "UTC", 0, &us, err, sizeof(err)) < 0)
-			cli_die("SESSIONLOG_NOW: %s", err);
-		return us;
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Comma-separated names into a bit set with parse(). */
@@ -859,7 +847,7 @@ filter(const struct opts *o, const struct hev *h)
 		return 0;
 	if (o->no_purpose && h->has_purpose)
 		return 0;
-	return 1;
+	return cli_filter_clock(&o->f, e->time);
 }
 
 static void
@@ -1006,7 +994,7 @@ print_event(struct ctx *x, const struct hev *h)
 	const struct out_hl *hl = o->invert ? NULL : &x->hl;
 	struct { char *p; size_t n; } wl = { NULL, 0 };
 	struct sl_str f;
-	char buf[32];
+	char buf[SL_TIME_TZ_LEN];
 	size_t i, c;
 
 	if (o->raw) {
@@ -1040,6 +1028,10 @@ print_event(struct ctx *x, const struct hev *h)
 			}
 			out_list(x->out, name, wl.p != NULL ? wl.p : "",
 			    wl.n, NULL, 0);
+			break;
+		case SL_FIELD_TIME:
+			f.n = (size_t)sl_time_format_tz(e->time, o->ptz, buf);
+			out_str_hl(x->out, name, buf, f.n, hl, col);
 			break;
 		case SL_FIELD_SESSION:
 			out_str(x->out, name, s->name, s->name_len);
@@ -1108,7 +1100,7 @@ session_srcs(struct ctx *x, const struct sess *s, char **buf)
 static void
 session_cell(struct ctx *x, const char *user, const struct sess *s, int col)
 {
-	char buf[32], *srcs;
+	char buf[SL_TIME_TZ_LEN], *srcs;
 	size_t n;
 
 	switch (col) {
@@ -1120,8 +1112,8 @@ session_cell(struct ctx *x, const char *user, const struct sess *s, int col)
 		break;
 	case COL_S_START:
 	case COL_S_END:
-		n = (size_t)sl_time_format(col == COL_S_START ? s->start :
-		    s->end, buf);
+		n = (size_t)sl_time_format_tz(col == COL_S_START ? s->start :
+		    s->end, x->o->ptz, buf);
 		out_str(x->out, col_name(col), buf, n);
 		break;
 	case COL_S_DURATION:
@@ -1142,16 +1134,21 @@ session_cell(struct ctx *x, const char *user, const struct sess *s, int col)
 	}
 }
 
-/* Append "T13:53:19Z" of a formatted time, without the fraction. */
+/* Append "T13:53:19Z" or "T08:53:19-05:00" of a formatted time: without
+ * the fraction. */
 static void
 add_time(char **p, size_t *n, const char *t, size_t tn)
 {
-	size_t k = strcspn(t, ".Z");
+	size_t k = strcspn(t, "."), z = k;
 
-	*p = xrealloc(*p, *n + tn + 2, 1);
+	if (k < tn)
+		for (z = k + 1; z < tn && t[z] >= '0' && t[z] <= '9'; z++)
+			;
+	*p = xrealloc(*p, *n + tn + 1, 1);
 	memcpy(*p + *n, t, k);
 	*n += k;
-	(*p)[(*n)++] = 'Z';
+	memcpy(*p + *n, t + z, tn - z);
+	*n += tn - z;
 }
 
 static void
@@ -1169,7 +1166,7 @@ add_text(char **p, size_t *n, const char *t, size_t tn)
 static void
 print_session_line(struct ctx *x, const char *user, const struct sess *s)
 {
-	char *p = NULL, *srcs, a[32], b[32], num[64];
+	char *p = NULL, *srcs, a[SL_TIME_TZ_LEN], b[SL_TIME_TZ_LEN], num[64];
 	size_t n = 0, an, bn, k, sn;
 
 	ADDS(&p, &n, x->utf8 ? "\u2500\u2500 " : "-- ");
@@ -1177,8 +1174,8 @@ print_session_line(struct ctx *x, const char *user, const struct sess *s)
 	ADDS(&p, &n, "  ");
 	add_text(&p, &n, s->name, s->name_len);
 	ADDS(&p, &n, "  ");
-	an = (size_t)sl_time_format(s->start, a);
-	bn = (size_t)sl_time_format(s->end, b);
+	an = (size_t)sl_time_format_tz(s->start, x->o->ptz, a);
+	bn = (size_t)sl_time_format_tz(s->end, x->o->ptz, b);
 	add_time(&p, &n, a, an);
 	ADDS(&p, &n, x->utf8 ? " \u2192 " : " -> ");
 	/* The date once when the session does not cross midnight. */
@@ -1388,8 +1385,7 @@ main(int argc, char **argv)
 	struct ctx x;
 	struct cli_scratch scratch = { NULL, NULL };
 	struct sl_reader_opts ro;
-	const char *casedir = NULL, *since = NULL, *until = NULL;
-	const char *tz = NULL, *cols = NULL;
+	const char *casedir = NULL, *cols = NULL;
 	const char **maps = NULL;
 	char **pats = NULL, **files = NULL, **keys = NULL, **watch = NULL;
 	char **args, err[512];
@@ -1404,6 +1400,7 @@ main(int argc, char **argv)
 	memset(&x, 0, sizeof(x));
 	memset(&ro, 0, sizeof(ro));
 	o.header = 1;
+	cli_filter_init(&o.f);
 	o.since = INT64_MIN;
 	o.until = INT64_MAX;
 	o.gap = SL_GAP_DEFAULT;
@@ -1528,13 +1525,19 @@ main(int argc, char **argv)
 			o.need_raw = 1;
 			break;
 		case OPT_SINCE:
-			since = optarg;
+			o.f.since_arg = optarg;
 			break;
 		case OPT_TZ:
-			tz = optarg;
+			cli_filter_tz(&o.f, optarg);
 			break;
 		case OPT_UNTIL:
-			until = optarg;
+			o.f.until_arg = optarg;
+			break;
+		case OPT_HOURS:
+			cli_filter_hours(&o.f, optarg);
+			break;
+		case OPT_WEEKDAYS:
+			cli_filter_weekdays(&o.f, optarg);
 			break;
 		case OPT_VERSION:
 			cli_version();
@@ -1567,16 +1570,8 @@ main(int argc, char **argv)
 	if (o.raw && (o.mode == M_LIST || o.mode == M_COUNT || o.json ||
 	    cols != NULL))
 		cli_die("--raw prints events: not with -c, -l, -o or --json");
-	if (since != NULL || until != NULL) {
-		int64_t now = now_us();
-
-		if (since != NULL && sl_when_parse(since, tz, now, &o.since,
-		    err, sizeof(err)) < 0)
-			cli_die("--since: %s", err);
-		if (until != NULL && sl_when_parse(until, tz, now, &o.until,
-		    err, sizeof(err)) < 0)
-			cli_die("--until: %s", err);
-	}
+	cli_filter_check(&o.f);
+	o.ptz = cli_filter_print_tz(&o.f);
 
 	/* Patterns: -e, -f, --watchlist (any of them) and -k (all). */
 	if ((o.m = sl_matcher_new()) == NULL)
@@ -1645,7 +1640,11 @@ main(int argc, char **argv)
 		cli_die("out of memory");
 
 	if (argc > 0) {
-		ro.tz = tz;
+		/* Raw sources: their zone-less times are in the run's. */
+		cli_filter_resolve(&o.f, NULL);
+		o.since = o.f.since;
+		o.until = o.f.until;
+		ro.tz = o.f.tz_arg;
 		ro.maps = maps;
 		ro.nmaps = nmaps;
 		x.c = cli_scratch_open(&scratch, (const char *const *)argv,
@@ -1657,6 +1656,9 @@ main(int argc, char **argv)
 		x.c = sl_case_open(casedir, 0, err, sizeof(err));
 		if (x.c == NULL)
 			cli_die("%s", err);
+		cli_filter_resolve(&o.f, x.c);
+		o.since = o.f.since;
+		o.until = o.f.until;
 		if (sl_case_audit(x.c, "grep-sessions", nargs, args + 1) < 0)
 			cli_die("cannot write the audit log of \"%s\": %s",
 			    casedir, sl_case_error(x.c));
@@ -1700,6 +1702,7 @@ main(int argc, char **argv)
 		free(o.conds[i].label);
 	free(o.conds);
 	sl_matcher_free(o.m);
+	cli_filter_release(&o.f);
 	for (i = 0; i < o.nusers; i++)
 		free(o.users[i]);
 	free(o.users);

@@ -103,10 +103,13 @@ struct job {
 	int queued;
 };
 
+/* arg points to the case, opened after the readers (see main). */
 static int
 skip_known(void *arg, const char *sha256)
 {
-	return sl_case_has_sha256(arg, sha256);
+	struct sl_case *const *c = arg;
+
+	return sl_case_has_sha256(*c, sha256);
 }
 
 /* A string in a batch is its length, then its bytes. */
@@ -333,13 +336,15 @@ struct tally {
 	uint64_t bytes;
 };
 
-/* Reject reasons grouped without their positions and quoted values. */
+/* Reject reasons grouped without their positions (the number after
+ * "byte ") and quoted values; other numbers, such as field counts, are
+ * what the reason says and stay. */
 static void
 count_reason(struct tally *t, const char *reason)
 {
 	char key[128];
 	size_t i, j = 0;
-	int quoted = 0;
+	int quoted = 0, num = 0;
 
 	for (i = 0; reason[i] != '\0' && j + 2 < sizeof(key); i++) {
 		char c = reason[i];
@@ -354,11 +359,14 @@ count_reason(struct tally *t, const char *reason)
 		}
 		if (quoted)
 			continue;
-		if (c >= '0' && c <= '9') {
-			if (j == 0 || key[j - 1] != 'N')
+		if (c >= '0' && c <= '9' && (num || (j >= 5 &&
+		    memcmp(key + j - 5, "byte ", 5) == 0))) {
+			if (!num)
 				key[j++] = 'N';
+			num = 1;
 			continue;
 		}
+		num = 0;
 		key[j++] = c;
 	}
 	key[j] = '\0';
@@ -558,10 +566,11 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 
 static void
 report(const char *dir, const struct tally *t,
-    const struct sl_ingest_result *res, int committed)
+    const struct sl_ingest_result *res, int committed,
+    const struct sl_tz *tz)
 {
 	char a[32], b[32], c[32], d[32], e[32];
-	char t1[40], t2[40];
+	char t1[SL_TIME_TZ_LEN], t2[SL_TIME_TZ_LEN];
 	size_t i;
 
 	fprintf(stderr, "%s: case %s\n", cli_progname, dir);
@@ -582,8 +591,8 @@ report(const char *dir, const struct tally *t,
 		fprintf(stderr, "  users      %s with new events\n",
 		    cli_count(res->users, a));
 		if (res->first != INT64_MIN) {
-			sl_time_format(res->first, t1);
-			sl_time_format(res->last, t2);
+			sl_time_format_tz(res->first, tz, t1);
+			sl_time_format_tz(res->last, tz, t2);
 			fprintf(stderr, "  span       %s .. %s\n", t1, t2);
 		}
 	} else {
@@ -678,7 +687,8 @@ main(int argc, char **argv)
 	struct job job;
 	struct sl_profileset *ps;
 	struct sl_ingest *in;
-	struct sl_case *c;
+	struct sl_case *c = NULL;
+	struct sl_tz *tz = NULL;
 	const char **maps = NULL;
 	const char *casedir = NULL;
 	char err[512];
@@ -768,20 +778,11 @@ main(int argc, char **argv)
 	}
 	job.ropts.maps = maps;
 	job.ropts.nmaps = nmaps;
-
-	c = sl_case_open(casedir, SL_CASE_CREATE | SL_CASE_WRITE, err,
-	    sizeof(err));
-	if (c == NULL)
-		cli_die("%s", err);
-	if (sl_case_version(c) < 2)
-		cli_die("case \"%s\" was written by an earlier version "
-		    "(format %d): run 'ingest --upgrade -C %s' first", casedir,
-		    sl_case_version(c), casedir);
-	sl_case_audit(c, "ingest", argc, argv);
-	in = sl_ingest_new(c, &iopts);
-	if (in == NULL)
-		cli_die("cannot start ingesting into \"%s\": %s", casedir,
-		    sl_case_error(c));
+	/* The zone is the run's: times without one in the sources, and the
+	 * times printed. */
+	if (iopts.tz != NULL && (tz = sl_tz_load(iopts.tz, err,
+	    sizeof(err))) == NULL)
+		cli_die("--tz: %s", err);
 
 	if (njobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -792,7 +793,7 @@ main(int argc, char **argv)
 	job.nsources = (size_t)argc;
 	job.njobs = njobs;
 	job.ropts.skip = skip_known;
-	job.ropts.skip_arg = c;
+	job.ropts.skip_arg = &c;
 	pthread_mutex_init(&job.lock, NULL);
 	pthread_cond_init(&job.cond, NULL);
 
@@ -812,6 +813,21 @@ main(int argc, char **argv)
 		if (workers[i].reader == NULL)
 			cli_die("%s", err);
 	}
+	/* Only now that --profile, --map and --tz are known to be good is
+	 * the case created or touched. */
+	c = sl_case_open(casedir, SL_CASE_CREATE | SL_CASE_WRITE, err,
+	    sizeof(err));
+	if (c == NULL)
+		cli_die("%s", err);
+	if (sl_case_version(c) < 2)
+		cli_die("case \"%s\" was written by an earlier version "
+		    "(format %d): run 'ingest --upgrade -C %s' first", casedir,
+		    sl_case_version(c), casedir);
+	sl_case_audit(c, "ingest", argc, argv);
+	in = sl_ingest_new(c, &iopts);
+	if (in == NULL)
+		cli_die("cannot start ingesting into \"%s\": %s", casedir,
+		    sl_case_error(c));
 	for (i = 0; i < njobs; i++)
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
 		    &workers[i]) != 0)
@@ -873,10 +889,11 @@ main(int argc, char **argv)
 	}
 	qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
 	if (!quiet || t.errors > 0 || t.rejected > 0 || failed)
-		report(casedir, &t, &res, !failed && t.logs > 0);
+		report(casedir, &t, &res, !failed && t.logs > 0, tz);
 	sl_ingest_free(in);
 	sl_case_free(c);
 	sl_profileset_free(ps);
+	sl_tz_free(tz);
 	for (i = 0; (size_t)i < t.nreasons; i++)
 		free(t.reasons[i].text);
 	free(t.reasons);

@@ -265,13 +265,7 @@ enum sl_time_fmt {
 	SL_TIME_SYSLOG,		/* Mon dd HH:MM:SS, year from context */
 };
 
-/* A time zone from the system database (TZif files), or UTC. */
-struct sl_tz;
-/* "UTC", "Europe/Berlin", "America/New_York", ...; NULL on an unknown zone
- * with a message in err. */
-struct sl_tz *sl_tz_load(const char *name, char *err, size_t errlen);
-void sl_tz_free(struct sl_tz *tz);
-const char *sl_tz_name(const struct sl_tz *tz);
+/* Time zones (sl_tz_load and the rest) are in the public header. */
 
 /*
  * Parse a timestamp into microseconds since the epoch (UTC).  A time with no

@@ -118,14 +118,25 @@ sl_reader_new(const char *const *sources, size_t n,
 	    errlen);
 	if (r->tz == NULL)
 		goto fail;
-	/* Check --map once, before any log, so a typo is an error at once. */
-	if (r->opts.nmaps > 0 && r->forced != NULL) {
+	/* Check --map once, before any log, so a typo is an error at once:
+	 * with the profile given, or else with some profile (a path may name
+	 * a profile's table); the first profile's complaint is the one said,
+	 * a typo gets the same from all. */
+	if (r->opts.nmaps > 0 && (r->forced != NULL ||
+	    sl_profileset_count(ps) > 0)) {
 		struct sl_extract_opts xo = { 0 };
+		size_t i, np = sl_profileset_count(ps);
+		char e2[256];
 
 		xo.maps = r->opts.maps;
 		xo.nmaps = r->opts.nmaps;
 		xo.tz = r->tz;
-		r->x = sl_extractor_new(r->forced, &xo, err, errlen);
+		if (r->forced != NULL)
+			r->x = sl_extractor_new(r->forced, &xo, err, errlen);
+		for (i = 0; r->forced == NULL && r->x == NULL && i < np; i++)
+			r->x = sl_extractor_new(sl_profileset_find(ps,
+			    sl_profileset_name(ps, i)), &xo,
+			    i == 0 ? err : e2, i == 0 ? errlen : sizeof(e2));
 		if (r->x == NULL)
 			goto fail;
 		sl_extractor_free(r->x);
@@ -583,8 +594,8 @@ reject_unread(struct sl_reader *r, struct sl_item *it)
 		sl_buf_reset(&r->rec);
 		quote(&r->rec, r->held[0].p, r->held[0].n, 60);
 		return error_item(r, it, r->name, "no profile recognises this "
-		    "log (line %llu: %s); its records are kept as rejects; "
-		    "name a profile with --profile",
+		    "log (line %llu: %s); its records are rejected; name a "
+		    "profile with --profile",
 		    (unsigned long long)r->held[0].line, r->rec.p);
 	}
 	for (;;) {

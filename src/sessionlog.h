@@ -101,6 +101,45 @@ struct sl_event {
 int sl_time_format(int64_t us, char *out);
 
 /*
+ * Time zones of the system's database (TZif files under $TZDIR, else
+ * /usr/share/zoneinfo), daylight saving time included.
+ */
+struct sl_tz;
+
+/* Load a zone by name: "UTC", "Europe/Berlin", "America/New_York"; NULL
+ * is UTC.  Returns NULL for an unknown or invalid zone, with a message in
+ * err (errlen bytes) such as "unknown time zone \"Mars/Base\": No such
+ * file or directory". */
+struct sl_tz *sl_tz_load(const char *name, char *err, size_t errlen);
+void sl_tz_free(struct sl_tz *tz);
+/* The name the zone was loaded by; "UTC" for NULL.  Borrowed from tz. */
+const char *sl_tz_name(const struct sl_tz *tz);
+/* Nonzero when tz is NULL or UTC by one of its names (UTC, Etc/UTC, GMT,
+ * Z, Zulu, ...). */
+int sl_tz_is_utc(const struct sl_tz *tz);
+
+/* A moment as a clock in a zone shows it. */
+struct sl_civil {
+	int64_t year;
+	int month, day;		/* 1-12, 1-31 */
+	int hour, min, sec;	/* 0-23, 0-59, 0-59 */
+	int usec;		/* 0-999999 */
+	int wday;		/* day of the week, 0 Sunday .. 6 Saturday */
+	int32_t offset;		/* seconds east of UTC in force then */
+};
+
+/* The local date and time of the instant us (microseconds since the
+ * epoch) in tz (NULL: UTC). */
+void sl_time_civil(int64_t us, const struct sl_tz *tz, struct sl_civil *c);
+/* Format us as tz shows it, with the offset in force, at the precision
+ * of sl_time_format: "2006-03-01T09:18:56.000000-05:00".  An offset with
+ * seconds (local mean time before 1900) is written "+HH:MM:SS".  A UTC
+ * zone (or NULL) gives exactly sl_time_format's "...Z".  out holds at
+ * least SL_TIME_TZ_LEN bytes; returns the length. */
+#define SL_TIME_TZ_LEN 48
+int sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out);
+
+/*
  * Profiles: format descriptions loaded from a directory of *.profile files
  * (see sessionlog(5)).
  */
@@ -236,6 +275,16 @@ int sl_case_upgrade(struct sl_case *c);
 
 /* Nonzero if a source or member with this SHA-256 is in the manifest. */
 int sl_case_has_sha256(const struct sl_case *c, const char *sha256);
+
+/*
+ * The zone the case's sources were read in.  The manifest records, for each
+ * log that had times without a zone, the zone they were read in, and
+ * nothing for the others.  Returns the number of distinct zones recorded:
+ * 0 (none), 1 with its name in tz (tzlen bytes, NUL-terminated), or 2 for
+ * two or more (tz holds one of them); or a negative errno value (detail in
+ * sl_case_error), -E2BIG when the name does not fit.
+ */
+int sl_case_tz(struct sl_case *c, char *tz, size_t tzlen);
 
 /* User names in the case, in byte order.  Valid until sl_case_free. */
 size_t sl_case_user_count(const struct sl_case *c);

@@ -1204,6 +1204,85 @@ sl_case_user(const struct sl_case *c, size_t i)
 	return i < c->nusers ? c->users[i].name : NULL;
 }
 
+/* Cell i (0-based) of a tab-separated line, or an empty one past the last. */
+static struct sl_str
+tsv_cell(const char *p, size_t n, size_t i)
+{
+	struct sl_str r = { p, 0 };
+	const char *e = p + n, *t;
+
+	for (; i > 0; i--) {
+		if ((t = memchr(p, '\t', (size_t)(e - p))) == NULL) {
+			r.p = e;
+			return r;
+		}
+		p = t + 1;
+	}
+	t = memchr(p, '\t', (size_t)(e - p));
+	r.p = p;
+	r.n = (size_t)((t != NULL ? t : e) - p);
+	return r;
+}
+
+int
+sl_case_tz(struct sl_case *c, char *tz, size_t tzlen)
+{
+	struct sl_buf line = { 0 };
+	struct sl_str v;
+	size_t col = SIZE_MAX, i;
+	FILE *fp;
+	int rc, nzones = 0;
+
+	if (tzlen > 0)
+		tz[0] = '\0';
+	fp = sl_case_fopen(c, SL_MANIFEST);
+	if (fp == NULL) {
+		if (errno == ENOENT && sl_case_digest(c, SL_MANIFEST) == NULL)
+			return 0;
+		return sl_case_fail(c, -errno, "cannot read \"%s/%s\": %s",
+		    c->dir, SL_MANIFEST, strerror(errno));
+	}
+	/* The column by its name: more columns may follow it. */
+	if ((rc = sl_case_getline(fp, &line, 1 << 20)) > 0) {
+		for (i = 0; ; i++) {
+			v = tsv_cell(line.p, line.n, i);
+			if (v.p == line.p + line.n && v.n == 0)
+				break;
+			if (v.n == 2 && memcmp(v.p, "tz", 2) == 0) {
+				col = i;
+				break;
+			}
+		}
+	}
+	while (col != SIZE_MAX && nzones < 2 &&
+	    (rc = sl_case_getline(fp, &line, SL_MAX_LINE)) > 0) {
+		v = tsv_cell(line.p, line.n, col);
+		if (v.n == 0)
+			continue;	/* the log had no time without a zone */
+		if ((rc = sl_row_unescape(&v)) < 0)
+			break;
+		if (nzones == 1 && (strlen(tz) != v.n ||
+		    memcmp(tz, v.p, v.n) != 0)) {
+			nzones = 2;
+		} else if (nzones == 0) {
+			if (v.n >= tzlen) {
+				rc = -E2BIG;
+				break;
+			}
+			memcpy(tz, v.p, v.n);
+			tz[v.n] = '\0';
+			nzones = 1;
+		}
+	}
+	fclose(fp);
+	sl_buf_release(&line);
+	if (rc < 0)
+		return sl_case_fail(c, rc, "cannot read the zones of \"%s/%s\": "
+		    "%s", c->dir, SL_MANIFEST, rc == -EBADMSG ? "bad escape" :
+		    strerror(-rc));
+	return nzones;
+}
+
 /* ---- audit.log ----------------------------------------------------------- */
 
 static int

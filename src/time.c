@@ -583,6 +583,59 @@ sl_tz_name(const struct sl_tz *tz)
 	return tz != NULL ? tz->name : "UTC";
 }
 
+int
+sl_tz_is_utc(const struct sl_tz *tz)
+{
+	return tz == NULL || tz->ntypes == 0;
+}
+
+void
+sl_time_civil(int64_t us, const struct sl_tz *tz, struct sl_civil *c)
+{
+	int64_t secs, frac, days, rem;
+
+	secs = us / US_PER_SEC;
+	frac = us % US_PER_SEC;
+	if (frac < 0) {
+		frac += US_PER_SEC;
+		secs--;
+	}
+	c->offset = tz_offset(tz, secs);
+	secs += c->offset;
+	days = day_of(secs);
+	rem = secs - days * SECS_PER_DAY;
+	sl_civil_from_days(days, &c->year, &c->month, &c->day);
+	c->hour = (int)(rem / 3600);
+	c->min = (int)(rem / 60 % 60);
+	c->sec = (int)(rem % 60);
+	c->usec = (int)frac;
+	/* 1970-01-01 was a Thursday (4). */
+	c->wday = (int)(((days % 7) + 7 + 4) % 7);
+}
+
+int
+sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out)
+{
+	struct sl_civil c;
+	int32_t off;
+	char sign;
+	int n;
+
+	if (sl_tz_is_utc(tz))
+		return sl_time_format(us, out);
+	sl_time_civil(us, tz, &c);
+	sign = c.offset < 0 ? '-' : '+';
+	off = c.offset < 0 ? -c.offset : c.offset;
+	n = snprintf(out, SL_TIME_TZ_LEN,
+	    "%04lld-%02d-%02dT%02d:%02d:%02d.%06d%c%02d:%02d",
+	    (long long)c.year, c.month, c.day, c.hour, c.min, c.sec, c.usec,
+	    sign, (int)(off / 3600), (int)(off / 60 % 60));
+	if (off % 60 != 0)
+		n += snprintf(out + n, (size_t)(SL_TIME_TZ_LEN - n), ":%02d",
+		    (int)(off % 60));
+	return n;
+}
+
 /* ---- parsing ------------------------------------------------------------ */
 
 struct tm_parts {

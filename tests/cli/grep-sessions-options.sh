@@ -152,8 +152,9 @@ bob	${T1}09:00:00.000000Z" -- --since -30m -o user,time --no-header
 check "--until today" 1 "" -- --until today
 check "--since today" 0 "9
 6" -- -c --since today --until now -o events --no-header
-check "--tz" 0 "alice	${T1}09:10:00.000001Z
-bob	${T1}09:00:00.000000Z" -- --tz Europe/Berlin \
+# --tz also prints the times in the zone, with the offset.
+check "--tz" 0 "alice	${T1}10:10:00.000001+01:00
+bob	${T1}10:00:00.000000+01:00" -- --tz Europe/Berlin \
     --since 2026-03-14T10:00 --until 2026-03-14T10:15 -o user,time \
     --no-header
 check "bad --since" 2 "" -- --since 'next week'

@@ -186,6 +186,20 @@ test_forced_and_parts(void)
 	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
 	CHECK(r == NULL);
 	CHECK(strstr(err, "usr") != NULL);
+	/* Without a profile, a --map no profile can read is an error at once,
+	 * before any source is opened; one that some profile reads is not. */
+	o.profile = NULL;
+	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
+	CHECK(r == NULL);
+	CHECK_STR(err, "--map: unknown field \"usr\"");
+	o.maps = (const char *const[]){ "nonsense" };
+	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
+	CHECK(r == NULL);
+	CHECK_STR(err, "--map: \"nonsense\": expected field=path");
+	o.maps = (const char *const[]){ "user=actor.email" };
+	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
+	CHECK(r != NULL);
+	sl_reader_free(r);
 
 	/* Dealt out to two readers, the files are each read exactly once. */
 	snprintf(p, sizeof(p), "%s/b.jsonl", dir);

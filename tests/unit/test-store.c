@@ -504,6 +504,75 @@ build_big(const char *dir, size_t mem_limit, int nev)
 	sl_case_free(c);
 }
 
+/* The zone of the case: what the manifest's tz column says. */
+static void
+test_case_tz(void)
+{
+	static const char head[] = "sha256\tbytes\tpath\tmember\tprofile\t"
+	    "read\taccepted\tduplicates\trejected\tfirst\tlast\ttz\t"
+	    "ingested\n";
+	static const struct {
+		const char *rows;	/* tz cells, one per row, '|' between */
+		int want;
+		const char *zone;
+	} t[] = {
+		{ "", 0, "" },
+		{ "|", 0, "" },
+		{ "America/New_York||America/New_York", 1,
+		    "America/New_York" },
+		{ "|UTC|", 1, "UTC" },
+		{ "America/New_York|UTC", 2, "America/New_York" },
+		{ "Europe/Berlin|Europe/Berlin|America/New_York|UTC", 2,
+		    "Europe/Berlin" },
+	};
+	struct sl_case *c;
+	char dir[400], path[450], zone[64], buf[4096];
+	size_t i, n;
+	const char *p, *q;
+
+	snprintf(dir, sizeof(dir), "%s/tzcase", tmp);
+	c = open_case(dir, SL_CASE_CREATE | SL_CASE_WRITE);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	/* A new case: a manifest with only its header. */
+	CHECK_INT(sl_case_tz(c, zone, sizeof(zone)), 0);
+	CHECK_STR(zone, "");
+	snprintf(path, sizeof(path), "%s/manifest.tsv", dir);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = (size_t)snprintf(buf, sizeof(buf), "%s", head);
+		for (p = t[i].rows; ; p = q + 1) {
+			q = strchr(p, '|');
+			if (q == NULL)
+				q = p + strlen(p);
+			if (*t[i].rows != '\0' || q != p)
+				n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+				    "%s\t1\tf\t\tx\t1\t1\t0\t0\t\t\t%.*s\t"
+				    "2026-03-14T00:00:00.000000Z\n", sha_a,
+				    (int)(q - p), p);
+			if (*q == '\0')
+				break;
+		}
+		spit(path, buf, n);
+		CHECK_INT(sl_case_tz(c, zone, sizeof(zone)), t[i].want);
+		CHECK_STR(zone, t[i].zone);
+	}
+	/* Found by its name, with more columns after it and before. */
+	n = (size_t)snprintf(buf, sizeof(buf), "sha256\textra\ttz\tmore\n"
+	    "%s\ta\tAsia/Kolkata\tb\tc\n%s\t\t\t\n", sha_a, sha_b);
+	spit(path, buf, n);
+	CHECK_INT(sl_case_tz(c, zone, sizeof(zone)), 1);
+	CHECK_STR(zone, "Asia/Kolkata");
+	CHECK_INT(sl_case_tz(c, zone, 5), -E2BIG);
+	/* No tz column at all: no zone. */
+	spit(path, "sha256\tpath\n", 12);
+	CHECK_INT(sl_case_tz(c, zone, sizeof(zone)), 0);
+	/* No manifest. */
+	unlink(path);
+	CHECK(sl_case_tz(c, zone, sizeof(zone)) < 0);
+	sl_case_free(c);
+}
+
 static void
 test_big(void)
 {
@@ -899,6 +968,7 @@ main(void)
 	test_audit();
 	test_tamper();
 	test_big();
+	test_case_tz();
 	test_large_rows();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)

@@ -39,6 +39,83 @@ test_format(void)
 	CHECK_STR(buf, "294247-01-10T04:00:54.775807Z");
 }
 
+/* Times printed as a zone's clock shows them, with the offset in force. */
+static void
+test_format_tz(void)
+{
+	static const struct {
+		const char *zone, *utc, *want;
+		int wday;
+	} t[] = {
+		{ "America/New_York", "2006-03-01T14:18:56Z",
+		    "2006-03-01T09:18:56.000000-05:00", 3 },
+		/* Spring forward, 2026-03-08 02:00 EST -> 03:00 EDT. */
+		{ "America/New_York", "2026-03-08T06:59:59.999999Z",
+		    "2026-03-08T01:59:59.999999-05:00", 0 },
+		{ "America/New_York", "2026-03-08T07:00:00Z",
+		    "2026-03-08T03:00:00.000000-04:00", 0 },
+		/* Fall back: 01:30 twice, told apart by the offset. */
+		{ "America/New_York", "2026-11-01T05:30:00Z",
+		    "2026-11-01T01:30:00.000000-04:00", 0 },
+		{ "America/New_York", "2026-11-01T06:30:00Z",
+		    "2026-11-01T01:30:00.000000-05:00", 0 },
+		/* Past the last transition of the file: the footer's rule. */
+		{ "America/New_York", "2100-07-04T16:00:00Z",
+		    "2100-07-04T12:00:00.000000-04:00", 0 },
+		/* The local date differs from the UTC date. */
+		{ "Europe/Berlin", "2026-03-14T23:30:00.5Z",
+		    "2026-03-15T00:30:00.500000+01:00", 0 },
+		{ "Asia/Kolkata", "2026-03-14T20:00:00Z",
+		    "2026-03-15T01:30:00.000000+05:30", 0 },
+		/* Before standard time: local mean time, to the second. */
+		{ "America/New_York", "1880-01-01T12:00:00Z",
+		    "1880-01-01T07:03:58.000000-04:56:02", 4 },
+		{ "UTC", "2026-03-08T07:00:00Z",
+		    "2026-03-08T07:00:00.000000Z", 0 },
+		{ "Etc/UTC", "1969-12-31T23:59:59.999999Z",
+		    "1969-12-31T23:59:59.999999Z", 3 },
+	};
+	struct sl_civil c;
+	struct sl_tz *tz;
+	char buf[SL_TIME_TZ_LEN], err[256];
+	int64_t us;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		tz = sl_tz_load(t[i].zone, err, sizeof(err));
+		CHECK(tz != NULL);
+		if (tz == NULL)
+			continue;
+		CHECK_INT(tparse(t[i].utc, SL_TIME_ISO, NULL, 0, &us, NULL),
+		    0);
+		CHECK_INT(sl_time_format_tz(us, tz, buf),
+		    (long long)strlen(t[i].want));
+		CHECK_STR(buf, t[i].want);
+		sl_time_civil(us, tz, &c);
+		CHECK_INT(c.wday, t[i].wday);
+		sl_tz_free(tz);
+	}
+	CHECK(sl_tz_is_utc(NULL));
+	sl_time_format_tz(0, NULL, buf);
+	CHECK_STR(buf, "1970-01-01T00:00:00.000000Z");
+	tz = sl_tz_load("America/New_York", err, sizeof(err));
+	CHECK(tz != NULL && !sl_tz_is_utc(tz));
+	/* The civil parts of a DST instant, and the extremes stay in
+	 * bounds. */
+	sl_time_civil(1772953200LL * S + 7, tz, &c);	/* 2026-03-08T07:00Z */
+	CHECK_INT(c.year, 2026);
+	CHECK_INT(c.month, 3);
+	CHECK_INT(c.day, 8);
+	CHECK_INT(c.hour, 3);
+	CHECK_INT(c.min, 0);
+	CHECK_INT(c.sec, 0);
+	CHECK_INT(c.usec, 7);
+	CHECK_INT(c.offset, -4 * 3600);
+	CHECK(sl_time_format_tz(INT64_MIN, tz, buf) < SL_TIME_TZ_LEN);
+	CHECK(sl_time_format_tz(INT64_MAX, tz, buf) < SL_TIME_TZ_LEN);
+	sl_tz_free(tz);
+}
+
 static void
 test_utc(void)
 {
@@ -382,6 +459,7 @@ int
 main(void)
 {
 	test_format();
+	test_format_tz();
 	test_utc();
 	test_invalid();
 	test_syslog();

@@ -1,0 +1,234 @@
+/* filter.c: --since, --until, --tz, --hours and --weekdays for every tool. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "filter.h"
+
+static const char *const day_names[7] = {
+	"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+	"saturday",
+};
+
+void
+cli_filter_init(struct cli_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->since = INT64_MIN;
+	f->until = INT64_MAX;
+}
+
+void
+cli_filter_release(struct cli_filter *f)
+{
+	sl_tz_free(f->tz);
+	f->tz = NULL;
+}
+
+void
+cli_filter_tz(struct cli_filter *f, const char *arg)
+{
+	char err[512];
+
+	sl_tz_free(f->tz);
+	if ((f->tz = sl_tz_load(arg, err, sizeof(err))) == NULL)
+		cli_die("--tz: %s", err);
+	f->tz_arg = arg;
+}
+
+/* "HH:MM" (hours of one or two digits, 00-24, 24:00 only as an end) at
+ * *s into minutes of the day; advances *s.  -1 if it is not one. */
+static int
+clock_minutes(const char **s, int end)
+{
+	const char *p = *s;
+	int h = 0, m, k;
+
+	for (k = 0; k < 2 && *p >= '0' && *p <= '9'; k++)
+		h = h * 10 + (*p++ - '0');
+	if (k == 0 || *p != ':' || p[1] < '0' || p[1] > '5' ||
+	    p[2] < '0' || p[2] > '9')
+		return -1;
+	m = (p[1] - '0') * 10 + (p[2] - '0');
+	if (h > 24 || (h == 24 && (m != 0 || !end)))
+		return -1;
+	*s = p + 3;
+	return h * 60 + m;
+}
+
+void
+cli_filter_hours(struct cli_filter *f, const char *arg)
+{
+	const char *p = arg;
+	int lo, hi;
+
+	for (;;) {
+		if ((lo = clock_minutes(&p, 0)) < 0 || *p++ != '-' ||
+		    (hi = clock_minutes(&p, 1)) < 0 || (*p != ',' &&
+		    *p != '\0'))
+			cli_die("--hours: \"%s\" is not a time of day range "
+			    "(like 09:00-17:00, or 22:00-06:00 across "
+			    "midnight)", arg);
+		if (f->nhours == CLI_FILTER_MAX_HOURS)
+			cli_die("--hours: more than %d ranges",
+			    CLI_FILTER_MAX_HOURS);
+		f->hours[f->nhours].lo = lo;
+		f->hours[f->nhours].hi = hi == 24 * 60 ? 0 : hi;
+		f->nhours++;
+		if (*p == '\0')
+			break;
+		p++;
+	}
+}
+
+/* A day's name, three letters or in full, any case: 0 Sunday .. 6, or -1. */
+static int
+day_parse(const char *s, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < 7; i++) {
+		if (n != 3 && n != strlen(day_names[i]))
+			continue;
+		for (k = 0; k < n; k++)
+			if ((s[k] | 0x20) != day_names[i][k])
+				break;
+		if (k == n)
+			return (int)i;
+	}
+	return -1;
+}
+
+void
+cli_filter_weekdays(struct cli_filter *f, const char *arg)
+{
+	const char *p = arg;
+	size_t n, a;
+	int d1, d2;
+
+	for (;;) {
+		n = strcspn(p, ",");
+		a = strcspn(p, "-");
+		if (a < n) {
+			d1 = day_parse(p, a);
+			d2 = day_parse(p + a + 1, n - a - 1);
+		} else {
+			d1 = d2 = day_parse(p, n);
+		}
+		if (d1 < 0 || d2 < 0)
+			cli_die("--weekdays: \"%.*s\" is not a day or a range "
+			    "of days (like Sat,Sun or Mon-Fri)", (int)n, p);
+		/* A range goes forward through the week: Fri-Mon is four
+		 * days. */
+		for (;;) {
+			f->weekdays |= 1u << d1;
+			if (d1 == d2)
+				break;
+			d1 = (d1 + 1) % 7;
+		}
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+}
+
+int64_t
+cli_now(void)
+{
+	const char *env = getenv("SESSIONLOG_NOW");
+	struct timespec ts;
+	int64_t us;
+	char err[256];
+
+	/* A fixed "now" makes relative times reproducible (tests). */
+	if (env != NULL && *env != '\0') {
+		if (sl_when_parse(env, "UTC", 0, &us, err, sizeof(err)) < 0)
+			cli_die("SESSIONLOG_NOW: %s", err);
+		return us;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* --since and --until in the zone f->tz. */
+static void
+parse_times(struct cli_filter *f)
+{
+	const char *name = sl_tz_name(f->tz);
+	char err[512];
+	int64_t now;
+
+	if (f->since_arg == NULL && f->until_arg == NULL)
+		return;
+	now = cli_now();
+	if (f->since_arg != NULL && sl_when_parse(f->since_arg, name, now,
+	    &f->since, err, sizeof(err)) < 0)
+		cli_die("--since: %s", err);
+	if (f->until_arg != NULL && sl_when_parse(f->until_arg, name, now,
+	    &f->until, err, sizeof(err)) < 0)
+		cli_die("--until: %s", err);
+}
+
+void
+cli_filter_check(struct cli_filter *f)
+{
+	parse_times(f);
+}
+
+void
+cli_filter_resolve(struct cli_filter *f, struct sl_case *c)
+{
+	char zone[256], err[512];
+	int nz, uses;
+
+	/* Whether a time of the run is read in the zone. */
+	uses = f->since_arg != NULL || f->until_arg != NULL ||
+	    f->nhours > 0 || f->weekdays != 0;
+	if (f->tz_arg == NULL && c != NULL) {
+		nz = sl_case_tz(c, zone, sizeof(zone));
+		if (nz < 0)
+			cli_die("%s", sl_case_error(c));
+		if (nz == 1 && (f->tz = sl_tz_load(zone, err,
+		    sizeof(err))) == NULL)
+			cli_die("the zone the case was read in: %s", err);
+		if (nz == 1 && uses && !sl_tz_is_utc(f->tz))
+			cli_warn("times are read in %s, the zone of the case's "
+			    "sources (--tz chooses another)", zone);
+		if (nz > 1 && uses)
+			cli_warn("the case's sources were read in different "
+			    "zones; times are read in UTC (--tz chooses "
+			    "another)");
+	}
+	parse_times(f);
+}
+
+int
+cli_filter_clock(const struct cli_filter *f, int64_t t)
+{
+	struct sl_civil c;
+	size_t i;
+	int m;
+
+	if (f->nhours == 0 && f->weekdays == 0)
+		return 1;
+	sl_time_civil(t, f->tz, &c);
+	if (f->weekdays != 0 && !(f->weekdays & (1u << c.wday)))
+		return 0;
+	if (f->nhours == 0)
+		return 1;
+	m = c.hour * 60 + c.min;
+	for (i = 0; i < f->nhours; i++) {
+		int lo = f->hours[i].lo, hi = f->hours[i].hi;
+
+		if (lo < hi ? m >= lo && m < hi : m >= lo || m < hi)
+			return 1;
+	}
+	return 0;
+}
+
+const struct sl_tz *
+cli_filter_print_tz(const struct cli_filter *f)
+{
+	return f->tz_arg != NULL ? f->tz : NULL;
+}

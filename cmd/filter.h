@@ -1,0 +1,63 @@
+/* filter.h: the time filters every reading tool shares: --since, --until,
+ * --tz, --hours and --weekdays, and the run's zone. */
+#ifndef SL_FILTER_H
+#define SL_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sessionlog.h"
+
+#define CLI_FILTER_MAX_HOURS 16
+
+/*
+ * One zone per run: --tz governs every time of the run without a zone
+ * (the evidence's, --since/--until, --hours, --weekdays) and the times
+ * printed; without it, the zone the case's sources were read in when
+ * they share one, else UTC, and times are printed in UTC.
+ */
+struct cli_filter {
+	const char *since_arg, *until_arg;	/* as given, or NULL */
+	const char *tz_arg;			/* --tz as given, or NULL */
+	struct sl_tz *tz;			/* the run's zone; NULL: UTC */
+	int64_t since, until;		/* after cli_filter_resolve; open
+					 * ends INT64_MIN and INT64_MAX */
+	struct {
+		int lo, hi;		/* minutes of the day, [lo, hi), and
+					 * across midnight when hi <= lo */
+	} hours[CLI_FILTER_MAX_HOURS];
+	size_t nhours;			/* 0: any time of day */
+	unsigned weekdays;		/* bit 0 Sunday .. 6 Saturday; 0: any */
+};
+
+void cli_filter_init(struct cli_filter *f);
+/* --tz: load the zone now, so that a bad one is an error whatever else the
+ * run does.  Dies (exit 2) naming the option. */
+void cli_filter_tz(struct cli_filter *f, const char *arg);
+/* --hours "22:00-06:00[,HH:MM-HH:MM...]" and --weekdays "Sat,Sun",
+ * "mon-fri", "Monday"; repeatable (they add up).  Die on a bad value. */
+void cli_filter_hours(struct cli_filter *f, const char *arg);
+void cli_filter_weekdays(struct cli_filter *f, const char *arg);
+/* Check --since and --until (and SESSIONLOG_NOW) before the sources or the
+ * case are opened, so that a typo is an error whatever else is wrong.
+ * Dies on a bad time. */
+void cli_filter_check(struct cli_filter *f);
+/*
+ * Settle the run's zone and read --since and --until in it: --tz, else
+ * the zone the sources of case c (NULL for raw sources) were read in when
+ * they share one, else UTC.  When the zone comes from the case, is not UTC
+ * and a filter depends on it, say so on stderr.  Dies on a bad time.
+ */
+void cli_filter_resolve(struct cli_filter *f, struct sl_case *c);
+/* Whether the instant t (us) passes --hours and --weekdays in the run's
+ * zone. */
+int cli_filter_clock(const struct cli_filter *f, int64_t t);
+/* The zone times are printed in: --tz's, else NULL (UTC). */
+const struct sl_tz *cli_filter_print_tz(const struct cli_filter *f);
+void cli_filter_release(struct cli_filter *f);
+
+/* The current time (us): $SESSIONLOG_NOW when set (an ISO time, UTC when
+ * it has no zone), else the clock.  Dies on a bad value. */
+int64_t cli_now(void);
+
+#endif
