@@ -885,6 +885,37 @@ test_auditd_interleaved(void)
 	CHECK_INT(extract("auditd", audit2, 5), -1000);
 }
 
+/* Hex is decoded only where auditd writes it: bare, an even number of hex
+ * digits, in a field that can hold text. */
+static const char audit3[] =
+    "type=EXECVE msg=audit(1.000:1): argc=3 a0=\"ls\" a1=\"CAFE\" "
+    "a2=2F612062\n"
+    "type=CWD msg=audit(1.000:1): cwd=2F686F6D652F61206200\n"
+    "type=SYSCALL msg=audit(1.000:1): a0=2F61 uid=5 key=2F61\n"
+    "type=EXECVE msg=audit(2.000:2): argc=2 a0=\"cat\" a1_len=6 "
+    "a1[0]=2F612062\n"
+    "type=PROCTITLE msg=audit(2.000:2): proctitle=636174002F612062\n"
+    "type=CWD msg=audit(2.000:2): cwd=\"/x\\\"AB\" uid=7 auid=-1\n";
+
+static void
+test_auditd_hex(void)
+{
+	static const char *const cwd[] = { "query=cwd", "resource=key" };
+
+	CHECK_INT(extract("auditd", audit3, 0), 1);
+	CHECK_SLSTR(gev.query, "ls CAFE /a b");
+	CHECK_SLSTR(gev.user, "5");
+	CHECK_INT(extract_nth("auditd", audit3, 0, cwd, 2, NULL), 1);
+	CHECK_SLSTR(gev.query, "/home/a b");
+	CHECK_SLSTR(gev.resource, "2F61");
+	/* an argument in pieces: the proctitle tells the command */
+	CHECK_INT(extract("auditd", audit3, 1), 1);
+	CHECK_SLSTR(gev.query, "cat /a b");
+	CHECK_SLSTR(gev.user, "7");
+	CHECK_INT(extract_nth("auditd", audit3, 1, cwd, 1, NULL), 1);
+	CHECK_SLSTR(gev.query, "/x\"AB");
+}
+
 /* Feed n lines of text; count the events handed out before the end of the
  * log in *live and all in the return; checks that they come out in the
  * order of their first lines. */
@@ -1089,6 +1120,7 @@ main(void)
 	test_csv_maps();
 	test_auditd();
 	test_auditd_interleaved();
+	test_auditd_hex();
 	test_auditd_window();
 	test_detect_misc();
 	test_conditions();
