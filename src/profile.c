@@ -2922,8 +2922,8 @@ key_is(const struct agroup *g, const struct sl_audit_head *h)
 	const char *k = g->key.p;
 	size_t n = h->time.n + 1 + h->serial.n;
 
-	if (g->nodelen != h->node.n || g->key.n != g->nodelen +
-	    (g->nodelen > 0) + n)
+	if (g->ms != h->ms || g->nodelen != h->node.n ||
+	    g->key.n != g->nodelen + (g->nodelen > 0) + n)
 		return 0;
 	if (g->nodelen > 0) {
 		if (memcmp(k, h->node.p, h->node.n) != 0)
