@@ -253,6 +253,17 @@ int sl_csv_split(const char *p, size_t n, int delim, struct sl_fields *f,
 int sl_kv_split(const char *p, size_t n, struct sl_fields *f,
     const char **err);
 
+/*
+ * The head of an auditd line, "[node=NODE ]type=TYPE msg=audit(TIME:SERIAL):":
+ * 1 with its parts pointing into p (node empty when absent) and ms the
+ * stamp in milliseconds, or 0 when the line does not start so.
+ */
+struct sl_audit_head {
+	struct sl_str node, type, time, serial;
+	int64_t ms;
+};
+int sl_audit_head(const char *p, size_t n, struct sl_audit_head *h);
+
 /* ---- time.c: timestamps --------------------------------------------------- */
 
 enum sl_time_fmt {
@@ -330,16 +341,24 @@ struct sl_extractor *sl_extractor_new(const struct sl_profile *p,
  * still open), or -EBADMSG with *reason set (a static or extractor-owned
  * string: "invalid JSON at byte 17: invalid escape", "no time",
  * "unparseable time \"...\"", "no user", "4 fields, header has 5", ...).
- * Added by profile.c: an auditd event handed out here is the group that
- * the record closed, so the extractor sets its line, offset and raw (all
- * its lines joined by '\n') itself, with raw.p non-NULL; the caller keeps
- * them when ev->raw.p is set on return (ev zeroed before the call).
+ * Added by profile.c: an auditd event handed out here is an event whose
+ * lines (grouped by node, time and serial) are complete, so the extractor
+ * sets its line, offset and raw (all its lines joined by '\n', in file
+ * order) itself, with raw.p non-NULL; the caller keeps them when ev->raw.p
+ * is set on return (ev zeroed before the call).  One record may complete
+ * several events: take them out with sl_extract_next before the next
+ * record.
  */
 int sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
     struct sl_event *ev, const char **reason);
-/* At the end of the log: flush a pending group (auditd).  Same returns as
- * sl_extract_record; 0 when nothing is pending.  rec_line/rec_offset/raw of
- * the flushed event are set by the extractor in *ev. */
+/* The next event already complete (auditd), without a new record: same
+ * returns as sl_extract_record; 0 when none is. */
+int sl_extract_next(struct sl_extractor *x, struct sl_event *ev,
+    const char **reason);
+/* At the end of the log: hand out the events still open (auditd), one per
+ * call in the order of their first lines.  Same returns as
+ * sl_extract_record; 0 when nothing is pending.  line/offset/raw of the
+ * flushed event are set by the extractor in *ev. */
 int sl_extract_flush(struct sl_extractor *x, struct sl_event *ev,
     const char **reason);
 /* What an extractor counted over its log so far. */

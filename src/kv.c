@@ -437,3 +437,71 @@ rest:
 	}
 	return 0;
 }
+
+/* One "name=value" word at *s (the value up to a space); advances *s. */
+static int
+head_word(const char **s, const char *e, const char *name, struct sl_str *v)
+{
+	size_t k = strlen(name);
+	const char *p = *s;
+
+	if ((size_t)(e - p) <= k || memcmp(p, name, k) != 0)
+		return 0;
+	v->p = p + k;
+	for (p += k; p < e && *p != ' '; p++)
+		;
+	v->n = (size_t)(p - v->p);
+	if (v->n == 0)
+		return 0;
+	while (p < e && *p == ' ')
+		p++;
+	*s = p;
+	return 1;
+}
+
+int
+sl_audit_head(const char *p, size_t n, struct sl_audit_head *h)
+{
+	const char *s = p, *e = p + n, *c;
+	struct sl_str m;
+	int64_t ms = 0;
+	int frac = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->node.p = "";
+	if (n >= 5 && memcmp(s, "node=", 5) == 0 &&
+	    !head_word(&s, e, "node=", &h->node))
+		return 0;
+	if (!head_word(&s, e, "type=", &h->type) ||
+	    !head_word(&s, e, "msg=audit(", &m))
+		return 0;
+	/* m is "TIME:SERIAL):" */
+	for (c = m.p; c < m.p + m.n && is_digit(*c); c++) {
+		if (ms > INT64_MAX / 10000)
+			return 0;
+		ms = ms * 10 + (*c - '0');
+	}
+	if (c == m.p)
+		return 0;
+	if (c < m.p + m.n && *c == '.')
+		for (c++; c < m.p + m.n && is_digit(*c); c++)
+			if (frac < 3) {
+				ms = ms * 10 + (*c - '0');
+				frac++;
+			}
+	for (; frac < 3; frac++)
+		ms *= 10;
+	h->time.p = m.p;
+	h->time.n = (size_t)(c - m.p);
+	if (c == m.p + m.n || *c != ':')
+		return 0;
+	h->serial.p = ++c;
+	while (c < m.p + m.n && is_digit(*c))
+		c++;
+	h->serial.n = (size_t)(c - h->serial.p);
+	if (h->serial.n == 0 || m.p + m.n - c != 2 || c[0] != ')' ||
+	    c[1] != ':')
+		return 0;
+	h->ms = ms;
+	return 1;
+}

@@ -17,7 +17,19 @@
 #define MAX_LIST 1024		/* values of one multi-valued field */
 #define MAX_PROFILE_BYTES (1u << 20)
 #define MAX_LINE_TOKENS 1024
-#define MAX_GROUP_BYTES (1u << 20)	/* auditd: raw bytes of one group */
+/*
+ * auditd: lines are assembled into events by their stamp (node, time,
+ * serial) as ausearch does.  An event is complete at its EOE line, when a
+ * line of the same node is AUDIT_EOE_MS newer (ausearch's end-of-event
+ * timeout), when the window is full (the oldest events are closed), or at
+ * the end of the log.  Events are handed out in the order of their first
+ * lines.
+ */
+#define MAX_GROUP_BYTES (1u << 20)	/* raw bytes of one event */
+#define AUDIT_OPEN_MAX 256		/* events in the window */
+#define AUDIT_WINDOW_BYTES (4u << 20)	/* their raw bytes together */
+#define AUDIT_EOE_MS 2000
+#define AUDIT_UIDS_MAX 4096		/* uid names learnt from one log */
 #define MATCH_LIMIT 100000
 
 enum field {
@@ -1938,6 +1950,15 @@ done:
 
 /* ---- extraction -------------------------------------------------------- */
 
+struct agroup {
+	struct sl_buf raw;		/* its lines, joined by '\n' */
+	struct sl_buf key;		/* [node:]TIME:SERIAL */
+	size_t nodelen;			/* node's bytes at the start of key */
+	int64_t ms;			/* the stamp's time */
+	uint64_t line, off;
+	int done;
+};
+
 struct sl_extractor {
 	const struct sl_profile *p;
 	const struct sl_tz *tz;
@@ -1957,11 +1978,17 @@ struct sl_extractor {
 	size_t nlist;			/* values in the current list */
 	char reason[224];
 	/* auditd */
-	struct sl_buf graw[2];		/* raw lines of the open group */
-	int gcur;
-	int gopen;
-	struct sl_buf gkey;
-	uint64_t gline, goff;
+	struct agroup *aq;		/* events being assembled, a ring in
+					 * the order of their first lines */
+	size_t aqcap, aqhead, aqn;
+	size_t aqbytes;			/* raw bytes of the queued events */
+	struct sl_buf araw, akey;	/* the event handed out last */
+	uint64_t aline, aoff;
+	struct sl_buf atmp;		/* a decoded value */
+	struct sl_buf aexec, atitle;	/* command lines of EXECVE, PROCTITLE */
+	struct sl_buf ubuf;		/* uid names: "node\0uid\0name\0"... */
+	size_t *utab;			/* offsets + 1 into ubuf, hashed */
+	size_t un;
 	struct sl_buf mbuf;		/* merged fields' text */
 	struct sl_str *mname, *mval;
 	size_t mn, mcap;
@@ -1991,9 +2018,18 @@ sl_extractor_free(struct sl_extractor *x)
 	sl_json_release(&x->j);
 	sl_fields_release(&x->f);
 	free(x->colidx);
-	sl_buf_release(&x->graw[0]);
-	sl_buf_release(&x->graw[1]);
-	sl_buf_release(&x->gkey);
+	for (i = 0; i < x->aqcap; i++) {
+		sl_buf_release(&x->aq[i].raw);
+		sl_buf_release(&x->aq[i].key);
+	}
+	free(x->aq);
+	sl_buf_release(&x->araw);
+	sl_buf_release(&x->akey);
+	sl_buf_release(&x->atmp);
+	sl_buf_release(&x->aexec);
+	sl_buf_release(&x->atitle);
+	sl_buf_release(&x->ubuf);
+	free(x->utab);
 	sl_buf_release(&x->mbuf);
 	free(x->mname);
 	free(x->mval);
@@ -2497,7 +2533,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 	return 1;
 }
 
-/* ---- auditd groups ----------------------------------------------------- */
+/* ---- auditd events ----------------------------------------------------- */
 
 static int
 merged_add(struct sl_extractor *x, struct sl_str name, struct sl_str val)
@@ -2525,23 +2561,278 @@ merged_add(struct sl_extractor *x, struct sl_str name, struct sl_str val)
 	return 0;
 }
 
-/* Build the event of the open group. */
+static int
+merged_adds(struct sl_extractor *x, const char *name, struct sl_str val)
+{
+	struct sl_str nm;
+
+	nm.p = name;
+	nm.n = strlen(name);
+	return merged_add(x, nm, val);
+}
+
+static int
+all_digits(struct sl_str s)
+{
+	size_t i;
+
+	for (i = 0; i < s.n; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return 0;
+	return s.n > 0;
+}
+
+/* "a0", "a1", ...: the arguments of an EXECVE record. */
+static int
+is_arg(struct sl_str nm)
+{
+	nm.p++;
+	nm.n--;
+	return nm.n > 0 && nm.p[-1] == 'a' && all_digits(nm);
+}
+
+/*
+ * Fields whose value auditd writes in hex when it holds a space, a quote,
+ * a control character or a byte above 0x7e (audit_log_n_untrustedstring),
+ * and in double quotes otherwise.
+ */
+static int
+hexable(struct sl_str nm, int execve)
+{
+	static const char *const names[] = {
+		"acct", "cmd", "comm", "cwd", "exe", "name", "path",
+		"proctitle",
+	};
+	size_t i;
+
+	if (execve && nm.n > 1 && is_arg(nm))
+		return 1;
+	for (i = 0; i < SL_ARRAY_LEN(names); i++)
+		if (sl_str_eq(nm, names[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Decode v into x->atmp if the line wrote it bare (not in quotes) as an
+ * even number of hex digits; NUL bytes (proctitle separates argv with
+ * them) become spaces, trailing ones go.  1 when decoded.
+ */
+static int
+unhex(struct sl_extractor *x, const char *line, size_t n, struct sl_str *v)
+{
+	size_t i;
+	int hi, lo;
+
+	/* A quoted value starts after a quote, or was unescaped out of
+	 * the line. */
+	if (v->n == 0 || v->n % 2 != 0 || v->p <= line || v->p > line + n ||
+	    v->p[-1] != '=')
+		return 0;
+	for (i = 0; i < v->n; i++)
+		if (sl_hexval((unsigned char)v->p[i]) < 0)
+			return 0;
+	sl_buf_reset(&x->atmp);
+	if (sl_buf_grow(&x->atmp, v->n / 2) < 0)
+		return -ENOMEM;
+	for (i = 0; i < v->n; i += 2) {
+		hi = sl_hexval((unsigned char)v->p[i]);
+		lo = sl_hexval((unsigned char)v->p[i + 1]);
+		x->atmp.p[x->atmp.n++] = (char)(hi << 4 | lo);
+	}
+	while (x->atmp.n > 0 && x->atmp.p[x->atmp.n - 1] == '\0')
+		x->atmp.n--;
+	for (i = 0; i < x->atmp.n; i++)
+		if (x->atmp.p[i] == '\0')
+			x->atmp.p[i] = ' ';
+	v->p = x->atmp.n > 0 ? x->atmp.p : "";
+	v->n = x->atmp.n;
+	return 1;
+}
+
+/* The slot of (node, uid) in the uid table: its entry or an empty one. */
+static size_t
+uid_slot(const struct sl_extractor *x, struct sl_str node, struct sl_str uid)
+{
+	size_t mask = 2 * AUDIT_UIDS_MAX - 1, h;
+	const char *e;
+
+	h = (size_t)(sl_hash64(node.p, node.n) * 31 ^ sl_hash64(uid.p, uid.n));
+	for (h &= mask; x->utab[h] != 0; h = (h + 1) & mask) {
+		e = x->ubuf.p + x->utab[h] - 1;
+		if (strlen(e) == node.n && memcmp(e, node.p, node.n) == 0 &&
+		    strlen(e + node.n + 1) == uid.n &&
+		    memcmp(e + node.n + 1, uid.p, uid.n) == 0)
+			break;
+	}
+	return h;
+}
+
+/* The name a line pairs with a uid (the ENRICHED part), kept per node. */
+static int
+uid_learn(struct sl_extractor *x, struct sl_str node, struct sl_str uid,
+    struct sl_str name)
+{
+	size_t h, off;
+
+	if (!all_digits(uid) || sl_str_eq(uid, "4294967295") || name.n == 0 ||
+	    sl_str_eq(name, "unset") || memchr(name.p, '\0', name.n) != NULL)
+		return 0;
+	if (x->utab == NULL && (x->utab = calloc(2 * AUDIT_UIDS_MAX,
+	    sizeof(*x->utab))) == NULL)
+		return -ENOMEM;
+	h = uid_slot(x, node, uid);
+	if (x->utab[h] != 0 || x->un == AUDIT_UIDS_MAX)
+		return 0;
+	off = x->ubuf.n;
+	if (sl_buf_add(&x->ubuf, node.p, node.n) < 0 ||
+	    sl_buf_addc(&x->ubuf, '\0') < 0 ||
+	    sl_buf_add(&x->ubuf, uid.p, uid.n) < 0 ||
+	    sl_buf_addc(&x->ubuf, '\0') < 0 ||
+	    sl_buf_add(&x->ubuf, name.p, name.n) < 0 ||
+	    sl_buf_addc(&x->ubuf, '\0') < 0)
+		return -ENOMEM;
+	x->utab[h] = off + 1;
+	x->un++;
+	return 0;
+}
+
+/*
+ * A uid as the user it names: the name the log paired it with on this
+ * node, else "root" for 0 (root on every Linux system), else the number.
+ */
+static struct sl_str
+uid_name(const struct sl_extractor *x, struct sl_str node, struct sl_str uid)
+{
+	struct sl_str s;
+	size_t h;
+
+	if (x->utab != NULL) {
+		h = uid_slot(x, node, uid);
+		if (x->utab[h] != 0) {
+			s.p = x->ubuf.p + x->utab[h] - 1 + node.n + 1 +
+			    uid.n + 1;
+			s.n = strlen(s.p);
+			return s;
+		}
+	}
+	if (sl_str_eq(uid, "0")) {
+		s.p = "root";
+		s.n = 4;
+		return s;
+	}
+	return uid;
+}
+
+/* Learn the names this line gives its uids. */
+static int
+line_uids(struct sl_extractor *x, struct sl_str node)
+{
+	static const char *const ids[][2] = {
+		{ "auid", "AUID" }, { "uid", "UID" }, { "euid", "EUID" },
+		{ "suid", "SUID" }, { "fsuid", "FSUID" }, { "ouid", "OUID" },
+		{ "old-auid", "OLD-AUID" }, { "id", "ID" },
+	};
+	struct sl_str num, name;
+	size_t k, i;
+	int r;
+
+	for (k = 0; k < SL_ARRAY_LEN(ids); k++) {
+		num.n = name.n = 0;
+		for (i = 0; i < x->f.n; i++) {
+			if (num.n == 0 && sl_str_eq(x->f.name[i], ids[k][0]))
+				num = x->f.value[i];
+			else if (name.n == 0 &&
+			    sl_str_eq(x->f.name[i], ids[k][1]))
+				name = x->f.value[i];
+		}
+		if (num.n > 0 && name.n > 0 &&
+		    (r = uid_learn(x, node, num, name)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Merge the fields of one line (split into x->f) into the event's. */
+static int
+line_merge(struct sl_extractor *x, const char *p, size_t n)
+{
+	struct sl_str type = { "", 0 }, v;
+	size_t i;
+	int execve = 0, title, r, chunked = 0;
+
+	for (i = 0; i < x->f.n; i++) {
+		if (sl_str_eq(x->f.name[i], "type")) {
+			type = x->f.value[i];
+			break;
+		}
+	}
+	execve = sl_str_eq(type, "EXECVE");
+	title = sl_str_eq(type, "PROCTITLE");
+	for (i = 0; i < x->f.n; i++) {
+		v = x->f.value[i];
+		if (hexable(x->f.name[i], execve) &&
+		    (r = unhex(x, p, n, &v)) < 0)
+			return r;
+		if (merged_add(x, x->f.name[i], v) < 0)
+			return -ENOMEM;
+		if (execve && x->f.name[i].n > 1 && is_arg(x->f.name[i])) {
+			if ((x->aexec.n > 0 && sl_buf_addc(&x->aexec,
+			    ' ') < 0) || sl_buf_add(&x->aexec, v.p, v.n) < 0)
+				return -ENOMEM;
+		} else if (execve && x->f.name[i].n > 4 &&
+		    memcmp(x->f.name[i].p + x->f.name[i].n - 4, "_len",
+		    4) == 0) {
+			chunked = 1;
+		} else if (title && x->atitle.n == 0 &&
+		    sl_str_eq(x->f.name[i], "proctitle") &&
+		    sl_buf_add(&x->atitle, v.p, v.n) < 0) {
+			return -ENOMEM;
+		}
+	}
+	/* An argument too long for one record comes in pieces (a1_len=,
+	 * a1[0]=...): the proctitle tells the command then. */
+	if (chunked)
+		x->aexec.n = 0;
+	return 0;
+}
+
+/* The first value of a merged field, or an empty string. */
+static struct sl_str
+merged_get(const struct sl_extractor *x, const char *name)
+{
+	struct sl_str s = { "", 0 };
+	size_t i, k = strlen(name);
+
+	for (i = 0; i < x->mn; i++) {
+		const size_t *o = &x->moff[i * 4];
+
+		if (o[1] == k && memcmp(x->mbuf.p + o[0], name, k) == 0) {
+			s.p = x->mbuf.p + o[2];
+			s.n = o[3];
+			break;
+		}
+	}
+	return s;
+}
+
+/* Build the event of the group in x->araw (key x->akey). */
 static int
 group_emit(struct sl_extractor *x, struct sl_event *ev, const char **reason)
 {
-	struct sl_buf *g = &x->graw[x->gcur];
+	const struct sl_buf *g = &x->araw;
+	struct sl_audit_head h;
 	struct doc d = { 0 };
 	const char *p, *e, *nl, *err;
-	struct sl_str nm;
+	struct sl_str node = { "", 0 }, s;
 	size_t i;
 	int r;
 
-	x->gopen = 0;
 	sl_buf_reset(&x->mbuf);
+	sl_buf_reset(&x->aexec);
+	sl_buf_reset(&x->atitle);
 	x->mn = 0;
-	nm.p = "_id";
-	nm.n = 3;
-	if (merged_add(x, nm, fb_str(&x->gkey)) < 0)
+	if (merged_adds(x, "_id", fb_str(&x->akey)) < 0)
 		return -ENOMEM;
 	p = g->p;
 	e = g->p + g->n;
@@ -2549,13 +2840,28 @@ group_emit(struct sl_extractor *x, struct sl_event *ev, const char **reason)
 		nl = memchr(p, '\n', (size_t)(e - p));
 		if (nl == NULL)
 			nl = e;
-		if (sl_kv_split(p, (size_t)(nl - p), &x->f, &err) == 0)
-			for (i = 0; i < x->f.n; i++)
-				if (merged_add(x, x->f.name[i],
-				    x->f.value[i]) < 0)
-					return -ENOMEM;
+		if (sl_audit_head(p, (size_t)(nl - p), &h))
+			node = h.node;
+		if (sl_kv_split(p, (size_t)(nl - p), &x->f, &err) == 0 &&
+		    ((r = line_merge(x, p, (size_t)(nl - p))) < 0 ||
+		    (r = line_uids(x, node)) < 0))
+			return r;
 		p = nl + 1;
 	}
+	/* The command line: EXECVE's arguments are whole, the proctitle
+	 * stops at 128 bytes. */
+	s = fb_str(x->aexec.n > 0 ? &x->aexec : &x->atitle);
+	if (s.n > 0 && merged_adds(x, "_cmdline", s) < 0)
+		return -ENOMEM;
+	/* node points into the raw text, which does not move */
+	s = merged_get(x, "auid");
+	if (all_digits(s) && !sl_str_eq(s, "4294967295") &&
+	    merged_adds(x, "_auid", uid_name(x, node, s)) < 0)
+		return -ENOMEM;
+	s = merged_get(x, "uid");
+	if (all_digits(s) && !sl_str_eq(s, "4294967295") &&
+	    merged_adds(x, "_uid", uid_name(x, node, s)) < 0)
+		return -ENOMEM;
 	if (x->mn > 0) {
 		struct sl_str *a = realloc(x->mname, x->mn * sizeof(*a));
 
@@ -2580,76 +2886,179 @@ group_emit(struct sl_extractor *x, struct sl_event *ev, const char **reason)
 	d.n = x->mn;
 	d.raw = fb_str(g);
 	r = extract(x, &d, ev, reason);
-	ev->line = x->gline;
-	ev->offset = x->goff;
+	ev->line = x->aline;
+	ev->offset = x->aoff;
 	ev->raw = d.raw;
 	return r;
+}
+
+#define AQ(x, i) (&(x)->aq[((x)->aqhead + (i)) % (x)->aqcap])
+
+/* Hand out the first queued event if it is complete (or all is set). */
+static int
+next_ready(struct sl_extractor *x, int all, struct sl_event *ev,
+    const char **reason)
+{
+	struct agroup *g;
+	struct sl_buf t;
+
+	if (x->aqn == 0)
+		return 0;
+	g = AQ(x, 0);
+	if (!g->done && !all)
+		return 0;
+	/* Its buffers become the handed-out event's, which the event
+	 * borrows until the next call; the slot gets the old ones. */
+	t = x->araw;
+	x->araw = g->raw;
+	g->raw = t;
+	t = x->akey;
+	x->akey = g->key;
+	g->key = t;
+	x->aline = g->line;
+	x->aoff = g->off;
+	x->aqbytes -= x->araw.n;
+	x->aqhead = (x->aqhead + 1) % x->aqcap;
+	x->aqn--;
+	return group_emit(x, ev, reason);
+}
+
+/* Room for one more event in the ring (it only grows when the caller
+ * does not take the complete events out). */
+static int
+ring_room(struct sl_extractor *x)
+{
+	struct agroup *a;
+	size_t i, nc;
+
+	if (x->aqn < x->aqcap)
+		return 0;
+	nc = x->aqcap ? x->aqcap * 2 : AUDIT_OPEN_MAX + 1;
+	if ((a = calloc(nc, sizeof(*a))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < x->aqcap; i++)
+		a[i] = *AQ(x, i);
+	free(x->aq);
+	x->aq = a;
+	x->aqhead = 0;
+	x->aqcap = nc;
+	return 0;
+}
+
+static int
+key_is(const struct agroup *g, const struct sl_audit_head *h)
+{
+	const char *k = g->key.p;
+	size_t n = h->time.n + 1 + h->serial.n;
+
+	if (g->ms != h->ms || g->nodelen != h->node.n ||
+	    g->key.n != g->nodelen + (g->nodelen > 0) + n)
+		return 0;
+	if (g->nodelen > 0) {
+		if (memcmp(k, h->node.p, h->node.n) != 0)
+			return 0;
+		k += g->nodelen + 1;
+	}
+	return memcmp(k, h->time.p, h->time.n) == 0 &&
+	    memcmp(k + h->time.n + 1, h->serial.p, h->serial.n) == 0;
 }
 
 static int
 auditd_record(struct sl_extractor *x, const struct sl_record *rec,
     struct sl_event *ev, const char **reason)
 {
-	const char *err;
-	struct sl_str t = { "", 0 }, s = { "", 0 };
-	struct sl_buf *g;
-	size_t i;
-	int r = 0, same;
+	struct sl_audit_head h;
+	struct agroup *g = NULL, *c;
+	size_t i, nfree, bfree;
+	int have, r;
 
-	if (sl_kv_split(rec->p, rec->n, &x->f, &err) == 0) {
-		for (i = 0; i < x->f.n; i++) {
-			if (sl_str_eq(x->f.name[i], "_time") && t.n == 0)
-				t = x->f.value[i];
-			else if (sl_str_eq(x->f.name[i], "_serial") &&
-			    s.n == 0)
-				s = x->f.value[i];
+	have = sl_audit_head(rec->p, rec->n, &h);
+	/* Newest first: the lines of an event are seldom far apart. */
+	for (i = x->aqn; have && i-- > 0;) {
+		c = AQ(x, i);
+		if (key_is(c, &h)) {
+			g = c;
+			break;
 		}
 	}
-	same = x->gopen && s.n > 0 &&
-	    x->gkey.n == t.n + 1 + s.n &&
-	    memcmp(x->gkey.p, t.p, t.n) == 0 &&
-	    memcmp(x->gkey.p + t.n + 1, s.p, s.n) == 0 &&
-	    x->graw[x->gcur].n + rec->n < MAX_GROUP_BYTES;
-	if (same) {
-		g = &x->graw[x->gcur];
-		if (sl_buf_addc(g, '\n') < 0 ||
-		    sl_buf_add(g, rec->p, rec->n) < 0)
+	if (g != NULL) {
+		if (g->raw.n + 1 + rec->n > MAX_GROUP_BYTES) {
+			*reason = "auditd event longer than 1 MiB: line "
+			    "not joined to it";
+			return -EBADMSG;
+		}
+		if (sl_buf_addc(&g->raw, '\n') < 0 ||
+		    sl_buf_add(&g->raw, rec->p, rec->n) < 0)
 			return -ENOMEM;
+		x->aqbytes += 1 + rec->n;
+		if (sl_str_eq(h.type, "EOE"))
+			g->done = 1;
+		return next_ready(x, 0, ev, reason);
+	}
+	/* A new event: older ones of its node are complete after the
+	 * timeout, and a full window closes the oldest. */
+	for (i = 0; have && i < x->aqn; i++) {
+		c = AQ(x, i);
+		if (!c->done && c->nodelen == h.node.n &&
+		    memcmp(c->key.p, h.node.p, h.node.n) == 0 &&
+		    c->ms <= h.ms - AUDIT_EOE_MS)
+			c->done = 1;
+	}
+	for (i = nfree = bfree = 0; i < x->aqn &&
+	    (x->aqn - nfree >= AUDIT_OPEN_MAX ||
+	    x->aqbytes - bfree + rec->n > AUDIT_WINDOW_BYTES); i++) {
+		c = AQ(x, i);
+		c->done = 1;
+		nfree++;
+		bfree += c->raw.n;
+	}
+	if ((r = ring_room(x)) < 0)
+		return r;
+	g = AQ(x, x->aqn);
+	sl_buf_reset(&g->raw);
+	sl_buf_reset(&g->key);
+	g->nodelen = 0;
+	g->ms = 0;
+	g->done = 1;		/* a line without a stamp stands alone */
+	if (have) {
+		if ((h.node.n > 0 && (sl_buf_add(&g->key, h.node.p,
+		    h.node.n) < 0 || sl_buf_addc(&g->key, ':') < 0)) ||
+		    sl_buf_add(&g->key, h.time.p, h.time.n) < 0 ||
+		    sl_buf_addc(&g->key, ':') < 0 ||
+		    sl_buf_add(&g->key, h.serial.p, h.serial.n) < 0)
+			return -ENOMEM;
+		g->nodelen = h.node.n;
+		g->ms = h.ms;
+		/* an EOE whose event was already handed out stands alone */
+		g->done = sl_str_eq(h.type, "EOE");
+	}
+	if (sl_buf_add(&g->raw, rec->p, rec->n) < 0)
+		return -ENOMEM;
+	g->line = rec->line;
+	g->off = rec->offset;
+	x->aqbytes += rec->n;
+	x->aqn++;
+	return next_ready(x, 0, ev, reason);
+}
+
+int
+sl_extract_next(struct sl_extractor *x, struct sl_event *ev,
+    const char **reason)
+{
+	*reason = NULL;
+	if (x == NULL || x->p->reader != SL_READ_AUDITD)
 		return 0;
-	}
-	if (x->gopen) {
-		/* the new line must not disturb the text the event points to */
-		r = group_emit(x, ev, reason);
-		if (r == -ENOMEM)
-			return r;
-		x->gcur ^= 1;
-	}
-	g = &x->graw[x->gcur];
-	sl_buf_reset(g);
-	sl_buf_reset(&x->gkey);
-	if (s.n > 0 && (sl_buf_add(&x->gkey, t.p, t.n) < 0 ||
-	    sl_buf_addc(&x->gkey, ':') < 0 ||
-	    sl_buf_add(&x->gkey, s.p, s.n) < 0))
-		return -ENOMEM;
-	if (sl_buf_add(g, rec->p, rec->n) < 0)
-		return -ENOMEM;
-	x->gline = rec->line;
-	x->goff = rec->offset;
-	x->gopen = 1;
-	return r;
+	return next_ready(x, 0, ev, reason);
 }
 
 int
 sl_extract_flush(struct sl_extractor *x, struct sl_event *ev,
     const char **reason)
 {
-	int r;
-
-	if (x == NULL || !x->gopen)
+	*reason = NULL;
+	if (x == NULL || x->p->reader != SL_READ_AUDITD)
 		return 0;
-	r = group_emit(x, ev, reason);
-	x->gcur ^= 1;
-	return r;
+	return next_ready(x, 1, ev, reason);
 }
 
 int

@@ -530,6 +530,29 @@ reject_item(struct sl_reader *r, struct sl_item *it, const char *reason,
 	it->raw.n = n;
 }
 
+/* An item of what the extractor gave (rc != 0) for rec, or for an event
+ * it handed out by itself (rec NULL, or its raw set). */
+static int
+extracted(struct sl_reader *r, struct sl_item *it, int rc, const char *reason,
+    const struct sl_record *rec)
+{
+	if (rc == 1) {
+		event_item(r, it, rec);
+		return 1;
+	}
+	if (rc == -ENOMEM)
+		return rc;
+	if (r->ev.raw.p != NULL || rec == NULL)
+		reject_item(r, it, reason != NULL ? reason :
+		    "not readable", r->ev.line, r->ev.offset,
+		    r->ev.raw.p, r->ev.raw.n);
+	else
+		reject_item(r, it, reason != NULL ? reason :
+		    "not readable", rec->line, rec->offset, rec->p,
+		    rec->n);
+	return 1;
+}
+
 /* One step over the open log's records; returns as sl_reader_next does, or
  * 2 when the log has no more records. */
 static int
@@ -540,6 +563,11 @@ log_step(struct sl_reader *r, struct sl_item *it)
 	int rc;
 
 	for (;;) {
+		/* Events that an earlier record completed come first. */
+		memset(&r->ev, 0, sizeof(r->ev));
+		rc = sl_extract_next(r->x, &r->ev, &reason);
+		if (rc != 0)
+			return extracted(r, it, rc, reason, NULL);
 		rc = next_record(r, &rec);
 		if (rc == 0) {
 			r->split_done = 1;
@@ -557,23 +585,8 @@ log_step(struct sl_reader *r, struct sl_item *it)
 		}
 		memset(&r->ev, 0, sizeof(r->ev));
 		rc = sl_extract_record(r->x, &rec, &r->ev, &reason);
-		if (rc == 1) {
-			event_item(r, it, &rec);
-			return 1;
-		}
-		if (rc == 0)
-			continue;
-		if (rc == -ENOMEM)
-			return rc;
-		if (r->ev.raw.p != NULL)
-			reject_item(r, it, reason != NULL ? reason :
-			    "not readable", r->ev.line, r->ev.offset,
-			    r->ev.raw.p, r->ev.raw.n);
-		else
-			reject_item(r, it, reason != NULL ? reason :
-			    "not readable", rec.line, rec.offset, rec.p,
-			    rec.n);
-		return 1;
+		if (rc != 0)
+			return extracted(r, it, rc, reason, &rec);
 	}
 }
 
@@ -723,10 +736,11 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 			r->state = ST_FLUSH;
 			break;
 		case ST_FLUSH:
-			r->state = ST_END;
+			/* every event still open, one by one */
 			rc = log_flush(r, it);
 			if (rc != 0)
 				return rc;
+			r->state = ST_END;
 			if (r->st.records == 0 && r->nheld == 0)
 				return error_item(r, it, r->name,
 				    "empty log: no records");

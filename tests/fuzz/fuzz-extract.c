@@ -110,21 +110,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memset(&ev, 0, sizeof(ev));
 			reason = NULL;
 			rc = sl_extract_record(x, &rec, &ev, &reason);
-			if (rc == 1)
-				touch(&ev);
-			else if (rc < 0 && rc != -ENOMEM && reason == NULL)
-				abort();
+			for (;;) {
+				if (rc == 1)
+					touch(&ev);
+				else if (rc < 0 && rc != -ENOMEM &&
+				    reason == NULL)
+					abort();
+				if (rc == 0 || rc == -ENOMEM)
+					break;
+				memset(&ev, 0, sizeof(ev));
+				reason = NULL;
+				rc = sl_extract_next(x, &ev, &reason);
+			}
 		}
 		start = i + 1;
 		line++;
 	}
 	memset(&ev, 0, sizeof(ev));
 	reason = NULL;
-	rc = sl_extract_flush(x, &ev, &reason);
-	if (rc == 1)
-		touch(&ev);
-	else if (rc < 0 && rc != -ENOMEM && reason == NULL)
-		abort();
+	while ((rc = sl_extract_flush(x, &ev, &reason)) != 0) {
+		if (rc == 1)
+			touch(&ev);
+		else if (rc == -ENOMEM)
+			break;
+		else if (reason == NULL)
+			abort();
+		memset(&ev, 0, sizeof(ev));
+		reason = NULL;
+	}
 	sl_extractor_free(x);
 	free(p);
 	return 0;

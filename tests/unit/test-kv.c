@@ -196,11 +196,49 @@ test_errors(void)
 	sl_fields_release(&f);
 }
 
+static void
+test_audit_head(void)
+{
+	struct sl_audit_head h;
+	const char *s;
+
+	s = "node=db02 type=SYSCALL msg=audit(1772445609.012:6020): arch=c0";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 1);
+	CHECK_SLSTR(h.node, "db02");
+	CHECK_SLSTR(h.type, "SYSCALL");
+	CHECK_SLSTR(h.time, "1772445609.012");
+	CHECK_SLSTR(h.serial, "6020");
+	CHECK(h.ms == INT64_C(1772445609012));
+	s = "type=EOE msg=audit(1364481363.2:24287):";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 1);
+	CHECK_SLSTR(h.node, "");
+	CHECK_SLSTR(h.type, "EOE");
+	CHECK(h.ms == INT64_C(1364481363200));
+	s = "type=EOE msg=audit(7:1): ";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 1);
+	CHECK(h.ms == 7000);
+	/* not a head */
+	CHECK_INT(sl_audit_head("", 0, &h), 0);
+	s = "node= type=EOE msg=audit(7:1): ";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 0);
+	s = "type=EOE msg=audit(7:1) x";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 0);
+	s = "type=EOE msg=audit(7:): ";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 0);
+	s = "type=EOE msg=audit(.5:1): ";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 0);
+	s = "msg=audit(7:1): type=EOE";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 0);
+	s = "type=EOE msg=audit(99999999999999999999:1): ";
+	CHECK_INT(sl_audit_head(s, strlen(s), &h), 0);
+}
+
 int
 main(void)
 {
 	test_table();
 	test_auditd();
+	test_audit_head();
 	test_syslog();
 	test_errors();
 	return check_done("kv");

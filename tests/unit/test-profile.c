@@ -79,7 +79,7 @@ extract_nth(const char *name, const char *text, size_t want,
 	const char *reason = NULL;
 	char err[256];
 	size_t n = records(text, recs, 64), i, got = 0;
-	int r = -1000;
+	int r = -1000, step;
 
 	memset(&gev, 0, sizeof(gev));
 	greason[0] = '\0';
@@ -96,20 +96,34 @@ extract_nth(const char *name, const char *text, size_t want,
 		sl_tz_free(tz);
 		return -1002;
 	}
-	for (i = 0; i <= n; i++) {
+	/* Each record, then the events it completed, then at the end the
+	 * events still open, as the reader asks for them. */
+	for (i = 0, step = 0; i <= n;) {
 		memset(&gev, 0, sizeof(gev));
-		if (i < n)
+		if (step == 0 && i < n)
 			r = sl_extract_record(x, &recs[i], &gev, &reason);
+		else if (i < n)
+			r = sl_extract_next(x, &gev, &reason);
 		else
 			r = sl_extract_flush(x, &gev, &reason);
-		if (r == 0)
+		step = 1;
+		if (r == 0) {
+			if (i == n) {
+				r = -1000;	/* no such event */
+				break;
+			}
+			i++;
+			step = 0;
 			continue;
+		}
 		if (got++ == want)
 			break;
 		r = -1000;
 	}
 	if (r < 0 && reason != NULL)
 		snprintf(greason, sizeof(greason), "%s", reason);
+	if (r < 0 && gev.raw.p != NULL)	/* a rejected auditd event */
+		keep(&gev.raw, 9);
 	if (r == 1) {
 		keep(&gev.user, 0);
 		keep(&gev.resource, 1);
@@ -797,13 +811,207 @@ test_auditd(void)
 	CHECK_SLSTR(gev.resource, "/etc/shadow");
 	CHECK_INT(gev.line, 2);
 	CHECK(gev.raw.n > 0 && memchr(gev.raw.p, '\n', gev.raw.n) != NULL);
-	/* the last group comes out of the flush */
+	/* the last group comes out of the flush; the SYSCALL line paired
+	 * uid 1000 with bob */
 	CHECK_INT(extract("auditd", audit, 2), 1);
 	CHECK_INT(gev.action, SL_ACT_LOGIN);
-	CHECK_SLSTR(gev.user, "1000");
+	CHECK_SLSTR(gev.user, "bob");
 	CHECK_SLSTR(gev.src, "10.0.0.5");
 	CHECK_INT(gev.line, 5);
 	CHECK_INT(extract("auditd", audit, 3), -1000);
+}
+
+/* Two hosts' lines interleaved, as an aggregated log has them. */
+static const char audit2[] =
+    "node=a type=SYSCALL msg=audit(100.000:1): syscall=59 auid=1000 "
+    "uid=1000 ses=3 exe=\"/usr/bin/cat\"\x1d" "AUID=\"bob\" UID=\"bob\"\n"
+    "node=b type=SYSCALL msg=audit(100.000:1): syscall=59 auid=1000 uid=0 "
+    "ses=5 exe=\"/usr/bin/less\"\n"
+    "node=a type=EXECVE msg=audit(100.000:1): argc=2 a0=\"cat\" "
+    "a1=\"/etc/shadow\"\n"
+    "node=b type=PROCTITLE msg=audit(100.000:1): "
+    "proctitle=6C657373002F746D702F612062\n"
+    "node=a type=PROCTITLE msg=audit(100.000:1): "
+    "proctitle=636174002F6574632F736861646F77\n"
+    "node=a type=EOE msg=audit(100.000:1): \n"
+    "node=a type=USER_CMD msg=audit(101.000:2): pid=1 uid=1000 auid=1000 "
+    "ses=3 msg='cwd=\"/root\" cmd=636174202F6574632F736861646F77 "
+    "exe=\"/usr/bin/sudo\" terminal=pts/0 res=success'\n"
+    "node=b type=USER_END msg=audit(103.000:7): pid=2 uid=0 auid=0 ses=5 "
+    "msg='op=PAM:session_close acct=\"root\" exe=\"/usr/sbin/sshd\" "
+    "res=success'\n"
+    "node=b type=EOE msg=audit(100.000:1): \n";
+
+static void
+test_auditd_interleaved(void)
+{
+	CHECK_STR(detect(audit2), "auditd");
+	/* node a's event: its four lines, though node b's come between */
+	CHECK_INT(extract("auditd", audit2, 0), 1);
+	CHECK_SLSTR(gev.key, "a:100.000:1");
+	CHECK_SLSTR(gev.user, "bob");
+	CHECK_SLSTR(gev.session, "3");
+	CHECK_SLSTR(gev.query, "cat /etc/shadow");
+	CHECK_SLSTR(gev.resource, "/usr/bin/cat");
+	CHECK_INT(gev.line, 1);
+	CHECK_INT(gev.offset, 0);
+	CHECK_SLSTR(gev.raw, "node=a type=SYSCALL msg=audit(100.000:1): "
+	    "syscall=59 auid=1000 uid=1000 ses=3 exe=\"/usr/bin/cat\"\x1d"
+	    "AUID=\"bob\" UID=\"bob\"\n"
+	    "node=a type=EXECVE msg=audit(100.000:1): argc=2 a0=\"cat\" "
+	    "a1=\"/etc/shadow\"\n"
+	    "node=a type=PROCTITLE msg=audit(100.000:1): "
+	    "proctitle=636174002F6574632F736861646F77\n"
+	    "node=a type=EOE msg=audit(100.000:1): ");
+	/* node b's event with the same stamp is another event; the name
+	 * node a gave uid 1000 is not node b's; the proctitle is decoded */
+	CHECK_INT(extract("auditd", audit2, 1), 1);
+	CHECK_SLSTR(gev.key, "b:100.000:1");
+	CHECK_SLSTR(gev.user, "1000");
+	CHECK_SLSTR(gev.query, "less /tmp/a b");
+	CHECK_INT(gev.line, 2);
+	/* a line without the ENRICHED part: the name learnt on node a;
+	 * sudo's command in hex */
+	CHECK_INT(extract("auditd", audit2, 2), 1);
+	CHECK_SLSTR(gev.key, "a:101.000:2");
+	CHECK_SLSTR(gev.user, "bob");
+	CHECK_SLSTR(gev.query, "cat /etc/shadow");
+	CHECK_INT(gev.line, 7);
+	/* uid 0 is root, as acct would say */
+	CHECK_INT(extract("auditd", audit2, 3), 1);
+	CHECK_SLSTR(gev.user, "root");
+	CHECK_INT(gev.action, SL_ACT_LOGOUT);
+	/* node b's EOE came after its event was complete (2 s later on
+	 * node b): it stands alone and names no one */
+	CHECK_INT(extract("auditd", audit2, 4), -EBADMSG);
+	CHECK_STR(greason, "no user");
+	CHECK_INT(gev.line, 9);
+	CHECK_SLSTR(gev.raw, "node=b type=EOE msg=audit(100.000:1): ");
+	CHECK_INT(extract("auditd", audit2, 5), -1000);
+}
+
+/* Hex is decoded only where auditd writes it: bare, an even number of hex
+ * digits, in a field that can hold text. */
+static const char audit3[] =
+    "type=EXECVE msg=audit(1.000:1): argc=3 a0=\"ls\" a1=\"CAFE\" "
+    "a2=2F612062\n"
+    "type=CWD msg=audit(1.000:1): cwd=2F686F6D652F61206200\n"
+    "type=SYSCALL msg=audit(1.000:1): a0=2F61 uid=5 key=2F61\n"
+    "type=EXECVE msg=audit(2.000:2): argc=2 a0=\"cat\" a1_len=6 "
+    "a1[0]=2F612062\n"
+    "type=PROCTITLE msg=audit(2.000:2): proctitle=636174002F612062\n"
+    "type=CWD msg=audit(2.000:2): cwd=\"/x\\\"AB\" uid=7 auid=-1\n";
+
+static void
+test_auditd_hex(void)
+{
+	static const char *const cwd[] = { "query=cwd", "resource=key" };
+
+	CHECK_INT(extract("auditd", audit3, 0), 1);
+	CHECK_SLSTR(gev.query, "ls CAFE /a b");
+	CHECK_SLSTR(gev.user, "5");
+	CHECK_INT(extract_nth("auditd", audit3, 0, cwd, 2, NULL), 1);
+	CHECK_SLSTR(gev.query, "/home/a b");
+	CHECK_SLSTR(gev.resource, "2F61");
+	/* an argument in pieces: the proctitle tells the command */
+	CHECK_INT(extract("auditd", audit3, 1), 1);
+	CHECK_SLSTR(gev.query, "cat /a b");
+	CHECK_SLSTR(gev.user, "7");
+	CHECK_INT(extract_nth("auditd", audit3, 1, cwd, 1, NULL), 1);
+	CHECK_SLSTR(gev.query, "/x\"AB");
+}
+
+/* Feed n lines of text; count the events handed out before the end of the
+ * log in *live and all in the return; checks that they come out in the
+ * order of their first lines. */
+static size_t
+auditd_run(const char *text, size_t *live)
+{
+	struct sl_extractor *x;
+	struct sl_record rec;
+	struct sl_event ev;
+	const char *reason, *p = text, *nl;
+	uint64_t last = 0;
+	size_t got = 0;
+	char err[256];
+	int r;
+
+	x = sl_extractor_new(sl_profileset_find(ps, "auditd"), NULL, err,
+	    sizeof(err));
+	CHECK(x != NULL);
+	memset(&rec, 0, sizeof(rec));
+	for (; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		rec.p = p;
+		rec.n = (size_t)(nl - p);
+		rec.line++;
+		memset(&ev, 0, sizeof(ev));
+		r = sl_extract_record(x, &rec, &ev, &reason);
+		while (r == 1) {
+			CHECK(ev.line > last);
+			last = ev.line;
+			got++;
+			memset(&ev, 0, sizeof(ev));
+			r = sl_extract_next(x, &ev, &reason);
+		}
+		CHECK_INT(r, 0);
+	}
+	*live = got;
+	memset(&ev, 0, sizeof(ev));
+	while ((r = sl_extract_flush(x, &ev, &reason)) == 1) {
+		CHECK(ev.line > last);
+		last = ev.line;
+		got++;
+		memset(&ev, 0, sizeof(ev));
+	}
+	CHECK_INT(r, 0);
+	sl_extractor_free(x);
+	return got;
+}
+
+static void
+test_auditd_window(void)
+{
+	struct sl_buf b = { 0 };
+	size_t i, live;
+	char line[160];
+
+	/* 300 one-line events in one second: the window holds 256, so the
+	 * oldest are closed as the newer come */
+	for (i = 0; i < 300; i++) {
+		snprintf(line, sizeof(line), "type=USER_ACCT "
+		    "msg=audit(200.000:%zu): pid=1 uid=0 auid=0 ses=1 "
+		    "msg='op=x acct=\"root\" res=success'\n", 1000 + i);
+		sl_buf_add(&b, line, strlen(line));
+	}
+	sl_buf_addc(&b, '\0');
+	CHECK_INT(auditd_run(b.p, &live), 300);
+	CHECK_INT(live, 300 - 256);
+	/* the timeout: an event is complete when a line of its node is 2 s
+	 * newer, not before, and not by another node's lines */
+	CHECK_INT(auditd_run(
+	    "node=a type=USER_ACCT msg=audit(200.000:1): uid=0\n"
+	    "node=a type=USER_ACCT msg=audit(201.999:2): uid=0\n"
+	    "node=b type=USER_ACCT msg=audit(300.000:3): uid=0\n", &live), 3);
+	CHECK_INT(live, 0);
+	CHECK_INT(auditd_run(
+	    "node=a type=USER_ACCT msg=audit(200.000:1): uid=0\n"
+	    "node=a type=USER_ACCT msg=audit(202.000:2): uid=0\n"
+	    "node=a type=USER_ACCT msg=audit(202.001:3): uid=0\n", &live), 3);
+	CHECK_INT(live, 1);
+	/* EOE completes an event; the next waits for the first */
+	CHECK_INT(auditd_run(
+	    "type=SYSCALL msg=audit(200.000:1): uid=0\n"
+	    "type=SYSCALL msg=audit(200.000:2): uid=0\n"
+	    "type=EOE msg=audit(200.000:2): \n"
+	    "type=EOE msg=audit(200.000:1): \n", &live), 2);
+	CHECK_INT(live, 2);
+	CHECK_INT(auditd_run(
+	    "type=SYSCALL msg=audit(200.000:1): uid=0\n"
+	    "type=SYSCALL msg=audit(200.000:2): uid=0\n"
+	    "type=EOE msg=audit(200.000:2): \n", &live), 2);
+	CHECK_INT(live, 0);
+	sl_buf_release(&b);
 }
 
 static void
@@ -919,6 +1127,9 @@ main(void)
 	test_cert();
 	test_csv_maps();
 	test_auditd();
+	test_auditd_interleaved();
+	test_auditd_hex();
+	test_auditd_window();
 	test_detect_misc();
 	test_conditions();
 	sl_profileset_free(ps);
