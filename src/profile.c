@@ -1967,6 +1967,8 @@ struct sl_extractor {
 	size_t mn, mcap;
 	size_t *moff;			/* name off, len, value off, len */
 	struct sl_extract_counts counts;
+	int frac[2];			/* this record's count, bytes: a value
+					 * with a real fraction was passed over */
 };
 
 void
@@ -2218,34 +2220,83 @@ term_eval(struct sl_extractor *x, const struct doc *d, const struct term *t,
 	return n;
 }
 
+/*
+ * A count or bytes value: a non-negative integer, written as digits or as
+ * a JSON number whose fraction is zero or whose exponent makes it whole
+ * (89.0, 1.2E4, 1e3), read with exact decimal arithmetic, never through a
+ * double.  0 with *v set; 1 for a number with a real fraction (12.5, 1e-3),
+ * which leaves the field unknown; -EINVAL for anything else, including a
+ * negative number and a whole one above INT64_MAX (1E30).
+ */
 static int
-parse_u64(struct sl_str s, int64_t *v)
+parse_num(struct sl_str s, int64_t *v)
 {
+	const char *p = s.p, *e = s.p + s.n, *dig, *frac = NULL;
+	size_t nint, nfrac = 0, i, ndig;
+	int64_t exp = 0, point;
 	uint64_t x = 0;
-	size_t i = 0;
+	int eneg = 0;
 
-	while (i < s.n && (s.p[i] == ' '))
-		i++;
-	if (i == s.n)
+	while (p < e && *p == ' ')
+		p++;
+	dig = p;
+	while (p < e && *p >= '0' && *p <= '9')
+		p++;
+	if ((nint = (size_t)(p - dig)) == 0)
 		return -EINVAL;
-	for (; i < s.n; i++) {
-		if (s.p[i] < '0' || s.p[i] > '9')
+	if (p < e && *p == '.') {
+		frac = ++p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if ((nfrac = (size_t)(p - frac)) == 0)
 			return -EINVAL;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p == e)
+			return -EINVAL;
+		for (; p < e && *p >= '0' && *p <= '9'; p++)
+			if (exp < 100000)	/* beyond it, only the sign
+						 * matters */
+				exp = exp * 10 + (*p - '0');
+	}
+	if (p != e)
+		return -EINVAL;
+	/* The digits int||frac with the decimal point after "point" of
+	 * them: those before it make the value, those after must be 0. */
+	ndig = nint + nfrac;
+	point = (int64_t)nint + (eneg ? -exp : exp);
+	for (i = 0; i < ndig; i++) {
+		char c = i < nint ? dig[i] : frac[i - nint];
+
+		if ((int64_t)i >= point) {
+			if (c != '0')
+				return 1;
+			continue;
+		}
+		if (x > ((uint64_t)INT64_MAX - (uint64_t)(c - '0')) / 10)
+			return -EINVAL;
+		x = x * 10 + (uint64_t)(c - '0');
+	}
+	/* Zeros the exponent adds after the digits. */
+	for (; point > (int64_t)ndig && x != 0; point--) {
 		if (x > (uint64_t)INT64_MAX / 10)
 			return -EINVAL;
-		x = x * 10 + (uint64_t)(s.p[i] - '0');
-		if (x > (uint64_t)INT64_MAX)
-			return -EINVAL;
+		x *= 10;
 	}
 	*v = (int64_t)x;
 	return 0;
 }
 
-/* Does this text suit the field? */
+/* Does this text suit the field?  A count or bytes with a real fraction
+ * does not, and is remembered so that the log can say so. */
 static int
-value_ok(int field, struct sl_str s)
+value_ok(struct sl_extractor *x, int field, struct sl_str s)
 {
 	int64_t v;
+	int r;
 
 	if (s.n == 0)
 		return 0;
@@ -2256,7 +2307,9 @@ value_ok(int field, struct sl_str s)
 		return sl_outcome_parse(s.p, s.n) >= 0;
 	case F_COUNT:
 	case F_BYTES:
-		return parse_u64(s, &v) == 0;
+		if ((r = parse_num(s, &v)) == 1)
+			x->frac[field == F_COUNT ? 0 : 1] = 1;
+		return r == 0;
 	default:
 		return 1;
 	}
@@ -2359,7 +2412,7 @@ rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
 mapped:
 			s.p = tb->e[k].val;
 			s.n = tb->e[k].vallen;
-			if (!value_ok(ru->field, s))
+			if (!value_ok(x, ru->field, s))
 				continue;
 			return list_add(out, s, '\n') < 0 ? -ENOMEM : 1;
 		}
@@ -2368,7 +2421,7 @@ mapped:
 				return -ENOMEM;
 			if (t->kind == T_AFTER)
 				after(t, &s);
-			if (!value_ok(ru->field, s))
+			if (!value_ok(x, ru->field, s))
 				continue;
 			/* de-duplication is quadratic: bound the list */
 			if (x->nlist >= MAX_LIST)
@@ -2434,6 +2487,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 
 	evalctx_reset(&x->cx);
 	ev->flags = 0;
+	x->frac[0] = x->frac[1] = 0;
 	for (f = 0; f < F__COUNT; f++) {
 		sl_buf_reset(&x->fb[f]);
 		x->nlist = 0;
@@ -2486,9 +2540,13 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 	ev->count = -1;
 	ev->bytes = -1;
 	if (x->fb[F_COUNT].n > 0)
-		(void)parse_u64(fb_str(&x->fb[F_COUNT]), &ev->count);
+		(void)parse_num(fb_str(&x->fb[F_COUNT]), &ev->count);
+	else if (x->frac[0])
+		x->counts.fractional++;
 	if (x->fb[F_BYTES].n > 0)
-		(void)parse_u64(fb_str(&x->fb[F_BYTES]), &ev->bytes);
+		(void)parse_num(fb_str(&x->fb[F_BYTES]), &ev->bytes);
+	else if (x->frac[1])
+		x->counts.fractional++;
 	ev->purpose = fb_str(&x->fb[F_PURPOSE]);
 	ev->src = fb_str(&x->fb[F_SRC]);
 	ev->trace = fb_str(&x->fb[F_TRACE]);

@@ -552,6 +552,104 @@ test_generic_json(void)
 	CHECK_INT(gev.count, -1);
 }
 
+/*
+ * Count and bytes: whole numbers as JSON writes them (89.0, 1.2E4) are
+ * read exactly; a real fraction leaves the field unknown and is counted.
+ * Returns the bytes (count in *count) of a generic-json record with the
+ * given bytes and count texts, and the extractor's fractional count in
+ * *frac.
+ */
+static int64_t
+num_bytes(const char *bytes, const char *count, int64_t *cnt, uint64_t *frac)
+{
+	struct sl_extract_counts c;
+	struct sl_extractor *x;
+	struct sl_record rec = { 0 };
+	struct sl_event ev;
+	const char *reason;
+	char err[128], text[256];
+
+	snprintf(text, sizeof(text), "{\"time\":\"2024-03-01T07:17:12Z\","
+	    "\"user\":\"u\",\"bytes\":%s,\"count\":%s}", bytes, count);
+	x = sl_extractor_new(sl_profileset_find(ps, "generic-json"), NULL,
+	    err, sizeof(err));
+	if (x == NULL)
+		return -100;
+	rec.p = text;
+	rec.n = strlen(text);
+	memset(&ev, 0, sizeof(ev));
+	if (sl_extract_record(x, &rec, &ev, &reason) != 1)
+		ev.bytes = ev.count = -99;
+	sl_extractor_counts(x, &c);
+	*frac = c.fractional;
+	*cnt = ev.count;
+	sl_extractor_free(x);
+	return ev.bytes;
+}
+
+static void
+test_numbers(void)
+{
+	static const struct {
+		const char *text;
+		int64_t want;
+		int frac;
+	} t[] = {
+		{ "89", 89, 0 },
+		{ "89.0", 89, 0 },
+		{ "89.000", 89, 0 },
+		{ "1.2E4", 12000, 0 },
+		{ "1.2e+4", 12000, 0 },
+		{ "1e3", 1000, 0 },
+		{ "0", 0, 0 },
+		{ "0.0", 0, 0 },
+		{ "0e99999999999", 0, 0 },
+		{ "1250E-2", -1, 1 },
+		{ "1200E-2", 12, 0 },
+		{ "\"89\"", 89, 0 },
+		{ "\"89.0\"", 89, 0 },
+		{ "9223372036854775807", INT64_MAX, 0 },
+		{ "9.223372036854775807E18", INT64_MAX, 0 },
+		{ "12.5", -1, 1 },
+		{ "1e-3", -1, 1 },
+		{ "0.5", -1, 1 },
+		{ "89.0000001", -1, 1 },
+		{ "1E30", -1, 0 },		/* too big: unknown, not a
+						 * fraction */
+		{ "9223372036854775808", -1, 0 },
+		{ "1e99999999999", -1, 0 },
+		{ "-5", -1, 0 },
+		{ "-5.0", -1, 0 },
+		{ "\"12x\"", -1, 0 },
+		{ "\"1e\"", -1, 0 },
+		{ "\"1.\"", -1, 0 },
+		{ "\".5\"", -1, 0 },
+		{ "\"\"", -1, 0 },
+		{ "null", -1, 0 },
+	};
+	int64_t cnt;
+	uint64_t frac;
+	size_t i;
+
+	for (i = 0; i < SL_ARRAY_LEN(t); i++) {
+		int64_t b = num_bytes(t[i].text, t[i].text, &cnt, &frac);
+
+		CHECK_INT(b, t[i].want);
+		CHECK_INT(cnt, t[i].want);
+		/* one for the bytes, one for the count */
+		CHECK_INT(frac, t[i].frac * 2);
+		if (b != t[i].want || frac != (uint64_t)t[i].frac * 2)
+			fprintf(stderr, "  number %s\n", t[i].text);
+	}
+	/* a fraction in one field of several: counted for that one */
+	CHECK_INT(num_bytes("12.5", "3", &cnt, &frac), -1);
+	CHECK_INT(cnt, 3);
+	CHECK_INT(frac, 1);
+	/* a later name with a whole number: the field is known */
+	CHECK_INT(num_bytes("12.5, \"size\": 10", "3", &cnt, &frac), 10);
+	CHECK_INT(frac, 0);
+}
+
 static void
 test_maps(void)
 {
@@ -913,6 +1011,7 @@ main(void)
 	test_m365();
 	test_m365_csv();
 	test_generic_json();
+	test_numbers();
 	test_maps();
 	test_rejects();
 	test_aol();
