@@ -2475,6 +2475,48 @@ quote_short(char *dst, size_t dn, struct sl_str s)
 	dst[o] = '\0';
 }
 
+/*
+ * The address of a source without its port, so that filters and
+ * comparisons by address work whatever the log added: "203.0.113.7:28491"
+ * and "host.example:443" lose ":PORT", "[2001:db8::1]:25138" and
+ * "[2001:db8::1]" give "2001:db8::1".  Text with more than one colon
+ * outside brackets is a bare IPv6 address ("2001:db8::1",
+ * "::ffff:192.0.2.1") and stays as it is: its last group is no port.
+ */
+static struct sl_str
+src_address(struct sl_str s)
+{
+	const char *c, *rb;
+	size_t i, np;
+
+	if (s.n > 2 && s.p[0] == '[') {
+		rb = memchr(s.p, ']', s.n);
+		if (rb == NULL || rb == s.p + 1)
+			return s;
+		np = s.n - (size_t)(rb + 1 - s.p);
+		if (np > 0 && (rb[1] != ':' || np < 2 || np > 6))
+			return s;
+		for (i = 2; i <= np; i++)
+			if (rb[i] < '0' || rb[i] > '9')
+				return s;
+		s.n = (size_t)(rb - s.p) - 1;
+		s.p++;
+		return s;
+	}
+	c = memchr(s.p, ':', s.n);
+	if (c == NULL || c == s.p ||
+	    memchr(c + 1, ':', s.n - (size_t)(c + 1 - s.p)) != NULL)
+		return s;
+	np = s.n - (size_t)(c + 1 - s.p);
+	if (np == 0 || np > 5)
+		return s;
+	for (i = 1; i <= np; i++)
+		if (c[i] < '0' || c[i] > '9')
+			return s;
+	s.n = (size_t)(c - s.p);
+	return s;
+}
+
 /* Fill ev from the record as d presents it. */
 static int
 extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
@@ -2548,7 +2590,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 	else if (x->frac[1])
 		x->counts.fractional++;
 	ev->purpose = fb_str(&x->fb[F_PURPOSE]);
-	ev->src = fb_str(&x->fb[F_SRC]);
+	ev->src = src_address(fb_str(&x->fb[F_SRC]));
 	ev->trace = fb_str(&x->fb[F_TRACE]);
 	ev->kind = fb_str(&x->fb[F_KIND]);
 	ev->key = fb_str(&x->fb[F_KEY]);

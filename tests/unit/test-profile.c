@@ -650,6 +650,45 @@ test_numbers(void)
 	CHECK_INT(frac, 0);
 }
 
+/* The source address is stored without the port a log added. */
+static void
+test_src_port(void)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{ "203.0.113.7:28491", "203.0.113.7" },
+		{ "203.0.113.7", "203.0.113.7" },
+		{ "[2001:db8::1]:25138", "2001:db8::1" },
+		{ "[2001:db8::1]", "2001:db8::1" },
+		{ "[fe80::1%eth0]:22", "fe80::1%eth0" },
+		{ "2001:db8::1", "2001:db8::1" },
+		{ "2001:db8::1:8080", "2001:db8::1:8080" },
+		{ "::ffff:192.0.2.1", "::ffff:192.0.2.1" },
+		{ "::1", "::1" },
+		{ "host.example:443", "host.example" },
+		{ "host.example", "host.example" },
+		{ "host.example:", "host.example:" },
+		{ "host.example:https", "host.example:https" },
+		{ "203.0.113.7:123456", "203.0.113.7:123456" },
+		{ ":80", ":80" },
+		{ "[2001:db8::1]:", "[2001:db8::1]:" },
+		{ "[2001:db8::1]x", "[2001:db8::1]x" },
+		{ "[]:80", "[]:80" },
+		{ "[2001:db8::1", "[2001:db8::1" },
+		{ "AWS Internal", "AWS Internal" },
+	};
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < SL_ARRAY_LEN(t); i++) {
+		snprintf(text, sizeof(text), "{\"time\":\"2024-03-01T07:17:12Z\","
+		    "\"user\":\"u\",\"src\":\"%s\"}\n", t[i].in);
+		CHECK_INT(extract("generic-json", text, 0), 1);
+		CHECK_SLSTR(gev.src, t[i].want);
+	}
+}
+
 static void
 test_maps(void)
 {
@@ -1012,6 +1051,7 @@ main(void)
 	test_m365_csv();
 	test_generic_json();
 	test_numbers();
+	test_src_port();
 	test_maps();
 	test_rejects();
 	test_aol();
