@@ -15,7 +15,8 @@ detect      columns CreationDate AuditData
 # CreationTime is written without a zone and is UTC.
 timezone    UTC
 
-time        CreationTime | CreationDate
+# @timestamp: records that went through Logstash, Elastic or OpenSearch.
+time        CreationTime | CreationDate | @timestamp
 user        UserId | UserKey | UserIds
 session     AppAccessContext.AADSessionId | SessionId
 key         Id

@@ -8,7 +8,8 @@ detect      exists(CreationTime) and exists(Operation) and exists(Workload)
 # CreationTime is written without a zone and is UTC.
 timezone    UTC
 
-time        CreationTime
+# @timestamp: records that went through Logstash, Elastic or OpenSearch.
+time        CreationTime | @timestamp
 user        UserId | UserKey
 session     AppAccessContext.AADSessionId | SessionId
 key         Id

@@ -689,6 +689,53 @@ test_src_port(void)
 	}
 }
 
+/* Records re-exported by Logstash, Elasticsearch or OpenSearch: the
+ * profiles fall back to @timestamp, and detection still knows them. */
+static void
+test_pipeline(void)
+{
+	static const char ct[] =
+	    "{\"@version\":\"1\",\"@timestamp\":\"2024-03-01T07:17:12.000Z\","
+	    "\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":\"IAMUser\","
+	    "\"userName\":\"alice\"},\"eventSource\":\"s3.amazonaws.com\","
+	    "\"eventName\":\"GetObject\",\"sourceIPAddress\":"
+	    "\"198.51.100.7:443\",\"additionalEventData\":"
+	    "{\"bytesTransferredOut\":89.0},\"eventID\":\"P1\"}\n";
+	static const char m[] =
+	    "{\"@timestamp\":\"2024-03-01T07:17:12.000Z\",\"@version\":\"1\","
+	    "\"Id\":\"p-1\",\"Operation\":\"FileAccessed\",\"Workload\":"
+	    "\"SharePoint\",\"CreationTime\":\"2024-03-01T07:17:13\","
+	    "\"UserId\":\"a@contoso.com\"}\n"
+	    "{\"@timestamp\":\"2024-03-01T07:17:14.000Z\",\"@version\":\"1\","
+	    "\"Id\":\"p-2\",\"Operation\":\"FileAccessed\",\"Workload\":"
+	    "\"SharePoint\",\"UserId\":\"a@contoso.com\"}\n";
+	static const char f3[] =
+	    "{\"type\":\"audit.3\",\"@timestamp\":\"2024-03-01T07:17:12Z\","
+	    "\"uid\":\"u\",\"categories\":[\"dataLoad\"]}\n";
+	static const char f2[] =
+	    "{\"type\":\"audit.2\",\"@timestamp\":\"2024-03-01T07:17:12Z\","
+	    "\"uid\":\"u\",\"name\":\"x\"}\n";
+
+	CHECK_STR(detect(ct), "cloudtrail");
+	CHECK_INT(extract("cloudtrail", ct, 0), 1);
+	CHECK_STR(tstr(gev.time), "2024-03-01T07:17:12.000000Z");
+	CHECK_SLSTR(gev.user, "alice");
+	CHECK_INT(gev.bytes, 89);
+	CHECK_SLSTR(gev.src, "198.51.100.7");
+	CHECK_STR(detect(m), "m365");
+	/* CreationTime first, @timestamp when it is missing */
+	CHECK_INT(extract("m365", m, 0), 1);
+	CHECK_STR(tstr(gev.time), "2024-03-01T07:17:13.000000Z");
+	CHECK_INT(extract("m365", m, 1), 1);
+	CHECK_STR(tstr(gev.time), "2024-03-01T07:17:14.000000Z");
+	CHECK_STR(detect(f3), "foundry-audit3");
+	CHECK_INT(extract("foundry-audit3", f3, 0), 1);
+	CHECK_STR(tstr(gev.time), "2024-03-01T07:17:12.000000Z");
+	CHECK_STR(detect(f2), "foundry-audit2");
+	CHECK_INT(extract("foundry-audit2", f2, 0), 1);
+	CHECK_STR(tstr(gev.time), "2024-03-01T07:17:12.000000Z");
+}
+
 static void
 test_maps(void)
 {
@@ -1052,6 +1099,7 @@ main(void)
 	test_generic_json();
 	test_numbers();
 	test_src_port();
+	test_pipeline();
 	test_maps();
 	test_rejects();
 	test_aol();
