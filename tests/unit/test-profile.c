@@ -492,6 +492,82 @@ static const char m365csv[] =
     "\"\"ObjectId\"\":\"\"https://contoso.sharepoint.com/pay.xlsx\"\"}\"\n"
     "6f1c-2,2024-03-01T07:18:00.0000000Z,6,FileAccessed,bob,\"{not json\"\n";
 
+/* M365 operations to actions: administration by rule (the Exchange admin
+ * log, directory activities, cmdlet verbs), the rest by the table. */
+static void
+test_m365_actions(void)
+{
+	static const struct {
+		const char *op, *rt, *wl;
+		int want;
+	} t[] = {
+		{ "Disable Strong Authentication.", "8",
+		    "AzureActiveDirectory", SL_ACT_ADMIN },
+		{ "Delete application password for user.", "8",
+		    "AzureActiveDirectory", SL_ACT_ADMIN },
+		{ "Add member to role.", "8", "AzureActiveDirectory",
+		    SL_ACT_ADMIN },
+		{ "Update user.", "8", "AzureActiveDirectory", SL_ACT_ADMIN },
+		{ "Set company information.", "8", "AzureActiveDirectory",
+		    SL_ACT_ADMIN },
+		{ "Consent to application.", "8", "AzureActiveDirectory",
+		    SL_ACT_ADMIN },
+		{ "UserLoggedIn", "15", "AzureActiveDirectory",
+		    SL_ACT_LOGIN },
+		{ "UserLoginFailed", "15", "AzureActiveDirectory",
+		    SL_ACT_LOGIN },
+		{ "Set-AdminAuditLogConfig", "1", "Exchange", SL_ACT_ADMIN },
+		{ "Set-Mailbox", "1", "Exchange", SL_ACT_ADMIN },
+		{ "Set-CASMailbox", "1", "Exchange", SL_ACT_ADMIN },
+		{ "Add-MailboxPermission", "1", "Exchange", SL_ACT_ADMIN },
+		{ "New-InboxRule", "1", "Exchange", SL_ACT_ADMIN },
+		{ "Set-TransportRule", "\"ExchangeAdmin\"", "Exchange",
+		    SL_ACT_ADMIN },
+		/* the names alone, without RecordType or Workload */
+		{ "Set-CASMailbox", NULL, NULL, SL_ACT_ADMIN },
+		{ "Grant-CsTeamsPolicy", NULL, NULL, SL_ACT_ADMIN },
+		{ "Update user.", NULL, NULL, SL_ACT_ADMIN },
+		{ "Disable Strong Authentication.", NULL, NULL,
+		    SL_ACT_ADMIN },
+		{ "Delete application password for user.", NULL, NULL,
+		    SL_ACT_ADMIN },
+		{ "Remove member from role.", NULL, NULL, SL_ACT_ADMIN },
+		{ "Set license properties.", NULL, NULL, SL_ACT_ADMIN },
+		/* what is not administration stays as it was */
+		{ "FileAccessed", "6", "SharePoint", SL_ACT_VIEW },
+		{ "FileDownloaded", "6", "SharePoint", SL_ACT_EXPORT },
+		{ "SearchQueryPerformed", "27", "SharePoint", SL_ACT_SEARCH },
+		{ "MailItemsAccessed", "50", "Exchange", SL_ACT_VIEW },
+		{ "SoftDelete", "2", "Exchange", SL_ACT_DELETE },
+		{ "Send", "2", "Exchange", SL_ACT_SHARE },
+		{ "Update", "2", "Exchange", SL_ACT_MODIFY },
+		{ "SharingSet", "14", "OneDrive", SL_ACT_SHARE },
+		{ "FileModified", "6", "SharePoint", SL_ACT_MODIFY },
+		{ "TeamsSessionStarted", "25", "MicrosoftTeams",
+		    SL_ACT_OTHER },
+	};
+	char text[512], rt[64], wl[64];
+	size_t i;
+
+	for (i = 0; i < SL_ARRAY_LEN(t); i++) {
+		rt[0] = wl[0] = '\0';
+		if (t[i].rt != NULL)
+			snprintf(rt, sizeof(rt), "\"RecordType\":%s,",
+			    t[i].rt);
+		if (t[i].wl != NULL)
+			snprintf(wl, sizeof(wl), "\"Workload\":\"%s\",",
+			    t[i].wl);
+		snprintf(text, sizeof(text), "{\"CreationTime\":"
+		    "\"2024-03-01T07:17:12\",\"Id\":\"x\",%s%s\"Operation\":"
+		    "\"%s\",\"UserId\":\"admin@contoso.com\"}\n", rt, wl,
+		    t[i].op);
+		CHECK_INT(extract("m365", text, 0), 1);
+		CHECK_INT(gev.action, t[i].want);
+		if (gev.action != t[i].want)
+			fprintf(stderr, "  operation %s\n", t[i].op);
+	}
+}
+
 static void
 test_m365_csv(void)
 {
@@ -1095,6 +1171,7 @@ main(void)
 	test_foundry2();
 	test_cloudtrail();
 	test_m365();
+	test_m365_actions();
 	test_m365_csv();
 	test_generic_json();
 	test_numbers();
