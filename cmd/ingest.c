@@ -490,9 +490,11 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 		t->records++;
 		t->rejected++;
 		count_reason(t, rbuf);
-		/* A log no profile reads was reported once already, as an
-		 * error; its records need no message each. */
-		if (strcmp(rbuf, "no profile recognises this log") == 0) {
+		/* A log no profile reads, or whose header gives no time,
+		 * was reported once already, as an error; its records need
+		 * no message each. */
+		if (strcmp(rbuf, "no profile recognises this log") == 0 ||
+		    strcmp(rbuf, "no column gives the time") == 0) {
 			;
 		} else if (t->shown >= REJECTS_SHOWN_ALL) {
 			if (t->shown++ == REJECTS_SHOWN_ALL) {

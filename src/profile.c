@@ -1770,18 +1770,31 @@ header_name(struct sl_str s, int first)
 	return s;
 }
 
+/* The column of a name: the same bytes, else the first that differs only
+ * in ASCII case (exports write "Timestamp", "UserName", "SourceIP"). */
 static int
 header_find(const struct sl_fields *h, const char *name, size_t n)
 {
-	size_t i;
+	size_t i, k;
 	struct sl_str s;
+	int nocase = -1;
 
 	for (i = 0; i < h->n; i++) {
 		s = header_name(h->value[i], i == 0);
-		if (s.n == n && memcmp(s.p, name, n) == 0)
+		if (s.n != n)
+			continue;
+		if (memcmp(s.p, name, n) == 0)
 			return (int)i;
+		if (nocase >= 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (ascii_lower((unsigned char)s.p[k]) !=
+			    ascii_lower((unsigned char)name[k]))
+				break;
+		if (k == n)
+			nocase = (int)i;
 	}
-	return -1;
+	return nocase;
 }
 
 /* A plausible header: two or more distinct, non-empty, short names. */
@@ -1969,6 +1982,8 @@ struct sl_extractor {
 	struct sl_extract_counts counts;
 	int frac[2];			/* this record's count, bytes: a value
 					 * with a real fraction was passed over */
+	int notime;			/* csv/tsv: no column can give the time */
+	struct sl_buf problem;		/* what is wrong with the header */
 };
 
 void
@@ -1997,6 +2012,7 @@ sl_extractor_free(struct sl_extractor *x)
 	sl_buf_release(&x->graw[1]);
 	sl_buf_release(&x->gkey);
 	sl_buf_release(&x->mbuf);
+	sl_buf_release(&x->problem);
 	free(x->mname);
 	free(x->mval);
 	free(x->moff);
@@ -2155,6 +2171,50 @@ path_name(const struct sl_extractor *x, size_t id)
 	return x->extra->pathnames[id];
 }
 
+/*
+ * Can some time rule ever give a value with this header?  A literal can,
+ * a path can when it names a column or when the row embeds a JSON record.
+ * When none can, every row would be rejected for the same reason: say it
+ * once, with the header's columns and the way out.
+ */
+static int
+header_check(struct sl_extractor *x)
+{
+	const struct rule *ru;
+	const struct term *t;
+	struct sl_str s;
+	size_t i, a;
+	int r = 0;
+
+	if (x->embedcol >= 0)
+		return 0;
+	for (i = 0; i < x->nfr[F_TIME]; i++) {
+		ru = x->fr[F_TIME][i];
+		for (a = 0; a < ru->nalt; a++) {
+			t = &ru->alt[a];
+			if (t->kind == T_LIT || (t->path.id < x->ncolidx &&
+			    x->colidx[t->path.id] >= 0))
+				return 0;
+		}
+	}
+	x->notime = 1;
+	sl_buf_reset(&x->problem);
+	r |= sl_buf_adds(&x->problem, "no column gives the time: the header "
+	    "has columns ");
+	for (i = 0; i < x->f.n; i++) {
+		if (x->problem.n > 400) {
+			r |= sl_buf_adds(&x->problem, ", ...");
+			break;
+		}
+		s = header_name(x->f.value[i], i == 0);
+		if (i > 0)
+			r |= sl_buf_adds(&x->problem, ", ");
+		r |= sl_buf_add(&x->problem, s.p, s.n > 64 ? 64 : s.n);
+	}
+	r |= sl_buf_adds(&x->problem, "; use --map time=COLUMN");
+	return r < 0 ? -ENOMEM : 0;
+}
+
 static int
 read_header(struct sl_extractor *x, const struct sl_record *rec,
     const char **reason)
@@ -2181,7 +2241,13 @@ read_header(struct sl_extractor *x, const struct sl_record *rec,
 		x->colidx[i] = header_find(&x->f, nm, strlen(nm));
 	}
 	x->have_header = 1;
-	return 0;
+	return header_check(x);
+}
+
+const char *
+sl_extractor_problem(const struct sl_extractor *x)
+{
+	return x->problem.n > 0 ? x->problem.p : NULL;
 }
 
 /* Evaluate one term into cx->vals; returns the count. */
@@ -2796,6 +2862,10 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		if (!x->have_header) {
 			r = read_header(x, rec, reason);
 			return r < 0 ? r : 0;
+		}
+		if (x->notime) {
+			*reason = "no column gives the time";
+			return -EBADMSG;
 		}
 		r = split_delim(x->p->reader, rec->p, rec->n, &x->f, &err,
 		    &off);

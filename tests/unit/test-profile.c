@@ -1014,9 +1014,68 @@ test_csv_maps(void)
 	CHECK_INT(extract_nth("generic-csv", csv, 2, maps, 4, NULL),
 	    -EBADMSG);
 	CHECK(strncmp(greason, "bad CSV row at byte ", 20) == 0);
-	/* without the maps nothing names a time */
+	/* without the maps nothing names a time: said once by the
+	 * extractor, each row rejected with the short reason */
 	CHECK_INT(extract("generic-csv", csv, 0), -EBADMSG);
-	CHECK_STR(greason, "no time field");
+	CHECK_STR(greason, "no column gives the time");
+	{
+		struct sl_extractor *x;
+		struct sl_record recs[4];
+		struct sl_event ev;
+		const char *reason;
+		char err[128];
+
+		CHECK_INT(records(csv, recs, 4), 4);
+		x = sl_extractor_new(sl_profileset_find(ps, "generic-csv"),
+		    NULL, err, sizeof(err));
+		CHECK(x != NULL);
+		CHECK(sl_extractor_problem(x) == NULL);
+		CHECK_INT(sl_extract_record(x, &recs[0], &ev, &reason), 0);
+		CHECK_STR(sl_extractor_problem(x), "no column gives the time: "
+		    "the header has columns When, Account Name, Verb, Obj, "
+		    "Extra; use --map time=COLUMN");
+		CHECK_INT(sl_extract_record(x, &recs[1], &ev, &reason),
+		    -EBADMSG);
+		CHECK_STR(reason, "no column gives the time");
+		sl_extractor_free(x);
+	}
+}
+
+/* Common column names of exports, matched ignoring ASCII case. */
+static void
+test_csv_names(void)
+{
+	static const char a[] =
+	    "Event DateTime,UserName,Action,Source IP\n"
+	    "2024-03-01 07:17:12,alice,Export,[2001:db8::1]:25138\n";
+	static const char b[] =
+	    "TIMESTAMP,USER,EVENT,CLIENTIP\n"
+	    "2024-03-01T07:17:12Z,bob,login,198.51.100.4\n";
+	static const char c[] =
+	    "date_time\tAccountName\tRemoteAddress\n"
+	    "2024-03-01 07:17:12\tcarl\thost.example:443\n";
+	static const char j[] =
+	    "{\"TimeGenerated\":\"2024-03-01T07:17:12Z\",\"UserPrincipalName\":"
+	    "\"dana@contoso.com\",\"ClientIP\":\"203.0.113.9:1234\"}\n";
+
+	CHECK_STR(detect(a), "generic-csv");
+	CHECK_INT(extract("generic-csv", a, 0), 1);
+	CHECK_STR(tstr(gev.time), "2024-03-01T07:17:12.000000Z");
+	CHECK_SLSTR(gev.user, "alice");
+	CHECK_INT(gev.action, SL_ACT_EXPORT);
+	CHECK_SLSTR(gev.src, "2001:db8::1");
+	CHECK_INT(extract("generic-csv", b, 0), 1);
+	CHECK_SLSTR(gev.user, "bob");
+	CHECK_INT(gev.action, SL_ACT_LOGIN);
+	CHECK_SLSTR(gev.src, "198.51.100.4");
+	CHECK_STR(detect(c), "generic-tsv");
+	CHECK_INT(extract("generic-tsv", c, 0), 1);
+	CHECK_SLSTR(gev.user, "carl");
+	CHECK_SLSTR(gev.src, "host.example");
+	CHECK_INT(extract("generic-json", j, 0), 1);
+	CHECK_STR(tstr(gev.time), "2024-03-01T07:17:12.000000Z");
+	CHECK_SLSTR(gev.user, "dana@contoso.com");
+	CHECK_SLSTR(gev.src, "203.0.113.9");
 }
 
 static const char audit[] =
@@ -1182,6 +1241,7 @@ main(void)
 	test_aol();
 	test_cert();
 	test_csv_maps();
+	test_csv_names();
 	test_auditd();
 	test_detect_misc();
 	test_conditions();
