@@ -531,11 +531,13 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 			id = sl_ingest_log(in, nbuf, "");
 			if (id < 0)
 				return id;
-			return sl_ingest_log_end(in, id, &q->st);
+			return sl_ingest_log_end(in, id, &st);
 		}
 		if (wl->n == 0)
 			return -EINVAL;
-		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &q->st);
+		/* st, not q->st: its notes point into this batch, where
+		 * they travelled; the reader's own text is gone by now. */
+		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &st);
 		progress(t, 0);
 		return rc;
 	case SL_ITEM_SKIPPED:
