@@ -875,7 +875,9 @@ main(int argc, char **argv)
 			    sl_ingest_error(in));
 		}
 	}
-	qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
+	/* qsort's array must not be NULL, even for no elements. */
+	if (t.nreasons > 0)
+		qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
 	if (!quiet || t.errors > 0 || t.rejected > 0 || failed)
 		report(casedir, &t, &res, !failed && t.logs > 0);
 	sl_ingest_free(in);
