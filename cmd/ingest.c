@@ -498,9 +498,11 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 		t->records++;
 		t->rejected++;
 		count_reason(t, rbuf);
-		/* A log no profile reads was reported once already, as an
-		 * error; its records need no message each. */
-		if (strcmp(rbuf, "no profile recognises this log") == 0) {
+		/* A log no profile reads, or whose header gives no time,
+		 * was reported once already, as an error; its records need
+		 * no message each. */
+		if (strcmp(rbuf, "no profile recognises this log") == 0 ||
+		    strcmp(rbuf, "no column gives the time") == 0) {
 			;
 		} else if (t->shown >= REJECTS_SHOWN_ALL) {
 			if (t->shown++ == REJECTS_SHOWN_ALL) {
@@ -537,11 +539,13 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 			id = sl_ingest_log(in, nbuf, "");
 			if (id < 0)
 				return id;
-			return sl_ingest_log_end(in, id, &q->st);
+			return sl_ingest_log_end(in, id, &st);
 		}
 		if (wl->n == 0)
 			return -EINVAL;
-		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &q->st);
+		/* st, not q->st: its notes point into this batch, where
+		 * they travelled; the reader's own text is gone by now. */
+		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &st);
 		progress(t, 0);
 		return rc;
 	case SL_ITEM_SKIPPED:
@@ -887,7 +891,9 @@ main(int argc, char **argv)
 			    sl_ingest_error(in));
 		}
 	}
-	qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
+	/* qsort's array must not be NULL, even for no elements. */
+	if (t.nreasons > 0)
+		qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
 	if (!quiet || t.errors > 0 || t.rejected > 0 || failed)
 		report(casedir, &t, &res, !failed && t.logs > 0, tz);
 	sl_ingest_free(in);

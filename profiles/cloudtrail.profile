@@ -6,7 +6,10 @@ reader      json
 score       90
 detect      exists(eventVersion) and exists(eventSource) and exists(eventName)
 
-time        eventTime
+# Records re-exported from Logstash, Elasticsearch or OpenSearch carry
+# @timestamp and @version; Logstash's cloudtrail codec moves eventTime to
+# @timestamp, so the record may have no eventTime at all.
+time        eventTime | @timestamp
 # For an assumed role the human is the session name after the last '/' of
 # the ARN (arn:aws:sts::123456789012:assumed-role/Role/alice@example.com).
 user        after(userIdentity.arn, "/") when userIdentity.type == "AssumedRole"

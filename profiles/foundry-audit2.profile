@@ -5,7 +5,8 @@ reader      json
 score       100
 detect      type == "audit.2"
 
-time        time
+# @timestamp: records that went through Logstash, Elastic or OpenSearch.
+time        time | @timestamp
 user        request_params.onBehalfOfUserIds[0] | result_params.onBehalfOfUserIds[0]
 user        uid
 session     sid

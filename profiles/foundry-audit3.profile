@@ -6,7 +6,8 @@ reader      json
 score       100
 detect      type == "audit.3"
 
-time        time
+# @timestamp: records that went through Logstash, Elastic or OpenSearch.
+time        time | @timestamp
 # The accountable human: the first on-behalf-of user of a delegated call
 # (in requestFields or resultFields), else the caller.
 user        requestFields.onBehalfOfUserIds[0] | resultFields.onBehalfOfUserIds[0]

@@ -1,4 +1,6 @@
 # Any TSV log with a header row and common column names; --map for the rest.
+# Column names are matched exactly, else ignoring ASCII case (sessionlog(5)),
+# so "Timestamp" finds timestamp; names with blanks are written ["A B"].
 name        generic-tsv
 description "TSV with a header row and common column names"
 reader      tsv
@@ -6,13 +8,22 @@ score       0
 
 time        @timestamp | timestamp | time | ts | eventTime | date | datetime
 time        event.created | created_at
+# Names that exports, SIEMs and Windows or Azure tools write.
+time        ["Event DateTime"] | EventTime | ["Event Time"] | DateTime | date_time
+time        ["Date/Time"] | ["Date Time"] | TimeGenerated | CreationDate | Timestamp
+time        TimeCreated | ["Time Created"] | created
 user        user.name | user | userName | username | user_name | user_id | userId
 user        actor.name | actor | principal | uid | account
+user        UserName | ["User Name"] | User | Account | AccountName | ["Account Name"]
+user        UserPrincipalName | upn | Actor | ["User ID"] | UserId
 session     session.id | session | session_id | sessionId | sid
 key         event.id | id | eventId | event_id | uuid
 kind        event.action | action | event | operation | eventName | method
 src         source.ip | client.ip | client_ip | clientIp | ip | src_ip | src
 src         remote_addr | sourceIPAddress
+src         ["Source IP"] | SourceIP | source_ip | ["Source Address"] | SourceAddress
+src         ["Client IP"] | ClientIP | ["IP Address"] | IPAddress | ip_address
+src         RemoteAddress | remote_ip | RemoteIP
 query       query | q | search | search_query | searchQuery
 resource    resource
 resource    dataset

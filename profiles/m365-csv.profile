@@ -15,7 +15,8 @@ detect      columns CreationDate AuditData
 # CreationTime is written without a zone and is UTC.
 timezone    UTC
 
-time        CreationTime | CreationDate
+# @timestamp: records that went through Logstash, Elastic or OpenSearch.
+time        CreationTime | CreationDate | @timestamp
 user        UserId | UserKey | UserIds
 session     AppAccessContext.AADSessionId | SessionId
 key         Id
@@ -28,6 +29,21 @@ table res   nocase Succeeded=success Success=success True=success
 table res   nocase PartiallySucceeded=success Failed=failure Failure=failure
 table res   nocase False=failure
 
+# Administration, from the Purview "Audit log activities" tables, as
+# rules over the operation names rather than a list of a few:
+# - Exchange admin audit log (RecordType 1, ExchangeAdmin): Exchange logs
+#   there every cmdlet run that changes something (Get- cmdlets are not
+#   logged), Set-Mailbox, Set-CASMailbox, Add-MailboxPermission,
+#   New-InboxRule, Set-AdminAuditLogConfig (audit tampering) and the
+#   rest: all of them administration.
+action      "admin" when RecordType ~ "^(1|(?i)ExchangeAdmin)$"
+# - Directory activities of Azure AD / Entra ID (user, group, role,
+#   application, policy and directory administration: "Update user.",
+#   "Add member to role.", "Disable Strong Authentication.", "Delete
+#   application password for user.", "Set company information.", ...)
+#   are written as sentences ending in a period; sign-ins
+#   (UserLoggedIn, UserLoginFailed) are not.
+action      "admin" when Workload == "AzureActiveDirectory" and Operation ~ "\.$"
 action      Operation map op
 action      "other"
 table op    UserLoggedIn=login UserLoginFailed=login
@@ -41,20 +57,27 @@ table op    FileDeleted*=delete FileRecycled*=delete FolderDeleted*=delete
 table op    FolderRecycled*=delete SoftDelete=delete HardDelete=delete
 table op    MoveToDeletedItems=delete
 table op    Search*=search *SearchQuery*=search
-table op    *-*Role*=admin Add-*Permission*=admin Remove-*Permission*=admin
-table op    New-*=admin Add-*=admin Remove-*=admin Enable-*=admin Disable-*=admin
-table op    Set-Mailbox*=admin Set-*Policy*=admin
-table op    "Add member to role."=admin "Remove member from role."=admin
-table op    "Add user."=admin "Delete user."=admin "Update user."=admin
-table op    "Reset user password."=admin "Change user password."=admin
-table op    "Add service principal."=admin "Add app role assignment to service principal."=admin
+# Cmdlets outside the Exchange admin log (Security & Compliance, Skype,
+# SharePoint, or a record without RecordType): the changing verbs of
+# PowerShell on Microsoft 365 objects are administration.
+table op    Set-*=admin Add-*=admin Remove-*=admin New-*=admin
+table op    Enable-*=admin Disable-*=admin Update-*=admin Grant-*=admin
+table op    Revoke-*=admin Install-*=admin Uninstall-*=admin
+# Directory activities when the Workload is missing: users, roles,
+# groups, policies, applications and their credentials, strong
+# authentication (MFA), licences, domains and the company.
+table op    "* user."=admin "* role."=admin "* group."=admin "* policy."=admin
+table op    "*application password*"=admin "*Strong Authentication."=admin
+table op    "* service principal."=admin "* service principal credentials."=admin
+table op    "* application."=admin "* delegation entry."=admin "* license*."=admin
+table op    "* domain*."=admin "* company*."=admin "*user password."=admin
 table op    FileAccessed=view FileAccessedExtended=view FilePreviewed=view
 table op    PageViewed=view PageViewedExtended=view MailItemsAccessed=view
 table op    ListViewed=view AnonymousLinkUsed=view CompanyLinkUsed=view
 table op    SecureLinkUsed=view MessageRead=view
 table op    FileModified*=modify FileUploaded=modify FileRenamed=modify
 table op    FileMoved=modify FileCopied=modify FolderCreated=modify
-table op    FileSyncUploadedFull=modify Update=modify Create=modify Set-*=modify
+table op    FileSyncUploadedFull=modify Update=modify Create=modify
 
 query       SearchQueryText | QueryText | SearchQuery
 resource    ObjectId

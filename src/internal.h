@@ -369,6 +369,11 @@ struct sl_extract_counts {
 };
 void sl_extractor_counts(const struct sl_extractor *x,
     struct sl_extract_counts *c);
+/* What is wrong with the log as a whole, once its CSV/TSV header is read
+ * ("no column gives the time: the header has columns A, B; use --map
+ * time=COLUMN"), or NULL.  Its rows are then rejected with the reason "no
+ * column gives the time"; the message is for saying it once. */
+const char *sl_extractor_problem(const struct sl_extractor *x);
 void sl_extractor_free(struct sl_extractor *x);
 /* How far (us) a record's time may go back from the previous record's
  * before it counts as out of source order; the profile's "tolerance"

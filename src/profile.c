@@ -1782,18 +1782,31 @@ header_name(struct sl_str s, int first)
 	return s;
 }
 
+/* The column of a name: the same bytes, else the first that differs only
+ * in ASCII case (exports write "Timestamp", "UserName", "SourceIP"). */
 static int
 header_find(const struct sl_fields *h, const char *name, size_t n)
 {
-	size_t i;
+	size_t i, k;
 	struct sl_str s;
+	int nocase = -1;
 
 	for (i = 0; i < h->n; i++) {
 		s = header_name(h->value[i], i == 0);
-		if (s.n == n && memcmp(s.p, name, n) == 0)
+		if (s.n != n)
+			continue;
+		if (memcmp(s.p, name, n) == 0)
 			return (int)i;
+		if (nocase >= 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (ascii_lower((unsigned char)s.p[k]) !=
+			    ascii_lower((unsigned char)name[k]))
+				break;
+		if (k == n)
+			nocase = (int)i;
 	}
-	return -1;
+	return nocase;
 }
 
 /* A plausible header: two or more distinct, non-empty, short names. */
@@ -1994,6 +2007,10 @@ struct sl_extractor {
 	size_t mn, mcap;
 	size_t *moff;			/* name off, len, value off, len */
 	struct sl_extract_counts counts;
+	int frac[2];			/* this record's count, bytes: a value
+					 * with a real fraction was passed over */
+	int notime;			/* csv/tsv: no column can give the time */
+	struct sl_buf problem;		/* what is wrong with the header */
 };
 
 void
@@ -2031,6 +2048,7 @@ sl_extractor_free(struct sl_extractor *x)
 	sl_buf_release(&x->ubuf);
 	free(x->utab);
 	sl_buf_release(&x->mbuf);
+	sl_buf_release(&x->problem);
 	free(x->mname);
 	free(x->mval);
 	free(x->moff);
@@ -2189,6 +2207,50 @@ path_name(const struct sl_extractor *x, size_t id)
 	return x->extra->pathnames[id];
 }
 
+/*
+ * Can some time rule ever give a value with this header?  A literal can,
+ * a path can when it names a column or when the row embeds a JSON record.
+ * When none can, every row would be rejected for the same reason: say it
+ * once, with the header's columns and the way out.
+ */
+static int
+header_check(struct sl_extractor *x)
+{
+	const struct rule *ru;
+	const struct term *t;
+	struct sl_str s;
+	size_t i, a;
+	int r = 0;
+
+	if (x->embedcol >= 0)
+		return 0;
+	for (i = 0; i < x->nfr[F_TIME]; i++) {
+		ru = x->fr[F_TIME][i];
+		for (a = 0; a < ru->nalt; a++) {
+			t = &ru->alt[a];
+			if (t->kind == T_LIT || (t->path.id < x->ncolidx &&
+			    x->colidx[t->path.id] >= 0))
+				return 0;
+		}
+	}
+	x->notime = 1;
+	sl_buf_reset(&x->problem);
+	r |= sl_buf_adds(&x->problem, "no column gives the time: the header "
+	    "has columns ");
+	for (i = 0; i < x->f.n; i++) {
+		if (x->problem.n > 400) {
+			r |= sl_buf_adds(&x->problem, ", ...");
+			break;
+		}
+		s = header_name(x->f.value[i], i == 0);
+		if (i > 0)
+			r |= sl_buf_adds(&x->problem, ", ");
+		r |= sl_buf_add(&x->problem, s.p, s.n > 64 ? 64 : s.n);
+	}
+	r |= sl_buf_adds(&x->problem, "; use --map time=COLUMN");
+	return r < 0 ? -ENOMEM : 0;
+}
+
 static int
 read_header(struct sl_extractor *x, const struct sl_record *rec,
     const char **reason)
@@ -2215,7 +2277,13 @@ read_header(struct sl_extractor *x, const struct sl_record *rec,
 		x->colidx[i] = header_find(&x->f, nm, strlen(nm));
 	}
 	x->have_header = 1;
-	return 0;
+	return header_check(x);
+}
+
+const char *
+sl_extractor_problem(const struct sl_extractor *x)
+{
+	return x->problem.n > 0 ? x->problem.p : NULL;
 }
 
 /* Evaluate one term into cx->vals; returns the count. */
@@ -2254,34 +2322,83 @@ term_eval(struct sl_extractor *x, const struct doc *d, const struct term *t,
 	return n;
 }
 
+/*
+ * A count or bytes value: a non-negative integer, written as digits or as
+ * a JSON number whose fraction is zero or whose exponent makes it whole
+ * (89.0, 1.2E4, 1e3), read with exact decimal arithmetic, never through a
+ * double.  0 with *v set; 1 for a number with a real fraction (12.5, 1e-3),
+ * which leaves the field unknown; -EINVAL for anything else, including a
+ * negative number and a whole one above INT64_MAX (1E30).
+ */
 static int
-parse_u64(struct sl_str s, int64_t *v)
+parse_num(struct sl_str s, int64_t *v)
 {
+	const char *p = s.p, *e = s.p + s.n, *dig, *frac = NULL;
+	size_t nint, nfrac = 0, i, ndig;
+	int64_t exp = 0, point;
 	uint64_t x = 0;
-	size_t i = 0;
+	int eneg = 0;
 
-	while (i < s.n && (s.p[i] == ' '))
-		i++;
-	if (i == s.n)
+	while (p < e && *p == ' ')
+		p++;
+	dig = p;
+	while (p < e && *p >= '0' && *p <= '9')
+		p++;
+	if ((nint = (size_t)(p - dig)) == 0)
 		return -EINVAL;
-	for (; i < s.n; i++) {
-		if (s.p[i] < '0' || s.p[i] > '9')
+	if (p < e && *p == '.') {
+		frac = ++p;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+		if ((nfrac = (size_t)(p - frac)) == 0)
 			return -EINVAL;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p == e)
+			return -EINVAL;
+		for (; p < e && *p >= '0' && *p <= '9'; p++)
+			if (exp < 100000)	/* beyond it, only the sign
+						 * matters */
+				exp = exp * 10 + (*p - '0');
+	}
+	if (p != e)
+		return -EINVAL;
+	/* The digits int||frac with the decimal point after "point" of
+	 * them: those before it make the value, those after must be 0. */
+	ndig = nint + nfrac;
+	point = (int64_t)nint + (eneg ? -exp : exp);
+	for (i = 0; i < ndig; i++) {
+		char c = i < nint ? dig[i] : frac[i - nint];
+
+		if ((int64_t)i >= point) {
+			if (c != '0')
+				return 1;
+			continue;
+		}
+		if (x > ((uint64_t)INT64_MAX - (uint64_t)(c - '0')) / 10)
+			return -EINVAL;
+		x = x * 10 + (uint64_t)(c - '0');
+	}
+	/* Zeros the exponent adds after the digits. */
+	for (; point > (int64_t)ndig && x != 0; point--) {
 		if (x > (uint64_t)INT64_MAX / 10)
 			return -EINVAL;
-		x = x * 10 + (uint64_t)(s.p[i] - '0');
-		if (x > (uint64_t)INT64_MAX)
-			return -EINVAL;
+		x *= 10;
 	}
 	*v = (int64_t)x;
 	return 0;
 }
 
-/* Does this text suit the field? */
+/* Does this text suit the field?  A count or bytes with a real fraction
+ * does not, and is remembered so that the log can say so. */
 static int
-value_ok(int field, struct sl_str s)
+value_ok(struct sl_extractor *x, int field, struct sl_str s)
 {
 	int64_t v;
+	int r;
 
 	if (s.n == 0)
 		return 0;
@@ -2292,7 +2409,9 @@ value_ok(int field, struct sl_str s)
 		return sl_outcome_parse(s.p, s.n) >= 0;
 	case F_COUNT:
 	case F_BYTES:
-		return parse_u64(s, &v) == 0;
+		if ((r = parse_num(s, &v)) == 1)
+			x->frac[field == F_COUNT ? 0 : 1] = 1;
+		return r == 0;
 	default:
 		return 1;
 	}
@@ -2395,7 +2514,7 @@ rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
 mapped:
 			s.p = tb->e[k].val;
 			s.n = tb->e[k].vallen;
-			if (!value_ok(ru->field, s))
+			if (!value_ok(x, ru->field, s))
 				continue;
 			return list_add(out, s, '\n') < 0 ? -ENOMEM : 1;
 		}
@@ -2404,7 +2523,7 @@ mapped:
 				return -ENOMEM;
 			if (t->kind == T_AFTER)
 				after(t, &s);
-			if (!value_ok(ru->field, s))
+			if (!value_ok(x, ru->field, s))
 				continue;
 			/* de-duplication is quadratic: bound the list */
 			if (x->nlist >= MAX_LIST)
@@ -2458,6 +2577,48 @@ quote_short(char *dst, size_t dn, struct sl_str s)
 	dst[o] = '\0';
 }
 
+/*
+ * The address of a source without its port, so that filters and
+ * comparisons by address work whatever the log added: "203.0.113.7:28491"
+ * and "host.example:443" lose ":PORT", "[2001:db8::1]:25138" and
+ * "[2001:db8::1]" give "2001:db8::1".  Text with more than one colon
+ * outside brackets is a bare IPv6 address ("2001:db8::1",
+ * "::ffff:192.0.2.1") and stays as it is: its last group is no port.
+ */
+static struct sl_str
+src_address(struct sl_str s)
+{
+	const char *c, *rb;
+	size_t i, np;
+
+	if (s.n > 2 && s.p[0] == '[') {
+		rb = memchr(s.p, ']', s.n);
+		if (rb == NULL || rb == s.p + 1)
+			return s;
+		np = s.n - (size_t)(rb + 1 - s.p);
+		if (np > 0 && (rb[1] != ':' || np < 2 || np > 6))
+			return s;
+		for (i = 2; i <= np; i++)
+			if (rb[i] < '0' || rb[i] > '9')
+				return s;
+		s.n = (size_t)(rb - s.p) - 1;
+		s.p++;
+		return s;
+	}
+	c = memchr(s.p, ':', s.n);
+	if (c == NULL || c == s.p ||
+	    memchr(c + 1, ':', s.n - (size_t)(c + 1 - s.p)) != NULL)
+		return s;
+	np = s.n - (size_t)(c + 1 - s.p);
+	if (np == 0 || np > 5)
+		return s;
+	for (i = 1; i <= np; i++)
+		if (c[i] < '0' || c[i] > '9')
+			return s;
+	s.n = (size_t)(c - s.p);
+	return s;
+}
+
 /* Fill ev from the record as d presents it. */
 static int
 extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
@@ -2470,6 +2631,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 
 	evalctx_reset(&x->cx);
 	ev->flags = 0;
+	x->frac[0] = x->frac[1] = 0;
 	for (f = 0; f < F__COUNT; f++) {
 		sl_buf_reset(&x->fb[f]);
 		x->nlist = 0;
@@ -2522,11 +2684,15 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 	ev->count = -1;
 	ev->bytes = -1;
 	if (x->fb[F_COUNT].n > 0)
-		(void)parse_u64(fb_str(&x->fb[F_COUNT]), &ev->count);
+		(void)parse_num(fb_str(&x->fb[F_COUNT]), &ev->count);
+	else if (x->frac[0])
+		x->counts.fractional++;
 	if (x->fb[F_BYTES].n > 0)
-		(void)parse_u64(fb_str(&x->fb[F_BYTES]), &ev->bytes);
+		(void)parse_num(fb_str(&x->fb[F_BYTES]), &ev->bytes);
+	else if (x->frac[1])
+		x->counts.fractional++;
 	ev->purpose = fb_str(&x->fb[F_PURPOSE]);
-	ev->src = fb_str(&x->fb[F_SRC]);
+	ev->src = src_address(fb_str(&x->fb[F_SRC]));
 	ev->trace = fb_str(&x->fb[F_TRACE]);
 	ev->kind = fb_str(&x->fb[F_KIND]);
 	ev->key = fb_str(&x->fb[F_KEY]);
@@ -3105,6 +3271,10 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		if (!x->have_header) {
 			r = read_header(x, rec, reason);
 			return r < 0 ? r : 0;
+		}
+		if (x->notime) {
+			*reason = "no column gives the time";
+			return -EBADMSG;
 		}
 		r = split_delim(x->p->reader, rec->p, rec->n, &x->f, &err,
 		    &off);

@@ -49,6 +49,7 @@ struct sl_reader {
 	size_t nheld, ihold;
 	int split_done;		/* the splitter reached its end or failed */
 	int unread;		/* no profile: said so, records are rejects */
+	int told;		/* the extractor's problem with the log said */
 	char *pending[8];	/* errors met while detecting the format */
 	size_t npending, ipending;
 	uint64_t pending_lost;	/* more of them than pending holds */
@@ -84,6 +85,7 @@ log_close(struct sl_reader *r)
 	r->split_done = 0;
 	r->csv_join = 0;
 	r->unread = 0;
+	r->told = 0;
 }
 
 struct sl_reader *
@@ -585,8 +587,18 @@ log_step(struct sl_reader *r, struct sl_item *it)
 		}
 		memset(&r->ev, 0, sizeof(r->ev));
 		rc = sl_extract_record(r->x, &rec, &r->ev, &reason);
-		if (rc != 0)
-			return extracted(r, it, rc, reason, &rec);
+		if (rc == 0) {
+			const char *m;
+
+			/* A header no rule can read: once, not per row. */
+			if (!r->told &&
+			    (m = sl_extractor_problem(r->x)) != NULL) {
+				r->told = 1;
+				return error_item(r, it, r->name, "%s", m);
+			}
+			continue;
+		}
+		return extracted(r, it, rc, reason, &rec);
 	}
 }
 
