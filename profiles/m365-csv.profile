@@ -19,6 +19,8 @@ time        CreationTime | CreationDate
 user        UserId | UserKey | UserIds
 session     AppAccessContext.AADSessionId | SessionId
 key         Id
+family      m365
+keyscope    global
 kind        Operation
 src         ClientIP | ActorIpAddress | ClientIPAddress
 

@@ -88,6 +88,9 @@ struct sl_event {
 	struct sl_str trace;	/* request correlation id (Foundry traceId) */
 	struct sl_str kind;	/* the source's own name for what happened */
 	struct sl_str key;	/* the source's unique record id, or empty */
+	struct sl_str scope;	/* where key is unique (its profile's family,
+				 * "family@host" for a key unique per host);
+				 * empty: not compared across users */
 	unsigned flags;		/* SL_EV_* */
 	struct sl_str profile;	/* the profile that read it */
 	struct sl_str origin;	/* "path" or "path!member[!member]" */
