@@ -141,7 +141,8 @@ get_str(const char **r)
 #define EV_STRINGS(X, e)						\
 	X((e)->user) X((e)->session) X((e)->resource) X((e)->query)	\
 	X((e)->purpose) X((e)->src) X((e)->trace) X((e)->kind)		\
-	X((e)->key) X((e)->profile) X((e)->origin) X((e)->raw)
+	X((e)->key) X((e)->scope) X((e)->profile) X((e)->origin)	\
+	X((e)->raw)
 
 static int
 batch_reserve(struct batch *b, size_t n)

@@ -270,6 +270,8 @@ int sl_ingest_log_end(struct sl_ingest *in, int log,
 
 struct sl_ingest_result {
 	uint64_t logs, read, accepted, duplicates, rejected;
+	uint64_t conflicts;	/* of duplicates: those that said something
+				 * else than their kept copy */
 	uint64_t users;		/* users whose timeline changed */
 	int64_t first, last;	/* span of the accepted events; INT64_MIN if none */
 };
