@@ -1,6 +1,7 @@
 /* ingest.c: read evidence into a case store of per-user timelines. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -144,7 +145,8 @@ get_str(const char **r)
 #define EV_STRINGS(X, e)						\
 	X((e)->user) X((e)->session) X((e)->resource) X((e)->query)	\
 	X((e)->purpose) X((e)->src) X((e)->trace) X((e)->kind)		\
-	X((e)->key) X((e)->profile) X((e)->origin) X((e)->raw)
+	X((e)->key) X((e)->scope) X((e)->profile) X((e)->origin)	\
+	X((e)->raw)
 
 static int
 batch_reserve(struct batch *b, size_t n)
@@ -588,6 +590,10 @@ report(const char *dir, const struct tally *t,
 	    cli_count(committed ? res->accepted : 0, b),
 	    cli_count(committed ? res->duplicates : 0, c),
 	    cli_count(t->rejected, d));
+	if (committed && res->conflicts > 0)
+		fprintf(stderr, "  conflicts  %s duplicates that differ from "
+		    "their kept copy (see %s/conflicts.tsv.gz)\n",
+		    cli_count(res->conflicts, a), dir);
 	for (i = 0; i < t->nreasons && i < 5; i++)
 		fprintf(stderr, "  %-10s %s %s\n", i == 0 ? "rejects" : "",
 		    cli_count(t->reasons[i].count, e), t->reasons[i].text);
@@ -894,7 +900,14 @@ main(int argc, char **argv)
 	/* qsort's array must not be NULL, even for no elements. */
 	if (t.nreasons > 0)
 		qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
-	if (!quiet || t.errors > 0 || t.rejected > 0 || failed)
+	/* The same record saying two things: a damaged or altered export. */
+	if (!failed && res.conflicts > 0)
+		cli_warn("%" PRIu64 " duplicate%s differ%s from the copy "
+		    "kept: the evidence may be damaged or tampered with",
+		    res.conflicts, res.conflicts == 1 ? "" : "s",
+		    res.conflicts == 1 ? "s" : "");
+	if (!quiet || t.errors > 0 || t.rejected > 0 || failed ||
+	    res.conflicts > 0)
 		report(casedir, &t, &res, !failed && t.logs > 0, tz);
 	sl_ingest_free(in);
 	sl_case_free(c);
@@ -906,7 +919,7 @@ main(int argc, char **argv)
 	for (i = 0; i < njobs; i++)
 		free(wlogs[i].ids);
 	free(maps);
-	if (failed || t.errors > 0 || t.rejected > 0)
+	if (failed || t.errors > 0 || t.rejected > 0 || res.conflicts > 0)
 		status = EXIT_TROUBLE;
 	return status;
 }

@@ -31,7 +31,11 @@ user        _auid
 user        acct when acct != "?" and acct != "(unknown)"
 user        _uid
 session     ses when ses != "4294967295" and ses != "-1"
+# TIME:SERIAL is unique on one host only: keys are compared across users
+# within the host that node= names, and not at all without it.
 key         _id
+host        node
+keyscope    host
 kind        type
 src         addr when addr != "?"
 src         hostname when hostname != "?"

@@ -12,7 +12,9 @@ detect      activity ~ "^(Connect|Disconnect)$"
 
 time        date
 user        user
+# id is the dataset's unique record id ({XXXX-XXXXXXXX-XXXXXXXX}).
 key         id
+keyscope    global
 src         pc
 kind        activity
 resource    file_tree

@@ -12,7 +12,9 @@ detect      columns id date user pc to cc bcc from size attachments
 
 time        date
 user        user
+# id is the dataset's unique record id ({XXXX-XXXXXXXX-XXXXXXXX}).
 key         id
+keyscope    global
 src         pc
 kind        activity | "Send"
 bytes       size

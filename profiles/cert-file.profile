@@ -12,7 +12,9 @@ detect      columns id date user pc filename
 
 time        date
 user        user
+# id is the dataset's unique record id ({XXXX-XXXXXXXX-XXXXXXXX}).
 key         id
+keyscope    global
 src         pc
 kind        activity | "File Copy"
 resource    filename

@@ -10,7 +10,9 @@ detect      columns id date user pc url
 
 time        date
 user        user
+# id is the dataset's unique record id ({XXXX-XXXXXXXX-XXXXXXXX}).
 key         id
+keyscope    global
 src         pc
 kind        activity | "WWW Visit"
 resource    url

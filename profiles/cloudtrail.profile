@@ -20,7 +20,9 @@ user        userIdentity.accountId
 # Temporary credentials (ASIA...) belong to one role session.
 session     userIdentity.accessKeyId when userIdentity.accessKeyId ~ "^ASIA"
 trace       requestID
+# eventID is unique across CloudTrail (lines and Records documents alike).
 key         eventID
+keyscope    global
 kind        eventName
 src         sourceIPAddress
 

@@ -15,6 +15,7 @@ user        uid | users[0].userName | users[0].uid
 session     sid
 trace       traceId
 key         logEntryId | eventId
+keyscope    global
 kind        categories[*]
 src         origins[0] | origin | sourceOrigin
 # An empty origins list marks a backend call, not started by a user.

@@ -19,7 +19,10 @@ user        actor.name | actor | principal | uid | account
 user        UserName | ["User Name"] | User | Account | AccountName | ["Account Name"]
 user        UserPrincipalName | upn | Actor | ["User ID"] | UserId
 session     session.id | session | session_id | sessionId | sid
-key         event.id | id | eventId | event_id | uuid
+# No key: an "id" column of an unknown export may number rows per file or
+# per user, or repeat.  A record id given with --map key=... is trusted to
+# be unique across the export, whatever user a record names.
+keyscope    global
 kind        event.action | action | event | operation | eventName | method
 src         source.ip | client.ip | client_ip | clientIp | ip | src_ip | src
 src         remote_addr | sourceIPAddress

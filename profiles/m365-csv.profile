@@ -20,6 +20,8 @@ time        CreationTime | CreationDate | @timestamp
 user        UserId | UserKey | UserIds
 session     AppAccessContext.AADSessionId | SessionId
 key         Id
+family      m365
+keyscope    global
 kind        Operation
 src         ClientIP | ActorIpAddress | ClientIPAddress
 

@@ -12,7 +12,10 @@ timezone    UTC
 time        CreationTime | @timestamp
 user        UserId | UserKey
 session     AppAccessContext.AADSessionId | SessionId
+# Id is the record's GUID; the CSV export (m365-csv) carries the same one.
 key         Id
+family      m365
+keyscope    global
 kind        Operation
 src         ClientIP | ActorIpAddress | ClientIPAddress
 

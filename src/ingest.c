@@ -19,28 +19,51 @@
 
 /*
  * A staged record: an event (cls 1) or a reject (cls 0) with the fields it
- * is sorted by and its row as stored.  Followed by user, key, origin and row
- * bytes, padded to 8.
+ * is sorted by and its row as stored.  Followed by user, key, origin, row
+ * and key scope bytes, padded to 8.
+ *
+ * The key pass sorts key records (of events with a scoped key) by scope and
+ * key; their row is "action<TAB>resource" as the event row has them.  It
+ * marks each duplicate it finds with a drop record (SR_DROP): the event's
+ * own header, user, key and origin, so that it sorts just before the event
+ * in the merge; its row, for a conflict (SR_CONFLICT), is the kept copy's
+ * part of the conflicts row and what differs.
  */
 struct srec {
 	int64_t time;
 	uint64_t line, offset, seq;
 	uint32_t log, cls;
-	uint32_t ulen, klen, olen, rlen;
+	uint32_t ulen, klen, olen, rlen, slen, flags;
 };
+
+#define SR_DROP 0x1u
+#define SR_CONFLICT 0x2u
 
 #define S_USER(s) ((const char *)((s) + 1))
 #define S_KEY(s) (S_USER(s) + (s)->ulen)
 #define S_ORIGIN(s) (S_KEY(s) + (s)->klen)
 #define S_ROW(s) (S_ORIGIN(s) + (s)->olen)
+#define S_SCOPE(s) (S_ROW(s) + (s)->rlen)
 
 static size_t
 payload(const struct srec *s)
 {
-	size_t n = (size_t)s->ulen + s->klen + s->olen + s->rlen;
+	size_t n = (size_t)s->ulen + s->klen + s->olen + s->rlen + s->slen;
 
 	return (n + 7) & ~(size_t)7;
 }
+
+typedef int srec_cmp_fn(const struct srec *, const struct srec *);
+static srec_cmp_fn srec_cmp, key_cmp;
+
+/* Records staged in memory up to a limit, then in sorted runs on disk. */
+struct sorter {
+	char *arena;
+	size_t an, acap, nrec, limit;
+	char **runs;
+	size_t nruns, cruns;
+	srec_cmp_fn *cmp;
+};
 
 struct ilog {
 	char *name, *profile;
@@ -52,7 +75,7 @@ struct ilog {
 	int ended;
 };
 
-enum { SRC_MEM, SRC_RUN, SRC_TIMELINE, SRC_REJECTS };
+enum { SRC_MEM, SRC_RUN, SRC_TIMELINE, SRC_REJECTS, SRC_KEYS };
 
 struct src {
 	int kind;
@@ -81,6 +104,13 @@ struct uout {
 	int64_t chunk_first, chunk_last;
 };
 
+/* Sources by their current record. */
+struct heap {
+	struct src **v;
+	size_t n, cap;
+	srec_cmp_fn *cmp;
+};
+
 struct sl_ingest {
 	struct sl_case *c;
 	size_t mem_limit;
@@ -88,20 +118,22 @@ struct sl_ingest {
 	char err[1024];
 	struct ilog *logs;
 	size_t nlogs, clogs;
-	char *arena;
-	size_t an, acap, nrec;
+	struct sorter ev;	/* events, rejects, drop records */
+	struct sorter ks;	/* key records, during commit */
 	struct sl_buf row, scratch;
 	uint64_t seq;
-	char **runs;
-	size_t nruns, cruns;
 	unsigned runid;
 	uint64_t staged_rejects;
+	uint64_t scoped;	/* events with a scoped key */
 	int done;
 	/* commit state */
 	char **paths;
 	size_t npaths, cpaths;
-	struct src **heap;
-	size_t nheap, cheap;
+	struct heap hp;		/* the merge into the case */
+	struct sl_buf pend;	/* the drop record waiting for its event */
+	struct sl_buf kwin;	/* the kept copy of the key group */
+	FILE *cfp;		/* conflicts.tsv.gz being written */
+	struct sl_bgzf_writer *cw;
 	struct sl_buf group;
 	size_t *goff, *gslot, *gtab;
 	size_t ngroup, cgroup, ctab;
@@ -165,6 +197,9 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	    opts->mem_limit : MEM_DEFAULT;
 	if (in->mem_limit < MEM_MIN)
 		in->mem_limit = MEM_MIN;
+	in->ev.limit = in->mem_limit;
+	in->ev.cmp = srec_cmp;
+	in->ks.cmp = key_cmp;
 	in->tz = strdup(opts != NULL && opts->tz != NULL ? opts->tz : "UTC");
 	if (in->tz == NULL) {
 		free(in);
@@ -218,9 +253,9 @@ srec_cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 
 /* Events by user, time, key, origin, line, offset; rejects (first) by
  * origin, line, offset; then what is in the case before what is new, and
- * the order of staging. */
+ * the order of staging; a drop record before its event. */
 static int
-srec_cmp(const struct srec *a, const struct srec *b)
+srec_cmp_ident(const struct srec *a, const struct srec *b)
 {
 	int d;
 
@@ -251,9 +286,56 @@ srec_cmp(const struct srec *a, const struct srec *b)
 }
 
 static int
+srec_cmp(const struct srec *a, const struct srec *b)
+{
+	int d = srec_cmp_ident(a, b);
+
+	if (d != 0 || (a->flags & SR_DROP) == (b->flags & SR_DROP))
+		return d;
+	return a->flags & SR_DROP ? -1 : 1;
+}
+
+/*
+ * Key records by scope and key; in a group, the copy in the case first,
+ * then origin, line, offset: the first is kept, whatever the order in which
+ * parallel readers staged them.
+ */
+static int
+key_cmp(const struct srec *a, const struct srec *b)
+{
+	int d;
+
+	d = srec_cmp_bytes(S_SCOPE(a), a->slen, S_SCOPE(b), b->slen);
+	if (d != 0)
+		return d;
+	d = srec_cmp_bytes(S_KEY(a), a->klen, S_KEY(b), b->klen);
+	if (d != 0)
+		return d;
+	if ((a->log == LOG_EXISTING) != (b->log == LOG_EXISTING))
+		return a->log == LOG_EXISTING ? -1 : 1;
+	d = srec_cmp_bytes(S_ORIGIN(a), a->olen, S_ORIGIN(b), b->olen);
+	if (d != 0)
+		return d;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return 0;
+}
+
+static int
 srec_pcmp(const void *a, const void *b)
 {
 	return srec_cmp(*(const struct srec *const *)a,
+	    *(const struct srec *const *)b);
+}
+
+static int
+key_pcmp(const void *a, const void *b)
+{
+	return key_cmp(*(const struct srec *const *)a,
 	    *(const struct srec *const *)b);
 }
 
@@ -265,23 +347,39 @@ put(char *dst, const char *src, size_t n)
 		memcpy(dst, src, n);
 }
 
+/* Lay out a record at dst, which has room for it. */
+static void
+srec_put(char *dst, const struct srec *h, const char *user, const char *key,
+    const char *origin, const char *row, const char *scope)
+{
+	size_t used = (size_t)h->ulen + h->klen + h->olen + h->rlen + h->slen;
+	char *q = dst + sizeof(*h);
+
+	memcpy(dst, h, sizeof(*h));
+	put(q, user, h->ulen);
+	q += h->ulen;
+	put(q, key, h->klen);
+	q += h->klen;
+	put(q, origin, h->olen);
+	q += h->olen;
+	put(q, row, h->rlen);
+	q += h->rlen;
+	put(q, scope, h->slen);
+	q += h->slen;
+	memset(q, 0, payload(h) - used);
+}
+
 /* Build a record into buf (reset first). */
 static int
 srec_build(struct sl_buf *buf, const struct srec *h, const char *user,
-    const char *key, const char *origin, const char *row)
+    const char *key, const char *origin, const char *row, const char *scope)
 {
 	size_t total = sizeof(*h) + payload(h);
 
 	sl_buf_reset(buf);
 	if (sl_buf_grow(buf, total) < 0)
 		return -ENOMEM;
-	memcpy(buf->p, h, sizeof(*h));
-	put(buf->p + sizeof(*h), user, h->ulen);
-	put(buf->p + sizeof(*h) + h->ulen, key, h->klen);
-	put(buf->p + sizeof(*h) + h->ulen + h->klen, origin, h->olen);
-	put(buf->p + sizeof(*h) + h->ulen + h->klen + h->olen, row, h->rlen);
-	memset(buf->p + sizeof(*h) + h->ulen + h->klen + h->olen + h->rlen, 0,
-	    total - sizeof(*h) - h->ulen - h->klen - h->olen - h->rlen);
+	srec_put(buf->p, h, user, key, origin, row, scope);
 	buf->n = total;
 	return 0;
 }
@@ -289,23 +387,23 @@ srec_build(struct sl_buf *buf, const struct srec *h, const char *user,
 /* ---- the merge heap ------------------------------------------------------ */
 
 static int
-heap_less(struct src *a, struct src *b)
+heap_less(const struct heap *hp, struct src *a, struct src *b)
 {
-	return srec_cmp(a->cur, b->cur) < 0;
+	return hp->cmp(a->cur, b->cur) < 0;
 }
 
 static void
-heap_down(struct sl_ingest *in, size_t i)
+heap_down(struct heap *hp, size_t i)
 {
-	struct src **h = in->heap;
+	struct src **h = hp->v;
 
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
 		struct src *t;
 
-		if (l < in->nheap && heap_less(h[l], h[m]))
+		if (l < hp->n && heap_less(hp, h[l], h[m]))
 			m = l;
-		if (r < in->nheap && heap_less(h[r], h[m]))
+		if (r < hp->n && heap_less(hp, h[r], h[m]))
 			m = r;
 		if (m == i)
 			return;
@@ -317,26 +415,26 @@ heap_down(struct sl_ingest *in, size_t i)
 }
 
 static int
-heap_push(struct sl_ingest *in, struct src *s)
+heap_push(struct heap *hp, struct src *s)
 {
 	size_t i;
 
-	if (in->nheap == in->cheap) {
-		size_t ncap = in->cheap ? in->cheap * 2 : 16;
-		struct src **p = realloc(in->heap, ncap * sizeof(*p));
+	if (hp->n == hp->cap) {
+		size_t ncap = hp->cap ? hp->cap * 2 : 16;
+		struct src **p = realloc(hp->v, ncap * sizeof(*p));
 
 		if (p == NULL)
 			return -ENOMEM;
-		in->heap = p;
-		in->cheap = ncap;
+		hp->v = p;
+		hp->cap = ncap;
 	}
-	i = in->nheap++;
-	in->heap[i] = s;
-	while (i > 0 && heap_less(in->heap[i], in->heap[(i - 1) / 2])) {
-		struct src *t = in->heap[i];
+	i = hp->n++;
+	hp->v[i] = s;
+	while (i > 0 && heap_less(hp, hp->v[i], hp->v[(i - 1) / 2])) {
+		struct src *t = hp->v[i];
 
-		in->heap[i] = in->heap[(i - 1) / 2];
-		in->heap[(i - 1) / 2] = t;
+		hp->v[i] = hp->v[(i - 1) / 2];
+		hp->v[(i - 1) / 2] = t;
 		i = (i - 1) / 2;
 	}
 	return 0;
@@ -377,7 +475,7 @@ src_next(struct sl_ingest *in, struct src *s)
 		if (n == 0 && !ferror(s->fp))
 			return 0;
 		if (n != sizeof(h) || (uint64_t)h.ulen + h.klen + h.olen +
-		    h.rlen > (uint64_t)SL_MAX_LINE * 2)
+		    h.rlen + h.slen > (uint64_t)SL_MAX_LINE * 2)
 			return ifail(in, -EIO, "cannot read \"%s/%s\": bad "
 			    "record", in->c->dir, s->rel);
 		sl_buf_reset(&s->rb);
@@ -426,7 +524,30 @@ src_next(struct sl_ingest *in, struct src *s)
 		h.klen = (uint32_t)ev.key.n;
 		h.olen = (uint32_t)ev.origin.n;
 		rc = srec_build(&s->rb, &h, ev.user.p, ev.key.p, ev.origin.p,
-		    p);
+		    p, "");
+	} else if (s->kind == SRC_KEYS) {
+		struct sl_str kc[SL_KEY_COLUMNS];
+
+		if (sl_row_split(in->scratch.p, n, kc, SL_KEY_COLUMNS) < 0 ||
+		    sl_row_unescape(&kc[0]) < 0 ||
+		    sl_row_unescape(&kc[1]) < 0 ||
+		    sl_row_unescape(&kc[2]) < 0 ||
+		    sl_row_time_parse(kc[3].p, kc[3].n, &h.time) < 0 ||
+		    sl_row_unescape(&kc[6]) < 0 ||
+		    sl_row_u64_parse(kc[7].p, kc[7].n, &h.line) < 0 ||
+		    sl_row_u64_parse(kc[8].p, kc[8].n, &h.offset) < 0 ||
+		    kc[0].n == 0 || kc[1].n == 0)
+			return ifail(in, -EBADMSG, "\"%s/%s\": malformed row "
+			    "(run verify)", in->c->dir, s->rel);
+		h.cls = 1;
+		h.slen = (uint32_t)kc[0].n;
+		h.klen = (uint32_t)kc[1].n;
+		h.ulen = (uint32_t)kc[2].n;
+		h.olen = (uint32_t)kc[6].n;
+		/* action and resource, as escaped, side by side */
+		h.rlen = (uint32_t)(kc[5].p + kc[5].n - kc[4].p);
+		rc = srec_build(&s->rb, &h, kc[2].p, kc[1].p, kc[6].p,
+		    kc[4].p, kc[0].p);
 	} else {
 		if (sl_row_split(in->scratch.p, n, col, SL_REJECT_COLUMNS) <
 		    0 || sl_row_unescape(&col[0]) < 0 ||
@@ -435,7 +556,7 @@ src_next(struct sl_ingest *in, struct src *s)
 			return ifail(in, -EBADMSG, "\"%s/%s\": malformed row "
 			    "(run verify)", in->c->dir, s->rel);
 		h.olen = (uint32_t)col[0].n;
-		rc = srec_build(&s->rb, &h, "", "", col[0].p, p);
+		rc = srec_build(&s->rb, &h, "", "", col[0].p, p, "");
 	}
 	if (rc < 0)
 		return ifail(in, -ENOMEM, "out of memory");
@@ -445,26 +566,26 @@ src_next(struct sl_ingest *in, struct src *s)
 
 /* Pop the heap's minimum source forward. */
 static int
-heap_advance(struct sl_ingest *in)
+heap_advance(struct sl_ingest *in, struct heap *hp)
 {
-	struct src *s = in->heap[0];
+	struct src *s = hp->v[0];
 	int rc;
 
 	rc = src_next(in, s);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		in->heap[0] = in->heap[--in->nheap];
+		hp->v[0] = hp->v[--hp->n];
 		src_free(s);
 	}
-	if (in->nheap > 0)
-		heap_down(in, 0);
+	if (hp->n > 0)
+		heap_down(hp, 0);
 	return 0;
 }
 
 /* Start a source and put it on the heap if it has anything. */
 static int
-heap_add(struct sl_ingest *in, struct src *s)
+heap_add(struct sl_ingest *in, struct heap *hp, struct src *s)
 {
 	int rc;
 
@@ -473,7 +594,7 @@ heap_add(struct sl_ingest *in, struct src *s)
 		src_free(s);
 		return rc;
 	}
-	if (heap_push(in, s) < 0) {
+	if (heap_push(hp, s) < 0) {
 		src_free(s);
 		return ifail(in, -ENOMEM, "out of memory");
 	}
@@ -481,10 +602,19 @@ heap_add(struct sl_ingest *in, struct src *s)
 }
 
 static void
-heap_clear(struct sl_ingest *in)
+heap_clear(struct heap *hp)
 {
-	while (in->nheap > 0)
-		src_free(in->heap[--in->nheap]);
+	while (hp->n > 0)
+		src_free(hp->v[--hp->n]);
+}
+
+static void
+heap_free(struct heap *hp)
+{
+	heap_clear(hp);
+	free(hp->v);
+	hp->v = NULL;
+	hp->cap = 0;
 }
 
 /* A merge source reading a store file: a sorted run (binary records) or a
@@ -526,19 +656,19 @@ write_rec(FILE *fp, const struct srec *s)
 }
 
 static int
-new_run(struct sl_ingest *in, FILE **fpp, char **relp)
+new_run(struct sl_ingest *in, struct sorter *so, FILE **fpp, char **relp)
 {
 	char rel[64];
 	int rc;
 
-	if (in->nruns == in->cruns) {
-		size_t ncap = in->cruns ? in->cruns * 2 : 16;
-		char **p = realloc(in->runs, ncap * sizeof(*p));
+	if (so->nruns == so->cruns) {
+		size_t ncap = so->cruns ? so->cruns * 2 : 16;
+		char **p = realloc(so->runs, ncap * sizeof(*p));
 
 		if (p == NULL)
 			return ifail(in, -ENOMEM, "out of memory");
-		in->runs = p;
-		in->cruns = ncap;
+		so->runs = p;
+		so->cruns = ncap;
 	}
 	if ((rc = sl_case_mkdir(in->c, SL_TMP)) < 0)
 		return cfail(in, rc);
@@ -568,47 +698,51 @@ close_run(struct sl_ingest *in, FILE *fp, const char *rel, int rc)
 
 /* The staged records in order; the array is the caller's. */
 static const struct srec **
-sorted_arena(struct sl_ingest *in)
+sorted_arena(struct sorter *so)
 {
 	const struct srec **v;
 	size_t i, off = 0;
 
-	v = malloc((in->nrec ? in->nrec : 1) * sizeof(*v));
+	v = malloc((so->nrec ? so->nrec : 1) * sizeof(*v));
 	if (v == NULL)
 		return NULL;
-	for (i = 0; i < in->nrec; i++) {
-		v[i] = (const struct srec *)(in->arena + off);
+	for (i = 0; i < so->nrec; i++) {
+		v[i] = (const struct srec *)(so->arena + off);
 		off += sizeof(struct srec) + payload(v[i]);
 	}
-	if (in->nrec > 0)
-		qsort(v, in->nrec, sizeof(*v), srec_pcmp);
+	if (so->nrec > 0)
+		qsort(v, so->nrec, sizeof(*v), so->cmp == key_cmp ? key_pcmp :
+		    srec_pcmp);
 	return v;
 }
 
 /* Merge every run into one, so that a commit never opens too many. */
 static int
-merge_runs(struct sl_ingest *in)
+merge_runs(struct sl_ingest *in, struct sorter *so)
 {
+	struct heap hp = { .cmp = so->cmp };
 	struct src *s;
 	FILE *fp;
 	char *rel;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < in->nruns; i++) {
-		if ((s = src_open(in, SRC_RUN, in->runs[i])) == NULL)
-			return -EIO;
-		if ((rc = heap_add(in, s)) < 0)
+	for (i = 0; i < so->nruns; i++) {
+		if ((s = src_open(in, SRC_RUN, so->runs[i])) == NULL) {
+			rc = -EIO;
+			goto fail;
+		}
+		if ((rc = heap_add(in, &hp, s)) < 0)
 			goto fail;
 	}
-	if ((rc = new_run(in, &fp, &rel)) < 0)
+	if ((rc = new_run(in, so, &fp, &rel)) < 0)
 		goto fail;
-	while (in->nheap > 0 && rc == 0) {
-		if (write_rec(fp, in->heap[0]->cur) < 0)
+	while (hp.n > 0 && rc == 0) {
+		if (write_rec(fp, hp.v[0]->cur) < 0)
 			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
 			    in->c->dir, rel, strerror(errno));
 		else
-			rc = heap_advance(in);
+			rc = heap_advance(in, &hp);
 	}
 	rc = close_run(in, fp, rel, rc);
 	if (rc < 0) {
@@ -616,20 +750,21 @@ merge_runs(struct sl_ingest *in)
 		free(rel);
 		goto fail;
 	}
-	for (i = 0; i < in->nruns; i++) {
-		unlinkat(in->c->dirfd, in->runs[i], 0);
-		free(in->runs[i]);
+	for (i = 0; i < so->nruns; i++) {
+		unlinkat(in->c->dirfd, so->runs[i], 0);
+		free(so->runs[i]);
 	}
-	in->runs[0] = rel;
-	in->nruns = 1;
+	so->runs[0] = rel;
+	so->nruns = 1;
+	heap_free(&hp);
 	return 0;
 fail:
-	heap_clear(in);
+	heap_free(&hp);
 	return rc;
 }
 
 static int
-spill(struct sl_ingest *in)
+spill(struct sl_ingest *in, struct sorter *so)
 {
 	const struct srec **v;
 	FILE *fp;
@@ -637,16 +772,16 @@ spill(struct sl_ingest *in)
 	size_t i;
 	int rc;
 
-	if (in->nruns >= MAX_RUNS && (rc = merge_runs(in)) < 0)
+	if (so->nruns >= MAX_RUNS && (rc = merge_runs(in, so)) < 0)
 		return rc;
-	v = sorted_arena(in);
+	v = sorted_arena(so);
 	if (v == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
-	if ((rc = new_run(in, &fp, &rel)) < 0) {
+	if ((rc = new_run(in, so, &fp, &rel)) < 0) {
 		free(v);
 		return rc;
 	}
-	for (i = 0; i < in->nrec && rc == 0; i++)
+	for (i = 0; i < so->nrec && rc == 0; i++)
 		if (write_rec(fp, v[i]) < 0)
 			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
 			    in->c->dir, rel, strerror(errno));
@@ -657,56 +792,58 @@ spill(struct sl_ingest *in)
 		free(rel);
 		return rc;
 	}
-	in->runs[in->nruns++] = rel;
-	in->an = 0;
-	in->nrec = 0;
+	so->runs[so->nruns++] = rel;
+	so->an = 0;
+	so->nrec = 0;
 	return 0;
 }
 
 static int
-stage(struct sl_ingest *in, const struct srec *h, const char *user,
-    const char *key, const char *origin, const char *row)
+stage(struct sl_ingest *in, struct sorter *so, const struct srec *h,
+    const char *user, const char *key, const char *origin, const char *row,
+    const char *scope)
 {
 	size_t need = sizeof(*h) + payload(h);
 	struct srec *s;
-	char *q;
 	int rc;
 
 	/* The arena and the pointers that sort it stay within the limit. */
-	if (in->nrec > 0 && in->an + need + (in->nrec + 1) * sizeof(void *) >
-	    in->mem_limit && (rc = spill(in)) < 0)
+	if (so->nrec > 0 && so->an + need + (so->nrec + 1) * sizeof(void *) >
+	    so->limit && (rc = spill(in, so)) < 0)
 		return rc;
-	if (in->an + need > in->acap) {
-		size_t cap = in->acap ? in->acap * 2 : 1 << 20;
+	if (so->an + need > so->acap) {
+		size_t cap = so->acap ? so->acap * 2 : 1 << 20;
 		char *p;
 
-		if (cap > in->mem_limit)
-			cap = in->mem_limit;
-		if (cap < in->an + need)
-			cap = in->an + need;
-		p = realloc(in->arena, cap);
+		if (cap > so->limit)
+			cap = so->limit;
+		if (cap < so->an + need)
+			cap = so->an + need;
+		p = realloc(so->arena, cap);
 		if (p == NULL)
 			return ifail(in, -ENOMEM, "out of memory");
-		in->arena = p;
-		in->acap = cap;
+		so->arena = p;
+		so->acap = cap;
 	}
-	s = (struct srec *)(in->arena + in->an);
-	*s = *h;
-	s->seq = in->seq++;
-	q = (char *)(s + 1);
-	put(q, user, h->ulen);
-	q += h->ulen;
-	put(q, key, h->klen);
-	q += h->klen;
-	put(q, origin, h->olen);
-	q += h->olen;
-	put(q, row, h->rlen);
-	q += h->rlen;
-	memset(q, 0, need - sizeof(*h) - (h->ulen + h->klen + h->olen +
-	    h->rlen));
-	in->an += need;
-	in->nrec++;
+	s = (struct srec *)(so->arena + so->an);
+	srec_put((char *)s, h, user, key, origin, row, scope);
+	so->an += need;
+	so->nrec++;
 	return 0;
+}
+
+static void
+sorter_release(struct sl_ingest *in, struct sorter *so)
+{
+	size_t i;
+
+	for (i = 0; i < so->nruns; i++) {
+		unlinkat(in->c->dirfd, so->runs[i], 0);
+		free(so->runs[i]);
+	}
+	free(so->runs);
+	free(so->arena);
+	memset(so, 0, sizeof(*so));
 }
 
 static int
@@ -751,9 +888,14 @@ sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 	h.klen = (uint32_t)ev->key.n;
 	h.olen = (uint32_t)ev->origin.n;
 	h.rlen = (uint32_t)in->row.n;
-	if ((rc = stage(in, &h, ev->user.p, ev->key.p, ev->origin.p,
-	    in->row.p)) < 0)
+	h.slen = ev->key.n > 0 && ev->scope.n <= UINT32_MAX / 8 ?
+	    (uint32_t)ev->scope.n : 0;
+	h.seq = in->seq++;
+	if ((rc = stage(in, &in->ev, &h, ev->user.p, ev->key.p, ev->origin.p,
+	    in->row.p, ev->scope.p)) < 0)
 		return rc;
+	if (h.slen > 0)
+		in->scoped++;
 	g->events++;
 	if (ev->time < g->first)
 		g->first = ev->time;
@@ -795,7 +937,8 @@ sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it)
 	h.log = (uint32_t)log;
 	h.olen = (uint32_t)strlen(origin);
 	h.rlen = (uint32_t)in->row.n;
-	if ((rc = stage(in, &h, "", "", origin, in->row.p)) < 0)
+	h.seq = in->seq++;
+	if ((rc = stage(in, &in->ev, &h, "", "", origin, in->row.p, "")) < 0)
 		return rc;
 	g->rejects++;
 	in->staged_rejects++;
@@ -917,7 +1060,7 @@ user_begin(struct sl_ingest *in, const struct srec *s)
 			return -EIO;
 		src->user = u->user;
 		src->ulen = u->ulen;
-		if ((rc = heap_add(in, src)) < 0)
+		if ((rc = heap_add(in, &in->hp, src)) < 0)
 			return rc;
 	}
 	if ((rc = txn_create(in, u->rel, &u->fp, &u->w)) < 0)
@@ -1036,6 +1179,10 @@ same_class(const struct srec *a, const struct srec *b)
 	size_t na, nb;
 
 	if ((a->klen > 0) != (b->klen > 0))
+		return 0;
+	/* New events with scoped keys: the key pass has decided. */
+	if (a->slen > 0 && b->slen > 0 && a->log != LOG_EXISTING &&
+	    b->log != LOG_EXISTING)
 		return 0;
 	dup_class(a, &pa, &na);
 	dup_class(b, &pb, &nb);
@@ -1168,14 +1315,95 @@ reject_row(struct sl_ingest *in, const struct srec *s)
 	return 0;
 }
 
+/* conflicts.tsv.gz: the rows it had, then the new ones as they come. */
+static int
+conflicts_open(struct sl_ingest *in)
+{
+	struct src *old;
+	char *p;
+	size_t n;
+	int rc;
+
+	if ((rc = txn_create(in, SL_CONFLICTS, &in->cfp, &in->cw)) < 0)
+		return rc;
+	if (write_header(in->cw, sl_conflict_header, SL_CONFLICT_COLUMNS) < 0)
+		return ifail(in, -EIO, "cannot write conflicts");
+	if (sl_case_digest(in->c, SL_CONFLICTS) == NULL)
+		return 0;
+	if ((old = src_open(in, SRC_KEYS, SL_CONFLICTS)) == NULL)
+		return -EIO;
+	for (;;) {
+		rc = sl_lines_next(&old->l, &p, &n);
+		if (rc <= 0)
+			break;
+		if (old->header) {
+			old->header = 0;
+			continue;
+		}
+		if (sl_bgzf_write(in->cw, p, n) < 0 ||
+		    sl_bgzf_write(in->cw, "\n", 1) < 0) {
+			rc = ifail(in, -EIO, "cannot write conflicts");
+			break;
+		}
+	}
+	if (rc < 0 && in->err[0] == '\0')
+		ifail(in, rc, "\"%s/%s\": %s (run verify)", in->c->dir,
+		    SL_CONFLICTS, old->l.err);
+	src_free(old);
+	return rc;
+}
+
+/* A duplicate found by its key, s, leaves the case; a conflicting one is
+ * written to conflicts.tsv.gz with the kept copy's part from its drop
+ * record d. */
+static int
+drop(struct sl_ingest *in, const struct srec *d, const struct srec *s)
+{
+	struct sl_buf *b = &in->row;
+	const char *tab, *raw;
+	char t[32];
+	int rc;
+
+	in->logs[s->log].dups++;
+	in->res.duplicates++;
+	if (!(d->flags & SR_CONFLICT))
+		return 0;
+	if (in->cw == NULL && (rc = conflicts_open(in)) < 0)
+		return rc;
+	/* the kept copy's part, then the differing fields after a tab */
+	tab = memrchr(S_ROW(d), '\t', d->rlen);
+	raw = memrchr(S_ROW(s), '\t', s->rlen);
+	if (tab == NULL || raw == NULL)
+		return ifail(in, -EBADMSG, "a staged record is malformed");
+	sl_buf_reset(b);
+	sl_row_time_format(s->time, t);
+	if (sl_buf_add(b, S_ROW(d), (size_t)(tab - S_ROW(d))) < 0 ||
+	    sl_buf_addc(b, '\t') < 0 ||
+	    sl_tsv_escape(S_USER(s), s->ulen, b) < 0 ||
+	    sl_buf_printf(b, "\t%s\t", t) < 0 ||
+	    sl_tsv_escape(S_ORIGIN(s), s->olen, b) < 0 ||
+	    sl_buf_printf(b, "\t%" PRIu64 "\t%" PRIu64, s->line,
+	    s->offset) < 0 ||
+	    sl_buf_add(b, tab, (size_t)(S_ROW(d) + d->rlen - tab)) < 0 ||
+	    sl_buf_add(b, raw, (size_t)(S_ROW(s) + s->rlen - raw)) < 0 ||
+	    sl_buf_addc(b, '\n') < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (sl_bgzf_write(in->cw, b->p, b->n) < 0)
+		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
+		    in->c->dir, SL_TXN, SL_CONFLICTS);
+	return 0;
+}
+
 static int
 merge(struct sl_ingest *in)
 {
-	const struct srec *s;
+	const struct srec *s, *d;
 	int rc;
 
-	while (in->nheap > 0) {
-		s = in->heap[0]->cur;
+	sl_buf_reset(&in->pend);
+	while (in->hp.n > 0) {
+		s = in->hp.v[0]->cur;
+		d = in->pend.n > 0 ? (const struct srec *)in->pend.p : NULL;
 		if (s->cls == 0) {
 			rc = reject_row(in, s);
 		} else if (!in->u.open || s->ulen != in->u.ulen ||
@@ -1185,10 +1413,19 @@ merge(struct sl_ingest *in)
 			    (rc = user_begin(in, s)) < 0)
 				return rc;
 			continue;	/* the old timeline may come first */
+		} else if (s->flags & SR_DROP) {
+			/* Its event is the next record equal to it. */
+			sl_buf_reset(&in->pend);
+			rc = sl_buf_add(&in->pend, s, sizeof(*s) +
+			    payload(s)) < 0 ? ifail(in, -ENOMEM,
+			    "out of memory") : 0;
+		} else if (d != NULL && srec_cmp_ident(d, s) == 0) {
+			rc = drop(in, d, s);
+			sl_buf_reset(&in->pend);
 		} else {
 			rc = group_add(in, s);
 		}
-		if (rc < 0 || (rc = heap_advance(in)) < 0)
+		if (rc < 0 || (rc = heap_advance(in, &in->hp)) < 0)
 			return rc;
 	}
 	if ((rc = group_flush(in)) < 0 || (rc = user_end(in)) < 0)
@@ -1197,6 +1434,233 @@ merge(struct sl_ingest *in)
 		rc = txn_close(in, SL_REJECTS, in->rfp, in->rw);
 		in->rw = NULL;
 		in->rfp = NULL;
+	}
+	if (rc == 0 && in->cw != NULL) {
+		rc = txn_close(in, SL_CONFLICTS, in->cfp, in->cw);
+		in->cw = NULL;
+		in->cfp = NULL;
+	}
+	return rc;
+}
+
+/* ---- commit: keys across users ------------------------------------------ */
+
+/* The key record of a staged event, if it has a scoped key. */
+static int
+key_stage(struct sl_ingest *in, const struct srec *s)
+{
+	struct sl_str col[SL_ROW_COLUMNS];
+	struct srec h;
+
+	if (s->cls != 1 || s->slen == 0 || (s->flags & SR_DROP))
+		return 0;
+	sl_buf_reset(&in->scratch);
+	if (sl_buf_add(&in->scratch, S_ROW(s), s->rlen) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (sl_row_split(in->scratch.p, s->rlen, col, SL_ROW_COLUMNS) < 0)
+		return ifail(in, -EBADMSG, "a staged record is malformed");
+	/* What a copy says besides user and time, escaped as stored. */
+	sl_buf_reset(&in->row);
+	if (sl_buf_add(&in->row, col[3].p, col[3].n) < 0 ||
+	    sl_buf_addc(&in->row, '\t') < 0 ||
+	    sl_buf_add(&in->row, col[5].p, col[5].n) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	h = *s;
+	h.rlen = (uint32_t)in->row.n;
+	return stage(in, &in->ks, &h, S_USER(s), S_KEY(s), S_ORIGIN(s),
+	    in->row.p, S_SCOPE(s));
+}
+
+/* The kept copy of a key, as a row of keys.tsv.gz. */
+static int
+key_row(struct sl_ingest *in, struct sl_bgzf_writer *w, const struct srec *s)
+{
+	struct sl_buf *b = &in->row;
+	char t[32];
+
+	sl_buf_reset(b);
+	sl_row_time_format(s->time, t);
+	if (sl_tsv_escape(S_SCOPE(s), s->slen, b) < 0 ||
+	    sl_buf_addc(b, '\t') < 0 ||
+	    sl_tsv_escape(S_KEY(s), s->klen, b) < 0 ||
+	    sl_buf_addc(b, '\t') < 0 ||
+	    sl_tsv_escape(S_USER(s), s->ulen, b) < 0 ||
+	    sl_buf_printf(b, "\t%s\t", t) < 0 ||
+	    sl_buf_add(b, S_ROW(s), s->rlen) < 0 ||
+	    sl_buf_addc(b, '\t') < 0 ||
+	    sl_tsv_escape(S_ORIGIN(s), s->olen, b) < 0 ||
+	    sl_buf_printf(b, "\t%" PRIu64 "\t%" PRIu64 "\n", s->line,
+	    s->offset) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (sl_bgzf_write(w, b->p, b->n) < 0)
+		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
+		    in->c->dir, SL_TXN, SL_KEYS);
+	return 0;
+}
+
+static void
+differs_add(char *buf, size_t n, const char *what)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, n - len, "%s%s", len > 0 ? "," : "", what);
+}
+
+/*
+ * s repeats the key of the kept copy w: mark its event to be dropped.  A
+ * copy that says something else (user, time, action, resource, compared as
+ * normalised) is a conflict: its drop record carries the kept copy's part
+ * of the conflicts row.
+ */
+static int
+key_dup(struct sl_ingest *in, const struct srec *w, const struct srec *s)
+{
+	struct sl_buf *b = &in->row;
+	const char *wr = S_ROW(w), *sr = S_ROW(s), *wt, *st;
+	char differs[64] = "", t[32];
+	struct srec h;
+
+	if (s->log == LOG_EXISTING)
+		return 0;	/* a damaged index: keep the first */
+	wt = memchr(wr, '\t', w->rlen);
+	st = memchr(sr, '\t', s->rlen);
+	if (wt == NULL || st == NULL)
+		return ifail(in, -EBADMSG, "a key record is malformed");
+	if (w->ulen != s->ulen || memcmp(S_USER(w), S_USER(s), s->ulen) != 0)
+		differs_add(differs, sizeof(differs), "user");
+	if (w->time != s->time)
+		differs_add(differs, sizeof(differs), "time");
+	if (wt - wr != st - sr || memcmp(wr, sr, (size_t)(st - sr)) != 0)
+		differs_add(differs, sizeof(differs), "action");
+	if (wr + w->rlen - wt != sr + s->rlen - st ||
+	    memcmp(wt, st, (size_t)(sr + s->rlen - st)) != 0)
+		differs_add(differs, sizeof(differs), "resource");
+	h = *s;
+	h.flags = SR_DROP;
+	h.slen = 0;
+	h.rlen = 0;
+	sl_buf_reset(b);
+	if (differs[0] != '\0') {
+		h.flags |= SR_CONFLICT;
+		sl_row_time_format(w->time, t);
+		if (sl_tsv_escape(S_SCOPE(s), s->slen, b) < 0 ||
+		    sl_buf_addc(b, '\t') < 0 ||
+		    sl_tsv_escape(S_KEY(s), s->klen, b) < 0 ||
+		    sl_buf_addc(b, '\t') < 0 ||
+		    sl_tsv_escape(S_USER(w), w->ulen, b) < 0 ||
+		    sl_buf_printf(b, "\t%s\t", t) < 0 ||
+		    sl_tsv_escape(S_ORIGIN(w), w->olen, b) < 0 ||
+		    sl_buf_printf(b, "\t%" PRIu64 "\t%" PRIu64 "\t%s",
+		    w->line, w->offset, differs) < 0)
+			return ifail(in, -ENOMEM, "out of memory");
+		h.rlen = (uint32_t)b->n;
+		in->logs[s->log].conflicts++;
+		in->res.conflicts++;
+	}
+	return stage(in, &in->ev, &h, S_USER(s), S_KEY(s), S_ORIGIN(s), b->p,
+	    "");
+}
+
+/*
+ * Duplicates across users: every scoped key of the staged events, with the
+ * keys already in the case, sorted by scope and key on disk.  Each key keeps
+ * one copy (the case's, else the first in origin, line, offset order); the
+ * others get drop records that remove them in the merge.  Writes the new
+ * keys.tsv.gz.
+ */
+static int
+key_pass(struct sl_ingest *in)
+{
+	struct heap hp = { .cmp = key_cmp };
+	struct sl_bgzf_writer *kw = NULL;
+	const struct srec *s, *w;
+	struct src *src;
+	FILE *kfp = NULL;
+	size_t i, off;
+	int rc = 0;
+
+	if (in->scoped == 0)
+		return 0;
+	/* The key records get half the memory, the events keep the rest. */
+	if (in->ev.acap > in->mem_limit / 2) {
+		if (in->ev.nrec > 0 && (rc = spill(in, &in->ev)) < 0)
+			return rc;
+		free(in->ev.arena);
+		in->ev.arena = NULL;
+		in->ev.acap = 0;
+	}
+	in->ks.limit = in->mem_limit / 2;
+	for (i = 0; i < in->ev.nruns; i++) {
+		if ((src = src_open(in, SRC_RUN, in->ev.runs[i])) == NULL)
+			return -EIO;
+		while ((rc = src_next(in, src)) > 0)
+			if ((rc = key_stage(in, src->cur)) < 0)
+				break;
+		src_free(src);
+		if (rc < 0)
+			return rc;
+	}
+	for (i = 0, off = 0; i < in->ev.nrec; i++) {
+		s = (const struct srec *)(in->ev.arena + off);
+		off += sizeof(*s) + payload(s);
+		if ((rc = key_stage(in, s)) < 0)
+			return rc;
+	}
+	/* Read back from disk, so that drop records have the memory. */
+	if (in->ks.nrec > 0 && (rc = spill(in, &in->ks)) < 0)
+		return rc;
+	free(in->ks.arena);
+	in->ks.arena = NULL;
+	in->ks.acap = 0;
+	for (i = 0; i < in->ks.nruns; i++) {
+		if ((src = src_open(in, SRC_RUN, in->ks.runs[i])) == NULL) {
+			rc = -EIO;
+			goto fail;
+		}
+		if ((rc = heap_add(in, &hp, src)) < 0)
+			goto fail;
+	}
+	if (sl_case_digest(in->c, SL_KEYS) != NULL) {
+		if ((src = src_open(in, SRC_KEYS, SL_KEYS)) == NULL) {
+			rc = -EIO;
+			goto fail;
+		}
+		if ((rc = heap_add(in, &hp, src)) < 0)
+			goto fail;
+	}
+	if ((rc = txn_create(in, SL_KEYS, &kfp, &kw)) < 0)
+		goto fail;
+	if (write_header(kw, sl_key_header, SL_KEY_COLUMNS) < 0) {
+		rc = ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
+		    SL_KEYS);
+		goto fail;
+	}
+	sl_buf_reset(&in->kwin);
+	while (hp.n > 0) {
+		s = hp.v[0]->cur;
+		w = in->kwin.n > 0 ? (const struct srec *)in->kwin.p : NULL;
+		if (w != NULL && srec_cmp_bytes(S_SCOPE(w), w->slen,
+		    S_SCOPE(s), s->slen) == 0 && srec_cmp_bytes(S_KEY(w),
+		    w->klen, S_KEY(s), s->klen) == 0) {
+			rc = key_dup(in, w, s);
+		} else {
+			sl_buf_reset(&in->kwin);
+			rc = sl_buf_add(&in->kwin, s, sizeof(*s) +
+			    payload(s)) < 0 ? ifail(in, -ENOMEM,
+			    "out of memory") : key_row(in, kw, s);
+		}
+		if (rc < 0 || (rc = heap_advance(in, &hp)) < 0)
+			goto fail;
+	}
+	heap_free(&hp);
+	rc = txn_close(in, SL_KEYS, kfp, kw);
+	sorter_release(in, &in->ks);
+	return rc;
+fail:
+	heap_free(&hp);
+	if (kw != NULL) {
+		sl_bgzf_close(kw);
+		fclose(kfp);
 	}
 	return rc;
 }
@@ -1324,29 +1788,36 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 		return ifail(in, -EINVAL, "the ingest was already committed");
 	memset(&in->res, 0, sizeof(in->res));
 	in->res.first = in->res.last = INT64_MIN;
-	if (in->nlogs == 0 && in->nrec == 0 && in->nruns == 0)
+	if (in->nlogs == 0 && in->ev.nrec == 0 && in->ev.nruns == 0)
 		goto out;
 	if ((rc = sl_case_txn_begin(in->c)) < 0 ||
 	    (rc = sl_case_mkdir(in->c, "users")) < 0)
 		return cfail(in, rc);
-	for (i = 0; i < in->nruns; i++) {
-		if ((s = src_open(in, SRC_RUN, in->runs[i])) == NULL) {
+	if ((rc = key_pass(in)) < 0)
+		goto fail;
+	/* Drop records may have filled the arena past what a heap of the
+	 * runs leaves: merge them all into one. */
+	if (in->ev.nruns >= MAX_RUNS && (rc = merge_runs(in, &in->ev)) < 0)
+		goto fail;
+	in->hp.cmp = srec_cmp;
+	for (i = 0; i < in->ev.nruns; i++) {
+		if ((s = src_open(in, SRC_RUN, in->ev.runs[i])) == NULL) {
 			rc = -EIO;
 			goto fail;
 		}
-		if ((rc = heap_add(in, s)) < 0)
+		if ((rc = heap_add(in, &in->hp, s)) < 0)
 			goto fail;
 	}
-	if (in->nrec > 0) {
-		if ((v = sorted_arena(in)) == NULL ||
+	if (in->ev.nrec > 0) {
+		if ((v = sorted_arena(&in->ev)) == NULL ||
 		    (s = calloc(1, sizeof(*s))) == NULL) {
 			rc = ifail(in, -ENOMEM, "out of memory");
 			goto fail;
 		}
 		s->kind = SRC_MEM;
 		s->v = v;
-		s->n = in->nrec;
-		if ((rc = heap_add(in, s)) < 0)
+		s->n = in->ev.nrec;
+		if ((rc = heap_add(in, &in->hp, s)) < 0)
 			goto fail;
 	}
 	if (in->staged_rejects > 0 &&
@@ -1355,7 +1826,7 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 			rc = -EIO;
 			goto fail;
 		}
-		if ((rc = heap_add(in, s)) < 0)
+		if ((rc = heap_add(in, &in->hp, s)) < 0)
 			goto fail;
 	}
 	if ((rc = merge(in)) < 0 || (rc = write_manifest(in)) < 0)
@@ -1377,7 +1848,7 @@ out:
 		*res = in->res;
 	return 0;
 fail:
-	heap_clear(in);
+	heap_clear(&in->hp);
 	if (in->u.open) {
 		sl_bgzf_close(in->u.w);
 		fclose(in->u.fp);
@@ -1390,13 +1861,18 @@ fail:
 		fclose(in->rfp);
 		in->rw = NULL;
 	}
+	if (in->cw != NULL) {
+		sl_bgzf_close(in->cw);
+		fclose(in->cfp);
+		in->cw = NULL;
+	}
 	free(v);
 	sl_case_txn_abort(in->c);
 	for (i = 0; i < in->npaths; i++)
 		free(in->paths[i]);
 	in->npaths = 0;
 	for (i = 0; i < in->nlogs; i++)
-		in->logs[i].dups = 0;
+		in->logs[i].dups = in->logs[i].conflicts = 0;
 	return rc;
 }
 
@@ -1407,13 +1883,10 @@ sl_ingest_free(struct sl_ingest *in)
 
 	if (in == NULL)
 		return;
-	for (i = 0; i < in->nruns; i++) {
-		unlinkat(in->c->dirfd, in->runs[i], 0);
-		free(in->runs[i]);
-	}
-	if (in->nruns > 0 || in->runid > 0)
+	sorter_release(in, &in->ev);
+	sorter_release(in, &in->ks);
+	if (in->runid > 0)
 		sl_case_rmtree(in->c, SL_TMP);
-	free(in->runs);
 	for (i = 0; i < in->nlogs; i++) {
 		free(in->logs[i].name);
 		free(in->logs[i].profile);
@@ -1423,8 +1896,9 @@ sl_ingest_free(struct sl_ingest *in)
 	for (i = 0; i < in->npaths; i++)
 		free(in->paths[i]);
 	free(in->paths);
-	free(in->heap);
-	free(in->arena);
+	heap_free(&in->hp);
+	sl_buf_release(&in->pend);
+	sl_buf_release(&in->kwin);
 	free(in->goff);
 	free(in->gslot);
 	free(in->gtab);

@@ -35,12 +35,13 @@
 enum field {
 	F_TIME, F_USER, F_SESSION, F_ACTION, F_OUTCOME, F_RESOURCE, F_QUERY,
 	F_COUNT, F_BYTES, F_PURPOSE, F_SRC, F_TRACE, F_KIND, F_KEY, F_FLAG,
-	F__COUNT
+	F_HOST, F__COUNT
 };
 
 static const char *const field_names[F__COUNT] = {
 	"time", "user", "session", "action", "outcome", "resource", "query",
 	"count", "bytes", "purpose", "src", "trace", "kind", "key", "flag",
+	"host",
 };
 
 enum seg_kind { SEG_KEY, SEG_INDEX, SEG_STAR };
@@ -126,7 +127,12 @@ struct sl_profile {
 	size_t npaths;
 	char *embed;		/* csv/tsv: a column holding a JSON record */
 	int64_t tolerance;	/* us a time may go back in source order */
+	char *family;		/* where keys are compared; NULL: the name */
+	int keyscope;		/* KS_* */
 };
+
+/* How far a profile's key is unique (sessionlog(5), keyscope). */
+enum { KS_NONE, KS_GLOBAL, KS_HOST };
 
 struct sl_profileset {
 	struct sl_profile **p;		/* name order */
@@ -187,6 +193,7 @@ profile_free(struct sl_profile *p)
 	free(p->desc);
 	free(p->file);
 	free(p->embed);
+	free(p->family);
 	sl_tz_free(p->tz);
 	for (i = 0; i < p->ncolumns; i++)
 		free(p->columns[i]);
@@ -973,6 +980,30 @@ parse_line(struct parser *ps, const char *s, const char *e)
 		return PERR(ps, "unknown time format (auto, iso, epoch, "
 		    "epoch_ms, us, syslog)");
 	}
+	if (tok_is(t, TK_WORD, "family")) {
+		if (ps->nt != 2 || a->type != TK_WORD)
+			return PERR(ps, "family takes one name");
+		for (i = 0; i < a->n; i++)
+			if (!isalnum((unsigned char)a->p[i]) &&
+			    strchr("-_.", a->p[i]) == NULL)
+				return PERR(ps, "bad family \"%.*s\" (letters, "
+				    "digits, - _ .)", (int)(a->n > 40 ? 40 :
+				    a->n), a->p);
+		free(p->family);
+		return (p->family = sl_strndup(a->p, a->n)) == NULL ?
+		    -ENOMEM : 0;
+	}
+	if (tok_is(t, TK_WORD, "keyscope")) {
+		if (ps->nt == 2 && tok_is(a, TK_WORD, "global"))
+			p->keyscope = KS_GLOBAL;
+		else if (ps->nt == 2 && tok_is(a, TK_WORD, "host"))
+			p->keyscope = KS_HOST;
+		else if (ps->nt == 2 && tok_is(a, TK_WORD, "none"))
+			p->keyscope = KS_NONE;
+		else
+			return PERR(ps, "keyscope takes global, host or none");
+		return 0;
+	}
 	if (tok_is(t, TK_WORD, "score")) {
 		if (ps->nt != 2 || parse_int(a, &p->score) < 0)
 			return PERR(ps, "score takes a number");
@@ -1148,6 +1179,13 @@ profile_parse(const char *file, const char *text, size_t n,
 			break;
 	if (i == p->nrules) {
 		r = PERR(ps, "no user rule");
+		goto fail;
+	}
+	for (i = 0; i < p->nrules; i++)
+		if (p->rules[i].field == F_HOST)
+			break;
+	if (p->keyscope == KS_HOST && i == p->nrules) {
+		r = PERR(ps, "keyscope host needs a host rule");
 		goto fail;
 	}
 	sl_buf_release(&ps->sbuf);
@@ -2002,6 +2040,7 @@ struct sl_extractor {
 	struct sl_buf ubuf;		/* uid names: "node\0uid\0name\0"... */
 	size_t *utab;			/* offsets + 1 into ubuf, hashed */
 	size_t un;
+	struct sl_buf scope;		/* the event's key scope */
 	struct sl_buf mbuf;		/* merged fields' text */
 	struct sl_str *mname, *mval;
 	size_t mn, mcap;
@@ -2047,6 +2086,7 @@ sl_extractor_free(struct sl_extractor *x)
 	sl_buf_release(&x->atitle);
 	sl_buf_release(&x->ubuf);
 	free(x->utab);
+	sl_buf_release(&x->scope);
 	sl_buf_release(&x->mbuf);
 	sl_buf_release(&x->problem);
 	free(x->mname);
@@ -2619,6 +2659,33 @@ src_address(struct sl_str s)
 	return s;
 }
 
+/*
+ * Where the event's key is unique: the profile's family, for keyscope host
+ * with the host after '@'.  A key without a known scope (keyscope none, or
+ * no host) is not compared across users.
+ */
+static int
+key_scope(struct sl_extractor *x, struct sl_event *ev)
+{
+	const struct sl_profile *p = x->p;
+	const char *fam = p->family != NULL ? p->family : p->name;
+	struct sl_str host = fb_str(&x->fb[F_HOST]);
+
+	sl_buf_reset(&x->scope);
+	ev->scope.p = NULL;
+	ev->scope.n = 0;
+	if (ev->key.n == 0 || p->keyscope == KS_NONE ||
+	    (p->keyscope == KS_HOST && host.n == 0))
+		return 1;
+	if (sl_buf_add(&x->scope, fam, strlen(fam)) < 0 ||
+	    (p->keyscope == KS_HOST && (sl_buf_addc(&x->scope, '@') < 0 ||
+	    sl_buf_add(&x->scope, host.p, host.n) < 0)))
+		return -ENOMEM;
+	ev->scope.p = x->scope.p;
+	ev->scope.n = x->scope.n;
+	return 1;
+}
+
 /* Fill ev from the record as d presents it. */
 static int
 extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
@@ -2696,7 +2763,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 	ev->trace = fb_str(&x->fb[F_TRACE]);
 	ev->kind = fb_str(&x->fb[F_KIND]);
 	ev->key = fb_str(&x->fb[F_KEY]);
-	return 1;
+	return key_scope(x, ev);
 }
 
 /* ---- auditd events ----------------------------------------------------- */

@@ -88,6 +88,9 @@ struct sl_event {
 	struct sl_str trace;	/* request correlation id (Foundry traceId) */
 	struct sl_str kind;	/* the source's own name for what happened */
 	struct sl_str key;	/* the source's unique record id, or empty */
+	struct sl_str scope;	/* where key is unique (its profile's family,
+				 * "family@host" for a key unique per host);
+				 * empty: not compared across users */
 	unsigned flags;		/* SL_EV_* */
 	struct sl_str profile;	/* the profile that read it */
 	struct sl_str origin;	/* "path" or "path!member[!member]" */
@@ -316,6 +319,8 @@ int sl_ingest_log_end(struct sl_ingest *in, int log,
 
 struct sl_ingest_result {
 	uint64_t logs, read, accepted, duplicates, rejected;
+	uint64_t conflicts;	/* of duplicates: those that said something
+				 * else than their kept copy */
 	uint64_t users;		/* users whose timeline changed */
 	int64_t first, last;	/* span of the accepted events; INT64_MIN if none */
 };

@@ -26,6 +26,17 @@ const char *const sl_reject_header[SL_REJECT_COLUMNS] = {
 	"origin", "line", "offset", "profile", "reason", "raw",
 };
 
+const char *const sl_key_header[SL_KEY_COLUMNS] = {
+	"scope", "key", "user", "time", "action", "resource", "origin",
+	"line", "offset",
+};
+
+const char *const sl_conflict_header[SL_CONFLICT_COLUMNS] = {
+	"scope", "key", "kept_user", "kept_time", "kept_origin", "kept_line",
+	"kept_offset", "user", "time", "origin", "line", "offset", "differs",
+	"raw",
+};
+
 const char *const sl_idx_header[SL_IDX_COLUMNS] = {
 	"offset", "first", "last", "rows",
 };
@@ -962,11 +973,24 @@ manifest_header(FILE *fp)
 		    i + 1 < SL_MANIFEST_COLUMNS ? '\t' : '\n');
 }
 
+/* The tables every case of format 2 has, empty or not. */
+static const struct {
+	const char *rel;
+	const char *const *header;
+	size_t ncol;
+} tables[] = {
+	{ SL_REJECTS, sl_reject_header, SL_REJECT_COLUMNS },
+	{ SL_KEYS, sl_key_header, SL_KEY_COLUMNS },
+	{ SL_CONFLICTS, sl_conflict_header, SL_CONFLICT_COLUMNS },
+};
+
 static int
 create_case(struct sl_case *c)
 {
-	static char manifest[] = SL_MANIFEST, rejects[] = SL_REJECTS;
-	char *paths[2] = { manifest, rejects };
+	static char manifest[] = SL_MANIFEST, rejects[] = SL_REJECTS,
+	    keys[] = SL_KEYS, conflicts[] = SL_CONFLICTS;
+	char *paths[4] = { manifest, rejects, keys, conflicts };
+	size_t i;
 	FILE *fp;
 	int rc;
 
@@ -982,13 +1006,15 @@ create_case(struct sl_case *c)
 		return -EIO;
 	}
 	manifest_header(fp);
-	if ((rc = sl_case_fclose(c, fp, SL_TXN "/" SL_MANIFEST)) < 0 ||
-	    (rc = sl_case_txn_empty_table(c, SL_REJECTS, sl_reject_header,
-	    SL_REJECT_COLUMNS)) < 0) {
+	rc = sl_case_fclose(c, fp, SL_TXN "/" SL_MANIFEST);
+	for (i = 0; i < SL_ARRAY_LEN(tables) && rc == 0; i++)
+		rc = sl_case_txn_empty_table(c, tables[i].rel,
+		    tables[i].header, tables[i].ncol);
+	if (rc < 0) {
 		sl_case_txn_abort(c);
 		return rc;
 	}
-	return sl_case_txn_commit(c, paths, 2);
+	return sl_case_txn_commit(c, paths, 4);
 }
 
 size_t
@@ -1011,10 +1037,10 @@ sl_case_version(const struct sl_case *c)
 int
 sl_case_upgrade(struct sl_case *c)
 {
-	static char manifest[] = SL_MANIFEST, rejects[] = SL_REJECTS;
-	char *paths[2] = { manifest, rejects };
+	static char manifest[] = SL_MANIFEST;
+	char *paths[1 + SL_ARRAY_LEN(tables)] = { manifest };
 	struct sl_buf line = { 0 };
-	size_t npaths = 1;
+	size_t i, npaths = 1;
 	FILE *fp, *old;
 	int rc = 0, first = 1;
 
@@ -1075,14 +1101,16 @@ sl_case_upgrade(struct sl_case *c)
 		sl_case_txn_abort(c);
 		return rc;
 	}
-	if (sl_case_digest(c, SL_REJECTS) == NULL) {
-		rc = sl_case_txn_empty_table(c, SL_REJECTS, sl_reject_header,
-		    SL_REJECT_COLUMNS);
+	for (i = 0; i < SL_ARRAY_LEN(tables); i++) {
+		if (sl_case_digest(c, tables[i].rel) != NULL)
+			continue;
+		rc = sl_case_txn_empty_table(c, tables[i].rel,
+		    tables[i].header, tables[i].ncol);
 		if (rc < 0) {
 			sl_case_txn_abort(c);
 			return rc;
 		}
-		npaths++;
+		paths[npaths++] = (char *)tables[i].rel;
 	}
 	if ((rc = sl_case_txn_commit(c, paths, npaths)) < 0)
 		return rc;

@@ -15,6 +15,8 @@
 #define SL_CASE_FILE "sessionlog.case"
 #define SL_MANIFEST "manifest.tsv"
 #define SL_REJECTS "rejects.tsv.gz"
+#define SL_KEYS "keys.tsv.gz"
+#define SL_CONFLICTS "conflicts.tsv.gz"
 #define SL_AUDIT "audit.log"
 #define SL_TXN ".txn"
 #define SL_TMP ".tmp"
@@ -26,6 +28,11 @@
 extern const char *const sl_manifest_header[SL_MANIFEST_COLUMNS];
 #define SL_REJECT_COLUMNS 6
 extern const char *const sl_reject_header[SL_REJECT_COLUMNS];
+/* The key index: one row per (scope, key) in the case, the kept copy. */
+#define SL_KEY_COLUMNS 9
+extern const char *const sl_key_header[SL_KEY_COLUMNS];
+#define SL_CONFLICT_COLUMNS 14
+extern const char *const sl_conflict_header[SL_CONFLICT_COLUMNS];
 #define SL_IDX_COLUMNS 4
 extern const char *const sl_idx_header[SL_IDX_COLUMNS];
 

@@ -121,7 +121,8 @@ check_digests(struct vstate *v)
 static void
 check_unlisted(struct vstate *v)
 {
-	static const char *const top[] = { SL_MANIFEST, SL_REJECTS };
+	static const char *const top[] = { SL_MANIFEST, SL_REJECTS, SL_KEYS,
+	    SL_CONFLICTS };
 	struct dirent *de;
 	char rel[300];
 	size_t i;
@@ -345,6 +346,50 @@ check_timeline(struct vstate *v, const struct sl_case_user *u)
 	return 0;
 }
 
+/* A table of format 2 other than rejects: there, its header, its rows of
+ * ncol columns, its end. */
+static int
+check_table(struct vstate *v, const char *rel, const char *const *header,
+    size_t ncol)
+{
+	struct sl_str col[SL_CONFLICT_COLUMNS];
+	struct sl_lines l;
+	uint64_t rows = 0;
+	FILE *fp;
+	char *p;
+	size_t n;
+	int rc;
+
+	if (sl_case_digest(v->c, rel) == NULL) {
+		if (sl_case_version(v->c) >= 2)
+			problem(v, rel, "not recorded in %s (missing)",
+			    SL_CASE_FILE);
+		return 0;
+	}
+	if ((fp = sl_case_fopen(v->c, rel)) == NULL)
+		return 0;
+	v->file_problems = 0;
+	sl_lines_init(&l, fp);
+	rc = sl_lines_next(&l, &p, &n);
+	if (rc > 0 && !header_ok(p, n, header, ncol))
+		problem(v, rel, "the first line is not the column header");
+	while (rc > 0 && v->file_problems < MAX_FILE_PROBLEMS) {
+		rc = sl_lines_next(&l, &p, &n);
+		if (rc <= 0)
+			break;
+		rows++;
+		if (sl_row_split(p, n, col, ncol) < 0)
+			problem(v, rel, "row %" PRIu64 " is malformed", rows);
+	}
+	if (rc < 0)
+		problem(v, rel, "%s", l.err);
+	else if (rc == 0 && !l.last_empty)
+		problem(v, rel, "no BGZF end-of-file block (truncated?)");
+	sl_lines_release(&l);
+	fclose(fp);
+	return 0;
+}
+
 static int
 check_rejects(struct vstate *v)
 {
@@ -536,7 +581,12 @@ sl_case_verify(struct sl_case *c,
 	for (i = 0; i < c->nusers; i++)
 		if ((rc = check_timeline(&v, &c->users[i])) < 0)
 			goto fail;
-	if ((rc = check_rejects(&v)) < 0 || (rc = check_manifest(&v)) < 0)
+	if ((rc = check_rejects(&v)) < 0 ||
+	    (rc = check_table(&v, SL_KEYS, sl_key_header,
+	    SL_KEY_COLUMNS)) < 0 ||
+	    (rc = check_table(&v, SL_CONFLICTS, sl_conflict_header,
+	    SL_CONFLICT_COLUMNS)) < 0 ||
+	    (rc = check_manifest(&v)) < 0)
 		goto fail;
 	for (i = 0; i < v.cap; i++) {
 		struct ocount *o = &v.tab[i];
