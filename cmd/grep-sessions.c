@@ -164,6 +164,7 @@ static const struct option longopts[] = {
 	LONGOPT("until", required_argument, CHAR_MAX + 17)
 	LONGOPT("version", no_argument, CHAR_MAX + 18)
 	LONGOPT("watchlist", required_argument, CHAR_MAX + 19)
+	LONGOPT("year", required_argument, CHAR_MAX + 20)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -172,7 +173,7 @@ enum {
 	OPT_ACTION = CHAR_MAX + 1, OPT_ALL, OPT_CONTEXT, OPT_GAP, OPT_HELP,
 	OPT_JSON, OPT_MAP, OPT_MIN_BYTES, OPT_MIN_COUNT, OPT_NO_HEADER,
 	OPT_NO_PURPOSE, OPT_OUTCOME, OPT_PROFILE, OPT_RAW, OPT_SINCE, OPT_TZ,
-	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST,
+	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST, OPT_YEAR,
 };
 
 static void
@@ -191,7 +192,8 @@ usage(FILE *fp)
 	    "                     [--profile name] [--raw] [--since time] "
 	    "[--tz zone]\n"
 	    "                     [--until time] [--watchlist file] "
-	    "[source ...]\n", fp);
+	    "[--year year]\n"
+	    "                     [source ...]\n", fp);
 }
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -1540,6 +1542,9 @@ main(int argc, char **argv)
 			cli_version();
 		case OPT_WATCHLIST:
 			PUSH(watch, nwatch, optarg);
+			break;
+		case OPT_YEAR:
+			ro.year = cli_year(optarg);
 			break;
 		default:
 			usage(stderr);

@@ -28,6 +28,7 @@ enum {
 	OPT_VERIFY,
 	OPT_UPGRADE,
 	OPT_LIST_PROFILES,
+	OPT_YEAR,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -44,6 +45,7 @@ static const struct option longopts[] = {
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "upgrade", no_argument, NULL, OPT_UPGRADE },
 	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
+	{ "year", required_argument, NULL, OPT_YEAR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -55,8 +57,9 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: ingest [-q] [-C case] [-j jobs] [--profile name] "
 	    "[--map field=path]...\n"
-	    "              [--tz zone] [--max-record size] [--memory size] "
-	    "source...\n"
+	    "              [--tz zone] [--year year] [--max-record size] "
+	    "[--memory size]\n"
+	    "              source...\n"
 	    "       ingest --verify [-C case]\n"
 	    "       ingest --upgrade [-C case]\n"
 	    "       ingest --list-profiles\n");
@@ -712,6 +715,9 @@ main(int argc, char **argv)
 		case OPT_TZ:
 			job.ropts.tz = optarg;
 			iopts.tz = optarg;
+			break;
+		case OPT_YEAR:
+			job.ropts.year = cli_year(optarg);
 			break;
 		case OPT_MAX_RECORD:
 			job.ropts.max_record = cli_size("--max-record", optarg,

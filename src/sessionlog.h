@@ -128,6 +128,15 @@ struct sl_reader_opts {
 	const char *const *maps;/* "field=path" overrides, nmaps of them */
 	size_t nmaps;
 	const char *tz;		/* zone for times without one; NULL is UTC */
+	/* The year of times written without one (syslog's "Mar  2 08:00:00"):
+	 * year > 0 is the year of each log's first such time (later ones
+	 * move on to the next year when the log does, Dec 31 to Jan 1); 0
+	 * takes it from the log's modification time (the latest year that
+	 * puts the time at most a day after it), else from the latest time
+	 * of the logs read before it whose times all had a year; else those
+	 * records are rejected.  The manifest notes say which
+	 * (sessionlog(5)). */
+	int year;
 	size_t max_record;	/* 0: 16 MiB */
 	int max_depth;		/* archive nesting; 0: 8 */
 	const char *tmpdir;	/* where stdin is spooled; NULL: $TMPDIR or /tmp */
