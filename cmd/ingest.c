@@ -532,11 +532,13 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 			id = sl_ingest_log(in, nbuf, "");
 			if (id < 0)
 				return id;
-			return sl_ingest_log_end(in, id, &q->st);
+			return sl_ingest_log_end(in, id, &st);
 		}
 		if (wl->n == 0)
 			return -EINVAL;
-		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &q->st);
+		/* st, not q->st: its notes point into the batch, q->st's
+		 * into the reader, which has moved on to the next log */
+		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &st);
 		progress(t, 0);
 		return rc;
 	case SL_ITEM_SKIPPED:
@@ -797,6 +799,10 @@ main(int argc, char **argv)
 	job.sources = (const char *const *)argv;
 	job.nsources = (size_t)argc;
 	job.njobs = njobs;
+	/* Times without a year, in logs without a file time (stdin), are
+	 * dated by the case's other evidence as it stood before this run:
+	 * the logs of this run are read in parallel, in no fixed order. */
+	job.ropts.evidence_time = sl_case_dated_last(c);
 	job.ropts.skip = skip_known;
 	job.ropts.skip_arg = c;
 	pthread_mutex_init(&job.lock, NULL);

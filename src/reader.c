@@ -55,8 +55,6 @@ struct sl_reader {
 	int64_t prev;		/* time of the log's previous event, or
 				 * INT64_MIN */
 	const char *year_from;	/* where times without a year got theirs */
-	int64_t dated_last;	/* latest time of the logs read so far whose
-				 * times all had a year, or 0 */
 	struct sl_buf notes;	/* the log's stats.notes */
 
 	struct sl_event ev;
@@ -343,7 +341,7 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 		xo.ref_time = r->mtime;
 		r->year_from = "mtime";
 	} else {
-		xo.near_time = r->dated_last;
+		xo.near_time = r->opts.evidence_time;
 		r->year_from = "evidence";
 	}
 	r->x = sl_extractor_new(r->profile, &xo, err, sizeof(err));
@@ -468,11 +466,6 @@ log_notes(struct sl_reader *r)
 	    note(r, "year=%lld-%lld/%s", (long long)xc.year_lo,
 	    (long long)xc.year_hi, r->year_from) < 0)
 		return -ENOMEM;
-	/* A log whose times all carry their year dates the logs after it
-	 * that have neither --year nor a file time. */
-	if (r->x != NULL && xc.yearless == 0 && r->st.accepted > 0 &&
-	    r->st.last > r->dated_last)
-		r->dated_last = r->st.last;
 	r->st.notes = r->notes.p != NULL ? r->notes.p : "";
 	return 0;
 }
