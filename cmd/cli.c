@@ -131,6 +131,13 @@ cli_number(const char *opt, const char *s, long min, long max)
 	return v;
 }
 
+int
+cli_year(const char *s)
+{
+	/* the years a time can have (sessionlog(5)) */
+	return (int)cli_number("--year", s, 1000, 9999);
+}
+
 void
 cli_put_safe(FILE *fp, const char *s, size_t n)
 {

@@ -28,6 +28,8 @@ struct sl_profileset *cli_profiles(void);
 /* Parse "16M", "512K", "1G", "4096" (bytes); dies naming the option. */
 size_t cli_size(const char *opt, const char *s, size_t min, size_t max);
 long cli_number(const char *opt, const char *s, long min, long max);
+/* --year: the year of times written without one; dies unless 1000-9999. */
+int cli_year(const char *s);
 /* Write s to fp with control characters and invalid bytes escaped, so that
  * a crafted log cannot drive the terminal. */
 void cli_put_safe(FILE *fp, const char *s, size_t n);

@@ -169,6 +169,7 @@ static const struct option longopts[] = {
 	LONGOPT("version", no_argument, CHAR_MAX + 18)
 	LONGOPT("watchlist", required_argument, CHAR_MAX + 19)
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 21)
+	LONGOPT("year", required_argument, CHAR_MAX + 22)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -178,6 +179,7 @@ enum {
 	OPT_JSON, OPT_MAP, OPT_MIN_BYTES, OPT_MIN_COUNT, OPT_NO_HEADER,
 	OPT_NO_PURPOSE, OPT_OUTCOME, OPT_PROFILE, OPT_RAW, OPT_SINCE, OPT_TZ,
 	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST, OPT_HOURS, OPT_WEEKDAYS,
+	OPT_YEAR,
 };
 
 static void
@@ -197,6 +199,7 @@ usage(FILE *fp)
 	    "[--raw] [--since time]\n"
 	    "                     [--tz zone] [--until time] "
 	    "[--watchlist file] [--weekdays days]\n"
+	    "                     [--year year]\n"
 	    "                     [source ...]\n", fp);
 }
 
@@ -1543,6 +1546,9 @@ main(int argc, char **argv)
 			cli_version();
 		case OPT_WATCHLIST:
 			PUSH(watch, nwatch, optarg);
+			break;
+		case OPT_YEAR:
+			ro.year = cli_year(optarg);
 			break;
 		default:
 			usage(stderr);

@@ -29,6 +29,7 @@ enum {
 	OPT_VERIFY,
 	OPT_UPGRADE,
 	OPT_LIST_PROFILES,
+	OPT_YEAR,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -45,6 +46,7 @@ static const struct option longopts[] = {
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "upgrade", no_argument, NULL, OPT_UPGRADE },
 	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
+	{ "year", required_argument, NULL, OPT_YEAR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -56,8 +58,9 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: ingest [-q] [-C case] [-j jobs] [--profile name] "
 	    "[--map field=path]...\n"
-	    "              [--tz zone] [--max-record size] [--memory size] "
-	    "source...\n"
+	    "              [--tz zone] [--year year] [--max-record size] "
+	    "[--memory size]\n"
+	    "              source...\n"
 	    "       ingest --verify [-C case]\n"
 	    "       ingest --upgrade [-C case]\n"
 	    "       ingest --list-profiles\n");
@@ -733,6 +736,9 @@ main(int argc, char **argv)
 			job.ropts.tz = optarg;
 			iopts.tz = optarg;
 			break;
+		case OPT_YEAR:
+			job.ropts.year = cli_year(optarg);
+			break;
 		case OPT_MAX_RECORD:
 			job.ropts.max_record = cli_size("--max-record", optarg,
 			    64, (size_t)1 << 30);
@@ -810,6 +816,25 @@ main(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	t.progress = !quiet && isatty(STDERR_FILENO);
 	memset(wlogs, 0, sizeof(wlogs));
+	/* A reader checks --profile, --map and --tz; only when they are
+	 * good is the case created or touched. */
+	workers[0].reader = sl_reader_new(job.sources, job.nsources, ps,
+	    &job.ropts, err, sizeof(err));
+	if (workers[0].reader == NULL)
+		cli_die("%s", err);
+	sl_reader_free(workers[0].reader);
+	c = sl_case_open(casedir, SL_CASE_CREATE | SL_CASE_WRITE, err,
+	    sizeof(err));
+	if (c == NULL)
+		cli_die("%s", err);
+	if (sl_case_version(c) < 2)
+		cli_die("case \"%s\" was written by an earlier version "
+		    "(format %d): run 'ingest --upgrade -C %s' first", casedir,
+		    sl_case_version(c), casedir);
+	/* Times without a year, in logs without a file time (stdin), are
+	 * dated by the case's other evidence as it stood before this run:
+	 * the logs of this run are read in parallel, in no fixed order. */
+	job.ropts.evidence_time = sl_case_dated_last(c);
 	for (i = 0; i < njobs; i++) {
 		struct sl_reader_opts ro = job.ropts;
 
@@ -823,16 +848,6 @@ main(int argc, char **argv)
 		if (workers[i].reader == NULL)
 			cli_die("%s", err);
 	}
-	/* Only now that --profile, --map and --tz are known to be good is
-	 * the case created or touched. */
-	c = sl_case_open(casedir, SL_CASE_CREATE | SL_CASE_WRITE, err,
-	    sizeof(err));
-	if (c == NULL)
-		cli_die("%s", err);
-	if (sl_case_version(c) < 2)
-		cli_die("case \"%s\" was written by an earlier version "
-		    "(format %d): run 'ingest --upgrade -C %s' first", casedir,
-		    sl_case_version(c), casedir);
 	sl_case_audit(c, "ingest", argc, argv);
 	in = sl_ingest_new(c, &iopts);
 	if (in == NULL)

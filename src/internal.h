@@ -245,8 +245,11 @@ int sl_csv_split(const char *p, size_t n, int delim, struct sl_fields *f,
 /*
  * Parse key=value pairs separated by white space; a value may be "quoted",
  * 'quoted' or bare.  Lines in syslog form ("Mar  1 07:17:12 host prog[pid]:
- * rest") give the pseudo-fields _time, _host, _prog, _pid and the pairs of
- * rest; auditd lines ("type=T msg=audit(1364481363.243:24287): ...") give
+ * rest", an RFC 3339 time in place of the BSD one, or RFC 5424) give the
+ * pseudo-fields _time, _host, _prog, _pid (RFC 5424: _msgid and the
+ * structured data's pairs), then, when there is a program name, _proc
+ * ("host:prog[pid]") and _msg (rest as written, if not empty), and the pairs
+ * of rest; auditd lines ("type=T msg=audit(1364481363.243:24287): ...") give
  * type, _time ("1364481363.243"), _serial and the pairs after the colon.
  * Text that is not a pair is kept in the pseudo-field _text. 0 or -EBADMSG.
  */
@@ -287,6 +290,20 @@ enum sl_time_fmt {
  */
 int sl_time_parse(const char *p, size_t n, int fmt, const struct sl_tz *tz,
     int64_t ref, int64_t *us, int *zoned);
+/* Whether sl_time_parse would read this text in format fmt as a syslog
+ * time, which has no year. */
+int sl_time_yearless(const char *p, size_t n, int fmt);
+/*
+ * A syslog time "Mon dd HH:MM:SS[.frac]" without a zone, read in tz, in the
+ * year the rule gives: SL_YEAR_IS the year arg; SL_YEAR_BEFORE the latest
+ * year that puts it at most a day after the time arg (us), as sl_time_parse
+ * does; SL_YEAR_NEAR the year (arg's, or the one before or after) that puts
+ * it closest to the time arg.  Sets *us and *year (the year of its date as
+ * written).  0, or -EINVAL (not such a time, or no such date: Feb 29).
+ */
+enum { SL_YEAR_IS, SL_YEAR_BEFORE, SL_YEAR_NEAR };
+int sl_time_syslog(const char *p, size_t n, const struct sl_tz *tz, int rule,
+    int64_t arg, int64_t *us, int64_t *year);
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
  * Hinnant's algorithms; any int64 year that fits). */
 int64_t sl_days_from_civil(int64_t y, int m, int d);
@@ -327,7 +344,21 @@ struct sl_extract_opts {
 	const char *const *maps;	/* "field=path" overrides */
 	size_t nmaps;
 	const struct sl_tz *tz;
-	int64_t ref_time;		/* for syslog years: log mtime or now */
+	/*
+	 * The year of times without one (syslog), from the first of these
+	 * that is set: year (> 0) is the year of the log's first such time;
+	 * ref_time (the log's modification time, us) gives each the latest
+	 * year that puts it at most a day after ref_time; near_time (us)
+	 * gives the first the year that puts it closest to near_time.  With
+	 * year or near_time, each later time takes the year closest to the
+	 * previous one's, so a log that runs from Dec 31 into Jan 1 moves on
+	 * to the next year.  0 is unset (an mtime of 0 is no time: gzip and
+	 * archives write it when they have none); with none set such times
+	 * are rejected.
+	 */
+	int year;
+	int64_t ref_time;
+	int64_t near_time;
 };
 
 struct sl_extractor;
@@ -366,6 +397,8 @@ struct sl_extract_counts {
 	uint64_t zoneless;	/* times read in the run's zone */
 	uint64_t fractional;	/* count or bytes with a real fraction, left
 				 * unknown */
+	uint64_t yearless;	/* times without a year given one */
+	int64_t year_lo, year_hi;	/* the years they were given */
 };
 void sl_extractor_counts(const struct sl_extractor *x,
     struct sl_extract_counts *c);

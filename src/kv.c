@@ -360,6 +360,46 @@ rfc5424(struct kv *kv, const char *s, const char *e, int *r)
 	return s;
 }
 
+/* The value of a field found so far, or NULL. */
+static const struct sl_str *
+field(const struct sl_fields *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->name[i].p != text_mark && sl_str_eq(f->name[i], name))
+			return &f->value[i];
+	return NULL;
+}
+
+/*
+ * After a syslog header: _proc, the sending process as HOST:PROG[PID] (so
+ * that one process, such as one SSH connection, can be one session), and
+ * _msg, the message as written.
+ */
+static int
+syslog_fields(struct kv *kv, const char *s, const char *e)
+{
+	const struct sl_str *host, *prog, *pid;
+	struct sl_buf *b = &kv->f->buf;
+	size_t off = b->n;
+
+	if ((prog = field(kv->f, "_prog")) == NULL)
+		return 0;
+	host = field(kv->f, "_host");
+	pid = field(kv->f, "_pid");
+	if ((host != NULL && (sl_buf_add(b, host->p, host->n) < 0 ||
+	    sl_buf_addc(b, ':') < 0)) || sl_buf_add(b, prog->p, prog->n) < 0 ||
+	    (pid != NULL && (sl_buf_addc(b, '[') < 0 ||
+	    sl_buf_add(b, pid->p, pid->n) < 0 || sl_buf_addc(b, ']') < 0)))
+		return -ENOMEM;
+	if (add(kv, "_proc", 5, NULL, b->n - off) < 0)
+		return -ENOMEM;
+	while (s < e && *s == ' ')
+		s++;
+	return s < e ? adds(kv, "_msg", s, e) : 0;
+}
+
 int
 sl_kv_split(const char *p, size_t n, struct sl_fields *f, const char **err)
 {
@@ -388,6 +428,8 @@ sl_kv_split(const char *p, size_t n, struct sl_fields *f, const char **err)
 			s = t + 1;
 			if (e - s > 2 && s[0] == '1' && s[1] == ' ') {
 				s = rfc5424(&kv, s + 2, e, &r);
+				if (r == 0)
+					r = syslog_fields(&kv, s, e);
 				goto rest;
 			}
 		}
@@ -396,6 +438,8 @@ sl_kv_split(const char *p, size_t n, struct sl_fields *f, const char **err)
 		if ((r = adds(&kv, "_time", s, t)) < 0)
 			return r;
 		s = bsd_rest(&kv, t, e, &r);
+		if (r == 0)
+			r = syslog_fields(&kv, s, e);
 	}
 rest:
 	if (r < 0 || (r = pairs(&kv, s, e, 0)) < 0) {

@@ -31,6 +31,7 @@
 #define AUDIT_EOE_MS 2000
 #define AUDIT_UIDS_MAX 4096		/* uid names learnt from one log */
 #define MATCH_LIMIT 100000
+#define MAX_GROUPS 31		/* capturing groups of an re() pattern */
 
 enum field {
 	F_TIME, F_USER, F_SESSION, F_ACTION, F_OUTCOME, F_RESOURCE, F_QUERY,
@@ -61,13 +62,14 @@ struct path {
 	size_t tlen;
 };
 
-enum term_kind { T_PATH, T_LIT, T_LEN, T_AFTER };
+enum term_kind { T_PATH, T_LIT, T_LEN, T_AFTER, T_RE };
 
 struct term {
 	int kind;
 	struct path path;
 	char *lit;		/* T_LIT value, T_AFTER separator */
 	size_t litlen;
+	pcre2_code *re;		/* T_RE */
 };
 
 enum cond_op { C_EQ, C_NE, C_RE, C_NRE, C_EXISTS, C_NEXISTS, C_EMPTY,
@@ -170,6 +172,7 @@ rule_release(struct rule *r)
 	for (i = 0; i < r->nalt; i++) {
 		path_release(&r->alt[i].path);
 		free(r->alt[i].lit);
+		pcre2_code_free(r->alt[i].re);
 	}
 	free(r->alt);
 	for (i = 0; i < r->ncond; i++) {
@@ -698,6 +701,8 @@ parse_term(struct parser *ps, struct term *t)
 			fn = T_LEN;
 		else if (tok_is(k, TK_WORD, "after"))
 			fn = T_AFTER;
+		else if (tok_is(k, TK_WORD, "re"))
+			fn = T_RE;
 		else
 			return PERR(ps, "unknown function \"%.*s\"",
 			    (int)(k->n > 40 ? 40 : k->n), k->p);
@@ -722,6 +727,22 @@ parse_term(struct parser *ps, struct term *t)
 		if ((t->lit = sl_strndup(k->p, k->n)) == NULL)
 			return -ENOMEM;
 		t->litlen = k->n;
+		ps->i++;
+	} else if (fn == T_RE) {
+		uint32_t groups = 0;
+
+		if ((r = expect(ps, TK_PUNCT, ",")) < 0)
+			return r;
+		k = peek(ps);
+		if (k->type != TK_STR || k->n == 0)
+			return PERR(ps, "re() needs a non-empty pattern");
+		if ((r = compile_re(ps, k->p, k->n, &t->re)) < 0)
+			return r;
+		(void)pcre2_pattern_info(t->re, PCRE2_INFO_CAPTURECOUNT,
+		    &groups);
+		if (groups > MAX_GROUPS)
+			return PERR(ps, "re() pattern has %u groups; at most "
+			    "%d", (unsigned)groups, MAX_GROUPS);
 		ps->i++;
 	}
 	return expect(ps, TK_PUNCT, ")");
@@ -1696,7 +1717,7 @@ evalctx_init(struct evalctx *cx)
 	cx->vals = malloc(MAX_VALS * sizeof(*cx->vals));
 	cx->wl[0] = malloc(MAX_VALS * sizeof(int));
 	cx->wl[1] = malloc(MAX_VALS * sizeof(int));
-	cx->md = pcre2_match_data_create(1, NULL);
+	cx->md = pcre2_match_data_create(MAX_GROUPS + 1, NULL);
 	cx->mc = pcre2_match_context_create(NULL);
 	if (cx->vals == NULL || cx->root == NULL || cx->wl[0] == NULL ||
 	    cx->wl[1] == NULL || cx->md == NULL || cx->mc == NULL)
@@ -2013,7 +2034,9 @@ struct agroup {
 struct sl_extractor {
 	const struct sl_profile *p;
 	const struct sl_tz *tz;
-	int64_t ref;
+	int year;			/* the year rule, see sl_extract_opts */
+	int64_t ref, near;
+	int64_t prev_yearless;		/* time of the previous such, or 0 */
 	struct sl_profile *extra;	/* --map rules, paths numbered on */
 	const struct rule **fr[F__COUNT];
 	size_t nfr[F__COUNT];
@@ -2217,7 +2240,9 @@ sl_extractor_new(const struct sl_profile *p, const struct sl_extract_opts *o,
 		goto nomem;
 	x->p = p;
 	x->tz = p->tz != NULL ? p->tz : o->tz;
+	x->year = o->year;
 	x->ref = o->ref_time;
+	x->near = o->near_time;
 	if (evalctx_init(&x->cx) < 0)
 		goto nomem;
 	if ((r = compile_maps(x, o, err, errlen)) < 0) {
@@ -2500,6 +2525,42 @@ after(const struct term *t, struct sl_str *s)
 }
 
 /*
+ * re(PATH, "pattern"): the text of the first capturing group that took part
+ * in the match, else the whole match; 0 when the pattern does not match.
+ */
+static int
+re_capture(struct evalctx *cx, const pcre2_code *re, struct sl_str *s)
+{
+	PCRE2_SIZE *ov;
+	int rc, i;
+
+	rc = pcre2_match(re, (PCRE2_SPTR)(s->p != NULL ? s->p : ""), s->n, 0,
+	    0, cx->md, cx->mc);
+	if (rc < 0)
+		return 0;
+	ov = pcre2_get_ovector_pointer(cx->md);
+	for (i = 1; i < rc; i++)
+		if (ov[2 * i] != PCRE2_UNSET)
+			break;
+	if (i >= rc)
+		i = 0;
+	s->p += ov[2 * i];
+	s->n = ov[2 * i + 1] - ov[2 * i];
+	return 1;
+}
+
+/* What a term makes of one value's text; 0 when it drops the value. */
+static int
+term_text(struct sl_extractor *x, const struct term *t, struct sl_str *s)
+{
+	if (t->kind == T_AFTER)
+		after(t, s);
+	else if (t->kind == T_RE)
+		return re_capture(&x->cx, t->re, s);
+	return 1;
+}
+
+/*
  * Apply one rule; 1 when it gave a value (appended to x->fb[field]), 0 when
  * not, -ENOMEM.
  */
@@ -2537,8 +2598,8 @@ rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
 					if (val_text(&x->cx, d, &x->cx.vals[i],
 					    &s) < 0)
 						return -ENOMEM;
-					if (t->kind == T_AFTER)
-						after(t, &s);
+					if (!term_text(x, t, &s))
+						continue;
 					/* tables map single values only */
 					if (x->cx.vals[i].tok >= 0 &&
 					    d->j->t[x->cx.vals[i].tok].type >=
@@ -2561,8 +2622,8 @@ mapped:
 		for (i = 0; i < n; i++) {
 			if (val_text(&x->cx, d, &x->cx.vals[i], &s) < 0)
 				return -ENOMEM;
-			if (t->kind == T_AFTER)
-				after(t, &s);
+			if (!term_text(x, t, &s))
+				continue;
 			if (!value_ok(x, ru->field, s))
 				continue;
 			/* de-duplication is quadratic: bound the list */
@@ -2686,6 +2747,45 @@ key_scope(struct sl_extractor *x, struct sl_event *ev)
 	return 1;
 }
 
+/*
+ * A time without a year, by the rules of sl_extract_opts.  0, -EINVAL when
+ * it is no valid time, -ENOENT when nothing gives its year.
+ */
+static int
+yearless_time(struct sl_extractor *x, struct sl_str s, int64_t *us)
+{
+	int64_t y;
+	int r;
+
+	if (x->ref != 0)
+		r = sl_time_syslog(s.p, s.n, x->tz, SL_YEAR_BEFORE, x->ref, us,
+		    &y);
+	else if (x->prev_yearless != 0)
+		r = sl_time_syslog(s.p, s.n, x->tz, SL_YEAR_NEAR,
+		    x->prev_yearless, us, &y);
+	else if (x->year > 0)
+		r = sl_time_syslog(s.p, s.n, x->tz, SL_YEAR_IS, x->year, us,
+		    &y);
+	else if (x->near != 0)
+		r = sl_time_syslog(s.p, s.n, x->tz, SL_YEAR_NEAR, x->near, us,
+		    &y);
+	else if (sl_time_syslog(s.p, s.n, x->tz, SL_YEAR_IS, 2000, us,
+	    &y) < 0)
+		return -EINVAL;	/* not a time at all (2000 has Feb 29) */
+	else
+		return -ENOENT;
+	if (r < 0)
+		return r;
+	/* 0 marks "none": a time at the very epoch moves by a microsecond */
+	x->prev_yearless = *us != 0 ? *us : 1;
+	if (x->counts.yearless == 0 || y < x->counts.year_lo)
+		x->counts.year_lo = y;
+	if (x->counts.yearless == 0 || y > x->counts.year_hi)
+		x->counts.year_hi = y;
+	x->counts.yearless++;
+	return 0;
+}
+
 /* Fill ev from the record as d presents it. */
 static int
 extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
@@ -2723,8 +2823,19 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 				return -EBADMSG;
 			}
 			zoned = 0;
-			if (sl_time_parse(s.p, s.n, x->p->timefmt, x->tz,
-			    x->ref, &ev->time, &zoned) < 0) {
+			if (sl_time_yearless(s.p, s.n, x->p->timefmt))
+				r = yearless_time(x, s, &ev->time);
+			else
+				r = sl_time_parse(s.p, s.n, x->p->timefmt,
+				    x->tz, 0, &ev->time, &zoned);
+			if (r == -ENOENT) {
+				quote_short(q, sizeof(q), s);
+				snprintf(x->reason, sizeof(x->reason),
+				    "no year for \"%s\": give --year", q);
+				*reason = x->reason;
+				return -EBADMSG;
+			}
+			if (r < 0) {
 				quote_short(q, sizeof(q), s);
 				snprintf(x->reason, sizeof(x->reason),
 				    "unparseable time \"%s\"", q);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 
@@ -56,6 +55,7 @@ struct sl_reader {
 
 	int64_t prev;		/* time of the log's previous event, or
 				 * INT64_MIN */
+	const char *year_from;	/* where times without a year got theirs */
 	struct sl_buf notes;	/* the log's stats.notes */
 
 	struct sl_event ev;
@@ -232,15 +232,6 @@ error_item(struct sl_reader *r, struct sl_item *it, const char *name,
 	return 1;
 }
 
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Keep a message met while looking at the first records. */
 static int
 pend(struct sl_reader *r, const char *msg)
@@ -354,7 +345,18 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 	xo.maps = r->opts.maps;
 	xo.nmaps = r->opts.nmaps;
 	xo.tz = r->tz;
-	xo.ref_time = r->mtime != INT64_MIN ? r->mtime : now_us();
+	/* The year of times without one: never today's, so that reading
+	 * the same evidence gives the same answer on any day. */
+	if (r->opts.year > 0) {
+		xo.year = r->opts.year;
+		r->year_from = "option";
+	} else if (r->mtime != INT64_MIN && r->mtime != 0) {
+		xo.ref_time = r->mtime;
+		r->year_from = "mtime";
+	} else {
+		xo.near_time = r->opts.evidence_time;
+		r->year_from = "evidence";
+	}
 	r->x = sl_extractor_new(r->profile, &xo, err, sizeof(err));
 	if (r->x == NULL)
 		return error_item(r, it, r->name, "%s", err);
@@ -469,6 +471,13 @@ log_notes(struct sl_reader *r)
 	r->st.zoneless = xc.zoneless;
 	if (xc.fractional > 0 &&
 	    note(r, "fractional=%llu", (unsigned long long)xc.fractional) < 0)
+		return -ENOMEM;
+	if (xc.yearless > 0 && xc.year_lo == xc.year_hi &&
+	    note(r, "year=%lld/%s", (long long)xc.year_lo, r->year_from) < 0)
+		return -ENOMEM;
+	if (xc.yearless > 0 && xc.year_lo != xc.year_hi &&
+	    note(r, "year=%lld-%lld/%s", (long long)xc.year_lo,
+	    (long long)xc.year_hi, r->year_from) < 0)
 		return -ENOMEM;
 	r->st.notes = r->notes.p != NULL ? r->notes.p : "";
 	return 0;

@@ -170,6 +170,18 @@ struct sl_reader_opts {
 	const char *const *maps;/* "field=path" overrides, nmaps of them */
 	size_t nmaps;
 	const char *tz;		/* zone for times without one; NULL is UTC */
+	/* The year of times written without one (syslog's "Mar  2 08:00:00"):
+	 * year > 0 is the year of each log's first such time (later ones
+	 * move on to the next year when the log does, Dec 31 to Jan 1); 0
+	 * takes it from the log's modification time (the latest year that
+	 * puts the time at most a day after it), else from evidence_time
+	 * (the first such time takes the year that puts it closest to it);
+	 * else those records are rejected.  The manifest notes say which
+	 * (sessionlog(5)). */
+	int year;
+	/* Dated evidence: ingest gives sl_case_dated_last of its case; 0 is
+	 * none.  Never the time of day: the answer must not depend on it. */
+	int64_t evidence_time;
 	size_t max_record;	/* 0: 16 MiB */
 	int max_depth;		/* archive nesting; 0: 8 */
 	const char *tmpdir;	/* where stdin is spooled; NULL: $TMPDIR or /tmp */
@@ -288,6 +300,11 @@ int sl_case_has_sha256(const struct sl_case *c, const char *sha256);
  * sl_case_error), -E2BIG when the name does not fit.
  */
 int sl_case_tz(struct sl_case *c, char *tz, size_t tzlen);
+
+/* The latest time of the logs in the case whose times all carried their
+ * year (no year= in their manifest notes), as opened; 0 if none.  It dates
+ * logs whose times have no year (sl_reader_opts.evidence_time). */
+int64_t sl_case_dated_last(const struct sl_case *c);
 
 /* User names in the case, in byte order.  Valid until sl_case_free. */
 size_t sl_case_user_count(const struct sl_case *c);

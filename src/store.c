@@ -700,6 +700,32 @@ load_digests(struct sl_case *c)
 	return 0;
 }
 
+/* A manifest row whose log's times all had their year: its last time. */
+static void
+dated_row(struct sl_case *c, const char *p, size_t n)
+{
+	const char *f[16], *e = p + n, *t;
+	size_t nf = 0;
+	int64_t us;
+
+	for (f[nf++] = p; nf < 16 && (t = memchr(p, '\t', (size_t)(e - p)));
+	    p = t + 1)
+		f[nf++] = t + 1;
+	/* format 1 kept no notes: its rows cannot say */
+	if (nf < 16 || memchr(f[15], '\t', (size_t)(e - f[15])) != NULL)
+		return;
+	for (p = f[15]; p < e; p = t + 1) {
+		if ((size_t)(e - p) >= 5 && memcmp(p, "year=", 5) == 0)
+			return;
+		if ((t = memchr(p, ' ', (size_t)(e - p))) == NULL)
+			break;
+	}
+	if (f[11] - f[10] > 1 && sl_time_parse(f[10],
+	    (size_t)(f[11] - f[10] - 1), SL_TIME_ISO, NULL, 0, &us, NULL) == 0 &&
+	    us > c->dated_last)
+		c->dated_last = us;
+}
+
 static int
 load_shas(struct sl_case *c)
 {
@@ -723,6 +749,7 @@ load_shas(struct sl_case *c)
 			first = 0;
 			continue;
 		}
+		dated_row(c, line.p, line.n);
 		if (tab == NULL || hex_bin(line.p, (size_t)(tab - line.p),
 		    d) < 0)
 			continue;	/* empty for a log never finished */
@@ -1218,6 +1245,12 @@ sl_case_has_sha256(const struct sl_case *c, const char *sha256)
 	    c->nshas == 0)
 		return 0;
 	return bsearch(d, c->shas, c->nshas, 32, by_sha) != NULL;
+}
+
+int64_t
+sl_case_dated_last(const struct sl_case *c)
+{
+	return c->dated_last;
 }
 
 size_t

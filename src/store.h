@@ -57,6 +57,7 @@ struct sl_case {
 	size_t ndig;
 	unsigned char (*shas)[32];	/* manifest digests, sorted */
 	size_t nshas;
+	int64_t dated_last;	/* see sl_case_dated_last */
 	struct sl_case_user *users;	/* sorted by name */
 	size_t nusers;
 };

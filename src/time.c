@@ -939,6 +939,79 @@ syslog_year(struct tm_parts *tp, const struct sl_tz *tz, int64_t ref,
 	return -1;
 }
 
+/* The text of a time without surrounding white space: [*s, *e). */
+static int
+trim(const char *p, size_t n, const char **s, const char **e)
+{
+	if (p == NULL)
+		return -1;
+	*s = p;
+	*e = p + n;
+	while (*s < *e && (**s == ' ' || **s == '\t'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' ||
+	    (*e)[-1] == '\r' || (*e)[-1] == '\n'))
+		(*e)--;
+	return *s == *e ? -1 : 0;
+}
+
+int
+sl_time_yearless(const char *p, size_t n, int fmt)
+{
+	const char *s, *e;
+
+	if (trim(p, n, &s, &e) < 0)
+		return 0;
+	return fmt == SL_TIME_SYSLOG || (fmt == SL_TIME_AUTO && is_alpha(*s));
+}
+
+int
+sl_time_syslog(const char *p, size_t n, const struct sl_tz *tz, int rule,
+    int64_t arg, int64_t *us, int64_t *year)
+{
+	struct tm_parts tp = { 0 };
+	const char *s, *e;
+	int64_t y, ny, t, best = 0, by = 0, bd = -1, dist;
+	int m, d;
+
+	if (trim(p, n, &s, &e) < 0 || parse_syslog(s, e, &tp) < 0)
+		return -EINVAL;
+	switch (rule) {
+	case SL_YEAR_IS:
+		tp.y = arg;
+		if (finish(&tp, tz, us) < 0)
+			return -EINVAL;
+		*year = arg;
+		return 0;
+	case SL_YEAR_BEFORE:
+		if (syslog_year(&tp, tz, arg, us) < 0)
+			return -EINVAL;
+		*year = tp.y;
+		return 0;
+	default:
+		break;
+	}
+	/* Of the years around arg's, the one closest to it; a year without
+	 * the date (Feb 29) is passed over. */
+	sl_civil_from_days(day_of(arg / US_PER_SEC), &ny, &m, &d);
+	for (y = ny - 1; y <= ny + 1; y++) {
+		tp.y = y;
+		if (finish(&tp, tz, &t) < 0)
+			continue;
+		dist = t > arg ? t - arg : arg - t;
+		if (bd < 0 || dist < bd) {
+			bd = dist;
+			best = t;
+			by = y;
+		}
+	}
+	if (bd < 0)
+		return -EINVAL;
+	*us = best;
+	*year = by;
+	return 0;
+}
+
 /* Digits (with one optional '.' and leading '-') of an epoch number. */
 static int
 epoch_scale(const char *s, const char *e)
@@ -989,16 +1062,7 @@ sl_time_parse(const char *p, size_t n, int fmt, const struct sl_tz *tz,
 
 	if (zoned != NULL)
 		*zoned = 0;
-	if (p == NULL)
-		return -EINVAL;
-	s = p;
-	e = p + n;
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		e--;
-	if (s == e)
+	if (trim(p, n, &s, &e) < 0)
 		return -EINVAL;
 	if (fmt == SL_TIME_AUTO) {
 		if (e - s >= 10 && is_digit(s[0]) && is_digit(s[3]) &&

@@ -123,32 +123,45 @@ test_syslog(void)
 	CHECK_STR(dump("Mar  1 07:17:12 host sshd[1234]: Accepted password "
 	    "for alice from 10.0.0.5 port 22 ssh2", &f, &out),
 	    "_time=Mar  1 07:17:12|_host=host|_prog=sshd|_pid=1234|"
-	    "_text=Accepted password for alice from 10.0.0.5 port 22 ssh2");
+	    "_proc=host:sshd[1234]|_msg=Accepted password for alice from "
+	    "10.0.0.5 port 22 ssh2|_text=Accepted password for alice from 10.0.0.5 port 22 ssh2");
 	CHECK_STR(dump("Mar 11 07:17:12 host kernel: a=1 b=\"two\"", &f,
-	    &out), "_time=Mar 11 07:17:12|_host=host|_prog=kernel|a=1|b=two");
+	    &out), "_time=Mar 11 07:17:12|_host=host|_prog=kernel|"
+	    "_proc=host:kernel|_msg=a=1 b=\"two\"|a=1|b=two");
 	CHECK_STR(dump("<34>Mar  1 07:17:12 host su: x=y", &f, &out),
-	    "_time=Mar  1 07:17:12|_host=host|_prog=su|x=y");
+	    "_time=Mar  1 07:17:12|_host=host|_prog=su|_proc=host:su|"
+	    "_msg=x=y|x=y");
 	CHECK_STR(dump("Mar  1 07:17:12 sudo: bob : TTY=pts/0 ; "
 	    "USER=root ; COMMAND=/bin/ls", &f, &out),
-	    "_time=Mar  1 07:17:12|_prog=sudo|TTY=pts/0|USER=root|"
+	    "_time=Mar  1 07:17:12|_prog=sudo|_proc=sudo|_msg=bob : "
+	    "TTY=pts/0 ; USER=root ; COMMAND=/bin/ls|TTY=pts/0|USER=root|"
 	    "COMMAND=/bin/ls|_text=bob : ; ;");
 	CHECK_STR(dump("2024-03-01T07:17:12.123+01:00 host app[7]: done",
 	    &f, &out), "_time=2024-03-01T07:17:12.123+01:00|_host=host|"
-	    "_prog=app|_pid=7|_text=done");
+	    "_prog=app|_pid=7|_proc=host:app[7]|_msg=done|_text=done");
 	CHECK_STR(dump("Mar  1 07:17:12 host audispd: node=h type=USER_END "
 	    "msg=audit(1364481363.243:24287): pid=1", &f, &out),
-	    "_time=Mar  1 07:17:12|_host=host|_prog=audispd|node=h|"
+	    "_time=Mar  1 07:17:12|_host=host|_prog=audispd|"
+	    "_proc=host:audispd|_msg=node=h type=USER_END "
+	    "msg=audit(1364481363.243:24287): pid=1|node=h|"
 	    "type=USER_END|_time=1364481363.243|_serial=24287|pid=1");
 	CHECK_STR(dump("<34>1 2024-03-01T07:17:12.123Z host app 42 ID47 - "
 	    "user=alice action=login", &f, &out),
 	    "_time=2024-03-01T07:17:12.123Z|_host=host|_prog=app|_pid=42|"
-	    "_msgid=ID47|user=alice|action=login");
+	    "_msgid=ID47|_proc=host:app[42]|_msg=user=alice action=login|"
+	    "user=alice|action=login");
 	CHECK_STR(dump("<165>1 2003-10-11T22:14:15.003Z mymachine evntslog - "
 	    "ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"App\\]x\"]"
 	    "[ex@1 a=\"b c\"] \xef\xbb\xbf" "An application event", &f, &out),
 	    "_time=2003-10-11T22:14:15.003Z|_host=mymachine|_prog=evntslog|"
 	    "_msgid=ID47|iut=3|eventSource=App]x|a=b c|"
+	    "_proc=mymachine:evntslog|_msg=An application event|"
 	    "_text=An application event");
+	/* No program, no _proc or _msg: a time and key=value pairs. */
+	CHECK_STR(dump("2024-03-01T07:17:12Z user=alice", &f, &out),
+	    "_time=2024-03-01T07:17:12Z|user=alice");
+	CHECK_STR(dump("<34>1 2024-03-01T07:17:12Z h - - - -  x", &f, &out),
+	    "_time=2024-03-01T07:17:12Z|_host=h|_text=x");
 	CHECK_STR(dump("<34>1 - - - - - -", &f, &out), "");
 	CHECK_STR(dump("<34>1 - - - - - [unterminated a=\"b", &f, &out),
 	    "");

@@ -56,6 +56,7 @@ detect(const char *text)
  */
 static struct sl_event gev;
 static char greason[256];
+static struct sl_extract_opts gyear;	/* the year rule of extract_nth */
 static struct sl_buf gbuf[10];
 
 static void
@@ -90,6 +91,9 @@ extract_nth(const char *name, const char *text, size_t want,
 	o.maps = maps;
 	o.nmaps = nmaps;
 	o.tz = tz;
+	o.year = gyear.year;
+	o.ref_time = gyear.ref_time;
+	o.near_time = gyear.near_time;
 	x = sl_extractor_new(p, &o, err, sizeof(err));
 	if (x == NULL) {
 		snprintf(greason, sizeof(greason), "%s", err);
@@ -253,9 +257,23 @@ test_language_errors(void)
 	snprintf(buf, sizeof(buf), "%sdetect columns a b\n", base);
 	CHECK_STR(load_error(buf), "t.profile:5: detect columns is for the "
 	    "csv and tsv readers");
+	snprintf(buf, sizeof(buf), "%suser re(u, \"(\")\n", base);
+	CHECK(strncmp(load_error(buf), "t.profile:5: bad pattern \"(\"",
+	    28) == 0);
+	snprintf(buf, sizeof(buf), "%suser re(u)\n", base);
+	CHECK_STR(load_error(buf), "t.profile:5: expected \",\" before "
+	    "\")\"");
+	snprintf(buf, sizeof(buf), "%suser re(u, \"\")\n", base);
+	CHECK_STR(load_error(buf), "t.profile:5: re() needs a non-empty "
+	    "pattern");
+	snprintf(buf, sizeof(buf), "%suser re(u, \"%s\")\n", base,
+	    "()()()()()()()()()()()()()()()()()()()()()()()()()()()()()()()()");
+	CHECK_STR(load_error(buf), "t.profile:5: re() pattern has 32 groups; "
+	    "at most 31");
 	/* comments, quoted keys, functions all parse */
 	snprintf(buf, sizeof(buf), "%s# c\nquery [\"a.b\"].c | len(x[*]) "
-	    "| after(y, \"/\") when !empty(z) and q != \"#\" # c\n", base);
+	    "| after(y, \"/\") | re(y, \"a#b\") when !empty(z) and "
+	    "q != \"#\" # c\n", base);
 	CHECK_STR(load_error(buf), "");
 }
 
@@ -1413,6 +1431,133 @@ test_conditions(void)
 	rmdir(dir);
 }
 
+/* re(PATH, "pattern"): the first group that took part, else the match. */
+static void
+test_re(void)
+{
+	char dir[] = "/tmp/sl-profile-XXXXXX";
+	char err[512];
+	struct sl_profileset *save = ps;
+	static const char prof[] =
+	    "name r\nreader kv\ntime _time\n"
+	    "user re(_msg, \"^Accepted \\S+ for (\\S+) from \")\n"
+	    "user re(_msg, \"^(?:Failed \\S+ for (?:invalid user )?(.+?)|"
+	    "Invalid user (.+?)) from \\S+ port \\d+\")\n"
+	    "user re(u, \"^x(y)?\") | re(_msg, \"^by (\\w+)\") | v\n"
+	    "src re(_msg, \" from (\\S+) port \\d+\")\n"
+	    "session _proc\n"
+	    "action re(_msg, \"^[A-Z][a-z]+\") map act\n"
+	    "table act Accepted=login Failed=login Invalid=auth\n"
+	    "outcome re(_msg, \"^Accepted\") map ok\n"
+	    "outcome \"failure\" when _msg ~ \"^(Failed|Invalid) \"\n"
+	    "table ok Accepted=success\n"
+	    "resource re(COMMAND, \"[^/]+$\")\n"
+	    "resource re(_msg, \"(?<cmd>/usr/\\S+)\")\n";
+	static const char recs[] =
+	    "2026-03-02T08:00:00Z h sshd[7]: Accepted publickey for alice "
+	    "from 192.0.2.10 port 50122 ssh2: ED25519 SHA256:x\n"
+	    "2026-03-02T08:00:01Z h sshd[8]: Failed password for invalid "
+	    "user bad guy from 198.51.100.7 port 40000 ssh2\n"
+	    "2026-03-02T08:00:02Z h sshd[8]: Invalid user eve from "
+	    "198.51.100.7 port 40000\n"
+	    "2026-03-02T08:00:03Z h x: u=xq by bob COMMAND=/bin/cat "
+	    "/usr/share/doc\n"
+	    "2026-03-02T08:00:04Z h x: u=z v=carol\n"
+	    "2026-03-02T08:00:05Z h x: nobody here\n";
+
+	CHECK(mkdtemp(dir) != NULL);
+	write_file(dir, "r.profile", prof);
+	ps = sl_profileset_load(dir, err, sizeof(err));
+	CHECK(ps != NULL);
+	if (ps != NULL) {
+		CHECK_INT(extract("r", recs, 0), 1);
+		CHECK_SLSTR(gev.user, "alice");
+		CHECK_SLSTR(gev.src, "192.0.2.10");
+		CHECK_SLSTR(gev.session, "h:sshd[7]");
+		CHECK_INT(gev.action, SL_ACT_LOGIN);
+		CHECK_INT(gev.outcome, SL_OUT_SUCCESS);
+		CHECK_INT(extract("r", recs, 1), 1);
+		CHECK_SLSTR(gev.user, "bad guy");
+		CHECK_SLSTR(gev.src, "198.51.100.7");
+		CHECK_INT(gev.action, SL_ACT_LOGIN);
+		CHECK_INT(gev.outcome, SL_OUT_FAILURE);
+		/* the second alternative's group */
+		CHECK_INT(extract("r", recs, 2), 1);
+		CHECK_SLSTR(gev.user, "eve");
+		CHECK_INT(gev.action, SL_ACT_AUTH);
+		/* a pattern that matches with its group unset: the match */
+		CHECK_INT(extract("r", recs, 3), 1);
+		CHECK_SLSTR(gev.user, "x");
+		CHECK_SLSTR(gev.resource, "cat\n/usr/share/doc");
+		CHECK_INT(gev.action, SL_ACT_OTHER);
+		CHECK_INT(gev.outcome, SL_OUT_UNKNOWN);
+		/* no match: the next term of the rule */
+		CHECK_INT(extract("r", recs, 4), 1);
+		CHECK_SLSTR(gev.user, "carol");
+		CHECK_INT(extract("r", recs, 5), -EBADMSG);
+		CHECK_STR(greason, "no user");
+		sl_profileset_free(ps);
+	}
+	ps = save;
+	rm_file(dir, "r.profile");
+	rmdir(dir);
+}
+
+/* The year of times without one: given, from a file time, near a date. */
+static void
+test_year(void)
+{
+	char dir[] = "/tmp/sl-profile-XXXXXX";
+	char err[512];
+	struct sl_profileset *save = ps;
+	static const char recs[] =
+	    "Dec 31 23:59:58 h a[1]: u=alice\n"
+	    "Jan  1 00:00:01 h a[1]: u=alice\n"
+	    "Dec 31 23:59:59 h a[1]: u=alice\n";
+
+	CHECK(mkdtemp(dir) != NULL);
+	write_file(dir, "y.profile", "name y\nreader kv\n"
+	    "time _time | t\nuser u\n");
+	ps = sl_profileset_load(dir, err, sizeof(err));
+	CHECK(ps != NULL);
+	if (ps != NULL) {
+		memset(&gyear, 0, sizeof(gyear));
+		CHECK_INT(extract("y", recs, 0), -EBADMSG);
+		CHECK_STR(greason, "no year for \"Dec 31 23:59:58\": give "
+		    "--year");
+		CHECK_INT(extract("y", "t=\"Dez 31 23:59:58\" u=a\n", 0),
+		    -EBADMSG);
+		CHECK_STR(greason, "unparseable time \"Dez 31 23:59:58\"");
+		/* --year is the first time's; the log runs into the next */
+		gyear.year = 2026;
+		CHECK_INT(extract("y", recs, 0), 1);
+		CHECK_STR(tstr(gev.time), "2026-12-31T23:59:58.000000Z");
+		CHECK_INT(extract("y", recs, 1), 1);
+		CHECK_STR(tstr(gev.time), "2027-01-01T00:00:01.000000Z");
+		CHECK_INT(extract("y", recs, 2), 1);
+		CHECK_STR(tstr(gev.time), "2026-12-31T23:59:59.000000Z");
+		/* a file time: each the latest year up to a day after it */
+		gyear.year = 0;
+		gyear.ref_time = 1798848000LL * 1000000;  /* 2027-01-02 */
+		CHECK_INT(extract("y", recs, 0), 1);
+		CHECK_STR(tstr(gev.time), "2026-12-31T23:59:58.000000Z");
+		CHECK_INT(extract("y", recs, 1), 1);
+		CHECK_STR(tstr(gev.time), "2027-01-01T00:00:01.000000Z");
+		/* near a date of other evidence, then on from each time */
+		gyear.ref_time = 0;
+		gyear.near_time = 1790812800LL * 1000000;  /* 2026-10-01 */
+		CHECK_INT(extract("y", recs, 0), 1);
+		CHECK_STR(tstr(gev.time), "2026-12-31T23:59:58.000000Z");
+		CHECK_INT(extract("y", recs, 1), 1);
+		CHECK_STR(tstr(gev.time), "2027-01-01T00:00:01.000000Z");
+		memset(&gyear, 0, sizeof(gyear));
+		sl_profileset_free(ps);
+	}
+	ps = save;
+	rm_file(dir, "y.profile");
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -1456,6 +1601,8 @@ main(void)
 	test_auditd_window();
 	test_detect_misc();
 	test_conditions();
+	test_re();
+	test_year();
 	sl_profileset_free(ps);
 	for (i = 0; i < SL_ARRAY_LEN(gbuf); i++)
 		sl_buf_release(&gbuf[i]);

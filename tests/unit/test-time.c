@@ -315,6 +315,67 @@ test_syslog(void)
 	    &us, NULL), 0);
 }
 
+static int
+tsys(const char *s, const struct sl_tz *tz, int rule, int64_t arg,
+    int64_t *us, int64_t *year)
+{
+	return sl_time_syslog(s, strlen(s), tz, rule, arg, us, year);
+}
+
+/* The year rules of times without one. */
+static void
+test_syslog_year(void)
+{
+	struct sl_tz *ny;
+	char err[128];
+	int64_t us, y = 0;
+
+	CHECK_INT(sl_time_yearless(" Mar  1 07:17:12", 16, SL_TIME_AUTO), 1);
+	CHECK_INT(sl_time_yearless("2024-03-01", 10, SL_TIME_AUTO), 0);
+	CHECK_INT(sl_time_yearless("2024-03-01", 10, SL_TIME_SYSLOG), 1);
+	CHECK_INT(sl_time_yearless("  ", 2, SL_TIME_AUTO), 0);
+	/* A year given. */
+	CHECK_INT(tsys("Mar  1 07:17:12", NULL, SL_YEAR_IS, 2024, &us, &y), 0);
+	CHECK_INT(us, 1709277432 * S);
+	CHECK_INT(y, 2024);
+	CHECK_INT(tsys("Feb 29 07:17:12", NULL, SL_YEAR_IS, 2025, &us, &y),
+	    -EINVAL);
+	CHECK_INT(tsys("Mar  1 07:17", NULL, SL_YEAR_IS, 2024, &us, &y),
+	    -EINVAL);
+	/* Closest to a time: Jan 1 after Dec 31 is next year's, Dec 31
+	 * after Jan 1 last year's. */
+	CHECK_INT(tsys("Jan  1 00:00:01", NULL, SL_YEAR_NEAR,
+	    1798761599 * S, &us, &y), 0);	/* 2026-12-31T23:59:59Z */
+	CHECK_INT(us, 1798761601 * S);
+	CHECK_INT(y, 2027);
+	CHECK_INT(tsys("Dec 31 23:59:58", NULL, SL_YEAR_NEAR,
+	    1798761601 * S, &us, &y), 0);
+	CHECK_INT(us, 1798761598 * S);
+	CHECK_INT(y, 2026);
+	CHECK_INT(tsys("Jul  1 00:00:00", NULL, SL_YEAR_NEAR,
+	    1798761601 * S, &us, &y), 0);
+	CHECK_INT(y, 2027);
+	/* Feb 29 only in a leap year near it. */
+	CHECK_INT(tsys("Feb 29 00:00:00", NULL, SL_YEAR_NEAR,
+	    1798761601 * S, &us, &y), 0);
+	CHECK_INT(y, 2028);
+	/* The latest year at most a day after the time, as sl_time_parse. */
+	CHECK_INT(tsys("Mar  2 07:17:13", NULL, SL_YEAR_BEFORE,
+	    1709277432 * S, &us, &y), 0);
+	CHECK_INT(us, 1677741433LL * S);
+	CHECK_INT(y, 2023);
+	/* The year is the one written, in the zone, not UTC's. */
+	ny = sl_tz_load("America/New_York", err, sizeof(err));
+	CHECK(ny != NULL);
+	if (ny != NULL) {
+		CHECK_INT(tsys("Dec 31 20:00:00", ny, SL_YEAR_IS, 2026, &us,
+		    &y), 0);
+		CHECK_INT(us, 1798765200 * S);	/* 2027-01-01T01:00:00Z */
+		CHECK_INT(y, 2026);
+	}
+	sl_tz_free(ny);
+}
+
 static void
 test_zones(void)
 {
@@ -463,6 +524,7 @@ main(void)
 	test_utc();
 	test_invalid();
 	test_syslog();
+	test_syslog_year();
 	test_zones();
 	test_zone_errors();
 	return check_done("time");
