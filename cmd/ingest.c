@@ -322,6 +322,7 @@ worker_main(void *arg)
 /* What the main thread learns while it feeds the store. */
 struct tally {
 	uint64_t logs, sources, skipped, records, rejected, errors;
+	uint64_t warnings;	/* malformed evidence read in full */
 	uint64_t shown;		/* reject messages printed */
 	struct reason {
 		char *text;
@@ -529,11 +530,11 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 			id = sl_ingest_log(in, nbuf, "");
 			if (id < 0)
 				return id;
-			return sl_ingest_log_end(in, id, &q->st);
+			return sl_ingest_log_end(in, id, &st);
 		}
 		if (wl->n == 0)
 			return -EINVAL;
-		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &q->st);
+		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &st);
 		progress(t, 0);
 		return rc;
 	case SL_ITEM_SKIPPED:
@@ -543,6 +544,11 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 		cli_put_safe(stderr, nbuf, strlen(nbuf));
 		fprintf(stderr, ": already in the case (sha256 %.16s...), "
 		    "skipped\n", q->st.sha256);
+		return 0;
+	case SL_ITEM_WARNING:
+		t->warnings++;
+		progress(t, 1);
+		say_safe("warning: ", nbuf, rbuf);
 		return 0;
 	case SL_ITEM_ERROR:
 		t->errors++;
@@ -575,9 +581,14 @@ report(const char *dir, const struct tally *t,
 	    cli_count(committed ? res->accepted : 0, b),
 	    cli_count(committed ? res->duplicates : 0, c),
 	    cli_count(t->rejected, d));
-	for (i = 0; i < t->nreasons && i < 5; i++)
-		fprintf(stderr, "  %-10s %s %s\n", i == 0 ? "rejects" : "",
-		    cli_count(t->reasons[i].count, e), t->reasons[i].text);
+	/* The five commonest, and records cut short however rare: they
+	 * say that the evidence itself is incomplete. */
+	for (i = 0; i < t->nreasons; i++)
+		if (i < 5 || strncmp(t->reasons[i].text, "record cut short",
+		    16) == 0)
+			fprintf(stderr, "  %-10s %s %s\n", i == 0 ? "rejects" :
+			    "", cli_count(t->reasons[i].count, e),
+			    t->reasons[i].text);
 	if (committed) {
 		fprintf(stderr, "  users      %s with new events\n",
 		    cli_count(res->users, a));
@@ -592,6 +603,9 @@ report(const char *dir, const struct tally *t,
 	if (t->errors > 0)
 		fprintf(stderr, "  errors     %s (see above)\n",
 		    cli_count(t->errors, a));
+	if (t->warnings > 0)
+		fprintf(stderr, "  warnings   %s (see above)\n",
+		    cli_count(t->warnings, a));
 }
 
 static void
@@ -872,7 +886,8 @@ main(int argc, char **argv)
 		}
 	}
 	qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
-	if (!quiet || t.errors > 0 || t.rejected > 0 || failed)
+	if (!quiet || t.errors > 0 || t.warnings > 0 || t.rejected > 0 ||
+	    failed)
 		report(casedir, &t, &res, !failed && t.logs > 0);
 	sl_ingest_free(in);
 	sl_case_free(c);

@@ -70,6 +70,9 @@ int sl_sha256_file(const char *path, char hex[65], uint64_t *bytes);
 struct sl_stream;
 ssize_t sl_stream_read(struct sl_stream *s, void *buf, size_t n);
 const char *sl_stream_error(const struct sl_stream *s);
+/* Compressed bytes skipped so far as damaged by the gzip or zlib layers of
+ * the log itself (not those of an archive around it: 0 there). */
+uint64_t sl_stream_lost(const struct sl_stream *s);
 
 struct sl_walk_opts {
 	int max_depth;		/* archive nesting limit; 0: 8 */
@@ -130,6 +133,9 @@ struct sl_gz *sl_gz_new(int zlib, ssize_t (*in)(void *arg, void *buf,
     size_t n), const char *(*inerr)(void *arg), void *arg);
 ssize_t sl_gz_read(struct sl_gz *g, void *buf, size_t n);
 const char *sl_gz_error(const struct sl_gz *g);
+/* Compressed bytes skipped so far: damaged data, junk between members,
+ * trailing garbage. */
+uint64_t sl_gz_lost(const struct sl_gz *g);
 void sl_gz_free(struct sl_gz *g);
 
 /* ---- split.c: logical log to records ------------------------------------ */
