@@ -885,7 +885,8 @@ main(int argc, char **argv)
 			    sl_ingest_error(in));
 		}
 	}
-	qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
+	if (t.nreasons > 1)
+		qsort(t.reasons, t.nreasons, sizeof(*t.reasons), by_count);
 	if (!quiet || t.errors > 0 || t.warnings > 0 || t.rejected > 0 ||
 	    failed)
 		report(casedir, &t, &res, !failed && t.logs > 0);
