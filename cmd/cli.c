@@ -212,12 +212,13 @@ cli_scratch_close(struct cli_scratch *s)
 	s->dir = NULL;
 }
 
-/* "tool: name: detail" with both escaped: they come from the evidence. */
+/* "tool: [prefix]name: detail" with both escaped: they come from the
+ * evidence. */
 static void
-say_item(const char *name, const char *detail)
+say_item(const char *prefix, const char *name, const char *detail)
 {
 	fflush(stdout);
-	fprintf(stderr, "%s: ", cli_progname);
+	fprintf(stderr, "%s: %s", cli_progname, prefix);
 	if (name != NULL && *name != '\0') {
 		cli_put_safe(stderr, name, strlen(name));
 		fputs(": ", stderr);
@@ -297,8 +298,11 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 			break;
 		case SL_ITEM_ERROR:
 			(*errors)++;
-			say_item(it.name, it.reason != NULL ? it.reason :
+			say_item("", it.name, it.reason != NULL ? it.reason :
 			    "error");
+			break;
+		case SL_ITEM_WARNING:
+			say_item("warning: ", it.name, it.reason);
 			break;
 		}
 	}

@@ -330,6 +330,7 @@ worker_main(void *arg)
 /* What the main thread learns while it feeds the store. */
 struct tally {
 	uint64_t logs, sources, skipped, records, rejected, errors;
+	uint64_t warnings;	/* malformed evidence read in full */
 	uint64_t shown;		/* reject messages printed */
 	struct reason {
 		char *text;
@@ -561,6 +562,11 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 		fprintf(stderr, ": already in the case (sha256 %.16s...), "
 		    "skipped\n", q->st.sha256);
 		return 0;
+	case SL_ITEM_WARNING:
+		t->warnings++;
+		progress(t, 1);
+		say_safe("warning: ", nbuf, rbuf);
+		return 0;
 	case SL_ITEM_ERROR:
 		t->errors++;
 		progress(t, 1);
@@ -597,9 +603,14 @@ report(const char *dir, const struct tally *t,
 		fprintf(stderr, "  conflicts  %s duplicates that differ from "
 		    "their kept copy (see %s/conflicts.tsv.gz)\n",
 		    cli_count(res->conflicts, a), dir);
-	for (i = 0; i < t->nreasons && i < 5; i++)
-		fprintf(stderr, "  %-10s %s %s\n", i == 0 ? "rejects" : "",
-		    cli_count(t->reasons[i].count, e), t->reasons[i].text);
+	/* The five commonest, and records cut short however rare: they
+	 * say that the evidence itself is incomplete. */
+	for (i = 0; i < t->nreasons; i++)
+		if (i < 5 || strncmp(t->reasons[i].text, "record cut short",
+		    16) == 0)
+			fprintf(stderr, "  %-10s %s %s\n", i == 0 ? "rejects" :
+			    "", cli_count(t->reasons[i].count, e),
+			    t->reasons[i].text);
 	if (committed) {
 		fprintf(stderr, "  users      %s with new events\n",
 		    cli_count(res->users, a));
@@ -614,6 +625,9 @@ report(const char *dir, const struct tally *t,
 	if (t->errors > 0)
 		fprintf(stderr, "  errors     %s (see above)\n",
 		    cli_count(t->errors, a));
+	if (t->warnings > 0)
+		fprintf(stderr, "  warnings   %s (see above)\n",
+		    cli_count(t->warnings, a));
 }
 
 static void
@@ -921,8 +935,8 @@ main(int argc, char **argv)
 		    "kept: the evidence may be damaged or tampered with",
 		    res.conflicts, res.conflicts == 1 ? "" : "s",
 		    res.conflicts == 1 ? "s" : "");
-	if (!quiet || t.errors > 0 || t.rejected > 0 || failed ||
-	    res.conflicts > 0)
+	if (!quiet || t.errors > 0 || t.warnings > 0 || t.rejected > 0 ||
+	    failed || res.conflicts > 0)
 		report(casedir, &t, &res, !failed && t.logs > 0, tz);
 	sl_ingest_free(in);
 	sl_case_free(c);

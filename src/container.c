@@ -233,6 +233,17 @@ sl_stream_error(const struct sl_stream *s)
 	return s->err;
 }
 
+uint64_t
+sl_stream_lost(const struct sl_stream *s)
+{
+	uint64_t n = 0;
+
+	for (; s != NULL; s = s->below)
+		if (s->kind == L_GZ)
+			n += sl_gz_lost(s->gz);
+	return n;
+}
+
 /* Read up to SNIFF bytes ahead; they are handed out again first.  A
  * negative return on the way is kept for after them. */
 static int

@@ -35,6 +35,7 @@ struct sl_gz {
 	uint64_t member;	/* compressed offset of the current member */
 	int pend;		/* a return owed after data handed out */
 	int fail;		/* sticky error once GZ_FAILED */
+	uint64_t lost;		/* compressed bytes skipped as damaged */
 	unsigned char *scratch;
 	char err[384];
 };
@@ -143,6 +144,12 @@ const char *
 sl_gz_error(const struct sl_gz *g)
 {
 	return g->err;
+}
+
+uint64_t
+sl_gz_lost(const struct sl_gz *g)
+{
+	return g->lost;
 }
 
 static int
@@ -266,6 +273,7 @@ corrupt(struct sl_gz *g, const char *why)
 	rc = resync(g);
 	if (rc < 0)
 		return failed(g, rc);
+	g->lost += in_off(g) - at;
 	if (rc == 0) {
 		snprintf(g->err, sizeof(g->err), "corrupt gzip data at "
 		    "compressed byte %" PRIu64 " (%s) in the member at byte %"
@@ -332,6 +340,7 @@ between(struct sl_gz *g)
 		if (rc < 0)
 			return failed(g, rc);
 		if (rc == 1) {
+			g->lost += in_off(g) - at;
 			snprintf(g->err, sizeof(g->err), "%" PRIu64 " bytes "
 			    "of junk between gzip members at compressed byte "
 			    "%" PRIu64 " skipped", in_off(g) - at, at);
@@ -345,6 +354,7 @@ between(struct sl_gz *g)
 		if (r < 0)
 			return failed(g, (int)r);
 	}
+	g->lost += in_off(g) - at;
 	snprintf(g->err, sizeof(g->err), "trailing garbage after %s data at "
 	    "compressed byte %" PRIu64 " (%" PRIu64 " bytes ignored)",
 	    g->zlib ? "zlib" : "gzip", at, in_off(g) - at);

@@ -70,6 +70,9 @@ int sl_sha256_file(const char *path, char hex[65], uint64_t *bytes);
 struct sl_stream;
 ssize_t sl_stream_read(struct sl_stream *s, void *buf, size_t n);
 const char *sl_stream_error(const struct sl_stream *s);
+/* Compressed bytes skipped so far as damaged by the gzip or zlib layers of
+ * the log itself (not those of an archive around it: 0 there). */
+uint64_t sl_stream_lost(const struct sl_stream *s);
 
 struct sl_walk_opts {
 	int max_depth;		/* archive nesting limit; 0: 8 */
@@ -130,6 +133,9 @@ struct sl_gz *sl_gz_new(int zlib, ssize_t (*in)(void *arg, void *buf,
     size_t n), const char *(*inerr)(void *arg), void *arg);
 ssize_t sl_gz_read(struct sl_gz *g, void *buf, size_t n);
 const char *sl_gz_error(const struct sl_gz *g);
+/* Compressed bytes skipped so far: damaged data, junk between members,
+ * trailing garbage. */
+uint64_t sl_gz_lost(const struct sl_gz *g);
 void sl_gz_free(struct sl_gz *g);
 
 /* ---- split.c: logical log to records ------------------------------------ */
@@ -147,6 +153,10 @@ enum sl_split_mode {
 
 #define SL_REC_TOOLONG 0x1	/* longer than max_record: p/n hold a prefix */
 #define SL_REC_CUT     0x2	/* cut short by lost or truncated data */
+#define SL_REC_UNTERM  0x4	/* the last record of a log that ends without
+				 * its line end: whole or cut, the profile
+				 * tells (a line, a CSV row, a bare line in
+				 * JSON mode; a JSON value is whole or CUT) */
 
 struct sl_record {
 	const char *p;		/* the record without its line end */
@@ -166,9 +176,26 @@ void sl_split_set_mode(struct sl_split *sp, int mode);
 /* 1 with *rec (borrowed until the next call), 0 at the end, negative errno
  * on a stream failure (see sl_split_error); after SL_EDISCONT from the
  * stream, the partial record is handed out with SL_REC_CUT and reading
- * resumes at the next record boundary. Empty lines are skipped. */
+ * resumes at the next record boundary; a stream failure inside a record
+ * hands out the partial record with SL_REC_CUT first, then the failure.
+ * Empty lines are skipped. */
 int sl_split_next(struct sl_split *sp, struct sl_record *rec);
 const char *sl_split_error(const struct sl_split *sp);
+/* Bytes of the log read from the stream so far: after a failure, where its
+ * data stops. */
+uint64_t sl_split_tell(const struct sl_split *sp);
+/* The stream failure that ended the log (negative errno), or 0. */
+int sl_split_failed(const struct sl_split *sp);
+/*
+ * JSON mode: the places where malformed JSON was read as its writer meant
+ * it -- no comma between two array elements, a comma with no element before
+ * it or one before the array's end, a comma or a closing bracket between
+ * top-level values (values side by side at the top, as in JSON lines or
+ * concatenated JSON, are well formed).  Returns how many; *first is the log
+ * offset of the first and *what (static) says what it was.
+ */
+uint64_t sl_split_repairs(const struct sl_split *sp, uint64_t *first,
+    const char **what);
 void sl_split_free(struct sl_split *sp);
 
 /* ---- json.c: strict JSON records ----------------------------------------- */

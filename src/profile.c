@@ -32,6 +32,7 @@
 #define AUDIT_UIDS_MAX 4096		/* uid names learnt from one log */
 #define MATCH_LIMIT 100000
 #define MAX_GROUPS 31		/* capturing groups of an re() pattern */
+#define CUT_REASON "record cut short (data lost, or the log ends inside it)"
 
 enum field {
 	F_TIME, F_USER, F_SESSION, F_ACTION, F_OUTCOME, F_RESOURCE, F_QUERY,
@@ -2073,6 +2074,11 @@ struct sl_extractor {
 					 * with a real fraction was passed over */
 	int notime;			/* csv/tsv: no column can give the time */
 	struct sl_buf problem;		/* what is wrong with the header */
+	/* What the record just read showed that a cut would explain: */
+	int cutlike;			/* it does not parse completely */
+	int miss;			/* a value no entry of a closed
+					 * table matched */
+	int whole;			/* JSON that parsed: nothing cut */
 };
 
 void
@@ -2524,6 +2530,19 @@ after(const struct term *t, struct sl_str *s)
 		}
 }
 
+/* A table without a catch-all entry "*": its entries are all the values
+ * the format has. */
+static int
+table_closed(const struct table *tb)
+{
+	size_t k;
+
+	for (k = 0; k < tb->n; k++)
+		if (tb->e[k].patlen == 1 && tb->e[k].pat[0] == '*')
+			return 0;
+	return 1;
+}
+
 /*
  * re(PATH, "pattern"): the text of the first capturing group that took part
  * in the match, else the whole match; 0 when the pattern does not match.
@@ -2573,7 +2592,7 @@ rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
 	char num[24];
 	uint64_t lenv = 0;
 	size_t a, n, i, k;
-	int got = 0;
+	int got = 0, looked;
 
 	if (!conds_hold(&x->cx, d, ru->cond, ru->ncond))
 		return 0;
@@ -2593,6 +2612,7 @@ rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
 			n = 1;
 		}
 		if (tb != NULL) {
+			looked = 0;
 			for (k = 0; k < tb->n; k++) {
 				for (i = 0; i < n; i++) {
 					if (val_text(&x->cx, d, &x->cx.vals[i],
@@ -2605,12 +2625,17 @@ rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
 					    d->j->t[x->cx.vals[i].tok].type >=
 					    SL_JSON_ARRAY)
 						continue;
-					if (s.n > 0 && glob_match(tb->e[k].pat,
+					if (s.n == 0)
+						continue;
+					looked = 1;
+					if (glob_match(tb->e[k].pat,
 					    tb->e[k].patlen, s.p, s.n,
 					    tb->nocase))
 						goto mapped;
 				}
 			}
+			if (looked && table_closed(tb))
+				x->miss = 1;
 			continue;
 mapped:
 			s.p = tb->e[k].val;
@@ -2840,6 +2865,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 				snprintf(x->reason, sizeof(x->reason),
 				    "unparseable time \"%s\"", q);
 				*reason = x->reason;
+				x->cutlike = 1;
 				return -EBADMSG;
 			}
 			if (!zoned)
@@ -3405,8 +3431,8 @@ sl_extract_flush(struct sl_extractor *x, struct sl_event *ev,
 	return next_ready(x, 1, ev, reason);
 }
 
-int
-sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
+static int
+extract_record(struct sl_extractor *x, const struct sl_record *rec,
     struct sl_event *ev, const char **reason)
 {
 	struct doc d = { 0 };
@@ -3420,9 +3446,11 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		return -EBADMSG;
 	}
 	if (rec->flags & SL_REC_CUT) {
-		*reason = "record cut short (data lost, or the log ends inside it)";
+		*reason = CUT_REASON;
 		return -EBADMSG;
 	}
+	/* Every failure to parse below is one a cut would explain. */
+	x->cutlike = 1;
 	d.reader = x->p->reader;
 	d.raw.p = rec->p;
 	d.raw.n = rec->n;
@@ -3443,6 +3471,7 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 			return -EBADMSG;
 		}
 		d.j = &x->j;
+		x->whole = 1;
 		break;
 	case SL_READ_CSV:
 	case SL_READ_TSV:
@@ -3466,6 +3495,8 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 			*reason = x->reason;
 			return -EBADMSG;
 		}
+		if (x->f.n < x->ncols)
+			x->miss = 1;	/* fewer fields: as telling */
 		/* A tsv row may leave out trailing empty fields (the AOL
 		 * log does for searches without a click). */
 		if (x->p->reader == SL_READ_TSV && x->f.n < x->ncols) {
@@ -3514,5 +3545,34 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		d.n = x->f.n;
 		break;
 	}
+	x->cutlike = 0;
 	return extract(x, &d, ev, reason);
+}
+
+int
+sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
+    struct sl_event *ev, const char **reason)
+{
+	int r;
+
+	x->cutlike = x->miss = x->whole = 0;
+	r = extract_record(x, rec, ev, reason);
+	/*
+	 * The last record of a log without its line end may be whole or cut
+	 * short: it is cut when it has fewer fields than the header, does
+	 * not parse completely, or holds a value that a closed table of the
+	 * profile does not know ("Logo" for "Logon").  A JSON object that
+	 * parsed has its closing brace: whole.  An auditd line is part of a
+	 * group and is not judged alone.
+	 */
+	if (!(rec->flags & SL_REC_UNTERM) || x->whole ||
+	    x->p->reader == SL_READ_AUDITD)
+		return r;
+	if (r == -ENOMEM || r == 0)
+		return r;
+	if ((r == -EBADMSG && x->cutlike) || x->miss) {
+		*reason = CUT_REASON;
+		return -EBADMSG;
+	}
+	return r;
 }

@@ -57,6 +57,10 @@ struct sl_reader {
 				 * INT64_MIN */
 	const char *year_from;	/* where times without a year got theirs */
 	struct sl_buf notes;	/* the log's stats.notes */
+	struct sl_stream *stream;	/* the log's, until the walk goes on */
+	uint64_t corrupt;	/* places where data was lost */
+	uint64_t lost;		/* compressed bytes lost in them, if known */
+	int warned;		/* the repaired JSON was told */
 
 	struct sl_event ev;
 	struct sl_buf msg;	/* reasons and errors handed out */
@@ -79,6 +83,7 @@ log_close(struct sl_reader *r)
 	r->x = NULL;
 	sl_split_free(r->split);
 	r->split = NULL;
+	r->stream = NULL;
 	free(r->name);
 	r->name = NULL;
 	r->profile = NULL;
@@ -232,6 +237,30 @@ error_item(struct sl_reader *r, struct sl_item *it, const char *name,
 	return 1;
 }
 
+/* Malformed JSON read as meant: one warning for the log, not an error
+ * (nothing was lost). */
+static int
+repair_item(struct sl_reader *r, struct sl_item *it)
+{
+	const char *what;
+	uint64_t first, n;
+	int rc;
+
+	n = sl_split_repairs(r->split, &first, &what);
+	if (n == 1)
+		rc = error_item(r, it, r->name, "malformed JSON read as "
+		    "meant at byte %llu: %s", (unsigned long long)first, what);
+	else
+		rc = error_item(r, it, r->name, "malformed JSON read as "
+		    "meant at %llu places, the first at byte %llu: %s",
+		    (unsigned long long)n, (unsigned long long)first, what);
+	if (rc == 1) {
+		it->type = SL_ITEM_WARNING;
+		r->errors--;
+	}
+	return rc;
+}
+
 /* Keep a message met while looking at the first records. */
 static int
 pend(struct sl_reader *r, const char *msg)
@@ -265,6 +294,17 @@ hold(struct sl_reader *r, const struct sl_record *rec)
 	return 0;
 }
 
+/* The splitter's next record, counting the places where data was lost. */
+static int
+split_next(struct sl_reader *r, struct sl_record *rec)
+{
+	int rc = sl_split_next(r->split, rec);
+
+	if (rc == SL_EDISCONT)
+		r->corrupt++;
+	return rc;
+}
+
 /*
  * Open the log just handed out by the walk: choose the splitter mode and the
  * profile.  Returns 1 with an item (an ERROR when the log cannot be read), 0
@@ -283,6 +323,9 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 	r->st.notes = "";
 	r->prev = INT64_MIN;
 	sl_buf_reset(&r->notes);
+	r->stream = w->stream;
+	r->corrupt = r->lost = 0;
+	r->warned = 0;
 	r->name = strdup(w->name);
 	if (r->name == NULL)
 		return -ENOMEM;
@@ -299,7 +342,7 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 	}
 	if (r->profile == NULL) {
 		while (r->nheld < DETECT_RECORDS) {
-			rc = sl_split_next(r->split, &rec);
+			rc = split_next(r, &rec);
 			if (rc == -ENOMEM)
 				return rc;
 			if (rc < 0) {
@@ -390,7 +433,7 @@ next_record(struct sl_reader *r, struct sl_record *rec)
 	if (r->ihold >= r->nheld) {
 		if (r->split_done)
 			return 0;
-		return sl_split_next(r->split, rec);
+		return split_next(r, rec);
 	}
 	h = &r->held[r->ihold++];
 	rec->p = h->p;
@@ -417,7 +460,7 @@ next_record(struct sl_reader *r, struct sl_record *rec)
 			/* Held lines were split without quote tracking;
 			 * what follows them still is, line by line. */
 			sl_split_set_mode(r->split, SL_SPLIT_LINES);
-			rc = sl_split_next(r->split, &more);
+			rc = split_next(r, &more);
 			sl_split_set_mode(r->split, SL_SPLIT_CSV);
 			if (rc <= 0) {
 				if (rc != SL_EDISCONT)
@@ -465,6 +508,8 @@ static int
 log_notes(struct sl_reader *r)
 {
 	struct sl_extract_counts xc = { 0 };
+	const char *what;
+	uint64_t first, n;
 
 	if (r->x != NULL)
 		sl_extractor_counts(r->x, &xc);
@@ -478,6 +523,19 @@ log_notes(struct sl_reader *r)
 	if (xc.yearless > 0 && xc.year_lo != xc.year_hi &&
 	    note(r, "year=%lld-%lld/%s", (long long)xc.year_lo,
 	    (long long)xc.year_hi, r->year_from) < 0)
+		return -ENOMEM;
+	if (r->split != NULL && sl_split_failed(r->split) != 0 &&
+	    note(r, "truncated=%llu",
+	    (unsigned long long)sl_split_tell(r->split)) < 0)
+		return -ENOMEM;
+	if (r->corrupt > 0 &&
+	    note(r, "corrupt=%llu", (unsigned long long)r->corrupt) < 0)
+		return -ENOMEM;
+	if (r->lost > 0 &&
+	    note(r, "lost=%llu", (unsigned long long)r->lost) < 0)
+		return -ENOMEM;
+	n = r->split != NULL ? sl_split_repairs(r->split, &first, &what) : 0;
+	if (n > 0 && note(r, "repaired=%llu", (unsigned long long)n) < 0)
 		return -ENOMEM;
 	r->st.notes = r->notes.p != NULL ? r->notes.p : "";
 	return 0;
@@ -767,6 +825,17 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 				    "empty log: no records");
 			break;
 		case ST_END:
+			if (r->split != NULL && !r->warned) {
+				uint64_t first;
+				const char *what;
+
+				/* Before the walk finishes the stream. */
+				r->warned = 1;
+				r->lost = sl_stream_lost(r->stream);
+				if (sl_split_repairs(r->split, &first,
+				    &what) > 0)
+					return repair_item(r, it);
+			}
 			rc = sl_walk_next(r->walk, &w);
 			if (rc < 0)
 				return rc;

@@ -205,6 +205,10 @@ enum sl_item_type {
 	SL_ITEM_LOG_END,	/* it ended: name, stats */
 	SL_ITEM_SKIPPED,	/* a source or member skipped by opts.skip */
 	SL_ITEM_ERROR,		/* something went wrong; reading goes on */
+	/* Added for malformed evidence that was read in full (JSON whose
+	 * commas had to be set right): name, reason.  Not an error; the
+	 * log's notes say it too. */
+	SL_ITEM_WARNING,
 };
 
 /* Counts kept for one logical log (a file or an archive member). */
@@ -235,7 +239,8 @@ struct sl_item {
 	int type;			/* enum sl_item_type */
 	const struct sl_event *ev;	/* EVENT */
 	/* REJECT: reason, origin, line, offset, raw; LOG_*: name;
-	 * SKIPPED: name, stats.sha256; ERROR: name (may be empty), reason */
+	 * SKIPPED: name, stats.sha256; ERROR: name (may be empty), reason;
+	 * WARNING: name, reason */
 	const char *name;		/* NUL-terminated log name */
 	const char *profile;		/* LOG_BEGIN, LOG_END, REJECT: profile or "" */
 	const char *reason;		/* NUL-terminated, no trailing newline */

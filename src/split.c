@@ -1,6 +1,5 @@
 /* split.c: a log's bytes to records: lines, CSV records, JSON values. */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +18,9 @@ enum {
 
 enum { JS_TOP = 0, JS_ARRAY, JS_REST };
 
+/* Inside an array: what came last. */
+enum { AR_START = 0, AR_ELEM, AR_COMMA };
+
 struct sl_split {
 	struct sl_stream *s;
 	int mode;
@@ -27,7 +29,7 @@ struct sl_split {
 	size_t cap, start, end;	/* unconsumed bytes: buf[start..end) */
 	uint64_t base;		/* log offset of buf[0] */
 	uint64_t line;		/* line of buf[start] */
-	int eof, disc, err, owe_disc, bom_done, told;
+	int eof, disc, err, owe_disc, bom_done;
 	size_t consume;		/* to drop at the next call */
 	uint64_t consume_nl;
 	/* The record being looked at; positions relative to start. */
@@ -39,6 +41,10 @@ struct sl_split {
 	int64_t last_close;
 	unsigned char prevc;
 	int js, wrapped;	/* JSON: inside an array to unwrap */
+	int ar;			/* JSON: AR_*, inside that array */
+	uint64_t repairs, repair_off;	/* malformed JSON read as meant */
+	uint64_t comma_off;	/* of the last comma in an array */
+	const char *repair_what;	/* the first such place */
 	int resync;		/* after lost data: 1 to the next LF, 2 to a
 				 * '{' at a line start (3: not at one now) */
 	char msg[768];
@@ -98,7 +104,40 @@ sl_split_set_mode(struct sl_split *sp, int mode)
 	sp->mode = mode;
 	sp->js = JS_TOP;
 	sp->wrapped = 0;
+	sp->ar = AR_START;
 	rec_reset(sp);
+}
+
+uint64_t
+sl_split_tell(const struct sl_split *sp)
+{
+	return sp->base + sp->end;
+}
+
+int
+sl_split_failed(const struct sl_split *sp)
+{
+	return sp->err;
+}
+
+uint64_t
+sl_split_repairs(const struct sl_split *sp, uint64_t *first,
+    const char **what)
+{
+	*first = sp->repair_off;
+	*what = sp->repair_what != NULL ? sp->repair_what : "";
+	return sp->repairs;
+}
+
+/* Malformed JSON at buf[start] that is read as its writer meant it: say
+ * so, since the evidence is not what it should be. */
+static void
+repaired(struct sl_split *sp, uint64_t off, const char *what)
+{
+	if (sp->repairs++ == 0) {
+		sp->repair_off = off;
+		sp->repair_what = what;
+	}
 }
 
 /* Read more of the stream.  1 if bytes came, 0 if not (eof, disc or err
@@ -372,6 +411,7 @@ static int
 find_start(struct sl_split *sp)
 {
 	const char *p, *e, *q;
+	uint64_t here;
 	size_t n;
 	int c, r;
 
@@ -404,6 +444,7 @@ find_start(struct sl_split *sp)
 		if (p == e)
 			return 0;
 		c = (unsigned char)*p;
+		here = sp->base + sp->start;
 		if (sp->mode != SL_SPLIT_JSON) {
 			/* Skip a blank line; keep leading blanks of text. */
 			for (q = p; q < e && blank((unsigned char)*q) &&
@@ -436,15 +477,37 @@ find_start(struct sl_split *sp)
 			sp->scan = 0;
 			return 0;
 		}
-		if (blank(c) || (sp->js != JS_REST && c == ',') ||
-		    (sp->js == JS_TOP && (c == ']' || c == '}'))) {
-			for (q = p; q < e && (blank((unsigned char)*q) ||
-			    *q == ','); q++)
+		if (blank(c)) {
+			for (q = p; q < e && blank((unsigned char)*q); q++)
 				;
-			drop(sp, q > p ? (size_t)(q - p) : 1);
+			drop(sp, (size_t)(q - p));
+			continue;
+		}
+		/* Values at the top may stand side by side (JSON lines,
+		 * concatenated JSON); commas and stray brackets may not, nor
+		 * may array elements go without one comma between them. */
+		if (c == ',') {
+			if (sp->js != JS_ARRAY)
+				repaired(sp, here, "a comma between top-level "
+				    "values");
+			else if (sp->ar != AR_ELEM)
+				repaired(sp, here, "a comma with no array "
+				    "element before it");
+			sp->ar = AR_COMMA;
+			sp->comma_off = here;
+			drop(sp, 1);
+			continue;
+		}
+		if (sp->js == JS_TOP && (c == ']' || c == '}')) {
+			repaired(sp, here, c == ']' ? "a \"]\" that closes "
+			    "nothing" : "a \"}\" that closes nothing");
+			drop(sp, 1);
 			continue;
 		}
 		if (sp->js == JS_ARRAY && (c == ']' || c == '}')) {
+			if (sp->ar == AR_COMMA)
+				repaired(sp, sp->comma_off, "a comma before "
+				    "the end of an array");
 			drop(sp, 1);
 			sp->js = sp->wrapped ? JS_REST : JS_TOP;
 			sp->wrapped = 0;
@@ -456,6 +519,7 @@ find_start(struct sl_split *sp)
 			drop(sp, 1);
 			sp->js = JS_ARRAY;
 			sp->wrapped = 0;
+			sp->ar = AR_START;
 			continue;
 		}
 		if (sp->js == JS_TOP && c == '{') {
@@ -466,8 +530,15 @@ find_start(struct sl_split *sp)
 				drop(sp, n);
 				sp->js = JS_ARRAY;
 				sp->wrapped = 1;
+				sp->ar = AR_START;
 				continue;
 			}
+		}
+		if (sp->js == JS_ARRAY) {
+			if (sp->ar == AR_ELEM)
+				repaired(sp, here, "no comma between array "
+				    "elements");
+			sp->ar = AR_ELEM;
 		}
 		if (c == '{' || c == '[' || c == '"') {
 			sp->rk = RK_JVAL;
@@ -507,27 +578,27 @@ ended(struct sl_split *sp, struct sl_record *rec)
 	size_t n = sp->end - sp->start;
 	int json = sp->mode == SL_SPLIT_JSON, cut;
 
-	if (sp->err) {
-		if (n > 0 && sp->inrec && !sp->told++)
-			snprintf(sp->msg + strlen(sp->msg), sizeof(sp->msg) -
-			    strlen(sp->msg), "; the record cut short at line "
-			    "%" PRIu64 " is dropped", sp->line);
-		return sp->err;
-	}
-	if (!sp->disc && !sp->eof)
+	if (!sp->err && !sp->disc && !sp->eof)
 		return 0;
 	while (n > 0 && blank((unsigned char)sp->buf[sp->start + n - 1]))
 		n--;
 	if (sp->inrec && n > 0) {
-		cut = sp->disc || (json && sp->rk != RK_JBARE) ||
+		/* Data that stops (failure, loss) cuts the record, however
+		 * whole it looks; a log that merely ends leaves it to the
+		 * profile to tell a record without its line end from one
+		 * cut short. */
+		cut = sp->err || sp->disc || (json && sp->rk != RK_JBARE) ||
 		    (sp->rk == RK_CSV && sp->inq);
 		sp->inrec = 0;
 		if (sp->disc)
 			sp->owe_disc = 1;
-		emit(sp, rec, n, sp->end - sp->start, cut ? SL_REC_CUT : 0);
+		emit(sp, rec, n, sp->end - sp->start, cut ? SL_REC_CUT :
+		    SL_REC_UNTERM);
 		sp->consume_nl = sp->nl;
 		return 1;
 	}
+	if (sp->err)
+		return sp->err;
 	if (sp->disc) {
 		sp->start = sp->end;
 		sp->owe_disc = 1;

@@ -482,6 +482,69 @@ truncated_gz(const char *dir)
 	free(gz.p);
 }
 
+/* What zlib gets out of a cut raw deflate stream, into out. */
+static void
+inflate_cut(const unsigned char *p, size_t n, struct sb *out)
+{
+	unsigned char buf[65536];
+	z_stream z;
+	int ret;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, -15) != Z_OK)
+		die("inflateInit2");
+	z.next_in = (unsigned char *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	do {
+		z.next_out = buf;
+		z.avail_out = sizeof(buf);
+		ret = inflate(&z, Z_SYNC_FLUSH);
+		sb_add(out, buf, sizeof(buf) - z.avail_out);
+	} while (ret == Z_OK && z.avail_in > 0);
+	inflateEnd(&z);
+	if (ret == Z_STREAM_END)
+		die("the cut stream is complete");
+}
+
+/* A CERT logon table, gzip'd, whose tail is cut off inside a row. */
+static void
+cut_tail_gz(const char *dir)
+{
+	static const char *const user[] = { "AVD0412", "KRN0733", "LBM0291" };
+	struct sb body = { 0 }, gz = { 0 }, got = { 0 };
+	char row[160];
+	size_t cut, i, rows = 0, last = 0;
+	int k;
+
+	sb_puts(&body, "id,date,user,pc,activity\n");
+	for (k = 0; k < 120; k++) {
+		snprintf(row, sizeof(row), "{C%03d-T4IL%04d-%04dCUTG},"
+		    "03/%02d/2026 %02d:%02d:%02d,%s,PC-%04d,%s\n", k,
+		    k * 37 % 10000, k * 7919 % 10000, 2 + k / 40,
+		    7 + k % 40 / 4, k * 13 % 60, k * 29 % 60, user[k % 3],
+		    42 + k % 3 * 1145, k % 2 ? "Logoff" : "Logon");
+		sb_puts(&body, row);
+	}
+	gzip_member(&gz, body.p, body.n);
+	/* Cut at 70% of the deflate data: no trailer, a row cut mid-way. */
+	cut = 10 + (gz.n - 18) * 7 / 10;
+	inflate_cut(gz.p + 10, cut - 10, &got);
+	if (got.n == 0 || got.p[got.n - 1] == '\n')
+		die("the cut gzip ends between rows");
+	for (i = 0; i < got.n; i++)
+		if (got.p[i] == '\n') {
+			rows++;
+			last = i;
+		}
+	write_file(dir, "cut-tail.csv.gz", gz.p, cut);
+	printf("bad/cut-tail.csv.gz\t120 rows\t%zu whole rows before the "
+	    "cut, then %zu bytes of row %zu\n", rows - 1, got.n - last - 1,
+	    rows);
+	free(body.p);
+	free(gz.p);
+	free(got.p);
+}
+
 static void
 corrupt_member_gz(const char *dir)
 {
@@ -602,6 +665,7 @@ main(int argc, char **argv)
 	mkdirs(bad);
 	cloudtrail_zip(formats);
 	truncated_gz(bad);
+	cut_tail_gz(bad);
 	corrupt_member_gz(bad);
 	invalid_json(bad);
 	invalid_utf8(bad);

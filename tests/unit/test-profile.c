@@ -28,7 +28,9 @@ records(const char *text, struct sl_record *recs, size_t max)
 			recs[n].n = (size_t)(nl - p);
 			recs[n].line = line;
 			recs[n].offset = (uint64_t)(p - text);
-			recs[n].flags = 0;
+			/* as the splitter hands out a last line
+			 * without its LF */
+			recs[n].flags = *nl == '\0' ? SL_REC_UNTERM : 0;
 			n++;
 		}
 		line++;
@@ -1023,6 +1025,65 @@ test_cert(void)
 	CHECK_STR(tstr(gev.time), "2010-01-02T11:49:00.000000Z");
 }
 
+/* The last record of a log without its line end: whole, or cut short. */
+static void
+test_unterminated(void)
+{
+#define LOGON "id,date,user,pc,activity\n" \
+	"{X1D9-S0ES98JV-5357PWMI},01/02/2010 06:49:00,NGF0157,PC-6056,Logon\n"
+#define CUT "record cut short (data lost, or the log ends inside it)"
+	/* "Logo" is no value of the closed table act */
+	CHECK_INT(extract("cert-logon", LOGON "{Q4D5-W4HH44UC-5188LWZK},"
+	    "01/02/2010 17:25:18,NGF0157,PC-0042,Logo", 1), -EBADMSG);
+	CHECK_STR(greason, CUT);
+	/* ... but it is a value when the line has its end: kept, "other" */
+	CHECK_INT(extract("cert-logon", LOGON "{Q4D5-W4HH44UC-5188LWZK},"
+	    "01/02/2010 17:25:18,NGF0157,PC-0042,Logo\n", 1), 1);
+	CHECK_INT(gev.action, SL_ACT_OTHER);
+	CHECK_SLSTR(gev.kind, "Logo");
+	/* whole without its line end */
+	CHECK_INT(extract("cert-logon", LOGON "{Q4D5-W4HH44UC-5188LWZK},"
+	    "01/02/2010 17:25:18,NGF0157,PC-0042,Logoff", 1), 1);
+	CHECK_INT(gev.action, SL_ACT_LOGOUT);
+	/* fewer fields than the header; with a line end, a row too short */
+	CHECK_INT(extract("cert-logon", LOGON "{Q4D5-W4HH44UC-5188LWZK},"
+	    "01/02/2010 17:2", 1), -EBADMSG);
+	CHECK_STR(greason, CUT);
+	CHECK_INT(extract("cert-logon", LOGON "{Q4D5-W4HH44UC-5188LWZK},"
+	    "01/02/2010 17:2\n", 1), -EBADMSG);
+	CHECK_STR(greason, "2 fields where the header has 5");
+	/* a quoted field that never closes does not parse */
+	CHECK_INT(extract("cert-file", "id,date,user,pc,filename,content\n"
+	    "{L9G8},01/02/2010 07:23:14,MOH0273,PC-6699,a.doc,\"D0-CF",
+	    0), -EBADMSG);
+	CHECK_STR(greason, CUT);
+	/* a tsv row may leave out trailing fields, but not the last one
+	 * of a log without its line end: as many whole as cut rows look so */
+	CHECK_INT(extract("aol", "AnonID\tQuery\tQueryTime\tItemRank\t"
+	    "ClickURL\n217\tlottery\t2006-03-01 11:58:51", 0), -EBADMSG);
+	CHECK_STR(greason, CUT);
+	CHECK_INT(extract("aol", "AnonID\tQuery\tQueryTime\tItemRank\t"
+	    "ClickURL\n217\tlottery\t2006-03-01 11:5", 0), -EBADMSG);
+	CHECK_STR(greason, CUT);
+	CHECK_INT(extract("aol", "AnonID\tQuery\tQueryTime\tItemRank\t"
+	    "ClickURL\n217\tlottery\t2006-03-01 11:58:51\t1\thttp://a",
+	    0), 1);
+	/* a reason a cut does not explain stays */
+	CHECK_INT(extract("cert-logon", LOGON "{Q4D5-W4HH44UC-5188LWZK},"
+	    "01/02/2010 17:25:18,,PC-0042,Logoff", 1), -EBADMSG);
+	CHECK_STR(greason, "no user");
+	/* JSON that parses has its end, whatever its values */
+	CHECK_INT(extract("cloudtrail", "{\"eventVersion\":\"1.08\","
+	    "\"eventTime\":\"2026-03-02T08:00:00Z\",\"eventSource\":"
+	    "\"s3.amazonaws.com\",\"eventName\":\"Get\",\"userIdentity\":"
+	    "{\"type\":\"IAMUser\",\"userName\":\"alice\"}}", 0), 1);
+	CHECK_INT(extract("generic-json", "{\"user\":\"u\",\"time\":\"2026-03-"
+	    "02T08:00:00Z\"", 0), -EBADMSG);
+	CHECK_STR(greason, CUT);
+#undef CUT
+#undef LOGON
+}
+
 static void
 test_csv_maps(void)
 {
@@ -1593,6 +1654,7 @@ main(void)
 	test_rejects();
 	test_aol();
 	test_cert();
+	test_unterminated();
 	test_csv_maps();
 	test_csv_names();
 	test_auditd();

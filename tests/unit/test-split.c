@@ -33,8 +33,10 @@ gzip_to(struct sl_buf *b, const void *p, size_t n)
 
 /*
  * Split the bytes p (a file of their own) in mode; records as
- * "line@offset[flags] text|" into out, "D|" for SL_EDISCONT and "E|" for an
- * error.  mode -1: choose by sl_split_peek as the reader does.
+ * "line@offset[flags] text|" into out (flags L too long, C cut, U without
+ * its line end), "D|" for SL_EDISCONT, "E|" and the message for an error,
+ * and "Rn@offset what|" for repaired JSON.  mode -1: choose by
+ * sl_split_peek as the reader does.
  */
 static void
 split(const void *p, size_t n, int mode, size_t max, struct sl_buf *out)
@@ -46,6 +48,8 @@ split(const void *p, size_t n, int mode, size_t max, struct sl_buf *out)
 	char path[128];
 	const char *paths[1] = { path };
 	FILE *fp;
+	const char *what;
+	uint64_t nrep, first;
 	int rc, c;
 
 	snprintf(path, sizeof(path), "%s/f%d", dir, nfile++);
@@ -75,10 +79,15 @@ split(const void *p, size_t n, int mode, size_t max, struct sl_buf *out)
 			sl_buf_adds(out, "L");
 		if (r.flags & SL_REC_CUT)
 			sl_buf_adds(out, "C");
+		if (r.flags & SL_REC_UNTERM)
+			sl_buf_adds(out, "U");
 		sl_buf_printf(out, " %.*s|", (int)r.n, r.p);
 	}
 	if (rc < 0 && rc != SL_EDISCONT)
 		sl_buf_printf(out, "%s", sl_split_error(sp));
+	if ((nrep = sl_split_repairs(sp, &first, &what)) > 0)
+		sl_buf_printf(out, "R%llu@%llu %s|", (unsigned long long)nrep,
+		    (unsigned long long)first, what);
 	sl_split_free(sp);
 	sl_walk_free(w);
 	unlink(path);
@@ -94,15 +103,18 @@ int
 main(void)
 {
 	struct sl_buf out = { 0 }, big = { 0 }, gz = { 0 };
+	const char *q;
 	size_t i, m1;
 
 	strcpy(dir, "/tmp/test-split-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return 2;
 
-	/* Lines: CRLF, blank lines counted but skipped, no final LF. */
+	/* Lines: CRLF, blank lines counted but skipped, no final LF (the
+	 * last line is told to be without its line end). */
 	SPLIT("a\r\nb\n\n  \n\t\r\nc", SL_SPLIT_LINES, 0,
-	    "1@0 a|2@3 b|6@12 c|");
+	    "1@0 a|2@3 b|6@12U c|");
+	SPLIT("a\nb  \n \n", SL_SPLIT_LINES, 0, "1@0 a|2@2 b  |");
 	SPLIT("", SL_SPLIT_LINES, 0, "");
 	SPLIT("\n\n", SL_SPLIT_LINES, 0, "");
 	SPLIT("  lead\n", SL_SPLIT_LINES, 0, "1@0   lead|");
@@ -128,6 +140,8 @@ main(void)
 	    "1@0 h1,h2|2@7 1,\"x\ny\"|4@16 2,\"a\"\"\nb\"|6@26 3,5\" tv|"
 	    "7@34 4,z|");
 	SPLIT("a,\"open\nb\n", SL_SPLIT_CSV, 0, "1@0C a,\"open\nb|");
+	SPLIT("h\n1,\"a\nb\",Logo", SL_SPLIT_CSV, 0,
+	    "1@0 h|2@2U 1,\"a\nb\",Logo|");
 
 	/* JSON: NDJSON, pretty objects, arrays and wrappers. */
 	SPLIT("{\"a\":1}\n{\"b\":\"}\\\"{\"}\n", -1, 0,
@@ -149,7 +163,25 @@ main(void)
 	SPLIT("{\"a\":1}\n{\"b\":[1,", -1, 0, "1@0 {\"a\":1}|2@8C {\"b\":[1,|");
 	SPLIT("{\"a\":\"x\n{\"b\":1}\n{\"c\":{\n{\"d\":2}\n", -1, 0,
 	    "1@0 {\"a\":\"x|2@8 {\"b\":1}|3@16 {\"c\":{|4@23 {\"d\":2}|");
-	SPLIT("junk here\n{\"a\":1}", -1, 0, "1@0 junk here|2@10 {\"a\":1}|");
+	SPLIT("junk here\n{\"a\":1}", -1, 0, "1@0 junk here|2@10U {\"a\":1}|");
+	SPLIT("{\"a\":1}\n\"bare", -1, 0, "1@0 {\"a\":1}|2@8C \"bare|");
+	SPLIT("{\"a\":1}\nbare ", -1, 0, "1@0 {\"a\":1}|2@8U bare|");
+
+	/* Malformed JSON read as meant, and told; values side by side at
+	 * the top are well formed. */
+	SPLIT("{\"Records\":[{\"a\":1}{\"b\":2} {\"c\":3},\n]}", -1, 0,
+	    "1@12 {\"a\":1}|1@19 {\"b\":2}|1@27 {\"c\":3}|"
+	    "R3@19 no comma between array elements|");
+	SPLIT("[1,,2]\n[,3]", -1, 0,
+	    "1@1 1|1@4 2|2@9 3|R2@3 a comma with no array element before "
+	    "it|");
+	SPLIT("[{\"a\":1},]", -1, 0,
+	    "1@1 {\"a\":1}|R1@8 a comma before the end of an array|");
+	SPLIT("{\"a\":1}{\"b\":2}\n{\"c\":3} [4]\n", -1, 0,
+	    "1@0 {\"a\":1}|1@7 {\"b\":2}|2@15 {\"c\":3}|2@24 4|");
+	SPLIT("{\"a\":1},\n{\"b\":2}]", -1, 0,
+	    "1@0 {\"a\":1}|2@9 {\"b\":2}|R2@7 a comma between top-level "
+	    "values|");
 
 	/* Lost data: the cut record, SL_EDISCONT, then the next record. */
 	sl_buf_reset(&big);
@@ -178,17 +210,24 @@ main(void)
 	gzip_to(&gz, big.p + big.n / 2, big.n - big.n / 2);
 	memset(gz.p + m1 / 2, 0xaa, 40);
 	split(gz.p, gz.n, SL_SPLIT_LINES, 0, &out);
-	CHECK(strstr(out.p, "C {\"n\":") != NULL);
 	CHECK(strstr(out.p, "|D|") != NULL);
 	CHECK(strstr(out.p, "{\"n\":299,") != NULL);
-	/* Truncated: whole records kept, the cut one dropped, an error. */
+	/* Truncated: whole records kept, the cut one handed out cut (its
+	 * line end is lost with the rest, in whatever mode), then the
+	 * error. */
 	gz.n = 0;
 	gzip_to(&gz, big.p, big.n);
 	gz.n = gz.n / 2;
 	split(gz.p, gz.n, -1, 0, &out);
 	CHECK(strstr(out.p, "{\"n\":1,") != NULL);
-	CHECK(out.n > 4 && strstr(out.p, "C {") == NULL);
-	CHECK(strstr(out.p, "|E|truncated gzip data") != NULL);
+	CHECK(strstr(out.p, "C {\"n\":") != NULL);
+	q = strstr(out.p, "C {\"n\":");
+	CHECK(q != NULL && strchr(q, '|') == strstr(out.p, "|E|"));
+	CHECK(strstr(out.p, "|E|truncated gzip data at compressed byte ") !=
+	    NULL);
+	split(gz.p, gz.n, SL_SPLIT_LINES, 0, &out);
+	q = strstr(out.p, "C {\"n\":");
+	CHECK(q != NULL && strchr(q, '|') == strstr(out.p, "|E|"));
 
 	sl_buf_release(&out);
 	sl_buf_release(&big);
