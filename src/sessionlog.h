@@ -428,6 +428,90 @@ int sl_sessions_assign(struct sl_sessions *s, const struct sl_event *ev,
 void sl_sessions_free(struct sl_sessions *s);
 
 /*
+ * A cursor over one user's timeline: each step gives the event with its
+ * context, so that every tool applies the rules of sessions and purposes
+ * the same way (DESIGN.md).
+ *
+ * The effective purpose of an event is its own purpose; else the purpose of
+ * the latest earlier justification (an event of action justify with a
+ * purpose) of its session: the same source session id, or for an event
+ * without one the same derived session; else, for an event without a
+ * source session id, the latest earlier justification with the same trace
+ * id made in a source session (a trace is one request: the event belongs to
+ * the session that justified it).  A purpose of
+ * only blanks (space, tab, line ends) is none, on an event as on a
+ * justification.  A purpose never carries from one session to another: an
+ * event with a source session id takes only its own session's, and a
+ * derived session starts without one and never takes another derived
+ * session's, not even through a trace.  The stored purpose (ev->purpose)
+ * stays as the record gave it.
+ */
+enum sl_purpose_from {
+	SL_PURPOSE_NONE = 0,	/* no purpose */
+	SL_PURPOSE_OWN,		/* the event's own purpose field */
+	SL_PURPOSE_SESSION,	/* a justification earlier in its session */
+	SL_PURPOSE_TRACE,	/* a justification earlier in its trace */
+	SL_PURPOSE__COUNT
+};
+
+/* "none", "own", "session", "trace"; NULL for an out-of-range value. */
+const char *sl_purpose_from_name(int from);
+
+/* One step of a cursor.  Every pointer is borrowed from the cursor and
+ * valid until the next call on it. */
+struct sl_step {
+	const struct sl_event *ev;	/* as stored: ev->session is empty
+					 * for an event of a derived session */
+	struct sl_str session;	/* ev->session, or the derived session's
+				 * name "USER@STARTTIME" */
+	int64_t start;		/* time of the session's first event */
+	int starts;		/* 1 when the event starts its session */
+	int in_range;		/* 1 when since <= ev->time; 0 for an event
+				 * before since read as context */
+	struct sl_str purpose;	/* the effective purpose; empty when none */
+	int purpose_from;	/* enum sl_purpose_from */
+};
+
+struct sl_cursor;
+
+/*
+ * Open a cursor on the user's events (user: userlen bytes, any byte; a
+ * name the store cannot hold has no events) in the time range [since,
+ * until) (INT64_MIN, INT64_MAX for open ends) of the cases (ncases of
+ * them, borrowed: they must outlive the cursor and not be used by another
+ * thread meanwhile), with sessions derived with this gap (us, > 0; see
+ * SL_GAP_DEFAULT).
+ *
+ * The cursor starts reading early enough to give the derived session open
+ * at since from its first event: it steps back through the timeline's
+ * index one block at a time from the block holding since, until a block
+ * shows where that session started (a login, a logout, or a gap longer
+ * than the gap between derived events).  The events read before since are
+ * given too, with in_range 0: their own sessions may have started earlier
+ * still.  A session with a source session id has as start, and starts at,
+ * its first event the cursor read; a trace's justification counts from
+ * there too.
+ *
+ * Several cases are read as one when the user is in at most one of them
+ * (a case split into shards by user); a user in two or more gives
+ * -ENOTSUP: merging timelines is not implemented.
+ *
+ * Returns NULL only when out of memory.  Any other failure (-EINVAL for a
+ * gap <= 0, -ENOTSUP, an unreadable timeline) is kept in the cursor: the
+ * first sl_cursor_next returns it and sl_cursor_error tells it.
+ */
+struct sl_cursor *sl_cursor_open(struct sl_case *const *cases,
+    size_t ncases, const char *user, size_t userlen, int64_t since,
+    int64_t until, int64_t gap);
+/* The next event in time order into *st (borrowed until the next call).
+ * Returns 1, 0 at the end, or a negative errno value (detail in
+ * sl_cursor_error); after a failure every call returns it again. */
+int sl_cursor_next(struct sl_cursor *cur, struct sl_step *st);
+/* The message of the last failure, "" if none; borrowed from cur. */
+const char *sl_cursor_error(const struct sl_cursor *cur);
+void sl_cursor_free(struct sl_cursor *cur);
+
+/*
  * Event fields by name, for -o, -k and output: time user session action
  * outcome resource query count bytes purpose src trace kind key flags
  * profile origin line offset raw.
