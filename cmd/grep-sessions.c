@@ -28,10 +28,16 @@ struct cond {
 	char *label;		/* watchlist entry, or NULL */
 };
 
-/* Columns of the rows of a mode (-o). */
+/* Columns of the rows of a mode (-o).  The event columns are the stored
+ * fields (enum sl_field, which -k matches and sl_event_field reads off an
+ * event), then what the tool shows about an event in its context: match,
+ * watch, and the effective purpose and where it came from, which the
+ * cursor derives while reading and no stored event holds. */
 enum {
 	COL_MATCH = SL_FIELD__COUNT,	/* event columns after the fields */
 	COL_WATCH,
+	COL_EPURPOSE,		/* derived by the cursor, not stored */
+	COL_PURPOSE_FROM,
 	/* session (-l, headers) and count (-c) columns */
 	COL_S_USER,
 	COL_S_SESSION,
@@ -82,14 +88,16 @@ struct opts {
 	int need_raw;
 };
 
-/* An event held for the user being processed; its strings are offsets
- * into the user's arena until fix_strings. */
+/* An event in range held for the user being processed, for whole
+ * sessions and context; its strings are offsets into the user's arena
+ * until fix_strings. */
 struct hev {
 	struct sl_event e;
+	struct sl_str purpose;	/* the effective purpose (sl_cursor) */
+	int from;		/* enum sl_purpose_from */
 	size_t sess;		/* index into sessions */
 	size_t next;		/* next event of its session, or SIZE_MAX */
-	unsigned in_range:1, filt:1, sel:1, ctx:1, hit:1;
-	unsigned has_purpose:1, derived:1;
+	unsigned filt:1, sel:1, ctx:1, hit:1;
 };
 
 struct sess {
@@ -98,11 +106,10 @@ struct sess {
 	int64_t start, end;	/* of its events in range */
 	size_t first, last;	/* its loaded events; SIZE_MAX if none */
 	size_t nev, nsel;	/* events in range, selected events */
-	int has_purpose, selected, shown;	/* has_purpose: a justification
-						 * seen so far */
+	int selected, shown;
 };
 
-/* A hash map from strings (not owned) to indexes: session names, traces. */
+/* A hash map from strings (not owned) to indexes: session names. */
 struct smap {
 	struct {
 		const char *key;
@@ -118,8 +125,7 @@ struct user_state {
 	size_t nev, cev;
 	struct sess *ss;
 	size_t nss, css;
-	struct smap names, traces;
-	struct sl_sessions *sz;
+	struct smap names;
 	uint64_t *sat;		/* --all: conditions met, per session */
 	size_t words;
 };
@@ -342,11 +348,11 @@ add_cond(struct opts *o, int kind, int field, const char *pat, size_t n,
 
 /* Columns a table may cut to fit the screen: free text first. */
 static const char *const cut_first[] = {
-	"resource", "query", "purpose", "watch", "raw",
+	"resource", "query", "purpose", "effective_purpose", "watch", "raw",
 };
 static const char *const cut_last[] = {
 	"src", "user", "session", "trace", "kind", "key", "profile",
-	"origin",
+	"origin", "purpose_from",
 };
 
 static const int event_default[] = {
@@ -374,6 +380,10 @@ col_name(int col)
 		return "match";
 	if (col == COL_WATCH)
 		return "watch";
+	if (col == COL_EPURPOSE)
+		return "effective_purpose";
+	if (col == COL_PURPOSE_FROM)
+		return "purpose_from";
 	for (i = 0; i < ARRAY_LEN(session_cols); i++)
 		if (session_cols[i].col == col)
 			return session_cols[i].name;
@@ -424,6 +434,12 @@ set_columns(struct opts *o, const char *spec, int table)
 					col = COL_MATCH;
 				else if (n == 5 && memcmp(p, "watch", 5) == 0)
 					col = COL_WATCH;
+				else if (n == 17 && memcmp(p,
+				    "effective_purpose", 17) == 0)
+					col = COL_EPURPOSE;
+				else if (n == 12 && memcmp(p, "purpose_from",
+				    12) == 0)
+					col = COL_PURPOSE_FROM;
 			}
 			if (col < 0)
 				cli_die("-o: no column \"%.*s\" here", (int)n,
@@ -508,8 +524,9 @@ arena_str(const struct user_state *u, struct sl_str s)
 }
 
 static void
-hold(struct user_state *u, const struct sl_event *ev, int need_raw)
+hold(struct user_state *u, const struct sl_step *st, int need_raw)
 {
+	const struct sl_event *ev = st->ev;
 	struct hev *h;
 	struct sl_event *e;
 
@@ -532,6 +549,8 @@ hold(struct user_state *u, const struct sl_event *ev, int need_raw)
 	e->key = keep_str(u, ev->key);
 	e->profile = keep_str(u, ev->profile);
 	e->origin = keep_str(u, ev->origin);
+	h->purpose = keep_str(u, st->purpose);
+	h->from = st->purpose_from;
 	if (need_raw) {
 		e->raw = keep_str(u, ev->raw);
 	} else {
@@ -560,6 +579,7 @@ fix_strings(struct user_state *u)
 		e->profile = arena_str(u, e->profile);
 		e->origin = arena_str(u, e->origin);
 		e->raw = arena_str(u, e->raw);
+		u->ev[i].purpose = arena_str(u, u->ev[i].purpose);
 	}
 }
 
@@ -672,8 +692,6 @@ user_reset(struct user_state *u)
 	u->nev = 0;
 	u->alen = 0;
 	smap_clear(&u->names);
-	smap_clear(&u->traces);
-	sl_sessions_reset(u->sz);
 }
 
 static void
@@ -685,129 +703,86 @@ user_free(struct user_state *u)
 	free(u->arena);
 	free(u->sat);
 	smap_free(&u->names);
-	smap_free(&u->traces);
-	sl_sessions_free(u->sz);
 }
 
-/* Load the user's events in [lo, until); 0, or -1 after a warning. */
-static int
-load(struct ctx *x, const char *user, int64_t lo)
+/* Put the event just held (index i) into its session: sessions in order
+ * of their first event in range. */
+static void
+group(struct user_state *u, size_t i, struct sl_str name)
 {
-	struct user_state *u = &x->u;
-	const struct sl_event *ev;
-	struct sl_timeline *t;
-	int rc;
+	struct hev *h = &u->ev[i];
+	struct sess *s;
+	size_t si;
 
-	user_reset(u);
-	t = sl_timeline_open(x->c, user, lo, x->o->until);
-	if (t == NULL) {
-		cli_warn("cannot read the timeline of \"%s\": %s", user,
-		    sl_case_error(x->c));
-		x->tot.trouble = 1;
-		return -1;
+	si = smap_get(&u->names, name.p, name.n);
+	if (si == SIZE_MAX) {
+		if (u->nss == u->css) {
+			u->css = u->css ? u->css * 2 : 64;
+			u->ss = xrealloc(u->ss, u->css, sizeof(*u->ss));
+		}
+		si = u->nss++;
+		s = &u->ss[si];
+		memset(s, 0, sizeof(*s));
+		s->name = xrealloc(NULL, name.n + 1, 1);
+		memcpy(s->name, name.p, name.n);
+		s->name[name.n] = '\0';
+		s->name_len = name.n;
+		s->first = s->last = SIZE_MAX;
+		s->start = h->e.time;
+		smap_put(&u->names, s->name, s->name_len, si);
 	}
-	while ((rc = sl_timeline_next(t, &ev)) > 0)
-		hold(u, ev, x->o->need_raw);
-	sl_timeline_free(t);
-	fix_strings(u);
-	if (rc < 0) {
-		cli_warn("cannot read the timeline of \"%s\": %s", user,
-		    sl_case_error(x->c));
-		x->tot.trouble = 1;
-		return -1;
-	}
-	return 0;
+	s = &u->ss[si];
+	h->sess = si;
+	h->next = SIZE_MAX;
+	if (s->last != SIZE_MAX)
+		u->ev[s->last].next = i;
+	else
+		s->first = i;
+	s->last = i;
+	s->end = h->e.time;
+	s->nev++;
 }
 
 /*
- * Sessions and purposes of the loaded events.  Returns 1 when the window
- * may have cut the derived session that reaches into the range (its first
- * event, not a login, is closer than the gap to the window's start), so
- * that the caller must look further back for the session's true start.
+ * Hold the user's events in range, with their sessions and effective
+ * purposes from the cursor (which looks back before --since for where a
+ * session started); 0, or -1 after a warning.
  */
 static int
-sessionize(struct ctx *x, int64_t lo)
+load(struct ctx *x, const char *user)
 {
 	struct user_state *u = &x->u;
 	const struct opts *o = x->o;
-	size_t i, first_derived = SIZE_MAX;
-	int fresh;
+	struct sl_cursor *cur;
+	struct sl_step st;
+	size_t i;
+	int rc;
 
-	for (i = 0; i < u->nev; i++) {
-		struct hev *h = &u->ev[i];
-		struct sl_event *e = &h->e;
-		struct sl_str name;
-		struct sess *s;
-		int64_t start;
-		size_t si;
-
-		fresh = sl_sessions_assign(u->sz, e, &name, &start);
-		if (fresh < 0)
-			cli_die("out of memory");
-		si = fresh ? SIZE_MAX : smap_get(&u->names, name.p, name.n);
-		if (si == SIZE_MAX) {
-			if (u->nss == u->css) {
-				u->css = u->css ? u->css * 2 : 64;
-				u->ss = xrealloc(u->ss, u->css,
-				    sizeof(*u->ss));
-			}
-			si = u->nss++;
-			s = &u->ss[si];
-			memset(s, 0, sizeof(*s));
-			s->name = xrealloc(NULL, name.n + 1, 1);
-			memcpy(s->name, name.p, name.n);
-			s->name[name.n] = '\0';
-			s->name_len = name.n;
-			s->first = s->last = SIZE_MAX;
-			smap_put(&u->names, s->name, s->name_len, si);
-		}
-		s = &u->ss[si];
-		h->sess = si;
-		h->next = SIZE_MAX;
-		if (s->last != SIZE_MAX)
-			u->ev[s->last].next = i;
-		else
-			s->first = i;
-		s->last = i;
-		h->derived = e->session.n == 0;
-		if (h->derived && first_derived == SIZE_MAX)
-			first_derived = i;
-		/* From here on the event carries its session's name, so that
-		 * -k session= and the output see derived names too. */
-		e->session.p = s->name;
-		e->session.n = s->name_len;
-		/* The purpose of an action is its own, else the latest
-		 * justification of its session or trace (DESIGN.md). */
-		if (e->action == SL_ACT_JUSTIFY && e->purpose.n > 0) {
-			s->has_purpose = 1;
-			if (e->trace.n > 0)
-				smap_put(&u->traces, e->trace.p, e->trace.n,
-				    i);
-		}
-		h->has_purpose = e->purpose.n > 0 || s->has_purpose ||
-		    (e->trace.n > 0 &&
-		    smap_get(&u->traces, e->trace.p, e->trace.n) != SIZE_MAX);
-		h->in_range = e->time >= o->since;
-		if (h->in_range) {
-			if (s->nev == 0)
-				s->start = e->time;
-			s->end = e->time;
-			s->nev++;
-		}
-	}
-	if (lo == INT64_MIN || first_derived == SIZE_MAX)
-		return 0;
-	for (i = first_derived; i < u->nev; i++) {
-		const struct hev *h = &u->ev[i];
-
-		if (!h->in_range || !h->derived)
+	user_reset(u);
+	cur = sl_cursor_open(&x->c, 1, user, strlen(user), o->since,
+	    o->until, o->gap);
+	if (cur == NULL)
+		cli_die("out of memory");
+	while ((rc = sl_cursor_next(cur, &st)) > 0) {
+		if (!st.in_range)
 			continue;
-		return h->sess == u->ev[first_derived].sess &&
-		    u->ev[first_derived].e.action != SL_ACT_LOGIN &&
-		    (uint64_t)u->ev[first_derived].e.time - (uint64_t)lo <
-		    (uint64_t)o->gap;
+		hold(u, &st, o->need_raw);
+		group(u, u->nev - 1, st.session);
 	}
-	return 0;
+	if (rc < 0) {
+		cli_warn("cannot read the timeline of \"%s\": %s", user,
+		    sl_cursor_error(cur));
+		x->tot.trouble = 1;
+	}
+	sl_cursor_free(cur);
+	fix_strings(u);
+	/* The event carries its session's name, so that -k session= and
+	 * the output see derived names too. */
+	for (i = 0; i < u->nev; i++) {
+		u->ev[i].e.session.p = u->ss[u->ev[i].sess].name;
+		u->ev[i].e.session.n = u->ss[u->ev[i].sess].name_len;
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* Whether condition c holds for e; match failures are counted. */
@@ -848,7 +823,7 @@ filter(const struct opts *o, const struct hev *h)
 		return 0;
 	if (o->min_bytes >= 0 && e->bytes < o->min_bytes)
 		return 0;
-	if (o->no_purpose && h->has_purpose)
+	if (o->no_purpose && h->from != SL_PURPOSE_NONE)
 		return 0;
 	return cli_filter_clock(&o->f, e->time);
 }
@@ -870,7 +845,7 @@ select_events(struct ctx *x)
 		struct hev *h = &u->ev[i];
 		int anyp = o->npat == 0, allk = 1;
 
-		if (!h->in_range || !(h->filt = filter(o, h)))
+		if (!(h->filt = filter(o, h)))
 			continue;
 		if (o->all) {
 			uint64_t *sat = u->sat + h->sess * u->words;
@@ -937,8 +912,6 @@ mark_context(struct ctx *x)
 			continue;
 		n = 0;
 		for (k = s->first; k != SIZE_MAX; k = u->ev[k].next) {
-			if (!u->ev[k].in_range)
-				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 256;
 				idx = xrealloc(idx, cap, sizeof(*idx));
@@ -1032,6 +1005,13 @@ print_event(struct ctx *x, const struct hev *h)
 			out_list(x->out, name, wl.p != NULL ? wl.p : "",
 			    wl.n, NULL, 0);
 			break;
+		case COL_EPURPOSE:
+			out_str(x->out, name, h->purpose.p, h->purpose.n);
+			break;
+		case COL_PURPOSE_FROM:
+			f.p = sl_purpose_from_name(h->from);
+			out_str(x->out, name, f.p, strlen(f.p));
+			break;
 		case SL_FIELD_TIME:
 			f.n = (size_t)sl_time_format_tz(e->time, o->ptz, buf);
 			out_str_hl(x->out, name, buf, f.n, hl, col);
@@ -1082,7 +1062,7 @@ session_srcs(struct ctx *x, const struct sess *s, char **buf)
 	    k = u->ev[k].next) {
 		struct sl_str src = u->ev[k].e.src;
 
-		if (!u->ev[k].in_range || src.n == 0)
+		if (src.n == 0)
 			continue;
 		for (j = 0; j < nseen; j++)
 			if (seen[j].n == src.n &&
@@ -1241,8 +1221,7 @@ print_user(struct ctx *x, const char *user)
 			struct hev *h = &u->ev[i];
 			struct sess *s = &u->ss[h->sess];
 
-			if (!h->in_range || (o->mode == M_EVENTS &&
-			    !(h->sel || h->ctx)))
+			if (o->mode == M_EVENTS && !(h->sel || h->ctx))
 				continue;
 			/* A boundary wherever the session changes, so that
 			 * interleaved sessions show as such. */
@@ -1259,7 +1238,7 @@ print_user(struct ctx *x, const char *user)
 		for (i = 0; i < u->nev; i++) {
 			struct sess *s = &u->ss[u->ev[i].sess];
 
-			if (!u->ev[i].in_range || !s->selected || s->shown)
+			if (!s->selected || s->shown)
 				continue;
 			s->shown = 1;
 			if (o->mode == M_LIST) {
@@ -1271,8 +1250,7 @@ print_user(struct ctx *x, const char *user)
 			}
 			print_session_header(x, user, s);
 			for (k = s->first; k != SIZE_MAX; k = u->ev[k].next)
-				if (u->ev[k].in_range)
-					print_event(x, &u->ev[k]);
+				print_event(x, &u->ev[k]);
 		}
 		break;
 	case M_COUNT:
@@ -1307,20 +1285,10 @@ static int
 process_user(struct ctx *x, const char *user)
 {
 	const struct opts *o = x->o;
-	int64_t back = o->gap > INT64_MAX / 2 ? INT64_MAX : o->gap * 2, lo;
 	uint64_t before = x->tot.selected;
 
-	for (;;) {
-		if (o->since < INT64_MIN + back)
-			lo = INT64_MIN;
-		else
-			lo = o->since - back;
-		if (load(x, user, lo) < 0)
-			return 0;
-		if (!sessionize(x, lo))
-			break;
-		back = back > INT64_MAX / 4 ? INT64_MAX : back * 4;
-	}
+	if (load(x, user) < 0)
+		return 0;
 	select_events(x);
 	if (o->quiet)
 		return x->tot.selected > before;
@@ -1642,8 +1610,6 @@ main(int argc, char **argv)
 		out_cut(x.out, cut_last[i], 2);
 	x.hl.find = hl_find;
 	x.hl.arg = o.m;
-	if ((x.u.sz = sl_sessions_new(o.gap)) == NULL)
-		cli_die("out of memory");
 
 	if (argc > 0) {
 		/* Raw sources: their zone-less times are in the run's. */
