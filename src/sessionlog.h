@@ -468,7 +468,7 @@ struct sl_step {
 	int starts;		/* 1 when the event starts its session */
 	int in_range;		/* 1 when since <= ev->time; 0 for an event
 				 * before since read as context */
-	struct sl_str purpose;	/* the effective purpose; empty when none */
+	struct sl_str purpose;	/* effective purpose; empty if none */
 	int purpose_from;	/* enum sl_purpose_from */
 };
 
