@@ -1033,7 +1033,8 @@ print_event(struct ctx *x, const struct hev *h)
 			    wl.n, NULL, 0);
 			break;
 		case SL_FIELD_TIME:
-			f.n = (size_t)sl_time_format_tz(e->time, o->ptz, buf);
+			f.n = (size_t)sl_time_format_tz(e->time, o->ptz, buf,
+			    sizeof(buf));
 			out_str_hl(x->out, name, buf, f.n, hl, col);
 			break;
 		case SL_FIELD_SESSION:
@@ -1059,7 +1060,7 @@ print_event(struct ctx *x, const struct hev *h)
 			out_int(x->out, name, (int64_t)e->offset);
 			break;
 		default:
-			f = sl_event_field(e, col, buf);
+			f = sl_event_field(e, col, buf, sizeof(buf));
 			out_str_hl(x->out, name, f.p, f.n, hl, col);
 			break;
 		}
@@ -1116,11 +1117,12 @@ session_cell(struct ctx *x, const char *user, const struct sess *s, int col)
 	case COL_S_START:
 	case COL_S_END:
 		n = (size_t)sl_time_format_tz(col == COL_S_START ? s->start :
-		    s->end, x->o->ptz, buf);
+		    s->end, x->o->ptz, buf, sizeof(buf));
 		out_str(x->out, col_name(col), buf, n);
 		break;
 	case COL_S_DURATION:
-		n = (size_t)sl_duration_format(s->end - s->start, buf);
+		n = (size_t)sl_duration_format(s->end - s->start, buf,
+		    sizeof(buf));
 		out_str(x->out, "duration", buf, n);
 		break;
 	case COL_S_EVENTS:
@@ -1177,8 +1179,8 @@ print_session_line(struct ctx *x, const char *user, const struct sess *s)
 	ADDS(&p, &n, "  ");
 	add_text(&p, &n, s->name, s->name_len);
 	ADDS(&p, &n, "  ");
-	an = (size_t)sl_time_format_tz(s->start, x->o->ptz, a);
-	bn = (size_t)sl_time_format_tz(s->end, x->o->ptz, b);
+	an = (size_t)sl_time_format_tz(s->start, x->o->ptz, a, sizeof(a));
+	bn = (size_t)sl_time_format_tz(s->end, x->o->ptz, b, sizeof(b));
 	add_time(&p, &n, a, an);
 	ADDS(&p, &n, x->utf8 ? " \u2192 " : " -> ");
 	/* The date once when the session does not cross midnight. */
@@ -1188,7 +1190,7 @@ print_session_line(struct ctx *x, const char *user, const struct sess *s)
 	else
 		add_time(&p, &n, b, bn);
 	ADDS(&p, &n, "  ");
-	sl_duration_format(s->end - s->start, a);
+	sl_duration_format(s->end - s->start, a, sizeof(a));
 	ADDS(&p, &n, a);
 	snprintf(num, sizeof(num), "  %zu event%s, %zu matching",
 	    (size_t)s->nev, s->nev == 1 ? "" : "s", (size_t)s->nsel);
@@ -1401,7 +1403,7 @@ main(int argc, char **argv)
 	cli_progname = "grep-sessions";
 	memset(&o, 0, sizeof(o));
 	memset(&x, 0, sizeof(x));
-	memset(&ro, 0, sizeof(ro));
+	sl_reader_opts_init(&ro);
 	o.header = 1;
 	cli_filter_init(&o.f);
 	o.since = INT64_MIN;

@@ -174,7 +174,9 @@ sl_ingest_error(const struct sl_ingest *in)
 struct sl_ingest *
 sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 {
+	struct sl_ingest_opts o;
 	struct sl_ingest *in;
+	int rc;
 
 	if (!c->writer) {
 		sl_case_fail(c, -EPERM, "case %s is not open for writing",
@@ -193,14 +195,21 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 		return NULL;
 	}
 	in->c = c;
-	in->mem_limit = opts != NULL && opts->mem_limit > 0 ?
-	    opts->mem_limit : MEM_DEFAULT;
+	if ((rc = sl_opts_copy(&o, sizeof(o), opts)) < 0) {
+		sl_case_fail(c, rc, rc == -EINVAL ? "ingest options not "
+		    "initialised (sl_ingest_opts_init)" : "ingest options "
+		    "of a later version set options this version does not "
+		    "know");
+		free(in);
+		return NULL;
+	}
+	in->mem_limit = o.mem_limit > 0 ? o.mem_limit : MEM_DEFAULT;
 	if (in->mem_limit < MEM_MIN)
 		in->mem_limit = MEM_MIN;
 	in->ev.limit = in->mem_limit;
 	in->ev.cmp = srec_cmp;
 	in->ks.cmp = key_cmp;
-	in->tz = strdup(opts != NULL && opts->tz != NULL ? opts->tz : "UTC");
+	in->tz = strdup(o.tz != NULL ? o.tz : "UTC");
 	if (in->tz == NULL) {
 		free(in);
 		sl_case_fail(c, -ENOMEM, "out of memory");

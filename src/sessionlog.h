@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +38,20 @@ extern "C" {
  *
  * Strings handed out (struct sl_str, const char *) are borrowed views, valid
  * until the next call on the same handle unless said otherwise.
+ *
+ * A call that writes text into the caller's buffer takes the buffer's size
+ * and always NUL-terminates it; a message (err, errlen) is cut to fit, a
+ * formatted value that does not fit is -E2BIG with "" in the buffer.  The
+ * SL_*_LEN constants are sizes that always suffice.
+ *
+ * Option structs (struct sl_reader_opts, struct sl_ingest_opts) may grow at
+ * their end in later versions.  Start one with its static inline _init()
+ * call: it zeroes it (zero is every option's default) and sets its first
+ * member, size, to the size the caller was compiled with.  The library
+ * reads only what that size covers and takes the defaults for the rest; a
+ * size of 0 (a struct that was never initialised) is -EINVAL, and a struct
+ * larger than this version knows is accepted when the members it does not
+ * know are all zero, else -E2BIG.  A NULL option struct is every default.
  */
 
 /* A borrowed byte string; not NUL-terminated unless said otherwise. */
@@ -111,9 +126,10 @@ struct sl_event {
 	struct sl_str raw;	/* the record, byte for byte, without its line end */
 };
 
-/* Times.  Formats "2024-03-01T07:17:12.123456Z" into out (at least 32 bytes);
- * returns the length. */
-SL_API int sl_time_format(int64_t us, char *out);
+/* Times.  Formats "2024-03-01T07:17:12.123456Z" into out (size bytes;
+ * SL_TIME_LEN always suffice); returns the length or -E2BIG. */
+#define SL_TIME_LEN 32
+SL_API int sl_time_format(int64_t us, char *out, size_t size);
 
 /*
  * Time zones of the system's database (TZif files under $TZDIR, else
@@ -150,10 +166,11 @@ SL_API void sl_time_civil(int64_t us, const struct sl_tz *tz,
 /* Format us as tz shows it, with the offset in force, at the precision
  * of sl_time_format: "2006-03-01T09:18:56.000000-05:00".  An offset with
  * seconds (local mean time before 1900) is written "+HH:MM:SS".  A UTC
- * zone (or NULL) gives exactly sl_time_format's "...Z".  out holds at
- * least SL_TIME_TZ_LEN bytes; returns the length. */
+ * zone (or NULL) gives exactly sl_time_format's "...Z".  out holds size
+ * bytes (SL_TIME_TZ_LEN always suffice); returns the length or -E2BIG. */
 #define SL_TIME_TZ_LEN 48
-SL_API int sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out);
+SL_API int sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out,
+    size_t size);
 
 /*
  * Profiles: format descriptions loaded from a directory of *.profile files
@@ -179,6 +196,7 @@ SL_API const char *sl_profileset_description(const struct sl_profileset *ps,
  * and hands out items in a stable order.
  */
 struct sl_reader_opts {
+	size_t size;		/* sizeof(struct sl_reader_opts), by _init */
 	const char *profile;	/* force this profile, or NULL to detect */
 	const char *const *maps;/* "field=path" overrides, nmaps of them */
 	size_t nmaps;
@@ -210,6 +228,15 @@ struct sl_reader_opts {
 	 * part 0 only.  nparts 0 or 1: everything. */
 	unsigned part, nparts;
 };
+
+/* Every option at its default, for this version's struct (see
+ * Conventions). */
+static inline void
+sl_reader_opts_init(struct sl_reader_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
+}
 
 enum sl_item_type {
 	SL_ITEM_EVENT = 1,	/* ev */
@@ -336,9 +363,17 @@ SL_API const char *sl_case_user(const struct sl_case *c, size_t i);
 struct sl_ingest;
 
 struct sl_ingest_opts {
+	size_t size;		/* sizeof(struct sl_ingest_opts), by _init */
 	size_t mem_limit;	/* bytes for in-memory sorting; 0: 256 MiB */
 	const char *tz;		/* recorded in the manifest; NULL is UTC */
 };
+
+static inline void
+sl_ingest_opts_init(struct sl_ingest_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
+}
 
 SL_API struct sl_ingest *sl_ingest_new(struct sl_case *c,
     const struct sl_ingest_opts *opts);
@@ -411,8 +446,10 @@ SL_API int sl_when_parse(const char *s, const char *tz, int64_t now,
  * number of seconds.  Returns 0 with *us (>= 0), or -EINVAL. */
 SL_API int sl_duration_parse(const char *s, int64_t *us);
 /* Format a duration (>= 0) as "45s", "23m12s", "2h05m00s" or "3d04h05m" into
- * out (at least 32 bytes); returns the length. */
-SL_API int sl_duration_format(int64_t us, char *out);
+ * out (size bytes; SL_DURATION_LEN always suffice); returns the length or
+ * -E2BIG. */
+#define SL_DURATION_LEN 32
+SL_API int sl_duration_format(int64_t us, char *out, size_t size);
 
 /*
  * Sessions, derived while reading one user's events in time order
@@ -481,10 +518,11 @@ SL_API int sl_field_parse(const char *s, size_t n);
 /* The text of a field of ev: strings as they are, action and outcome by
  * name, time as sl_time_format, count and bytes in decimal (empty when
  * unknown), flags, line and offset in decimal.  Numbers and times are
- * formatted into buf (at least 32 bytes); the result borrows from ev or
- * buf. */
+ * formatted into buf (size bytes; SL_FIELD_LEN always suffice); the result
+ * borrows from ev or buf, and has p NULL (n 0) when buf was too small. */
+#define SL_FIELD_LEN 32
 SL_API struct sl_str sl_event_field(const struct sl_event *ev, int field,
-    char *buf);
+    char *buf, size_t size);
 
 /*
  * Matching events with PCRE2 patterns (JIT-compiled when the platform has

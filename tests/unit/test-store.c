@@ -311,7 +311,7 @@ static const char sha_b[] =
 static void
 test_ingest(void)
 {
-	struct sl_ingest_opts o = { 0 };
+	struct sl_ingest_opts o;
 	struct sl_ingest_result res;
 	struct sl_ingest *in;
 	struct sl_event ev;
@@ -322,6 +322,7 @@ test_ingest(void)
 	size_t n;
 	int la, lb, lb2;
 
+	sl_ingest_opts_init(&o);
 	c = open_case(casedir, SL_CASE_WRITE);
 	CHECK(c != NULL);
 	CHECK_INT(sl_case_has_sha256(c, sha_a), 0);
@@ -465,7 +466,7 @@ test_ingest(void)
 static void
 build_big(const char *dir, size_t mem_limit, int nev)
 {
-	struct sl_ingest_opts o = { 0 };
+	struct sl_ingest_opts o;
 	struct sl_ingest_result res;
 	struct sl_ingest *in;
 	struct sl_event ev;
@@ -475,6 +476,7 @@ build_big(const char *dir, size_t mem_limit, int nev)
 	struct stat st;
 	char path[400];
 
+	sl_ingest_opts_init(&o);
 	c = open_case(dir, SL_CASE_CREATE | SL_CASE_WRITE);
 	if (c == NULL)
 		return;
