@@ -170,6 +170,7 @@ static const struct option longopts[] = {
 	LONGOPT("watchlist", required_argument, CHAR_MAX + 19)
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 21)
 	LONGOPT("year", required_argument, CHAR_MAX + 22)
+	LONGOPT("max-record", required_argument, CHAR_MAX + 23)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -179,7 +180,7 @@ enum {
 	OPT_JSON, OPT_MAP, OPT_MIN_BYTES, OPT_MIN_COUNT, OPT_NO_HEADER,
 	OPT_NO_PURPOSE, OPT_OUTCOME, OPT_PROFILE, OPT_RAW, OPT_SINCE, OPT_TZ,
 	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST, OPT_HOURS, OPT_WEEKDAYS,
-	OPT_YEAR,
+	OPT_YEAR, OPT_MAX_RECORD,
 };
 
 static void
@@ -199,7 +200,7 @@ usage(FILE *fp)
 	    "[--raw] [--since time]\n"
 	    "                     [--tz zone] [--until time] "
 	    "[--watchlist file] [--weekdays days]\n"
-	    "                     [--year year]\n"
+	    "                     [--year year] [--max-record size]\n"
 	    "                     [source ...]\n", fp);
 }
 
@@ -1551,6 +1552,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_YEAR:
 			ro.year = cli_year(optarg);
+			break;
+		case OPT_MAX_RECORD:
+			ro.max_record = cli_size("--max-record", optarg, 64,
+			    SL_MAX_RECORD_LIMIT);
 			break;
 		default:
 			usage(stderr);

@@ -461,7 +461,13 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 		t->records++;
 		if (wl->n == 0)
 			return -EINVAL;
-		return sl_ingest_event(in, wl->ids[wl->n - 1], &ev);
+		rc = sl_ingest_event(in, wl->ids[wl->n - 1], &ev);
+		if (rc == 1) {
+			/* Too large to store: kept as a reject. */
+			t->rejected++;
+			count_reason(t, sl_ingest_error(in));
+		}
+		return rc;
 	}
 	name = get_str(&s);
 	profile = get_str(&s);
@@ -757,7 +763,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_MAX_RECORD:
 			job.ropts.max_record = cli_size("--max-record", optarg,
-			    64, (size_t)1 << 30);
+			    64, SL_MAX_RECORD_LIMIT);
 			break;
 		case OPT_MEMORY:
 			iopts.mem_limit = cli_size("--memory", optarg,

@@ -12,7 +12,6 @@
 #define SL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define SL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-#define SL_MAX_RECORD_DEFAULT (16u << 20)
 #define SL_MAX_DEPTH_DEFAULT 8
 
 /* ---- util.c: growable buffers, small helpers ------------------------- */

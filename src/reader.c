@@ -119,6 +119,12 @@ sl_reader_new(const char *const *sources, size_t n,
 	}
 	if (r->opts.max_record == 0)
 		r->opts.max_record = SL_MAX_RECORD_DEFAULT;
+	if (r->opts.max_record > SL_MAX_RECORD_LIMIT) {
+		sl_seterr(err, errlen, "a record limit of %zu bytes is over "
+		    "the largest the case can store (%zu)",
+		    r->opts.max_record, (size_t)SL_MAX_RECORD_LIMIT);
+		goto fail;
+	}
 	if (r->opts.max_depth == 0)
 		r->opts.max_depth = SL_MAX_DEPTH_DEFAULT;
 	if (r->opts.profile != NULL) {

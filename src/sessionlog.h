@@ -191,6 +191,17 @@ SL_API const char *sl_profileset_description(const struct sl_profileset *ps,
     size_t i);
 
 /*
+ * The one record-size limit.  No record longer than SL_MAX_RECORD_LIMIT
+ * bytes is stored: the reader's max_record (ingest's --max-record) may not
+ * be set above it, and sl_ingest_event turns a longer event into a reject.
+ * The case's readers take back every row such records make (a record
+ * escaped, up to 4 bytes per byte, the fields taken from it, the columns),
+ * so an event that was stored can always be read again.
+ */
+#define SL_MAX_RECORD_LIMIT ((size_t)64 << 20)
+#define SL_MAX_RECORD_DEFAULT ((size_t)16 << 20)
+
+/*
  * Reading evidence.  A reader walks sources (files, directories, archives,
  * "-" for stdin), detects compression, archives and formats from content,
  * and hands out items in a stable order.
@@ -213,7 +224,9 @@ struct sl_reader_opts {
 	/* Dated evidence: ingest gives sl_case_dated_last of its case; 0 is
 	 * none.  Never the time of day: the answer must not depend on it. */
 	int64_t evidence_time;
-	size_t max_record;	/* 0: 16 MiB */
+	/* A longer record is a reject (a prefix of it kept); 0 is
+	 * SL_MAX_RECORD_DEFAULT, more than SL_MAX_RECORD_LIMIT an error. */
+	size_t max_record;
 	int max_depth;		/* archive nesting; 0: 8 */
 	const char *tmpdir;	/* where stdin is spooled; NULL: $TMPDIR or /tmp */
 	/* Asked for each source file and each archive member before it is
@@ -381,7 +394,13 @@ SL_API struct sl_ingest *sl_ingest_new(struct sl_case *c,
  * and rejects of that log. */
 SL_API int sl_ingest_log(struct sl_ingest *in, const char *name,
     const char *profile);
-/* Events and rejects are copied. */
+/*
+ * Events and rejects are copied.  sl_ingest_event returns 0 for an event
+ * staged, 1 for one staged as a reject instead, with the reason in
+ * sl_ingest_error (a record longer than SL_MAX_RECORD_LIMIT, or fields
+ * too large to store with it), or a negative errno value.  A reject keeps
+ * at most the first SL_MAX_RECORD_LIMIT bytes of its record.
+ */
 SL_API int sl_ingest_event(struct sl_ingest *in, int log,
     const struct sl_event *ev);
 SL_API int sl_ingest_reject(struct sl_ingest *in, int log,

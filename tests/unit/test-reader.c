@@ -202,6 +202,17 @@ test_forced_and_parts(void)
 	}
 	sl_reader_opts_init(&o);
 	CHECK_INT(o.size, sizeof(o));
+	/* No record limit over what a case can store. */
+	o.max_record = SL_MAX_RECORD_LIMIT + 1;
+	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
+	CHECK(r == NULL);
+	CHECK_STR(err, "a record limit of 67108865 bytes is over the largest "
+	    "the case can store (67108864)");
+	o.max_record = SL_MAX_RECORD_LIMIT;
+	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
+	CHECK(r != NULL);
+	sl_reader_free(r);
+	o.max_record = 0;
 	o.profile = "nosuch";
 	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
 	CHECK(r == NULL);
