@@ -279,8 +279,11 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 		case SL_ITEM_EVENT:
 			if (nids == 0 || (keep != NULL && !keep(arg, it.ev)))
 				break;
-			if (sl_ingest_event(in, ids[nids - 1], it.ev) < 0)
+			if ((rc = sl_ingest_event(in, ids[nids - 1],
+			    it.ev)) < 0)
 				goto fail_ingest;
+			if (rc == 1)
+				rejects++;	/* too large to store */
 			break;
 		case SL_ITEM_REJECT:
 			rejects++;

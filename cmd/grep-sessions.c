@@ -176,6 +176,7 @@ static const struct option longopts[] = {
 	LONGOPT("watchlist", required_argument, CHAR_MAX + 19)
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 21)
 	LONGOPT("year", required_argument, CHAR_MAX + 22)
+	LONGOPT("max-record", required_argument, CHAR_MAX + 23)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -185,7 +186,7 @@ enum {
 	OPT_JSON, OPT_MAP, OPT_MIN_BYTES, OPT_MIN_COUNT, OPT_NO_HEADER,
 	OPT_NO_PURPOSE, OPT_OUTCOME, OPT_PROFILE, OPT_RAW, OPT_SINCE, OPT_TZ,
 	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST, OPT_HOURS, OPT_WEEKDAYS,
-	OPT_YEAR,
+	OPT_YEAR, OPT_MAX_RECORD,
 };
 
 static void
@@ -205,7 +206,7 @@ usage(FILE *fp)
 	    "[--raw] [--since time]\n"
 	    "                     [--tz zone] [--until time] "
 	    "[--watchlist file] [--weekdays days]\n"
-	    "                     [--year year]\n"
+	    "                     [--year year] [--max-record size]\n"
 	    "                     [source ...]\n", fp);
 }
 
@@ -1013,7 +1014,8 @@ print_event(struct ctx *x, const struct hev *h)
 			out_str(x->out, name, f.p, strlen(f.p));
 			break;
 		case SL_FIELD_TIME:
-			f.n = (size_t)sl_time_format_tz(e->time, o->ptz, buf);
+			f.n = (size_t)sl_time_format_tz(e->time, o->ptz, buf,
+			    sizeof(buf));
 			out_str_hl(x->out, name, buf, f.n, hl, col);
 			break;
 		case SL_FIELD_SESSION:
@@ -1039,7 +1041,7 @@ print_event(struct ctx *x, const struct hev *h)
 			out_int(x->out, name, (int64_t)e->offset);
 			break;
 		default:
-			f = sl_event_field(e, col, buf);
+			f = sl_event_field(e, col, buf, sizeof(buf));
 			out_str_hl(x->out, name, f.p, f.n, hl, col);
 			break;
 		}
@@ -1096,11 +1098,12 @@ session_cell(struct ctx *x, const char *user, const struct sess *s, int col)
 	case COL_S_START:
 	case COL_S_END:
 		n = (size_t)sl_time_format_tz(col == COL_S_START ? s->start :
-		    s->end, x->o->ptz, buf);
+		    s->end, x->o->ptz, buf, sizeof(buf));
 		out_str(x->out, col_name(col), buf, n);
 		break;
 	case COL_S_DURATION:
-		n = (size_t)sl_duration_format(s->end - s->start, buf);
+		n = (size_t)sl_duration_format(s->end - s->start, buf,
+		    sizeof(buf));
 		out_str(x->out, "duration", buf, n);
 		break;
 	case COL_S_EVENTS:
@@ -1157,8 +1160,8 @@ print_session_line(struct ctx *x, const char *user, const struct sess *s)
 	ADDS(&p, &n, "  ");
 	add_text(&p, &n, s->name, s->name_len);
 	ADDS(&p, &n, "  ");
-	an = (size_t)sl_time_format_tz(s->start, x->o->ptz, a);
-	bn = (size_t)sl_time_format_tz(s->end, x->o->ptz, b);
+	an = (size_t)sl_time_format_tz(s->start, x->o->ptz, a, sizeof(a));
+	bn = (size_t)sl_time_format_tz(s->end, x->o->ptz, b, sizeof(b));
 	add_time(&p, &n, a, an);
 	ADDS(&p, &n, x->utf8 ? " \u2192 " : " -> ");
 	/* The date once when the session does not cross midnight. */
@@ -1168,7 +1171,7 @@ print_session_line(struct ctx *x, const char *user, const struct sess *s)
 	else
 		add_time(&p, &n, b, bn);
 	ADDS(&p, &n, "  ");
-	sl_duration_format(s->end - s->start, a);
+	sl_duration_format(s->end - s->start, a, sizeof(a));
 	ADDS(&p, &n, a);
 	snprintf(num, sizeof(num), "  %zu event%s, %zu matching",
 	    (size_t)s->nev, s->nev == 1 ? "" : "s", (size_t)s->nsel);
@@ -1369,7 +1372,7 @@ main(int argc, char **argv)
 	cli_progname = "grep-sessions";
 	memset(&o, 0, sizeof(o));
 	memset(&x, 0, sizeof(x));
-	memset(&ro, 0, sizeof(ro));
+	sl_reader_opts_init(&ro);
 	o.header = 1;
 	cli_filter_init(&o.f);
 	o.since = INT64_MIN;
@@ -1517,6 +1520,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_YEAR:
 			ro.year = cli_year(optarg);
+			break;
+		case OPT_MAX_RECORD:
+			ro.max_record = cli_size("--max-record", optarg, 64,
+			    SL_MAX_RECORD_LIMIT);
 			break;
 		default:
 			usage(stderr);

@@ -461,7 +461,13 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 		t->records++;
 		if (wl->n == 0)
 			return -EINVAL;
-		return sl_ingest_event(in, wl->ids[wl->n - 1], &ev);
+		rc = sl_ingest_event(in, wl->ids[wl->n - 1], &ev);
+		if (rc == 1) {
+			/* Too large to store: kept as a reject. */
+			t->rejected++;
+			count_reason(t, sl_ingest_error(in));
+		}
+		return rc;
 	}
 	name = get_str(&s);
 	profile = get_str(&s);
@@ -615,8 +621,8 @@ report(const char *dir, const struct tally *t,
 		fprintf(stderr, "  users      %s with new events\n",
 		    cli_count(res->users, a));
 		if (res->first != INT64_MIN) {
-			sl_time_format_tz(res->first, tz, t1);
-			sl_time_format_tz(res->last, tz, t2);
+			sl_time_format_tz(res->first, tz, t1, sizeof(t1));
+			sl_time_format_tz(res->last, tz, t2, sizeof(t2));
 			fprintf(stderr, "  span       %s .. %s\n", t1, t2);
 		}
 	} else {
@@ -706,7 +712,7 @@ list_profiles(const struct sl_profileset *ps)
 int
 main(int argc, char **argv)
 {
-	struct sl_ingest_opts iopts = { 0 };
+	struct sl_ingest_opts iopts;
 	struct sl_ingest_result res;
 	struct worker workers[MAX_JOBS];
 	struct wlogs wlogs[MAX_JOBS];
@@ -726,6 +732,8 @@ main(int argc, char **argv)
 
 	cli_progname = "ingest";
 	memset(&job, 0, sizeof(job));
+	sl_reader_opts_init(&job.ropts);
+	sl_ingest_opts_init(&iopts);
 	while ((ch = getopt_long(argc, argv, "C:j:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -755,7 +763,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_MAX_RECORD:
 			job.ropts.max_record = cli_size("--max-record", optarg,
-			    64, (size_t)1 << 30);
+			    64, SL_MAX_RECORD_LIMIT);
 			break;
 		case OPT_MEMORY:
 			iopts.mem_limit = cli_size("--memory", optarg,

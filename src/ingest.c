@@ -174,7 +174,9 @@ sl_ingest_error(const struct sl_ingest *in)
 struct sl_ingest *
 sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 {
+	struct sl_ingest_opts o;
 	struct sl_ingest *in;
+	int rc;
 
 	if (!c->writer) {
 		sl_case_fail(c, -EPERM, "case %s is not open for writing",
@@ -193,14 +195,21 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 		return NULL;
 	}
 	in->c = c;
-	in->mem_limit = opts != NULL && opts->mem_limit > 0 ?
-	    opts->mem_limit : MEM_DEFAULT;
+	if ((rc = sl_opts_copy(&o, sizeof(o), opts)) < 0) {
+		sl_case_fail(c, rc, rc == -EINVAL ? "ingest options not "
+		    "initialised (sl_ingest_opts_init)" : "ingest options "
+		    "of a later version set options this version does not "
+		    "know");
+		free(in);
+		return NULL;
+	}
+	in->mem_limit = o.mem_limit > 0 ? o.mem_limit : MEM_DEFAULT;
 	if (in->mem_limit < MEM_MIN)
 		in->mem_limit = MEM_MIN;
 	in->ev.limit = in->mem_limit;
 	in->ev.cmp = srec_cmp;
 	in->ks.cmp = key_cmp;
-	in->tz = strdup(opts != NULL && opts->tz != NULL ? opts->tz : "UTC");
+	in->tz = strdup(o.tz != NULL ? o.tz : "UTC");
 	if (in->tz == NULL) {
 		free(in);
 		sl_case_fail(c, -ENOMEM, "out of memory");
@@ -856,9 +865,46 @@ check_log(struct sl_ingest *in, int log)
 	return 0;
 }
 
+/* An event that cannot be stored, staged as a reject with this reason
+ * (kept in in->err for the caller); 1, or a negative errno value. */
+static int
+reject_event(struct sl_ingest *in, int log, const struct sl_event *ev,
+    const char *reason)
+{
+	struct sl_item it;
+	char *origin, *profile;
+	int rc;
+
+	origin = sl_strndup(ev->origin.p != NULL ? ev->origin.p : "",
+	    ev->origin.n);
+	profile = sl_strndup(ev->profile.p != NULL ? ev->profile.p : "",
+	    ev->profile.n);
+	if (origin == NULL || profile == NULL) {
+		free(origin);
+		free(profile);
+		return ifail(in, -ENOMEM, "out of memory");
+	}
+	memset(&it, 0, sizeof(it));
+	it.type = SL_ITEM_REJECT;
+	it.name = origin[0] != '\0' ? origin : NULL;
+	it.profile = profile[0] != '\0' ? profile : NULL;
+	it.reason = reason;
+	it.line = ev->line;
+	it.offset = ev->offset;
+	it.raw = ev->raw;
+	rc = sl_ingest_reject(in, log, &it);
+	free(origin);
+	free(profile);
+	if (rc < 0)
+		return rc;
+	ifail(in, 1, "%s", reason);
+	return 1;
+}
+
 int
 sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 {
+	char reason[128];
 	struct srec h;
 	struct ilog *g;
 	int rc;
@@ -869,15 +915,23 @@ sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 	if (ev->user.n == 0)
 		return ifail(in, -EINVAL, "\"%s\" line %" PRIu64 ": an event "
 		    "without a user", g->name, ev->line);
+	/* Checked here, where every event is accepted, so that nothing is
+	 * stored that the case's readers would refuse (store.h). */
+	if (ev->raw.n > SL_MAX_RECORD_LIMIT) {
+		snprintf(reason, sizeof(reason), "record longer than the "
+		    "limit (%zu bytes)", (size_t)SL_MAX_RECORD_LIMIT);
+		return reject_event(in, log, ev, reason);
+	}
+	if (ev->user.n > SL_MAX_ROW || ev->key.n > SL_MAX_ROW ||
+	    ev->origin.n > SL_MAX_ROW || ev->scope.n > SL_MAX_ROW)
+		goto too_large;
 	sl_buf_reset(&in->row);
 	if ((rc = sl_row_format(ev, &in->row)) < 0)
 		return ifail(in, rc, rc == -ENOMEM ? "out of memory" :
 		    "\"%s\" line %" PRIu64 ": an event with a bad action or "
 		    "outcome", g->name, ev->line);
-	if (in->row.n > UINT32_MAX / 2 || ev->user.n > UINT32_MAX / 8 ||
-	    ev->key.n > UINT32_MAX / 8 || ev->origin.n > UINT32_MAX / 8)
-		return ifail(in, -E2BIG, "\"%s\" line %" PRIu64 ": an event "
-		    "too large to store", g->name, ev->line);
+	if (in->row.n > SL_MAX_ROW)
+		goto too_large;
 	memset(&h, 0, sizeof(h));
 	h.cls = 1;
 	h.time = ev->time;
@@ -902,12 +956,18 @@ sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 	if (ev->time > g->last)
 		g->last = ev->time;
 	return 0;
+
+too_large:
+	snprintf(reason, sizeof(reason), "event too large to store (its "
+	    "fields are longer than %zu bytes)", (size_t)SL_MAX_ROW);
+	return reject_event(in, log, ev, reason);
 }
 
 int
 sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it)
 {
 	const char *origin, *profile, *reason;
+	struct sl_str raw;
 	struct srec h;
 	struct ilog *g;
 	int rc;
@@ -918,6 +978,9 @@ sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it)
 	origin = it->name != NULL ? it->name : g->name;
 	profile = it->profile != NULL ? it->profile : g->profile;
 	reason = it->reason != NULL ? it->reason : "";
+	raw = it->raw;
+	if (raw.n > SL_MAX_RECORD_LIMIT)
+		raw.n = SL_MAX_RECORD_LIMIT;
 	sl_buf_reset(&in->row);
 	if (sl_tsv_escape(origin, strlen(origin), &in->row) < 0 ||
 	    sl_buf_printf(&in->row, "\t%" PRIu64 "\t%" PRIu64 "\t", it->line,
@@ -926,9 +989,9 @@ sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it)
 	    sl_buf_addc(&in->row, '\t') < 0 ||
 	    sl_tsv_escape(reason, strlen(reason), &in->row) < 0 ||
 	    sl_buf_addc(&in->row, '\t') < 0 ||
-	    sl_tsv_escape(it->raw.p, it->raw.n, &in->row) < 0)
+	    sl_tsv_escape(raw.p, raw.n, &in->row) < 0)
 		return ifail(in, -ENOMEM, "out of memory");
-	if (in->row.n > UINT32_MAX / 2 || strlen(origin) > UINT32_MAX / 8)
+	if (in->row.n > SL_MAX_ROW || strlen(origin) > SL_MAX_ROW)
 		return ifail(in, -E2BIG, "\"%s\" line %" PRIu64 ": a reject "
 		    "too large to store", g->name, it->line);
 	memset(&h, 0, sizeof(h));

@@ -12,7 +12,6 @@
 #define SL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define SL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-#define SL_MAX_RECORD_DEFAULT (16u << 20)
 #define SL_MAX_DEPTH_DEFAULT 8
 
 /* ---- util.c: growable buffers, small helpers ------------------------- */
@@ -38,6 +37,11 @@ char *sl_strndup(const char *s, size_t n);
 void sl_seterr(char *err, size_t errlen, const char *fmt, ...)
     SL_PRINTF(3, 4);
 int sl_str_eq(struct sl_str a, const char *s);
+/* Copy the caller's option struct src (NULL: every default; its first
+ * member is its size) into dst (dstsize bytes), zeroing what src does not
+ * cover: 0, -EINVAL for a size of 0, -E2BIG for a nonzero member this
+ * version does not know (sessionlog.h, Conventions). */
+int sl_opts_copy(void *dst, size_t dstsize, const void *src);
 /* The value of a hex digit, or -1. */
 int sl_hexval(int c);
 /* 64-bit FNV-1a, for hash tables (not for digests). */

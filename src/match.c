@@ -61,14 +61,28 @@ cstr(const char *p)
 	return str_of(p != NULL ? p : "", p != NULL ? strlen(p) : 0);
 }
 
+/* The n bytes formatted into buf (size bytes), or p NULL when they did not
+ * fit. */
+static struct sl_str
+formatted(char *buf, size_t size, int n)
+{
+	if (n < 0 || (size_t)n >= size) {
+		if (size > 0)
+			buf[0] = '\0';
+		return str_of(NULL, 0);
+	}
+	return str_of(buf, (size_t)n);
+}
+
 struct sl_str
-sl_event_field(const struct sl_event *ev, int field, char *buf)
+sl_event_field(const struct sl_event *ev, int field, char *buf, size_t size)
 {
 	int n;
 
 	switch (field) {
 	case SL_FIELD_TIME:
-		return str_of(buf, (size_t)sl_time_format(ev->time, buf));
+		return formatted(buf, size,
+		    sl_time_format(ev->time, buf, size));
 	case SL_FIELD_USER:
 		return ev->user;
 	case SL_FIELD_SESSION:
@@ -87,8 +101,8 @@ sl_event_field(const struct sl_event *ev, int field, char *buf)
 
 		if (v < 0)
 			return str_of("", 0);
-		n = snprintf(buf, 32, "%" PRId64, v);
-		return str_of(buf, (size_t)n);
+		n = snprintf(buf, size, "%" PRId64, v);
+		return formatted(buf, size, n);
 	}
 	case SL_FIELD_PURPOSE:
 		return ev->purpose;
@@ -101,17 +115,17 @@ sl_event_field(const struct sl_event *ev, int field, char *buf)
 	case SL_FIELD_KEY:
 		return ev->key;
 	case SL_FIELD_FLAGS:
-		n = snprintf(buf, 32, "%u", ev->flags);
-		return str_of(buf, (size_t)n);
+		n = snprintf(buf, size, "%u", ev->flags);
+		return formatted(buf, size, n);
 	case SL_FIELD_PROFILE:
 		return ev->profile;
 	case SL_FIELD_ORIGIN:
 		return ev->origin;
 	case SL_FIELD_LINE:
 	case SL_FIELD_OFFSET:
-		n = snprintf(buf, 32, "%" PRIu64,
+		n = snprintf(buf, size, "%" PRIu64,
 		    field == SL_FIELD_LINE ? ev->line : ev->offset);
-		return str_of(buf, (size_t)n);
+		return formatted(buf, size, n);
 	case SL_FIELD_RAW:
 		return ev->raw;
 	}
@@ -292,7 +306,7 @@ sl_matcher_test(struct sl_matcher *m, size_t i, const struct sl_event *ev)
 {
 	const struct pat *pt;
 	struct sl_str s;
-	char buf[32];
+	char buf[SL_FIELD_LEN];
 	size_t k;
 	int rc;
 
@@ -300,11 +314,12 @@ sl_matcher_test(struct sl_matcher *m, size_t i, const struct sl_event *ev)
 		return -EINVAL;
 	pt = &m->pats[i];
 	if (pt->field != SL_FIELD_TEXT) {
-		s = sl_event_field(ev, pt->field, buf);
+		s = sl_event_field(ev, pt->field, buf, sizeof(buf));
 		return match_at(m, pt->code, s.p, s.n, 0, 0);
 	}
 	for (k = 0; k < SL_ARRAY_LEN(text_fields); k++) {
-		s = sl_event_field(ev, text_fields[k], buf);
+		s = sl_event_field(ev, text_fields[k], buf,
+		    sizeof(buf));
 		if ((rc = match_at(m, pt->code, s.p, s.n, 0, 0)) != 0)
 			return rc;
 	}

@@ -107,10 +107,24 @@ sl_reader_new(const char *const *sources, size_t n,
 		return NULL;
 	}
 	r->ps = ps;
-	if (opts != NULL)
-		r->opts = *opts;
+	switch (sl_opts_copy(&r->opts, sizeof(r->opts), opts)) {
+	case -EINVAL:
+		sl_seterr(err, errlen, "reader options not initialised "
+		    "(sl_reader_opts_init)");
+		goto fail;
+	case -E2BIG:
+		sl_seterr(err, errlen, "reader options of a later version "
+		    "set options this version does not know");
+		goto fail;
+	}
 	if (r->opts.max_record == 0)
 		r->opts.max_record = SL_MAX_RECORD_DEFAULT;
+	if (r->opts.max_record > SL_MAX_RECORD_LIMIT) {
+		sl_seterr(err, errlen, "a record limit of %zu bytes is over "
+		    "the largest the case can store (%zu)",
+		    r->opts.max_record, (size_t)SL_MAX_RECORD_LIMIT);
+		goto fail;
+	}
 	if (r->opts.max_depth == 0)
 		r->opts.max_depth = SL_MAX_DEPTH_DEFAULT;
 	if (r->opts.profile != NULL) {

@@ -100,7 +100,7 @@ sl_row_time_format(int64_t us, char *out)
 {
 	if (us < US_MIN || us >= US_MAX)
 		return snprintf(out, 32, "@%" PRId64, us);
-	return sl_time_format(us, out);
+	return sl_time_format(us, out, SL_TIME_LEN);
 }
 
 static int

@@ -136,7 +136,7 @@ sl_sessions_assign(struct sl_sessions *s, const struct sl_event *ev,
 		if (sl_buf_add(&s->name, ev->user.p, ev->user.n) < 0 ||
 		    sl_buf_addc(&s->name, '@') < 0 ||
 		    sl_buf_add(&s->name, tbuf, (size_t)sl_time_format(
-		    ev->time, tbuf)) < 0) {
+		    ev->time, tbuf, sizeof(tbuf))) < 0) {
 			s->open = 0;
 			return -ENOMEM;
 		}

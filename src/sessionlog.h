@@ -4,12 +4,25 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define SL_VERSION "0.1.0"
+
+/*
+ * SL_API marks what the shared library exports: it is built with hidden
+ * visibility, so a function without it is internal and cannot be linked
+ * against (tests/abi/abi-symbols.sh checks that the exports are exactly
+ * the functions declared here).
+ */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define SL_API __attribute__((visibility("default")))
+#else
+#define SL_API
+#endif
 
 /*
  * Conventions.
@@ -25,6 +38,20 @@ extern "C" {
  *
  * Strings handed out (struct sl_str, const char *) are borrowed views, valid
  * until the next call on the same handle unless said otherwise.
+ *
+ * A call that writes text into the caller's buffer takes the buffer's size
+ * and always NUL-terminates it; a message (err, errlen) is cut to fit, a
+ * formatted value that does not fit is -E2BIG with "" in the buffer.  The
+ * SL_*_LEN constants are sizes that always suffice.
+ *
+ * Option structs (struct sl_reader_opts, struct sl_ingest_opts) may grow at
+ * their end in later versions.  Start one with its static inline _init()
+ * call: it zeroes it (zero is every option's default) and sets its first
+ * member, size, to the size the caller was compiled with.  The library
+ * reads only what that size covers and takes the defaults for the rest; a
+ * size of 0 (a struct that was never initialised) is -EINVAL, and a struct
+ * larger than this version knows is accepted when the members it does not
+ * know are all zero, else -E2BIG.  A NULL option struct is every default.
  */
 
 /* A borrowed byte string; not NUL-terminated unless said otherwise. */
@@ -59,11 +86,11 @@ enum sl_outcome {
 };
 
 /* Names as printed ("search", "denied"); NULL for an out-of-range value. */
-const char *sl_action_name(int action);
-const char *sl_outcome_name(int outcome);
+SL_API const char *sl_action_name(int action);
+SL_API const char *sl_outcome_name(int outcome);
 /* Parse a name (exact, lower case); returns the enum value or -EINVAL. */
-int sl_action_parse(const char *s, size_t n);
-int sl_outcome_parse(const char *s, size_t n);
+SL_API int sl_action_parse(const char *s, size_t n);
+SL_API int sl_outcome_parse(const char *s, size_t n);
 
 /* Event flags. */
 #define SL_EV_BACKEND 0x1u	/* not started by the user (Foundry: empty origins) */
@@ -99,9 +126,10 @@ struct sl_event {
 	struct sl_str raw;	/* the record, byte for byte, without its line end */
 };
 
-/* Times.  Formats "2024-03-01T07:17:12.123456Z" into out (at least 32 bytes);
- * returns the length. */
-int sl_time_format(int64_t us, char *out);
+/* Times.  Formats "2024-03-01T07:17:12.123456Z" into out (size bytes;
+ * SL_TIME_LEN always suffice); returns the length or -E2BIG. */
+#define SL_TIME_LEN 32
+SL_API int sl_time_format(int64_t us, char *out, size_t size);
 
 /*
  * Time zones of the system's database (TZif files under $TZDIR, else
@@ -113,13 +141,13 @@ struct sl_tz;
  * is UTC.  Returns NULL for an unknown or invalid zone, with a message in
  * err (errlen bytes) such as "unknown time zone \"Mars/Base\": No such
  * file or directory". */
-struct sl_tz *sl_tz_load(const char *name, char *err, size_t errlen);
-void sl_tz_free(struct sl_tz *tz);
+SL_API struct sl_tz *sl_tz_load(const char *name, char *err, size_t errlen);
+SL_API void sl_tz_free(struct sl_tz *tz);
 /* The name the zone was loaded by; "UTC" for NULL.  Borrowed from tz. */
-const char *sl_tz_name(const struct sl_tz *tz);
+SL_API const char *sl_tz_name(const struct sl_tz *tz);
 /* Nonzero when tz is NULL or UTC by one of its names (UTC, Etc/UTC, GMT,
  * Z, Zulu, ...). */
-int sl_tz_is_utc(const struct sl_tz *tz);
+SL_API int sl_tz_is_utc(const struct sl_tz *tz);
 
 /* A moment as a clock in a zone shows it. */
 struct sl_civil {
@@ -133,14 +161,16 @@ struct sl_civil {
 
 /* The local date and time of the instant us (microseconds since the
  * epoch) in tz (NULL: UTC). */
-void sl_time_civil(int64_t us, const struct sl_tz *tz, struct sl_civil *c);
+SL_API void sl_time_civil(int64_t us, const struct sl_tz *tz,
+    struct sl_civil *c);
 /* Format us as tz shows it, with the offset in force, at the precision
  * of sl_time_format: "2006-03-01T09:18:56.000000-05:00".  An offset with
  * seconds (local mean time before 1900) is written "+HH:MM:SS".  A UTC
- * zone (or NULL) gives exactly sl_time_format's "...Z".  out holds at
- * least SL_TIME_TZ_LEN bytes; returns the length. */
+ * zone (or NULL) gives exactly sl_time_format's "...Z".  out holds size
+ * bytes (SL_TIME_TZ_LEN always suffice); returns the length or -E2BIG. */
 #define SL_TIME_TZ_LEN 48
-int sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out);
+SL_API int sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out,
+    size_t size);
 
 /*
  * Profiles: format descriptions loaded from a directory of *.profile files
@@ -150,15 +180,26 @@ struct sl_profileset;
 
 /* Load every *.profile file in dir.  Returns NULL on failure, with a message
  * in err (errlen bytes, NUL-terminated) naming the file and line. */
-struct sl_profileset *sl_profileset_load(const char *dir, char *err,
+SL_API struct sl_profileset *sl_profileset_load(const char *dir, char *err,
     size_t errlen);
-void sl_profileset_free(struct sl_profileset *ps);
+SL_API void sl_profileset_free(struct sl_profileset *ps);
 /* Number of profiles and the name and one-line description of the i-th, in
  * name order. */
-size_t sl_profileset_count(const struct sl_profileset *ps);
-const char *sl_profileset_name(const struct sl_profileset *ps, size_t i);
-const char *sl_profileset_description(const struct sl_profileset *ps,
+SL_API size_t sl_profileset_count(const struct sl_profileset *ps);
+SL_API const char *sl_profileset_name(const struct sl_profileset *ps, size_t i);
+SL_API const char *sl_profileset_description(const struct sl_profileset *ps,
     size_t i);
+
+/*
+ * The one record-size limit.  No record longer than SL_MAX_RECORD_LIMIT
+ * bytes is stored: the reader's max_record (ingest's --max-record) may not
+ * be set above it, and sl_ingest_event turns a longer event into a reject.
+ * The case's readers take back every row such records make (a record
+ * escaped, up to 4 bytes per byte, the fields taken from it, the columns),
+ * so an event that was stored can always be read again.
+ */
+#define SL_MAX_RECORD_LIMIT ((size_t)64 << 20)
+#define SL_MAX_RECORD_DEFAULT ((size_t)16 << 20)
 
 /*
  * Reading evidence.  A reader walks sources (files, directories, archives,
@@ -166,6 +207,7 @@ const char *sl_profileset_description(const struct sl_profileset *ps,
  * and hands out items in a stable order.
  */
 struct sl_reader_opts {
+	size_t size;		/* sizeof(struct sl_reader_opts), by _init */
 	const char *profile;	/* force this profile, or NULL to detect */
 	const char *const *maps;/* "field=path" overrides, nmaps of them */
 	size_t nmaps;
@@ -182,7 +224,9 @@ struct sl_reader_opts {
 	/* Dated evidence: ingest gives sl_case_dated_last of its case; 0 is
 	 * none.  Never the time of day: the answer must not depend on it. */
 	int64_t evidence_time;
-	size_t max_record;	/* 0: 16 MiB */
+	/* A longer record is a reject (a prefix of it kept); 0 is
+	 * SL_MAX_RECORD_DEFAULT, more than SL_MAX_RECORD_LIMIT an error. */
+	size_t max_record;
 	int max_depth;		/* archive nesting; 0: 8 */
 	const char *tmpdir;	/* where stdin is spooled; NULL: $TMPDIR or /tmp */
 	/* Asked for each source file and each archive member before it is
@@ -197,6 +241,15 @@ struct sl_reader_opts {
 	 * part 0 only.  nparts 0 or 1: everything. */
 	unsigned part, nparts;
 };
+
+/* Every option at its default, for this version's struct (see
+ * Conventions). */
+static inline void
+sl_reader_opts_init(struct sl_reader_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
+}
 
 enum sl_item_type {
 	SL_ITEM_EVENT = 1,	/* ev */
@@ -253,16 +306,16 @@ struct sl_reader;
 
 /* Open a reader over n sources.  The profile set must outlive the reader.
  * Returns NULL on failure with a message in err (errlen bytes). */
-struct sl_reader *sl_reader_new(const char *const *sources, size_t n,
+SL_API struct sl_reader *sl_reader_new(const char *const *sources, size_t n,
     const struct sl_profileset *ps, const struct sl_reader_opts *opts,
     char *err, size_t errlen);
 /* Next item into *it (borrowed until the next call).  Returns 1 for an item,
  * 0 at the end, a negative errno value for a failure that ends reading
  * (out of memory); bad input never ends reading, it gives ERROR items. */
-int sl_reader_next(struct sl_reader *r, struct sl_item *it);
+SL_API int sl_reader_next(struct sl_reader *r, struct sl_item *it);
 /* Number of ERROR items handed out so far. */
-uint64_t sl_reader_errors(const struct sl_reader *r);
-void sl_reader_free(struct sl_reader *r);
+SL_API uint64_t sl_reader_errors(const struct sl_reader *r);
+SL_API void sl_reader_free(struct sl_reader *r);
 
 /*
  * The case store (DESIGN.md, sessionlog(5)).
@@ -276,25 +329,25 @@ struct sl_case;
 				 * disk (updates stay atomic for readers) */
 
 /* Open the case at dir.  Returns NULL on failure with a message in err. */
-struct sl_case *sl_case_open(const char *dir, int flags, char *err,
+SL_API struct sl_case *sl_case_open(const char *dir, int flags, char *err,
     size_t errlen);
-const char *sl_case_error(const struct sl_case *c);
-void sl_case_free(struct sl_case *c);
+SL_API const char *sl_case_error(const struct sl_case *c);
+SL_API void sl_case_free(struct sl_case *c);
 
 /* Append one line to the case's audit.log: time, user, tool, arguments. */
-int sl_case_audit(struct sl_case *c, const char *tool, int argc,
+SL_API int sl_case_audit(struct sl_case *c, const char *tool, int argc,
     char *const *argv);
 
 /* The case's format version: 2 is this version's; 1 is read but must be
  * upgraded before it is written to. */
-int sl_case_version(const struct sl_case *c);
+SL_API int sl_case_version(const struct sl_case *c);
 /* Upgrade a case of an earlier format to this one, atomically (needs
  * SL_CASE_WRITE).  Returns 1 when it was upgraded, 0 when it already was
  * current, or a negative errno value (detail in sl_case_error). */
-int sl_case_upgrade(struct sl_case *c);
+SL_API int sl_case_upgrade(struct sl_case *c);
 
 /* Nonzero if a source or member with this SHA-256 is in the manifest. */
-int sl_case_has_sha256(const struct sl_case *c, const char *sha256);
+SL_API int sl_case_has_sha256(const struct sl_case *c, const char *sha256);
 
 /*
  * The zone the case's sources were read in.  The manifest records, for each
@@ -304,16 +357,16 @@ int sl_case_has_sha256(const struct sl_case *c, const char *sha256);
  * two or more (tz holds one of them); or a negative errno value (detail in
  * sl_case_error), -E2BIG when the name does not fit.
  */
-int sl_case_tz(struct sl_case *c, char *tz, size_t tzlen);
+SL_API int sl_case_tz(struct sl_case *c, char *tz, size_t tzlen);
 
 /* The latest time of the logs in the case whose times all carried their
  * year (no year= in their manifest notes), as opened; 0 if none.  It dates
  * logs whose times have no year (sl_reader_opts.evidence_time). */
-int64_t sl_case_dated_last(const struct sl_case *c);
+SL_API int64_t sl_case_dated_last(const struct sl_case *c);
 
 /* User names in the case, in byte order.  Valid until sl_case_free. */
-size_t sl_case_user_count(const struct sl_case *c);
-const char *sl_case_user(const struct sl_case *c, size_t i);
+SL_API size_t sl_case_user_count(const struct sl_case *c);
+SL_API const char *sl_case_user(const struct sl_case *c, size_t i);
 
 /*
  * Ingesting into a case (needs SL_CASE_WRITE).  Events and rejects are
@@ -323,20 +376,37 @@ const char *sl_case_user(const struct sl_case *c, size_t i);
 struct sl_ingest;
 
 struct sl_ingest_opts {
+	size_t size;		/* sizeof(struct sl_ingest_opts), by _init */
 	size_t mem_limit;	/* bytes for in-memory sorting; 0: 256 MiB */
 	const char *tz;		/* recorded in the manifest; NULL is UTC */
 };
 
-struct sl_ingest *sl_ingest_new(struct sl_case *c,
+static inline void
+sl_ingest_opts_init(struct sl_ingest_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
+}
+
+SL_API struct sl_ingest *sl_ingest_new(struct sl_case *c,
     const struct sl_ingest_opts *opts);
 /* Register a logical log (LOG_BEGIN); returns its id (>= 0) for the events
  * and rejects of that log. */
-int sl_ingest_log(struct sl_ingest *in, const char *name, const char *profile);
-/* Events and rejects are copied. */
-int sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev);
-int sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it);
+SL_API int sl_ingest_log(struct sl_ingest *in, const char *name,
+    const char *profile);
+/*
+ * Events and rejects are copied.  sl_ingest_event returns 0 for an event
+ * staged, 1 for one staged as a reject instead, with the reason in
+ * sl_ingest_error (a record longer than SL_MAX_RECORD_LIMIT, or fields
+ * too large to store with it), or a negative errno value.  A reject keeps
+ * at most the first SL_MAX_RECORD_LIMIT bytes of its record.
+ */
+SL_API int sl_ingest_event(struct sl_ingest *in, int log,
+    const struct sl_event *ev);
+SL_API int sl_ingest_reject(struct sl_ingest *in, int log,
+    const struct sl_item *it);
 /* The log ended with these stats (LOG_END). */
-int sl_ingest_log_end(struct sl_ingest *in, int log,
+SL_API int sl_ingest_log_end(struct sl_ingest *in, int log,
     const struct sl_log_stats *st);
 
 struct sl_ingest_result {
@@ -349,10 +419,10 @@ struct sl_ingest_result {
 
 /* Merge everything staged into the case atomically.  On failure the case is
  * left as it was. */
-int sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res);
-const char *sl_ingest_error(const struct sl_ingest *in);
+SL_API int sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res);
+SL_API const char *sl_ingest_error(const struct sl_ingest *in);
 /* Free; an uncommitted ingest is discarded. */
-void sl_ingest_free(struct sl_ingest *in);
+SL_API void sl_ingest_free(struct sl_ingest *in);
 
 /*
  * Reading one user's timeline from a case, in time order; with a time range
@@ -361,17 +431,17 @@ void sl_ingest_free(struct sl_ingest *in);
  */
 struct sl_timeline;
 
-struct sl_timeline *sl_timeline_open(struct sl_case *c, const char *user,
+SL_API struct sl_timeline *sl_timeline_open(struct sl_case *c, const char *user,
     int64_t since, int64_t until);
 /* Returns 1 with *ev set (borrowed until the next call), 0 at the end, or a
  * negative errno value (detail in sl_case_error). */
-int sl_timeline_next(struct sl_timeline *t, const struct sl_event **ev);
-void sl_timeline_free(struct sl_timeline *t);
+SL_API int sl_timeline_next(struct sl_timeline *t, const struct sl_event **ev);
+SL_API void sl_timeline_free(struct sl_timeline *t);
 
 /* Check every file of the case against its recorded digests and structure.
  * Calls report(arg, file, problem) for each problem found; returns the
  * number of problems (>= 0) or a negative errno value. */
-int sl_case_verify(struct sl_case *c,
+SL_API int sl_case_verify(struct sl_case *c,
     void (*report)(void *arg, const char *file, const char *problem),
     void *arg);
 
@@ -388,15 +458,17 @@ int sl_case_verify(struct sl_case *c,
  * tz (NULL: UTC); now is the current time.  Returns 0, or -EINVAL with a
  * message in err (errlen bytes).
  */
-int sl_when_parse(const char *s, const char *tz, int64_t now, int64_t *us,
-    char *err, size_t errlen);
+SL_API int sl_when_parse(const char *s, const char *tz, int64_t now,
+    int64_t *us, char *err, size_t errlen);
 
 /* Parse a duration: "30m", "90s", "1h30m", "2d", "1w", "500ms", or a bare
  * number of seconds.  Returns 0 with *us (>= 0), or -EINVAL. */
-int sl_duration_parse(const char *s, int64_t *us);
+SL_API int sl_duration_parse(const char *s, int64_t *us);
 /* Format a duration (>= 0) as "45s", "23m12s", "2h05m00s" or "3d04h05m" into
- * out (at least 32 bytes); returns the length. */
-int sl_duration_format(int64_t us, char *out);
+ * out (size bytes; SL_DURATION_LEN always suffice); returns the length or
+ * -E2BIG. */
+#define SL_DURATION_LEN 32
+SL_API int sl_duration_format(int64_t us, char *out, size_t size);
 
 /*
  * Sessions, derived while reading one user's events in time order
@@ -411,9 +483,9 @@ int sl_duration_format(int64_t us, char *out);
 struct sl_sessions;
 
 /* A sessionizer with this gap (us, > 0).  NULL on ENOMEM. */
-struct sl_sessions *sl_sessions_new(int64_t gap);
+SL_API struct sl_sessions *sl_sessions_new(int64_t gap);
 /* Forget everything: the next event starts a new user's timeline. */
-void sl_sessions_reset(struct sl_sessions *s);
+SL_API void sl_sessions_reset(struct sl_sessions *s);
 /*
  * Assign the next event of the user's timeline (time order; events of one
  * user between resets) to its session.  Sets *name to the session's name
@@ -423,9 +495,9 @@ void sl_sessions_reset(struct sl_sessions *s);
  * session, or a source session id not seen since the reset), 0 when it
  * continues one, -ENOMEM.
  */
-int sl_sessions_assign(struct sl_sessions *s, const struct sl_event *ev,
+SL_API int sl_sessions_assign(struct sl_sessions *s, const struct sl_event *ev,
     struct sl_str *name, int64_t *start);
-void sl_sessions_free(struct sl_sessions *s);
+SL_API void sl_sessions_free(struct sl_sessions *s);
 
 /*
  * A cursor over one user's timeline: each step gives the event with its
@@ -455,7 +527,7 @@ enum sl_purpose_from {
 };
 
 /* "none", "own", "session", "trace"; NULL for an out-of-range value. */
-const char *sl_purpose_from_name(int from);
+SL_API const char *sl_purpose_from_name(int from);
 
 /* One step of a cursor.  Every pointer is borrowed from the cursor and
  * valid until the next call on it. */
@@ -500,16 +572,16 @@ struct sl_cursor;
  * gap <= 0, -ENOTSUP, an unreadable timeline) is kept in the cursor: the
  * first sl_cursor_next returns it and sl_cursor_error tells it.
  */
-struct sl_cursor *sl_cursor_open(struct sl_case *const *cases,
+SL_API struct sl_cursor *sl_cursor_open(struct sl_case *const *cases,
     size_t ncases, const char *user, size_t userlen, int64_t since,
     int64_t until, int64_t gap);
 /* The next event in time order into *st (borrowed until the next call).
  * Returns 1, 0 at the end, or a negative errno value (detail in
  * sl_cursor_error); after a failure every call returns it again. */
-int sl_cursor_next(struct sl_cursor *cur, struct sl_step *st);
+SL_API int sl_cursor_next(struct sl_cursor *cur, struct sl_step *st);
 /* The message of the last failure, "" if none; borrowed from cur. */
-const char *sl_cursor_error(const struct sl_cursor *cur);
-void sl_cursor_free(struct sl_cursor *cur);
+SL_API const char *sl_cursor_error(const struct sl_cursor *cur);
+SL_API void sl_cursor_free(struct sl_cursor *cur);
 
 /*
  * Event fields by name, for -o, -k and output: time user session action
@@ -544,15 +616,16 @@ enum sl_field {
 
 /* Name of a field, NULL if out of range; parse a name (exact) into the
  * field or -EINVAL. */
-const char *sl_field_name(int field);
-int sl_field_parse(const char *s, size_t n);
+SL_API const char *sl_field_name(int field);
+SL_API int sl_field_parse(const char *s, size_t n);
 /* The text of a field of ev: strings as they are, action and outcome by
  * name, time as sl_time_format, count and bytes in decimal (empty when
  * unknown), flags, line and offset in decimal.  Numbers and times are
- * formatted into buf (at least 32 bytes); the result borrows from ev or
- * buf. */
-struct sl_str sl_event_field(const struct sl_event *ev, int field,
-    char *buf);
+ * formatted into buf (size bytes; SL_FIELD_LEN always suffice); the result
+ * borrows from ev or buf, and has p NULL (n 0) when buf was too small. */
+#define SL_FIELD_LEN 32
+SL_API struct sl_str sl_event_field(const struct sl_event *ev, int field,
+    char *buf, size_t size);
 
 /*
  * Matching events with PCRE2 patterns (JIT-compiled when the platform has
@@ -569,24 +642,24 @@ struct sl_str sl_event_field(const struct sl_event *ev, int field,
 
 struct sl_matcher;
 
-struct sl_matcher *sl_matcher_new(void);
+SL_API struct sl_matcher *sl_matcher_new(void);
 /* Add a pattern (n bytes; may hold NUL) on one field or on SL_FIELD_TEXT.
  * Returns its index (>= 0, in order of adding), or -EINVAL with PCRE2's
  * message and offset in err, or -ENOMEM. */
-int sl_matcher_add(struct sl_matcher *m, int field, const char *pat,
+SL_API int sl_matcher_add(struct sl_matcher *m, int field, const char *pat,
     size_t n, unsigned flags, char *err, size_t errlen);
-size_t sl_matcher_count(const struct sl_matcher *m);
+SL_API size_t sl_matcher_count(const struct sl_matcher *m);
 /* Whether pattern i matches its field(s) of ev: 1, 0, or -E2BIG (the
  * matching budget ran out) or another negative errno value. */
-int sl_matcher_test(struct sl_matcher *m, size_t i,
+SL_API int sl_matcher_test(struct sl_matcher *m, size_t i,
     const struct sl_event *ev);
 /* The first match at or after byte from of any pattern that applies to
  * field (a pattern on that field, or a plain pattern when field is one of
  * the text fields) in p..n: 1 with [*start, *end), 0 if none, or a
  * negative errno value.  For highlighting; empty matches are skipped. */
-int sl_matcher_find(struct sl_matcher *m, int field, const char *p,
+SL_API int sl_matcher_find(struct sl_matcher *m, int field, const char *p,
     size_t n, size_t from, size_t *start, size_t *end);
-void sl_matcher_free(struct sl_matcher *m);
+SL_API void sl_matcher_free(struct sl_matcher *m);
 
 #ifdef __cplusplus
 }

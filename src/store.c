@@ -1544,7 +1544,7 @@ sl_lines_next(struct sl_lines *l, char **line, size_t *n)
 		}
 		if (scanned > SL_MAX_LINE) {
 			snprintf(l->err, sizeof(l->err), "a line longer than "
-			    "%u bytes", SL_MAX_LINE);
+			    "%zu bytes", (size_t)SL_MAX_LINE);
 			return -E2BIG;
 		}
 		if (l->eof)

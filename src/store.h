@@ -21,8 +21,16 @@
 #define SL_TXN ".txn"
 #define SL_TMP ".tmp"
 #define SL_LOCK ".lock"
-/* A row: a 16 MiB record escaped, up to 4 bytes each. */
-#define SL_MAX_LINE (256u << 20)
+/*
+ * The longest row stored for one event or reject: its record of at most
+ * SL_MAX_RECORD_LIMIT bytes escaped (up to 4 bytes per byte), the fields
+ * taken from it (at most as much again), and the columns.  sl_ingest_event
+ * rejects an event whose row would be longer.  A line of the case's files
+ * holds at most two rows' worth (a conflict: one event's record, the
+ * other's names), and is what the readers take back.
+ */
+#define SL_MAX_ROW (2 * 4 * SL_MAX_RECORD_LIMIT + ((size_t)1 << 20))
+#define SL_MAX_LINE (2 * SL_MAX_ROW)
 
 #define SL_MANIFEST_COLUMNS 16
 extern const char *const sl_manifest_header[SL_MANIFEST_COLUMNS];

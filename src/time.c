@@ -74,13 +74,28 @@ day_of(int64_t secs)
 	    -((-secs + SECS_PER_DAY - 1) / SECS_PER_DAY);
 }
 
+/* Copy the n bytes formatted in tmp to out (size bytes), or "" and -E2BIG
+ * when they do not fit. */
+static int
+put_formatted(const char *tmp, int n, char *out, size_t size)
+{
+	if (n < 0 || (size_t)n >= size) {
+		if (size > 0)
+			out[0] = '\0';
+		return -E2BIG;
+	}
+	memcpy(out, tmp, (size_t)n + 1);
+	return n;
+}
+
 /* Years outside 0000-9999 are printed as they come (a sign or more
  * digits), never past 31 bytes; sl_time_parse only gives 1000-9999. */
 int
-sl_time_format(int64_t us, char *out)
+sl_time_format(int64_t us, char *out, size_t size)
 {
+	char tmp[SL_TIME_LEN];
 	int64_t secs, frac, days, rem, y;
-	int m, d;
+	int m, d, n;
 
 	secs = us / US_PER_SEC;
 	frac = us % US_PER_SEC;
@@ -91,9 +106,10 @@ sl_time_format(int64_t us, char *out)
 	days = day_of(secs);
 	rem = secs - days * SECS_PER_DAY;
 	sl_civil_from_days(days, &y, &m, &d);
-	return snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02d.%06dZ",
+	n = snprintf(tmp, sizeof(tmp), "%04lld-%02d-%02dT%02d:%02d:%02d.%06dZ",
 	    (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
 	    (int)(rem % 60), (int)frac);
+	return put_formatted(tmp, n, out, size);
 }
 
 /* ---- POSIX TZ rules (the TZif footer) ----------------------------------- */
@@ -614,26 +630,28 @@ sl_time_civil(int64_t us, const struct sl_tz *tz, struct sl_civil *c)
 }
 
 int
-sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out)
+sl_time_format_tz(int64_t us, const struct sl_tz *tz, char *out,
+    size_t size)
 {
+	char tmp[SL_TIME_TZ_LEN];
 	struct sl_civil c;
 	int32_t off;
 	char sign;
 	int n;
 
 	if (sl_tz_is_utc(tz))
-		return sl_time_format(us, out);
+		return sl_time_format(us, out, size);
 	sl_time_civil(us, tz, &c);
 	sign = c.offset < 0 ? '-' : '+';
 	off = c.offset < 0 ? -c.offset : c.offset;
-	n = snprintf(out, SL_TIME_TZ_LEN,
+	n = snprintf(tmp, sizeof(tmp),
 	    "%04lld-%02d-%02dT%02d:%02d:%02d.%06d%c%02d:%02d",
 	    (long long)c.year, c.month, c.day, c.hour, c.min, c.sec, c.usec,
 	    sign, (int)(off / 3600), (int)(off / 60 % 60));
 	if (off % 60 != 0)
-		n += snprintf(out + n, (size_t)(SL_TIME_TZ_LEN - n), ":%02d",
+		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ":%02d",
 		    (int)(off % 60));
-	return n;
+	return put_formatted(tmp, n, out, size);
 }
 
 /* ---- parsing ------------------------------------------------------------ */

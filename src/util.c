@@ -167,6 +167,30 @@ sl_seterr(char *err, size_t errlen, const char *fmt, ...)
 }
 
 int
+sl_opts_copy(void *dst, size_t dstsize, const void *src)
+{
+	const unsigned char *p = src;
+	size_t n, i;
+
+	memset(dst, 0, dstsize);
+	if (src == NULL) {
+		memcpy(dst, &dstsize, sizeof(dstsize));
+		return 0;
+	}
+	memcpy(&n, src, sizeof(n));
+	if (n < sizeof(n))
+		return -EINVAL;
+	/* A later version's struct: what this one does not know must be
+	 * zero, its default, or the caller asked for something we cannot
+	 * do. */
+	for (i = dstsize; i < n; i++)
+		if (p[i] != 0)
+			return -E2BIG;
+	memcpy(dst, src, n < dstsize ? n : dstsize);
+	return 0;
+}
+
+int
 sl_str_eq(struct sl_str a, const char *s)
 {
 	size_t n = strlen(s);

@@ -83,24 +83,34 @@ sl_duration_parse(const char *s, int64_t *us)
 }
 
 int
-sl_duration_format(int64_t us, char *out)
+sl_duration_format(int64_t us, char *out, size_t size)
 {
+	char tmp[SL_DURATION_LEN];
 	int64_t s = us / US_PER_SEC;
+	int n;
 
 	if (us < 0)
-		return snprintf(out, 32, "-");
-	if (s < 60)
-		return snprintf(out, 32, "%llds", (long long)s);
-	if (s < 3600)
-		return snprintf(out, 32, "%lldm%02llds", (long long)(s / 60),
-		    (long long)(s % 60));
-	if (s < 86400)
-		return snprintf(out, 32, "%lldh%02lldm%02llds",
+		n = snprintf(tmp, sizeof(tmp), "-");
+	else if (s < 60)
+		n = snprintf(tmp, sizeof(tmp), "%llds", (long long)s);
+	else if (s < 3600)
+		n = snprintf(tmp, sizeof(tmp), "%lldm%02llds",
+		    (long long)(s / 60), (long long)(s % 60));
+	else if (s < 86400)
+		n = snprintf(tmp, sizeof(tmp), "%lldh%02lldm%02llds",
 		    (long long)(s / 3600), (long long)(s / 60 % 60),
 		    (long long)(s % 60));
-	return snprintf(out, 32, "%lldd%02lldh%02lldm",
-	    (long long)(s / 86400), (long long)(s / 3600 % 24),
-	    (long long)(s / 60 % 60));
+	else
+		n = snprintf(tmp, sizeof(tmp), "%lldd%02lldh%02lldm",
+		    (long long)(s / 86400), (long long)(s / 3600 % 24),
+		    (long long)(s / 60 % 60));
+	if (n < 0 || (size_t)n >= size) {
+		if (size > 0)
+			out[0] = '\0';
+		return -E2BIG;
+	}
+	memcpy(out, tmp, (size_t)n + 1);
+	return n;
 }
 
 /* Midnight (in tz) of the local day that holds t, minus days days. */
@@ -118,10 +128,11 @@ midnight(const struct sl_tz *tz, int64_t t, int days, int64_t *us)
 
 		if (day < -700000 || day > 2900000)
 			return -EINVAL;
-		sl_time_format(t + i * US_PER_DAY, date);
+		sl_time_format(t + i * US_PER_DAY, date, sizeof(date));
 		if (sl_time_parse(date, 10, SL_TIME_ISO, tz, 0, &m, NULL) < 0)
 			continue;
-		sl_time_format(t + (i + 1) * US_PER_DAY, date);
+		sl_time_format(t + (i + 1) * US_PER_DAY, date,
+		    sizeof(date));
 		if (sl_time_parse(date, 10, SL_TIME_ISO, tz, 0, &next,
 		    NULL) < 0)
 			continue;

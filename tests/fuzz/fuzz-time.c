@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					continue;
 				if (zoned != 0 && zoned != 1)
 					abort();
-				if (sl_time_format(us, out) >= 32)
+				if (sl_time_format(us, out, sizeof(out)) >= 32)
 					abort();
 				/* The store's row time must read back. */
 				len = sl_row_time_format(us, out);

@@ -80,18 +80,27 @@ main(void)
 	CHECK_INT(sl_field_parse("quer", 4), -EINVAL);
 	CHECK_STR(sl_field_name(SL_FIELD_SRC), "src");
 	CHECK(sl_field_name(SL_FIELD__COUNT) == NULL);
-	f = sl_event_field(&e, SL_FIELD_TIME, buf);
+	f = sl_event_field(&e, SL_FIELD_TIME, buf, sizeof(buf));
 	CHECK_SLSTR(f, "2026-03-14T08:00:00.000000Z");
-	f = sl_event_field(&e, SL_FIELD_COUNT, buf);
+	f = sl_event_field(&e, SL_FIELD_COUNT, buf, sizeof(buf));
 	CHECK_SLSTR(f, "4");
-	f = sl_event_field(&e, SL_FIELD_BYTES, buf);
+	f = sl_event_field(&e, SL_FIELD_BYTES, buf, sizeof(buf));
 	CHECK_SLSTR(f, "");
-	f = sl_event_field(&e, SL_FIELD_ACTION, buf);
+	f = sl_event_field(&e, SL_FIELD_ACTION, buf, sizeof(buf));
 	CHECK_SLSTR(f, "search");
-	f = sl_event_field(&e, SL_FIELD_OUTCOME, buf);
+	f = sl_event_field(&e, SL_FIELD_OUTCOME, buf, sizeof(buf));
 	CHECK_SLSTR(f, "success");
-	f = sl_event_field(&e, SL_FIELD_LINE, buf);
+	f = sl_event_field(&e, SL_FIELD_LINE, buf, sizeof(buf));
 	CHECK_SLSTR(f, "17");
+	/* A buffer too small for the text: p NULL, never a cut value. */
+	f = sl_event_field(&e, SL_FIELD_LINE, buf, 3);
+	CHECK_SLSTR(f, "17");
+	f = sl_event_field(&e, SL_FIELD_LINE, buf, 2);
+	CHECK(f.p == NULL && f.n == 0);
+	f = sl_event_field(&e, SL_FIELD_TIME, buf, 27);
+	CHECK(f.p == NULL && f.n == 0);
+	f = sl_event_field(&e, SL_FIELD_ACTION, buf, 0);
+	CHECK_SLSTR(f, "search");
 
 	/* Plain patterns look at query, resource, purpose and src. */
 	CHECK_INT(one(&e, SL_FIELD_TEXT, "Hartmann", 0), 1);

@@ -158,7 +158,7 @@ tstr(int64_t us)
 {
 	static char b[40];
 
-	sl_time_format(us, b);
+	sl_time_format(us, b, sizeof(b));
 	return b;
 }
 

@@ -69,7 +69,7 @@ transcript(const char *const *src, size_t n, const struct sl_reader_opts *o,
 		case SL_ITEM_EVENT: {
 			char t[32];
 
-			sl_time_format(it.ev->time, t);
+			sl_time_format(it.ev->time, t, sizeof(t));
 			sl_buf_printf(out, "event %s %.*s %s %s %llu %.*s|%.*s "
 			    "%lld\n", t, (int)it.ev->user.n, it.ev->user.p,
 			    sl_action_name(it.ev->action),
@@ -141,9 +141,10 @@ test_unknown_and_skip(void)
 {
 	char p1[128], p2[128];
 	const char *src[2] = { p1, p2 };
-	struct sl_reader_opts o = { 0 };
+	struct sl_reader_opts o;
 	struct sl_buf b = { 0 };
 
+	sl_reader_opts_init(&o);
 	put("notes.txt", "just some notes\nnothing to see\n");
 	put("empty.log", "");
 	snprintf(p1, sizeof(p1), "%s/notes.txt", dir);
@@ -171,11 +172,47 @@ test_forced_and_parts(void)
 {
 	char p[128];
 	const char *src[1] = { dir };
-	struct sl_reader_opts o = { 0 };
+	struct sl_reader_opts o;
 	struct sl_buf all = { 0 }, p0 = { 0 }, p1 = { 0 };
 	struct sl_reader *r;
 	char err[256];
 
+	/* Options that were never initialised, and ones of a later version
+	 * that ask for something this one does not know. */
+	memset(&o, 0, sizeof(o));
+	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
+	CHECK(r == NULL);
+	CHECK_STR(err, "reader options not initialised (sl_reader_opts_init)");
+	{
+		struct {
+			struct sl_reader_opts o;
+			int later;
+		} big;
+
+		memset(&big, 0, sizeof(big));
+		big.o.size = sizeof(big);
+		r = sl_reader_new(src, 1, ps, &big.o, err, sizeof(err));
+		CHECK(r != NULL);
+		sl_reader_free(r);
+		big.later = 1;
+		r = sl_reader_new(src, 1, ps, &big.o, err, sizeof(err));
+		CHECK(r == NULL);
+		CHECK_STR(err, "reader options of a later version set options "
+		    "this version does not know");
+	}
+	sl_reader_opts_init(&o);
+	CHECK_INT(o.size, sizeof(o));
+	/* No record limit over what a case can store. */
+	o.max_record = SL_MAX_RECORD_LIMIT + 1;
+	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
+	CHECK(r == NULL);
+	CHECK_STR(err, "a record limit of 67108865 bytes is over the largest "
+	    "the case can store (67108864)");
+	o.max_record = SL_MAX_RECORD_LIMIT;
+	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
+	CHECK(r != NULL);
+	sl_reader_free(r);
+	o.max_record = 0;
 	o.profile = "nosuch";
 	r = sl_reader_new(src, 1, ps, &o, err, sizeof(err));
 	CHECK(r == NULL);
@@ -204,7 +241,7 @@ test_forced_and_parts(void)
 	/* Dealt out to two readers, the files are each read exactly once. */
 	snprintf(p, sizeof(p), "%s/b.jsonl", dir);
 	put("b.jsonl", audit3);
-	memset(&o, 0, sizeof(o));
+	sl_reader_opts_init(&o);
 	transcript(src, 1, &o, &all);
 	o.nparts = 2;
 	o.part = 0;

@@ -43,7 +43,7 @@ assign(struct sl_sessions *s, int64_t t, int action, const char *session)
 	int rc;
 
 	rc = sl_sessions_assign(s, &e, &name, &start);
-	sl_time_format(start, ts);
+	sl_time_format(start, ts, sizeof(ts));
 	snprintf(out, sizeof(out), "%d %.*s %s", rc, (int)name.n, name.p, ts);
 	return out;
 }

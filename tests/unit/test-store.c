@@ -311,7 +311,7 @@ static const char sha_b[] =
 static void
 test_ingest(void)
 {
-	struct sl_ingest_opts o = { 0 };
+	struct sl_ingest_opts o;
 	struct sl_ingest_result res;
 	struct sl_ingest *in;
 	struct sl_event ev;
@@ -322,6 +322,7 @@ test_ingest(void)
 	size_t n;
 	int la, lb, lb2;
 
+	sl_ingest_opts_init(&o);
 	c = open_case(casedir, SL_CASE_WRITE);
 	CHECK(c != NULL);
 	CHECK_INT(sl_case_has_sha256(c, sha_a), 0);
@@ -465,7 +466,7 @@ test_ingest(void)
 static void
 build_big(const char *dir, size_t mem_limit, int nev)
 {
-	struct sl_ingest_opts o = { 0 };
+	struct sl_ingest_opts o;
 	struct sl_ingest_result res;
 	struct sl_ingest *in;
 	struct sl_event ev;
@@ -475,6 +476,7 @@ build_big(const char *dir, size_t mem_limit, int nev)
 	struct stat st;
 	char path[400];
 
+	sl_ingest_opts_init(&o);
 	c = open_case(dir, SL_CASE_CREATE | SL_CASE_WRITE);
 	if (c == NULL)
 		return;
@@ -951,6 +953,87 @@ test_large_rows(void)
 	free(raw);
 }
 
+/* The one record-size limit, where an event is accepted: a record of
+ * exactly SL_MAX_RECORD_LIMIT bytes is stored and read back, one byte more
+ * is a reject with its reason (keeping the limit's worth), and the run goes
+ * on. */
+static void
+test_record_limit(void)
+{
+	struct sl_ingest_result res;
+	struct sl_ingest *in;
+	struct sl_event ev;
+	struct sl_case *c;
+	struct sl_timeline *t;
+	const struct sl_event *e;
+	struct sl_buf msgs = { 0 };
+	char dir[300], path[400], *raw, *rej, *nl, *tab;
+	size_t n = SL_MAX_RECORD_LIMIT + 1, rn;
+	int log, got = 0;
+
+	snprintf(dir, sizeof(dir), "%s/limit", tmp);
+	raw = malloc(n);
+	CHECK(raw != NULL);
+	if (raw == NULL)
+		return;
+	memset(raw, 'x', n);
+	/* Scratch: nothing synced, 64 MiB twice is slow enough. */
+	c = open_case(dir, SL_CASE_CREATE | SL_CASE_WRITE | SL_CASE_SCRATCH);
+	in = sl_ingest_new(c, NULL);
+	log = sl_ingest_log(in, "l.log", "test");
+	ev_init(&ev, "limit", 1000, "", "l.log", 1, "");
+	ev.raw.p = raw;
+	ev.raw.n = n - 1;
+	CHECK_INT(sl_ingest_event(in, log, &ev), 0);
+	ev_init(&ev, "limit", 2000, "", "l.log", 2, "");
+	ev.raw.p = raw;
+	ev.raw.n = n;
+	CHECK_INT(sl_ingest_event(in, log, &ev), 1);
+	CHECK_STR(sl_ingest_error(in),
+	    "record longer than the limit (67108864 bytes)");
+	ev_init(&ev, "limit", 3000, "", "l.log", 3, "after");
+	CHECK_INT(sl_ingest_event(in, log, &ev), 0);
+	log_end(in, log, sha_a);
+	CHECK_INT(sl_ingest_commit(in, &res), 0);
+	CHECK_INT(res.read, 3);
+	CHECK_INT(res.accepted, 2);
+	CHECK_INT(res.rejected, 1);
+	sl_ingest_free(in);
+	CHECK_INT(verify(c, &msgs), 0);
+	t = sl_timeline_open(c, "limit", INT64_MIN, INT64_MAX);
+	while (t != NULL && sl_timeline_next(t, &e) > 0) {
+		got++;
+		if (e->line == 1)
+			CHECK(e->raw.n == n - 1 && e->raw.p[0] == 'x' &&
+			    e->raw.p[n - 2] == 'x');
+		else
+			CHECK_SLSTR(e->raw, "after");
+	}
+	CHECK_INT(got, 2);
+	sl_timeline_free(t);
+	sl_case_free(c);
+
+	/* The reject: its reason, and the record's first 64 MiB. */
+	snprintf(path, sizeof(path), "%s/rejects.tsv.gz", dir);
+	rej = slurp_gz(path, &rn);
+	CHECK(rej != NULL);
+	if (rej != NULL) {
+		nl = memchr(rej, '\n', rn);
+		CHECK(nl != NULL);
+		if (nl != NULL) {
+			const char *want = "l.log\t2\t200\ttest\trecord longer "
+			    "than the limit (67108864 bytes)\t";
+
+			CHECK(strncmp(nl + 1, want, strlen(want)) == 0);
+			tab = nl + 1 + strlen(want);
+			CHECK_INT(rn - (size_t)(tab - rej), n - 1 + 1);
+		}
+	}
+	free(rej);
+	free(raw);
+	sl_buf_release(&msgs);
+}
+
 int
 main(void)
 {
@@ -970,6 +1053,7 @@ main(void)
 	test_big();
 	test_case_tz();
 	test_large_rows();
+	test_record_limit();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", tmp);

@@ -21,22 +21,28 @@ test_format(void)
 {
 	char buf[32];
 
-	CHECK_INT(sl_time_format(0, buf), 27);
+	CHECK_INT(sl_time_format(0, buf, sizeof(buf)), 27);
 	CHECK_STR(buf, "1970-01-01T00:00:00.000000Z");
-	sl_time_format(1709277432123456LL, buf);
+	sl_time_format(1709277432123456LL, buf, sizeof(buf));
 	CHECK_STR(buf, "2024-03-01T07:17:12.123456Z");
-	sl_time_format(-1, buf);
+	sl_time_format(-1, buf, sizeof(buf));
 	CHECK_STR(buf, "1969-12-31T23:59:59.999999Z");
-	sl_time_format(1709164800LL * S, buf);
+	sl_time_format(1709164800LL * S, buf, sizeof(buf));
 	CHECK_STR(buf, "2024-02-29T00:00:00.000000Z");
-	sl_time_format(253402300799LL * S + 999999, buf);
+	sl_time_format(253402300799LL * S + 999999, buf, sizeof(buf));
 	CHECK_STR(buf, "9999-12-31T23:59:59.999999Z");
-	sl_time_format(-30610224000LL * S, buf);
+	sl_time_format(-30610224000LL * S, buf, sizeof(buf));
 	CHECK_STR(buf, "1000-01-01T00:00:00.000000Z");
 	/* Out of range years are formatted as they come, never overflowing. */
-	CHECK(sl_time_format(INT64_MIN, buf) < 32);
-	CHECK(sl_time_format(INT64_MAX, buf) < 32);
+	CHECK(sl_time_format(INT64_MIN, buf, sizeof(buf)) < 32);
+	CHECK(sl_time_format(INT64_MAX, buf, sizeof(buf)) < 32);
 	CHECK_STR(buf, "294247-01-10T04:00:54.775807Z");
+	/* The buffer's size: exactly enough, one short, none. */
+	CHECK_INT(sl_time_format(0, buf, 28), 27);
+	CHECK_STR(buf, "1970-01-01T00:00:00.000000Z");
+	CHECK_INT(sl_time_format(0, buf, 27), -E2BIG);
+	CHECK_STR(buf, "");
+	CHECK_INT(sl_time_format(0, NULL, 0), -E2BIG);
 }
 
 /* Times printed as a zone's clock shows them, with the offset in force. */
@@ -88,7 +94,7 @@ test_format_tz(void)
 			continue;
 		CHECK_INT(tparse(t[i].utc, SL_TIME_ISO, NULL, 0, &us, NULL),
 		    0);
-		CHECK_INT(sl_time_format_tz(us, tz, buf),
+		CHECK_INT(sl_time_format_tz(us, tz, buf, sizeof(buf)),
 		    (long long)strlen(t[i].want));
 		CHECK_STR(buf, t[i].want);
 		sl_time_civil(us, tz, &c);
@@ -96,7 +102,7 @@ test_format_tz(void)
 		sl_tz_free(tz);
 	}
 	CHECK(sl_tz_is_utc(NULL));
-	sl_time_format_tz(0, NULL, buf);
+	sl_time_format_tz(0, NULL, buf, sizeof(buf));
 	CHECK_STR(buf, "1970-01-01T00:00:00.000000Z");
 	tz = sl_tz_load("America/New_York", err, sizeof(err));
 	CHECK(tz != NULL && !sl_tz_is_utc(tz));
@@ -111,8 +117,13 @@ test_format_tz(void)
 	CHECK_INT(c.sec, 0);
 	CHECK_INT(c.usec, 7);
 	CHECK_INT(c.offset, -4 * 3600);
-	CHECK(sl_time_format_tz(INT64_MIN, tz, buf) < SL_TIME_TZ_LEN);
-	CHECK(sl_time_format_tz(INT64_MAX, tz, buf) < SL_TIME_TZ_LEN);
+	CHECK_INT(sl_time_format_tz(0, tz, buf, 33), 32);
+	CHECK_STR(buf, "1969-12-31T19:00:00.000000-05:00");
+	CHECK_INT(sl_time_format_tz(0, tz, buf, 32), -E2BIG);
+	CHECK_STR(buf, "");
+	CHECK_INT(sl_time_format_tz(0, NULL, buf, 27), -E2BIG);
+	CHECK(sl_time_format_tz(INT64_MIN, tz, buf, sizeof(buf)) < SL_TIME_TZ_LEN);
+	CHECK(sl_time_format_tz(INT64_MAX, tz, buf, sizeof(buf)) < SL_TIME_TZ_LEN);
 	sl_tz_free(tz);
 }
 

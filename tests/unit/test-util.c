@@ -83,6 +83,61 @@ test_small(void)
 	CHECK_INT(sl_hexval('/'), -1);
 }
 
+/* Option structs as a caller of another version hands them over. */
+struct opts_v1 {
+	size_t size;
+	int a;
+};
+struct opts_v2 {
+	size_t size;
+	int a;
+	long b;
+};
+struct opts_v3 {
+	size_t size;
+	int a;
+	long b;
+	const char *c;
+};
+
+static void
+test_opts_copy(void)
+{
+	struct opts_v1 o1;
+	struct opts_v2 o2;
+	struct opts_v3 o3;
+
+	/* NULL: every default, and the size of this version's struct. */
+	memset(&o2, 0xff, sizeof(o2));
+	CHECK_INT(sl_opts_copy(&o2, sizeof(o2), NULL), 0);
+	CHECK_INT(o2.size, sizeof(o2));
+	CHECK_INT(o2.a, 0);
+	CHECK_INT(o2.b, 0);
+	/* An earlier caller's struct: what it does not have is default,
+	 * whatever follows it in memory. */
+	memset(&o3, 0xff, sizeof(o3));
+	o3.size = sizeof(o1);
+	o3.a = 7;
+	CHECK_INT(sl_opts_copy(&o2, sizeof(o2), &o3), 0);
+	CHECK_INT(o2.a, 7);
+	CHECK_INT(o2.b, 0);
+	/* A later caller's struct: its members this version does not know
+	 * must be zero. */
+	memset(&o3, 0, sizeof(o3));
+	o3.size = sizeof(o3);
+	o3.a = 1;
+	o3.b = 2;
+	CHECK_INT(sl_opts_copy(&o2, sizeof(o2), &o3), 0);
+	CHECK_INT(o2.a, 1);
+	CHECK_INT(o2.b, 2);
+	o3.c = "set";
+	CHECK_INT(sl_opts_copy(&o2, sizeof(o2), &o3), -E2BIG);
+	/* Never initialised. */
+	memset(&o1, 0, sizeof(o1));
+	o1.a = 3;
+	CHECK_INT(sl_opts_copy(&o2, sizeof(o2), &o1), -EINVAL);
+}
+
 static void
 test_sha256(void)
 {
@@ -110,5 +165,6 @@ main(void)
 	test_names();
 	test_small();
 	test_sha256();
+	test_opts_copy();
 	return check_done("util");
 }

@@ -108,15 +108,19 @@ main(void)
 	CHECK_INT(sl_duration_parse("99999999999999w", &us), -EINVAL);
 	CHECK_INT(sl_duration_parse(NULL, &us), -EINVAL);
 
-	sl_duration_format(45 * S + 999999, buf);
+	sl_duration_format(45 * S + 999999, buf, sizeof(buf));
 	CHECK_STR(buf, "45s");
-	sl_duration_format(23 * 60 * S + 12 * S, buf);
+	sl_duration_format(23 * 60 * S + 12 * S, buf, sizeof(buf));
 	CHECK_STR(buf, "23m12s");
-	sl_duration_format(2 * 3600 * S + 5 * 60 * S, buf);
+	sl_duration_format(2 * 3600 * S + 5 * 60 * S, buf, sizeof(buf));
 	CHECK_STR(buf, "2h05m00s");
-	sl_duration_format(3 * 86400 * S + 4 * 3600 * S + 5 * 60 * S, buf);
+	sl_duration_format(3 * 86400 * S + 4 * 3600 * S + 5 * 60 * S, buf, sizeof(buf));
 	CHECK_STR(buf, "3d04h05m");
-	sl_duration_format(0, buf);
+	sl_duration_format(0, buf, sizeof(buf));
 	CHECK_STR(buf, "0s");
+	CHECK_INT(sl_duration_format(23 * 60 * S + 12 * S, buf, 7), 6);
+	CHECK_STR(buf, "23m12s");
+	CHECK_INT(sl_duration_format(23 * 60 * S + 12 * S, buf, 6), -E2BIG);
+	CHECK_STR(buf, "");
 	return check_done("when");
 }
