@@ -311,9 +311,12 @@ int sl_case_tz(struct sl_case *c, char *tz, size_t tzlen);
  * logs whose times have no year (sl_reader_opts.evidence_time). */
 int64_t sl_case_dated_last(const struct sl_case *c);
 
-/* User names in the case, in byte order.  Valid until sl_case_free. */
+/* User names in the case, in byte order (unsigned bytes; a name that is
+ * a prefix of another comes first).  A name is a byte string that may
+ * hold any byte, NUL included; p is also NUL-terminated for convenience.
+ * Valid until sl_case_free; { NULL, 0 } when i is out of range. */
 size_t sl_case_user_count(const struct sl_case *c);
-const char *sl_case_user(const struct sl_case *c, size_t i);
+struct sl_str sl_case_user(const struct sl_case *c, size_t i);
 
 /*
  * Ingesting into a case (needs SL_CASE_WRITE).  Events and rejects are
@@ -361,8 +364,11 @@ void sl_ingest_free(struct sl_ingest *in);
  */
 struct sl_timeline;
 
+/* The user is the byte string user[0..userlen) (any byte, NUL included).
+ * A user not in the case gives an empty timeline.  Returns NULL on failure
+ * (detail in sl_case_error). */
 struct sl_timeline *sl_timeline_open(struct sl_case *c, const char *user,
-    int64_t since, int64_t until);
+    size_t userlen, int64_t since, int64_t until);
 /* Returns 1 with *ev set (borrowed until the next call), 0 at the end, or a
  * negative errno value (detail in sl_case_error). */
 int sl_timeline_next(struct sl_timeline *t, const struct sl_event **ev);

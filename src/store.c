@@ -621,11 +621,23 @@ by_sha(const void *a, const void *b)
 	return memcmp(a, b, 32);
 }
 
+/* Byte order of names that may hold NUL: a prefix comes first. */
+static int
+name_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int d = memcmp(a, b, an < bn ? an : bn);
+
+	if (d != 0 || an == bn)
+		return d;
+	return an < bn ? -1 : 1;
+}
+
 static int
 by_user(const void *a, const void *b)
 {
-	return strcmp(((const struct sl_case_user *)a)->name,
-	    ((const struct sl_case_user *)b)->name);
+	const struct sl_case_user *x = a, *y = b;
+
+	return name_cmp(x->name, x->namelen, y->name, y->namelen);
 }
 
 static int
@@ -854,6 +866,7 @@ sl_case_load(struct sl_case *c)
 		}
 		u = &c->users[c->nusers];
 		u->name = sl_strndup(name.p, name.n);
+		u->namelen = name.n;
 		u->file = sl_strndup(p + 6, n - 13);
 		if (u->name == NULL || u->file == NULL) {
 			free(u->name);
@@ -1259,10 +1272,16 @@ sl_case_user_count(const struct sl_case *c)
 	return c->nusers;
 }
 
-const char *
+struct sl_str
 sl_case_user(const struct sl_case *c, size_t i)
 {
-	return i < c->nusers ? c->users[i].name : NULL;
+	struct sl_str r = { NULL, 0 };
+
+	if (i < c->nusers) {
+		r.p = c->users[i].name;
+		r.n = c->users[i].namelen;
+	}
+	return r;
 }
 
 /* Cell i (0-based) of a tab-separated line, or an empty one past the last. */
@@ -1653,6 +1672,7 @@ struct sl_timeline {
 	struct sl_lines l;
 	int64_t since, until;
 	char *user;
+	size_t userlen;
 	char rel[256];
 	int header;		/* the next line is the column header */
 	int done;
@@ -1660,13 +1680,14 @@ struct sl_timeline {
 };
 
 static const struct sl_case_user *
-find_user(const struct sl_case *c, const char *user)
+find_user(const struct sl_case *c, const char *user, size_t len)
 {
 	size_t lo = 0, hi = c->nusers;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int d = strcmp(c->users[mid].name, user);
+		int d = name_cmp(c->users[mid].name, c->users[mid].namelen,
+		    user, len);
 
 		if (d == 0)
 			return &c->users[mid];
@@ -1679,8 +1700,8 @@ find_user(const struct sl_case *c, const char *user)
 }
 
 struct sl_timeline *
-sl_timeline_open(struct sl_case *c, const char *user, int64_t since,
-    int64_t until)
+sl_timeline_open(struct sl_case *c, const char *user, size_t userlen,
+    int64_t since, int64_t until)
 {
 	const struct sl_case_user *u;
 	struct sl_timeline *t;
@@ -1690,7 +1711,9 @@ sl_timeline_open(struct sl_case *c, const char *user, int64_t since,
 	FILE *ifp;
 
 	t = calloc(1, sizeof(*t));
-	if (t == NULL || (t->user = strdup(user)) == NULL) {
+	if (user == NULL)
+		user = "", userlen = 0;
+	if (t == NULL || (t->user = sl_strndup(user, userlen)) == NULL) {
 		free(t);
 		sl_case_fail(c, -ENOMEM, "out of memory");
 		return NULL;
@@ -1698,7 +1721,8 @@ sl_timeline_open(struct sl_case *c, const char *user, int64_t since,
 	t->c = c;
 	t->since = since;
 	t->until = until;
-	u = find_user(c, user);
+	t->userlen = userlen;
+	u = find_user(c, user, userlen);
 	if (u == NULL || since >= until) {
 		t->done = 1;	/* no such user: an empty timeline */
 		return t;
@@ -1773,7 +1797,8 @@ sl_timeline_next(struct sl_timeline *t, const struct sl_event **ev)
 			return sl_case_fail(t->c, -EBADMSG, "\"%s/%s\": "
 			    "malformed row at block offset %" PRIu64, t->c->dir,
 			    t->rel, t->l.line_block);
-		if (!sl_str_eq(t->ev.user, t->user))
+		if (t->ev.user.n != t->userlen ||
+		    memcmp(t->ev.user.p, t->user, t->userlen) != 0)
 			return sl_case_fail(t->c, -EBADMSG, "\"%s/%s\": a row "
 			    "of another user at block offset %" PRIu64,
 			    t->c->dir, t->rel, t->l.line_block);

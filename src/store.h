@@ -42,7 +42,8 @@ struct sl_digest {
 };
 
 struct sl_case_user {
-	char *name;
+	char *name;		/* NUL-terminated, but may hold NUL bytes */
+	size_t namelen;
 	char *file;		/* encoded base name, without ".tsv.gz" */
 };
 
