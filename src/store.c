@@ -712,65 +712,38 @@ load_digests(struct sl_case *c)
 	return 0;
 }
 
-/* A manifest row whose log's times all had their year: its last time. */
-static void
-dated_row(struct sl_case *c, const char *p, size_t n)
-{
-	const char *f[16], *e = p + n, *t;
-	size_t nf = 0;
-	int64_t us;
-
-	for (f[nf++] = p; nf < 16 && (t = memchr(p, '\t', (size_t)(e - p)));
-	    p = t + 1)
-		f[nf++] = t + 1;
-	/* format 1 kept no notes: its rows cannot say */
-	if (nf < 16 || memchr(f[15], '\t', (size_t)(e - f[15])) != NULL)
-		return;
-	for (p = f[15]; p < e; p = t + 1) {
-		if ((size_t)(e - p) >= 5 && memcmp(p, "year=", 5) == 0)
-			return;
-		if ((t = memchr(p, ' ', (size_t)(e - p))) == NULL)
-			break;
-	}
-	if (f[11] - f[10] > 1 && sl_time_parse(f[10],
-	    (size_t)(f[11] - f[10] - 1), SL_TIME_ISO, NULL, 0, &us, NULL) == 0 &&
-	    us > c->dated_last)
-		c->dated_last = us;
-}
-
+/* The digests of the manifest's logs, and the latest time of those whose
+ * times all had their year (sl_case_dated_last). */
 static int
 load_shas(struct sl_case *c)
 {
-	struct sl_buf line = { 0 };
+	const struct sl_manifest_row *r;
+	struct sl_manifest *m;
 	size_t cap = 0;
-	FILE *fp;
-	int rc, first = 1;
+	int rc, notes;
 
-	fp = sl_case_fopen(c, SL_MANIFEST);
-	if (fp == NULL) {
-		if (errno == ENOENT && sl_case_digest(c, SL_MANIFEST) == NULL)
-			return 0;
-		return sl_case_fail(c, -errno, "cannot read \"%s/%s\": %s",
-		    c->dir, SL_MANIFEST, strerror(errno));
-	}
-	while ((rc = sl_case_getline(fp, &line, 1 << 20)) > 0) {
+	if ((rc = sl_case_manifest(c, &m)) < 0)
+		return rc;
+	/* format 1 kept no notes: its rows cannot say */
+	notes = sl_manifest_has(m, "notes");
+	while ((rc = sl_manifest_next(m, &r)) != 0) {
 		unsigned char d[32];
-		char *tab = memchr(line.p, '\t', line.n);
 
-		if (first) {
-			first = 0;
-			continue;
-		}
-		dated_row(c, line.p, line.n);
-		if (tab == NULL || hex_bin(line.p, (size_t)(tab - line.p),
-		    d) < 0)
+		if (rc == -EBADMSG)
+			continue;	/* sl_case_verify tells */
+		if (rc < 0)
+			break;
+		if (notes && r->last != INT64_MIN && r->last > c->dated_last &&
+		    !sl_notes_get(r->notes.p, r->notes.n, "year", NULL))
+			c->dated_last = r->last;
+		if (hex_bin(r->sha256.p, r->sha256.n, d) < 0)
 			continue;	/* empty for a log never finished */
 		if (c->nshas == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			void *p = realloc(c->shas, ncap * 32);
 
 			if (p == NULL) {
-				rc = -ENOMEM;
+				rc = sl_case_fail(c, -ENOMEM, "out of memory");
 				break;
 			}
 			c->shas = p;
@@ -778,11 +751,9 @@ load_shas(struct sl_case *c)
 		}
 		memcpy(c->shas[c->nshas++], d, 32);
 	}
-	fclose(fp);
-	sl_buf_release(&line);
+	sl_manifest_free(m);
 	if (rc < 0)
-		return sl_case_fail(c, rc, "cannot read \"%s/%s\": %s", c->dir,
-		    SL_MANIFEST, strerror(-rc));
+		return rc;
 	if (c->nshas > 0)
 		qsort(c->shas, c->nshas, 32, by_sha);
 	return 0;
@@ -1284,83 +1255,37 @@ sl_case_user(const struct sl_case *c, size_t i)
 	return r;
 }
 
-/* Cell i (0-based) of a tab-separated line, or an empty one past the last. */
-static struct sl_str
-tsv_cell(const char *p, size_t n, size_t i)
-{
-	struct sl_str r = { p, 0 };
-	const char *e = p + n, *t;
-
-	for (; i > 0; i--) {
-		if ((t = memchr(p, '\t', (size_t)(e - p))) == NULL) {
-			r.p = e;
-			return r;
-		}
-		p = t + 1;
-	}
-	t = memchr(p, '\t', (size_t)(e - p));
-	r.p = p;
-	r.n = (size_t)((t != NULL ? t : e) - p);
-	return r;
-}
-
 int
 sl_case_tz(struct sl_case *c, char *tz, size_t tzlen)
 {
-	struct sl_buf line = { 0 };
-	struct sl_str v;
-	size_t col = SIZE_MAX, i;
-	FILE *fp;
+	const struct sl_manifest_row *r;
+	struct sl_manifest *m;
 	int rc, nzones = 0;
 
 	if (tzlen > 0)
 		tz[0] = '\0';
-	fp = sl_case_fopen(c, SL_MANIFEST);
-	if (fp == NULL) {
-		if (errno == ENOENT && sl_case_digest(c, SL_MANIFEST) == NULL)
-			return 0;
-		return sl_case_fail(c, -errno, "cannot read \"%s/%s\": %s",
-		    c->dir, SL_MANIFEST, strerror(errno));
-	}
-	/* The column by its name: more columns may follow it. */
-	if ((rc = sl_case_getline(fp, &line, 1 << 20)) > 0) {
-		for (i = 0; ; i++) {
-			v = tsv_cell(line.p, line.n, i);
-			if (v.p == line.p + line.n && v.n == 0)
-				break;
-			if (v.n == 2 && memcmp(v.p, "tz", 2) == 0) {
-				col = i;
-				break;
-			}
-		}
-	}
-	while (col != SIZE_MAX && nzones < 2 &&
-	    (rc = sl_case_getline(fp, &line, SL_MAX_LINE)) > 0) {
-		v = tsv_cell(line.p, line.n, col);
-		if (v.n == 0)
+	if ((rc = sl_case_manifest(c, &m)) < 0)
+		return rc;
+	while (nzones < 2 && (rc = sl_manifest_next(m, &r)) > 0) {
+		if (r->tz.n == 0)
 			continue;	/* the log had no time without a zone */
-		if ((rc = sl_row_unescape(&v)) < 0)
-			break;
-		if (nzones == 1 && (strlen(tz) != v.n ||
-		    memcmp(tz, v.p, v.n) != 0)) {
+		if (nzones == 1 && (strlen(tz) != r->tz.n ||
+		    memcmp(tz, r->tz.p, r->tz.n) != 0)) {
 			nzones = 2;
 		} else if (nzones == 0) {
-			if (v.n >= tzlen) {
-				rc = -E2BIG;
+			if (r->tz.n >= tzlen) {
+				rc = sl_case_fail(c, -E2BIG, "\"%s/%s\": line "
+				    "%" PRIu64 ": a zone name too long",
+				    c->dir, SL_MANIFEST, r->lineno);
 				break;
 			}
-			memcpy(tz, v.p, v.n);
-			tz[v.n] = '\0';
+			memcpy(tz, r->tz.p, r->tz.n);
+			tz[r->tz.n] = '\0';
 			nzones = 1;
 		}
 	}
-	fclose(fp);
-	sl_buf_release(&line);
-	if (rc < 0)
-		return sl_case_fail(c, rc, "cannot read the zones of \"%s/%s\": "
-		    "%s", c->dir, SL_MANIFEST, rc == -EBADMSG ? "bad escape" :
-		    strerror(-rc));
-	return nzones;
+	sl_manifest_free(m);
+	return rc < 0 ? rc : nzones;
 }
 
 /* ---- audit.log ----------------------------------------------------------- */
@@ -1679,8 +1604,8 @@ struct sl_timeline {
 	struct sl_event ev;
 };
 
-static const struct sl_case_user *
-find_user(const struct sl_case *c, const char *user, size_t len)
+const struct sl_case_user *
+sl_case_find_user(const struct sl_case *c, const char *user, size_t len)
 {
 	size_t lo = 0, hi = c->nusers;
 
@@ -1722,7 +1647,7 @@ sl_timeline_open(struct sl_case *c, const char *user, size_t userlen,
 	t->since = since;
 	t->until = until;
 	t->userlen = userlen;
-	u = find_user(c, user, userlen);
+	u = sl_case_find_user(c, user, userlen);
 	if (u == NULL || since >= until) {
 		t->done = 1;	/* no such user: an empty timeline */
 		return t;

@@ -63,6 +63,9 @@ struct sl_case {
 	size_t nusers;
 };
 
+/* The user user[0..len) of the case, or NULL. */
+const struct sl_case_user *sl_case_find_user(const struct sl_case *c,
+    const char *user, size_t len);
 /* Set c->err; returns rc. */
 int sl_case_fail(struct sl_case *c, int rc, const char *fmt, ...)
     SL_PRINTF(3, 4);
@@ -79,6 +82,9 @@ int sl_case_mkdir(struct sl_case *c, const char *rel);
 /* One line of a plain text file, at most max bytes, without its newline:
  * 1, 0 at the end, -E2BIG, -EIO, -ENOMEM. */
 int sl_case_getline(FILE *fp, struct sl_buf *b, size_t max);
+/* sl_manifest_open with its error code: 0 with *m, or a negative errno
+ * value (c->err set). */
+int sl_case_manifest(struct sl_case *c, struct sl_manifest **m);
 /* Columns of the case's manifest rows (by its format). */
 size_t sl_case_manifest_columns(const struct sl_case *c);
 /* A BGZF table with only its header line, created in the transaction. */
