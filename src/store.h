@@ -1,4 +1,5 @@
-/* store.h: what store.c, ingest.c and verify.c share about the case store. */
+/* store.h: what the files of the case store (store.c, names.c, txn.c,
+ * timeline.c, meta.c) and ingest.c and verify.c share. */
 #ifndef SL_STORE_H
 #define SL_STORE_H
 
@@ -93,12 +94,19 @@ int sl_case_txn_empty_table(struct sl_case *c, const char *rel,
 /* The digest recorded for rel, or NULL. */
 const char *sl_case_digest(const struct sl_case *c, const char *rel);
 
+/* Order of struct sl_digest by path, for qsort. */
+int sl_digest_by_path(const void *a, const void *b);
+/* A path the store itself would write: "NAME" or "users/NAME". */
+int sl_case_safe_rel(const char *p);
 /* Transactions: files are created under .txn/ by their final name, listed,
  * and renamed into place by sl_case_txn_commit, which also writes the new
  * sessionlog.case with the digests of every listed file. */
 int sl_case_txn_begin(struct sl_case *c);
 int sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n);
 void sl_case_txn_abort(struct sl_case *c);
+/* Rename the files listed in .txn/COMMIT into place and remove .txn (also
+ * the recovery of an update that a crash cut short). */
+int sl_case_txn_finish(struct sl_case *c);
 /* Remove every file in the case's directory rel and the directory. */
 void sl_case_rmtree(struct sl_case *c, const char *rel);
 
