@@ -1,4 +1,4 @@
-/* store.c: the case: opening, locking, recovery, loading, upgrade, audit.log. */
+/* store.c: the case: opening, locking, recovery, loading, upgrade, audit. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -358,8 +358,8 @@ test_manifest(const char *dir)
 	CHECK(!sl_manifest_has(m, "nonesuch"));
 	CHECK_INT(sl_manifest_next(m, &r), 1);
 	mrow(r, &b);
-	CHECK_MEM(b.p, b.n, "2 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaa 1234 logs/a.jsonl||test 3 2 0 1 "
+	CHECK_MEM(b.p, b.n, "2 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaa 1234 logs/a.jsonl||test 3 2 0 1 "
 	    "2026-03-02T08:00:00.000000Z 2026-03-02T08:01:00.000000Z - 0 2 "
 	    "[repaired=2 truncated=4096]");
 	CHECK(r->ingested != INT64_MIN);
@@ -367,8 +367,8 @@ test_manifest(const char *dir)
 	CHECK_SLSTR(v, "4096");
 	CHECK_INT(sl_manifest_next(m, &r), 1);
 	mrow(r, &b);
-	CHECK_MEM(b.p, b.n, "3 bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-	    "bbbbbbbbbbbbbbb 99 logs/b.tar|in\tner.log|test 4001 4000 1 0 "
+	CHECK_MEM(b.p, b.n, "3 bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "bbbbbbbbbbbbbbbb 99 logs/b.tar|in\tner.log|test 4001 4000 1 0 "
 	    "2026-03-02T08:00:00.000000Z 2026-03-02T09:06:39.000000Z "
 	    "Europe/Berlin 1 0 []");
 	/* strings end in NUL where their cell ended */
@@ -549,8 +549,8 @@ test_format1(void)
 		CHECK_INT(sl_manifest_next(m, &r), 1);
 		mrow(r, &b);
 		CHECK_MEM(b.p, b.n, "3 eae877e9621ad61ed6fdd99f37cf938103da931"
-		    "88e82f8b1db762a331addc337 10826 testdata/formats/m365.jsonl"
-		    "||m365 10 9 1 0 2026-03-02T07:58:02.000000Z "
+		    "88e82f8b1db762a331addc337 10826 testdata/formats/"
+		    "m365.jsonl||m365 10 9 1 0 2026-03-02T07:58:02.000000Z "
 		    "2026-03-02T09:40:13.000000Z UTC -1 -1 []");
 		CHECK_INT(r->conflicts, SL_NOT_COUNTED);
 		CHECK_INT(r->reversals, SL_NOT_COUNTED);
