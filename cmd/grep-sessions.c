@@ -1647,7 +1647,7 @@ main(int argc, char **argv)
 		size_t nu = sl_case_user_count(x.c), k = 0;
 
 		for (i = 0; i < nu; i++) {
-			const char *user = sl_case_user(x.c, i);
+			const char *user = sl_case_user(x.c, i).p;
 
 			if (want_user(&o, user) && process_user(&x, user)) {
 				/* -q: the answer is known; errors so far do
@@ -1659,10 +1659,10 @@ main(int argc, char **argv)
 		/* Users asked for that are not there: say so, it may be a
 		 * typo; it is not an error. */
 		for (i = 0; i < o.nusers; i++) {
-			for (; k < nu && strcmp(sl_case_user(x.c, k),
+			for (; k < nu && strcmp(sl_case_user(x.c, k).p,
 			    o.users[i]) < 0; k++)
 				;
-			if ((k >= nu || strcmp(sl_case_user(x.c, k),
+			if ((k >= nu || strcmp(sl_case_user(x.c, k).p,
 			    o.users[i]) != 0) && (i == 0 ||
 			    strcmp(o.users[i - 1], o.users[i]) != 0))
 				cli_warn("no events of user \"%s\"",

@@ -138,30 +138,6 @@ cfail(struct sl_cursor *cur, int rc, const char *msg)
 	return rc;
 }
 
-/* The case's entry for the user (bytes), or NULL. */
-static const struct sl_case_user *
-find_user(const struct sl_case *c, const char *user, size_t n)
-{
-	size_t lo = 0, hi = c->nusers;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *name = c->users[mid].name;
-		size_t nn = strlen(name), k = nn < n ? nn : n;
-		int d = k > 0 ? memcmp(name, user, k) : 0;
-
-		if (d == 0)
-			d = nn < n ? -1 : nn > n;
-		if (d == 0)
-			return &c->users[mid];
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /* Whether b comes more than gap after a, without overflow. */
 static int
 apart(int64_t a, int64_t b, int64_t gap)
@@ -320,13 +296,12 @@ sl_cursor_open(struct sl_case *const *cases, size_t ncases, const char *user,
 		cfail(cur, -EINVAL, "the gap must be positive");
 		return cur;
 	}
-	if (since >= until || memchr(user, '\0', userlen) != NULL) {
-		/* The store holds no name with a NUL byte. */
+	if (since >= until) {
 		cur->done = 1;
 		return cur;
 	}
 	for (i = 0; i < ncases; i++) {
-		if ((uu = find_user(cases[i], user, userlen)) == NULL)
+		if ((uu = sl_case_find_user(cases[i], user, userlen)) == NULL)
 			continue;
 		holders++;
 		u = uu;
@@ -345,7 +320,7 @@ sl_cursor_open(struct sl_case *const *cases, size_t ncases, const char *user,
 		return cur;
 	if (cur->done)
 		return cur;
-	cur->t = sl_timeline_open(cur->c, cur->user, from, until);
+	cur->t = sl_timeline_open(cur->c, cur->user, cur->ulen, from, until);
 	if (cur->t == NULL)
 		cfail(cur, -EIO, sl_case_error(cur->c));
 	return cur;

@@ -364,9 +364,140 @@ SL_API int sl_case_tz(struct sl_case *c, char *tz, size_t tzlen);
  * logs whose times have no year (sl_reader_opts.evidence_time). */
 SL_API int64_t sl_case_dated_last(const struct sl_case *c);
 
-/* User names in the case, in byte order.  Valid until sl_case_free. */
+/* User names in the case, in byte order (unsigned bytes; a name that is
+ * a prefix of another comes first).  A name is a byte string that may
+ * hold any byte, NUL included; p is also NUL-terminated for convenience.
+ * Valid until sl_case_free; { NULL, 0 } when i is out of range. */
 SL_API size_t sl_case_user_count(const struct sl_case *c);
-SL_API const char *sl_case_user(const struct sl_case *c, size_t i);
+SL_API struct sl_str sl_case_user(const struct sl_case *c, size_t i);
+
+/*
+ * What a case says about itself, read without the timelines: what the
+ * integrity detectors of summarize look at.
+ */
+
+/* A user's timeline as its index (users/NAME.idx) describes it, read
+ * without decompressing anything. */
+struct sl_user_span {
+	uint64_t events;	/* rows of the timeline */
+	uint64_t blocks;	/* BGZF blocks holding rows */
+	int64_t first, last;	/* time span; INT64_MIN when no events */
+};
+
+/* The span of the user user[0..userlen) (any byte, NUL included).
+ * Returns 0 with *span set, -ENOENT for a user not in the case, or
+ * another negative errno value (-EBADMSG for a malformed index); detail
+ * in sl_case_error. */
+SL_API int sl_case_user_span(struct sl_case *c, const char *user,
+    size_t userlen, struct sl_user_span *span);
+
+/* A count that the row does not give: conflicts and reversals of a log
+ * read by sessionlog 0.1 (a case of format 1, or the rows it had before
+ * ingest --upgrade, left empty), or a column the manifest lacks. */
+#define SL_NOT_COUNTED UINT64_MAX
+
+/*
+ * The manifest (manifest.tsv, sessionlog(5)): one row per log ingested, in
+ * the file's order.  Columns are found by their header names, so a
+ * manifest of format 1 (13 columns) reads like one of format 2, and
+ * columns added later are passed over.  Every string is unescaped and
+ * NUL-terminated (it may hold NUL itself); an absent column reads as an
+ * empty string, a count as SL_NOT_COUNTED, a time as INT64_MIN.
+ */
+struct sl_manifest_row {
+	uint64_t lineno;	/* line in manifest.tsv (the header is 1) */
+	struct sl_str sha256;	/* 64 lower-case hex digits; empty for a
+				 * log whose reading did not finish */
+	uint64_t bytes;		/* stored bytes */
+	struct sl_str path;	/* the log's name up to its first '!' */
+	struct sl_str member;	/* the rest after it, or empty */
+	struct sl_str profile;
+	uint64_t read;		/* = accepted + duplicates + rejected */
+	uint64_t accepted, duplicates, rejected;
+	int64_t first, last;	/* span of its events; INT64_MIN if none */
+	struct sl_str tz;	/* zone of its times without one, or empty */
+	int64_t ingested;	/* when (UTC) */
+	uint64_t conflicts;	/* SL_NOT_COUNTED: not counted (format 1) */
+	uint64_t reversals;	/* SL_NOT_COUNTED: not counted (format 1) */
+	struct sl_str notes;	/* space-separated NAME or NAME=VALUE words
+				 * (sl_notes_get), or empty */
+};
+
+struct sl_manifest;
+
+/* Open the case's manifest.  A case without one (and none recorded) has
+ * no rows.  Returns NULL on failure (detail in sl_case_error). */
+SL_API struct sl_manifest *sl_manifest_open(struct sl_case *c);
+/* Nonzero when the manifest has the column of this header name (for
+ * example "notes", which format 1 lacks). */
+SL_API int sl_manifest_has(const struct sl_manifest *m, const char *column);
+/* The next row into *row (borrowed until the next call or _free).
+ * Returns 1, 0 at the end, -EBADMSG for a malformed row (a cell that
+ * does not parse; detail in sl_case_error), after which the next call
+ * goes on with the next row, or another negative errno value that ends
+ * the reading. */
+SL_API int sl_manifest_next(struct sl_manifest *m,
+    const struct sl_manifest_row **row);
+SL_API void sl_manifest_free(struct sl_manifest *m);
+
+/* Look up the word name in the manifest notes notes[0..n): 1 when it is
+ * there, with *value set to what follows its '=' (empty for a bare
+ * NAME), or 0.  For example "truncated" in "repaired=2 truncated=4096"
+ * gives 1 and "4096". */
+SL_API int sl_notes_get(const char *notes, size_t n, const char *name,
+    struct sl_str *value);
+
+/*
+ * The rejects (rejects.tsv.gz): every record that could not be normalised,
+ * by origin and line.  Strings as for the manifest.
+ */
+struct sl_reject_row {
+	uint64_t row;		/* 1-based, in file order */
+	struct sl_str origin;	/* "path" or "path!member[!member]" */
+	uint64_t line, offset;	/* where the record starts in the log */
+	struct sl_str profile;	/* the profile that read it, or empty */
+	struct sl_str reason;
+	struct sl_str raw;	/* the record, byte for byte */
+};
+
+struct sl_rejects;
+
+/* Open, next, free as for the manifest; a case of format 1 that never
+ * rejected anything has no rejects.tsv.gz and no rows.  A read error of
+ * the compressed file ends the reading. */
+SL_API struct sl_rejects *sl_rejects_open(struct sl_case *c);
+SL_API int sl_rejects_next(struct sl_rejects *r,
+    const struct sl_reject_row **row);
+SL_API void sl_rejects_free(struct sl_rejects *r);
+
+/*
+ * The conflicts (conflicts.tsv.gz): duplicates that share a key with the
+ * copy kept but say something else, one row each.  A case of format 1 has
+ * none.
+ */
+struct sl_conflict_row {
+	uint64_t row;		/* 1-based, in file order */
+	struct sl_str scope, key;
+	/* the copy kept */
+	struct sl_str kept_user;
+	int64_t kept_time;
+	struct sl_str kept_origin;
+	uint64_t kept_line, kept_offset;
+	/* the duplicate */
+	struct sl_str user;
+	int64_t time;
+	struct sl_str origin;
+	uint64_t line, offset;
+	struct sl_str differs;	/* comma-separated: user,time,action,resource */
+	struct sl_str raw;	/* the duplicate's record */
+};
+
+struct sl_conflicts;
+
+SL_API struct sl_conflicts *sl_conflicts_open(struct sl_case *c);
+SL_API int sl_conflicts_next(struct sl_conflicts *k,
+    const struct sl_conflict_row **row);
+SL_API void sl_conflicts_free(struct sl_conflicts *k);
 
 /*
  * Ingesting into a case (needs SL_CASE_WRITE).  Events and rejects are
@@ -431,8 +562,11 @@ SL_API void sl_ingest_free(struct sl_ingest *in);
  */
 struct sl_timeline;
 
+/* The user is the byte string user[0..userlen) (any byte, NUL included).
+ * A user not in the case gives an empty timeline.  Returns NULL on failure
+ * (detail in sl_case_error). */
 SL_API struct sl_timeline *sl_timeline_open(struct sl_case *c, const char *user,
-    int64_t since, int64_t until);
+    size_t userlen, int64_t since, int64_t until);
 /* Returns 1 with *ev set (borrowed until the next call), 0 at the end, or a
  * negative errno value (detail in sl_case_error). */
 SL_API int sl_timeline_next(struct sl_timeline *t, const struct sl_event **ev);

@@ -1,4 +1,4 @@
-/* store.c: the case store: opening, locking, recovery, names, timelines. */
+/* store.c: the case: opening, locking, recovery, loading, upgrade, audit. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -58,319 +58,7 @@ sl_case_error(const struct sl_case *c)
 	return c->err;
 }
 
-/* ---- file names of users ------------------------------------------------- */
-
-static int
-keep_byte(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-	    ch == '.' || ch == '_' || ch == '@' || ch == '+' || ch == '-';
-}
-
-static int
-is_device(const char *p, size_t n)
-{
-	static const char *const dev3[] = { "con", "prn", "aux", "nul" };
-	size_t i, len = 0;
-
-	while (len < n && p[len] != '.')
-		len++;
-	if (len == 3) {
-		for (i = 0; i < SL_ARRAY_LEN(dev3); i++)
-			if (memcmp(p, dev3[i], 3) == 0)
-				return 1;
-		return 0;
-	}
-	return len == 4 && (memcmp(p, "com", 3) == 0 ||
-	    memcmp(p, "lpt", 3) == 0) && p[3] >= '1' && p[3] <= '9';
-}
-
-#define NAME_MAX_ENC 200
-#define NAME_CUT 160
-
-int
-sl_name_encode(const char *name, size_t n, struct sl_buf *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)name;
-	size_t i, start = out->n, k;
-	struct sl_sha256 *h;
-	char dg[65];
-
-	if (n == 0)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		int enc = !keep_byte(s[i]);
-
-		/* A leading or trailing dot, or the first byte of a device
-		 * name, is escaped even though it is a kept byte. */
-		if ((i == 0 && (s[0] == '.' || is_device(name, n))) ||
-		    (i == n - 1 && s[i] == '.'))
-			enc = 1;
-		if (!enc) {
-			if (sl_buf_addc(out, s[i]) < 0)
-				return -ENOMEM;
-			continue;
-		}
-		if (sl_buf_addc(out, '%') < 0 ||
-		    sl_buf_addc(out, hex[s[i] >> 4]) < 0 ||
-		    sl_buf_addc(out, hex[s[i] & 15]) < 0)
-			return -ENOMEM;
-	}
-	if (out->n - start <= NAME_MAX_ENC)
-		return 0;
-	k = NAME_CUT;
-	if (out->p[start + k - 1] == '%')
-		k -= 1;
-	else if (out->p[start + k - 2] == '%')
-		k -= 2;
-	out->n = start + k;
-	h = sl_sha256_new();
-	if (h == NULL)
-		return -ENOMEM;
-	sl_sha256_update(h, name, n);
-	sl_sha256_final(h, dg);
-	sl_sha256_free(h);
-	if (sl_buf_addc(out, '~') < 0 || sl_buf_add(out, dg, 32) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
-int
-sl_name_decode(const char *file, size_t n, struct sl_buf *out)
-{
-	struct sl_buf re = { 0 };
-	size_t i, start = out->n;
-	int hi, lo, rc;
-
-	if (n == 0 || n > NAME_MAX_ENC + 1 + 32 || file[0] == '.')
-		return -EBADMSG;
-	if (memchr(file, '~', n) != NULL) {
-		for (i = 0; i < n; i++)
-			if (!keep_byte((unsigned char)file[i]) &&
-			    file[i] != '%' && file[i] != '~')
-				return -EBADMSG;
-		return 1;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)file[i];
-
-		if (ch != '%') {
-			if (!keep_byte(ch))
-				goto bad;
-			if (sl_buf_addc(out, ch) < 0)
-				return -ENOMEM;
-			continue;
-		}
-		if (i + 2 >= n)
-			goto bad;
-		hi = file[i + 1];
-		lo = file[i + 2];
-		hi = hi >= '0' && hi <= '9' ? hi - '0' :
-		    hi >= 'a' && hi <= 'f' ? hi - 'a' + 10 : -1;
-		lo = lo >= '0' && lo <= '9' ? lo - '0' :
-		    lo >= 'a' && lo <= 'f' ? lo - 'a' + 10 : -1;
-		if (hi < 0 || lo < 0)
-			goto bad;
-		if (sl_buf_addc(out, hi << 4 | lo) < 0)
-			return -ENOMEM;
-		i += 2;
-	}
-	/* Only the one canonical spelling of each name is ours. */
-	rc = sl_name_encode(out->p + start, out->n - start, &re);
-	if (rc == -ENOMEM) {
-		sl_buf_release(&re);
-		return rc;
-	}
-	if (rc < 0 || re.n != n || memcmp(re.p, file, n) != 0) {
-		sl_buf_release(&re);
-		goto bad;
-	}
-	sl_buf_release(&re);
-	return 0;
-bad:
-	out->n = start;
-	if (out->cap > 0)
-		out->p[start] = '\0';
-	return -EBADMSG;
-}
-
-/* ---- files --------------------------------------------------------------- */
-
-FILE *
-sl_case_fopen(struct sl_case *c, const char *rel)
-{
-	FILE *fp;
-	int fd;
-
-	fd = openat(c->dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return NULL;
-	fp = fdopen(fd, "rb");
-	if (fp == NULL) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-	}
-	return fp;
-}
-
-FILE *
-sl_case_fcreate(struct sl_case *c, const char *rel)
-{
-	FILE *fp;
-	int fd;
-
-	fd = openat(c->dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
-	if (fd < 0 || fchmod(fd, 0600) < 0 ||
-	    (fp = fdopen(fd, "wb")) == NULL) {
-		sl_case_fail(c, -errno, "cannot create \"%s/%s\": %s", c->dir,
-		    rel, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	return fp;
-}
-
-int
-sl_case_fclose(struct sl_case *c, FILE *fp, const char *rel)
-{
-	int bad, later;
-
-	/* Files of an update are made durable together by one syncfs(2)
-	 * before the update commits (see the commit), not one by one: a
-	 * case of many users would otherwise wait for hundreds of syncs. */
-	later = c->nosync ||
-	    (strncmp(rel, SL_TXN "/", strlen(SL_TXN "/")) == 0 &&
-	    strcmp(rel, SL_TXN "/COMMIT.new") != 0);
-	bad = fflush(fp) != 0 || ferror(fp) ||
-	    (!later && fsync(fileno(fp)) != 0);
-	if (bad) {
-		int e = errno ? errno : EIO;
-
-		fclose(fp);
-		return sl_case_fail(c, -e, "cannot write \"%s/%s\": %s",
-		    c->dir, rel, strerror(e));
-	}
-	if (fclose(fp) != 0)
-		return sl_case_fail(c, -errno, "cannot write \"%s/%s\": %s",
-		    c->dir, rel, strerror(errno));
-	return 0;
-}
-
-/* One line of a plain text file, at most max bytes; 1, 0 at the end,
- * -E2BIG, -EIO.  The newline is dropped. */
-int
-sl_case_getline(FILE *fp, struct sl_buf *b, size_t max)
-{
-	int ch;
-
-	sl_buf_reset(b);
-	if (sl_buf_grow(b, 0) < 0)
-		return -ENOMEM;
-	while ((ch = getc(fp)) != EOF) {
-		if (ch == '\n')
-			return 1;
-		if (b->n >= max)
-			return -E2BIG;
-		if (sl_buf_addc(b, ch) < 0)
-			return -ENOMEM;
-	}
-	if (ferror(fp))
-		return -EIO;
-	return b->n > 0 ? 1 : 0;
-}
-
-static int
-fsync_dir(struct sl_case *c, const char *rel)
-{
-	int fd, rc = 0;
-
-	if (c->nosync)
-		return 0;
-	fd = openat(c->dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		rc = -errno;
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-void
-sl_case_rmtree(struct sl_case *c, const char *rel)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	fd = openat(c->dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW);
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (unlinkat(fd, de->d_name, 0) < 0 && errno == EISDIR) {
-			/* One level deeper at most: .txn/users. */
-			int sfd = openat(fd, de->d_name, O_RDONLY |
-			    O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-			DIR *sd = sfd >= 0 ? fdopendir(sfd) : NULL;
-			struct dirent *se;
-
-			if (sd == NULL) {
-				if (sfd >= 0)
-					close(sfd);
-				continue;
-			}
-			while ((se = readdir(sd)) != NULL)
-				if (strcmp(se->d_name, ".") != 0 &&
-				    strcmp(se->d_name, "..") != 0)
-					unlinkat(sfd, se->d_name, 0);
-			closedir(sd);
-			unlinkat(fd, de->d_name, AT_REMOVEDIR);
-		}
-	}
-	closedir(d);
-	unlinkat(c->dirfd, rel, AT_REMOVEDIR);
-}
-
-int
-sl_case_mkdir(struct sl_case *c, const char *rel)
-{
-	if (mkdirat(c->dirfd, rel, 0700) < 0 && errno != EEXIST)
-		return sl_case_fail(c, -errno, "cannot create \"%s/%s\": %s",
-		    c->dir, rel, strerror(errno));
-	if (fchmodat(c->dirfd, rel, 0700, 0) < 0)
-		return sl_case_fail(c, -errno, "cannot create \"%s/%s\": %s",
-		    c->dir, rel, strerror(errno));
-	return 0;
-}
-
-/* A path the store itself would write: "NAME" or "users/NAME". */
-static int
-safe_rel(const char *p)
-{
-	size_t i;
-
-	if (strncmp(p, "users/", 6) == 0)
-		p += 6;
-	if (p[0] == '\0' || p[0] == '.')
-		return 0;
-	for (i = 0; p[i] != '\0'; i++)
-		if (!keep_byte((unsigned char)p[i]) && p[i] != '%' &&
-		    p[i] != '~')
-			return 0;
-	return i < 256;
-}
+/* ---- loading ------------------------------------------------------------- */
 
 const char *
 sl_case_digest(const struct sl_case *c, const char *rel)
@@ -390,185 +78,6 @@ sl_case_digest(const struct sl_case *c, const char *rel)
 	}
 	return NULL;
 }
-
-/* ---- transactions -------------------------------------------------------- */
-
-int
-sl_case_txn_begin(struct sl_case *c)
-{
-	int rc;
-
-	sl_case_rmtree(c, SL_TXN);
-	if ((rc = sl_case_mkdir(c, SL_TXN)) < 0 ||
-	    (rc = sl_case_mkdir(c, SL_TXN "/users")) < 0)
-		return rc;
-	return 0;
-}
-
-void
-sl_case_txn_abort(struct sl_case *c)
-{
-	sl_case_rmtree(c, SL_TXN);
-}
-
-static int
-by_path(const void *a, const void *b)
-{
-	return strcmp(((const struct sl_digest *)a)->path,
-	    ((const struct sl_digest *)b)->path);
-}
-
-/* Rename the files listed in .txn/COMMIT into place and remove .txn. */
-static int
-txn_finish(struct sl_case *c)
-{
-	struct sl_buf line = { 0 }, from = { 0 };
-	FILE *fp;
-	int rc, first = 1;
-
-	fp = sl_case_fopen(c, SL_TXN "/COMMIT");
-	if (fp == NULL)
-		return sl_case_fail(c, -errno, "cannot read \"%s/%s\": %s",
-		    c->dir, SL_TXN "/COMMIT", strerror(errno));
-	while ((rc = sl_case_getline(fp, &line, 4096)) > 0) {
-		if (first) {
-			first = 0;
-			if (strcmp(line.p, "sessionlog-commit 1") != 0)
-				break;
-			continue;
-		}
-		if (!safe_rel(line.p)) {
-			rc = -EBADMSG;
-			break;
-		}
-		sl_buf_reset(&from);
-		if (sl_buf_printf(&from, "%s/%s", SL_TXN, line.p) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		if (renameat(c->dirfd, from.p, c->dirfd, line.p) < 0 &&
-		    errno != ENOENT) {
-			rc = sl_case_fail(c, -errno, "cannot rename \"%s/%s\" "
-			    "to \"%s/%s\": %s", c->dir, from.p, c->dir,
-			    line.p, strerror(errno));
-			break;
-		}
-	}
-	fclose(fp);
-	sl_buf_release(&from);
-	sl_buf_release(&line);
-	if (rc == 0 && first)
-		rc = -EBADMSG;
-	if (rc == -EBADMSG || rc == -E2BIG || rc == -EIO)
-		return sl_case_fail(c, -EBADMSG, "unreadable commit list "
-		    "\"%s/%s\"", c->dir, SL_TXN "/COMMIT");
-	if (rc < 0)
-		return rc;
-	if ((rc = fsync_dir(c, "users")) < 0 || (rc = fsync_dir(c, ".")) < 0)
-		return sl_case_fail(c, rc, "cannot sync \"%s\": %s", c->dir,
-		    strerror(-rc));
-	if (unlinkat(c->dirfd, SL_TXN "/COMMIT", 0) < 0)
-		return sl_case_fail(c, -errno, "cannot remove \"%s/%s\": %s",
-		    c->dir, SL_TXN "/COMMIT", strerror(errno));
-	sl_case_rmtree(c, SL_TXN);
-	return 0;
-}
-
-int
-sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n)
-{
-	struct sl_digest *dig = NULL;
-	struct sl_buf b = { 0 };
-	size_t i, j, ndig = 0;
-	FILE *fp = NULL;
-	int rc = 0;
-
-	dig = calloc(c->ndig + n, sizeof(*dig));
-	if (dig == NULL)
-		return sl_case_fail(c, -ENOMEM, "out of memory");
-	for (i = 0; i < c->ndig; i++) {
-		for (j = 0; j < n; j++)
-			if (strcmp(c->dig[i].path, paths[j]) == 0)
-				break;
-		if (j == n)
-			dig[ndig++] = c->dig[i];	/* borrowed path */
-	}
-	for (j = 0; j < n; j++) {
-		sl_buf_reset(&b);
-		if (sl_buf_printf(&b, "%s/%s/%s", c->dir, SL_TXN, paths[j]) <
-		    0) {
-			rc = sl_case_fail(c, -ENOMEM, "out of memory");
-			goto fail;
-		}
-		rc = sl_sha256_file(b.p, dig[ndig].hex, NULL);
-		if (rc < 0) {
-			sl_case_fail(c, rc, "cannot read \"%s\": %s", b.p,
-			    strerror(-rc));
-			goto fail;
-		}
-		dig[ndig++].path = paths[j];
-	}
-	if (ndig > 0)
-		qsort(dig, ndig, sizeof(*dig), by_path);
-
-	if ((fp = sl_case_fcreate(c, SL_TXN "/" SL_CASE_FILE)) == NULL) {
-		rc = -EIO;
-		goto fail;
-	}
-	fprintf(fp, "%s\n", SL_CASE_MARKER);
-	for (i = 0; i < ndig; i++)
-		fprintf(fp, "sha256 %s %s\n", dig[i].hex, dig[i].path);
-	rc = sl_case_fclose(c, fp, SL_TXN "/" SL_CASE_FILE);
-	fp = NULL;
-	if (rc < 0)
-		goto fail;
-
-	if (!c->nosync && syncfs(c->dirfd) < 0) {
-		rc = sl_case_fail(c, -errno, "cannot sync \"%s\": %s", c->dir,
-		    strerror(errno));
-		goto fail;
-	}
-	if ((fp = sl_case_fcreate(c, SL_TXN "/COMMIT.new")) == NULL) {
-		rc = -EIO;
-		goto fail;
-	}
-	fprintf(fp, "sessionlog-commit 1\n");
-	for (j = 0; j < n; j++)
-		fprintf(fp, "%s\n", paths[j]);
-	fprintf(fp, "%s\n", SL_CASE_FILE);
-	rc = sl_case_fclose(c, fp, SL_TXN "/COMMIT.new");
-	fp = NULL;
-	if (rc < 0)
-		goto fail;
-	if ((rc = fsync_dir(c, SL_TXN "/users")) < 0 ||
-	    (rc = fsync_dir(c, SL_TXN)) < 0) {
-		sl_case_fail(c, rc, "cannot sync \"%s/%s\": %s", c->dir,
-		    SL_TXN, strerror(-rc));
-		goto fail;
-	}
-	/* The point of no return: from here a crash rolls forward. */
-	if (renameat(c->dirfd, SL_TXN "/COMMIT.new", c->dirfd,
-	    SL_TXN "/COMMIT") < 0 || (rc = fsync_dir(c, SL_TXN)) < 0) {
-		rc = sl_case_fail(c, rc < 0 ? rc : -errno, "cannot commit "
-		    "\"%s\": %s", c->dir, strerror(rc < 0 ? -rc : errno));
-		goto fail;
-	}
-	free(dig);
-	dig = NULL;
-	sl_buf_release(&b);
-	if ((rc = txn_finish(c)) < 0)
-		return rc;
-	return sl_case_load(c);
-fail:
-	if (fp != NULL)
-		fclose(fp);
-	free(dig);
-	sl_buf_release(&b);
-	sl_case_txn_abort(c);
-	return rc;
-}
-
-/* ---- loading ------------------------------------------------------------- */
 
 static void
 free_state(struct sl_case *c)
@@ -621,11 +130,43 @@ by_sha(const void *a, const void *b)
 	return memcmp(a, b, 32);
 }
 
+/* Byte order of names that may hold NUL: a prefix comes first. */
+static int
+name_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int d = memcmp(a, b, an < bn ? an : bn);
+
+	if (d != 0 || an == bn)
+		return d;
+	return an < bn ? -1 : 1;
+}
+
 static int
 by_user(const void *a, const void *b)
 {
-	return strcmp(((const struct sl_case_user *)a)->name,
-	    ((const struct sl_case_user *)b)->name);
+	const struct sl_case_user *x = a, *y = b;
+
+	return name_cmp(x->name, x->namelen, y->name, y->namelen);
+}
+
+const struct sl_case_user *
+sl_case_find_user(const struct sl_case *c, const char *user, size_t len)
+{
+	size_t lo = 0, hi = c->nusers;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = name_cmp(c->users[mid].name, c->users[mid].namelen,
+		    user, len);
+
+		if (d == 0)
+			return &c->users[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 static int
@@ -656,7 +197,7 @@ load_digests(struct sl_case *c)
 			continue;
 		}
 		if (line.n < 7 + 64 + 2 || memcmp(line.p, "sha256 ", 7) != 0 ||
-		    line.p[71] != ' ' || !safe_rel(line.p + 72)) {
+		    line.p[71] != ' ' || !sl_case_safe_rel(line.p + 72)) {
 			rc = -EBADMSG;
 			break;
 		}
@@ -696,69 +237,42 @@ load_digests(struct sl_case *c)
 		return sl_case_fail(c, -EBADMSG, "\"%s/%s\": line %zu is not "
 		    "a sessionlog case line", c->dir, SL_CASE_FILE, lineno);
 	if (c->ndig > 0)
-		qsort(c->dig, c->ndig, sizeof(*c->dig), by_path);
+		qsort(c->dig, c->ndig, sizeof(*c->dig), sl_digest_by_path);
 	return 0;
 }
 
-/* A manifest row whose log's times all had their year: its last time. */
-static void
-dated_row(struct sl_case *c, const char *p, size_t n)
-{
-	const char *f[16], *e = p + n, *t;
-	size_t nf = 0;
-	int64_t us;
-
-	for (f[nf++] = p; nf < 16 && (t = memchr(p, '\t', (size_t)(e - p)));
-	    p = t + 1)
-		f[nf++] = t + 1;
-	/* format 1 kept no notes: its rows cannot say */
-	if (nf < 16 || memchr(f[15], '\t', (size_t)(e - f[15])) != NULL)
-		return;
-	for (p = f[15]; p < e; p = t + 1) {
-		if ((size_t)(e - p) >= 5 && memcmp(p, "year=", 5) == 0)
-			return;
-		if ((t = memchr(p, ' ', (size_t)(e - p))) == NULL)
-			break;
-	}
-	if (f[11] - f[10] > 1 && sl_time_parse(f[10],
-	    (size_t)(f[11] - f[10] - 1), SL_TIME_ISO, NULL, 0, &us, NULL) == 0 &&
-	    us > c->dated_last)
-		c->dated_last = us;
-}
-
+/* The digests of the manifest's logs, and the latest time of those whose
+ * times all had their year (sl_case_dated_last). */
 static int
 load_shas(struct sl_case *c)
 {
-	struct sl_buf line = { 0 };
+	const struct sl_manifest_row *r;
+	struct sl_manifest *m;
 	size_t cap = 0;
-	FILE *fp;
-	int rc, first = 1;
+	int rc, notes;
 
-	fp = sl_case_fopen(c, SL_MANIFEST);
-	if (fp == NULL) {
-		if (errno == ENOENT && sl_case_digest(c, SL_MANIFEST) == NULL)
-			return 0;
-		return sl_case_fail(c, -errno, "cannot read \"%s/%s\": %s",
-		    c->dir, SL_MANIFEST, strerror(errno));
-	}
-	while ((rc = sl_case_getline(fp, &line, 1 << 20)) > 0) {
+	if ((rc = sl_case_manifest(c, &m)) < 0)
+		return rc;
+	/* format 1 kept no notes: its rows cannot say */
+	notes = sl_manifest_has(m, "notes");
+	while ((rc = sl_manifest_next(m, &r)) != 0) {
 		unsigned char d[32];
-		char *tab = memchr(line.p, '\t', line.n);
 
-		if (first) {
-			first = 0;
-			continue;
-		}
-		dated_row(c, line.p, line.n);
-		if (tab == NULL || hex_bin(line.p, (size_t)(tab - line.p),
-		    d) < 0)
+		if (rc == -EBADMSG)
+			continue;	/* sl_case_verify tells */
+		if (rc < 0)
+			break;
+		if (notes && r->last != INT64_MIN && r->last > c->dated_last &&
+		    !sl_notes_get(r->notes.p, r->notes.n, "year", NULL))
+			c->dated_last = r->last;
+		if (hex_bin(r->sha256.p, r->sha256.n, d) < 0)
 			continue;	/* empty for a log never finished */
 		if (c->nshas == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			void *p = realloc(c->shas, ncap * 32);
 
 			if (p == NULL) {
-				rc = -ENOMEM;
+				rc = sl_case_fail(c, -ENOMEM, "out of memory");
 				break;
 			}
 			c->shas = p;
@@ -766,11 +280,9 @@ load_shas(struct sl_case *c)
 		}
 		memcpy(c->shas[c->nshas++], d, 32);
 	}
-	fclose(fp);
-	sl_buf_release(&line);
+	sl_manifest_free(m);
 	if (rc < 0)
-		return sl_case_fail(c, rc, "cannot read \"%s/%s\": %s", c->dir,
-		    SL_MANIFEST, strerror(-rc));
+		return rc;
 	if (c->nshas > 0)
 		qsort(c->shas, c->nshas, 32, by_sha);
 	return 0;
@@ -854,6 +366,7 @@ sl_case_load(struct sl_case *c)
 		}
 		u = &c->users[c->nusers];
 		u->name = sl_strndup(name.p, name.n);
+		u->namelen = name.n;
 		u->file = sl_strndup(p + 6, n - 13);
 		if (u->name == NULL || u->file == NULL) {
 			free(u->name);
@@ -956,39 +469,6 @@ dir_is_empty(int dirfd)
 	return empty;
 }
 
-int
-sl_case_txn_empty_table(struct sl_case *c, const char *rel,
-    const char *const *header, size_t ncol)
-{
-	struct sl_bgzf_writer *w;
-	char path[300];
-	size_t i;
-	FILE *fp;
-	int rc = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", SL_TXN, rel);
-	if ((fp = sl_case_fcreate(c, path)) == NULL)
-		return -EIO;
-	if ((w = sl_bgzf_writer_new(fp, 1)) == NULL) {
-		fclose(fp);
-		return sl_case_fail(c, -ENOMEM, "out of memory");
-	}
-	for (i = 0; i < ncol && rc == 0; i++) {
-		rc = sl_bgzf_write(w, header[i], strlen(header[i]));
-		if (rc == 0)
-			rc = sl_bgzf_write(w, i + 1 < ncol ? "\t" : "\n", 1);
-	}
-	if (rc == 0)
-		rc = sl_bgzf_close(w);
-	else
-		sl_bgzf_close(w);
-	if (rc < 0) {
-		fclose(fp);
-		return sl_case_fail(c, rc, "cannot write \"%s/%s\": %s",
-		    c->dir, path, strerror(-rc));
-	}
-	return sl_case_fclose(c, fp, path);
-}
 
 static void
 manifest_header(FILE *fp)
@@ -1191,7 +671,7 @@ sl_case_open(const char *dir, int flags, char *err, size_t errlen)
 			    "updated by another process", dir);
 			goto fail;
 		}
-		rc = txn_finish(c);
+		rc = sl_case_txn_finish(c);
 		if (!c->writer && c->lockfd >= 0)
 			flock(c->lockfd, LOCK_SH);
 		if (rc < 0) {
@@ -1259,89 +739,49 @@ sl_case_user_count(const struct sl_case *c)
 	return c->nusers;
 }
 
-const char *
+struct sl_str
 sl_case_user(const struct sl_case *c, size_t i)
 {
-	return i < c->nusers ? c->users[i].name : NULL;
-}
+	struct sl_str r = { NULL, 0 };
 
-/* Cell i (0-based) of a tab-separated line, or an empty one past the last. */
-static struct sl_str
-tsv_cell(const char *p, size_t n, size_t i)
-{
-	struct sl_str r = { p, 0 };
-	const char *e = p + n, *t;
-
-	for (; i > 0; i--) {
-		if ((t = memchr(p, '\t', (size_t)(e - p))) == NULL) {
-			r.p = e;
-			return r;
-		}
-		p = t + 1;
+	if (i < c->nusers) {
+		r.p = c->users[i].name;
+		r.n = c->users[i].namelen;
 	}
-	t = memchr(p, '\t', (size_t)(e - p));
-	r.p = p;
-	r.n = (size_t)((t != NULL ? t : e) - p);
 	return r;
 }
 
 int
 sl_case_tz(struct sl_case *c, char *tz, size_t tzlen)
 {
-	struct sl_buf line = { 0 };
-	struct sl_str v;
-	size_t col = SIZE_MAX, i;
-	FILE *fp;
+	const struct sl_manifest_row *r;
+	struct sl_manifest *m;
 	int rc, nzones = 0;
 
 	if (tzlen > 0)
 		tz[0] = '\0';
-	fp = sl_case_fopen(c, SL_MANIFEST);
-	if (fp == NULL) {
-		if (errno == ENOENT && sl_case_digest(c, SL_MANIFEST) == NULL)
-			return 0;
-		return sl_case_fail(c, -errno, "cannot read \"%s/%s\": %s",
-		    c->dir, SL_MANIFEST, strerror(errno));
-	}
-	/* The column by its name: more columns may follow it. */
-	if ((rc = sl_case_getline(fp, &line, 1 << 20)) > 0) {
-		for (i = 0; ; i++) {
-			v = tsv_cell(line.p, line.n, i);
-			if (v.p == line.p + line.n && v.n == 0)
-				break;
-			if (v.n == 2 && memcmp(v.p, "tz", 2) == 0) {
-				col = i;
-				break;
-			}
-		}
-	}
-	while (col != SIZE_MAX && nzones < 2 &&
-	    (rc = sl_case_getline(fp, &line, SL_MAX_LINE)) > 0) {
-		v = tsv_cell(line.p, line.n, col);
-		if (v.n == 0)
+	if ((rc = sl_case_manifest(c, &m)) < 0)
+		return rc;
+	while (nzones < 2 && (rc = sl_manifest_next(m, &r)) > 0) {
+		if (r->tz.n == 0)
 			continue;	/* the log had no time without a zone */
-		if ((rc = sl_row_unescape(&v)) < 0)
-			break;
-		if (nzones == 1 && (strlen(tz) != v.n ||
-		    memcmp(tz, v.p, v.n) != 0)) {
+		if (nzones == 1 && (strlen(tz) != r->tz.n ||
+		    memcmp(tz, r->tz.p, r->tz.n) != 0)) {
 			nzones = 2;
 		} else if (nzones == 0) {
-			if (v.n >= tzlen) {
-				rc = -E2BIG;
+			if (r->tz.n >= tzlen) {
+				rc = sl_case_fail(c, -E2BIG, "\"%s/%s\": line "
+				    "%" PRIu64 ": a zone name too long",
+				    c->dir, SL_MANIFEST, r->lineno);
 				break;
 			}
-			memcpy(tz, v.p, v.n);
-			tz[v.n] = '\0';
+			memcpy(tz, r->tz.p, r->tz.n);
+			tz[r->tz.n] = '\0';
 			nzones = 1;
 		}
 	}
-	fclose(fp);
-	sl_buf_release(&line);
-	if (rc < 0)
-		return sl_case_fail(c, rc, "cannot read the zones of \"%s/%s\": "
-		    "%s", c->dir, SL_MANIFEST, rc == -EBADMSG ? "bad escape" :
-		    strerror(-rc));
-	return nzones;
+	sl_manifest_free(m);
+	return rc < 0 ? rc : nzones;
 }
 
 /* ---- audit.log ----------------------------------------------------------- */
@@ -1423,379 +863,4 @@ fail:
 	sl_buf_release(&args);
 	sl_buf_release(&line);
 	return rc;
-}
-
-/* ---- lines of BGZF files ------------------------------------------------- */
-
-void
-sl_lines_init(struct sl_lines *l, FILE *fp)
-{
-	memset(l, 0, sizeof(*l));
-	l->fp = fp;
-}
-
-void
-sl_lines_release(struct sl_lines *l)
-{
-	sl_bgzf_reader_free(l->r);
-	sl_buf_release(&l->buf);
-	free(l->boff);
-	free(l->bpos);
-	free(l->blen);
-	memset(l, 0, sizeof(*l));
-}
-
-int
-sl_lines_seek(struct sl_lines *l, uint64_t off)
-{
-	int rc;
-
-	if (l->r == NULL && (l->r = sl_bgzf_reader_new(l->fp)) == NULL)
-		return -ENOMEM;
-	sl_buf_reset(&l->buf);
-	l->pos = 0;
-	l->nb = 0;
-	l->eof = 0;
-	rc = sl_bgzf_reader_seek(l->r, off);
-	if (rc < 0)
-		snprintf(l->err, sizeof(l->err), "%s",
-		    sl_bgzf_reader_error(l->r));
-	return rc;
-}
-
-static int
-lines_fill(struct sl_lines *l)
-{
-	size_t keep, i, drop;
-	uint64_t off;
-	int rc;
-
-	/* Drop consumed bytes and the blocks wholly before them. */
-	if (l->pos > 0) {
-		keep = l->buf.n - l->pos;
-		memmove(l->buf.p, l->buf.p + l->pos, keep);
-		l->buf.n = keep;
-		l->buf.p[keep] = '\0';
-		for (drop = 0; drop < l->nb && l->bpos[drop] +
-		    (int64_t)l->blen[drop] <= (int64_t)l->pos; drop++)
-			;
-		for (i = drop; i < l->nb; i++) {
-			l->boff[i - drop] = l->boff[i];
-			l->bpos[i - drop] = l->bpos[i] - (int64_t)l->pos;
-			l->blen[i - drop] = l->blen[i];
-		}
-		l->nb -= drop;
-		l->pos = 0;
-	}
-	if (l->nb == l->cb) {
-		size_t ncap = l->cb ? l->cb * 2 : 16;
-		uint64_t *bo = realloc(l->boff, ncap * sizeof(*bo));
-		int64_t *bp;
-		size_t *bl;
-
-		if (bo == NULL)
-			return -ENOMEM;
-		l->boff = bo;
-		bp = realloc(l->bpos, ncap * sizeof(*bp));
-		if (bp == NULL)
-			return -ENOMEM;
-		l->bpos = bp;
-		bl = realloc(l->blen, ncap * sizeof(*bl));
-		if (bl == NULL)
-			return -ENOMEM;
-		l->blen = bl;
-		l->cb = ncap;
-	}
-	i = l->buf.n;
-	rc = sl_bgzf_read_block(l->r, &l->buf, &off);
-	if (rc <= 0) {
-		if (rc < 0)
-			snprintf(l->err, sizeof(l->err), "%s",
-			    sl_bgzf_reader_error(l->r));
-		return rc;
-	}
-	l->blocks++;
-	l->last_empty = l->buf.n == i;
-	if (l->buf.n > i) {
-		l->boff[l->nb] = off;
-		l->bpos[l->nb] = (int64_t)i;
-		l->blen[l->nb] = l->buf.n - i;
-		l->nb++;
-	}
-	return 1;
-}
-
-int
-sl_lines_next(struct sl_lines *l, char **line, size_t *n)
-{
-	char *nl;
-	size_t i, scanned = 0;
-	int rc;
-
-	if (l->r == NULL && (l->r = sl_bgzf_reader_new(l->fp)) == NULL)
-		return -ENOMEM;
-	for (;;) {
-		if (l->buf.n > l->pos + scanned) {
-			nl = memchr(l->buf.p + l->pos + scanned, '\n',
-			    l->buf.n - l->pos - scanned);
-			if (nl != NULL)
-				break;
-			scanned = l->buf.n - l->pos;
-		}
-		if (scanned > SL_MAX_LINE) {
-			snprintf(l->err, sizeof(l->err), "a line longer than "
-			    "%zu bytes", (size_t)SL_MAX_LINE);
-			return -E2BIG;
-		}
-		if (l->eof)
-			return 0;
-		rc = lines_fill(l);
-		if (rc < 0)
-			return rc;
-		if (rc == 0) {
-			l->eof = 1;
-			if (l->buf.n > l->pos) {
-				snprintf(l->err, sizeof(l->err), "the file "
-				    "ends inside a line");
-				return -EBADMSG;
-			}
-			return 0;
-		}
-	}
-	*line = l->buf.p + l->pos;
-	*n = (size_t)(nl - *line);
-	*nl = '\0';
-	l->line_block = 0;
-	l->line_at_start = 0;
-	for (i = 0; i < l->nb; i++) {
-		int64_t p = (int64_t)l->pos;
-
-		if (l->bpos[i] <= p && p < l->bpos[i] + (int64_t)l->blen[i]) {
-			l->line_block = l->boff[i];
-			l->line_at_start = l->bpos[i] == p;
-			break;
-		}
-	}
-	l->pos += *n + 1;
-	return 1;
-}
-
-/* ---- idx ----------------------------------------------------------------- */
-
-int
-sl_idx_load(FILE *fp, struct sl_chunk **chunks, size_t *nchunks, char *err,
-    size_t errlen)
-{
-	struct sl_buf line = { 0 };
-	struct sl_chunk *ch = NULL;
-	struct sl_str col[SL_IDX_COLUMNS];
-	size_t n = 0, cap = 0, lineno = 0, i;
-	int rc;
-
-	while ((rc = sl_case_getline(fp, &line, 4096)) > 0) {
-		struct sl_chunk k;
-
-		lineno++;
-		if (sl_row_split(line.p, line.n, col, SL_IDX_COLUMNS) < 0) {
-			rc = -EBADMSG;
-			break;
-		}
-		if (lineno == 1) {
-			for (i = 0; i < SL_IDX_COLUMNS; i++)
-				if (!sl_str_eq(col[i], sl_idx_header[i]))
-					rc = -EBADMSG;
-			if (rc < 0)
-				break;
-			continue;
-		}
-		if (sl_row_u64_parse(col[0].p, col[0].n, &k.off) < 0 ||
-		    sl_row_time_parse(col[1].p, col[1].n, &k.first) < 0 ||
-		    sl_row_time_parse(col[2].p, col[2].n, &k.last) < 0 ||
-		    sl_row_u64_parse(col[3].p, col[3].n, &k.rows) < 0 ||
-		    k.first > k.last || k.rows == 0 ||
-		    (n > 0 && (k.off <= ch[n - 1].off ||
-		    k.first < ch[n - 1].last))) {
-			rc = -EBADMSG;
-			break;
-		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct sl_chunk *p = realloc(ch, ncap * sizeof(*p));
-
-			if (p == NULL) {
-				rc = -ENOMEM;
-				break;
-			}
-			ch = p;
-			cap = ncap;
-		}
-		ch[n++] = k;
-	}
-	sl_buf_release(&line);
-	if (rc == 0 && lineno == 0)
-		rc = -EBADMSG;
-	if (rc < 0) {
-		sl_seterr(err, errlen, rc == -ENOMEM ? "out of memory" :
-		    "line %zu is malformed", lineno);
-		free(ch);
-		return rc == -ENOMEM ? rc : -EBADMSG;
-	}
-	*chunks = ch;
-	*nchunks = n;
-	return 0;
-}
-
-/* ---- timelines ----------------------------------------------------------- */
-
-struct sl_timeline {
-	struct sl_case *c;
-	FILE *fp;
-	struct sl_lines l;
-	int64_t since, until;
-	char *user;
-	char rel[256];
-	int header;		/* the next line is the column header */
-	int done;
-	struct sl_event ev;
-};
-
-static const struct sl_case_user *
-find_user(const struct sl_case *c, const char *user)
-{
-	size_t lo = 0, hi = c->nusers;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int d = strcmp(c->users[mid].name, user);
-
-		if (d == 0)
-			return &c->users[mid];
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-struct sl_timeline *
-sl_timeline_open(struct sl_case *c, const char *user, int64_t since,
-    int64_t until)
-{
-	const struct sl_case_user *u;
-	struct sl_timeline *t;
-	struct sl_chunk *ch = NULL;
-	size_t nch = 0, lo, hi;
-	char idx[256], err[128];
-	FILE *ifp;
-
-	t = calloc(1, sizeof(*t));
-	if (t == NULL || (t->user = strdup(user)) == NULL) {
-		free(t);
-		sl_case_fail(c, -ENOMEM, "out of memory");
-		return NULL;
-	}
-	t->c = c;
-	t->since = since;
-	t->until = until;
-	u = find_user(c, user);
-	if (u == NULL || since >= until) {
-		t->done = 1;	/* no such user: an empty timeline */
-		return t;
-	}
-	snprintf(t->rel, sizeof(t->rel), "users/%s.tsv.gz", u->file);
-	snprintf(idx, sizeof(idx), "users/%s.idx", u->file);
-	t->fp = sl_case_fopen(c, t->rel);
-	if (t->fp == NULL) {
-		sl_case_fail(c, -errno, "cannot read \"%s/%s\": %s", c->dir,
-		    t->rel, strerror(errno));
-		goto fail;
-	}
-	sl_lines_init(&t->l, t->fp);
-	t->header = 1;
-	if (since == INT64_MIN)
-		return t;
-	/* Seek through the index; without a usable one, read it all. */
-	ifp = sl_case_fopen(c, idx);
-	if (ifp == NULL)
-		return t;
-	if (sl_idx_load(ifp, &ch, &nch, err, sizeof(err)) < 0) {
-		fclose(ifp);
-		return t;
-	}
-	fclose(ifp);
-	lo = 0;
-	hi = nch;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ch[mid].last < since)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == nch) {
-		t->done = 1;
-	} else if (sl_lines_seek(&t->l, ch[lo].off) < 0) {
-		sl_case_fail(c, -EIO, "\"%s/%s\": %s", c->dir, t->rel,
-		    t->l.err);
-		free(ch);
-		goto fail;
-	} else {
-		t->header = 0;
-	}
-	free(ch);
-	return t;
-fail:
-	sl_timeline_free(t);
-	return NULL;
-}
-
-int
-sl_timeline_next(struct sl_timeline *t, const struct sl_event **ev)
-{
-	char *p;
-	size_t n;
-	int rc;
-
-	while (!t->done) {
-		rc = sl_lines_next(&t->l, &p, &n);
-		if (rc == 0)
-			break;
-		if (rc < 0)
-			return sl_case_fail(t->c, rc, "\"%s/%s\": %s",
-			    t->c->dir, t->rel, t->l.err);
-		if (t->header) {
-			t->header = 0;
-			continue;
-		}
-		if (sl_row_parse(p, n, &t->ev) < 0)
-			return sl_case_fail(t->c, -EBADMSG, "\"%s/%s\": "
-			    "malformed row at block offset %" PRIu64, t->c->dir,
-			    t->rel, t->l.line_block);
-		if (!sl_str_eq(t->ev.user, t->user))
-			return sl_case_fail(t->c, -EBADMSG, "\"%s/%s\": a row "
-			    "of another user at block offset %" PRIu64,
-			    t->c->dir, t->rel, t->l.line_block);
-		if (t->ev.time < t->since)
-			continue;
-		if (t->ev.time >= t->until)
-			break;
-		*ev = &t->ev;
-		return 1;
-	}
-	t->done = 1;
-	return 0;
-}
-
-void
-sl_timeline_free(struct sl_timeline *t)
-{
-	if (t == NULL)
-		return;
-	sl_lines_release(&t->l);
-	if (t->fp != NULL)
-		fclose(t->fp);
-	free(t->user);
-	free(t);
 }

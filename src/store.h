@@ -1,4 +1,5 @@
-/* store.h: what store.c, ingest.c and verify.c share about the case store. */
+/* store.h: what the files of the case store (store.c, names.c, txn.c,
+ * timeline.c, meta.c) and ingest.c and verify.c share. */
 #ifndef SL_STORE_H
 #define SL_STORE_H
 
@@ -50,7 +51,8 @@ struct sl_digest {
 };
 
 struct sl_case_user {
-	char *name;
+	char *name;		/* NUL-terminated, but may hold NUL bytes */
+	size_t namelen;
 	char *file;		/* encoded base name, without ".tsv.gz" */
 };
 
@@ -70,6 +72,9 @@ struct sl_case {
 	size_t nusers;
 };
 
+/* The user user[0..len) of the case, or NULL. */
+const struct sl_case_user *sl_case_find_user(const struct sl_case *c,
+    const char *user, size_t len);
 /* Set c->err; returns rc. */
 int sl_case_fail(struct sl_case *c, int rc, const char *fmt, ...)
     SL_PRINTF(3, 4);
@@ -86,6 +91,9 @@ int sl_case_mkdir(struct sl_case *c, const char *rel);
 /* One line of a plain text file, at most max bytes, without its newline:
  * 1, 0 at the end, -E2BIG, -EIO, -ENOMEM. */
 int sl_case_getline(FILE *fp, struct sl_buf *b, size_t max);
+/* sl_manifest_open with its error code: 0 with *m, or a negative errno
+ * value (c->err set). */
+int sl_case_manifest(struct sl_case *c, struct sl_manifest **m);
 /* Columns of the case's manifest rows (by its format). */
 size_t sl_case_manifest_columns(const struct sl_case *c);
 /* A BGZF table with only its header line, created in the transaction. */
@@ -94,12 +102,19 @@ int sl_case_txn_empty_table(struct sl_case *c, const char *rel,
 /* The digest recorded for rel, or NULL. */
 const char *sl_case_digest(const struct sl_case *c, const char *rel);
 
+/* Order of struct sl_digest by path, for qsort. */
+int sl_digest_by_path(const void *a, const void *b);
+/* A path the store itself would write: "NAME" or "users/NAME". */
+int sl_case_safe_rel(const char *p);
 /* Transactions: files are created under .txn/ by their final name, listed,
  * and renamed into place by sl_case_txn_commit, which also writes the new
  * sessionlog.case with the digests of every listed file. */
 int sl_case_txn_begin(struct sl_case *c);
 int sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n);
 void sl_case_txn_abort(struct sl_case *c);
+/* Rename the files listed in .txn/COMMIT into place and remove .txn (also
+ * the recovery of an update that a crash cut short). */
+int sl_case_txn_finish(struct sl_case *c);
 /* Remove every file in the case's directory rel and the directory. */
 void sl_case_rmtree(struct sl_case *c, const char *rel);
 

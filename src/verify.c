@@ -308,7 +308,8 @@ check_timeline(struct vstate *v, const struct sl_case_user *u)
 			k.rows++;
 			k.last = ev.time;
 		}
-		if (!sl_str_eq(ev.user, u->name))
+		if (ev.user.n != u->namelen ||
+		    memcmp(ev.user.p, u->name, u->namelen) != 0)
 			problem(v, rel, "row %" PRIu64 " is of another user",
 			    rows);
 		if (rows > 1 && row_cmp(&pev, &ev) > 0)

@@ -170,8 +170,8 @@ static void
 reference(struct sl_case *c, const char *user)
 {
 	struct sl_sessions *sz = sl_sessions_new(GAP);
-	struct sl_timeline *t = sl_timeline_open(c, user, INT64_MIN,
-	    INT64_MAX);
+	struct sl_timeline *t = sl_timeline_open(c, user, strlen(user),
+	    INT64_MIN, INT64_MAX);
 	const struct sl_event *ev;
 	struct { char *sid, *trace, *purpose; int action; } *h = NULL;
 	size_t i, k;
@@ -307,12 +307,12 @@ test_blocks(void)
 	for (j = 0; j < nch; j++) {
 		/* The seek of sl_timeline_open: an event exactly at since
 		 * that ends a block is read (not skipped with the block). */
-		t = sl_timeline_open(c, "d", ch[j].last, INT64_MAX);
+		t = sl_timeline_open(c, "d", 1, ch[j].last, INT64_MAX);
 		CHECK(t != NULL);
 		CHECK_INT(sl_timeline_next(t, &ev), 1);
 		CHECK_INT(ev->time, ch[j].last);
 		sl_timeline_free(t);
-		t = sl_timeline_open(c, "d", ch[j].first, ch[j].first + 1);
+		t = sl_timeline_open(c, "d", 1, ch[j].first, ch[j].first + 1);
 		CHECK_INT(sl_timeline_next(t, &ev), 1);
 		CHECK_INT(ev->time, ch[j].first);
 		CHECK_INT(sl_timeline_next(t, &ev), 0);

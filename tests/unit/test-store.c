@@ -55,6 +55,19 @@ test_names(void)
 	sl_buf_reset(&e);
 	sl_name_encode("a~b%c", 5, &e);
 	CHECK_MEM(e.p, e.n, "a%7eb%25c");
+	/* A name is bytes: NUL is one of them, and round-trips. */
+	sl_buf_reset(&e);
+	CHECK_INT(sl_name_encode("a\0b", 3, &e), 0);
+	CHECK_MEM(e.p, e.n, "a%00b");
+	CHECK_INT(sl_name_decode(e.p, e.n, &d), 0);
+	CHECK(d.n == 3 && memcmp(d.p, "a\0b", 3) == 0);
+	sl_buf_reset(&d);
+	sl_buf_reset(&e);
+	CHECK_INT(sl_name_encode("\0", 1, &e), 0);
+	CHECK_MEM(e.p, e.n, "%00");
+	CHECK_INT(sl_name_decode(e.p, e.n, &d), 0);
+	CHECK(d.n == 1 && d.p[0] == '\0');
+	sl_buf_reset(&d);
 	sl_buf_reset(&e);
 	CHECK_INT(sl_name_encode("", 0, &e), -EINVAL);
 	/* Upper-case hex, a kept byte escaped. */
@@ -154,7 +167,8 @@ static void
 dump(struct sl_case *c, const char *user, int64_t since, int64_t until,
     struct sl_buf *out)
 {
-	struct sl_timeline *t = sl_timeline_open(c, user, since, until);
+	struct sl_timeline *t = sl_timeline_open(c, user, strlen(user), since,
+	    until);
 	const struct sl_event *ev;
 	int rc;
 
@@ -370,8 +384,8 @@ test_ingest(void)
 	CHECK(sl_case_has_sha256(c, sha_a));
 	CHECK(!sl_case_has_sha256(c, sha_b));
 	CHECK_INT(sl_case_user_count(c), 2);
-	CHECK_STR(sl_case_user(c, 0), "Bob Smith");
-	CHECK_STR(sl_case_user(c, 1), "alice");
+	CHECK_STR(sl_case_user(c, 0).p, "Bob Smith");
+	CHECK_STR(sl_case_user(c, 1).p, "alice");
 
 	/* Second batch: overlaps the first. */
 	in = sl_ingest_new(c, &o);
@@ -620,7 +634,7 @@ test_big(void)
 			const struct sl_event *ev;
 			uint64_t want = 0;
 
-			t = sl_timeline_open(c1, "u1", INT64_MIN, INT64_MAX);
+			t = sl_timeline_open(c1, "u1", 2, INT64_MIN, INT64_MAX);
 			while (sl_timeline_next(t, &ev) > 0)
 				if (ev->time >= r[k][0] && ev->time < r[k][1])
 					want++;
@@ -643,12 +657,12 @@ test_big(void)
 		fseek(fp, 2000, SEEK_SET);
 		putc(getc(fp) ^ 0xff, fp);
 		fclose(fp);
-		t = sl_timeline_open(c1, "u1", 29000000000, INT64_MAX);
+		t = sl_timeline_open(c1, "u1", 2, 29000000000, INT64_MAX);
 		while ((rc = sl_timeline_next(t, &ev)) > 0)
 			;
 		CHECK_INT(rc, 0);
 		sl_timeline_free(t);
-		t = sl_timeline_open(c1, "u1", INT64_MIN, INT64_MAX);
+		t = sl_timeline_open(c1, "u1", 2, INT64_MIN, INT64_MAX);
 		while ((rc = sl_timeline_next(t, &ev)) > 0)
 			;
 		CHECK(rc < 0);
@@ -941,7 +955,7 @@ test_large_rows(void)
 	CHECK_INT(res.accepted, 6);
 	sl_ingest_free(in);
 	CHECK_INT(verify(c, NULL), 0);
-	t = sl_timeline_open(c, "big", 1, 5000);
+	t = sl_timeline_open(c, "big", 3, 1, 5000);
 	while (sl_timeline_next(t, &e) > 0) {
 		got++;
 		if (e->line == 4)
@@ -1000,7 +1014,7 @@ test_record_limit(void)
 	CHECK_INT(res.rejected, 1);
 	sl_ingest_free(in);
 	CHECK_INT(verify(c, &msgs), 0);
-	t = sl_timeline_open(c, "limit", INT64_MIN, INT64_MAX);
+	t = sl_timeline_open(c, "limit", 5, INT64_MIN, INT64_MAX);
 	while (t != NULL && sl_timeline_next(t, &e) > 0) {
 		got++;
 		if (e->line == 1)
