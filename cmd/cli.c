@@ -414,103 +414,84 @@ say_item(const char *prefix, const char *name, const char *detail)
 	fputc('\n', stderr);
 }
 
+/* What the reading of raw sources tells the tool. */
+struct scratch_tell {
+	int (*keep)(void *arg, const struct sl_event *ev);
+	void *arg;
+	uint64_t errors, rejects;
+};
+
+static int
+scratch_tell(void *arg, const struct sl_item *it, int log)
+{
+	struct scratch_tell *st = arg;
+
+	(void)log;
+	switch (it->type) {
+	case SL_ITEM_EVENT:
+		return st->keep != NULL && !st->keep(st->arg, it->ev);
+	case SL_ITEM_REJECT:
+		st->rejects++;
+		break;
+	case SL_ITEM_ERROR:
+		st->errors++;
+		say_item("", it->name, it->reason != NULL ? it->reason :
+		    "error");
+		break;
+	case SL_ITEM_WARNING:
+		say_item("warning: ", it->name, it->reason);
+		break;
+	}
+	return 0;
+}
+
 struct sl_case *
 cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
     const struct sl_reader_opts *ro,
     int (*keep)(void *arg, const struct sl_event *ev), void *arg,
     uint64_t *errors)
 {
+	struct scratch_tell st = { keep, arg, 0, 0 };
 	struct sl_ingest_result res;
 	struct sl_reader_opts o;
-	struct sl_profileset *ps;
-	struct sl_reader *r = NULL;
+	struct sl_profileset *ps = NULL;
 	struct sl_ingest *in = NULL;
-	struct sl_item it;
 	const char *tmp = getenv("TMPDIR");
-	uint64_t rejects = 0;
-	char err[512], *dir;
-	int *ids = NULL, id, rc;
-	size_t nids = 0;
+	char err[1024];
 
 	memset(s, 0, sizeof(*s));
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
 	scratch_make(s, tmp);
-	dir = s->dir;
-	s->c = sl_case_open(dir, SL_CASE_CREATE | SL_CASE_WRITE |
-	    SL_CASE_SCRATCH, err,
-	    sizeof(err));
+	s->c = sl_case_open(s->dir, SL_CASE_CREATE | SL_CASE_WRITE |
+	    SL_CASE_SCRATCH, err, sizeof(err));
 	if (s->c == NULL)
-		goto fail_msg;
+		goto fail;
 	if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
 		snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
-		goto fail_msg;
+		goto fail;
 	}
 	ps = cli_profiles();
 	/* Standard input is spooled inside the scratch case, so that it goes
 	 * with it. */
 	o = *ro;
-	o.tmpdir = dir;
-	r = sl_reader_new(sources, n, ps, &o, err, sizeof(err));
-	if (r == NULL)
-		goto fail_msg;
-	while ((rc = sl_reader_next(r, &it)) > 0) {
-		switch (it.type) {
-		case SL_ITEM_LOG_BEGIN:
-			if ((id = sl_ingest_log(in, it.name, it.profile)) < 0)
-				goto fail_ingest;
-			if ((ids = realloc(ids, (nids + 1) * sizeof(*ids))) ==
-			    NULL)
-				cli_die("out of memory");
-			ids[nids++] = id;
-			break;
-		case SL_ITEM_EVENT:
-			if (nids == 0 || (keep != NULL && !keep(arg, it.ev)))
-				break;
-			if (sl_ingest_event(in, ids[nids - 1], it.ev) < 0)
-				goto fail_ingest;
-			break;
-		case SL_ITEM_REJECT:
-			rejects++;
-			break;
-		case SL_ITEM_LOG_END:
-			if (it.stats != NULL && it.stats->container) {
-				if ((id = sl_ingest_log(in, it.name, "")) < 0 ||
-				    sl_ingest_log_end(in, id, it.stats) < 0)
-					goto fail_ingest;
-			} else if (nids > 0 && it.stats != NULL &&
-			    sl_ingest_log_end(in, ids[nids - 1],
-			    it.stats) < 0) {
-				goto fail_ingest;
-			}
-			break;
-		case SL_ITEM_ERROR:
-			(*errors)++;
-			say_item("", it.name, it.reason != NULL ? it.reason :
-			    "error");
-			break;
-		case SL_ITEM_WARNING:
-			say_item("warning: ", it.name, it.reason);
-			break;
-		}
+	o.tmpdir = s->dir;
+	/* In one thread: the messages come in the order of the sources. */
+	if (sl_ingest_read(in, sources, n, ps, &o, 1, scratch_tell, &st) < 0 ||
+	    sl_ingest_commit(in, &res) < 0) {
+		snprintf(err, sizeof(err), "%s", sl_ingest_error(in));
+		goto fail;
 	}
-	if (rc < 0)
-		cli_die("cannot read the sources: %s", strerror(-rc));
-	if (rejects > 0)
+	*errors += st.errors;
+	if (st.rejects > 0)
 		cli_warn("%llu record(s) could not be read and were skipped "
-		    "(ingest lists them)", (unsigned long long)rejects);
-	if (sl_ingest_commit(in, &res) < 0)
-		goto fail_ingest;
+		    "(ingest lists them)", (unsigned long long)st.rejects);
 	sl_ingest_free(in);
-	sl_reader_free(r);
 	sl_profileset_free(ps);
-	free(ids);
 	return s->c;
-fail_ingest:
-	snprintf(err, sizeof(err), "%s", sl_ingest_error(in));
-fail_msg:
+fail:
 	sl_ingest_free(in);
-	sl_reader_free(r);
+	sl_profileset_free(ps);
 	cli_scratch_close(s);
 	cli_die("cannot read the sources: %s", err);
 }

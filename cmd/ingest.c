@@ -3,8 +3,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +13,6 @@
 #include "sessionlog.h"
 
 #define MAX_JOBS 64
-#define BATCH_BYTES (1u << 20)
-#define QUEUE_BATCHES 8
 #define REJECTS_SHOWN 5		/* reject messages printed per log */
 #define REJECTS_SHOWN_ALL 50	/* and in all */
 
@@ -66,47 +62,6 @@ usage(FILE *fp)
 	    "       ingest --list-profiles\n");
 }
 
-/*
- * Items travel from the reading threads to the main thread in batches: a
- * byte buffer of records, each a header followed by its strings.
- */
-struct qitem {
-	int type;		/* enum sl_item_type */
-	uint64_t line, offset;
-	struct sl_log_stats st;
-	struct sl_event ev;	/* EVENT; its strings follow, re-pointed by
-				 * the reader of the batch */
-	size_t len;		/* bytes of strings that follow */
-};
-
-struct batch {
-	char *p;
-	size_t n, cap;
-	struct batch *next;
-	int worker;		/* which worker filled it */
-	int last;		/* the worker has finished */
-};
-
-struct worker {
-	pthread_t thread;
-	int id;
-	struct job *job;
-	struct sl_reader *reader;
-	int failed;		/* -errno if the reader failed */
-};
-
-struct job {
-	const char *const *sources;
-	size_t nsources;
-	struct sl_reader_opts ropts;
-	int njobs;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct batch *head, *tail;
-	struct batch *spare;	/* used batches, kept for their memory */
-	int queued;
-};
-
 /* arg points to the case, opened after the readers (see main). */
 static int
 skip_known(void *arg, const char *sha256)
@@ -116,222 +71,13 @@ skip_known(void *arg, const char *sha256)
 	return sl_case_has_sha256(*c, sha256);
 }
 
-/* A string in a batch is its length, then its bytes. */
-static size_t
-str_len(struct sl_str s)
-{
-	return sizeof(size_t) + s.n;
-}
-
-static void
-put_str(char **w, struct sl_str s)
-{
-	memcpy(*w, &s.n, sizeof(size_t));
-	*w += sizeof(size_t);
-	if (s.n > 0)
-		memcpy(*w, s.p, s.n);
-	*w += s.n;
-}
-
-static struct sl_str
-get_str(const char **r)
-{
-	struct sl_str s;
-
-	memcpy(&s.n, *r, sizeof(size_t));
-	*r += sizeof(size_t);
-	s.p = *r;
-	*r += s.n;
-	return s;
-}
-
-#define EV_STRINGS(X, e)						\
-	X((e)->user) X((e)->session) X((e)->resource) X((e)->query)	\
-	X((e)->purpose) X((e)->src) X((e)->trace) X((e)->kind)		\
-	X((e)->key) X((e)->scope) X((e)->profile) X((e)->origin)	\
-	X((e)->raw)
-
-static int
-batch_reserve(struct batch *b, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (b->n + n <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : BATCH_BYTES;
-	while (cap < b->n + n)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (p == NULL)
-		return -ENOMEM;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static int
-batch_item(struct batch *b, const struct sl_item *it)
-{
-	struct qitem q;
-	struct sl_str name, profile, reason, raw, notes;
-	size_t len = 0;
-	char *w;
-
-	memset(&q, 0, sizeof(q));
-	q.type = it->type;
-	q.line = it->line;
-	q.offset = it->offset;
-	if (it->stats != NULL)
-		q.st = *it->stats;
-	name.p = it->name != NULL ? it->name : "";
-	name.n = strlen(name.p);
-	profile.p = it->profile != NULL ? it->profile : "";
-	profile.n = strlen(profile.p);
-	reason.p = it->reason != NULL ? it->reason : "";
-	reason.n = strlen(reason.p);
-	raw = it->raw;
-	/* The notes travel with their NUL, to be pointed at in place. */
-	notes.p = it->stats != NULL && it->stats->notes != NULL ?
-	    it->stats->notes : "";
-	notes.n = strlen(notes.p) + 1;
-	if (it->type == SL_ITEM_EVENT) {
-		q.ev = *it->ev;
-#define LEN(s) len += str_len(s);
-		EV_STRINGS(LEN, it->ev)
-#undef LEN
-	} else {
-		len = str_len(name) + str_len(profile) + str_len(reason) +
-		    str_len(raw) + str_len(notes);
-	}
-	q.len = len;
-	if (batch_reserve(b, sizeof(q) + len) < 0)
-		return -ENOMEM;
-	memcpy(b->p + b->n, &q, sizeof(q));
-	w = b->p + b->n + sizeof(q);
-	if (it->type == SL_ITEM_EVENT) {
-#define PUT(s) put_str(&w, s);
-		EV_STRINGS(PUT, it->ev)
-#undef PUT
-	} else {
-		put_str(&w, name);
-		put_str(&w, profile);
-		put_str(&w, reason);
-		put_str(&w, raw);
-		put_str(&w, notes);
-	}
-	b->n = (size_t)(w - b->p);
-	return 0;
-}
-
-static void
-queue_push(struct job *job, struct batch *b)
-{
-	pthread_mutex_lock(&job->lock);
-	while (job->queued >= QUEUE_BATCHES * job->njobs)
-		pthread_cond_wait(&job->cond, &job->lock);
-	if (job->tail != NULL)
-		job->tail->next = b;
-	else
-		job->head = b;
-	job->tail = b;
-	job->queued++;
-	pthread_cond_broadcast(&job->cond);
-	pthread_mutex_unlock(&job->lock);
-}
-
-static struct batch *
-queue_pop(struct job *job)
-{
-	struct batch *b;
-
-	pthread_mutex_lock(&job->lock);
-	while (job->head == NULL)
-		pthread_cond_wait(&job->cond, &job->lock);
-	b = job->head;
-	job->head = b->next;
-	if (job->head == NULL)
-		job->tail = NULL;
-	job->queued--;
-	pthread_cond_broadcast(&job->cond);
-	pthread_mutex_unlock(&job->lock);
-	return b;
-}
-
-/* A batch to fill: a spare one if there is one, so that the big buffers are
- * not given back to the system and faulted in again for every megabyte. */
-static struct batch *
-batch_get(struct job *job)
-{
-	struct batch *b;
-
-	pthread_mutex_lock(&job->lock);
-	b = job->spare;
-	if (b != NULL)
-		job->spare = b->next;
-	pthread_mutex_unlock(&job->lock);
-	if (b == NULL)
-		return calloc(1, sizeof(*b));
-	b->next = NULL;
-	b->n = 0;
-	b->last = 0;
-	return b;
-}
-
-static void
-batch_put_back(struct job *job, struct batch *b)
-{
-	pthread_mutex_lock(&job->lock);
-	b->next = job->spare;
-	job->spare = b;
-	pthread_mutex_unlock(&job->lock);
-}
-
-static void *
-worker_main(void *arg)
-{
-	struct worker *wk = arg;
-	struct sl_item it;
-	struct batch *b;
-	int rc;
-
-	b = batch_get(wk->job);
-	for (;;) {
-		if (b == NULL) {
-			wk->failed = -ENOMEM;
-			break;
-		}
-		rc = sl_reader_next(wk->reader, &it);
-		if (rc <= 0) {
-			if (rc < 0)
-				wk->failed = rc;
-			break;
-		}
-		b->worker = wk->id;
-		if (batch_item(b, &it) < 0) {
-			wk->failed = -ENOMEM;
-			break;
-		}
-		if (b->n >= BATCH_BYTES) {
-			queue_push(wk->job, b);
-			b = batch_get(wk->job);
-		}
-	}
-	if (b == NULL)
-		b = batch_get(wk->job);
-	if (b == NULL)
-		abort();	/* cannot even say that we are done */
-	b->worker = wk->id;
-	b->last = 1;
-	queue_push(wk->job, b);
-	return NULL;
-}
-
-/* What the main thread learns while it feeds the store. */
+/* What the tool learns while the sources are read into the store. */
 struct tally {
 	uint64_t logs, sources, skipped, records, rejected, errors;
 	uint64_t warnings;	/* malformed evidence read in full */
 	uint64_t shown;		/* reject messages printed */
+	uint64_t *log_shown;	/* and per log, by its id */
+	size_t nlog_shown;
 	struct reason {
 		char *text;
 		uint64_t count;
@@ -434,81 +180,48 @@ progress(struct tally *t, int final)
 		fputs("\033[K", stderr);
 }
 
-/* Per worker: which store log each of its logs became, and how many of its
- * rejects were shown. */
-struct wlogs {
-	int *ids;
-	size_t n, cap;
-	uint64_t shown;
-};
-
-static int
-feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
-    const struct qitem *q, const char *s)
+/* Reject messages shown of a log so far. */
+static uint64_t *
+log_shown(struct tally *t, int log)
 {
-	struct sl_str name, profile, reason, raw, notes;
-	struct sl_log_stats st;
-	struct sl_item it;
-	char nbuf[4096], pbuf[256], rbuf[1024];
-	int id, rc;
+	if ((size_t)log >= t->nlog_shown) {
+		size_t n = (size_t)log * 2 + 64;
+		uint64_t *p = realloc(t->log_shown, n * sizeof(*p));
 
-	if (q->type == SL_ITEM_EVENT) {
-		struct sl_event ev = q->ev;
-
-#define GET(f) f = get_str(&s);
-		EV_STRINGS(GET, &ev)
-#undef GET
-		t->records++;
-		if (wl->n == 0)
-			return -EINVAL;
-		return sl_ingest_event(in, wl->ids[wl->n - 1], &ev);
+		if (p == NULL)
+			cli_die("out of memory");
+		memset(p + t->nlog_shown, 0, (n - t->nlog_shown) *
+		    sizeof(*p));
+		t->log_shown = p;
+		t->nlog_shown = n;
 	}
-	name = get_str(&s);
-	profile = get_str(&s);
-	reason = get_str(&s);
-	raw = get_str(&s);
-	notes = get_str(&s);
-	st = q->st;
-	st.notes = notes.p;
-	snprintf(nbuf, sizeof(nbuf), "%.*s", (int)name.n, name.p);
-	snprintf(pbuf, sizeof(pbuf), "%.*s", (int)profile.n, profile.p);
-	snprintf(rbuf, sizeof(rbuf), "%.*s", (int)reason.n, reason.p);
-	memset(&it, 0, sizeof(it));
-	it.type = q->type;
-	it.name = nbuf;
-	it.profile = pbuf;
-	it.reason = rbuf;
-	it.line = q->line;
-	it.offset = q->offset;
-	it.raw = raw;
-	it.stats = &st;
-	switch (q->type) {
-	case SL_ITEM_LOG_BEGIN:
-		id = sl_ingest_log(in, nbuf, pbuf);
-		if (id < 0)
-			return id;
-		if (wl->n == wl->cap) {
-			size_t cap = wl->cap ? wl->cap * 2 : 64;
-			int *p = realloc(wl->ids, cap * sizeof(*p));
+	return &t->log_shown[log];
+}
 
-			if (p == NULL)
-				return -ENOMEM;
-			wl->ids = p;
-			wl->cap = cap;
-		}
-		wl->ids[wl->n++] = id;
-		wl->shown = 0;
+/* sl_ingest_read's report: the counts, the messages and the progress. */
+static int
+tell(void *arg, const struct sl_item *it, int log)
+{
+	struct tally *t = arg;
+	uint64_t *shown;
+
+	switch (it->type) {
+	case SL_ITEM_EVENT:
+		t->records++;
+		return 0;
+	case SL_ITEM_LOG_BEGIN:
 		t->logs++;
 		return 0;
 	case SL_ITEM_REJECT:
 		t->records++;
 		t->rejected++;
-		count_reason(t, rbuf);
+		count_reason(t, it->reason);
+		shown = log_shown(t, log);
 		/* A log no profile reads, or whose header gives no time,
 		 * was reported once already, as an error; its records need
 		 * no message each. */
-		if (strcmp(rbuf, "no profile recognises this log") == 0 ||
-		    strcmp(rbuf, "no column gives the time") == 0) {
+		if (strcmp(it->reason, "no profile recognises this log") == 0 ||
+		    strcmp(it->reason, "no column gives the time") == 0) {
 			;
 		} else if (t->shown >= REJECTS_SHOWN_ALL) {
 			if (t->shown++ == REJECTS_SHOWN_ALL) {
@@ -516,64 +229,48 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 				cli_warn("more rejects not shown (all are kept "
 				    "in rejects.tsv.gz)");
 			}
-		} else if (wl->shown++ < REJECTS_SHOWN) {
+		} else if ((*shown)++ < REJECTS_SHOWN) {
 			t->shown++;
-			char where[64];
-
-			snprintf(where, sizeof(where), ":%llu",
-			    (unsigned long long)q->line);
 			progress(t, 1);
 			fprintf(stderr, "%s: ", cli_progname);
-			cli_put_safe(stderr, nbuf, strlen(nbuf));
-			fprintf(stderr, "%s: rejected: ", where);
-			cli_put_safe(stderr, rbuf, strlen(rbuf));
+			cli_put_safe(stderr, it->name, strlen(it->name));
+			fprintf(stderr, ":%llu: rejected: ",
+			    (unsigned long long)it->line);
+			cli_put_safe(stderr, it->reason, strlen(it->reason));
 			fputc('\n', stderr);
-		} else if (wl->shown == REJECTS_SHOWN + 1) {
+		} else if (*shown == REJECTS_SHOWN + 1) {
 			progress(t, 1);
-			say_safe("", nbuf, "more rejects not shown (all are "
-			    "kept in rejects.tsv.gz)");
+			say_safe("", it->name, "more rejects not shown (all "
+			    "are kept in rejects.tsv.gz)");
 		}
-		if (wl->n == 0)
-			return -EINVAL;
-		return sl_ingest_reject(in, wl->ids[wl->n - 1], &it);
+		return 0;
 	case SL_ITEM_LOG_END:
-		t->bytes += q->st.bytes;
-		if (q->st.is_source)
+		t->bytes += it->stats->bytes;
+		if (it->stats->is_source)
 			t->sources++;
-		if (q->st.container) {
-			/* An archive: a manifest row of its own. */
-			id = sl_ingest_log(in, nbuf, "");
-			if (id < 0)
-				return id;
-			return sl_ingest_log_end(in, id, &st);
-		}
-		if (wl->n == 0)
-			return -EINVAL;
-		/* st, not q->st: its notes point into this batch, where
-		 * they travelled; the reader's own text is gone by now. */
-		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &st);
-		progress(t, 0);
-		return rc;
+		if (!it->stats->container)
+			progress(t, 0);
+		return 0;
 	case SL_ITEM_SKIPPED:
 		t->skipped++;
 		progress(t, 1);
 		fprintf(stderr, "%s: ", cli_progname);
-		cli_put_safe(stderr, nbuf, strlen(nbuf));
+		cli_put_safe(stderr, it->name, strlen(it->name));
 		fprintf(stderr, ": already in the case (sha256 %.16s...), "
-		    "skipped\n", q->st.sha256);
+		    "skipped\n", it->stats->sha256);
 		return 0;
 	case SL_ITEM_WARNING:
 		t->warnings++;
 		progress(t, 1);
-		say_safe("warning: ", nbuf, rbuf);
+		say_safe("warning: ", it->name, it->reason);
 		return 0;
 	case SL_ITEM_ERROR:
 		t->errors++;
 		progress(t, 1);
-		if (nbuf[0] != '\0')
-			say_safe("", nbuf, rbuf);
+		if (it->name != NULL && it->name[0] != '\0')
+			say_safe("", it->name, it->reason);
 		else
-			cli_warn("%s", rbuf);
+			cli_warn("%s", it->reason);
 		return 0;
 	}
 	return 0;
@@ -708,10 +405,9 @@ main(int argc, char **argv)
 {
 	struct sl_ingest_opts iopts = { 0 };
 	struct sl_ingest_result res;
-	struct worker workers[MAX_JOBS];
-	struct wlogs wlogs[MAX_JOBS];
+	struct sl_reader_opts ropts = { 0 };
+	struct sl_reader *r;
 	struct tally t;
-	struct job job;
 	struct sl_profileset *ps;
 	struct sl_ingest *in;
 	struct sl_case *c = NULL;
@@ -720,12 +416,12 @@ main(int argc, char **argv)
 	const char *casedir = NULL;
 	char err[512];
 	size_t nmaps = 0;
-	int ch, i, quiet = 0, do_verify = 0, do_list = 0, running;
+	int ch, quiet = 0, do_verify = 0, do_list = 0;
 	int do_upgrade = 0;
 	int njobs = 0, status = 0, rc = 0, failed = 0;
+	size_t i;
 
 	cli_progname = "ingest";
-	memset(&job, 0, sizeof(job));
 	while ((ch = getopt_long(argc, argv, "C:j:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -738,7 +434,7 @@ main(int argc, char **argv)
 			quiet = 1;
 			break;
 		case OPT_PROFILE:
-			job.ropts.profile = optarg;
+			ropts.profile = optarg;
 			break;
 		case OPT_MAP:
 			maps = realloc(maps, (nmaps + 1) * sizeof(*maps));
@@ -747,14 +443,14 @@ main(int argc, char **argv)
 			maps[nmaps++] = optarg;
 			break;
 		case OPT_TZ:
-			job.ropts.tz = optarg;
+			ropts.tz = optarg;
 			iopts.tz = optarg;
 			break;
 		case OPT_YEAR:
-			job.ropts.year = cli_year(optarg);
+			ropts.year = cli_year(optarg);
 			break;
 		case OPT_MAX_RECORD:
-			job.ropts.max_record = cli_size("--max-record", optarg,
+			ropts.max_record = cli_size("--max-record", optarg,
 			    64, (size_t)1 << 30);
 			break;
 		case OPT_MEMORY:
@@ -806,8 +502,8 @@ main(int argc, char **argv)
 		free(maps);
 		return EXIT_TROUBLE;
 	}
-	job.ropts.maps = maps;
-	job.ropts.nmaps = nmaps;
+	ropts.maps = maps;
+	ropts.nmaps = nmaps;
 	/* The zone is the run's: times without one in the sources, and the
 	 * times printed. */
 	if (iopts.tz != NULL && (tz = sl_tz_load(iopts.tz, err,
@@ -819,24 +515,18 @@ main(int argc, char **argv)
 
 		njobs = n < 1 ? 1 : n > 8 ? 8 : (int)n;
 	}
-	job.sources = (const char *const *)argv;
-	job.nsources = (size_t)argc;
-	job.njobs = njobs;
-	job.ropts.skip = skip_known;
-	job.ropts.skip_arg = &c;
-	pthread_mutex_init(&job.lock, NULL);
-	pthread_cond_init(&job.cond, NULL);
+	ropts.skip = skip_known;
+	ropts.skip_arg = &c;
 
 	memset(&t, 0, sizeof(t));
 	t.progress = !quiet && isatty(STDERR_FILENO);
-	memset(wlogs, 0, sizeof(wlogs));
 	/* A reader checks --profile, --map and --tz; only when they are
 	 * good is the case created or touched. */
-	workers[0].reader = sl_reader_new(job.sources, job.nsources, ps,
-	    &job.ropts, err, sizeof(err));
-	if (workers[0].reader == NULL)
+	r = sl_reader_new((const char *const *)argv, (size_t)argc, ps,
+	    &ropts, err, sizeof(err));
+	if (r == NULL)
 		cli_die("%s", err);
-	sl_reader_free(workers[0].reader);
+	sl_reader_free(r);
 	c = sl_case_open(casedir, SL_CASE_CREATE | SL_CASE_WRITE, err,
 	    sizeof(err));
 	if (c == NULL)
@@ -848,66 +538,16 @@ main(int argc, char **argv)
 	/* Times without a year, in logs without a file time (stdin), are
 	 * dated by the case's other evidence as it stood before this run:
 	 * the logs of this run are read in parallel, in no fixed order. */
-	job.ropts.evidence_time = sl_case_dated_last(c);
-	for (i = 0; i < njobs; i++) {
-		struct sl_reader_opts ro = job.ropts;
-
-		ro.part = (unsigned)i;
-		ro.nparts = (unsigned)njobs;
-		workers[i].id = i;
-		workers[i].job = &job;
-		workers[i].failed = 0;
-		workers[i].reader = sl_reader_new(job.sources, job.nsources,
-		    ps, &ro, err, sizeof(err));
-		if (workers[i].reader == NULL)
-			cli_die("%s", err);
-	}
+	ropts.evidence_time = sl_case_dated_last(c);
 	sl_case_audit(c, "ingest", argc, argv);
 	in = sl_ingest_new(c, &iopts);
 	if (in == NULL)
 		cli_die("cannot start ingesting into \"%s\": %s", casedir,
 		    sl_case_error(c));
-	for (i = 0; i < njobs; i++)
-		if (pthread_create(&workers[i].thread, NULL, worker_main,
-		    &workers[i]) != 0)
-			cli_die("cannot start a thread: %s", strerror(errno));
-
-	running = njobs;
-	while (running > 0) {
-		struct batch *b = queue_pop(&job);
-		const char *p = b->p, *end = b->p + b->n;
-
-		while (p < end && rc >= 0) {
-			struct qitem q;
-
-			memcpy(&q, p, sizeof(q));
-			p += sizeof(q);
-			rc = feed(in, &t, &wlogs[b->worker], &q, p);
-			p += q.len;
-		}
-		if (b->last)
-			running--;
-		batch_put_back(&job, b);
-		if (rc < 0 && !failed) {
-			failed = 1;
-			cli_warn("cannot ingest: %s", sl_ingest_error(in));
-		}
-	}
-	for (i = 0; i < njobs; i++) {
-		pthread_join(workers[i].thread, NULL);
-		if (workers[i].failed < 0 && !failed) {
-			failed = 1;
-			cli_warn("reading failed: %s",
-			    strerror(-workers[i].failed));
-		}
-		sl_reader_free(workers[i].reader);
-	}
-	while (job.spare != NULL) {
-		struct batch *b = job.spare;
-
-		job.spare = b->next;
-		free(b->p);
-		free(b);
+	if (sl_ingest_read(in, (const char *const *)argv, (size_t)argc, ps,
+	    &ropts, njobs, tell, &t) < 0) {
+		failed = 1;
+		cli_warn("cannot ingest: %s", sl_ingest_error(in));
 	}
 	progress(&t, 1);
 
@@ -942,11 +582,10 @@ main(int argc, char **argv)
 	sl_case_free(c);
 	sl_profileset_free(ps);
 	sl_tz_free(tz);
-	for (i = 0; (size_t)i < t.nreasons; i++)
+	for (i = 0; i < t.nreasons; i++)
 		free(t.reasons[i].text);
 	free(t.reasons);
-	for (i = 0; i < njobs; i++)
-		free(wlogs[i].ids);
+	free(t.log_shown);
 	free(maps);
 	if (failed || t.errors > 0 || t.rejected > 0 || res.conflicts > 0)
 		status = EXIT_TROUBLE;

@@ -347,6 +347,35 @@ struct sl_ingest_result {
 	int64_t first, last;	/* span of the accepted events; INT64_MIN if none */
 };
 
+/*
+ * What sl_ingest_read tells its caller, in the order items are staged, in
+ * the calling thread: every item (sl_item; borrowed for the call) with the
+ * id of the log it belongs to (sl_ingest_log), or -1 for SKIPPED, ERROR and
+ * WARNING.  An EVENT is told before it is staged: returning 1 leaves it
+ * out.  LOG_BEGIN and LOG_END (an archive's too) come after the log is
+ * registered or ended.  Returning a negative errno value stops the run,
+ * and sl_ingest_read returns it.
+ */
+typedef int sl_ingest_report_fn(void *arg, const struct sl_item *it,
+    int log);
+
+/*
+ * Read n sources with the profiles and reader options into the ingest:
+ * every item of sl_reader_next staged (events, rejects, the logs and
+ * their ends).  jobs > 1 reads in that many threads, each taking its part
+ * of the sources (sl_reader_opts.part; opts' own part is ignored) while
+ * the calling thread stages and reports; 1 or less reads in the calling
+ * thread, in the reader's order.  The threads start with every signal
+ * blocked.  Returns 0 when all was read (bad input gives ERROR items, not
+ * a failure) or a negative errno value with the detail in sl_ingest_error
+ * (a reader that cannot start, out of memory, report's own value); what
+ * was staged stays staged until committed or freed.
+ */
+int sl_ingest_read(struct sl_ingest *in, const char *const *sources,
+    size_t n, const struct sl_profileset *ps,
+    const struct sl_reader_opts *opts, int jobs,
+    sl_ingest_report_fn *report, void *arg);
+
 /* Merge everything staged into the case atomically.  On failure the case is
  * left as it was. */
 int sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res);
