@@ -79,7 +79,7 @@ struct tally {
 	uint64_t *log_shown;	/* and per log, by its id */
 	size_t nlog_shown;
 	struct reason {
-		char *text;
+		int code;	/* enum sl_reject_code */
 		uint64_t count;
 	} *reasons;
 	size_t nreasons;
@@ -88,57 +88,25 @@ struct tally {
 	uint64_t bytes;
 };
 
-/* Reject reasons grouped without their positions (the number after
- * "byte ") and quoted values; other numbers, such as field counts, are
- * what the reason says and stay. */
+/* Rejects grouped by the kind of their reason. */
 static void
-count_reason(struct tally *t, const char *reason)
+count_reason(struct tally *t, int code)
 {
-	char key[128];
-	size_t i, j = 0;
-	int quoted = 0, num = 0;
+	struct reason *r;
+	size_t i;
 
-	for (i = 0; reason[i] != '\0' && j + 2 < sizeof(key); i++) {
-		char c = reason[i];
-
-		if (c == '"') {
-			quoted = !quoted;
-			if (!quoted)
-				continue;
-			key[j++] = '"', key[j++] = '.', key[j++] = '.';
-			key[j++] = '.', key[j++] = '"';
-			continue;
-		}
-		if (quoted)
-			continue;
-		if (c >= '0' && c <= '9' && (num || (j >= 5 &&
-		    memcmp(key + j - 5, "byte ", 5) == 0))) {
-			if (!num)
-				key[j++] = 'N';
-			num = 1;
-			continue;
-		}
-		num = 0;
-		key[j++] = c;
-	}
-	key[j] = '\0';
 	for (i = 0; i < t->nreasons; i++)
-		if (strcmp(t->reasons[i].text, key) == 0) {
+		if (t->reasons[i].code == code) {
 			t->reasons[i].count++;
 			return;
 		}
-	{
-		struct reason *r = realloc(t->reasons,
-		    (t->nreasons + 1) * sizeof(*r));
-
-		if (r == NULL)
-			return;
-		t->reasons = r;
-		r[t->nreasons].text = strdup(key);
-		r[t->nreasons].count = 1;
-		if (r[t->nreasons].text != NULL)
-			t->nreasons++;
-	}
+	r = realloc(t->reasons, (t->nreasons + 1) * sizeof(*r));
+	if (r == NULL)
+		cli_die("out of memory");
+	t->reasons = r;
+	r[t->nreasons].code = code;
+	r[t->nreasons].count = 1;
+	t->nreasons++;
 }
 
 static int
@@ -148,7 +116,8 @@ by_count(const void *a, const void *b)
 
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
-	return strcmp(x->text, y->text);
+	return strcmp(sl_reject_code_name(x->code),
+	    sl_reject_code_name(y->code));
 }
 
 static void
@@ -215,13 +184,13 @@ tell(void *arg, const struct sl_item *it, int log)
 	case SL_ITEM_REJECT:
 		t->records++;
 		t->rejected++;
-		count_reason(t, it->reason);
+		count_reason(t, it->code);
 		shown = log_shown(t, log);
 		/* A log no profile reads, or whose header gives no time,
 		 * was reported once already, as an error; its records need
 		 * no message each. */
-		if (strcmp(it->reason, "no profile recognises this log") == 0 ||
-		    strcmp(it->reason, "no column gives the time") == 0) {
+		if (it->code == SL_REJECT_NO_PROFILE ||
+		    it->code == SL_REJECT_NO_TIME_COLUMN) {
 			;
 		} else if (t->shown >= REJECTS_SHOWN_ALL) {
 			if (t->shown++ == REJECTS_SHOWN_ALL) {
@@ -303,11 +272,10 @@ report(const char *dir, const struct tally *t,
 	/* The five commonest, and records cut short however rare: they
 	 * say that the evidence itself is incomplete. */
 	for (i = 0; i < t->nreasons; i++)
-		if (i < 5 || strncmp(t->reasons[i].text, "record cut short",
-		    16) == 0)
+		if (i < 5 || t->reasons[i].code == SL_REJECT_CUT)
 			fprintf(stderr, "  %-10s %s %s\n", i == 0 ? "rejects" :
 			    "", cli_count(t->reasons[i].count, e),
-			    t->reasons[i].text);
+			    sl_reject_code_name(t->reasons[i].code));
 	if (committed) {
 		fprintf(stderr, "  users      %s with new events\n",
 		    cli_count(res->users, a));
@@ -419,7 +387,6 @@ main(int argc, char **argv)
 	int ch, quiet = 0, do_verify = 0, do_list = 0;
 	int do_upgrade = 0;
 	int njobs = 0, status = 0, rc = 0, failed = 0;
-	size_t i;
 
 	cli_progname = "ingest";
 	while ((ch = getopt_long(argc, argv, "C:j:q", longopts, NULL)) != -1) {
@@ -582,8 +549,6 @@ main(int argc, char **argv)
 	sl_case_free(c);
 	sl_profileset_free(ps);
 	sl_tz_free(tz);
-	for (i = 0; i < t.nreasons; i++)
-		free(t.reasons[i].text);
 	free(t.reasons);
 	free(t.log_shown);
 	free(maps);

@@ -17,6 +17,7 @@
  */
 struct qitem {
 	int type;		/* enum sl_item_type */
+	int code;		/* REJECT: enum sl_reject_code */
 	uint64_t line, offset;
 	struct sl_log_stats st;
 	struct sl_event ev;	/* EVENT; its strings follow, re-pointed by
@@ -131,6 +132,7 @@ batch_item(struct batch *b, const struct sl_item *it)
 
 	memset(&q, 0, sizeof(q));
 	q.type = it->type;
+	q.code = it->code;
 	q.line = it->line;
 	q.offset = it->offset;
 	if (it->stats != NULL)
@@ -382,6 +384,7 @@ unbatch(const char *p, struct sl_item *it, struct sl_event *ev,
 	it->type = q.type;
 	it->line = q.line;
 	it->offset = q.offset;
+	it->code = q.code;
 	if (q.type == SL_ITEM_EVENT) {
 		*ev = q.ev;
 #define GET(f) f = get_str(&p);

@@ -582,9 +582,35 @@ event_item(struct sl_reader *r, struct sl_item *it, const struct sl_record *rec)
 	it->profile = ev->profile.p;
 }
 
+static const char *const code_names[] = {
+	[SL_REJECT_OTHER] = "not readable",
+	[SL_REJECT_NO_PROFILE] = "no profile recognises this log",
+	[SL_REJECT_TOO_LONG] = "record longer than the limit",
+	[SL_REJECT_CUT] = "record cut short (data lost, or the log ends "
+	    "inside it)",
+	[SL_REJECT_INVALID_JSON] = "invalid JSON",
+	[SL_REJECT_NOT_OBJECT] = "not a JSON object",
+	[SL_REJECT_BAD_ROW] = "row that does not split into fields",
+	[SL_REJECT_FIELD_COUNT] = "not as many fields as the header",
+	[SL_REJECT_NO_TIME_COLUMN] = "no column gives the time",
+	[SL_REJECT_NO_TIME] = "no time field",
+	[SL_REJECT_BAD_TIME] = "unparseable time",
+	[SL_REJECT_NO_YEAR] = "no year: give --year",
+	[SL_REJECT_NO_USER] = "no user",
+};
+
+const char *
+sl_reject_code_name(int code)
+{
+	if (code < 0 || (size_t)code >= SL_ARRAY_LEN(code_names) ||
+	    code_names[code] == NULL)
+		return code_names[SL_REJECT_OTHER];
+	return code_names[code];
+}
+
 static void
 reject_item(struct sl_reader *r, struct sl_item *it, const char *reason,
-    uint64_t line, uint64_t offset, const char *p, size_t n)
+    int code, uint64_t line, uint64_t offset, const char *p, size_t n)
 {
 	r->st.records++;
 	r->st.rejected++;
@@ -593,6 +619,7 @@ reject_item(struct sl_reader *r, struct sl_item *it, const char *reason,
 	it->name = r->name;
 	it->profile = r->profile != NULL ? sl_profile_name(r->profile) : "";
 	it->reason = reason;
+	it->code = code;
 	it->line = line;
 	it->offset = offset;
 	it->raw.p = p;
@@ -613,12 +640,12 @@ extracted(struct sl_reader *r, struct sl_item *it, int rc, const char *reason,
 		return rc;
 	if (r->ev.raw.p != NULL || rec == NULL)
 		reject_item(r, it, reason != NULL ? reason :
-		    "not readable", r->ev.line, r->ev.offset,
-		    r->ev.raw.p, r->ev.raw.n);
+		    "not readable", sl_extract_code(r->x), r->ev.line,
+		    r->ev.offset, r->ev.raw.p, r->ev.raw.n);
 	else
 		reject_item(r, it, reason != NULL ? reason :
-		    "not readable", rec->line, rec->offset, rec->p,
-		    rec->n);
+		    "not readable", sl_extract_code(r->x), rec->line,
+		    rec->offset, rec->p, rec->n);
 	return 1;
 }
 
@@ -679,7 +706,7 @@ reject_unread(struct sl_reader *r, struct sl_item *it)
 {
 	struct sl_record rec;
 	const char *reason;
-	int rc;
+	int rc, code;
 
 	if (!r->unread) {
 		r->unread = 1;
@@ -704,13 +731,17 @@ reject_unread(struct sl_reader *r, struct sl_item *it)
 		}
 		break;
 	}
-	if (rec.flags & SL_REC_TOOLONG)
+	if (rec.flags & SL_REC_TOOLONG) {
 		reason = "record longer than the limit (--max-record)";
-	else if (rec.flags & SL_REC_CUT)
+		code = SL_REJECT_TOO_LONG;
+	} else if (rec.flags & SL_REC_CUT) {
 		reason = "record cut short (data lost, or the log ends inside it)";
-	else
+		code = SL_REJECT_CUT;
+	} else {
 		reason = "no profile recognises this log";
-	reject_item(r, it, reason, rec.line, rec.offset, rec.p, rec.n);
+		code = SL_REJECT_NO_PROFILE;
+	}
+	reject_item(r, it, reason, code, rec.line, rec.offset, rec.p, rec.n);
 	return 1;
 }
 
@@ -728,7 +759,8 @@ log_flush(struct sl_reader *r, struct sl_item *it)
 	}
 	if (rc < 0 && rc != -ENOMEM) {
 		reject_item(r, it, reason != NULL ? reason : "not readable",
-		    r->ev.line, r->ev.offset, r->ev.raw.p, r->ev.raw.n);
+		    sl_extract_code(r->x), r->ev.line, r->ev.offset,
+		    r->ev.raw.p, r->ev.raw.n);
 		return 1;
 	}
 	return rc;

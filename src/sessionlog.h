@@ -235,6 +235,32 @@ struct sl_log_stats {
 				 * item.  NULL is "" */
 };
 
+/*
+ * Why a record was rejected, for grouping and counting: the reason's text
+ * (sl_item.reason) says it with the details of the record (positions,
+ * values); the code is the kind.  Values may be added.
+ */
+enum sl_reject_code {
+	SL_REJECT_OTHER = 0,	/* none of these */
+	SL_REJECT_NO_PROFILE,	/* no profile recognises the log */
+	SL_REJECT_TOO_LONG,	/* longer than a limit (--max-record) */
+	SL_REJECT_CUT,		/* cut short: data lost, or the log ends */
+	SL_REJECT_INVALID_JSON,	/* JSON that does not parse */
+	SL_REJECT_NOT_OBJECT,	/* JSON, but not an object */
+	SL_REJECT_BAD_ROW,	/* a CSV/TSV row or header, or key=value
+				 * text, that does not split */
+	SL_REJECT_FIELD_COUNT,	/* not as many fields as the header */
+	SL_REJECT_NO_TIME_COLUMN,	/* the header names no time column */
+	SL_REJECT_NO_TIME,	/* the record has no time */
+	SL_REJECT_BAD_TIME,	/* a time that does not parse */
+	SL_REJECT_NO_YEAR,	/* a time without a year, and none given */
+	SL_REJECT_NO_USER,	/* the record names no user */
+};
+
+/* A short fixed description of a reject code ("no user", "invalid
+ * JSON"), never NULL. */
+const char *sl_reject_code_name(int code);
+
 struct sl_item {
 	int type;			/* enum sl_item_type */
 	const struct sl_event *ev;	/* EVENT */
@@ -247,6 +273,7 @@ struct sl_item {
 	uint64_t line, offset;
 	struct sl_str raw;
 	const struct sl_log_stats *stats;	/* LOG_END, SKIPPED */
+	int code;			/* REJECT: enum sl_reject_code */
 };
 
 struct sl_reader;
