@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util.h"
 #include "sessionlog.h"
 
 #define MAX_JOBS 64
@@ -100,9 +101,7 @@ count_reason(struct tally *t, int code)
 			t->reasons[i].count++;
 			return;
 		}
-	r = realloc(t->reasons, (t->nreasons + 1) * sizeof(*r));
-	if (r == NULL)
-		cli_die("out of memory");
+	r = xrealloc(t->reasons, t->nreasons + 1, sizeof(*r));
 	t->reasons = r;
 	r[t->nreasons].code = code;
 	r[t->nreasons].count = 1;
@@ -155,10 +154,8 @@ log_shown(struct tally *t, int log)
 {
 	if ((size_t)log >= t->nlog_shown) {
 		size_t n = (size_t)log * 2 + 64;
-		uint64_t *p = realloc(t->log_shown, n * sizeof(*p));
+		uint64_t *p = xrealloc(t->log_shown, n, sizeof(*p));
 
-		if (p == NULL)
-			cli_die("out of memory");
 		memset(p + t->nlog_shown, 0, (n - t->nlog_shown) *
 		    sizeof(*p));
 		t->log_shown = p;
@@ -404,9 +401,7 @@ main(int argc, char **argv)
 			ropts.profile = optarg;
 			break;
 		case OPT_MAP:
-			maps = realloc(maps, (nmaps + 1) * sizeof(*maps));
-			if (maps == NULL)
-				cli_die("%s", strerror(ENOMEM));
+			maps = xrealloc(maps, nmaps + 1, sizeof(*maps));
 			maps[nmaps++] = optarg;
 			break;
 		case OPT_TZ:
