@@ -303,7 +303,7 @@ verify_report(void *arg, const char *file, const char *problem)
 }
 
 static int
-verify(const char *dir)
+verify(const char *dir, int nargs, char **args)
 {
 	struct sl_case *c;
 	char err[512];
@@ -315,7 +315,7 @@ verify(const char *dir)
 	n = sl_case_verify(c, verify_report, NULL);
 	if (n < 0)
 		cli_die("cannot verify \"%s\": %s", dir, sl_case_error(c));
-	sl_case_audit(c, "ingest", 1, (char *[]){ "--verify" });
+	sl_case_audit(c, "ingest", nargs, args);
 	sl_case_free(c);
 	cli_close_stdout();
 	if (n > 0) {
@@ -330,7 +330,7 @@ verify(const char *dir)
 
 /* Bring a case of an earlier format up to this version's. */
 static int
-upgrade(const char *dir)
+upgrade(const char *dir, int nargs, char **args)
 {
 	struct sl_case *c;
 	char err[512];
@@ -343,7 +343,7 @@ upgrade(const char *dir)
 	rc = sl_case_upgrade(c);
 	if (rc < 0)
 		cli_die("cannot upgrade \"%s\": %s", dir, sl_case_error(c));
-	sl_case_audit(c, "ingest", 1, (char *[]){ "--upgrade" });
+	sl_case_audit(c, "ingest", nargs, args);
 	sl_case_free(c);
 	if (rc == 0)
 		fprintf(stderr, "%s: case \"%s\" is already of format %d: "
@@ -383,9 +383,15 @@ main(int argc, char **argv)
 	size_t nmaps = 0;
 	int ch, quiet = 0, do_verify = 0, do_list = 0;
 	int do_upgrade = 0;
-	int njobs = 0, status = 0, rc = 0, failed = 0;
+	int njobs = 0, status = 0, rc = 0, failed = 0, nargs;
+	char **args;
 
 	cli_progname = "ingest";
+	/* The audit line has the arguments as given: getopt_long permutes
+	 * argv, and the options are what a log was read with. */
+	nargs = argc - 1;
+	args = xrealloc(NULL, (size_t)argc, sizeof(*args));
+	memcpy(args, argv + 1, (size_t)nargs * sizeof(*args));
 	while ((ch = getopt_long(argc, argv, "C:j:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -431,12 +437,14 @@ main(int argc, char **argv)
 		case OPT_HELP:
 			usage(stdout);
 			cli_close_stdout();
+			free(args);
 			return 0;
 		case OPT_VERSION:
 			cli_version();
 		default:
 			usage(stderr);
 			free(maps);
+			free(args);
 			return EXIT_TROUBLE;
 		}
 	}
@@ -448,20 +456,26 @@ main(int argc, char **argv)
 		free(maps);
 		if (argc > 0 || (do_verify && do_upgrade)) {
 			usage(stderr);
+			free(args);
 			return EXIT_TROUBLE;
 		}
-		return do_verify ? verify(casedir) : upgrade(casedir);
+		status = do_verify ? verify(casedir, nargs, args) :
+		    upgrade(casedir, nargs, args);
+		free(args);
+		return status;
 	}
 	ps = cli_profiles();
 	if (do_list) {
 		list_profiles(ps);
 		sl_profileset_free(ps);
+		free(args);
 		return 0;
 	}
 	if (argc == 0) {
 		usage(stderr);
 		sl_profileset_free(ps);
 		free(maps);
+		free(args);
 		return EXIT_TROUBLE;
 	}
 	ropts.maps = maps;
@@ -501,7 +515,7 @@ main(int argc, char **argv)
 	 * dated by the case's other evidence as it stood before this run:
 	 * the logs of this run are read in parallel, in no fixed order. */
 	ropts.evidence_time = sl_case_dated_last(c);
-	sl_case_audit(c, "ingest", argc, argv);
+	sl_case_audit(c, "ingest", nargs, args);
 	in = sl_ingest_new(c, &iopts);
 	if (in == NULL)
 		cli_die("cannot start ingesting into \"%s\": %s", casedir,
@@ -547,6 +561,7 @@ main(int argc, char **argv)
 	free(t.reasons);
 	free(t.log_shown);
 	free(maps);
+	free(args);
 	if (failed || t.errors > 0 || t.rejected > 0 || res.conflicts > 0)
 		status = EXIT_TROUBLE;
 	return status;

@@ -503,6 +503,49 @@ note(struct sl_reader *r, const char *fmt, ...)
 	return 0;
 }
 
+/* A word name=value whose value may hold anything: space, '%' and control
+ * bytes are written %XX, so that the notes stay words (sessionlog(5)). */
+static int
+note_value(struct sl_reader *r, const char *name, const char *v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	if ((r->notes.n > 0 && sl_buf_addc(&r->notes, ' ') < 0) ||
+	    sl_buf_adds(&r->notes, name) < 0 ||
+	    sl_buf_addc(&r->notes, '=') < 0)
+		return -ENOMEM;
+	for (p = (const unsigned char *)v; *p != '\0'; p++) {
+		if (*p <= ' ' || *p == '%' || *p == 0x7f) {
+			if (sl_buf_addc(&r->notes, '%') < 0 ||
+			    sl_buf_addc(&r->notes, hex[*p >> 4]) < 0 ||
+			    sl_buf_addc(&r->notes, hex[*p & 15]) < 0)
+				return -ENOMEM;
+		} else if (sl_buf_addc(&r->notes, *p) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The options the log was read with that change what it gives. */
+static int
+option_notes(struct sl_reader *r)
+{
+	size_t i;
+
+	if (r->forced != NULL && note(r, "profile=forced") < 0)
+		return -ENOMEM;
+	for (i = 0; i < r->opts.nmaps; i++)
+		if (note_value(r, "map", r->opts.maps[i]) < 0)
+			return -ENOMEM;
+	if (r->opts.max_record != 0 &&
+	    r->opts.max_record != SL_MAX_RECORD_DEFAULT &&
+	    note(r, "max-record=%zu", r->opts.max_record) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 /* The notes and counts that only the extractor knows, at the log's end. */
 static int
 log_notes(struct sl_reader *r)
@@ -514,6 +557,8 @@ log_notes(struct sl_reader *r)
 	if (r->x != NULL)
 		sl_extractor_counts(r->x, &xc);
 	r->st.zoneless = xc.zoneless;
+	if (option_notes(r) < 0)
+		return -ENOMEM;
 	if (xc.fractional > 0 &&
 	    note(r, "fractional=%llu", (unsigned long long)xc.fractional) < 0)
 		return -ENOMEM;
