@@ -44,6 +44,7 @@ struct worker {
 	/* Which store log each of its logs became; the last is current. */
 	int *ids;
 	size_t nids, cids;
+	char *name;		/* the current log's name, for its events */
 };
 
 struct job {
@@ -323,6 +324,7 @@ static int
 feed(const struct loop *lp, struct worker *wk, const struct sl_item *it)
 {
 	int cur = wk->nids > 0 ? wk->ids[wk->nids - 1] : -1;
+	struct sl_item e;
 	int id, rc;
 
 	switch (it->type) {
@@ -330,7 +332,13 @@ feed(const struct loop *lp, struct worker *wk, const struct sl_item *it)
 		if (cur < 0)
 			return sl_ingest_fail(lp->in, -EINVAL, "an event "
 			    "outside any log");
-		rc = tell(lp, it, cur);
+		/* Events travel without their log's name. */
+		e = *it;
+		if (e.name == NULL)
+			e.name = wk->name;
+		if (e.profile == NULL)
+			e.profile = it->ev->profile.p;
+		rc = tell(lp, &e, cur);
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 		return sl_ingest_event(lp->in, cur, it->ev);
@@ -344,8 +352,11 @@ feed(const struct loop *lp, struct worker *wk, const struct sl_item *it)
 	case SL_ITEM_LOG_BEGIN:
 		if ((id = sl_ingest_log(lp->in, it->name, it->profile)) < 0)
 			return id;
-		if ((rc = push_id(wk, id)) < 0)
-			return sl_ingest_fail(lp->in, rc, "out of memory");
+		free(wk->name);
+		if ((rc = push_id(wk, id)) < 0 ||
+		    (wk->name = strdup(it->name)) == NULL)
+			return sl_ingest_fail(lp->in, -ENOMEM,
+			    "out of memory");
 		rc = tell(lp, it, id);
 		return rc < 0 ? rc : 0;
 	case SL_ITEM_LOG_END:
@@ -423,6 +434,7 @@ read_here(const struct loop *lp, struct sl_reader *r)
 		    strerror(-rc));
 out:
 	free(wk.ids);
+	free(wk.name);
 	return rc < 0 ? rc : 0;
 }
 
@@ -532,6 +544,7 @@ out:
 	for (i = 0; i < jobs; i++) {
 		sl_reader_free(workers[i].reader);
 		free(workers[i].ids);
+		free(workers[i].name);
 	}
 	free(workers);
 	return rc < 0 ? rc : 0;
