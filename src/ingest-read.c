@@ -31,6 +31,7 @@ struct batch {
 	struct batch *next;
 	int worker;		/* which worker filled it */
 	int last;		/* the worker has finished */
+	int file_end;		/* it ends with the end of a source file */
 };
 
 struct job;
@@ -41,6 +42,10 @@ struct worker {
 	struct job *job;
 	struct sl_reader *reader;
 	int failed;		/* -errno if the reader failed */
+	/* Its batches, waiting for the calling thread (job->lock). */
+	struct batch *head, *tail;
+	int queued;
+	int finished;		/* its last batch was taken */
 	/* Which store log each of its logs became; the last is current. */
 	int *ids;
 	size_t nids, cids;
@@ -48,12 +53,9 @@ struct worker {
 };
 
 struct job {
-	int njobs;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct batch *head, *tail;
 	struct batch *spare;	/* used batches, kept for their memory */
-	int queued;
 	int stop;		/* the calling thread wants no more */
 };
 
@@ -171,35 +173,46 @@ batch_item(struct batch *b, const struct sl_item *it)
 	return 0;
 }
 
+/*
+ * Each reader queues its own batches, and the calling thread takes them
+ * one source file of each reader in turn.  The files are dealt to the
+ * readers in turn (sl_reader_opts.part), so the items are fed in the order
+ * of the files, as one reader would give them; a file that gives no end
+ * (it could not be opened) only moves the next one of its reader forward.
+ * A reader waits only for its own queue, never for another's.
+ */
 static void
-queue_push(struct job *job, struct batch *b)
+queue_push(struct worker *wk, struct batch *b)
 {
+	struct job *job = wk->job;
+
 	pthread_mutex_lock(&job->lock);
-	while (job->queued >= QUEUE_BATCHES * job->njobs)
+	while (wk->queued >= QUEUE_BATCHES)
 		pthread_cond_wait(&job->cond, &job->lock);
-	if (job->tail != NULL)
-		job->tail->next = b;
+	if (wk->tail != NULL)
+		wk->tail->next = b;
 	else
-		job->head = b;
-	job->tail = b;
-	job->queued++;
+		wk->head = b;
+	wk->tail = b;
+	wk->queued++;
 	pthread_cond_broadcast(&job->cond);
 	pthread_mutex_unlock(&job->lock);
 }
 
 static struct batch *
-queue_pop(struct job *job)
+queue_pop(struct worker *wk)
 {
+	struct job *job = wk->job;
 	struct batch *b;
 
 	pthread_mutex_lock(&job->lock);
-	while (job->head == NULL)
+	while (wk->head == NULL)
 		pthread_cond_wait(&job->cond, &job->lock);
-	b = job->head;
-	job->head = b->next;
-	if (job->head == NULL)
-		job->tail = NULL;
-	job->queued--;
+	b = wk->head;
+	wk->head = b->next;
+	if (wk->head == NULL)
+		wk->tail = NULL;
+	wk->queued--;
 	pthread_cond_broadcast(&job->cond);
 	pthread_mutex_unlock(&job->lock);
 	return b;
@@ -222,6 +235,7 @@ batch_get(struct job *job)
 	b->next = NULL;
 	b->n = 0;
 	b->last = 0;
+	b->file_end = 0;
 	return b;
 }
 
@@ -270,8 +284,12 @@ worker_main(void *arg)
 			wk->failed = -ENOMEM;
 			break;
 		}
-		if (b->n >= BATCH_BYTES) {
-			queue_push(wk->job, b);
+		if (it.stats != NULL && it.stats->is_source &&
+		    (it.type == SL_ITEM_LOG_END ||
+		    it.type == SL_ITEM_SKIPPED))
+			b->file_end = 1;
+		if (b->n >= BATCH_BYTES || b->file_end) {
+			queue_push(wk, b);
 			b = NULL;
 			if (stopped(wk->job))
 				break;
@@ -284,7 +302,7 @@ worker_main(void *arg)
 		abort();	/* cannot even say that we are done */
 	b->worker = wk->id;
 	b->last = 1;
-	queue_push(wk->job, b);
+	queue_push(wk, b);
 	return NULL;
 }
 
@@ -449,7 +467,7 @@ sl_ingest_read(struct sl_ingest *in, const char *const *sources, size_t n,
 	struct job job;
 	sigset_t all, saved;
 	char err[512];
-	int i, rc = 0, started = 0, running;
+	int i, rc = 0, started = 0, running, turn;
 
 	lp.in = in;
 	lp.report = report;
@@ -468,7 +486,6 @@ sl_ingest_read(struct sl_ingest *in, const char *const *sources, size_t n,
 	}
 
 	memset(&job, 0, sizeof(job));
-	job.njobs = jobs;
 	if ((workers = calloc((size_t)jobs, sizeof(*workers))) == NULL)
 		return sl_ingest_fail(in, -ENOMEM, "out of memory");
 	for (i = 0; i < jobs; i++) {
@@ -503,9 +520,16 @@ sl_ingest_read(struct sl_ingest *in, const char *const *sources, size_t n,
 	/* After a failure the batches are still taken, unread, until every
 	 * reader has stopped. */
 	running = started;
+	turn = 0;
 	while (running > 0) {
-		struct batch *b = queue_pop(&job);
-		const char *p = b->p, *end = b->p + b->n;
+		struct batch *b;
+		const char *p, *end;
+
+		while (workers[turn].finished)
+			turn = (turn + 1) % started;
+		b = queue_pop(&workers[turn]);
+		p = b->p;
+		end = b->p + b->n;
 
 		while (p < end && rc >= 0) {
 			struct sl_item it;
@@ -520,8 +544,12 @@ sl_ingest_read(struct sl_ingest *in, const char *const *sources, size_t n,
 			job.stop = 1;
 			pthread_mutex_unlock(&job.lock);
 		}
-		if (b->last)
+		if (b->last) {
+			workers[turn].finished = 1;
 			running--;
+		}
+		if (b->last || b->file_end)
+			turn = (turn + 1) % started;
 		batch_put_back(&job, b);
 	}
 	for (i = 0; i < started; i++) {

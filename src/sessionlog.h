@@ -391,8 +391,9 @@ typedef int sl_ingest_report_fn(void *arg, const struct sl_item *it,
  * every item of sl_reader_next staged (events, rejects, the logs and
  * their ends).  jobs > 1 reads in that many threads, each taking its part
  * of the sources (sl_reader_opts.part; opts' own part is ignored) while
- * the calling thread stages and reports; 1 or less reads in the calling
- * thread, in the reader's order.  The threads start with every signal
+ * the calling thread stages and reports, in the order of the source
+ * files (the items of each file together, as one reader gives them);
+ * 1 or less reads in the calling thread.  The threads start with every signal
  * blocked.  Returns 0 when all was read (bad input gives ERROR items, not
  * a failure) or a negative errno value with the detail in sl_ingest_error
  * (a reader that cannot start, out of memory, report's own value); what
