@@ -458,6 +458,7 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 	struct sl_ingest *in = NULL;
 	const char *tmp = getenv("TMPDIR");
 	char err[1024];
+	long jobs;
 
 	memset(s, 0, sizeof(*s));
 	if (tmp == NULL || *tmp == '\0')
@@ -476,8 +477,12 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 	 * with it. */
 	o = *ro;
 	o.tmpdir = s->dir;
-	/* In one thread: the messages come in the order of the sources. */
-	if (sl_ingest_read(in, sources, n, ps, &o, 1, scratch_tell, &st) < 0 ||
+	/* Threads as ingest takes them; the messages still come in the
+	 * order of the sources. */
+	jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	jobs = jobs < 1 ? 1 : jobs > 8 ? 8 : jobs;
+	if (sl_ingest_read(in, sources, n, ps, &o, (int)jobs, scratch_tell,
+	    &st) < 0 ||
 	    sl_ingest_commit(in, &res) < 0) {
 		snprintf(err, sizeof(err), "%s", sl_ingest_error(in));
 		goto fail;
