@@ -197,10 +197,10 @@ cli_version(void)
  * The scratch case is a copy of the evidence, personal data, and must not
  * outlive the tool however it ends.  It is removed by a cleaner process
  * forked when the case is made, before the tool starts any thread: it
- * waits on a pipe and removes the directory when the tool asks (a byte) or
- * dies (end of file, which also covers SIGKILL and crashes), then exits,
+ * waits on a pipe and removes the directory when the tool closes it, to
+ * ask, or dies (which closes it too: SIGKILL and crashes), then exits,
  * which closes the acknowledgement pipe.  A signal handler can then ask for
- * the removal with write(2) and wait for it with read(2), both
+ * the removal with close(2) and wait for it with read(2), both
  * async-signal-safe, where walking the directory in the handler would need
  * opendir(3) (it allocates) or a fixed idea of what the case holds.
  */
@@ -208,7 +208,7 @@ static const int scratch_signals[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM };
 
 static struct {
 	pid_t pid;		/* the cleaner, or -1 */
-	int ctl;		/* write end: a byte, or its closing, asks */
+	int ctl;		/* write end: its closing asks */
 	int ack;		/* read end: end of file once removed */
 	char *dir;
 } cleaner = { -1, -1, -1, NULL };
@@ -239,22 +239,22 @@ rm_tree(const char *dir)
 	}
 }
 
-/* Async-signal-safe: ask the cleaner, wait until it is done. */
+/* Async-signal-safe: ask the cleaner, wait until it is done.  Closing
+ * the pipe is the asking: a byte written to a cleaner that is gone would
+ * raise SIGPIPE. */
 static void
 cleaner_run(void)
 {
 	int saved = errno;
-	char c = 'x';
+	char c;
 
 	if (cleaner.pid < 0) {
 		errno = saved;
 		return;
 	}
-	while (write(cleaner.ctl, &c, 1) < 0 && errno == EINTR)
-		;
+	close(cleaner.ctl);
 	while (read(cleaner.ack, &c, 1) != 0 && errno == EINTR)
 		;
-	close(cleaner.ctl);
 	close(cleaner.ack);
 	while (waitpid(cleaner.pid, NULL, 0) < 0 && errno == EINTR)
 		;
