@@ -1,11 +1,15 @@
 /* cli.c: messages, option values and output helpers for the tools. */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -189,6 +193,26 @@ cli_version(void)
 
 /* ---- raw evidence through a scratch case ------------------------------- */
 
+/*
+ * The scratch case is a copy of the evidence, personal data, and must not
+ * outlive the tool however it ends.  It is removed by a cleaner process
+ * forked when the case is made, before the tool starts any thread: it
+ * waits on a pipe and removes the directory when the tool closes it, to
+ * ask, or dies (which closes it too: SIGKILL and crashes), then exits,
+ * which closes the acknowledgement pipe.  A signal handler can then ask for
+ * the removal with close(2) and wait for it with read(2), both
+ * async-signal-safe, where walking the directory in the handler would need
+ * opendir(3) (it allocates) or a fixed idea of what the case holds.
+ */
+static const int scratch_signals[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM };
+
+static struct {
+	pid_t pid;		/* the cleaner, or -1 */
+	int ctl;		/* write end: its closing asks */
+	int ack;		/* read end: end of file once removed */
+	char *dir;
+} cleaner = { -1, -1, -1, NULL };
+
 static int
 rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -201,13 +225,176 @@ rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 	return 0;
 }
 
+/* Remove dir and everything below it.  A file made while the walk ran (a
+ * thread still writing) leaves the top non-empty: walk again. */
+static void
+rm_tree(const char *dir)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		if (access(dir, F_OK) != 0 && errno == ENOENT)
+			break;
+	}
+}
+
+/* Async-signal-safe: ask the cleaner, wait until it is done.  Closing
+ * the pipe is the asking: a byte written to a cleaner that is gone would
+ * raise SIGPIPE. */
+static void
+cleaner_run(void)
+{
+	int saved = errno;
+	char c;
+
+	if (cleaner.pid < 0) {
+		errno = saved;
+		return;
+	}
+	close(cleaner.ctl);
+	while (read(cleaner.ack, &c, 1) != 0 && errno == EINTR)
+		;
+	close(cleaner.ack);
+	while (waitpid(cleaner.pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	cleaner.pid = -1;
+	errno = saved;
+}
+
+static void
+scratch_signal(int sig)
+{
+	struct sigaction sa;
+
+	cleaner_run();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	/* Delivered, with its default action, when the handler returns. */
+	raise(sig);
+}
+
+/* cleaner_run outside a handler: no handler may start it a second time
+ * halfway through. */
+static void
+cleaner_finish(void)
+{
+	sigset_t block, saved;
+	size_t i;
+
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(scratch_signals) / sizeof(*scratch_signals);
+	    i++)
+		sigaddset(&block, scratch_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	cleaner_run();
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+}
+
+/* cli_die and every other exit(3) */
+static void
+scratch_atexit(void)
+{
+	cleaner_finish();
+}
+
+static void
+cleaner_main(int ctl, int ack)
+{
+	long fd, max = sysconf(_SC_OPEN_MAX);
+	size_t i;
+	char c;
+
+	/* Hold none of the tool's files: a reader of its output must see
+	 * the end when the tool ends. */
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 0; fd < max; fd++)
+		if (fd != ctl && fd != ack)
+			close((int)fd);
+	/* ^C reaches the whole process group; the cleaner waits for the
+	 * tool instead. */
+	for (i = 0; i < sizeof(scratch_signals) / sizeof(*scratch_signals);
+	    i++)
+		signal(scratch_signals[i], SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	while (read(ctl, &c, 1) < 0 && errno == EINTR)
+		;
+	rm_tree(cleaner.dir);
+	_exit(0);
+}
+
+/* Make the scratch directory and its cleaner, and catch the signals that
+ * end the tool, with those signals blocked so that none comes between. */
+static void
+scratch_make(struct cli_scratch *s, const char *tmp)
+{
+	static int registered;
+	struct sigaction sa, old;
+	sigset_t block, saved;
+	int ctl[2], ack[2];
+	size_t i;
+	char *dir;
+
+	if (asprintf(&dir, "%s/sessionlog.XXXXXX", tmp) < 0)
+		cli_die("out of memory");
+	if (pipe2(ctl, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0)
+		cli_die("cannot make a pipe: %s", strerror(errno));
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(scratch_signals) / sizeof(*scratch_signals);
+	    i++)
+		sigaddset(&block, scratch_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &saved);
+	if (mkdtemp(dir) == NULL) {
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		cli_die("cannot make a temporary directory in \"%s\": %s",
+		    tmp, strerror(errno));
+	}
+	cleaner.dir = dir;
+	cleaner.pid = fork();
+	if (cleaner.pid < 0) {
+		rmdir(dir);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		cli_die("cannot start a process: %s", strerror(errno));
+	}
+	if (cleaner.pid == 0)
+		cleaner_main(ctl[0], ack[1]);
+	close(ctl[0]);
+	close(ack[1]);
+	cleaner.ctl = ctl[1];
+	cleaner.ack = ack[0];
+	s->dir = dir;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = scratch_signal;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < sizeof(scratch_signals) / sizeof(*scratch_signals);
+	    i++) {
+		/* A signal ignored by whoever started the tool (nohup, a
+		 * background job) stays ignored. */
+		if (sigaction(scratch_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(scratch_signals[i], &sa, NULL);
+	}
+	if (!registered && atexit(scratch_atexit) == 0)
+		registered = 1;
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+}
+
 void
 cli_scratch_close(struct cli_scratch *s)
 {
 	sl_case_free(s->c);
 	s->c = NULL;
-	if (s->dir != NULL)
-		nftw(s->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (s->dir != NULL) {
+		cleaner_finish();
+		/* The cleaner could have been killed on its own. */
+		rm_tree(s->dir);
+	}
+	/* cleaner.dir is s->dir; the cleaner, gone, no longer needs it. */
+	cleaner.dir = NULL;
 	free(s->dir);
 	s->dir = NULL;
 }
@@ -227,105 +414,89 @@ say_item(const char *prefix, const char *name, const char *detail)
 	fputc('\n', stderr);
 }
 
+/* What the reading of raw sources tells the tool. */
+struct scratch_tell {
+	int (*keep)(void *arg, const struct sl_event *ev);
+	void *arg;
+	uint64_t errors, rejects;
+};
+
+static int
+scratch_tell(void *arg, const struct sl_item *it, int log)
+{
+	struct scratch_tell *st = arg;
+
+	(void)log;
+	switch (it->type) {
+	case SL_ITEM_EVENT:
+		return st->keep != NULL && !st->keep(st->arg, it->ev);
+	case SL_ITEM_REJECT:
+		st->rejects++;
+		break;
+	case SL_ITEM_ERROR:
+		st->errors++;
+		say_item("", it->name, it->reason != NULL ? it->reason :
+		    "error");
+		break;
+	case SL_ITEM_WARNING:
+		say_item("warning: ", it->name, it->reason);
+		break;
+	}
+	return 0;
+}
+
 struct sl_case *
 cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
     const struct sl_reader_opts *ro,
     int (*keep)(void *arg, const struct sl_event *ev), void *arg,
     uint64_t *errors)
 {
+	struct scratch_tell st = { keep, arg, 0, 0 };
 	struct sl_ingest_result res;
-	struct sl_profileset *ps;
-	struct sl_reader *r = NULL;
+	struct sl_reader_opts o;
+	struct sl_profileset *ps = NULL;
 	struct sl_ingest *in = NULL;
-	struct sl_item it;
 	const char *tmp = getenv("TMPDIR");
-	uint64_t rejects = 0;
-	char err[512], *dir;
-	int *ids = NULL, id, rc;
-	size_t nids = 0;
+	char err[1024];
+	long jobs;
 
 	memset(s, 0, sizeof(*s));
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
-	if (asprintf(&dir, "%s/sessionlog.XXXXXX", tmp) < 0)
-		cli_die("out of memory");
-	if (mkdtemp(dir) == NULL)
-		cli_die("cannot make a temporary directory in \"%s\": %s",
-		    tmp, strerror(errno));
-	s->dir = dir;
-	s->c = sl_case_open(dir, SL_CASE_CREATE | SL_CASE_WRITE |
-	    SL_CASE_SCRATCH, err,
-	    sizeof(err));
+	scratch_make(s, tmp);
+	s->c = sl_case_open(s->dir, SL_CASE_CREATE | SL_CASE_WRITE |
+	    SL_CASE_SCRATCH, err, sizeof(err));
 	if (s->c == NULL)
-		goto fail_msg;
+		goto fail;
 	if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
 		snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
-		goto fail_msg;
+		goto fail;
 	}
 	ps = cli_profiles();
-	r = sl_reader_new(sources, n, ps, ro, err, sizeof(err));
-	if (r == NULL)
-		goto fail_msg;
-	while ((rc = sl_reader_next(r, &it)) > 0) {
-		switch (it.type) {
-		case SL_ITEM_LOG_BEGIN:
-			if ((id = sl_ingest_log(in, it.name, it.profile)) < 0)
-				goto fail_ingest;
-			if ((ids = realloc(ids, (nids + 1) * sizeof(*ids))) ==
-			    NULL)
-				cli_die("out of memory");
-			ids[nids++] = id;
-			break;
-		case SL_ITEM_EVENT:
-			if (nids == 0 || (keep != NULL && !keep(arg, it.ev)))
-				break;
-			if ((rc = sl_ingest_event(in, ids[nids - 1],
-			    it.ev)) < 0)
-				goto fail_ingest;
-			if (rc == 1)
-				rejects++;	/* too large to store */
-			break;
-		case SL_ITEM_REJECT:
-			rejects++;
-			break;
-		case SL_ITEM_LOG_END:
-			if (it.stats != NULL && it.stats->container) {
-				if ((id = sl_ingest_log(in, it.name, "")) < 0 ||
-				    sl_ingest_log_end(in, id, it.stats) < 0)
-					goto fail_ingest;
-			} else if (nids > 0 && it.stats != NULL &&
-			    sl_ingest_log_end(in, ids[nids - 1],
-			    it.stats) < 0) {
-				goto fail_ingest;
-			}
-			break;
-		case SL_ITEM_ERROR:
-			(*errors)++;
-			say_item("", it.name, it.reason != NULL ? it.reason :
-			    "error");
-			break;
-		case SL_ITEM_WARNING:
-			say_item("warning: ", it.name, it.reason);
-			break;
-		}
+	/* Standard input is spooled inside the scratch case, so that it goes
+	 * with it. */
+	o = *ro;
+	o.tmpdir = s->dir;
+	/* Threads as ingest takes them; the messages still come in the
+	 * order of the sources. */
+	jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	jobs = jobs < 1 ? 1 : jobs > 8 ? 8 : jobs;
+	if (sl_ingest_read(in, sources, n, ps, &o, (int)jobs, scratch_tell,
+	    &st) < 0 ||
+	    sl_ingest_commit(in, &res) < 0) {
+		snprintf(err, sizeof(err), "%s", sl_ingest_error(in));
+		goto fail;
 	}
-	if (rc < 0)
-		cli_die("cannot read the sources: %s", strerror(-rc));
-	if (rejects > 0)
+	*errors += st.errors;
+	if (st.rejects > 0)
 		cli_warn("%llu record(s) could not be read and were skipped "
-		    "(ingest lists them)", (unsigned long long)rejects);
-	if (sl_ingest_commit(in, &res) < 0)
-		goto fail_ingest;
+		    "(ingest lists them)", (unsigned long long)st.rejects);
 	sl_ingest_free(in);
-	sl_reader_free(r);
 	sl_profileset_free(ps);
-	free(ids);
 	return s->c;
-fail_ingest:
-	snprintf(err, sizeof(err), "%s", sl_ingest_error(in));
-fail_msg:
+fail:
 	sl_ingest_free(in);
-	sl_reader_free(r);
+	sl_profileset_free(ps);
 	cli_scratch_close(s);
 	cli_die("cannot read the sources: %s", err);
 }

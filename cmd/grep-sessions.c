@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "filter.h"
 #include "out.h"
+#include "util.h"
 
 #define MAX_SRCS 8	/* source addresses named in a session header */
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -109,15 +110,6 @@ struct sess {
 	int selected, shown;
 };
 
-/* A hash map from strings (not owned) to indexes: session names. */
-struct smap {
-	struct {
-		const char *key;
-		size_t len, val;
-	} *t;
-	size_t size, used;
-};
-
 struct user_state {
 	char *arena;
 	size_t alen, acap;
@@ -211,26 +203,6 @@ usage(FILE *fp)
 }
 
 /* ---- small helpers ----------------------------------------------------- */
-
-static void *
-xrealloc(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size)
-		cli_die("out of memory");
-	if ((p = realloc(p, n * size)) == NULL && n * size > 0)
-		cli_die("out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		cli_die("out of memory");
-	return p;
-}
 
 /* Lines of a file (or "-"), without their line ends; comments ('#' first
  * on the line) and blank lines are dropped when comments is set. */
@@ -582,92 +554,6 @@ fix_strings(struct user_state *u)
 		e->raw = arena_str(u, e->raw);
 		u->ev[i].purpose = arena_str(u, u->ev[i].purpose);
 	}
-}
-
-/* ---- string map ------------------------------------------------------- */
-
-/* 64-bit FNV-1a. */
-static uint64_t
-hash(const char *p, size_t n)
-{
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}
-
-static void
-smap_clear(struct smap *m)
-{
-	if (m->t != NULL)
-		memset(m->t, 0, m->size * sizeof(*m->t));
-	m->used = 0;
-}
-
-static void
-smap_free(struct smap *m)
-{
-	free(m->t);
-	memset(m, 0, sizeof(*m));
-}
-
-/* The value of key (p, n), or SIZE_MAX if absent. */
-static size_t
-smap_get(const struct smap *m, const char *p, size_t n)
-{
-	size_t h, mask;
-
-	if (m->size == 0)
-		return SIZE_MAX;
-	mask = m->size - 1;
-	for (h = (size_t)hash(p, n) & mask; m->t[h].key != NULL;
-	    h = (h + 1) & mask)
-		if (m->t[h].len == n && memcmp(m->t[h].key, p, n) == 0)
-			return m->t[h].val;
-	return SIZE_MAX;
-}
-
-/* Set key (p, n; p must stay valid) to val. */
-static void
-smap_put(struct smap *m, const char *p, size_t n, size_t val)
-{
-	size_t h, mask, i;
-
-	if ((m->used + 1) * 2 > m->size) {
-		struct smap nm;
-
-		nm.size = m->size ? m->size * 2 : 256;
-		nm.t = xrealloc(NULL, nm.size, sizeof(*nm.t));
-		memset(nm.t, 0, nm.size * sizeof(*nm.t));
-		for (i = 0; i < m->size; i++) {
-			if (m->t[i].key == NULL)
-				continue;
-			h = (size_t)hash(m->t[i].key, m->t[i].len) &
-			    (nm.size - 1);
-			while (nm.t[h].key != NULL)
-				h = (h + 1) & (nm.size - 1);
-			nm.t[h] = m->t[i];
-		}
-		nm.used = m->used;
-		free(m->t);
-		*m = nm;
-	}
-	mask = m->size - 1;
-	for (h = (size_t)hash(p, n) & mask; m->t[h].key != NULL;
-	    h = (h + 1) & mask) {
-		if (m->t[h].len == n && memcmp(m->t[h].key, p, n) == 0) {
-			m->t[h].val = val;
-			return;
-		}
-	}
-	m->t[h].key = n > 0 ? p : "";
-	m->t[h].len = n;
-	m->t[h].val = val;
-	m->used++;
 }
 
 /* ---- one user ----------------------------------------------------------- */
@@ -1638,9 +1524,14 @@ main(int argc, char **argv)
 		cli_filter_resolve(&o.f, x.c);
 		o.since = o.f.since;
 		o.until = o.f.until;
+		/* A case on write-protected storage, or another
+		 * investigator's, is searched all the same: audit.log
+		 * records the runs of those who may write the case, it
+		 * does not decide who reads it (file permissions do). */
 		if (sl_case_audit(x.c, "grep-sessions", nargs, args + 1) < 0)
-			cli_die("cannot write the audit log of \"%s\": %s",
-			    casedir, sl_case_error(x.c));
+			cli_warn("this run could not be recorded in the audit "
+			    "log of \"%s\": %s", casedir,
+			    sl_case_error(x.c));
 	}
 
 	{

@@ -3,8 +3,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +10,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util.h"
 #include "sessionlog.h"
 
 #define MAX_JOBS 64
-#define BATCH_BYTES (1u << 20)
-#define QUEUE_BATCHES 8
 #define REJECTS_SHOWN 5		/* reject messages printed per log */
 #define REJECTS_SHOWN_ALL 50	/* and in all */
 
@@ -66,47 +63,6 @@ usage(FILE *fp)
 	    "       ingest --list-profiles\n");
 }
 
-/*
- * Items travel from the reading threads to the main thread in batches: a
- * byte buffer of records, each a header followed by its strings.
- */
-struct qitem {
-	int type;		/* enum sl_item_type */
-	uint64_t line, offset;
-	struct sl_log_stats st;
-	struct sl_event ev;	/* EVENT; its strings follow, re-pointed by
-				 * the reader of the batch */
-	size_t len;		/* bytes of strings that follow */
-};
-
-struct batch {
-	char *p;
-	size_t n, cap;
-	struct batch *next;
-	int worker;		/* which worker filled it */
-	int last;		/* the worker has finished */
-};
-
-struct worker {
-	pthread_t thread;
-	int id;
-	struct job *job;
-	struct sl_reader *reader;
-	int failed;		/* -errno if the reader failed */
-};
-
-struct job {
-	const char *const *sources;
-	size_t nsources;
-	struct sl_reader_opts ropts;
-	int njobs;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct batch *head, *tail;
-	struct batch *spare;	/* used batches, kept for their memory */
-	int queued;
-};
-
 /* arg points to the case, opened after the readers (see main). */
 static int
 skip_known(void *arg, const char *sha256)
@@ -116,224 +72,15 @@ skip_known(void *arg, const char *sha256)
 	return sl_case_has_sha256(*c, sha256);
 }
 
-/* A string in a batch is its length, then its bytes. */
-static size_t
-str_len(struct sl_str s)
-{
-	return sizeof(size_t) + s.n;
-}
-
-static void
-put_str(char **w, struct sl_str s)
-{
-	memcpy(*w, &s.n, sizeof(size_t));
-	*w += sizeof(size_t);
-	if (s.n > 0)
-		memcpy(*w, s.p, s.n);
-	*w += s.n;
-}
-
-static struct sl_str
-get_str(const char **r)
-{
-	struct sl_str s;
-
-	memcpy(&s.n, *r, sizeof(size_t));
-	*r += sizeof(size_t);
-	s.p = *r;
-	*r += s.n;
-	return s;
-}
-
-#define EV_STRINGS(X, e)						\
-	X((e)->user) X((e)->session) X((e)->resource) X((e)->query)	\
-	X((e)->purpose) X((e)->src) X((e)->trace) X((e)->kind)		\
-	X((e)->key) X((e)->scope) X((e)->profile) X((e)->origin)	\
-	X((e)->raw)
-
-static int
-batch_reserve(struct batch *b, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (b->n + n <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : BATCH_BYTES;
-	while (cap < b->n + n)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (p == NULL)
-		return -ENOMEM;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static int
-batch_item(struct batch *b, const struct sl_item *it)
-{
-	struct qitem q;
-	struct sl_str name, profile, reason, raw, notes;
-	size_t len = 0;
-	char *w;
-
-	memset(&q, 0, sizeof(q));
-	q.type = it->type;
-	q.line = it->line;
-	q.offset = it->offset;
-	if (it->stats != NULL)
-		q.st = *it->stats;
-	name.p = it->name != NULL ? it->name : "";
-	name.n = strlen(name.p);
-	profile.p = it->profile != NULL ? it->profile : "";
-	profile.n = strlen(profile.p);
-	reason.p = it->reason != NULL ? it->reason : "";
-	reason.n = strlen(reason.p);
-	raw = it->raw;
-	/* The notes travel with their NUL, to be pointed at in place. */
-	notes.p = it->stats != NULL && it->stats->notes != NULL ?
-	    it->stats->notes : "";
-	notes.n = strlen(notes.p) + 1;
-	if (it->type == SL_ITEM_EVENT) {
-		q.ev = *it->ev;
-#define LEN(s) len += str_len(s);
-		EV_STRINGS(LEN, it->ev)
-#undef LEN
-	} else {
-		len = str_len(name) + str_len(profile) + str_len(reason) +
-		    str_len(raw) + str_len(notes);
-	}
-	q.len = len;
-	if (batch_reserve(b, sizeof(q) + len) < 0)
-		return -ENOMEM;
-	memcpy(b->p + b->n, &q, sizeof(q));
-	w = b->p + b->n + sizeof(q);
-	if (it->type == SL_ITEM_EVENT) {
-#define PUT(s) put_str(&w, s);
-		EV_STRINGS(PUT, it->ev)
-#undef PUT
-	} else {
-		put_str(&w, name);
-		put_str(&w, profile);
-		put_str(&w, reason);
-		put_str(&w, raw);
-		put_str(&w, notes);
-	}
-	b->n = (size_t)(w - b->p);
-	return 0;
-}
-
-static void
-queue_push(struct job *job, struct batch *b)
-{
-	pthread_mutex_lock(&job->lock);
-	while (job->queued >= QUEUE_BATCHES * job->njobs)
-		pthread_cond_wait(&job->cond, &job->lock);
-	if (job->tail != NULL)
-		job->tail->next = b;
-	else
-		job->head = b;
-	job->tail = b;
-	job->queued++;
-	pthread_cond_broadcast(&job->cond);
-	pthread_mutex_unlock(&job->lock);
-}
-
-static struct batch *
-queue_pop(struct job *job)
-{
-	struct batch *b;
-
-	pthread_mutex_lock(&job->lock);
-	while (job->head == NULL)
-		pthread_cond_wait(&job->cond, &job->lock);
-	b = job->head;
-	job->head = b->next;
-	if (job->head == NULL)
-		job->tail = NULL;
-	job->queued--;
-	pthread_cond_broadcast(&job->cond);
-	pthread_mutex_unlock(&job->lock);
-	return b;
-}
-
-/* A batch to fill: a spare one if there is one, so that the big buffers are
- * not given back to the system and faulted in again for every megabyte. */
-static struct batch *
-batch_get(struct job *job)
-{
-	struct batch *b;
-
-	pthread_mutex_lock(&job->lock);
-	b = job->spare;
-	if (b != NULL)
-		job->spare = b->next;
-	pthread_mutex_unlock(&job->lock);
-	if (b == NULL)
-		return calloc(1, sizeof(*b));
-	b->next = NULL;
-	b->n = 0;
-	b->last = 0;
-	return b;
-}
-
-static void
-batch_put_back(struct job *job, struct batch *b)
-{
-	pthread_mutex_lock(&job->lock);
-	b->next = job->spare;
-	job->spare = b;
-	pthread_mutex_unlock(&job->lock);
-}
-
-static void *
-worker_main(void *arg)
-{
-	struct worker *wk = arg;
-	struct sl_item it;
-	struct batch *b;
-	int rc;
-
-	b = batch_get(wk->job);
-	for (;;) {
-		if (b == NULL) {
-			wk->failed = -ENOMEM;
-			break;
-		}
-		rc = sl_reader_next(wk->reader, &it);
-		if (rc <= 0) {
-			if (rc < 0)
-				wk->failed = rc;
-			break;
-		}
-		b->worker = wk->id;
-		if (batch_item(b, &it) < 0) {
-			wk->failed = -ENOMEM;
-			break;
-		}
-		if (b->n >= BATCH_BYTES) {
-			queue_push(wk->job, b);
-			b = batch_get(wk->job);
-		}
-	}
-	if (b == NULL)
-		b = batch_get(wk->job);
-	if (b == NULL)
-		abort();	/* cannot even say that we are done */
-	b->worker = wk->id;
-	b->last = 1;
-	queue_push(wk->job, b);
-	return NULL;
-}
-
-/* What the main thread learns while it feeds the store. */
+/* What the tool learns while the sources are read into the store. */
 struct tally {
 	uint64_t logs, sources, skipped, records, rejected, errors;
 	uint64_t warnings;	/* malformed evidence read in full */
 	uint64_t shown;		/* reject messages printed */
+	uint64_t *log_shown;	/* and per log, by its id */
+	size_t nlog_shown;
 	struct reason {
-		char *text;
+		int code;	/* enum sl_reject_code */
 		uint64_t count;
 	} *reasons;
 	size_t nreasons;
@@ -342,57 +89,23 @@ struct tally {
 	uint64_t bytes;
 };
 
-/* Reject reasons grouped without their positions (the number after
- * "byte ") and quoted values; other numbers, such as field counts, are
- * what the reason says and stay. */
+/* Rejects grouped by the kind of their reason. */
 static void
-count_reason(struct tally *t, const char *reason)
+count_reason(struct tally *t, int code)
 {
-	char key[128];
-	size_t i, j = 0;
-	int quoted = 0, num = 0;
+	struct reason *r;
+	size_t i;
 
-	for (i = 0; reason[i] != '\0' && j + 2 < sizeof(key); i++) {
-		char c = reason[i];
-
-		if (c == '"') {
-			quoted = !quoted;
-			if (!quoted)
-				continue;
-			key[j++] = '"', key[j++] = '.', key[j++] = '.';
-			key[j++] = '.', key[j++] = '"';
-			continue;
-		}
-		if (quoted)
-			continue;
-		if (c >= '0' && c <= '9' && (num || (j >= 5 &&
-		    memcmp(key + j - 5, "byte ", 5) == 0))) {
-			if (!num)
-				key[j++] = 'N';
-			num = 1;
-			continue;
-		}
-		num = 0;
-		key[j++] = c;
-	}
-	key[j] = '\0';
 	for (i = 0; i < t->nreasons; i++)
-		if (strcmp(t->reasons[i].text, key) == 0) {
+		if (t->reasons[i].code == code) {
 			t->reasons[i].count++;
 			return;
 		}
-	{
-		struct reason *r = realloc(t->reasons,
-		    (t->nreasons + 1) * sizeof(*r));
-
-		if (r == NULL)
-			return;
-		t->reasons = r;
-		r[t->nreasons].text = strdup(key);
-		r[t->nreasons].count = 1;
-		if (r[t->nreasons].text != NULL)
-			t->nreasons++;
-	}
+	r = xrealloc(t->reasons, t->nreasons + 1, sizeof(*r));
+	t->reasons = r;
+	r[t->nreasons].code = code;
+	r[t->nreasons].count = 1;
+	t->nreasons++;
 }
 
 static int
@@ -402,7 +115,8 @@ by_count(const void *a, const void *b)
 
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
-	return strcmp(x->text, y->text);
+	return strcmp(sl_reject_code_name(x->code),
+	    sl_reject_code_name(y->code));
 }
 
 static void
@@ -434,87 +148,48 @@ progress(struct tally *t, int final)
 		fputs("\033[K", stderr);
 }
 
-/* Per worker: which store log each of its logs became, and how many of its
- * rejects were shown. */
-struct wlogs {
-	int *ids;
-	size_t n, cap;
-	uint64_t shown;
-};
-
-static int
-feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
-    const struct qitem *q, const char *s)
+/* Reject messages shown of a log so far. */
+static uint64_t *
+log_shown(struct tally *t, int log)
 {
-	struct sl_str name, profile, reason, raw, notes;
-	struct sl_log_stats st;
-	struct sl_item it;
-	char nbuf[4096], pbuf[256], rbuf[1024];
-	int id, rc;
+	if ((size_t)log >= t->nlog_shown) {
+		size_t n = (size_t)log * 2 + 64;
+		uint64_t *p = xrealloc(t->log_shown, n, sizeof(*p));
 
-	if (q->type == SL_ITEM_EVENT) {
-		struct sl_event ev = q->ev;
-
-#define GET(f) f = get_str(&s);
-		EV_STRINGS(GET, &ev)
-#undef GET
-		t->records++;
-		if (wl->n == 0)
-			return -EINVAL;
-		rc = sl_ingest_event(in, wl->ids[wl->n - 1], &ev);
-		if (rc == 1) {
-			/* Too large to store: kept as a reject. */
-			t->rejected++;
-			count_reason(t, sl_ingest_error(in));
-		}
-		return rc;
+		memset(p + t->nlog_shown, 0, (n - t->nlog_shown) *
+		    sizeof(*p));
+		t->log_shown = p;
+		t->nlog_shown = n;
 	}
-	name = get_str(&s);
-	profile = get_str(&s);
-	reason = get_str(&s);
-	raw = get_str(&s);
-	notes = get_str(&s);
-	st = q->st;
-	st.notes = notes.p;
-	snprintf(nbuf, sizeof(nbuf), "%.*s", (int)name.n, name.p);
-	snprintf(pbuf, sizeof(pbuf), "%.*s", (int)profile.n, profile.p);
-	snprintf(rbuf, sizeof(rbuf), "%.*s", (int)reason.n, reason.p);
-	memset(&it, 0, sizeof(it));
-	it.type = q->type;
-	it.name = nbuf;
-	it.profile = pbuf;
-	it.reason = rbuf;
-	it.line = q->line;
-	it.offset = q->offset;
-	it.raw = raw;
-	it.stats = &st;
-	switch (q->type) {
-	case SL_ITEM_LOG_BEGIN:
-		id = sl_ingest_log(in, nbuf, pbuf);
-		if (id < 0)
-			return id;
-		if (wl->n == wl->cap) {
-			size_t cap = wl->cap ? wl->cap * 2 : 64;
-			int *p = realloc(wl->ids, cap * sizeof(*p));
+	return &t->log_shown[log];
+}
 
-			if (p == NULL)
-				return -ENOMEM;
-			wl->ids = p;
-			wl->cap = cap;
-		}
-		wl->ids[wl->n++] = id;
-		wl->shown = 0;
+/* sl_ingest_read's report: the counts, the messages and the progress. */
+static int
+tell(void *arg, const struct sl_item *it, int log)
+{
+	struct tally *t = arg;
+	uint64_t *shown;
+
+	switch (it->type) {
+	case SL_ITEM_EVENT:
+		t->records++;
+		return 0;
+	case SL_ITEM_LOG_BEGIN:
 		t->logs++;
 		return 0;
 	case SL_ITEM_REJECT:
-		t->records++;
+		/* An event the store refused was counted as one already. */
+		if (it->ev == NULL)
+			t->records++;
 		t->rejected++;
-		count_reason(t, rbuf);
+		count_reason(t, it->code);
+		shown = log_shown(t, log);
 		/* A log no profile reads, or whose header gives no time,
 		 * was reported once already, as an error; its records need
 		 * no message each. */
-		if (strcmp(rbuf, "no profile recognises this log") == 0 ||
-		    strcmp(rbuf, "no column gives the time") == 0) {
+		if (it->code == SL_REJECT_NO_PROFILE ||
+		    it->code == SL_REJECT_NO_TIME_COLUMN) {
 			;
 		} else if (t->shown >= REJECTS_SHOWN_ALL) {
 			if (t->shown++ == REJECTS_SHOWN_ALL) {
@@ -522,64 +197,48 @@ feed(struct sl_ingest *in, struct tally *t, struct wlogs *wl,
 				cli_warn("more rejects not shown (all are kept "
 				    "in rejects.tsv.gz)");
 			}
-		} else if (wl->shown++ < REJECTS_SHOWN) {
+		} else if ((*shown)++ < REJECTS_SHOWN) {
 			t->shown++;
-			char where[64];
-
-			snprintf(where, sizeof(where), ":%llu",
-			    (unsigned long long)q->line);
 			progress(t, 1);
 			fprintf(stderr, "%s: ", cli_progname);
-			cli_put_safe(stderr, nbuf, strlen(nbuf));
-			fprintf(stderr, "%s: rejected: ", where);
-			cli_put_safe(stderr, rbuf, strlen(rbuf));
+			cli_put_safe(stderr, it->name, strlen(it->name));
+			fprintf(stderr, ":%llu: rejected: ",
+			    (unsigned long long)it->line);
+			cli_put_safe(stderr, it->reason, strlen(it->reason));
 			fputc('\n', stderr);
-		} else if (wl->shown == REJECTS_SHOWN + 1) {
+		} else if (*shown == REJECTS_SHOWN + 1) {
 			progress(t, 1);
-			say_safe("", nbuf, "more rejects not shown (all are "
-			    "kept in rejects.tsv.gz)");
+			say_safe("", it->name, "more rejects not shown (all "
+			    "are kept in rejects.tsv.gz)");
 		}
-		if (wl->n == 0)
-			return -EINVAL;
-		return sl_ingest_reject(in, wl->ids[wl->n - 1], &it);
+		return 0;
 	case SL_ITEM_LOG_END:
-		t->bytes += q->st.bytes;
-		if (q->st.is_source)
+		t->bytes += it->stats->bytes;
+		if (it->stats->is_source)
 			t->sources++;
-		if (q->st.container) {
-			/* An archive: a manifest row of its own. */
-			id = sl_ingest_log(in, nbuf, "");
-			if (id < 0)
-				return id;
-			return sl_ingest_log_end(in, id, &st);
-		}
-		if (wl->n == 0)
-			return -EINVAL;
-		/* st, not q->st: its notes point into this batch, where
-		 * they travelled; the reader's own text is gone by now. */
-		rc = sl_ingest_log_end(in, wl->ids[wl->n - 1], &st);
-		progress(t, 0);
-		return rc;
+		if (!it->stats->container)
+			progress(t, 0);
+		return 0;
 	case SL_ITEM_SKIPPED:
 		t->skipped++;
 		progress(t, 1);
 		fprintf(stderr, "%s: ", cli_progname);
-		cli_put_safe(stderr, nbuf, strlen(nbuf));
+		cli_put_safe(stderr, it->name, strlen(it->name));
 		fprintf(stderr, ": already in the case (sha256 %.16s...), "
-		    "skipped\n", q->st.sha256);
+		    "skipped\n", it->stats->sha256);
 		return 0;
 	case SL_ITEM_WARNING:
 		t->warnings++;
 		progress(t, 1);
-		say_safe("warning: ", nbuf, rbuf);
+		say_safe("warning: ", it->name, it->reason);
 		return 0;
 	case SL_ITEM_ERROR:
 		t->errors++;
 		progress(t, 1);
-		if (nbuf[0] != '\0')
-			say_safe("", nbuf, rbuf);
+		if (it->name != NULL && it->name[0] != '\0')
+			say_safe("", it->name, it->reason);
 		else
-			cli_warn("%s", rbuf);
+			cli_warn("%s", it->reason);
 		return 0;
 	}
 	return 0;
@@ -612,11 +271,10 @@ report(const char *dir, const struct tally *t,
 	/* The five commonest, and records cut short however rare: they
 	 * say that the evidence itself is incomplete. */
 	for (i = 0; i < t->nreasons; i++)
-		if (i < 5 || strncmp(t->reasons[i].text, "record cut short",
-		    16) == 0)
+		if (i < 5 || t->reasons[i].code == SL_REJECT_CUT)
 			fprintf(stderr, "  %-10s %s %s\n", i == 0 ? "rejects" :
 			    "", cli_count(t->reasons[i].count, e),
-			    t->reasons[i].text);
+			    sl_reject_code_name(t->reasons[i].code));
 	if (committed) {
 		fprintf(stderr, "  users      %s with new events\n",
 		    cli_count(res->users, a));
@@ -647,7 +305,7 @@ verify_report(void *arg, const char *file, const char *problem)
 }
 
 static int
-verify(const char *dir)
+verify(const char *dir, int nargs, char **args)
 {
 	struct sl_case *c;
 	char err[512];
@@ -659,7 +317,7 @@ verify(const char *dir)
 	n = sl_case_verify(c, verify_report, NULL);
 	if (n < 0)
 		cli_die("cannot verify \"%s\": %s", dir, sl_case_error(c));
-	sl_case_audit(c, "ingest", 1, (char *[]){ "--verify" });
+	sl_case_audit(c, "ingest", nargs, args);
 	sl_case_free(c);
 	cli_close_stdout();
 	if (n > 0) {
@@ -674,7 +332,7 @@ verify(const char *dir)
 
 /* Bring a case of an earlier format up to this version's. */
 static int
-upgrade(const char *dir)
+upgrade(const char *dir, int nargs, char **args)
 {
 	struct sl_case *c;
 	char err[512];
@@ -687,7 +345,7 @@ upgrade(const char *dir)
 	rc = sl_case_upgrade(c);
 	if (rc < 0)
 		cli_die("cannot upgrade \"%s\": %s", dir, sl_case_error(c));
-	sl_case_audit(c, "ingest", 1, (char *[]){ "--upgrade" });
+	sl_case_audit(c, "ingest", nargs, args);
 	sl_case_free(c);
 	if (rc == 0)
 		fprintf(stderr, "%s: case \"%s\" is already of format %d: "
@@ -714,10 +372,9 @@ main(int argc, char **argv)
 {
 	struct sl_ingest_opts iopts;
 	struct sl_ingest_result res;
-	struct worker workers[MAX_JOBS];
-	struct wlogs wlogs[MAX_JOBS];
+	struct sl_reader_opts ropts;
+	struct sl_reader *r;
 	struct tally t;
-	struct job job;
 	struct sl_profileset *ps;
 	struct sl_ingest *in;
 	struct sl_case *c = NULL;
@@ -726,14 +383,19 @@ main(int argc, char **argv)
 	const char *casedir = NULL;
 	char err[512];
 	size_t nmaps = 0;
-	int ch, i, quiet = 0, do_verify = 0, do_list = 0, running;
+	int ch, quiet = 0, do_verify = 0, do_list = 0;
 	int do_upgrade = 0;
-	int njobs = 0, status = 0, rc = 0, failed = 0;
+	int njobs = 0, status = 0, rc = 0, failed = 0, nargs;
+	char **args;
 
 	cli_progname = "ingest";
-	memset(&job, 0, sizeof(job));
-	sl_reader_opts_init(&job.ropts);
+	sl_reader_opts_init(&ropts);
 	sl_ingest_opts_init(&iopts);
+	/* The audit line has the arguments as given: getopt_long permutes
+	 * argv, and the options are what a log was read with. */
+	nargs = argc - 1;
+	args = xrealloc(NULL, (size_t)argc, sizeof(*args));
+	memcpy(args, argv + 1, (size_t)nargs * sizeof(*args));
 	while ((ch = getopt_long(argc, argv, "C:j:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -746,23 +408,21 @@ main(int argc, char **argv)
 			quiet = 1;
 			break;
 		case OPT_PROFILE:
-			job.ropts.profile = optarg;
+			ropts.profile = optarg;
 			break;
 		case OPT_MAP:
-			maps = realloc(maps, (nmaps + 1) * sizeof(*maps));
-			if (maps == NULL)
-				cli_die("%s", strerror(ENOMEM));
+			maps = xrealloc(maps, nmaps + 1, sizeof(*maps));
 			maps[nmaps++] = optarg;
 			break;
 		case OPT_TZ:
-			job.ropts.tz = optarg;
+			ropts.tz = optarg;
 			iopts.tz = optarg;
 			break;
 		case OPT_YEAR:
-			job.ropts.year = cli_year(optarg);
+			ropts.year = cli_year(optarg);
 			break;
 		case OPT_MAX_RECORD:
-			job.ropts.max_record = cli_size("--max-record", optarg,
+			ropts.max_record = cli_size("--max-record", optarg,
 			    64, SL_MAX_RECORD_LIMIT);
 			break;
 		case OPT_MEMORY:
@@ -781,12 +441,14 @@ main(int argc, char **argv)
 		case OPT_HELP:
 			usage(stdout);
 			cli_close_stdout();
+			free(args);
 			return 0;
 		case OPT_VERSION:
 			cli_version();
 		default:
 			usage(stderr);
 			free(maps);
+			free(args);
 			return EXIT_TROUBLE;
 		}
 	}
@@ -798,24 +460,30 @@ main(int argc, char **argv)
 		free(maps);
 		if (argc > 0 || (do_verify && do_upgrade)) {
 			usage(stderr);
+			free(args);
 			return EXIT_TROUBLE;
 		}
-		return do_verify ? verify(casedir) : upgrade(casedir);
+		status = do_verify ? verify(casedir, nargs, args) :
+		    upgrade(casedir, nargs, args);
+		free(args);
+		return status;
 	}
 	ps = cli_profiles();
 	if (do_list) {
 		list_profiles(ps);
 		sl_profileset_free(ps);
+		free(args);
 		return 0;
 	}
 	if (argc == 0) {
 		usage(stderr);
 		sl_profileset_free(ps);
 		free(maps);
+		free(args);
 		return EXIT_TROUBLE;
 	}
-	job.ropts.maps = maps;
-	job.ropts.nmaps = nmaps;
+	ropts.maps = maps;
+	ropts.nmaps = nmaps;
 	/* The zone is the run's: times without one in the sources, and the
 	 * times printed. */
 	if (iopts.tz != NULL && (tz = sl_tz_load(iopts.tz, err,
@@ -827,24 +495,18 @@ main(int argc, char **argv)
 
 		njobs = n < 1 ? 1 : n > 8 ? 8 : (int)n;
 	}
-	job.sources = (const char *const *)argv;
-	job.nsources = (size_t)argc;
-	job.njobs = njobs;
-	job.ropts.skip = skip_known;
-	job.ropts.skip_arg = &c;
-	pthread_mutex_init(&job.lock, NULL);
-	pthread_cond_init(&job.cond, NULL);
+	ropts.skip = skip_known;
+	ropts.skip_arg = &c;
 
 	memset(&t, 0, sizeof(t));
 	t.progress = !quiet && isatty(STDERR_FILENO);
-	memset(wlogs, 0, sizeof(wlogs));
 	/* A reader checks --profile, --map and --tz; only when they are
 	 * good is the case created or touched. */
-	workers[0].reader = sl_reader_new(job.sources, job.nsources, ps,
-	    &job.ropts, err, sizeof(err));
-	if (workers[0].reader == NULL)
+	r = sl_reader_new((const char *const *)argv, (size_t)argc, ps,
+	    &ropts, err, sizeof(err));
+	if (r == NULL)
 		cli_die("%s", err);
-	sl_reader_free(workers[0].reader);
+	sl_reader_free(r);
 	c = sl_case_open(casedir, SL_CASE_CREATE | SL_CASE_WRITE, err,
 	    sizeof(err));
 	if (c == NULL)
@@ -856,66 +518,16 @@ main(int argc, char **argv)
 	/* Times without a year, in logs without a file time (stdin), are
 	 * dated by the case's other evidence as it stood before this run:
 	 * the logs of this run are read in parallel, in no fixed order. */
-	job.ropts.evidence_time = sl_case_dated_last(c);
-	for (i = 0; i < njobs; i++) {
-		struct sl_reader_opts ro = job.ropts;
-
-		ro.part = (unsigned)i;
-		ro.nparts = (unsigned)njobs;
-		workers[i].id = i;
-		workers[i].job = &job;
-		workers[i].failed = 0;
-		workers[i].reader = sl_reader_new(job.sources, job.nsources,
-		    ps, &ro, err, sizeof(err));
-		if (workers[i].reader == NULL)
-			cli_die("%s", err);
-	}
-	sl_case_audit(c, "ingest", argc, argv);
+	ropts.evidence_time = sl_case_dated_last(c);
+	sl_case_audit(c, "ingest", nargs, args);
 	in = sl_ingest_new(c, &iopts);
 	if (in == NULL)
 		cli_die("cannot start ingesting into \"%s\": %s", casedir,
 		    sl_case_error(c));
-	for (i = 0; i < njobs; i++)
-		if (pthread_create(&workers[i].thread, NULL, worker_main,
-		    &workers[i]) != 0)
-			cli_die("cannot start a thread: %s", strerror(errno));
-
-	running = njobs;
-	while (running > 0) {
-		struct batch *b = queue_pop(&job);
-		const char *p = b->p, *end = b->p + b->n;
-
-		while (p < end && rc >= 0) {
-			struct qitem q;
-
-			memcpy(&q, p, sizeof(q));
-			p += sizeof(q);
-			rc = feed(in, &t, &wlogs[b->worker], &q, p);
-			p += q.len;
-		}
-		if (b->last)
-			running--;
-		batch_put_back(&job, b);
-		if (rc < 0 && !failed) {
-			failed = 1;
-			cli_warn("cannot ingest: %s", sl_ingest_error(in));
-		}
-	}
-	for (i = 0; i < njobs; i++) {
-		pthread_join(workers[i].thread, NULL);
-		if (workers[i].failed < 0 && !failed) {
-			failed = 1;
-			cli_warn("reading failed: %s",
-			    strerror(-workers[i].failed));
-		}
-		sl_reader_free(workers[i].reader);
-	}
-	while (job.spare != NULL) {
-		struct batch *b = job.spare;
-
-		job.spare = b->next;
-		free(b->p);
-		free(b);
+	if (sl_ingest_read(in, (const char *const *)argv, (size_t)argc, ps,
+	    &ropts, njobs, tell, &t) < 0) {
+		failed = 1;
+		cli_warn("cannot ingest: %s", sl_ingest_error(in));
 	}
 	progress(&t, 1);
 
@@ -950,12 +562,10 @@ main(int argc, char **argv)
 	sl_case_free(c);
 	sl_profileset_free(ps);
 	sl_tz_free(tz);
-	for (i = 0; (size_t)i < t.nreasons; i++)
-		free(t.reasons[i].text);
 	free(t.reasons);
-	for (i = 0; i < njobs; i++)
-		free(wlogs[i].ids);
+	free(t.log_shown);
 	free(maps);
+	free(args);
 	if (failed || t.errors > 0 || t.rejected > 0 || res.conflicts > 0)
 		status = EXIT_TROUBLE;
 	return status;

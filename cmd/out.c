@@ -8,47 +8,11 @@
 
 #include "cli.h"
 #include "out.h"
+#include "util.h"
 
 #define TABLE_BATCH 1000	/* rows a table holds back to align them */
 #define HL_ON "\033[01;31m"
 #define HL_OFF "\033[m"
-
-struct sbuf {
-	char *p;
-	size_t n, cap;
-};
-
-static void
-sb_add(struct sbuf *b, const void *p, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 256;
-
-		while (ncap < b->n + n + 1)
-			ncap *= 2;
-		if ((b->p = realloc(b->p, ncap)) == NULL)
-			cli_die("out of memory");
-		b->cap = ncap;
-	}
-	if (n > 0)
-		memcpy(b->p + b->n, p, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-sb_adds(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void
-sb_addc(struct sbuf *b, int c)
-{
-	char ch = (char)c;
-
-	sb_add(b, &ch, 1);
-}
 
 /* A table cell: text in o->text, its width on the screen; a list cell
  * also the rendered length and width of its first item and the count. */
@@ -149,10 +113,8 @@ out_color_for(FILE *fp, int format)
 struct out *
 out_new(FILE *fp, int format, int header, int color, const char *main_kind)
 {
-	struct out *o = calloc(1, sizeof(*o));
+	struct out *o = xcalloc(1, sizeof(*o));
 
-	if (o == NULL)
-		cli_die("out of memory");
 	o->fp = fp;
 	o->format = format;
 	o->header = header;
@@ -395,11 +357,9 @@ out_names(struct out *o, const char *const *names, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		o->names = realloc(o->names, (o->nnames + 1) *
+		o->names = xrealloc(o->names, o->nnames + 1,
 		    sizeof(*o->names));
-		if (o->names == NULL ||
-		    (o->names[o->nnames] = strdup(names[i])) == NULL)
-			cli_die("out of memory");
+		o->names[o->nnames] = xstrdup(names[i]);
 		o->nnames++;
 	}
 	o->named = 1;
@@ -410,10 +370,8 @@ remember_name(struct out *o, const char *name)
 {
 	if (o->kind != NULL || o->named)
 		return;
-	o->names = realloc(o->names, (o->nnames + 1) * sizeof(*o->names));
-	if (o->names == NULL ||
-	    (o->names[o->nnames] = strdup(name)) == NULL)
-		cli_die("out of memory");
+	o->names = xrealloc(o->names, o->nnames + 1, sizeof(*o->names));
+	o->names[o->nnames] = xstrdup(name);
 	o->nnames++;
 }
 
@@ -458,9 +416,7 @@ table_cell(struct out *o, const char *p, size_t n, const char *sep,
 	}
 	if (o->ncells == o->ccells) {
 		o->ccells = o->ccells ? o->ccells * 2 : 256;
-		o->cells = realloc(o->cells, o->ccells * sizeof(*o->cells));
-		if (o->cells == NULL)
-			cli_die("out of memory");
+		o->cells = xrealloc(o->cells, o->ccells, sizeof(*o->cells));
 	}
 	c = &o->cells[o->ncells++];
 	m.start = off;
@@ -558,9 +514,7 @@ table_push_row(struct out *o, size_t first, size_t n, int line)
 {
 	if (o->nrows == o->crows) {
 		o->crows = o->crows ? o->crows * 2 : 64;
-		o->rows = realloc(o->rows, o->crows * sizeof(*o->rows));
-		if (o->rows == NULL)
-			cli_die("out of memory");
+		o->rows = xrealloc(o->rows, o->crows, sizeof(*o->rows));
 	}
 	o->rows[o->nrows].first = first;
 	o->rows[o->nrows].n = n;
@@ -619,9 +573,7 @@ table_push_line(struct out *o)
 
 	if (o->ncells == o->ccells) {
 		o->ccells = o->ccells ? o->ccells * 2 : 256;
-		o->cells = realloc(o->cells, o->ccells * sizeof(*o->cells));
-		if (o->cells == NULL)
-			cli_die("out of memory");
+		o->cells = xrealloc(o->cells, o->ccells, sizeof(*o->cells));
 	}
 	c = &o->cells[o->ncells++];
 	c->off = o->text.n;
@@ -847,9 +799,8 @@ out_flush(struct out *o)
 	if (ncol < o->nnames)
 		ncol = o->nnames;
 	fit = o->cols > 0 && o->cutprio != NULL;
-	if ((w = calloc(ncol + 1, sizeof(*w))) == NULL ||
-	    (cmax = calloc(ncol + 1, sizeof(*cmax))) == NULL)
-		cli_die("out of memory");
+	w = xcalloc(ncol + 1, sizeof(*w));
+	cmax = xcalloc(ncol + 1, sizeof(*cmax));
 	for (j = 0; j < o->nnames; j++)
 		w[j] = strlen(o->names[j]);
 	for (i = 0; i < o->nrows; i++) {

@@ -157,6 +157,17 @@ ifail(struct sl_ingest *in, int rc, const char *fmt, ...)
 	return rc;
 }
 
+int
+sl_ingest_fail(struct sl_ingest *in, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(in->err, sizeof(in->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 /* Take over the case's message. */
 static int
 cfail(struct sl_ingest *in, int rc)

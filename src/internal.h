@@ -423,6 +423,8 @@ int sl_extract_next(struct sl_extractor *x, struct sl_event *ev,
  * flushed event are set by the extractor in *ev. */
 int sl_extract_flush(struct sl_extractor *x, struct sl_event *ev,
     const char **reason);
+/* The enum sl_reject_code of the reason given last. */
+int sl_extract_code(const struct sl_extractor *x);
 /* What an extractor counted over its log so far. */
 struct sl_extract_counts {
 	uint64_t zoneless;	/* times read in the run's zone */

@@ -2052,6 +2052,7 @@ struct sl_extractor {
 	struct sl_buf fb[F__COUNT];
 	size_t nlist;			/* values in the current list */
 	char reason[224];
+	int code;			/* enum sl_reject_code of the reason */
 	/* auditd */
 	struct agroup *aq;		/* events being assembled, a ring in
 					 * the order of their first lines */
@@ -2337,6 +2338,7 @@ read_header(struct sl_extractor *x, const struct sl_record *rec,
 		snprintf(x->reason, sizeof(x->reason),
 		    "bad header at byte %zu: %s", off, err ? err : "?");
 		*reason = x->reason;
+		x->code = SL_REJECT_BAD_ROW;
 		return -EBADMSG;
 	}
 	x->ncols = x->f.n;
@@ -2845,6 +2847,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 			s = fb_str(&x->fb[F_TIME]);
 			if (s.n == 0) {
 				*reason = "no time field";
+				x->code = SL_REJECT_NO_TIME;
 				return -EBADMSG;
 			}
 			zoned = 0;
@@ -2858,6 +2861,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 				snprintf(x->reason, sizeof(x->reason),
 				    "no year for \"%s\": give --year", q);
 				*reason = x->reason;
+				x->code = SL_REJECT_NO_YEAR;
 				return -EBADMSG;
 			}
 			if (r < 0) {
@@ -2865,6 +2869,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 				snprintf(x->reason, sizeof(x->reason),
 				    "unparseable time \"%s\"", q);
 				*reason = x->reason;
+				x->code = SL_REJECT_BAD_TIME;
 				x->cutlike = 1;
 				return -EBADMSG;
 			}
@@ -2872,6 +2877,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 				x->counts.zoneless++;
 		} else if (f == F_USER && x->fb[F_USER].n == 0) {
 			*reason = "no user";
+			x->code = SL_REJECT_NO_USER;
 			return -EBADMSG;
 		}
 	}
@@ -3355,6 +3361,7 @@ auditd_record(struct sl_extractor *x, const struct sl_record *rec,
 		if (g->raw.n + 1 + rec->n > MAX_GROUP_BYTES) {
 			*reason = "auditd event longer than 1 MiB: line "
 			    "not joined to it";
+			x->code = SL_REJECT_TOO_LONG;
 			return -EBADMSG;
 		}
 		if (sl_buf_addc(&g->raw, '\n') < 0 ||
@@ -3412,10 +3419,18 @@ auditd_record(struct sl_extractor *x, const struct sl_record *rec,
 }
 
 int
+sl_extract_code(const struct sl_extractor *x)
+{
+	return x != NULL ? x->code : SL_REJECT_OTHER;
+}
+
+int
 sl_extract_next(struct sl_extractor *x, struct sl_event *ev,
     const char **reason)
 {
 	*reason = NULL;
+	if (x != NULL)
+		x->code = SL_REJECT_OTHER;
 	if (x == NULL || x->p->reader != SL_READ_AUDITD)
 		return 0;
 	return next_ready(x, 0, ev, reason);
@@ -3426,6 +3441,8 @@ sl_extract_flush(struct sl_extractor *x, struct sl_event *ev,
     const char **reason)
 {
 	*reason = NULL;
+	if (x != NULL)
+		x->code = SL_REJECT_OTHER;
 	if (x == NULL || x->p->reader != SL_READ_AUDITD)
 		return 0;
 	return next_ready(x, 1, ev, reason);
@@ -3443,10 +3460,12 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 	*reason = NULL;
 	if (rec->flags & SL_REC_TOOLONG) {
 		*reason = "record longer than the limit";
+		x->code = SL_REJECT_TOO_LONG;
 		return -EBADMSG;
 	}
 	if (rec->flags & SL_REC_CUT) {
 		*reason = CUT_REASON;
+		x->code = SL_REJECT_CUT;
 		return -EBADMSG;
 	}
 	/* Every failure to parse below is one a cut would explain. */
@@ -3464,10 +3483,12 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 			    "invalid JSON at byte %zu: %s", x->j.err_off,
 			    x->j.err);
 			*reason = x->reason;
+			x->code = SL_REJECT_INVALID_JSON;
 			return -EBADMSG;
 		}
 		if (x->j.n == 0 || x->j.t[0].type != SL_JSON_OBJECT) {
 			*reason = "not a JSON object";
+			x->code = SL_REJECT_NOT_OBJECT;
 			return -EBADMSG;
 		}
 		d.j = &x->j;
@@ -3481,6 +3502,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		}
 		if (x->notime) {
 			*reason = "no column gives the time";
+			x->code = SL_REJECT_NO_TIME_COLUMN;
 			return -EBADMSG;
 		}
 		r = split_delim(x->p->reader, rec->p, rec->n, &x->f, &err,
@@ -3493,6 +3515,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 			    x->p->reader == SL_READ_CSV ? "CSV" : "TSV", off,
 			    err != NULL ? err : "?");
 			*reason = x->reason;
+			x->code = SL_REJECT_BAD_ROW;
 			return -EBADMSG;
 		}
 		if (x->f.n < x->ncols)
@@ -3508,6 +3531,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 			    "%zu fields where the header has %zu", x->f.n,
 			    x->ncols);
 			*reason = x->reason;
+			x->code = SL_REJECT_FIELD_COUNT;
 			return -EBADMSG;
 		}
 		d.value = x->f.value;
@@ -3526,6 +3550,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 				    "%s", x->p->embed, r < 0 ? x->j.err_off :
 				    0, r < 0 ? x->j.err : "not an object");
 				*reason = x->reason;
+				x->code = SL_REJECT_INVALID_JSON;
 				return -EBADMSG;
 			}
 			d.j = &x->j;
@@ -3538,6 +3563,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 			snprintf(x->reason, sizeof(x->reason),
 			    "not key=value: %s", err != NULL ? err : "?");
 			*reason = x->reason;
+			x->code = SL_REJECT_BAD_ROW;
 			return -EBADMSG;
 		}
 		d.name = x->f.name;
@@ -3556,6 +3582,7 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 	int r;
 
 	x->cutlike = x->miss = x->whole = 0;
+	x->code = SL_REJECT_OTHER;
 	r = extract_record(x, rec, ev, reason);
 	/*
 	 * The last record of a log without its line end may be whole or cut
@@ -3572,6 +3599,7 @@ sl_extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		return r;
 	if ((r == -EBADMSG && x->cutlike) || x->miss) {
 		*reason = CUT_REASON;
+		x->code = SL_REJECT_CUT;
 		return -EBADMSG;
 	}
 	return r;

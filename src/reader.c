@@ -517,6 +517,49 @@ note(struct sl_reader *r, const char *fmt, ...)
 	return 0;
 }
 
+/* A word name=value whose value may hold anything: space, '%' and control
+ * bytes are written %XX, so that the notes stay words (sessionlog(5)). */
+static int
+note_value(struct sl_reader *r, const char *name, const char *v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	if ((r->notes.n > 0 && sl_buf_addc(&r->notes, ' ') < 0) ||
+	    sl_buf_adds(&r->notes, name) < 0 ||
+	    sl_buf_addc(&r->notes, '=') < 0)
+		return -ENOMEM;
+	for (p = (const unsigned char *)v; *p != '\0'; p++) {
+		if (*p <= ' ' || *p == '%' || *p == 0x7f) {
+			if (sl_buf_addc(&r->notes, '%') < 0 ||
+			    sl_buf_addc(&r->notes, hex[*p >> 4]) < 0 ||
+			    sl_buf_addc(&r->notes, hex[*p & 15]) < 0)
+				return -ENOMEM;
+		} else if (sl_buf_addc(&r->notes, *p) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The options the log was read with that change what it gives. */
+static int
+option_notes(struct sl_reader *r)
+{
+	size_t i;
+
+	if (r->forced != NULL && note(r, "profile=forced") < 0)
+		return -ENOMEM;
+	for (i = 0; i < r->opts.nmaps; i++)
+		if (note_value(r, "map", r->opts.maps[i]) < 0)
+			return -ENOMEM;
+	if (r->opts.max_record != 0 &&
+	    r->opts.max_record != SL_MAX_RECORD_DEFAULT &&
+	    note(r, "max-record=%zu", r->opts.max_record) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 /* The notes and counts that only the extractor knows, at the log's end. */
 static int
 log_notes(struct sl_reader *r)
@@ -528,6 +571,8 @@ log_notes(struct sl_reader *r)
 	if (r->x != NULL)
 		sl_extractor_counts(r->x, &xc);
 	r->st.zoneless = xc.zoneless;
+	if (option_notes(r) < 0)
+		return -ENOMEM;
 	if (xc.fractional > 0 &&
 	    note(r, "fractional=%llu", (unsigned long long)xc.fractional) < 0)
 		return -ENOMEM;
@@ -596,9 +641,35 @@ event_item(struct sl_reader *r, struct sl_item *it, const struct sl_record *rec)
 	it->profile = ev->profile.p;
 }
 
+static const char *const code_names[] = {
+	[SL_REJECT_OTHER] = "not readable",
+	[SL_REJECT_NO_PROFILE] = "no profile recognises this log",
+	[SL_REJECT_TOO_LONG] = "record longer than the limit",
+	[SL_REJECT_CUT] = "record cut short (data lost, or the log ends "
+	    "inside it)",
+	[SL_REJECT_INVALID_JSON] = "invalid JSON",
+	[SL_REJECT_NOT_OBJECT] = "not a JSON object",
+	[SL_REJECT_BAD_ROW] = "row that does not split into fields",
+	[SL_REJECT_FIELD_COUNT] = "not as many fields as the header",
+	[SL_REJECT_NO_TIME_COLUMN] = "no column gives the time",
+	[SL_REJECT_NO_TIME] = "no time field",
+	[SL_REJECT_BAD_TIME] = "unparseable time",
+	[SL_REJECT_NO_YEAR] = "no year: give --year",
+	[SL_REJECT_NO_USER] = "no user",
+};
+
+const char *
+sl_reject_code_name(int code)
+{
+	if (code < 0 || (size_t)code >= SL_ARRAY_LEN(code_names) ||
+	    code_names[code] == NULL)
+		return code_names[SL_REJECT_OTHER];
+	return code_names[code];
+}
+
 static void
 reject_item(struct sl_reader *r, struct sl_item *it, const char *reason,
-    uint64_t line, uint64_t offset, const char *p, size_t n)
+    int code, uint64_t line, uint64_t offset, const char *p, size_t n)
 {
 	r->st.records++;
 	r->st.rejected++;
@@ -607,6 +678,7 @@ reject_item(struct sl_reader *r, struct sl_item *it, const char *reason,
 	it->name = r->name;
 	it->profile = r->profile != NULL ? sl_profile_name(r->profile) : "";
 	it->reason = reason;
+	it->code = code;
 	it->line = line;
 	it->offset = offset;
 	it->raw.p = p;
@@ -627,12 +699,12 @@ extracted(struct sl_reader *r, struct sl_item *it, int rc, const char *reason,
 		return rc;
 	if (r->ev.raw.p != NULL || rec == NULL)
 		reject_item(r, it, reason != NULL ? reason :
-		    "not readable", r->ev.line, r->ev.offset,
-		    r->ev.raw.p, r->ev.raw.n);
+		    "not readable", sl_extract_code(r->x), r->ev.line,
+		    r->ev.offset, r->ev.raw.p, r->ev.raw.n);
 	else
 		reject_item(r, it, reason != NULL ? reason :
-		    "not readable", rec->line, rec->offset, rec->p,
-		    rec->n);
+		    "not readable", sl_extract_code(r->x), rec->line,
+		    rec->offset, rec->p, rec->n);
 	return 1;
 }
 
@@ -693,7 +765,7 @@ reject_unread(struct sl_reader *r, struct sl_item *it)
 {
 	struct sl_record rec;
 	const char *reason;
-	int rc;
+	int rc, code;
 
 	if (!r->unread) {
 		r->unread = 1;
@@ -718,13 +790,17 @@ reject_unread(struct sl_reader *r, struct sl_item *it)
 		}
 		break;
 	}
-	if (rec.flags & SL_REC_TOOLONG)
+	if (rec.flags & SL_REC_TOOLONG) {
 		reason = "record longer than the limit (--max-record)";
-	else if (rec.flags & SL_REC_CUT)
+		code = SL_REJECT_TOO_LONG;
+	} else if (rec.flags & SL_REC_CUT) {
 		reason = "record cut short (data lost, or the log ends inside it)";
-	else
+		code = SL_REJECT_CUT;
+	} else {
 		reason = "no profile recognises this log";
-	reject_item(r, it, reason, rec.line, rec.offset, rec.p, rec.n);
+		code = SL_REJECT_NO_PROFILE;
+	}
+	reject_item(r, it, reason, code, rec.line, rec.offset, rec.p, rec.n);
 	return 1;
 }
 
@@ -742,7 +818,8 @@ log_flush(struct sl_reader *r, struct sl_item *it)
 	}
 	if (rc < 0 && rc != -ENOMEM) {
 		reject_item(r, it, reason != NULL ? reason : "not readable",
-		    r->ev.line, r->ev.offset, r->ev.raw.p, r->ev.raw.n);
+		    sl_extract_code(r->x), r->ev.line, r->ev.offset,
+		    r->ev.raw.p, r->ev.raw.n);
 		return 1;
 	}
 	return rc;

@@ -288,6 +288,32 @@ struct sl_log_stats {
 				 * item.  NULL is "" */
 };
 
+/*
+ * Why a record was rejected, for grouping and counting: the reason's text
+ * (sl_item.reason) says it with the details of the record (positions,
+ * values); the code is the kind.  Values may be added.
+ */
+enum sl_reject_code {
+	SL_REJECT_OTHER = 0,	/* none of these */
+	SL_REJECT_NO_PROFILE,	/* no profile recognises the log */
+	SL_REJECT_TOO_LONG,	/* longer than a limit (--max-record) */
+	SL_REJECT_CUT,		/* cut short: data lost, or the log ends */
+	SL_REJECT_INVALID_JSON,	/* JSON that does not parse */
+	SL_REJECT_NOT_OBJECT,	/* JSON, but not an object */
+	SL_REJECT_BAD_ROW,	/* a CSV/TSV row or header, or key=value
+				 * text, that does not split */
+	SL_REJECT_FIELD_COUNT,	/* not as many fields as the header */
+	SL_REJECT_NO_TIME_COLUMN,	/* the header names no time column */
+	SL_REJECT_NO_TIME,	/* the record has no time */
+	SL_REJECT_BAD_TIME,	/* a time that does not parse */
+	SL_REJECT_NO_YEAR,	/* a time without a year, and none given */
+	SL_REJECT_NO_USER,	/* the record names no user */
+};
+
+/* A short fixed description of a reject code ("no user", "invalid
+ * JSON"), never NULL. */
+SL_API const char *sl_reject_code_name(int code);
+
 struct sl_item {
 	int type;			/* enum sl_item_type */
 	const struct sl_event *ev;	/* EVENT */
@@ -300,6 +326,7 @@ struct sl_item {
 	uint64_t line, offset;
 	struct sl_str raw;
 	const struct sl_log_stats *stats;	/* LOG_END, SKIPPED */
+	int code;			/* REJECT: enum sl_reject_code */
 };
 
 struct sl_reader;
@@ -547,6 +574,39 @@ struct sl_ingest_result {
 	uint64_t users;		/* users whose timeline changed */
 	int64_t first, last;	/* span of the accepted events; INT64_MIN if none */
 };
+
+/*
+ * What sl_ingest_read tells its caller, in the order items are staged, in
+ * the calling thread: every item (sl_item; borrowed for the call) with the
+ * id of the log it belongs to (sl_ingest_log), or -1 for SKIPPED, ERROR and
+ * WARNING.  An EVENT is told before it is staged: returning 1 leaves it
+ * out.  An event the store cannot hold (its row would be too long) is
+ * kept as a reject and told once more, as a REJECT of code
+ * SL_REJECT_TOO_LONG whose ev is set: the same record, not another one.
+ * LOG_BEGIN and LOG_END (an archive's too) come after the log is
+ * registered or ended.  Returning a negative errno value stops the run,
+ * and sl_ingest_read returns it.
+ */
+typedef int sl_ingest_report_fn(void *arg, const struct sl_item *it,
+    int log);
+
+/*
+ * Read n sources with the profiles and reader options into the ingest:
+ * every item of sl_reader_next staged (events, rejects, the logs and
+ * their ends).  jobs > 1 reads in that many threads, each taking its part
+ * of the sources (sl_reader_opts.part; opts' own part is ignored) while
+ * the calling thread stages and reports, in the order of the source
+ * files (the items of each file together, as one reader gives them);
+ * 1 or less reads in the calling thread.  The threads start with every signal
+ * blocked.  Returns 0 when all was read (bad input gives ERROR items, not
+ * a failure) or a negative errno value with the detail in sl_ingest_error
+ * (a reader that cannot start, out of memory, report's own value); what
+ * was staged stays staged until committed or freed.
+ */
+SL_API int sl_ingest_read(struct sl_ingest *in, const char *const *sources,
+    size_t n, const struct sl_profileset *ps,
+    const struct sl_reader_opts *opts, int jobs,
+    sl_ingest_report_fn *report, void *arg);
 
 /* Merge everything staged into the case atomically.  On failure the case is
  * left as it was. */

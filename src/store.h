@@ -157,4 +157,8 @@ struct sl_chunk {
 int sl_idx_load(FILE *fp, struct sl_chunk **chunks, size_t *n,
     char *err, size_t errlen);
 
+/* Set the message of sl_ingest_error; returns rc (ingest-read.c). */
+int sl_ingest_fail(struct sl_ingest *in, int rc, const char *fmt, ...)
+    SL_PRINTF(3, 4);
+
 #endif

@@ -3,7 +3,8 @@
 # is 1 when it carries SL_API.  Comments, preprocessor lines, the C++ guard,
 # and everything inside braces (struct and enum bodies, inline function
 # bodies) are skipped; a top-level statement ending in ';' whose first
-# identifier directly followed by '(' is its name is a function declaration.
+# identifier directly followed by '(' is its name is a function declaration
+# (a typedef is not).
 # A top-level statement ending in '{' is a definition (static inline) and is
 # not exported.
 BEGIN {
@@ -64,6 +65,9 @@ BEGIN {
 		stmt = stmt " "
 }
 function emit(s, at,    m, name) {
+	# A typedef of a function type names a type, not a function.
+	if (s ~ /^[ \t]*typedef[ \t]/)
+		return
 	if (match(s, /[A-Za-z_][A-Za-z0-9_]*\(/) == 0)
 		return
 	name = substr(s, RSTART, RLENGTH - 1)

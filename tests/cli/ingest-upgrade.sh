@@ -42,8 +42,8 @@ expect_file "rows kept" want got
 expect_eq "empty rejects table" "origin	line	offset	profile	reason	raw" \
 	"$(zcat old/rejects.tsv.gz)"
 expect_eq "upgraded verifies" 0 "$(run "$INGEST" --verify -C old)"
-expect_eq "audit.log says so" "ingest	--upgrade" \
-	"$(grep -c '	ingest	--upgrade$' old/audit.log | sed 's/^1$/ingest	--upgrade/')"
+expect_eq "audit.log says so, with every argument" "ingest	--upgrade -C old" \
+	"$(grep -c '	ingest	--upgrade -C old$' old/audit.log | sed 's/^1$/ingest	--upgrade -C old/')"
 expect_eq "events unchanged" 0 "$(run "$GREP" -C old --no-header -o user,time,action,resource)"
 "$GREP" -C new --no-header -o user,time,action,resource >want
 expect_file "events after upgrade" want out
