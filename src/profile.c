@@ -187,7 +187,7 @@ rule_release(struct rule *r)
 }
 
 static void
-profile_free(struct sl_profile *p)
+sl_profile_free(struct sl_profile *p)
 {
 	size_t i, k;
 
@@ -229,7 +229,7 @@ profile_free(struct sl_profile *p)
 
 /* Grow *arr (of elements of size sz) to hold one more than *n. */
 static int
-grow(void *arrp, size_t *n, size_t sz)
+sl_grow(void *arrp, size_t *n, size_t sz)
 {
 	void **arr = arrp;
 	void *q;
@@ -247,14 +247,14 @@ grow(void *arrp, size_t *n, size_t sz)
 }
 
 static int
-ascii_lower(int c)
+sl_ascii_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
 /* Glob with '*' only, optionally ignoring ASCII case. */
 static int
-glob_match(const char *pat, size_t pn, const char *s, size_t sn, int nocase)
+sl_glob_match(const char *pat, size_t pn, const char *s, size_t sn, int nocase)
 {
 	size_t pi = 0, si = 0, star = SIZE_MAX, mark = 0;
 
@@ -263,8 +263,8 @@ glob_match(const char *pat, size_t pn, const char *s, size_t sn, int nocase)
 			star = pi++;
 			mark = si;
 		} else if (pi < pn && (nocase ?
-		    ascii_lower((unsigned char)pat[pi]) ==
-		    ascii_lower((unsigned char)s[si]) : pat[pi] == s[si])) {
+		    sl_ascii_lower((unsigned char)pat[pi]) ==
+		    sl_ascii_lower((unsigned char)s[si]) : pat[pi] == s[si])) {
 			pi++;
 			si++;
 		} else if (star != SIZE_MAX) {
@@ -464,7 +464,7 @@ add_seg(struct path *pa, int kind, const char *key, size_t klen, size_t index)
 {
 	struct seg *s;
 
-	if (grow(&pa->seg, &pa->nseg, sizeof(*pa->seg)) < 0)
+	if (sl_grow(&pa->seg, &pa->nseg, sizeof(*pa->seg)) < 0)
 		return -ENOMEM;
 	s = &pa->seg[pa->nseg];
 	memset(s, 0, sizeof(*s));
@@ -517,7 +517,7 @@ parse_path(struct parser *ps, const struct tok *t, struct path *pa)
 			pa->text[pa->tlen] = '\0';
 		}
 		pa->id = *ps->npaths;
-		if (grow(ps->pathnames, ps->npaths, sizeof(char *)) < 0)
+		if (sl_grow(ps->pathnames, ps->npaths, sizeof(char *)) < 0)
 			return -ENOMEM;
 		if (((*ps->pathnames)[*ps->npaths] =
 		    sl_strndup(pa->text, pa->tlen)) == NULL)
@@ -668,7 +668,7 @@ parse_conds(struct parser *ps, struct cond **cv, size_t *nc)
 	int r;
 
 	do {
-		if (grow(cv, nc, sizeof(**cv)) < 0)
+		if (sl_grow(cv, nc, sizeof(**cv)) < 0)
 			return -ENOMEM;
 		r = parse_cond(ps, &(*cv)[*nc]);
 		(*nc)++;
@@ -792,7 +792,7 @@ parse_rule(struct parser *ps, int field, struct rule *ru)
 		return parse_conds(ps, &ru->cond, &ru->ncond);
 	}
 	do {
-		if (grow(&ru->alt, &ru->nalt, sizeof(*ru->alt)) < 0)
+		if (sl_grow(&ru->alt, &ru->nalt, sizeof(*ru->alt)) < 0)
 			return -ENOMEM;
 		r = parse_term(ps, &ru->alt[ru->nalt]);
 		ru->nalt++;
@@ -842,7 +842,7 @@ parse_table(struct parser *ps)
 		    memcmp(p->tables[i].name, t->p, t->n) == 0)
 			tb = &p->tables[i];
 	if (tb == NULL) {
-		if (grow(&p->tables, &p->ntables, sizeof(*p->tables)) < 0)
+		if (sl_grow(&p->tables, &p->ntables, sizeof(*p->tables)) < 0)
 			return -ENOMEM;
 		tb = &p->tables[p->ntables];
 		memset(tb, 0, sizeof(*tb));
@@ -866,7 +866,7 @@ parse_table(struct parser *ps)
 			return PERR(ps, "table entry \"%.*s\" has no value",
 			    (int)(k->n > 40 ? 40 : k->n), k->p);
 		ps->i++;
-		if (grow(&tb->e, &tb->n, sizeof(*tb->e)) < 0)
+		if (sl_grow(&tb->e, &tb->n, sizeof(*tb->e)) < 0)
 			return -ENOMEM;
 		en = &tb->e[tb->n];
 		memset(en, 0, sizeof(*en));
@@ -1057,7 +1057,7 @@ parse_line(struct parser *ps, const char *s, const char *e)
 				return PERR(ps, "detect columns needs names");
 			for (; ps->i < ps->nt; ps->i++) {
 				a = peek(ps);
-				if (grow(&p->columns, &p->ncolumns,
+				if (sl_grow(&p->columns, &p->ncolumns,
 				    sizeof(char *)) < 0)
 					return -ENOMEM;
 				if ((p->columns[p->ncolumns] =
@@ -1073,7 +1073,7 @@ parse_line(struct parser *ps, const char *s, const char *e)
 	if (f < 0)
 		return PERR(ps, "unknown field \"%.*s\"", (int)(t->n > 40 ? 40 :
 		    t->n), t->p);
-	if (grow(&p->rules, &p->nrules, sizeof(*p->rules)) < 0)
+	if (sl_grow(&p->rules, &p->nrules, sizeof(*p->rules)) < 0)
 		return -ENOMEM;
 	r = parse_rule(ps, f, &p->rules[p->nrules]);
 	p->nrules++;
@@ -1123,7 +1123,7 @@ resolve_rule(struct parser *ps, const struct sl_profile *p, struct rule *ru)
 }
 
 static int
-profile_parse(const char *file, const char *text, size_t n,
+sl_profile_parse(const char *file, const char *text, size_t n,
     struct sl_profile **out, char *err, size_t errlen)
 {
 	struct parser *ps;
@@ -1218,7 +1218,7 @@ fail:
 	if (ps != NULL)
 		sl_buf_release(&ps->sbuf);
 	free(ps);
-	profile_free(p);
+	sl_profile_free(p);
 	return r;
 }
 
@@ -1295,7 +1295,7 @@ sl_profileset_load(const char *dir, char *err, size_t errlen)
 		if (len <= 8 || de->d_name[0] == '.' ||
 		    strcmp(de->d_name + len - 8, ".profile") != 0)
 			continue;
-		if (grow(&names, &nnames, sizeof(*names)) < 0 ||
+		if (sl_grow(&names, &nnames, sizeof(*names)) < 0 ||
 		    (names[nnames] = strdup(de->d_name)) == NULL) {
 			closedir(d);
 			goto nomem;
@@ -1317,11 +1317,11 @@ sl_profileset_load(const char *dir, char *err, size_t errlen)
 			    "profile too large" : strerror(-r));
 			goto fail;
 		}
-		if (profile_parse(path.p, text.p != NULL ? text.p : "",
+		if (sl_profile_parse(path.p, text.p != NULL ? text.p : "",
 		    text.n, &p, err, errlen) < 0)
 			goto fail;
-		if (grow(&ps->p, &ps->n, sizeof(*ps->p)) < 0) {
-			profile_free(p);
+		if (sl_grow(&ps->p, &ps->n, sizeof(*ps->p)) < 0) {
+			sl_profile_free(p);
 			goto nomem;
 		}
 		ps->p[ps->n++] = p;
@@ -1368,7 +1368,7 @@ sl_profileset_free(struct sl_profileset *ps)
 	if (ps == NULL)
 		return;
 	for (i = 0; i < ps->n; i++)
-		profile_free(ps->p[i]);
+		sl_profile_free(ps->p[i]);
 	free(ps->p);
 	free(ps->byscore);
 	free(ps);
@@ -1650,7 +1650,7 @@ re_match(struct evalctx *cx, const pcre2_code *re, struct sl_str s)
 }
 
 static int
-cond_holds(struct evalctx *cx, const struct doc *d, const struct cond *c)
+sl_cond_holds(struct evalctx *cx, const struct doc *d, const struct cond *c)
 {
 	struct sl_str s;
 	size_t n, i;
@@ -1698,19 +1698,19 @@ cond_holds(struct evalctx *cx, const struct doc *d, const struct cond *c)
 }
 
 static int
-conds_hold(struct evalctx *cx, const struct doc *d, const struct cond *c,
+sl_conds_hold(struct evalctx *cx, const struct doc *d, const struct cond *c,
     size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!cond_holds(cx, d, &c[i]))
+		if (!sl_cond_holds(cx, d, &c[i]))
 			return 0;
 	return 1;
 }
 
 static int
-evalctx_init(struct evalctx *cx)
+sl_evalctx_init(struct evalctx *cx)
 {
 	memset(cx, 0, sizeof(*cx));
 	cx->nroot = -1;
@@ -1730,14 +1730,14 @@ evalctx_init(struct evalctx *cx)
 
 /* A new record: forget the top-level lookups. */
 static void
-evalctx_reset(struct evalctx *cx)
+sl_evalctx_reset(struct evalctx *cx)
 {
 	cx->nrc = 0;
 	cx->nroot = -1;
 }
 
 static void
-evalctx_release(struct evalctx *cx)
+sl_evalctx_release(struct evalctx *cx)
 {
 	free(cx->root);
 	free(cx->vals);
@@ -1797,7 +1797,7 @@ tsv_split(const char *p, size_t n, struct sl_fields *f)
 
 /* Add empty fields up to n. */
 static int
-pad_fields(struct sl_fields *f, size_t n)
+sl_pad_fields(struct sl_fields *f, size_t n)
 {
 	struct sl_str *v;
 
@@ -1816,7 +1816,7 @@ pad_fields(struct sl_fields *f, size_t n)
 }
 
 static int
-split_delim(int reader, const char *p, size_t n, struct sl_fields *f,
+sl_split_delim(int reader, const char *p, size_t n, struct sl_fields *f,
     const char **err, size_t *err_off)
 {
 	if (reader == SL_READ_TSV)
@@ -1826,7 +1826,7 @@ split_delim(int reader, const char *p, size_t n, struct sl_fields *f,
 
 /* A header name without a UTF-8 byte order mark and surrounding blanks. */
 static struct sl_str
-header_name(struct sl_str s, int first)
+sl_header_name(struct sl_str s, int first)
 {
 	if (first && s.n >= 3 && memcmp(s.p, "\xef\xbb\xbf", 3) == 0) {
 		s.p += 3;
@@ -1845,14 +1845,14 @@ header_name(struct sl_str s, int first)
 /* The column of a name: the same bytes, else the first that differs only
  * in ASCII case (exports write "Timestamp", "UserName", "SourceIP"). */
 static int
-header_find(const struct sl_fields *h, const char *name, size_t n)
+sl_header_find(const struct sl_fields *h, const char *name, size_t n)
 {
 	size_t i, k;
 	struct sl_str s;
 	int nocase = -1;
 
 	for (i = 0; i < h->n; i++) {
-		s = header_name(h->value[i], i == 0);
+		s = sl_header_name(h->value[i], i == 0);
 		if (s.n != n)
 			continue;
 		if (memcmp(s.p, name, n) == 0)
@@ -1860,8 +1860,8 @@ header_find(const struct sl_fields *h, const char *name, size_t n)
 		if (nocase >= 0)
 			continue;
 		for (k = 0; k < n; k++)
-			if (ascii_lower((unsigned char)s.p[k]) !=
-			    ascii_lower((unsigned char)name[k]))
+			if (sl_ascii_lower((unsigned char)s.p[k]) !=
+			    sl_ascii_lower((unsigned char)name[k]))
 				break;
 		if (k == n)
 			nocase = (int)i;
@@ -1879,11 +1879,11 @@ header_ok(const struct sl_fields *h)
 	if (h->n < 2 || h->n > 4096)
 		return 0;
 	for (i = 0; i < h->n; i++) {
-		a = header_name(h->value[i], i == 0);
+		a = sl_header_name(h->value[i], i == 0);
 		if (a.n == 0 || a.n > 64)
 			return 0;
 		for (k = 0; k < i && h->n <= 256; k++) {
-			b = header_name(h->value[k], k == 0);
+			b = sl_header_name(h->value[k], k == 0);
 			if (a.n == b.n && memcmp(a.p, b.p, a.n) == 0)
 				return 0;
 		}
@@ -1905,11 +1905,11 @@ detect_csv(struct detectctx *dc, const struct sl_profile *p,
 		return 0;
 	if (dc->hdr_delim != delim) {
 		dc->hdr_delim = -1;
-		if (split_delim(p->reader, recs[0].p, recs[0].n, &dc->hdr,
+		if (sl_split_delim(p->reader, recs[0].p, recs[0].n, &dc->hdr,
 		    &err, &off) < 0)
 			return 0;
 		dc->row.n = 0;
-		if (n > 1 && recs[1].flags == 0 && split_delim(p->reader,
+		if (n > 1 && recs[1].flags == 0 && sl_split_delim(p->reader,
 		    recs[1].p, recs[1].n, &dc->row, &err, &off) < 0)
 			dc->row.n = 0;
 		dc->hdr_delim = delim;
@@ -1917,13 +1917,13 @@ detect_csv(struct detectctx *dc, const struct sl_profile *p,
 	if (!header_ok(&dc->hdr))
 		return 0;
 	for (i = 0; i < p->ncolumns; i++)
-		if (header_find(&dc->hdr, p->columns[i],
+		if (sl_header_find(&dc->hdr, p->columns[i],
 		    strlen(p->columns[i])) < 0)
 			return 0;
 	npath = p->npaths < SL_ARRAY_LEN(dc->colidx) ? p->npaths :
 	    SL_ARRAY_LEN(dc->colidx);
 	for (k = 0; k < npath; k++)
-		dc->colidx[k] = header_find(&dc->hdr, p->pathnames[k],
+		dc->colidx[k] = sl_header_find(&dc->hdr, p->pathnames[k],
 		    strlen(p->pathnames[k]));
 	d.reader = p->reader;
 	d.value = dc->row.value;
@@ -1942,7 +1942,7 @@ detect_csv(struct detectctx *dc, const struct sl_profile *p,
 			d.raw.p = recs[1].p;
 			d.raw.n = recs[1].n;
 		}
-		if (!cond_holds(&dc->cx, &d, c))
+		if (!sl_cond_holds(&dc->cx, &d, c))
 			return 0;
 	}
 	return 1;
@@ -1966,7 +1966,7 @@ detect_one(struct detectctx *dc, const struct sl_profile *p,
 	if (p->reader == SL_READ_JSON) {
 		if (dc->json_state == 0) {
 			dc->json_state = -1;
-			evalctx_reset(&dc->cx);
+			sl_evalctx_reset(&dc->cx);
 			if (sl_json_parse(&dc->j, rec->p, rec->n) == 0 &&
 			    dc->j.n > 0 && dc->j.t[0].type == SL_JSON_OBJECT)
 				dc->json_state = 1;
@@ -1987,7 +1987,7 @@ detect_one(struct detectctx *dc, const struct sl_profile *p,
 		d.value = dc->f.value;
 		d.n = dc->f.n;
 	}
-	return conds_hold(&dc->cx, &d, p->detect, p->ndetect);
+	return sl_conds_hold(&dc->cx, &d, p->detect, p->ndetect);
 }
 
 const struct sl_profile *
@@ -2002,7 +2002,7 @@ sl_profileset_detect(const struct sl_profileset *ps,
 		return NULL;
 	if ((dc = calloc(1, sizeof(*dc))) == NULL)
 		return NULL;
-	if (evalctx_init(&dc->cx) < 0)
+	if (sl_evalctx_init(&dc->cx) < 0)
 		goto done;
 	dc->hdr_delim = 0;
 	for (i = 0; i < n && found == NULL; i++) {
@@ -2012,7 +2012,7 @@ sl_profileset_detect(const struct sl_profileset *ps,
 				found = ps->byscore[k];
 	}
 done:
-	evalctx_release(&dc->cx);
+	sl_evalctx_release(&dc->cx);
 	sl_json_release(&dc->j);
 	sl_fields_release(&dc->f);
 	sl_fields_release(&dc->hdr);
@@ -2095,12 +2095,12 @@ sl_extractor_free(struct sl_extractor *x)
 
 	if (x == NULL)
 		return;
-	profile_free(x->extra);
+	sl_profile_free(x->extra);
 	for (i = 0; i < F__COUNT; i++) {
 		free(x->fr[i]);
 		sl_buf_release(&x->fb[i]);
 	}
-	evalctx_release(&x->cx);
+	sl_evalctx_release(&x->cx);
 	sl_json_release(&x->j);
 	sl_fields_release(&x->f);
 	free(x->colidx);
@@ -2127,7 +2127,7 @@ sl_extractor_free(struct sl_extractor *x)
 
 /* Compile the --map overrides into x->extra. */
 static int
-compile_maps(struct sl_extractor *x, const struct sl_extract_opts *o,
+sl_compile_maps(struct sl_extractor *x, const struct sl_extract_opts *o,
     char *err, size_t errlen)
 {
 	struct parser *ps;
@@ -2153,7 +2153,7 @@ compile_maps(struct sl_extractor *x, const struct sl_extract_opts *o,
 	/* The extra paths' ids follow the profile's own. */
 	e->npaths = x->p->npaths;
 	if (e->npaths > 0) {
-		/* the capacity grow() expects for npaths entries */
+		/* the capacity sl_grow() expects for npaths entries */
 		size_t cap = 1;
 
 		while (cap < e->npaths)
@@ -2182,7 +2182,7 @@ compile_maps(struct sl_extractor *x, const struct sl_extract_opts *o,
 			r = PERR(ps, "\"%s\": empty path", m);
 			goto fail;
 		}
-		if (grow(&e->rules, &e->nrules, sizeof(*e->rules)) < 0)
+		if (sl_grow(&e->rules, &e->nrules, sizeof(*e->rules)) < 0)
 			goto fail;
 		r = parse_rule(ps, f, &e->rules[e->nrules]);
 		e->nrules++;
@@ -2250,9 +2250,9 @@ sl_extractor_new(const struct sl_profile *p, const struct sl_extract_opts *o,
 	x->year = o->year;
 	x->ref = o->ref_time;
 	x->near = o->near_time;
-	if (evalctx_init(&x->cx) < 0)
+	if (sl_evalctx_init(&x->cx) < 0)
 		goto nomem;
-	if ((r = compile_maps(x, o, err, errlen)) < 0) {
+	if ((r = sl_compile_maps(x, o, err, errlen)) < 0) {
 		if (r == -ENOMEM)
 			goto nomem;
 		sl_extractor_free(x);
@@ -2314,7 +2314,7 @@ header_check(struct sl_extractor *x)
 			r |= sl_buf_adds(&x->problem, ", ...");
 			break;
 		}
-		s = header_name(x->f.value[i], i == 0);
+		s = sl_header_name(x->f.value[i], i == 0);
 		if (i > 0)
 			r |= sl_buf_adds(&x->problem, ", ");
 		r |= sl_buf_add(&x->problem, s.p, s.n > 64 ? 64 : s.n);
@@ -2331,7 +2331,7 @@ read_header(struct sl_extractor *x, const struct sl_record *rec,
 	size_t off = 0, i;
 	int r;
 
-	r = split_delim(x->p->reader, rec->p, rec->n, &x->f, &err, &off);
+	r = sl_split_delim(x->p->reader, rec->p, rec->n, &x->f, &err, &off);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
@@ -2343,11 +2343,11 @@ read_header(struct sl_extractor *x, const struct sl_record *rec,
 	}
 	x->ncols = x->f.n;
 	x->embedcol = x->p->embed == NULL ? -1 :
-	    header_find(&x->f, x->p->embed, strlen(x->p->embed));
+	    sl_header_find(&x->f, x->p->embed, strlen(x->p->embed));
 	for (i = 0; i < x->ncolidx; i++) {
 		const char *nm = path_name(x, i);
 
-		x->colidx[i] = header_find(&x->f, nm, strlen(nm));
+		x->colidx[i] = sl_header_find(&x->f, nm, strlen(nm));
 	}
 	x->have_header = 1;
 	return header_check(x);
@@ -2404,7 +2404,7 @@ term_eval(struct sl_extractor *x, const struct doc *d, const struct term *t,
  * negative number and a whole one above INT64_MAX (1E30).
  */
 static int
-parse_num(struct sl_str s, int64_t *v)
+sl_parse_num(struct sl_str s, int64_t *v)
 {
 	const char *p = s.p, *e = s.p + s.n, *dig, *frac = NULL;
 	size_t nint, nfrac = 0, i, ndig;
@@ -2482,7 +2482,7 @@ value_ok(struct sl_extractor *x, int field, struct sl_str s)
 		return sl_outcome_parse(s.p, s.n) >= 0;
 	case F_COUNT:
 	case F_BYTES:
-		if ((r = parse_num(s, &v)) == 1)
+		if ((r = sl_parse_num(s, &v)) == 1)
 			x->frac[field == F_COUNT ? 0 : 1] = 1;
 		return r == 0;
 	default:
@@ -2586,7 +2586,8 @@ term_text(struct sl_extractor *x, const struct term *t, struct sl_str *s)
  * not, -ENOMEM.
  */
 static int
-rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
+sl_rule_apply(struct sl_extractor *x, const struct doc *d,
+    const struct rule *ru)
 {
 	struct sl_buf *out = &x->fb[ru->field];
 	const struct table *tb = NULL;
@@ -2596,7 +2597,7 @@ rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
 	size_t a, n, i, k;
 	int got = 0, looked;
 
-	if (!conds_hold(&x->cx, d, ru->cond, ru->ncond))
+	if (!sl_conds_hold(&x->cx, d, ru->cond, ru->ncond))
 		return 0;
 	if (ru->table >= 0)
 		tb = &x->p->tables[ru->table];
@@ -2630,7 +2631,7 @@ rule_apply(struct sl_extractor *x, const struct doc *d, const struct rule *ru)
 					if (s.n == 0)
 						continue;
 					looked = 1;
-					if (glob_match(tb->e[k].pat,
+					if (sl_glob_match(tb->e[k].pat,
 					    tb->e[k].patlen, s.p, s.n,
 					    tb->nocase))
 						goto mapped;
@@ -2671,7 +2672,7 @@ mapped:
 }
 
 static struct sl_str
-fb_str(const struct sl_buf *b)
+sl_fb_str(const struct sl_buf *b)
 {
 	struct sl_str s;
 
@@ -2757,7 +2758,7 @@ key_scope(struct sl_extractor *x, struct sl_event *ev)
 {
 	const struct sl_profile *p = x->p;
 	const char *fam = p->family != NULL ? p->family : p->name;
-	struct sl_str host = fb_str(&x->fb[F_HOST]);
+	struct sl_str host = sl_fb_str(&x->fb[F_HOST]);
 
 	sl_buf_reset(&x->scope);
 	ev->scope.p = NULL;
@@ -2815,7 +2816,7 @@ yearless_time(struct sl_extractor *x, struct sl_str s, int64_t *us)
 
 /* Fill ev from the record as d presents it. */
 static int
-extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
+sl_extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
     const char **reason)
 {
 	struct sl_str s;
@@ -2823,7 +2824,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 	size_t f, i;
 	int r, act, zoned;
 
-	evalctx_reset(&x->cx);
+	sl_evalctx_reset(&x->cx);
 	ev->flags = 0;
 	x->frac[0] = x->frac[1] = 0;
 	for (f = 0; f < F__COUNT; f++) {
@@ -2831,12 +2832,12 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 		x->nlist = 0;
 		for (i = 0; i < x->nfr[f]; i++) {
 			if (f == F_FLAG) {
-				if (conds_hold(&x->cx, d, x->fr[f][i]->cond,
+				if (sl_conds_hold(&x->cx, d, x->fr[f][i]->cond,
 				    x->fr[f][i]->ncond))
 					ev->flags |= SL_EV_BACKEND;
 				continue;
 			}
-			r = rule_apply(x, d, x->fr[f][i]);
+			r = sl_rule_apply(x, d, x->fr[f][i]);
 			if (r < 0)
 				return r;
 			if (r > 0 && f != F_RESOURCE)
@@ -2844,7 +2845,7 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 		}
 		/* A field needed for the rest is checked early. */
 		if (f == F_TIME) {
-			s = fb_str(&x->fb[F_TIME]);
+			s = sl_fb_str(&x->fb[F_TIME]);
 			if (s.n == 0) {
 				*reason = "no time field";
 				x->code = SL_REJECT_NO_TIME;
@@ -2881,31 +2882,31 @@ extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 			return -EBADMSG;
 		}
 	}
-	ev->user = fb_str(&x->fb[F_USER]);
-	ev->session = fb_str(&x->fb[F_SESSION]);
-	s = fb_str(&x->fb[F_ACTION]);
+	ev->user = sl_fb_str(&x->fb[F_USER]);
+	ev->session = sl_fb_str(&x->fb[F_SESSION]);
+	s = sl_fb_str(&x->fb[F_ACTION]);
 	act = s.n > 0 ? sl_action_parse(s.p, s.n) : SL_ACT_OTHER;
 	ev->action = act >= 0 ? act : SL_ACT_OTHER;
-	s = fb_str(&x->fb[F_OUTCOME]);
+	s = sl_fb_str(&x->fb[F_OUTCOME]);
 	act = s.n > 0 ? sl_outcome_parse(s.p, s.n) : SL_OUT_UNKNOWN;
 	ev->outcome = act >= 0 ? act : SL_OUT_UNKNOWN;
-	ev->resource = fb_str(&x->fb[F_RESOURCE]);
-	ev->query = fb_str(&x->fb[F_QUERY]);
+	ev->resource = sl_fb_str(&x->fb[F_RESOURCE]);
+	ev->query = sl_fb_str(&x->fb[F_QUERY]);
 	ev->count = -1;
 	ev->bytes = -1;
 	if (x->fb[F_COUNT].n > 0)
-		(void)parse_num(fb_str(&x->fb[F_COUNT]), &ev->count);
+		(void)sl_parse_num(sl_fb_str(&x->fb[F_COUNT]), &ev->count);
 	else if (x->frac[0])
 		x->counts.fractional++;
 	if (x->fb[F_BYTES].n > 0)
-		(void)parse_num(fb_str(&x->fb[F_BYTES]), &ev->bytes);
+		(void)sl_parse_num(sl_fb_str(&x->fb[F_BYTES]), &ev->bytes);
 	else if (x->frac[1])
 		x->counts.fractional++;
-	ev->purpose = fb_str(&x->fb[F_PURPOSE]);
-	ev->src = src_address(fb_str(&x->fb[F_SRC]));
-	ev->trace = fb_str(&x->fb[F_TRACE]);
-	ev->kind = fb_str(&x->fb[F_KIND]);
-	ev->key = fb_str(&x->fb[F_KEY]);
+	ev->purpose = sl_fb_str(&x->fb[F_PURPOSE]);
+	ev->src = src_address(sl_fb_str(&x->fb[F_SRC]));
+	ev->trace = sl_fb_str(&x->fb[F_TRACE]);
+	ev->kind = sl_fb_str(&x->fb[F_KIND]);
+	ev->key = sl_fb_str(&x->fb[F_KEY]);
 	return key_scope(x, ev);
 }
 
@@ -3208,7 +3209,7 @@ group_emit(struct sl_extractor *x, struct sl_event *ev, const char **reason)
 	sl_buf_reset(&x->aexec);
 	sl_buf_reset(&x->atitle);
 	x->mn = 0;
-	if (merged_adds(x, "_id", fb_str(&x->akey)) < 0)
+	if (merged_adds(x, "_id", sl_fb_str(&x->akey)) < 0)
 		return -ENOMEM;
 	p = g->p;
 	e = g->p + g->n;
@@ -3226,7 +3227,7 @@ group_emit(struct sl_extractor *x, struct sl_event *ev, const char **reason)
 	}
 	/* The command line: EXECVE's arguments are whole, the proctitle
 	 * stops at 128 bytes. */
-	s = fb_str(x->aexec.n > 0 ? &x->aexec : &x->atitle);
+	s = sl_fb_str(x->aexec.n > 0 ? &x->aexec : &x->atitle);
 	if (s.n > 0 && merged_adds(x, "_cmdline", s) < 0)
 		return -ENOMEM;
 	/* node points into the raw text, which does not move */
@@ -3260,8 +3261,8 @@ group_emit(struct sl_extractor *x, struct sl_event *ev, const char **reason)
 	d.name = x->mname;
 	d.value = x->mval;
 	d.n = x->mn;
-	d.raw = fb_str(g);
-	r = extract(x, &d, ev, reason);
+	d.raw = sl_fb_str(g);
+	r = sl_extract(x, &d, ev, reason);
 	ev->line = x->aline;
 	ev->offset = x->aoff;
 	ev->raw = d.raw;
@@ -3340,7 +3341,7 @@ key_is(const struct agroup *g, const struct sl_audit_head *h)
 }
 
 static int
-auditd_record(struct sl_extractor *x, const struct sl_record *rec,
+sl_auditd_record(struct sl_extractor *x, const struct sl_record *rec,
     struct sl_event *ev, const char **reason)
 {
 	struct sl_audit_head h;
@@ -3505,7 +3506,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 			x->code = SL_REJECT_NO_TIME_COLUMN;
 			return -EBADMSG;
 		}
-		r = split_delim(x->p->reader, rec->p, rec->n, &x->f, &err,
+		r = sl_split_delim(x->p->reader, rec->p, rec->n, &x->f, &err,
 		    &off);
 		if (r == -ENOMEM)
 			return r;
@@ -3523,7 +3524,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		/* A tsv row may leave out trailing empty fields (the AOL
 		 * log does for searches without a click). */
 		if (x->p->reader == SL_READ_TSV && x->f.n < x->ncols) {
-			if (pad_fields(&x->f, x->ncols) < 0)
+			if (sl_pad_fields(&x->f, x->ncols) < 0)
 				return -ENOMEM;
 		}
 		if (x->f.n != x->ncols) {
@@ -3557,7 +3558,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		}
 		break;
 	case SL_READ_AUDITD:
-		return auditd_record(x, rec, ev, reason);
+		return sl_auditd_record(x, rec, ev, reason);
 	default:
 		if (sl_kv_split(rec->p, rec->n, &x->f, &err) < 0) {
 			snprintf(x->reason, sizeof(x->reason),
@@ -3572,7 +3573,7 @@ extract_record(struct sl_extractor *x, const struct sl_record *rec,
 		break;
 	}
 	x->cutlike = 0;
-	return extract(x, &d, ev, reason);
+	return sl_extract(x, &d, ev, reason);
 }
 
 int
