@@ -340,7 +340,7 @@ int sl_time_syslog(const char *p, size_t n, const struct sl_tz *tz, int rule,
 int64_t sl_days_from_civil(int64_t y, int m, int d);
 void sl_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 
-/* ---- profile.c: formats as data ------------------------------------------- */
+/* ---- profiles (profile-*.c, extract.c, auditd.c): formats as data --------- */
 
 enum sl_reader_kind {
 	SL_READ_JSON = 1,
@@ -403,7 +403,7 @@ struct sl_extractor *sl_extractor_new(const struct sl_profile *p,
  * still open), or -EBADMSG with *reason set (a static or extractor-owned
  * string: "invalid JSON at byte 17: invalid escape", "no time",
  * "unparseable time \"...\"", "no user", "4 fields, header has 5", ...).
- * Added by profile.c: an auditd event handed out here is an event whose
+ * Added by auditd.c: an auditd event handed out here is an event whose
  * lines (grouped by node, time and serial) are complete, so the extractor
  * sets its line, offset and raw (all its lines joined by '\n', in file
  * order) itself, with raw.p non-NULL; the caller keeps them when ev->raw.p
