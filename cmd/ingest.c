@@ -27,6 +27,7 @@ enum {
 	OPT_UPGRADE,
 	OPT_LIST_PROFILES,
 	OPT_YEAR,
+	OPT_REREAD,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -44,6 +45,7 @@ static const struct option longopts[] = {
 	{ "upgrade", no_argument, NULL, OPT_UPGRADE },
 	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
 	{ "year", required_argument, NULL, OPT_YEAR },
+	{ "reread", no_argument, NULL, OPT_REREAD },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -53,7 +55,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: ingest [-q] [-C case] [-j jobs] [--profile name] "
+	    "usage: ingest [-q] [--reread] [-C case] [-j jobs] [--profile name] "
 	    "[--map field=path]...\n"
 	    "              [--tz zone] [--year year] [--max-record size] "
 	    "[--memory size]\n"
@@ -63,13 +65,165 @@ usage(FILE *fp)
 	    "       ingest --list-profiles\n");
 }
 
-/* arg points to the case, opened after the readers (see main). */
+/*
+ * The logs of the case by SHA-256, and whether one met again is skipped:
+ * it is, unless every manifest row of that SHA-256 is of a log recorded
+ * as incomplete and none was read with this run's options (ingest(1)).
+ */
+struct known {
+	int reread;		/* --reread: nothing is skipped */
+	struct smap shas;	/* sha256 -> 1 skip, 0 read again */
+	char **keys;		/* the map's keys, owned */
+	size_t nkeys;
+	struct sbuf opts;	/* this run's options, as notes words */
+};
+
+/* The words of the reading options in notes, and the profile forced. */
+static void
+option_words(struct sbuf *b, const char *notes, size_t n, const char *prof,
+    size_t pn)
+{
+	size_t i = 0, j;
+	int forced = 0;
+
+	while (i < n) {
+		for (j = i; j < n && notes[j] != ' '; j++)
+			;
+		if ((j - i == 14 && memcmp(notes + i, "profile=forced", 14) ==
+		    0) || (j - i >= 4 && memcmp(notes + i, "map=", 4) == 0) ||
+		    (j - i >= 11 && memcmp(notes + i, "max-record=", 11) ==
+		    0)) {
+			if (b->n > 0)
+				sb_addc(b, ' ');
+			sb_add(b, notes + i, j - i);
+			forced |= notes[i] == 'p';
+		}
+		i = j + 1;
+	}
+	if (forced) {
+		sb_addc(b, ' ');
+		sb_add(b, prof, pn);
+	}
+	sb_addc(b, '\0');
+}
+
+/* This run's options as a log's notes would say them (sessionlog(5)). */
+static void
+run_words(struct known *k, const struct sl_reader_opts *o)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct sbuf w = { 0 };
+	const unsigned char *p;
+	char num[32];
+	size_t i;
+
+	sb_adds(&w, "");
+	if (o->profile != NULL)
+		sb_adds(&w, "profile=forced");
+	for (i = 0; i < o->nmaps; i++) {
+		if (w.n > 0)
+			sb_addc(&w, ' ');
+		sb_adds(&w, "map=");
+		for (p = (const unsigned char *)o->maps[i]; *p != '\0'; p++) {
+			if (*p <= ' ' || *p == '%' || *p == 0x7f) {
+				sb_addc(&w, '%');
+				sb_addc(&w, hex[*p >> 4]);
+				sb_addc(&w, hex[*p & 15]);
+			} else {
+				sb_addc(&w, *p);
+			}
+		}
+	}
+	if (o->max_record != 0 && o->max_record != SL_MAX_RECORD_DEFAULT) {
+		snprintf(num, sizeof(num), "max-record=%zu", o->max_record);
+		if (w.n > 0)
+			sb_addc(&w, ' ');
+		sb_adds(&w, num);
+	}
+	option_words(&k->opts, w.p, w.n, o->profile != NULL ? o->profile : "",
+	    o->profile != NULL ? strlen(o->profile) : 0);
+	sb_release(&w);
+}
+
+/* Incomplete: no profile recognised its records, none of its records
+ * was read (all rejected: no time column, say), or its data stops early
+ * or was lost. */
+static int
+incomplete(const struct sl_manifest_row *r)
+{
+	struct sl_str v;
+
+	return (r->profile.n == 0 && r->read > 0) ||
+	    (r->read > 0 && r->accepted == 0 && r->duplicates == 0) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "truncated", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "corrupt", &v);
+}
+
+static void
+known_load(struct known *k, struct sl_case *c, const char *dir)
+{
+	const struct sl_manifest_row *r;
+	struct sl_manifest *m;
+	struct sbuf w = { 0 };
+	size_t v;
+	int rc, skip;
+
+	if ((m = sl_manifest_open(c)) == NULL)
+		cli_die("cannot read the manifest of \"%s\": %s", dir,
+		    sl_case_error(c));
+	while ((rc = sl_manifest_next(m, &r)) != 0) {
+		if (rc == -EBADMSG)
+			continue;
+		if (rc < 0)
+			cli_die("cannot read the manifest of \"%s\": %s", dir,
+			    sl_case_error(c));
+		if (r->sha256.n == 0)
+			continue;
+		skip = !incomplete(r);
+		if (!skip) {
+			w.n = 0;
+			option_words(&w, r->notes.p, r->notes.n, r->profile.p,
+			    r->profile.n);
+			skip = strcmp(w.p, k->opts.p) == 0;
+		}
+		v = smap_get(&k->shas, r->sha256.p, r->sha256.n);
+		if (v == SIZE_MAX) {
+			k->keys = xrealloc(k->keys, k->nkeys + 1,
+			    sizeof(*k->keys));
+			k->keys[k->nkeys] = xstrdup(r->sha256.p);
+			smap_put(&k->shas, k->keys[k->nkeys++], r->sha256.n,
+			    (size_t)skip);
+		} else if (skip) {
+			smap_put(&k->shas, r->sha256.p, r->sha256.n, 1);
+		}
+	}
+	sl_manifest_free(m);
+	sb_release(&w);
+}
+
+static void
+known_free(struct known *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nkeys; i++)
+		free(k->keys[i]);
+	free(k->keys);
+	smap_free(&k->shas);
+	sb_release(&k->opts);
+}
+
+/* The skip callback, asked once the case is open (see main). */
 static int
 skip_known(void *arg, const char *sha256)
 {
-	struct sl_case *const *c = arg;
+	const struct known *k = arg;
+	size_t v;
 
-	return sl_case_has_sha256(*c, sha256);
+	if (k->reread)
+		return 0;
+	v = smap_get(&k->shas, sha256, strlen(sha256));
+	return v != SIZE_MAX && v == 1;
 }
 
 /* What the tool learns while the sources are read into the store. */
@@ -378,6 +532,7 @@ main(int argc, char **argv)
 	struct sl_profileset *ps;
 	struct sl_ingest *in;
 	struct sl_case *c = NULL;
+	struct known known;
 	struct sl_tz *tz = NULL;
 	const char **maps = NULL;
 	const char *casedir = NULL;
@@ -420,6 +575,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_YEAR:
 			ropts.year = cli_year(optarg);
+			break;
+		case OPT_REREAD:
+			iopts.reread = 1;
 			break;
 		case OPT_MAX_RECORD:
 			ropts.max_record = cli_size("--max-record", optarg,
@@ -495,8 +653,10 @@ main(int argc, char **argv)
 
 		njobs = n < 1 ? 1 : n > 8 ? 8 : (int)n;
 	}
+	memset(&known, 0, sizeof(known));
+	known.reread = iopts.reread;
 	ropts.skip = skip_known;
-	ropts.skip_arg = &c;
+	ropts.skip_arg = &known;
 
 	memset(&t, 0, sizeof(t));
 	t.progress = !quiet && isatty(STDERR_FILENO);
@@ -519,6 +679,8 @@ main(int argc, char **argv)
 	 * dated by the case's other evidence as it stood before this run:
 	 * the logs of this run are read in parallel, in no fixed order. */
 	ropts.evidence_time = sl_case_dated_last(c);
+	run_words(&known, &ropts);
+	known_load(&known, c, casedir);
 	sl_case_audit(c, "ingest", nargs, args);
 	in = sl_ingest_new(c, &iopts);
 	if (in == NULL)
@@ -560,6 +722,7 @@ main(int argc, char **argv)
 		report(casedir, &t, &res, !failed && t.logs > 0, tz);
 	sl_ingest_free(in);
 	sl_case_free(c);
+	known_free(&known);
 	sl_profileset_free(ps);
 	sl_tz_free(tz);
 	free(t.reasons);

@@ -101,6 +101,8 @@ struct uout {
 	struct sl_bgzf_writer *w;
 	struct sl_buf idx;
 	uint64_t chunk_off, chunk_rows, chunk_bytes, added;
+	uint64_t removed;	/* old rows of replaced origins left out */
+	uint64_t rows;		/* rows written */
 	int64_t chunk_first, chunk_last;
 };
 
@@ -126,6 +128,12 @@ struct sl_ingest {
 	uint64_t staged_rejects;
 	uint64_t scoped;	/* events with a scoped key */
 	int done;
+	/* Names whose rows this ingest replaces (see replaced()): sorted
+	 * and unique during the commit. */
+	char **repl;
+	size_t nrepl, crepl;
+	int reread;		/* opts.reread */
+	unsigned char *touched;	/* case users the merge rewrote */
 	/* commit state */
 	char **paths;
 	size_t npaths, cpaths;
@@ -220,6 +228,7 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	in->ev.limit = in->mem_limit;
 	in->ev.cmp = srec_cmp;
 	in->ks.cmp = key_cmp;
+	in->reread = o.reread;
 	in->tz = strdup(o.tz != NULL ? o.tz : "UTC");
 	if (in->tz == NULL) {
 		free(in);
@@ -227,6 +236,92 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 		return NULL;
 	}
 	return in;
+}
+
+/* Rows of name (and of the members under it) are to be replaced. */
+static int
+repl_add(struct sl_ingest *in, const char *name)
+{
+	if (in->nrepl == in->crepl) {
+		size_t ncap = in->crepl ? in->crepl * 2 : 16;
+		char **p = realloc(in->repl, ncap * sizeof(*p));
+
+		if (p == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->repl = p;
+		in->crepl = ncap;
+	}
+	if ((in->repl[in->nrepl] = strdup(name)) == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	in->nrepl++;
+	return 0;
+}
+
+static int
+str_pcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort the names and drop repeats, for replaced(). */
+static void
+repl_sort(struct sl_ingest *in)
+{
+	size_t i, j;
+
+	if (in->nrepl == 0)
+		return;
+	qsort(in->repl, in->nrepl, sizeof(*in->repl), str_pcmp);
+	for (i = j = 1; i < in->nrepl; i++) {
+		if (strcmp(in->repl[i], in->repl[j - 1]) == 0)
+			free(in->repl[i]);
+		else
+			in->repl[j++] = in->repl[i];
+	}
+	in->nrepl = j;
+}
+
+static int
+repl_has(const struct sl_ingest *in, const char *p, size_t n)
+{
+	size_t lo = 0, hi = in->nrepl;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *r = in->repl[mid];
+		size_t rn = strlen(r);
+		int d = memcmp(r, p, rn < n ? rn : n);
+
+		if (d == 0)
+			d = rn < n ? -1 : rn > n;
+		if (d == 0)
+			return 1;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Does a row of origin o[0..n) come from a replaced log: is o one of the
+ * names, or does it start with one followed by '!' (a member of it)?
+ */
+static int
+replaced(const struct sl_ingest *in, const char *o, size_t n)
+{
+	const char *bang;
+	size_t i = 0;
+
+	if (in->nrepl == 0)
+		return 0;
+	while ((bang = memchr(o + i, '!', n - i)) != NULL) {
+		if (repl_has(in, o, (size_t)(bang - o)))
+			return 1;
+		i = (size_t)(bang - o) + 1;
+	}
+	return repl_has(in, o, n);
 }
 
 int
@@ -257,6 +352,12 @@ sl_ingest_log(struct sl_ingest *in, const char *name, const char *profile)
 		free(g->name);
 		free(g->profile);
 		return ifail(in, -ENOMEM, "out of memory");
+	}
+	/* Every log read again replaces what came from it before. */
+	if (in->reread && repl_add(in, g->name) < 0) {
+		free(g->name);
+		free(g->profile);
+		return -ENOMEM;
 	}
 	return (int)in->nlogs++;
 }
@@ -511,6 +612,7 @@ src_next(struct sl_ingest *in, struct src *s)
 	default:
 		break;
 	}
+again:
 	for (;;) {
 		rc = sl_lines_next(&s->l, &p, &n);
 		if (rc == 0)
@@ -536,6 +638,10 @@ src_next(struct sl_ingest *in, struct src *s)
 		    memcmp(ev.user.p, s->user, s->ulen) != 0)
 			return ifail(in, -EBADMSG, "\"%s/%s\": holds a row of "
 			    "another user (run verify)", in->c->dir, s->rel);
+		if (replaced(in, ev.origin.p, ev.origin.n)) {
+			in->u.removed++;
+			goto again;
+		}
 		h.cls = 1;
 		h.time = ev.time;
 		h.line = ev.line;
@@ -559,6 +665,8 @@ src_next(struct sl_ingest *in, struct src *s)
 		    kc[0].n == 0 || kc[1].n == 0)
 			return ifail(in, -EBADMSG, "\"%s/%s\": malformed row "
 			    "(run verify)", in->c->dir, s->rel);
+		if (replaced(in, kc[6].p, kc[6].n))
+			goto again;
 		h.cls = 1;
 		h.slen = (uint32_t)kc[0].n;
 		h.klen = (uint32_t)kc[1].n;
@@ -575,6 +683,8 @@ src_next(struct sl_ingest *in, struct src *s)
 		    sl_row_u64_parse(col[2].p, col[2].n, &h.offset) < 0)
 			return ifail(in, -EBADMSG, "\"%s/%s\": malformed row "
 			    "(run verify)", in->c->dir, s->rel);
+		if (replaced(in, col[0].p, col[0].n))
+			goto again;
 		h.olen = (uint32_t)col[0].n;
 		rc = srec_build(&s->rb, &h, "", "", col[0].p, p, "");
 	}
@@ -1034,6 +1144,12 @@ sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
 	in->logs[log].st.sha256[64] = '\0';
 	in->logs[log].st.notes = in->logs[log].notes;
 	in->logs[log].ended = 1;
+	/* Read although the case has it: the tool chose to read it again
+	 * (sl_ingest_opts.reread). */
+	if (!in->reread && st->sha256[0] != '\0' &&
+	    sl_case_has_sha256(in->c, st->sha256) &&
+	    repl_add(in, in->logs[log].name) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -1129,6 +1245,13 @@ user_begin(struct sl_ingest *in, const struct srec *s)
 	snprintf(u->irel, sizeof(u->irel), "users/%s.idx", enc.p);
 	sl_buf_release(&enc);
 	u->open = 1;
+	if (in->touched != NULL) {
+		const struct sl_case_user *cu;
+
+		cu = sl_case_find_user(in->c, S_USER(s), s->ulen);
+		if (cu != NULL)
+			in->touched[cu - in->c->users] = 1;
+	}
 	if (sl_case_digest(in->c, u->rel) != NULL) {
 		if ((src = src_open(in, SRC_TIMELINE, u->rel)) == NULL)
 			return -EIO;
@@ -1187,6 +1310,7 @@ user_row(struct sl_ingest *in, const struct srec *s)
 		    u->rel);
 	u->chunk_bytes += s->rlen + 1;
 	u->chunk_rows++;
+	u->rows++;
 	u->chunk_last = s->time;
 	return 0;
 }
@@ -1202,12 +1326,21 @@ user_end(struct sl_ingest *in)
 	if (!u->open)
 		return 0;
 	u->open = 0;
-	if (u->added == 0) {
-		/* Nothing new: the old timeline stays as it is. */
+	if ((u->added == 0 && u->removed == 0) || u->rows == 0) {
+		/* Nothing new: the old timeline stays as it is; or nothing
+		 * left, all replaced: the user leaves the case. */
 		sl_bgzf_close(u->w);
 		fclose(u->fp);
 		snprintf(path, sizeof(path), "%s/%s", SL_TXN, u->rel);
 		unlinkat(in->c->dirfd, path, 0);
+		if (u->rows == 0 && u->removed > 0) {
+			in->res.users++;
+			snprintf(path, sizeof(path), "-%s", u->rel);
+			if ((rc = add_path(in, path)) < 0)
+				goto done;
+			snprintf(path, sizeof(path), "-%s", u->irel);
+			rc = add_path(in, path);
+		}
 		goto done;
 	}
 	in->res.users++;
@@ -1389,7 +1522,26 @@ reject_row(struct sl_ingest *in, const struct srec *s)
 	return 0;
 }
 
-/* conflicts.tsv.gz: the rows it had, then the new ones as they come. */
+/* Does a conflicts row involve a replaced origin (kept copy's or the
+ * duplicate's)?  1, 0, or a negative errno value. */
+static int
+conflict_replaced(struct sl_ingest *in, const char *p, size_t n)
+{
+	struct sl_str col[SL_CONFLICT_COLUMNS];
+
+	sl_buf_reset(&in->scratch);
+	if (sl_buf_add(&in->scratch, p, n) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (sl_row_split(in->scratch.p, n, col, SL_CONFLICT_COLUMNS) < 0 ||
+	    sl_row_unescape(&col[4]) < 0 || sl_row_unescape(&col[9]) < 0)
+		return ifail(in, -EBADMSG, "\"%s/%s\": malformed row (run "
+		    "verify)", in->c->dir, SL_CONFLICTS);
+	return replaced(in, col[4].p, col[4].n) ||
+	    replaced(in, col[9].p, col[9].n);
+}
+
+/* conflicts.tsv.gz: the rows it had (but those of replaced origins), then
+ * the new ones as they come. */
 static int
 conflicts_open(struct sl_ingest *in)
 {
@@ -1412,6 +1564,11 @@ conflicts_open(struct sl_ingest *in)
 			break;
 		if (old->header) {
 			old->header = 0;
+			continue;
+		}
+		if (in->nrepl > 0 && (rc = conflict_replaced(in, p, n)) != 0) {
+			if (rc < 0)
+				break;
 			continue;
 		}
 		if (sl_bgzf_write(in->cw, p, n) < 0 ||
@@ -1468,6 +1625,48 @@ drop(struct sl_ingest *in, const struct srec *d, const struct srec *s)
 	return 0;
 }
 
+/*
+ * The users the merge did not meet may hold rows of replaced origins too:
+ * each of their timelines is read, and written again without those rows
+ * (or removed, with nothing left) when it had any.
+ */
+static int
+untouched(struct sl_ingest *in)
+{
+	struct sl_buf b = { 0 };
+	struct srec h;
+	size_t i;
+	int rc = 0;
+
+	if (in->touched == NULL)
+		return 0;
+	for (i = 0; i < in->c->nusers; i++) {
+		const struct sl_case_user *cu = &in->c->users[i];
+
+		if (in->touched[i])
+			continue;
+		memset(&h, 0, sizeof(h));
+		h.cls = 1;
+		h.ulen = (uint32_t)cu->namelen;
+		sl_buf_reset(&b);
+		if (srec_build(&b, &h, cu->name, "", "", "", "") < 0) {
+			rc = ifail(in, -ENOMEM, "out of memory");
+			break;
+		}
+		if ((rc = user_begin(in, (const struct srec *)b.p)) < 0)
+			break;
+		while (in->hp.n > 0 && rc == 0) {
+			if ((rc = group_add(in, in->hp.v[0]->cur)) == 0)
+				rc = heap_advance(in, &in->hp);
+		}
+		if (rc < 0 || (rc = group_flush(in)) < 0 ||
+		    (rc = user_end(in)) < 0)
+			break;
+	}
+	sl_buf_release(&b);
+	return rc;
+}
+
 static int
 merge(struct sl_ingest *in)
 {
@@ -1475,6 +1674,10 @@ merge(struct sl_ingest *in)
 	int rc;
 
 	sl_buf_reset(&in->pend);
+	/* Rows of replaced origins leave conflicts.tsv.gz. */
+	if (in->nrepl > 0 && sl_case_digest(in->c, SL_CONFLICTS) != NULL &&
+	    (rc = conflicts_open(in)) < 0)
+		return rc;
 	while (in->hp.n > 0) {
 		s = in->hp.v[0]->cur;
 		d = in->pend.n > 0 ? (const struct srec *)in->pend.p : NULL;
@@ -1504,6 +1707,17 @@ merge(struct sl_ingest *in)
 	}
 	if ((rc = group_flush(in)) < 0 || (rc = user_end(in)) < 0)
 		return rc;
+	if ((rc = untouched(in)) < 0)
+		return rc;
+	/* Every old reject replaced and no new one: only the header. */
+	if (in->rw == NULL && in->nrepl > 0 &&
+	    sl_case_digest(in->c, SL_REJECTS) != NULL) {
+		if ((rc = sl_case_txn_empty_table(in->c, SL_REJECTS,
+		    sl_reject_header, SL_REJECT_COLUMNS)) < 0)
+			return cfail(in, rc);
+		if ((rc = add_path(in, SL_REJECTS)) < 0)
+			return rc;
+	}
 	if (in->rw != NULL) {
 		rc = txn_close(in, SL_REJECTS, in->rfp, in->rw);
 		in->rw = NULL;
@@ -1653,7 +1867,10 @@ key_pass(struct sl_ingest *in)
 	size_t i, off;
 	int rc = 0;
 
-	if (in->scoped == 0)
+	/* Keys of replaced origins leave keys.tsv.gz even when nothing new
+	 * has a key. */
+	if (in->scoped == 0 && (in->nrepl == 0 ||
+	    sl_case_digest(in->c, SL_KEYS) == NULL))
 		return 0;
 	/* The key records get half the memory, the events keep the rest. */
 	if (in->ev.acap > in->mem_limit / 2) {
@@ -1788,6 +2005,30 @@ ilog_name_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Is the manifest row in line one of a replaced log?  1, 0, or a negative
+ * errno value. */
+static int
+manifest_replaced(struct sl_ingest *in, const struct sl_buf *line)
+{
+	struct sl_str col[SL_MANIFEST_COLUMNS];
+	struct sl_buf *b = &in->row;
+
+	sl_buf_reset(&in->scratch);
+	if (sl_buf_add(&in->scratch, line->p, line->n) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (sl_row_split(in->scratch.p, line->n, col,
+	    SL_MANIFEST_COLUMNS) < 0 ||
+	    sl_row_unescape(&col[2]) < 0 || sl_row_unescape(&col[3]) < 0)
+		return ifail(in, -EBADMSG, "\"%s/%s\": malformed row (run "
+		    "verify)", in->c->dir, SL_MANIFEST);
+	sl_buf_reset(b);
+	if (sl_buf_add(b, col[2].p, col[2].n) < 0 || (col[3].n > 0 &&
+	    (sl_buf_addc(b, '!') < 0 ||
+	    sl_buf_add(b, col[3].p, col[3].n) < 0)))
+		return ifail(in, -ENOMEM, "out of memory");
+	return replaced(in, b->p, b->n);
+}
+
 static int
 write_manifest(struct sl_ingest *in)
 {
@@ -1812,6 +2053,13 @@ write_manifest(struct sl_ingest *in)
 		while ((rc = sl_case_getline(old, &line, 1 << 20)) > 0) {
 			if (first) {
 				first = 0;
+				continue;
+			}
+			/* The rows of a replaced log give way to its new ones. */
+			if (in->nrepl > 0 && (rc = manifest_replaced(in,
+			    &line)) != 0) {
+				if (rc < 0)
+					break;
 				continue;
 			}
 			fwrite(line.p, 1, line.n, fp);
@@ -1867,6 +2115,12 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 	if ((rc = sl_case_txn_begin(in->c)) < 0 ||
 	    (rc = sl_case_mkdir(in->c, "users")) < 0)
 		return cfail(in, rc);
+	repl_sort(in);
+	if (in->nrepl > 0 && in->c->nusers > 0 &&
+	    (in->touched = calloc(in->c->nusers, 1)) == NULL) {
+		rc = ifail(in, -ENOMEM, "out of memory");
+		goto fail;
+	}
 	if ((rc = key_pass(in)) < 0)
 		goto fail;
 	/* Drop records may have filled the arena past what a heap of the
@@ -1894,7 +2148,7 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 		if ((rc = heap_add(in, &in->hp, s)) < 0)
 			goto fail;
 	}
-	if (in->staged_rejects > 0 &&
+	if ((in->staged_rejects > 0 || in->nrepl > 0) &&
 	    sl_case_digest(in->c, SL_REJECTS) != NULL) {
 		if ((s = src_open(in, SRC_REJECTS, SL_REJECTS)) == NULL) {
 			rc = -EIO;
@@ -1911,6 +2165,8 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 	}
 	free(v);
 	v = NULL;
+	free(in->touched);
+	in->touched = NULL;
 out:
 	for (i = 0; i < in->nlogs; i++) {
 		in->res.logs++;
@@ -1941,6 +2197,8 @@ fail:
 		in->cw = NULL;
 	}
 	free(v);
+	free(in->touched);
+	in->touched = NULL;
 	sl_case_txn_abort(in->c);
 	for (i = 0; i < in->npaths; i++)
 		free(in->paths[i]);
@@ -1970,6 +2228,9 @@ sl_ingest_free(struct sl_ingest *in)
 	for (i = 0; i < in->npaths; i++)
 		free(in->paths[i]);
 	free(in->paths);
+	for (i = 0; i < in->nrepl; i++)
+		free(in->repl[i]);
+	free(in->repl);
 	heap_free(&in->hp);
 	sl_buf_release(&in->pend);
 	sl_buf_release(&in->kwin);

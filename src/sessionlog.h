@@ -537,6 +537,16 @@ struct sl_ingest_opts {
 	size_t size;		/* sizeof(struct sl_ingest_opts), by _init */
 	size_t mem_limit;	/* bytes for in-memory sorting; 0: 256 MiB */
 	const char *tz;		/* recorded in the manifest; NULL is UTC */
+	/*
+	 * Added for reading logs again.  Nonzero: every log read replaces
+	 * what came from it before.  Zero: only a log whose SHA-256 the
+	 * case has already does (read although known: the skip callback
+	 * chose to read it again).  Replacing a log named N removes, in
+	 * the commit, every event, reject, key and conflict whose origin
+	 * is N or starts with "N!", and its manifest rows; a user left
+	 * with no events leaves the case (sessionlog(5)).
+	 */
+	int reread;
 };
 
 static inline void

@@ -108,7 +108,8 @@ int sl_digest_by_path(const void *a, const void *b);
 int sl_case_safe_rel(const char *p);
 /* Transactions: files are created under .txn/ by their final name, listed,
  * and renamed into place by sl_case_txn_commit, which also writes the new
- * sessionlog.case with the digests of every listed file. */
+ * sessionlog.case with the digests of every listed file.  A path listed
+ * as "-path" is removed from the case instead (and its digest dropped). */
 int sl_case_txn_begin(struct sl_case *c);
 int sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n);
 void sl_case_txn_abort(struct sl_case *c);

@@ -218,6 +218,17 @@ sl_case_txn_finish(struct sl_case *c)
 				break;
 			continue;
 		}
+		/* "-path": the file leaves the case. */
+		if (line.p[0] == '-' && sl_case_safe_rel(line.p + 1)) {
+			if (unlinkat(c->dirfd, line.p + 1, 0) < 0 &&
+			    errno != ENOENT) {
+				rc = sl_case_fail(c, -errno, "cannot remove "
+				    "\"%s/%s\": %s", c->dir, line.p + 1,
+				    strerror(errno));
+				break;
+			}
+			continue;
+		}
 		if (!sl_case_safe_rel(line.p)) {
 			rc = -EBADMSG;
 			break;
@@ -269,12 +280,15 @@ sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n)
 		return sl_case_fail(c, -ENOMEM, "out of memory");
 	for (i = 0; i < c->ndig; i++) {
 		for (j = 0; j < n; j++)
-			if (strcmp(c->dig[i].path, paths[j]) == 0)
+			if (strcmp(c->dig[i].path, paths[j] +
+			    (paths[j][0] == '-')) == 0)
 				break;
 		if (j == n)
 			dig[ndig++] = c->dig[i];	/* borrowed path */
 	}
 	for (j = 0; j < n; j++) {
+		if (paths[j][0] == '-')
+			continue;	/* removed: no digest */
 		sl_buf_reset(&b);
 		if (sl_buf_printf(&b, "%s/%s/%s", c->dir, SL_TXN, paths[j]) <
 		    0) {
