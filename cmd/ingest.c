@@ -146,8 +146,8 @@ run_words(struct known *k, const struct sl_reader_opts *o)
 }
 
 /* Incomplete: no profile recognised its records, none of its records
- * was read (all rejected: no time column, say), or its data stops early
- * or was lost. */
+ * was read (all rejected: no time column, say), a record was over the
+ * size limit, or its data stops early or was lost. */
 static int
 incomplete(const struct sl_manifest_row *r)
 {
@@ -156,7 +156,8 @@ incomplete(const struct sl_manifest_row *r)
 	return (r->profile.n == 0 && r->read > 0) ||
 	    (r->read > 0 && r->accepted == 0 && r->duplicates == 0) ||
 	    sl_notes_get(r->notes.p, r->notes.n, "truncated", &v) ||
-	    sl_notes_get(r->notes.p, r->notes.n, "corrupt", &v);
+	    sl_notes_get(r->notes.p, r->notes.n, "corrupt", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "toolong", &v);
 }
 
 static void

@@ -59,6 +59,7 @@ struct sl_reader {
 	struct sl_buf notes;	/* the log's stats.notes */
 	struct sl_stream *stream;	/* the log's, until the walk goes on */
 	uint64_t corrupt;	/* places where data was lost */
+	uint64_t toolong;	/* records rejected as too long */
 	uint64_t lost;		/* compressed bytes lost in them, if known */
 	int warned;		/* the repaired JSON was told */
 
@@ -338,7 +339,7 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 	r->prev = INT64_MIN;
 	sl_buf_reset(&r->notes);
 	r->stream = w->stream;
-	r->corrupt = r->lost = 0;
+	r->corrupt = r->lost = r->toolong = 0;
 	r->warned = 0;
 	r->name = strdup(w->name);
 	if (r->name == NULL)
@@ -590,6 +591,9 @@ log_notes(struct sl_reader *r)
 	if (r->corrupt > 0 &&
 	    note(r, "corrupt=%llu", (unsigned long long)r->corrupt) < 0)
 		return -ENOMEM;
+	if (r->toolong > 0 &&
+	    note(r, "toolong=%llu", (unsigned long long)r->toolong) < 0)
+		return -ENOMEM;
 	if (r->lost > 0 &&
 	    note(r, "lost=%llu", (unsigned long long)r->lost) < 0)
 		return -ENOMEM;
@@ -673,6 +677,8 @@ reject_item(struct sl_reader *r, struct sl_item *it, const char *reason,
 {
 	r->st.records++;
 	r->st.rejected++;
+	if (code == SL_REJECT_TOO_LONG)
+		r->toolong++;
 	memset(it, 0, sizeof(*it));
 	it->type = SL_ITEM_REJECT;
 	it->name = r->name;

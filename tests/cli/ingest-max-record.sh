@@ -32,6 +32,8 @@ expect_grep "ingest: counts" \
     '^  records    4 read: 3 accepted, 0 duplicates, 1 rejected$' err
 expect_eq "manifest: accepted" 3 "$(manifest_field c big.jsonl accepted)"
 expect_eq "manifest: rejected" 1 "$(manifest_field c big.jsonl rejected)"
+expect_eq "manifest: notes" "max-record=1024 toolong=1" \
+    "$(manifest_field c big.jsonl notes)"
 # The reject keeps the record's first --max-record bytes.
 zcat c/rejects.tsv.gz | tail -n +2 >rejects
 expect_eq "reject: line and reason" \
@@ -52,6 +54,24 @@ time	action
 2026-03-02T08:03:00.000000Z	search
 X
 expect_file "timeline: the three events" expected events
+
+# The log is incomplete: with the same limit it is skipped, with another it
+# is read again and replaces what the first run made of it.
+expect_eq "same limit: exit" 0 \
+    "$(run "$INGEST" -q -C c --max-record 1K big.jsonl)"
+expect_grep "same limit: skipped" 'already in the case' err
+expect_eq "same limit: still 3" 3 "$(manifest_field c big.jsonl accepted)"
+expect_eq "default limit: exit" 0 "$(run "$INGEST" -q -C c big.jsonl)"
+expect_eq "default limit: one row" 1 \
+    "$(awk -F'\t' '$3 == "big.jsonl"' c/manifest.tsv | wc -l)"
+expect_eq "default limit: all read" 4 "$(manifest_field c big.jsonl accepted)"
+expect_eq "default limit: no reject" 0 "$(manifest_field c big.jsonl rejected)"
+expect_eq "default limit: notes" "" "$(manifest_field c big.jsonl notes)"
+expect_eq "default limit: rejects gone" "" \
+    "$(zcat c/rejects.tsv.gz | tail -n +2)"
+expect_eq "default limit: verify" 0 "$(run "$INGEST" -C c --verify)"
+expect_eq "default limit: 4 events" 4 \
+    "$("$GREP" -C c -u j.rivera --no-header -o time | wc -l)"
 
 # Raw sources: the same limit, the same answer.
 st=$(run "$GREP" -t -o time,action -u j.rivera --max-record 1K big.jsonl)
