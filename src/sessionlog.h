@@ -788,6 +788,143 @@ SL_API const char *sl_cursor_error(const struct sl_cursor *cur);
 SL_API void sl_cursor_free(struct sl_cursor *cur);
 
 /*
+ * Usage: the aggregates of one user's events (or of a window of them) that
+ * summarize reports and diff-users compares.  Fed with the steps of a
+ * cursor; only steps in range count.  What is counted how:
+ *
+ * - Backend events (SL_EV_BACKEND: not started by the user) count in
+ *   backend and backend_actions only, nowhere else.  Everything below is
+ *   about the user's own events ("own": in range and not backend).
+ * - actions, outcomes: own events by action and by outcome.
+ * - exports: own export events whose outcome is success or unknown (a
+ *   failed or denied export moved no data; it is still in actions and
+ *   outcomes).  export_records and export_bytes sum their count and
+ *   bytes where known; export_records_unknown and export_bytes_unknown
+ *   are the exports whose count or bytes was unknown.  Sums stop at
+ *   UINT64_MAX.
+ * - data_access: own view, export and share events of any outcome;
+ *   data_no_purpose: those whose effective purpose (the cursor's) was
+ *   none.
+ * - first, last: times of the first and last own event (INT64_MIN when
+ *   there is none).
+ * - hours: own events by hour of the week in the zone of the options,
+ *   bin wday * 24 + hour (wday 0 Sunday, sl_civil), as the local clock
+ *   shows it: on a day when clocks go forward one hour has no events,
+ *   on a day when they go back one holds two hours' worth.
+ * - The maps (enum sl_usage_map) count own events per distinct key,
+ *   keys compared as bytes (any byte):
+ *   RESOURCE  each distinct resource of an event (the values of its
+ *             '\n'-separated list; empty values skipped), any action;
+ *   QUERY     the query text as typed, of any event with a non-empty
+ *             query (searches counted as distinct queries);
+ *   SRC       the source address or host, when not empty;
+ *   PURPOSE   the effective purpose, when there is one, any action;
+ *   DAY       the local date "YYYY-MM-DD" in the zone (active days;
+ *             years 0-9999 sort as dates);
+ *   SESSION   the cursor's session name; an item's first and last are
+ *             the times of the session's first and last own event in
+ *             range: its in-range part.
+ *   sessions is the number of SESSION keys, session_total the sum of
+ *   their lengths (last - first, us) and session_longest the longest;
+ *   days is the number of DAY keys.
+ *
+ * Memory: per-user state, a fixed part plus, for each map, one entry and
+ * a copy of the key per distinct key; nothing grows with the number of
+ * events alone.
+ */
+struct sl_usage_opts {
+	size_t size;		/* sizeof(struct sl_usage_opts), by _init */
+	/* Zone of hours and days (borrowed: it must outlive the usage and
+	 * its merges); NULL is UTC. */
+	const struct sl_tz *tz;
+};
+
+static inline void
+sl_usage_opts_init(struct sl_usage_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
+}
+
+#define SL_USAGE_HOURS (7 * 24)
+
+/* The scalar figures.  Handed out by the library, so it may grow at its
+ * end in later versions. */
+struct sl_usage_figures {
+	uint64_t events;		/* own events */
+	uint64_t actions[SL_ACT__COUNT];
+	uint64_t outcomes[SL_OUT__COUNT];
+	uint64_t backend;		/* backend events in range */
+	uint64_t backend_actions[SL_ACT__COUNT];
+	uint64_t exports;
+	uint64_t export_records, export_records_unknown;
+	uint64_t export_bytes, export_bytes_unknown;
+	uint64_t data_access, data_no_purpose;
+	uint64_t sessions;
+	int64_t session_total, session_longest;	/* us */
+	uint64_t days;
+	int64_t first, last;
+	uint64_t hours[SL_USAGE_HOURS];
+};
+
+enum sl_usage_map {
+	SL_USAGE_RESOURCE = 0,
+	SL_USAGE_QUERY,
+	SL_USAGE_SRC,
+	SL_USAGE_PURPOSE,
+	SL_USAGE_DAY,
+	SL_USAGE_SESSION,
+	SL_USAGE__MAPS
+};
+
+/* One key of a map: how many own events had it, the first and last of
+ * their times. */
+struct sl_usage_item {
+	struct sl_str key;
+	uint64_t count;
+	int64_t first, last;
+};
+
+/* Orders of sl_usage_list. */
+enum {
+	SL_USAGE_BY_COUNT = 0,	/* count descending, ties by key bytes */
+	SL_USAGE_BY_KEY,	/* key bytes ascending (unsigned; a prefix
+				 * first) */
+};
+
+struct sl_usage;
+
+/* An empty usage.  Returns NULL with errno set: ENOMEM, or EINVAL or
+ * E2BIG for options refused (see Conventions). */
+SL_API struct sl_usage *sl_usage_new(const struct sl_usage_opts *opts);
+/* Count one cursor step (st and what it points to are only read during
+ * the call).  Returns 1 when it counted (in range), 0 when not, or
+ * -ENOMEM, after which u may hold part of the step: it is no longer
+ * exact, only fit to be freed. */
+SL_API int sl_usage_add(struct sl_usage *u, const struct sl_step *st);
+/* Add what src counted to dst, exactly as if dst had been fed src's steps
+ * too (the same session seen by both spans both parts).  Both must have
+ * been made with zones of the same name; else -EINVAL, as for dst ==
+ * src.  Returns 0 or -ENOMEM (dst then holds part of src). */
+SL_API int sl_usage_merge(struct sl_usage *dst, const struct sl_usage *src);
+/* The figures, borrowed from u until its next add, merge or free. */
+SL_API const struct sl_usage_figures *sl_usage_figures(
+    const struct sl_usage *u);
+/* The number of distinct keys of a map; 0 for an unknown map. */
+SL_API size_t sl_usage_count(const struct sl_usage *u, int map);
+/* Look key[0..n) up in a map: 1 with *item filled (its key borrowed as
+ * the figures are), or 0. */
+SL_API int sl_usage_get(const struct sl_usage *u, int map, const char *key,
+    size_t n, struct sl_usage_item *item);
+/* The first max items of a map in the order asked (SL_USAGE_BY_COUNT for
+ * a top-N; max SIZE_MAX for all) into *items, *n of them: an array owned
+ * by u, valid until the next call on u.  Returns 0, -EINVAL for an unknown
+ * map or order, or -ENOMEM. */
+SL_API int sl_usage_list(struct sl_usage *u, int map, int order, size_t max,
+    const struct sl_usage_item **items, size_t *n);
+SL_API void sl_usage_free(struct sl_usage *u);
+
+/*
  * Event fields by name, for -o, -k and output: time user session action
  * outcome resource query count bytes purpose src trace kind key flags
  * profile origin line offset raw.

@@ -1,0 +1,417 @@
+/* usage.c: per-user aggregates over the steps of a cursor (sessionlog.h). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * Distinct byte-string keys with their counts: the items in a dense array
+ * in order of insertion (so that a merge walks them without a table), and
+ * an open-addressing table of their indexes + 1, size a power of 2.
+ */
+struct umap {
+	struct sl_usage_item *it;
+	uint64_t *hash;		/* of each item's key */
+	size_t n, cap;
+	size_t *tab;
+	size_t size;
+};
+
+struct sl_usage {
+	struct sl_usage_opts opts;
+	struct sl_usage_figures f;
+	struct umap map[SL_USAGE__MAPS];
+	struct sl_usage_item *list;	/* sl_usage_list's answer */
+	size_t listcap;
+};
+
+static void
+umap_release(struct umap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free((char *)m->it[i].key.p);
+	free(m->it);
+	free(m->hash);
+	free(m->tab);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The table slot of key k (hash h): the one holding it, or the empty one
+ * where it would go. */
+static size_t *
+umap_slot(const struct umap *m, uint64_t h, const char *k, size_t kn)
+{
+	size_t i = (size_t)h & (m->size - 1), *s;
+	const struct sl_usage_item *it;
+
+	for (;;) {
+		s = &m->tab[i];
+		if (*s == 0)
+			return s;
+		it = &m->it[*s - 1];
+		if (m->hash[*s - 1] == h && it->key.n == kn &&
+		    (kn == 0 || memcmp(it->key.p, k, kn) == 0))
+			return s;
+		i = (i + 1) & (m->size - 1);
+	}
+}
+
+static const struct sl_usage_item *
+umap_get(const struct umap *m, const char *k, size_t kn)
+{
+	size_t *s;
+
+	if (m->size == 0)
+		return NULL;
+	s = umap_slot(m, sl_hash64(k, kn), k, kn);
+	return *s != 0 ? &m->it[*s - 1] : NULL;
+}
+
+/*
+ * Count key k: add count to its item and widen its span to [first, last],
+ * making the item if it is new.  Returns the item, or NULL on ENOMEM
+ * (nothing changed).
+ */
+static struct sl_usage_item *
+umap_add(struct umap *m, const char *k, size_t kn, uint64_t count,
+    int64_t first, int64_t last)
+{
+	struct sl_usage_item *it;
+	uint64_t h = sl_hash64(k, kn);
+	size_t *s, i, nsize;
+	char *copy;
+
+	if ((m->n + 1) * 2 > m->size) {
+		size_t *nt;
+
+		nsize = m->size ? m->size * 2 : 16;
+		if ((nt = calloc(nsize, sizeof(*nt))) == NULL)
+			return NULL;
+		free(m->tab);
+		m->tab = nt;
+		m->size = nsize;
+		for (i = 0; i < m->n; i++)
+			*umap_slot(m, m->hash[i], m->it[i].key.p,
+			    m->it[i].key.n) = i + 1;
+	}
+	s = umap_slot(m, h, k, kn);
+	if (*s == 0) {
+		if (m->n == m->cap) {
+			size_t ncap = m->cap ? m->cap * 2 : 16;
+			struct sl_usage_item *ni;
+			uint64_t *nh;
+
+			if ((ni = realloc(m->it, ncap * sizeof(*ni))) == NULL)
+				return NULL;
+			m->it = ni;
+			if ((nh = realloc(m->hash, ncap * sizeof(*nh))) ==
+			    NULL)
+				return NULL;
+			m->hash = nh;
+			m->cap = ncap;
+		}
+		if ((copy = malloc(kn + 1)) == NULL)
+			return NULL;
+		if (kn > 0)
+			memcpy(copy, k, kn);
+		copy[kn] = '\0';
+		it = &m->it[m->n];
+		it->key.p = copy;
+		it->key.n = kn;
+		it->count = 0;
+		it->first = first;
+		it->last = last;
+		m->hash[m->n] = h;
+		*s = ++m->n;
+	}
+	it = &m->it[*s - 1];
+	it->count += count;
+	if (first < it->first)
+		it->first = first;
+	if (last > it->last)
+		it->last = last;
+	return it;
+}
+
+static void
+sat_add(uint64_t *sum, uint64_t v)
+{
+	*sum = *sum + v < *sum ? UINT64_MAX : *sum + v;
+}
+
+struct sl_usage *
+sl_usage_new(const struct sl_usage_opts *opts)
+{
+	struct sl_usage *u;
+	int rc;
+
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return NULL;
+	if ((rc = sl_opts_copy(&u->opts, sizeof(u->opts), opts)) < 0) {
+		free(u);
+		errno = -rc;
+		return NULL;
+	}
+	u->f.first = u->f.last = INT64_MIN;
+	return u;
+}
+
+void
+sl_usage_free(struct sl_usage *u)
+{
+	size_t i;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < SL_USAGE__MAPS; i++)
+		umap_release(&u->map[i]);
+	free(u->list);
+	free(u);
+}
+
+/* Count a session's part [first, last] into its item, keeping the
+ * lengths' sum and maximum: a span only ever widens, so the sum moves by
+ * the widening and the longest is the longest seen. */
+static int
+add_session(struct sl_usage *u, const char *k, size_t kn, uint64_t count,
+    int64_t first, int64_t last)
+{
+	struct umap *m = &u->map[SL_USAGE_SESSION];
+	const struct sl_usage_item *old = umap_get(m, k, kn);
+	struct sl_usage_item *it;
+	int64_t was = old != NULL ? old->last - old->first : 0;
+
+	if ((it = umap_add(m, k, kn, count, first, last)) == NULL)
+		return -ENOMEM;
+	u->f.session_total += (it->last - it->first) - was;
+	if (it->last - it->first > u->f.session_longest)
+		u->f.session_longest = it->last - it->first;
+	u->f.sessions = m->n;
+	return 0;
+}
+
+static int
+add_key(struct sl_usage *u, int map, const char *k, size_t kn, int64_t t)
+{
+	if (umap_add(&u->map[map], k, kn, 1, t, t) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+int
+sl_usage_add(struct sl_usage *u, const struct sl_step *st)
+{
+	const struct sl_event *ev = st->ev;
+	struct sl_usage_figures *f = &u->f;
+	struct sl_civil c;
+	const char *p, *end, *nl;
+	char day[32];
+	int64_t t = ev->time;
+	int a = ev->action, n, rc;
+
+	if (!st->in_range)
+		return 0;
+	if (a < 0 || a >= SL_ACT__COUNT)
+		a = SL_ACT_OTHER;
+	if (ev->flags & SL_EV_BACKEND) {
+		f->backend++;
+		f->backend_actions[a]++;
+		return 1;
+	}
+	f->events++;
+	f->actions[a]++;
+	f->outcomes[ev->outcome >= 0 && ev->outcome < SL_OUT__COUNT ?
+	    ev->outcome : SL_OUT_UNKNOWN]++;
+	if (a == SL_ACT_EXPORT && ev->outcome != SL_OUT_FAILURE &&
+	    ev->outcome != SL_OUT_DENIED) {
+		f->exports++;
+		if (ev->count >= 0)
+			sat_add(&f->export_records, (uint64_t)ev->count);
+		else
+			f->export_records_unknown++;
+		if (ev->bytes >= 0)
+			sat_add(&f->export_bytes, (uint64_t)ev->bytes);
+		else
+			f->export_bytes_unknown++;
+	}
+	if (a == SL_ACT_VIEW || a == SL_ACT_EXPORT || a == SL_ACT_SHARE) {
+		f->data_access++;
+		if (st->purpose.n == 0)
+			f->data_no_purpose++;
+	}
+	if (f->first == INT64_MIN || t < f->first)
+		f->first = t;
+	if (f->last == INT64_MIN || t > f->last)
+		f->last = t;
+	sl_time_civil(t, u->opts.tz, &c);
+	f->hours[c.wday * 24 + c.hour]++;
+
+	/* The resource list holds no duplicates: each value once. */
+	for (p = ev->resource.p, end = p + ev->resource.n; p != NULL &&
+	    p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl > p && (rc = add_key(u, SL_USAGE_RESOURCE, p,
+		    (size_t)(nl - p), t)) < 0)
+			return rc;
+	}
+	if (ev->query.n > 0 && (rc = add_key(u, SL_USAGE_QUERY, ev->query.p,
+	    ev->query.n, t)) < 0)
+		return rc;
+	if (ev->src.n > 0 && (rc = add_key(u, SL_USAGE_SRC, ev->src.p,
+	    ev->src.n, t)) < 0)
+		return rc;
+	if (st->purpose.n > 0 && (rc = add_key(u, SL_USAGE_PURPOSE,
+	    st->purpose.p, st->purpose.n, t)) < 0)
+		return rc;
+	n = snprintf(day, sizeof(day), "%04lld-%02d-%02d",
+	    (long long)c.year, c.month, c.day);
+	if ((rc = add_key(u, SL_USAGE_DAY, day, (size_t)n, t)) < 0)
+		return rc;
+	f->days = u->map[SL_USAGE_DAY].n;
+	if ((rc = add_session(u, st->session.p, st->session.n, 1, t, t)) < 0)
+		return rc;
+	return 1;
+}
+
+int
+sl_usage_merge(struct sl_usage *dst, const struct sl_usage *src)
+{
+	struct sl_usage_figures *d = &dst->f;
+	const struct sl_usage_figures *s = &src->f;
+	const struct umap *m;
+	size_t i, j;
+	int rc;
+
+	if (dst == src || strcmp(sl_tz_name(dst->opts.tz),
+	    sl_tz_name(src->opts.tz)) != 0)
+		return -EINVAL;
+	d->events += s->events;
+	d->backend += s->backend;
+	for (i = 0; i < SL_ACT__COUNT; i++) {
+		d->actions[i] += s->actions[i];
+		d->backend_actions[i] += s->backend_actions[i];
+	}
+	for (i = 0; i < SL_OUT__COUNT; i++)
+		d->outcomes[i] += s->outcomes[i];
+	d->exports += s->exports;
+	sat_add(&d->export_records, s->export_records);
+	d->export_records_unknown += s->export_records_unknown;
+	sat_add(&d->export_bytes, s->export_bytes);
+	d->export_bytes_unknown += s->export_bytes_unknown;
+	d->data_access += s->data_access;
+	d->data_no_purpose += s->data_no_purpose;
+	if (s->first != INT64_MIN && (d->first == INT64_MIN ||
+	    s->first < d->first))
+		d->first = s->first;
+	if (s->last != INT64_MIN && (d->last == INT64_MIN ||
+	    s->last > d->last))
+		d->last = s->last;
+	for (i = 0; i < SL_USAGE_HOURS; i++)
+		d->hours[i] += s->hours[i];
+	for (j = 0; j < SL_USAGE__MAPS; j++) {
+		m = &src->map[j];
+		for (i = 0; i < m->n; i++) {
+			const struct sl_usage_item *it = &m->it[i];
+
+			if (j == SL_USAGE_SESSION)
+				rc = add_session(dst, it->key.p, it->key.n,
+				    it->count, it->first, it->last);
+			else
+				rc = umap_add(&dst->map[j], it->key.p,
+				    it->key.n, it->count, it->first,
+				    it->last) != NULL ? 0 : -ENOMEM;
+			if (rc < 0)
+				return rc;
+		}
+	}
+	d->days = dst->map[SL_USAGE_DAY].n;
+	return 0;
+}
+
+const struct sl_usage_figures *
+sl_usage_figures(const struct sl_usage *u)
+{
+	return &u->f;
+}
+
+size_t
+sl_usage_count(const struct sl_usage *u, int map)
+{
+	if (map < 0 || map >= SL_USAGE__MAPS)
+		return 0;
+	return u->map[map].n;
+}
+
+int
+sl_usage_get(const struct sl_usage *u, int map, const char *key, size_t n,
+    struct sl_usage_item *item)
+{
+	const struct sl_usage_item *it;
+
+	if (map < 0 || map >= SL_USAGE__MAPS)
+		return 0;
+	if ((it = umap_get(&u->map[map], key, n)) == NULL)
+		return 0;
+	*item = *it;
+	return 1;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct sl_usage_item *x = a, *y = b;
+	size_t n = x->key.n < y->key.n ? x->key.n : y->key.n;
+	int c = n > 0 ? memcmp(x->key.p, y->key.p, n) : 0;
+
+	if (c != 0)
+		return c;
+	return (x->key.n > y->key.n) - (x->key.n < y->key.n);
+}
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct sl_usage_item *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return by_key(a, b);
+}
+
+int
+sl_usage_list(struct sl_usage *u, int map, int order, size_t max,
+    const struct sl_usage_item **items, size_t *n)
+{
+	const struct umap *m;
+
+	*items = NULL;
+	*n = 0;
+	if (map < 0 || map >= SL_USAGE__MAPS ||
+	    (order != SL_USAGE_BY_COUNT && order != SL_USAGE_BY_KEY))
+		return -EINVAL;
+	m = &u->map[map];
+	if (m->n > u->listcap) {
+		struct sl_usage_item *nl;
+
+		if ((nl = realloc(u->list, m->n * sizeof(*nl))) == NULL)
+			return -ENOMEM;
+		u->list = nl;
+		u->listcap = m->n;
+	}
+	if (m->n > 0)
+		memcpy(u->list, m->it, m->n * sizeof(*u->list));
+	/* Keys are distinct, so either order is total: the answer does
+	 * not depend on the order of insertion. */
+	if (m->n > 1)
+		qsort(u->list, m->n, sizeof(*u->list),
+		    order == SL_USAGE_BY_KEY ? by_key : by_count);
+	*items = u->list;
+	*n = m->n < max ? m->n : max;
+	return 0;
+}
