@@ -299,6 +299,8 @@ uniq_u32(uint32_t *v, size_t n)
 {
 	size_t i, k = 0;
 
+	if (n == 0)		/* v may be NULL, which qsort may not see */
+		return 0;
 	qsort(v, n, sizeof(*v), cmp_u32);
 	for (i = 0; i < n; i++)
 		if (k == 0 || v[k - 1] != v[i])
