@@ -19,13 +19,13 @@
 
 enum mode { M_EVENTS = 0, M_SESSIONS, M_LIST, M_TIMELINE, M_COUNT };
 
-enum cond_kind { C_PAT, C_FIELD };
+enum cond_kind { C_PAT, C_FIELD, C_WATCH };
 
-/* One pattern condition: -e/-f/--watchlist (C_PAT, any of them) or -k
- * (C_FIELD, all of them). */
+/* One pattern condition: -e/-f (C_PAT) or a --watchlist entry (C_WATCH),
+ * any of them, or -k (C_FIELD, all of them). */
 struct cond {
 	int kind;
-	size_t idx;		/* in the matcher */
+	size_t idx;		/* in the matcher, or in the watchlist */
 	char *label;		/* watchlist entry, or NULL */
 };
 
@@ -82,6 +82,8 @@ struct opts {
 	char **users;
 	size_t nusers;
 	struct sl_matcher *m;
+	struct sl_watch *watch;		/* --watchlist, or NULL */
+	size_t watch_base;		/* the condition of its entry 0 */
 	struct cond *conds;
 	size_t nconds, npat, nfield;
 	int cols[64];
@@ -302,7 +304,11 @@ add_cond(struct opts *o, int kind, int field, const char *pat, size_t n,
 	char err[512];
 	int idx;
 
-	idx = sl_matcher_add(o->m, field, pat, n, flags, err, sizeof(err));
+	if (kind == C_WATCH)
+		idx = (int)field;
+	else
+		idx = sl_matcher_add(o->m, field, pat, n, flags, err,
+		    sizeof(err));
 	if (idx < 0)
 		cli_die("bad pattern \"%.*s\": %s", (int)(n > 200 ? 200 : n),
 		    pat, err);
@@ -311,7 +317,7 @@ add_cond(struct opts *o, int kind, int field, const char *pat, size_t n,
 	o->conds[o->nconds].idx = (size_t)idx;
 	o->conds[o->nconds].label = label != NULL ? xstrdup(label) : NULL;
 	o->nconds++;
-	if (kind == C_PAT)
+	if (kind != C_FIELD)
 		o->npat++;
 	else
 		o->nfield++;
@@ -566,6 +572,7 @@ struct ctx {
 	struct sl_case *c;
 	struct user_state u;
 	struct totals tot;
+	size_t *wh;			/* watchlist entries an event matched */
 };
 
 static void
@@ -672,27 +679,45 @@ load(struct ctx *x, const char *user)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Whether condition c holds for e; match failures are counted. */
+/* A match failure on e: told once, counted; e counts as not matching. */
+static int
+match_error(struct ctx *x, int rc, const struct sl_event *e)
+{
+	if (x->tot.match_errors++ == 0) {
+		/* The user name comes from the evidence: escaped. */
+		fflush(stdout);
+		fprintf(stderr, "%s: pattern matching gave up on an event of "
+		    "\"", cli_progname);
+		cli_put_safe(stderr, e->user.p, e->user.n);
+		fprintf(stderr, "\" (%s); such events count as not "
+		    "matching\n", rc == -E2BIG ? "too complex" :
+		    strerror(-rc));
+	}
+	x->tot.trouble = 1;
+	return 0;
+}
+
+/* Whether matcher condition c holds for e. */
 static int
 cond_hit(struct ctx *x, size_t c, const struct sl_event *e)
 {
 	int rc = sl_matcher_test(x->o->m, x->o->conds[c].idx, e);
 
-	if (rc < 0) {
-		if (x->tot.match_errors++ == 0) {
-			/* The user name comes from the evidence: escaped. */
-			fflush(stdout);
-			fprintf(stderr, "%s: pattern matching gave up on an "
-			    "event of \"", cli_progname);
-			cli_put_safe(stderr, e->user.p, e->user.n);
-			fprintf(stderr, "\" (%s); such events count as not "
-			    "matching\n", rc == -E2BIG ? "too complex" :
-			    strerror(-rc));
-		}
-		x->tot.trouble = 1;
+	return rc < 0 ? match_error(x, rc, e) : rc;
+}
+
+/* The watchlist entries e matches, in x->wh: how many. */
+static size_t
+watch_hits(struct ctx *x, const struct sl_event *e)
+{
+	const struct opts *o = x->o;
+	int rc;
+
+	if (o->watch == NULL)
 		return 0;
-	}
-	return rc;
+	rc = sl_watch_test_event(o->watch, e, x->wh,
+	    sl_watch_count(o->watch));
+	return rc < 0 ? (size_t)match_error(x, rc, e) : (size_t)rc;
 }
 
 static int
@@ -731,21 +756,33 @@ select_events(struct ctx *x)
 	for (i = 0; i < u->nev; i++) {
 		struct hev *h = &u->ev[i];
 		int anyp = o->npat == 0, allk = 1;
+		size_t nw, k;
 
 		if (!(h->filt = filter(o, h)))
 			continue;
+		nw = watch_hits(x, &h->e);
 		if (o->all) {
 			uint64_t *sat = u->sat + h->sess * u->words;
 
 			for (c = 0; c < o->nconds; c++) {
-				if (!cond_hit(x, c, &h->e))
+				if (o->conds[c].kind == C_WATCH ||
+				    !cond_hit(x, c, &h->e))
 					continue;
+				sat[c / 64] |= UINT64_C(1) << (c % 64);
+				h->hit = 1;
+			}
+			for (k = 0; k < nw; k++) {
+				c = o->watch_base + x->wh[k];
 				sat[c / 64] |= UINT64_C(1) << (c % 64);
 				h->hit = 1;
 			}
 			continue;
 		}
+		if (nw > 0)
+			anyp = 1;
 		for (c = 0; c < o->nconds && allk; c++) {
+			if (o->conds[c].kind == C_WATCH)
+				continue;
 			if (o->conds[c].kind == C_PAT) {
 				if (!anyp && cond_hit(x, c, &h->e))
 					anyp = 1;
@@ -858,7 +895,7 @@ print_event(struct ctx *x, const struct hev *h)
 	struct { char *p; size_t n; } wl = { NULL, 0 };
 	struct sl_str f;
 	char buf[SL_TIME_TZ_LEN];
-	size_t i, c;
+	size_t i, c, nw;
 
 	if (o->raw) {
 		print_raw(h);
@@ -874,15 +911,12 @@ print_event(struct ctx *x, const struct hev *h)
 			out_mark(x->out, name, h->sel);
 			break;
 		case COL_WATCH:
-			for (c = 0; c < o->nconds; c++) {
-				const char *l = o->conds[c].label;
-				size_t ln;
+			nw = h->sel ? watch_hits(x, e) : 0;
+			for (c = 0; c < nw; c++) {
+				const char *l = sl_watch_entry(o->watch,
+				    x->wh[c]);
+				size_t ln = strlen(l);
 
-				if (l == NULL || !h->sel ||
-				    sl_matcher_test(o->m, o->conds[c].idx,
-				    e) != 1)
-					continue;
-				ln = strlen(l);
 				wl.p = xrealloc(wl.p, wl.n + ln + 1, 1);
 				if (wl.n > 0)
 					wl.p[wl.n++] = '\n';
@@ -1221,21 +1255,29 @@ keep_event(void *arg, const struct sl_event *ev)
 
 /* ---- main ---------------------------------------------------------------- */
 
+/* --watchlist files, all into one watchlist (sessionlog(5)): one
+ * condition for each entry. */
 static void
-parse_watchlist(struct opts *o, const char *path, unsigned flags)
+parse_watchlists(struct opts *o, char **paths, size_t n)
 {
-	char **v;
-	size_t n, i;
+	char err[512];
+	size_t i, k, had;
 
-	v = read_lines(path, 1, &n);
+	if ((o->watch = sl_watch_new()) == NULL)
+		cli_die("out of memory");
 	for (i = 0; i < n; i++) {
-		add_cond(o, C_PAT, SL_FIELD_TEXT, v[i], strlen(v[i]), flags,
-		    v[i]);
-		free(v[i]);
+		had = sl_watch_count(o->watch);
+		if (sl_watch_load(o->watch, paths[i], err, sizeof(err)) < 0)
+			cli_die("watchlist %s", err);
+		if (sl_watch_count(o->watch) == had)
+			cli_warn("watchlist \"%s\" has no entries", paths[i]);
 	}
-	free(v);
-	if (n == 0)
-		cli_warn("watchlist \"%s\" has no entries", path);
+	o->watch_base = o->nconds;
+	for (k = 0; k < sl_watch_count(o->watch); k++) {
+		const char *l = sl_watch_entry(o->watch, k);
+
+		add_cond(o, C_WATCH, (int)k, l, strlen(l), 0, l);
+	}
 }
 
 int
@@ -1458,8 +1500,8 @@ main(int argc, char **argv)
 		}
 		free(v);
 	}
-	for (i = 0; i < nwatch; i++)
-		parse_watchlist(&o, watch[i], mflags);
+	if (nwatch > 0)
+		parse_watchlists(&o, watch, nwatch);
 	for (i = 0; i < nkeys; i++) {
 		const char *eq = strchr(keys[i], '=');
 		int field;
@@ -1483,6 +1525,9 @@ main(int argc, char **argv)
 	color = out_color_for(stdout, format);
 	set_columns(&o, cols, format == OUT_TABLE);
 	x.o = &o;
+	if (o.watch != NULL)
+		x.wh = xrealloc(NULL, sl_watch_count(o.watch) + 1,
+		    sizeof(*x.wh));
 	x.format = format;
 	x.utf8 = out_utf8();
 	x.out = out_new(stdout, format, o.header, color,
@@ -1572,6 +1617,8 @@ main(int argc, char **argv)
 		free(o.conds[i].label);
 	free(o.conds);
 	sl_matcher_free(o.m);
+	sl_watch_free(o.watch);
+	free(x.wh);
 	cli_filter_release(&o.f);
 	for (i = 0; i < o.nusers; i++)
 		free(o.users[i]);

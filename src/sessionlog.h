@@ -1002,6 +1002,58 @@ SL_API int sl_matcher_find(struct sl_matcher *m, int field, const char *p,
     size_t n, size_t from, size_t *start, size_t *end);
 SL_API void sl_matcher_free(struct sl_matcher *m);
 
+/*
+ * Watchlists: names of protected persons and other terms, found in what
+ * users searched for and looked at (sessionlog(5), WATCHLISTS).  A line is
+ * a name or term; a line starting "re:" is a PCRE2 pattern (UTF-8, Unicode
+ * properties, caseless); blank lines and lines starting '#' are skipped,
+ * blanks around a line are not part of it.
+ *
+ * A name matches a subject when every one of its parts is a whole token of
+ * the subject, in any order.  Tokens are the runs of letters and digits
+ * after compatibility decomposition (NFKD), Unicode full case folding and
+ * dropping combining marks and default-ignorable characters; the letters
+ * ı ł đ ø ħ ŧ, which Unicode does not decompose, count as i l d o h t.  So
+ * NFC and NFD forms match, "ß" matches "SS", "Łukasz Wróbel" matches
+ * "WROBEL, lukasz", and "Ann" does not match "Annabel".  Spellings that
+ * differ by more than marks ("Müller", "Mueller") are separate entries.
+ * A pattern is matched against the subject in NFC (as it is when that is
+ * not valid UTF-8).
+ *
+ * A name is compiled once into token ids in a hash table, and a subject is
+ * tokenised once: testing costs grow with the subject, not with the number
+ * of names.  Patterns are tried one after the other.
+ */
+struct sl_watch;
+
+SL_API struct sl_watch *sl_watch_new(void);
+/* Add the entries of a watchlist file / of text (n bytes; name is what
+ * errors call it, NULL: "watchlist"): 0, or -EINVAL with "name:line: why"
+ * in err (a bad pattern, a name without letters or digits, a line that is
+ * not UTF-8), or another negative errno value (err: "path: why").  Entries
+ * added before an error stay. */
+SL_API int sl_watch_load(struct sl_watch *w, const char *path, char *err,
+    size_t errlen);
+SL_API int sl_watch_add(struct sl_watch *w, const char *text, size_t n,
+    const char *name, char *err, size_t errlen);
+/* The number of entries; entry i as written in its line (trimmed), NULL
+ * when out of range. */
+SL_API size_t sl_watch_count(const struct sl_watch *w);
+SL_API const char *sl_watch_entry(const struct sl_watch *w, size_t i);
+/* Which entries match any of the nsubj subjects (names within one
+ * subject): their indexes, ascending, in out (at most max of them); returns
+ * how many matched (which may be more than max), or -E2BIG (a pattern ran
+ * out of its matching budget), -ENOMEM.  The watchlist is only read: one
+ * watchlist may be tested from several threads at once. */
+SL_API int sl_watch_test(const struct sl_watch *w, const struct sl_str *subj,
+    size_t nsubj, size_t *out, size_t max);
+/* The same on what an event searched for and looked at: its query and
+ * each of its resources (not its purpose: a justification naming a person
+ * is not a search for them). */
+SL_API int sl_watch_test_event(const struct sl_watch *w,
+    const struct sl_event *ev, size_t *out, size_t max);
+SL_API void sl_watch_free(struct sl_watch *w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -132,9 +132,11 @@ bob	1	1" -- -c -e Hartmann --no-header
 # -q: nothing printed.
 check "-q" 0 "" -- -q -e Hartmann
 check "-q none" 1 "" -- -q -e 'no such thing'
-# --watchlist tells which entry matched.
+# --watchlist tells which entry matched; a name matches in any order of
+# its parts and whatever its accents ("Hartmann, Léna").
 printf '# protected\n\nLena Hartmann\nBrandl\n' >watch
 check "--watchlist" 0 "alice	${T1}08:10:00.000000Z	Lena Hartmann
+alice	${T1}09:21:00.000000Z	Lena Hartmann
 bob	${T1}07:02:00.000000Z	Lena Hartmann
 bob	${T1}09:00:00.000000Z	Brandl" -- --watchlist watch \
     -o user,time,watch --no-header
