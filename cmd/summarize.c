@@ -1,0 +1,1117 @@
+/* summarize.c: reports on a case: the case, users, groups, rankings. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "filter.h"
+#include "out.h"
+#include "util.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_DIMS 4
+#define TOP_LIST 5	/* items in a per-user report's top lists */
+
+/* What a grouped report groups by (--by). */
+enum dim {
+	D_USER, D_DAY, D_HOUR, D_WEEKDAY, D_ACTION, D_OUTCOME, D_RESOURCE,
+	D_SRC, D_PURPOSE, D_SESSION, D__COUNT
+};
+
+static const char *const dim_names[D__COUNT] = {
+	"user", "day", "hour", "weekday", "action", "outcome", "resource",
+	"src", "purpose", "session",
+};
+
+static const char *const wday_names[7] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+};
+
+/* What --top ranks by (--rank); each is a figure of a usage. */
+enum rank {
+	R_EVENTS, R_EXPORTS, R_RECORDS, R_BYTES, R_RESOURCES, R_QUERIES,
+	R_SESSIONS, R_DAYS, R_SRCS, R__COUNT
+};
+
+static const char *const rank_names[R__COUNT] = {
+	"events", "exports", "records", "bytes", "resources", "queries",
+	"sessions", "days", "srcs",
+};
+
+enum mode { M_CASE, M_USER, M_GROUP };
+
+struct opts {
+	int mode, json, header, top_set;
+	size_t top;
+	int rank;
+	int dims[MAX_DIMS];
+	size_t ndims;
+	int has_user_dim;
+	struct cli_filter f;
+	const struct sl_tz *ptz;
+	int64_t since, until, gap;
+	unsigned actions, outcomes;
+	char **users;
+	size_t nusers;
+};
+
+/* One group: its key (each part as a 4-byte length and the bytes) and
+ * what the usage module counted of its events. */
+struct row {
+	char *key;
+	size_t keylen;
+	struct sl_usage *u;
+	uint64_t users;		/* users who have events in it */
+	const char *user;	/* the per-user report's user */
+};
+
+struct table {
+	struct smap idx;
+	struct row *v;
+	size_t n;
+};
+
+struct ures {
+	struct sl_usage *u;
+	struct table g;
+	int trouble;
+};
+
+struct work {
+	const struct opts *o;
+	const char *casedir;
+	struct sl_case *shared;	/* a scratch case, held by this process */
+	const char **users;
+	struct ures *res;
+	size_t nusers, next;
+	pthread_mutex_t lock;
+	int trouble;
+};
+
+static const struct option longopts[] = {
+	{ "case", required_argument, NULL, 'C' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "user", required_argument, NULL, 'u' },
+#define LONGOPT(name, has, val) { name, has, NULL, val },
+	LONGOPT("action", required_argument, CHAR_MAX + 1)
+	LONGOPT("by", required_argument, CHAR_MAX + 2)
+	LONGOPT("gap", required_argument, CHAR_MAX + 3)
+	LONGOPT("help", no_argument, CHAR_MAX + 4)
+	LONGOPT("hours", required_argument, CHAR_MAX + 5)
+	LONGOPT("json", no_argument, CHAR_MAX + 6)
+	LONGOPT("no-header", no_argument, CHAR_MAX + 7)
+	LONGOPT("outcome", required_argument, CHAR_MAX + 8)
+	LONGOPT("profile", required_argument, CHAR_MAX + 9)
+	LONGOPT("rank", required_argument, CHAR_MAX + 10)
+	LONGOPT("since", required_argument, CHAR_MAX + 11)
+	LONGOPT("top", required_argument, CHAR_MAX + 12)
+	LONGOPT("tz", required_argument, CHAR_MAX + 13)
+	LONGOPT("until", required_argument, CHAR_MAX + 14)
+	LONGOPT("version", no_argument, CHAR_MAX + 15)
+	LONGOPT("weekdays", required_argument, CHAR_MAX + 16)
+	LONGOPT("year", required_argument, CHAR_MAX + 17)
+#undef LONGOPT
+	{ NULL, 0, NULL, 0 }
+};
+
+enum {
+	OPT_ACTION = CHAR_MAX + 1, OPT_BY, OPT_GAP, OPT_HELP, OPT_HOURS,
+	OPT_JSON, OPT_NO_HEADER, OPT_OUTCOME, OPT_PROFILE, OPT_RANK,
+	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
+	OPT_YEAR,
+};
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: summarize [-C case] [-j jobs] [-u user] "
+	    "[--action action] [--by keys]\n"
+	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
+	    "[--json] [--no-header]\n"
+	    "                 [--outcome outcome] [--profile name] "
+	    "[--rank key] [--since time]\n"
+	    "                 [--top num] [--tz zone] [--until time] "
+	    "[--weekdays days]\n"
+	    "                 [--year year] [source ...]\n", fp);
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+static unsigned
+parse_set(const char *opt, const char *arg, int (*parse)(const char *,
+    size_t))
+{
+	unsigned set = 0;
+	const char *p = arg;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		int v = parse(p, n);
+
+		if (v < 0)
+			cli_die("%s: unknown value \"%.*s\"", opt, (int)n, p);
+		set |= 1u << v;
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	return set;
+}
+
+static void
+push_user(struct opts *o, char *s)
+{
+	o->users = xrealloc(o->users, o->nusers + 1, sizeof(char *));
+	o->users[o->nusers++] = s;
+}
+
+/* -u NAME, or -u @FILE: one name a line, '#' comments, blanks skipped. */
+static void
+add_user(struct opts *o, const char *arg)
+{
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (arg[0] != '@') {
+		push_user(o, xstrdup(arg));
+		return;
+	}
+	fp = strcmp(arg + 1, "-") == 0 ? stdin : fopen(arg + 1, "r");
+	if (fp == NULL)
+		cli_die("cannot open \"%s\": %s", arg + 1, strerror(errno));
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		size_t k = (size_t)len, b;
+
+		while (k > 0 && (line[k - 1] == '\n' || line[k - 1] == '\r'))
+			line[--k] = '\0';
+		b = strspn(line, " \t");
+		if (line[b] == '\0' || line[b] == '#')
+			continue;
+		push_user(o, xstrdup(line));
+	}
+	if (ferror(fp))
+		cli_die("cannot read \"%s\": %s", arg + 1, strerror(errno));
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+want_user(const struct opts *o, const char *user)
+{
+	if (o->nusers == 0)
+		return 1;
+	return bsearch(&user, o->users, o->nusers, sizeof(char *),
+	    cmp_str) != NULL;
+}
+
+static void
+parse_by(struct opts *o, const char *arg)
+{
+	const char *p = arg;
+	size_t i;
+
+	o->ndims = 0;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+
+		for (i = 0; i < D__COUNT; i++)
+			if (strlen(dim_names[i]) == n &&
+			    memcmp(dim_names[i], p, n) == 0)
+				break;
+		if (i == D__COUNT)
+			cli_die("--by: unknown key \"%.*s\"", (int)n, p);
+		if (o->ndims == MAX_DIMS)
+			cli_die("--by: at most %d keys", MAX_DIMS);
+		o->dims[o->ndims++] = (int)i;
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+}
+
+/* ---- groups -------------------------------------------------------------- */
+
+static void
+key_add(struct sbuf *b, const char *p, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	sb_add(b, &len, sizeof(len));
+	sb_add(b, p, n);
+}
+
+/* Part i of a key into *p, *n. */
+static void
+key_part(const char *key, size_t i, const char **p, size_t *n)
+{
+	uint32_t len;
+
+	for (;;) {
+		memcpy(&len, key, sizeof(len));
+		key += sizeof(len);
+		if (i-- == 0)
+			break;
+		key += len;
+	}
+	*p = key;
+	*n = len;
+}
+
+static struct row *
+table_get(struct table *t, const char *key, size_t n,
+    const struct sl_usage_opts *uo)
+{
+	size_t i = smap_get(&t->idx, key, n);
+
+	if (i != SIZE_MAX)
+		return &t->v[i];
+	t->v = xrealloc(t->v, t->n + 1, sizeof(*t->v));
+	memset(&t->v[t->n], 0, sizeof(t->v[t->n]));
+	t->v[t->n].key = xrealloc(NULL, n + 1, 1);
+	memcpy(t->v[t->n].key, key, n);
+	t->v[t->n].keylen = n;
+	if ((t->v[t->n].u = sl_usage_new(uo)) == NULL)
+		cli_die("out of memory");
+	smap_put(&t->idx, t->v[t->n].key, n, t->n);
+	return &t->v[t->n++];
+}
+
+static void
+table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].key);
+		sl_usage_free(t->v[i].u);
+	}
+	free(t->v);
+	smap_free(&t->idx);
+}
+
+/* Count the step in every group its key parts from dimension d on put it
+ * in (an event of several resources is in one group for each). */
+static void
+group_step(struct ures *r, const struct opts *o, const struct sl_step *st,
+    const struct sl_civil *c, struct sbuf *b, size_t d,
+    const struct sl_usage_opts *uo)
+{
+	const struct sl_event *e = st->ev;
+	size_t mark = b->n;
+	char buf[32];
+	const char *s;
+
+	if (d == o->ndims) {
+		if (sl_usage_add(table_get(&r->g, b->p, b->n, uo)->u,
+		    st) < 0)
+			cli_die("out of memory");
+		return;
+	}
+	switch (o->dims[d]) {
+	case D_USER:
+		key_add(b, e->user.p, e->user.n);
+		break;
+	case D_DAY:
+		snprintf(buf, sizeof(buf), "%04lld-%02d-%02d",
+		    (long long)c->year, c->month, c->day);
+		key_add(b, buf, strlen(buf));
+		break;
+	case D_HOUR:
+		snprintf(buf, sizeof(buf), "%02d", c->hour);
+		key_add(b, buf, strlen(buf));
+		break;
+	case D_WEEKDAY:
+		/* The number first, so that the days sort in week order;
+		 * shown without it. */
+		buf[0] = (char)('0' + c->wday);
+		memcpy(buf + 1, wday_names[c->wday], 3);
+		key_add(b, buf, 4);
+		break;
+	case D_ACTION:
+		s = sl_action_name(e->action);
+		key_add(b, s, strlen(s));
+		break;
+	case D_OUTCOME:
+		s = sl_outcome_name(e->outcome);
+		key_add(b, s, strlen(s));
+		break;
+	case D_RESOURCE: {
+		const char *p = e->resource.p, *end = p + e->resource.n;
+		int any = 0;
+
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+			if (n > 0) {
+				any = 1;
+				key_add(b, p, n);
+				group_step(r, o, st, c, b, d + 1, uo);
+				b->n = mark;
+			}
+			p += n + 1;
+		}
+		if (!any) {
+			key_add(b, "", 0);
+			group_step(r, o, st, c, b, d + 1, uo);
+			b->n = mark;
+		}
+		return;
+	}
+	case D_SRC:
+		key_add(b, e->src.p, e->src.n);
+		break;
+	case D_PURPOSE:
+		key_add(b, st->purpose.p, st->purpose.n);
+		break;
+	case D_SESSION:
+		key_add(b, st->session.p, st->session.n);
+		break;
+	}
+	group_step(r, o, st, c, b, d + 1, uo);
+	b->n = mark;
+}
+
+/* ---- per user, in threads ------------------------------------------------ */
+
+static int
+selected(const struct opts *o, const struct sl_step *st)
+{
+	const struct sl_event *e = st->ev;
+
+	if (o->actions && (e->action < 0 || e->action >= 32 ||
+	    !(o->actions & (1u << e->action))))
+		return 0;
+	if (o->outcomes && (e->outcome < 0 || e->outcome >= 32 ||
+	    !(o->outcomes & (1u << e->outcome))))
+		return 0;
+	return cli_filter_clock(&o->f, e->time);
+}
+
+static void
+summarize_user(struct work *w, struct sl_case *c, const char *user,
+    struct ures *r)
+{
+	const struct opts *o = w->o;
+	struct sl_usage_opts uo;
+	struct sl_cursor *cur;
+	struct sl_step st;
+	struct sl_civil civ;
+	struct sbuf b = { NULL, 0, 0 };
+	int rc;
+
+	sl_usage_opts_init(&uo);
+	uo.tz = o->f.tz;
+	if ((r->u = sl_usage_new(&uo)) == NULL)
+		cli_die("out of memory");
+	cur = sl_cursor_open(&c, 1, user, strlen(user), o->since, o->until,
+	    o->gap);
+	if (cur == NULL)
+		cli_die("out of memory");
+	while ((rc = sl_cursor_next(cur, &st)) > 0) {
+		if (!st.in_range || !selected(o, &st))
+			continue;
+		if (sl_usage_add(r->u, &st) < 0)
+			cli_die("out of memory");
+		if (o->mode != M_GROUP || (st.ev->flags & SL_EV_BACKEND))
+			continue;
+		sl_time_civil(st.ev->time, o->f.tz, &civ);
+		b.n = 0;
+		group_step(r, o, &st, &civ, &b, 0, &uo);
+	}
+	if (rc < 0) {
+		/* The user name comes from the evidence: escaped. */
+		pthread_mutex_lock(&w->lock);
+		fflush(stdout);
+		fprintf(stderr, "%s: cannot read the timeline of \"",
+		    cli_progname);
+		cli_put_safe(stderr, user, strlen(user));
+		fprintf(stderr, "\": %s\n", sl_cursor_error(cur));
+		pthread_mutex_unlock(&w->lock);
+		r->trouble = 1;
+	}
+	sl_cursor_free(cur);
+	sb_release(&b);
+}
+
+static void *
+worker(void *arg)
+{
+	struct work *w = arg;
+	struct sl_case *c;
+	char err[512];
+	size_t i;
+
+	/* A case is not shared between threads: each opens its own, but
+	 * for the scratch case of raw sources, which this process holds
+	 * for writing (one thread then). */
+	if ((c = w->shared) == NULL && (c = sl_case_open(w->casedir, 0, err, sizeof(err))) == NULL) {
+		pthread_mutex_lock(&w->lock);
+		cli_warn("%s", err);
+		w->trouble = 1;
+		pthread_mutex_unlock(&w->lock);
+		return NULL;
+	}
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		i = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (i >= w->nusers)
+			break;
+		summarize_user(w, c, w->users[i], &w->res[i]);
+	}
+	if (c != w->shared)
+		sl_case_free(c);
+	return NULL;
+}
+
+/* ---- reports ------------------------------------------------------------- */
+
+static void
+put_time(struct out *o, const char *name, const struct opts *op, int64_t t)
+{
+	char buf[SL_TIME_TZ_LEN];
+	int n;
+
+	if (t == INT64_MIN) {
+		out_str(o, name, "", 0);
+		return;
+	}
+	n = sl_time_format_tz(t, op->ptz, buf, sizeof(buf));
+	out_str(o, name, buf, n < 0 ? 0 : (size_t)n);
+}
+
+static void
+put_u(struct out *o, const char *name, uint64_t v)
+{
+	out_int(o, name, v > INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+/* A map's first max items by count as a list, "COUNT KEY" each. */
+static void
+put_top(struct out *o, const char *name, struct sl_usage *u, int map,
+    size_t max)
+{
+	const struct sl_usage_item *it;
+	struct sbuf b = { NULL, 0, 0 };
+	char num[32];
+	size_t n, i;
+
+	if (sl_usage_list(u, map, SL_USAGE_BY_COUNT, max, &it, &n) < 0)
+		cli_die("out of memory");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sb_addc(&b, '\n');
+		snprintf(num, sizeof(num), "%llu ",
+		    (unsigned long long)it[i].count);
+		sb_adds(&b, num);
+		sb_add(&b, it[i].key.p, it[i].key.n);
+	}
+	out_list(o, name, b.p ? b.p : "", b.n, NULL, 0);
+	sb_release(&b);
+}
+
+static uint64_t
+rank_value(struct sl_usage *u, int rank)
+{
+	const struct sl_usage_figures *f = sl_usage_figures(u);
+
+	switch (rank) {
+	case R_EVENTS:
+		return f->events;
+	case R_EXPORTS:
+		return f->exports;
+	case R_RECORDS:
+		return f->export_records;
+	case R_BYTES:
+		return f->export_bytes;
+	case R_RESOURCES:
+		return sl_usage_count(u, SL_USAGE_RESOURCE);
+	case R_QUERIES:
+		return sl_usage_count(u, SL_USAGE_QUERY);
+	case R_SESSIONS:
+		return f->sessions;
+	case R_DAYS:
+		return f->days;
+	default:
+		return sl_usage_count(u, SL_USAGE_SRC);
+	}
+}
+
+static void
+user_row(struct out *o, const struct opts *op, const char *user,
+    struct sl_usage *u)
+{
+	const struct sl_usage_figures *f = sl_usage_figures(u);
+	struct sbuf b = { NULL, 0, 0 };
+	char num[64];
+	int a;
+
+	out_begin(o, NULL);
+	out_str(o, "user", user, strlen(user));
+	put_time(o, "first", op, f->first);
+	put_time(o, "last", op, f->last);
+	put_u(o, "days", f->days);
+	put_u(o, "sessions", f->sessions);
+	/* Whole seconds, rounded down: exact and easy to add up. */
+	out_int(o, "session_seconds", f->session_total / 1000000);
+	out_int(o, "longest_seconds", f->session_longest / 1000000);
+	put_u(o, "events", f->events);
+	put_u(o, "backend", f->backend);
+	for (a = 0; a < SL_ACT__COUNT; a++) {
+		if (f->actions[a] == 0)
+			continue;
+		if (b.n > 0)
+			sb_addc(&b, '\n');
+		snprintf(num, sizeof(num), "%s=%llu", sl_action_name(a),
+		    (unsigned long long)f->actions[a]);
+		sb_adds(&b, num);
+	}
+	out_list(o, "actions", b.p ? b.p : "", b.n, NULL, 0);
+	sb_release(&b);
+	put_u(o, "resources", sl_usage_count(u, SL_USAGE_RESOURCE));
+	put_top(o, "top_resources", u, SL_USAGE_RESOURCE, TOP_LIST);
+	put_u(o, "queries", sl_usage_count(u, SL_USAGE_QUERY));
+	put_top(o, "top_queries", u, SL_USAGE_QUERY, TOP_LIST);
+	put_u(o, "exports", f->exports);
+	put_u(o, "export_records", f->export_records);
+	put_u(o, "export_bytes", f->export_bytes);
+	put_top(o, "srcs", u, SL_USAGE_SRC, SIZE_MAX);
+	out_end(o);
+}
+
+static void
+kv(struct out *o, const char *field, const char *val)
+{
+	out_begin(o, NULL);
+	out_str(o, "field", field, strlen(field));
+	out_str(o, "value", val, strlen(val));
+	out_end(o);
+}
+
+static void
+kv_u(struct out *o, const char *field, uint64_t v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	kv(o, field, num);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil), and back. */
+static int64_t
+days_from(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+date_of(int64_t z, char *buf, size_t size)
+{
+	int64_t era, doe, yoe, y, doy, mp, d, m;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp + (mp < 10 ? 3 : -9);
+	snprintf(buf, size, "%04lld-%02lld-%02lld", (long long)(y + (m <= 2)),
+	    (long long)m, (long long)d);
+}
+
+static int64_t
+day_number(struct sl_str k)
+{
+	long long y;
+	int m, d;
+	char buf[16];
+
+	if (k.n >= sizeof(buf))
+		return INT64_MIN;
+	memcpy(buf, k.p, k.n);
+	buf[k.n] = '\0';
+	if (sscanf(buf, "%lld-%d-%d", &y, &m, &d) != 3)
+		return INT64_MIN;
+	return days_from(y, m, d);
+}
+
+static void
+case_report(struct out *o, const struct opts *op, struct sl_case *c,
+    struct sl_usage *all, uint64_t users, uint64_t sessions)
+{
+	const struct sl_usage_figures *f = sl_usage_figures(all);
+	const struct sl_usage_item *it;
+	const struct sl_manifest_row *mr;
+	struct sl_manifest *m;
+	struct smap paths = { NULL, 0, 0 };
+	char **keep = NULL, buf[SL_TIME_TZ_LEN + 32];
+	uint64_t logs = 0;
+	size_t n, i, nkeep = 0;
+	int64_t prev;
+	int rc, a;
+
+	if ((m = sl_manifest_open(c)) == NULL)
+		cli_die("cannot read the manifest: %s", sl_case_error(c));
+	while ((rc = sl_manifest_next(m, &mr)) != 0) {
+		if (rc < 0)
+			cli_die("cannot read the manifest: %s",
+			    sl_case_error(c));
+		logs++;
+		if (smap_get(&paths, mr->path.p, mr->path.n) == SIZE_MAX) {
+			keep = xrealloc(keep, nkeep + 1, sizeof(*keep));
+			keep[nkeep] = xrealloc(NULL, mr->path.n + 1, 1);
+			memcpy(keep[nkeep], mr->path.p, mr->path.n);
+			smap_put(&paths, keep[nkeep], mr->path.n, nkeep);
+			nkeep++;
+		}
+	}
+	sl_manifest_free(m);
+	buf[0] = '\0';
+	if (f->first != INT64_MIN)
+		sl_time_format_tz(f->first, op->ptz, buf, sizeof(buf));
+	kv(o, "first", buf);
+	buf[0] = '\0';
+	if (f->last != INT64_MIN)
+		sl_time_format_tz(f->last, op->ptz, buf, sizeof(buf));
+	kv(o, "last", buf);
+	kv_u(o, "sources", nkeep);
+	kv_u(o, "logs", logs);
+	kv_u(o, "users", users);
+	kv_u(o, "events", f->events);
+	kv_u(o, "backend", f->backend);
+	for (a = 0; a < SL_ACT__COUNT; a++)
+		if (f->actions[a] > 0) {
+			snprintf(buf, sizeof(buf), "action.%s",
+			    sl_action_name(a));
+			kv_u(o, buf, f->actions[a]);
+		}
+	for (a = 0; a < SL_OUT__COUNT; a++)
+		if (f->outcomes[a] > 0) {
+			snprintf(buf, sizeof(buf), "outcome.%s",
+			    sl_outcome_name(a));
+			kv_u(o, buf, f->outcomes[a]);
+		}
+	kv_u(o, "sessions", sessions);
+	kv_u(o, "days", f->days);
+	if (sl_usage_list(all, SL_USAGE_DAY, SL_USAGE_BY_COUNT, SIZE_MAX,
+	    &it, &n) < 0)
+		cli_die("out of memory");
+	if (n > 0) {
+		snprintf(buf, sizeof(buf), "%.*s %llu", (int)it[0].key.n,
+		    it[0].key.p, (unsigned long long)it[0].count);
+		kv(o, "busiest_day", buf);
+		snprintf(buf, sizeof(buf), "%.*s %llu", (int)it[n - 1].key.n,
+		    it[n - 1].key.p, (unsigned long long)it[n - 1].count);
+		kv(o, "quietest_day", buf);
+	}
+	/* Coverage gaps: the days between the first and the last active
+	 * day without a single event, each named. */
+	if (sl_usage_list(all, SL_USAGE_DAY, SL_USAGE_BY_KEY, SIZE_MAX,
+	    &it, &n) < 0)
+		cli_die("out of memory");
+	prev = INT64_MIN;
+	for (i = 0; i < n; i++) {
+		int64_t d = day_number(it[i].key), k;
+
+		if (d == INT64_MIN)
+			continue;
+		if (prev != INT64_MIN)
+			for (k = prev + 1; k < d; k++) {
+				date_of(k, buf, sizeof(buf));
+				kv(o, "gap_day", buf);
+			}
+		prev = d;
+	}
+	for (i = 0; i < nkeep; i++)
+		free(keep[i]);
+	free(keep);
+	smap_free(&paths);
+}
+
+static const struct opts *sort_opts;
+
+static int
+cmp_rows(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	size_t i;
+
+	for (i = 0; i < sort_opts->ndims; i++) {
+		const char *p, *q;
+		size_t n, m;
+		int d;
+
+		key_part(x->key, i, &p, &n);
+		key_part(y->key, i, &q, &m);
+		d = memcmp(p, q, n < m ? n : m);
+		if (d == 0)
+			d = n < m ? -1 : n > m;
+		if (d != 0)
+			return d;
+	}
+	return 0;
+}
+
+static int
+cmp_rank(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	uint64_t vx = rank_value(x->u, sort_opts->rank);
+	uint64_t vy = rank_value(y->u, sort_opts->rank);
+
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	if (x->user != NULL)
+		return strcmp(x->user, y->user);
+	return cmp_rows(a, b);
+}
+
+static void
+group_row(struct out *o, const struct opts *op, struct row *r, size_t rank)
+{
+	const struct sl_usage_figures *f = sl_usage_figures(r->u);
+	size_t i;
+
+	out_begin(o, NULL);
+	if (op->top_set) {
+		out_str(o, "ranking", rank_names[op->rank],
+		    strlen(rank_names[op->rank]));
+		out_int(o, "rank", (int64_t)rank);
+	}
+	for (i = 0; i < op->ndims; i++) {
+		const char *p;
+		size_t n;
+
+		key_part(r->key, i, &p, &n);
+		if (op->dims[i] == D_WEEKDAY) {
+			p++;
+			n--;
+		}
+		out_str(o, dim_names[op->dims[i]], p, n);
+	}
+	if (!op->has_user_dim)
+		put_u(o, "users", r->users);
+	put_u(o, "events", f->events);
+	put_u(o, "sessions", f->sessions);
+	put_u(o, "exports", f->exports);
+	put_u(o, "export_records", f->export_records);
+	put_u(o, "export_bytes", f->export_bytes);
+	put_u(o, "resources", sl_usage_count(r->u, SL_USAGE_RESOURCE));
+	put_u(o, "queries", sl_usage_count(r->u, SL_USAGE_QUERY));
+	out_end(o);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct work w;
+	struct cli_scratch scratch = { NULL, NULL };
+	struct sl_reader_opts ro;
+	struct sl_case *c;
+	struct sl_usage_opts uo;
+	struct sl_usage *all;
+	struct table g = { { NULL, 0, 0 }, NULL, 0 };
+	struct out *out;
+	pthread_t *th;
+	const char *casedir = NULL, *by = NULL;
+	char **args, err[512];
+	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
+	size_t i, k, nu, njobs = 0;
+	int ch, nargs = argc - 1, trouble = 0;
+
+	cli_progname = "summarize";
+	memset(&o, 0, sizeof(o));
+	memset(&w, 0, sizeof(w));
+	sl_reader_opts_init(&ro);
+	o.header = 1;
+	cli_filter_init(&o.f);
+	o.gap = SL_GAP_DEFAULT;
+	args = xrealloc(NULL, (size_t)argc + 1, sizeof(*args));
+	memcpy(args, argv, ((size_t)argc + 1) * sizeof(*args));
+
+	while ((ch = getopt_long(argc, argv, "C:hj:u:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			casedir = optarg;
+			break;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			cli_close_stdout();
+			exit(0);
+		case 'j':
+			njobs = (size_t)cli_number("-j", optarg, 1, 256);
+			break;
+		case 'u':
+			add_user(&o, optarg);
+			break;
+		case OPT_ACTION:
+			o.actions |= parse_set("--action", optarg,
+			    sl_action_parse);
+			break;
+		case OPT_BY:
+			by = optarg;
+			break;
+		case OPT_GAP:
+			if (sl_duration_parse(optarg, &o.gap) < 0 ||
+			    o.gap <= 0)
+				cli_die("--gap: \"%s\" is not a duration "
+				    "(like 30m, 90s, 1h)", optarg);
+			break;
+		case OPT_HOURS:
+			cli_filter_hours(&o.f, optarg);
+			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case OPT_NO_HEADER:
+			o.header = 0;
+			break;
+		case OPT_OUTCOME:
+			o.outcomes |= parse_set("--outcome", optarg,
+			    sl_outcome_parse);
+			break;
+		case OPT_PROFILE:
+			ro.profile = optarg;
+			break;
+		case OPT_RANK:
+			for (k = 0; k < R__COUNT; k++)
+				if (strcmp(optarg, rank_names[k]) == 0)
+					break;
+			if (k == R__COUNT)
+				cli_die("--rank: unknown key \"%s\"", optarg);
+			o.rank = (int)k;
+			break;
+		case OPT_SINCE:
+			o.f.since_arg = optarg;
+			break;
+		case OPT_TOP:
+			o.top = (size_t)cli_number("--top", optarg, 1,
+			    LONG_MAX);
+			o.top_set = 1;
+			break;
+		case OPT_TZ:
+			cli_filter_tz(&o.f, optarg);
+			break;
+		case OPT_UNTIL:
+			o.f.until_arg = optarg;
+			break;
+		case OPT_VERSION:
+			cli_version();
+		case OPT_WEEKDAYS:
+			cli_filter_weekdays(&o.f, optarg);
+			break;
+		case OPT_YEAR:
+			ro.year = cli_year(optarg);
+			break;
+		default:
+			usage(stderr);
+			exit(EXIT_TROUBLE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	cli_filter_check(&o.f);
+	o.ptz = cli_filter_print_tz(&o.f);
+	if (by != NULL)
+		parse_by(&o, by);
+	else if (o.top_set) {
+		o.dims[0] = D_USER;
+		o.ndims = 1;
+	}
+	for (i = 0; i < o.ndims; i++)
+		if (o.dims[i] == D_USER)
+			o.has_user_dim = 1;
+	if (o.ndims == 1 && o.dims[0] == D_USER && !o.top_set)
+		o.mode = M_USER;
+	else if (o.ndims > 0)
+		o.mode = M_GROUP;
+	else
+		o.mode = o.nusers > 0 ? M_USER : M_CASE;
+	if (o.nusers > 0)
+		qsort(o.users, o.nusers, sizeof(*o.users), cmp_str);
+	if (njobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		njobs = n < 1 ? 1 : n > 64 ? 64 : (size_t)n;
+	}
+
+	if (argc > 0) {
+		/* Raw sources, read into a scratch case: the users asked
+		 * for, everything before --until. */
+		cli_filter_resolve(&o.f, NULL);
+		ro.tz = o.f.tz_arg;
+		c = cli_scratch_open(&scratch, (const char *const *)argv,
+		    (size_t)argc, &ro, NULL, NULL, &read_errors);
+		if (read_errors > 0)
+			trouble = 1;
+		casedir = scratch.dir;
+		w.shared = c;
+		njobs = 1;
+	} else {
+		casedir = cli_case_dir(casedir);
+		c = sl_case_open(casedir, 0, err, sizeof(err));
+		if (c == NULL)
+			cli_die("%s", err);
+		cli_filter_resolve(&o.f, c);
+		if (sl_case_audit(c, "summarize", nargs, args + 1) < 0)
+			cli_warn("this run could not be recorded in the audit "
+			    "log of \"%s\": %s", casedir, sl_case_error(c));
+	}
+	o.since = o.f.since;
+	o.until = o.f.until;
+
+	/* The users, summarised in parallel; the results are kept in the
+	 * case's user order, so that the output does not depend on -j. */
+	nu = sl_case_user_count(c);
+	w.o = &o;
+	w.casedir = casedir;
+	w.users = xrealloc(NULL, nu + 1, sizeof(*w.users));
+	for (i = 0; i < nu; i++) {
+		const char *user = sl_case_user(c, i).p;
+
+		if (want_user(&o, user))
+			w.users[w.nusers++] = user;
+	}
+	for (i = 0, k = 0; i < o.nusers; i++) {
+		for (; k < nu && strcmp(sl_case_user(c, k).p,
+		    o.users[i]) < 0; k++)
+			;
+		if ((k >= nu || strcmp(sl_case_user(c, k).p,
+		    o.users[i]) != 0) && (i == 0 ||
+		    strcmp(o.users[i - 1], o.users[i]) != 0))
+			cli_warn("no events of user \"%s\"", o.users[i]);
+	}
+	w.res = xcalloc(w.nusers + 1, sizeof(*w.res));
+	pthread_mutex_init(&w.lock, NULL);
+	if (njobs > w.nusers)
+		njobs = w.nusers > 0 ? w.nusers : 1;
+	th = xcalloc(njobs, sizeof(*th));
+	for (i = 0; i < njobs; i++)
+		if (pthread_create(&th[i], NULL, worker, &w) != 0)
+			cli_die("cannot start a thread");
+	for (i = 0; i < njobs; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	pthread_mutex_destroy(&w.lock);
+	trouble |= w.trouble;
+
+	sl_usage_opts_init(&uo);
+	uo.tz = o.f.tz;
+	if ((all = sl_usage_new(&uo)) == NULL)
+		cli_die("out of memory");
+	for (i = 0; i < w.nusers; i++) {
+		struct ures *r = &w.res[i];
+		const struct sl_usage_figures *f;
+
+		if (r->u == NULL) {
+			trouble = 1;
+			continue;
+		}
+		trouble |= r->trouble;
+		f = sl_usage_figures(r->u);
+		if (f->events > 0)
+			users++;
+		events += f->events;
+		sessions += f->sessions;
+		if (o.mode == M_CASE && sl_usage_merge(all, r->u) < 0)
+			cli_die("out of memory");
+		for (k = 0; k < r->g.n; k++) {
+			struct row *d = table_get(&g, r->g.v[k].key,
+			    r->g.v[k].keylen, &uo);
+
+			if (sl_usage_merge(d->u, r->g.v[k].u) < 0)
+				cli_die("out of memory");
+			d->users++;
+		}
+	}
+
+	out = out_new(stdout, out_format_for(stdout, o.json), o.header, 0,
+	    NULL);
+	out_fit(out, out_term_width(stdout), out_utf8() ? "\u2026" : "~");
+	out_cut(out, "top_queries", 1);
+	out_cut(out, "top_resources", 1);
+	out_cut(out, "srcs", 2);
+	switch (o.mode) {
+	case M_CASE:
+		if (events > 0)
+			case_report(out, &o, c, all, users, sessions);
+		break;
+	case M_USER:
+		for (i = 0; i < w.nusers; i++) {
+			struct ures *r = &w.res[i];
+
+			if (r->u != NULL && (sl_usage_figures(r->u)->events > 0
+			    || sl_usage_figures(r->u)->backend > 0))
+				user_row(out, &o, w.users[i], r->u);
+		}
+		break;
+	case M_GROUP:
+		sort_opts = &o;
+		if (o.top_set) {
+			qsort(g.v, g.n, sizeof(*g.v), cmp_rank);
+			for (i = 0; i < g.n && i < o.top; i++)
+				group_row(out, &o, &g.v[i], i + 1);
+		} else {
+			qsort(g.v, g.n, sizeof(*g.v), cmp_rows);
+			for (i = 0; i < g.n; i++)
+				group_row(out, &o, &g.v[i], 0);
+		}
+		break;
+	}
+	out_flush(out);
+	out_free(out);
+
+	sl_usage_free(all);
+	table_free(&g);
+	for (i = 0; i < w.nusers; i++) {
+		sl_usage_free(w.res[i].u);
+		table_free(&w.res[i].g);
+	}
+	free(w.res);
+	free(w.users);
+	if (argc > 0)
+		cli_scratch_close(&scratch);
+	else
+		sl_case_free(c);
+	cli_filter_release(&o.f);
+	for (i = 0; i < o.nusers; i++)
+		free(o.users[i]);
+	free(o.users);
+	free(args);
+	cli_close_stdout();
+	if (trouble)
+		return EXIT_TROUBLE;
+	return events > 0 ? EXIT_FOUND : EXIT_NOTHING;
+}
