@@ -86,6 +86,9 @@ expect_eq "sample case" 0 \
     "$(run "$INGEST" -q -C gs/case gs/audit gs/delivery-2026-03-16.tar)"
 run_examples grep-sessions.1 "$T/gs"
 
+# summarize's read the same case.
+run_examples summarize.1 "$T/gs"
+
 # sessionlog(5) has no EXAMPLES; if it gets some, they must be run here.
 expect_eq "sessionlog.5: no examples to run" "" \
     "$(grep -n '^\.Sh EXAMPLES' "$SRCDIR/man/sessionlog.5")"
