@@ -86,7 +86,7 @@ struct ures {
 struct work {
 	const struct opts *o;
 	const char *casedir;
-	struct sl_case *shared;	/* a scratch case, held by this process */
+	struct sl_case *shared;	/* a scratch case this process holds */
 	const char **users;
 	struct ures *res;
 	size_t nusers, next;
@@ -460,7 +460,8 @@ worker(void *arg)
 	/* A case is not shared between threads: each opens its own, but
 	 * for the scratch case of raw sources, which this process holds
 	 * for writing (one thread then). */
-	if ((c = w->shared) == NULL && (c = sl_case_open(w->casedir, 0, err, sizeof(err))) == NULL) {
+	if ((c = w->shared) == NULL && (c = sl_case_open(w->casedir, 0,
+	    err, sizeof(err))) == NULL) {
 		pthread_mutex_lock(&w->lock);
 		cli_warn("%s", err);
 		w->trouble = 1;
@@ -828,6 +829,36 @@ group_row(struct out *o, const struct opts *op, struct row *r, size_t rank)
 	out_end(o);
 }
 
+/* Raw sources: stage only the users asked for and what is before
+ * --until (earlier events are needed to find where sessions start). */
+static int
+keep_event(void *arg, const struct sl_event *ev)
+{
+	const struct opts *o = arg;
+	size_t lo = 0, hi = o->nusers;
+
+	if (ev->time >= o->until)
+		return 0;
+	if (o->nusers == 0)
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *u = o->users[mid];
+		size_t un = strlen(u), k = un < ev->user.n ? un : ev->user.n;
+		int d = k > 0 ? memcmp(u, ev->user.p, k) : 0;
+
+		if (d == 0)
+			d = un < ev->user.n ? -1 : un > ev->user.n;
+		if (d == 0)
+			return 1;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int
@@ -971,9 +1002,10 @@ main(int argc, char **argv)
 		/* Raw sources, read into a scratch case: the users asked
 		 * for, everything before --until. */
 		cli_filter_resolve(&o.f, NULL);
+		o.until = o.f.until;
 		ro.tz = o.f.tz_arg;
 		c = cli_scratch_open(&scratch, (const char *const *)argv,
-		    (size_t)argc, &ro, NULL, NULL, &read_errors);
+		    (size_t)argc, &ro, keep_event, &o, &read_errors);
 		if (read_errors > 0)
 			trouble = 1;
 		casedir = scratch.dir;

@@ -107,5 +107,9 @@ expect_eq "bad --by: exit" 2 "$(run "$SUM" -C case --by colour)"
 expect_eq "raw: exit" 0 \
     "$(cd "$S" && "$SUM" audit delivery-2026-03-16.tar >"$T/fromraw" 2>"$T/err"; echo $?)"
 expect_file "raw sources = case" fromcase fromraw
+"$SUM" -C case -u d.weber --by user,day --until 2026-03-10 >fromcase
+(cd "$S" && "$SUM" -u d.weber --by user,day --until 2026-03-10 audit \
+    delivery-2026-03-16.tar >"$T/fromraw")
+expect_file "raw sources = case, one user, --until" fromcase fromraw
 
 done_testing
