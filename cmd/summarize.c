@@ -674,6 +674,7 @@ case_report(struct out *o, const struct opts *op, struct sl_case *c,
 	struct smap paths = { NULL, 0, 0 };
 	char **keep = NULL, buf[SL_TIME_TZ_LEN + 32];
 	uint64_t logs = 0;
+	struct sl_str cv;
 	size_t n, i, nkeep = 0;
 	int64_t prev;
 	int rc, a;
@@ -684,7 +685,10 @@ case_report(struct out *o, const struct opts *op, struct sl_case *c,
 		if (rc < 0)
 			cli_die("cannot read the manifest: %s",
 			    sl_case_error(c));
-		logs++;
+		/* An archive's row is not a log of its own. */
+		if (!sl_notes_get(mr->notes.p, mr->notes.n, "container",
+		    &cv))
+			logs++;
 		if (smap_get(&paths, mr->path.p, mr->path.n) == SIZE_MAX) {
 			keep = xrealloc(keep, nkeep + 1, sizeof(*keep));
 			keep[nkeep] = xrealloc(NULL, mr->path.n + 1, 1);

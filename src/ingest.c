@@ -1137,7 +1137,9 @@ sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
 	if ((rc = check_log(in, log)) < 0)
 		return rc;
 	free(in->logs[log].notes);
-	in->logs[log].notes = strdup(st->notes != NULL ? st->notes : "");
+	/* An archive's own row is no log: its members have rows of theirs. */
+	in->logs[log].notes = strdup(st->container ? "container" :
+	    st->notes != NULL ? st->notes : "");
 	if (in->logs[log].notes == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
 	in->logs[log].st = *st;

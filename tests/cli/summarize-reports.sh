@@ -8,6 +8,9 @@ S=$FIX/sample
 
 expect_eq "sample case" 0 \
     "$(run "$INGEST" -q -C case "$S/audit" "$S/delivery-2026-03-16.tar")"
+# The tar's own manifest row is noted as a container, not a log.
+expect_eq "archive row" "container 0" \
+    "$(manifest_field case "$S/delivery-2026-03-16.tar" notes) $(manifest_field case "$S/delivery-2026-03-16.tar" read)"
 
 # The case: span and users as truth.tsv gives them; own events plus
 # backend events are its 17145 unique events; 2026-03-11 is the planted
@@ -18,7 +21,7 @@ field	value
 first	2026-03-02T06:25:50.870803Z
 last	2026-03-22T15:16:55.520400Z
 sources	259
-logs	405
+logs	404
 users	30
 events	13516
 backend	3629
