@@ -503,6 +503,18 @@ put_u(struct out *o, const char *name, uint64_t v)
 	out_int(o, name, v > INT64_MAX ? INT64_MAX : (int64_t)v);
 }
 
+/* A sum over exports: unknown (empty, JSON null) when no export gave the
+ * figure, not a 0 that the log never said. */
+static void
+put_sum(struct out *o, const char *name, uint64_t sum, uint64_t unknown,
+    uint64_t exports)
+{
+	if (exports > 0 && unknown == exports)
+		out_int(o, name, -1);
+	else
+		put_u(o, name, sum);
+}
+
 /* A map's first max items by count as a list, "COUNT KEY" each. */
 static void
 put_top(struct out *o, const char *name, struct sl_usage *u, int map,
@@ -590,8 +602,10 @@ user_row(struct out *o, const struct opts *op, const char *user,
 	put_u(o, "queries", sl_usage_count(u, SL_USAGE_QUERY));
 	put_top(o, "top_queries", u, SL_USAGE_QUERY, TOP_LIST);
 	put_u(o, "exports", f->exports);
-	put_u(o, "export_records", f->export_records);
-	put_u(o, "export_bytes", f->export_bytes);
+	put_sum(o, "export_records", f->export_records,
+	    f->export_records_unknown, f->exports);
+	put_sum(o, "export_bytes", f->export_bytes, f->export_bytes_unknown,
+	    f->exports);
 	put_top(o, "srcs", u, SL_USAGE_SRC, SIZE_MAX);
 	out_end(o);
 }
@@ -826,8 +840,10 @@ group_row(struct out *o, const struct opts *op, struct row *r, size_t rank)
 	put_u(o, "events", f->events);
 	put_u(o, "sessions", f->sessions);
 	put_u(o, "exports", f->exports);
-	put_u(o, "export_records", f->export_records);
-	put_u(o, "export_bytes", f->export_bytes);
+	put_sum(o, "export_records", f->export_records,
+	    f->export_records_unknown, f->exports);
+	put_sum(o, "export_bytes", f->export_bytes, f->export_bytes_unknown,
+	    f->exports);
 	put_u(o, "resources", sl_usage_count(r->u, SL_USAGE_RESOURCE));
 	put_u(o, "queries", sl_usage_count(r->u, SL_USAGE_QUERY));
 	out_end(o);
