@@ -1,7 +1,9 @@
 /* summarize.c: reports on a case: the case, users, groups, rankings. */
 #include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
 #include <limits.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +49,7 @@ static const char *const rank_names[R__COUNT] = {
 enum mode { M_CASE, M_USER, M_GROUP };
 
 struct opts {
-	int mode, json, header, top_set;
+	int mode, json, header, top_set, picture;
 	size_t top;
 	int rank;
 	int dims[MAX_DIMS];
@@ -107,22 +109,24 @@ static const struct option longopts[] = {
 	LONGOPT("json", no_argument, CHAR_MAX + 6)
 	LONGOPT("no-header", no_argument, CHAR_MAX + 7)
 	LONGOPT("outcome", required_argument, CHAR_MAX + 8)
-	LONGOPT("profile", required_argument, CHAR_MAX + 9)
-	LONGOPT("rank", required_argument, CHAR_MAX + 10)
-	LONGOPT("since", required_argument, CHAR_MAX + 11)
-	LONGOPT("top", required_argument, CHAR_MAX + 12)
-	LONGOPT("tz", required_argument, CHAR_MAX + 13)
-	LONGOPT("until", required_argument, CHAR_MAX + 14)
-	LONGOPT("version", no_argument, CHAR_MAX + 15)
-	LONGOPT("weekdays", required_argument, CHAR_MAX + 16)
-	LONGOPT("year", required_argument, CHAR_MAX + 17)
+	LONGOPT("picture", no_argument, CHAR_MAX + 9)
+	LONGOPT("profile", required_argument, CHAR_MAX + 10)
+	LONGOPT("rank", required_argument, CHAR_MAX + 11)
+	LONGOPT("since", required_argument, CHAR_MAX + 12)
+	LONGOPT("top", required_argument, CHAR_MAX + 13)
+	LONGOPT("tz", required_argument, CHAR_MAX + 14)
+	LONGOPT("until", required_argument, CHAR_MAX + 15)
+	LONGOPT("version", no_argument, CHAR_MAX + 16)
+	LONGOPT("weekdays", required_argument, CHAR_MAX + 17)
+	LONGOPT("year", required_argument, CHAR_MAX + 18)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
 
 enum {
 	OPT_ACTION = CHAR_MAX + 1, OPT_BY, OPT_GAP, OPT_HELP, OPT_HOURS,
-	OPT_JSON, OPT_NO_HEADER, OPT_OUTCOME, OPT_PROFILE, OPT_RANK,
+	OPT_JSON, OPT_NO_HEADER, OPT_OUTCOME, OPT_PICTURE, OPT_PROFILE,
+	OPT_RANK,
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR,
 };
@@ -134,11 +138,12 @@ usage(FILE *fp)
 	    "[--action action] [--by keys]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
 	    "[--json] [--no-header]\n"
-	    "                 [--outcome outcome] [--profile name] "
-	    "[--rank key] [--since time]\n"
-	    "                 [--top num] [--tz zone] [--until time] "
-	    "[--weekdays days]\n"
-	    "                 [--year year] [source ...]\n", fp);
+	    "                 [--outcome outcome] [--picture] "
+	    "[--profile name] [--rank key]\n"
+	    "                 [--since time] "
+	    "[--top num] [--tz zone] [--until time]\n"
+	    "                 [--weekdays days] [--year year] "
+	    "[source ...]\n", fp);
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -879,6 +884,176 @@ keep_event(void *arg, const struct sl_event *ev)
 	return 0;
 }
 
+/* ---- pictures ------------------------------------------------------------ */
+
+#define SPARK_DAYS 56	/* days on a sparkline's line: 11 + 56 + 11 <= 80 */
+
+/* The characters of the pictures, from none to most: block elements in a
+ * UTF-8 locale, else ASCII. */
+struct ramp {
+	const char *const *grid;	/* 5: none and four levels */
+	const char *const *spark;	/* none and nspark levels */
+	int nspark;
+	const char *bar;		/* the grid's frame */
+};
+
+static const char *const grid_utf8[] = {
+	" ", "\u2591", "\u2592", "\u2593", "\u2588",
+};
+static const char *const spark_utf8[] = {
+	" ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
+	"\u2587", "\u2588",
+};
+static const char *const ramp_ascii[] = { " ", ".", ":", "*", "#" };
+
+static const struct ramp ramps[2] = {
+	{ ramp_ascii, ramp_ascii, 4, "|" },
+	{ grid_utf8, spark_utf8, 8, "\u2502" },
+};
+
+/*
+ * Whether the locale the environment names is UTF-8, by the codeset
+ * nl_langinfo(3) gives for it: what setlocale(3) would pick, aliases
+ * (utf8, UTF-8) resolved, and a locale that is not installed is not
+ * UTF-8.  The tool goes back to the C locale at once, so that nothing
+ * else it does depends on the environment's.
+ */
+static int
+locale_utf8(void)
+{
+	int utf8;
+
+	if (setlocale(LC_CTYPE, "") == NULL)
+		return 0;
+	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	setlocale(LC_CTYPE, "C");
+	return utf8;
+}
+
+/* The level (0 none, 1..n) of count c on a linear scale whose top is max:
+ * level k holds the counts with (k - 1) * max < c * n <= k * max.  Event
+ * counts are far below 2^60, so the products do not overflow. */
+static int
+level(uint64_t c, uint64_t max, int n)
+{
+	if (c == 0 || max == 0)
+		return 0;
+	return (int)((c * (uint64_t)n + max - 1) / max);
+}
+
+static const char *
+zone_name(const struct opts *o)
+{
+	return o->f.tz != NULL ? sl_tz_name(o->f.tz) : "UTC";
+}
+
+/* The hour-of-week histogram as a grid, Monday first, two columns an
+ * hour, with each weekday's total and the scale under it. */
+static void
+picture_grid(FILE *fp, const struct opts *o, const struct ramp *r,
+    const char *user, const struct sl_usage_figures *f)
+{
+	static const int wday_of_row[7] = { 1, 2, 3, 4, 5, 6, 0 };
+	uint64_t max = 0, lo, hi, total;
+	int row, h, k;
+
+	for (h = 0; h < SL_USAGE_HOURS; h++)
+		if (f->hours[h] > max)
+			max = f->hours[h];
+	cli_put_safe(fp, user, strlen(user));
+	fprintf(fp, ": events by weekday and hour (%s), all weeks added\n",
+	    zone_name(o));
+	fputs("     ", fp);
+	for (h = 0; h < 24; h += 3)
+		fprintf(fp, " %02d   ", h);
+	fputs("   total\n", fp);
+	for (row = 0; row < 7; row++) {
+		const uint64_t *c = f->hours + wday_of_row[row] * 24;
+
+		total = 0;
+		fprintf(fp, "%s  %s", wday_names[wday_of_row[row]], r->bar);
+		for (h = 0; h < 24; h++) {
+			k = level(c[h], max, 4);
+			fprintf(fp, "%s%s", r->grid[k], r->grid[k]);
+			total += c[h];
+		}
+		fprintf(fp, "%s %llu\n", r->bar, (unsigned long long)total);
+	}
+	/* Each shade with the counts it stands for; with a small top some
+	 * shades stand for none and are left out. */
+	fputs("    ", fp);
+	for (k = 1; k <= 4; k++) {
+		lo = (uint64_t)(k - 1) * max / 4 + 1;
+		hi = (uint64_t)k * max / 4;
+		if (lo > hi)
+			continue;
+		if (lo == hi)
+			fprintf(fp, "  %s %llu", r->grid[k],
+			    (unsigned long long)hi);
+		else
+			fprintf(fp, "  %s %llu-%llu", r->grid[k],
+			    (unsigned long long)lo, (unsigned long long)hi);
+	}
+	fprintf(fp, " events; %s: the busiest hours, up to %llu\n", r->grid[4],
+	    (unsigned long long)max);
+}
+
+/* One character a day from the first day to the last with events, blank
+ * for a day without; SPARK_DAYS a line, each line after the date of its
+ * first day, the last line followed by the last date. */
+static void
+picture_days(FILE *fp, const struct opts *o, const struct ramp *r,
+    const char *user, struct sl_usage *u)
+{
+	const struct sl_usage_item *it;
+	char d0[16], d1[16], dmax[16];
+	uint64_t max = 0;
+	int64_t first, last, day, z;
+	size_t n, i, imax = 0;
+
+	if (sl_usage_list(u, SL_USAGE_DAY, SL_USAGE_BY_KEY, SIZE_MAX, &it,
+	    &n) < 0)
+		cli_die("out of memory");
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (it[i].count > max) {
+			max = it[i].count;
+			imax = i;
+		}
+	first = day_number(it[0].key);
+	last = day_number(it[n - 1].key);
+	if (first == INT64_MIN || last == INT64_MIN)
+		return;
+	date_of(first, d0, sizeof(d0));
+	date_of(last, d1, sizeof(d1));
+	date_of(day_number(it[imax].key), dmax, sizeof(dmax));
+	fputc('\n', fp);
+	cli_put_safe(fp, user, strlen(user));
+	fprintf(fp, ": events a day (%s), %s to %s\n", zone_name(o), d0, d1);
+	for (z = first, i = 0; z <= last; z++) {
+		if ((z - first) % SPARK_DAYS == 0) {
+			if (z > first)
+				fputc('\n', fp);
+			date_of(z, d0, sizeof(d0));
+			fprintf(fp, "%s ", d0);
+		}
+		/* The days come sorted; a key that is no date is skipped. */
+		while (i < n && ((day = day_number(it[i].key)) < z ||
+		    day == INT64_MIN))
+			i++;
+		if (i < n && day == z)
+			fputs(r->spark[level(it[i].count, max, r->nspark)],
+			    fp);
+		else
+			fputc(' ', fp);
+	}
+	fprintf(fp, " %s\n", d1);
+	fprintf(fp, "%s = %llu events (%s, the busiest day), %s up to 1/%d "
+	    "of it; blank: none\n", r->spark[r->nspark],
+	    (unsigned long long)max, dmax, r->spark[1], r->nspark);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int
@@ -898,7 +1073,7 @@ main(int argc, char **argv)
 	char **args, err[512];
 	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
 	size_t i, k, nu, njobs = 0;
-	int ch, nargs = argc - 1, trouble = 0;
+	int ch, nargs = argc - 1, trouble = 0, utf8 = 0;
 
 	cli_progname = "summarize";
 	memset(&o, 0, sizeof(o));
@@ -952,6 +1127,9 @@ main(int argc, char **argv)
 		case OPT_OUTCOME:
 			o.outcomes |= parse_set("--outcome", optarg,
 			    sl_outcome_parse);
+			break;
+		case OPT_PICTURE:
+			o.picture = 1;
 			break;
 		case OPT_PROFILE:
 			ro.profile = optarg;
@@ -1010,6 +1188,18 @@ main(int argc, char **argv)
 		o.mode = M_GROUP;
 	else
 		o.mode = o.nusers > 0 ? M_USER : M_CASE;
+	/* Pictures are for a reader at a terminal looking at a few users;
+	 * --picture draws them anywhere, but not into JSON. */
+	if (o.picture && o.json)
+		cli_die("--picture: pictures do not go into --json output");
+	if (o.picture && o.mode != M_USER)
+		cli_die("--picture: pictures are of users: give -u or "
+		    "--by user");
+	if (!o.json && o.mode == M_USER && o.nusers > 0 &&
+	    isatty(fileno(stdout)))
+		o.picture = 1;
+	if (o.picture)
+		utf8 = locale_utf8();
 	if (o.nusers > 0)
 		qsort(o.users, o.nusers, sizeof(*o.users), cmp_str);
 	if (njobs == 0) {
@@ -1144,6 +1334,16 @@ main(int argc, char **argv)
 	}
 	out_flush(out);
 	out_free(out);
+	for (i = 0; o.picture && i < w.nusers; i++) {
+		struct ures *r = &w.res[i];
+
+		if (r->u == NULL || sl_usage_figures(r->u)->events == 0)
+			continue;
+		putchar('\n');
+		picture_grid(stdout, &o, &ramps[utf8], w.users[i],
+		    sl_usage_figures(r->u));
+		picture_days(stdout, &o, &ramps[utf8], w.users[i], r->u);
+	}
 
 	sl_usage_free(all);
 	table_free(&g);
