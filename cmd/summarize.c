@@ -1008,8 +1008,8 @@ picture_days(FILE *fp, const struct opts *o, const struct ramp *r,
 	const struct sl_usage_item *it;
 	char d0[16], d1[16], dmax[16];
 	uint64_t max = 0;
-	int64_t first, last, day, z;
-	size_t n, i, imax = 0;
+	int64_t first, last, day = INT64_MIN, z;
+	size_t n, i, imax = 0, blanks;
 
 	if (sl_usage_list(u, SL_USAGE_DAY, SL_USAGE_BY_KEY, SIZE_MAX, &it,
 	    &n) < 0)
@@ -1031,10 +1031,12 @@ picture_days(FILE *fp, const struct opts *o, const struct ramp *r,
 	fputc('\n', fp);
 	cli_put_safe(fp, user, strlen(user));
 	fprintf(fp, ": events a day (%s), %s to %s\n", zone_name(o), d0, d1);
-	for (z = first, i = 0; z <= last; z++) {
+	for (z = first, i = 0, blanks = 0; z <= last; z++) {
 		if ((z - first) % SPARK_DAYS == 0) {
+			/* Blank days at the end of a line are left out. */
 			if (z > first)
 				fputc('\n', fp);
+			blanks = 0;
 			date_of(z, d0, sizeof(d0));
 			fprintf(fp, "%s ", d0);
 		}
@@ -1042,11 +1044,13 @@ picture_days(FILE *fp, const struct opts *o, const struct ramp *r,
 		while (i < n && ((day = day_number(it[i].key)) < z ||
 		    day == INT64_MIN))
 			i++;
-		if (i < n && day == z)
+		if (i < n && day == z) {
+			for (; blanks > 0; blanks--)
+				fputc(' ', fp);
 			fputs(r->spark[level(it[i].count, max, r->nspark)],
 			    fp);
-		else
-			fputc(' ', fp);
+		} else
+			blanks++;
 	}
 	fprintf(fp, " %s\n", d1);
 	fprintf(fp, "%s = %llu events (%s, the busiest day), %s up to 1/%d "

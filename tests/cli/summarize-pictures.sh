@@ -82,6 +82,34 @@ expect_eq "berlin: exit" 0 "$(run "$SUM" -C case -u m.okafor --picture \
 expect_grep "berlin: zone named" '^m\.okafor: events by weekday and hour \(Europe/Berlin\)' out
 expect_grep "berlin: Thu 02" '^Thu  \|    ##' out
 
+# A span longer than a line (tests/cli/data/span.csv, counts chosen by
+# hand): the day line wraps after 56 days, the second line starts with
+# its own date, blank days at the end of a line are not written; with a
+# busiest hour of 8 the shades stand for 1-2, 3-4, 5-6 and 7-8 events,
+# with a busiest day of 8 each step of the day line is one event.
+expect_eq "span: exit" 0 "$(LC_ALL=C.UTF-8 run "$SUM" -u dana --picture \
+    "$SRCDIR/tests/cli/data/span.csv")"
+tail -n +3 out >got
+cat >want <<'X'
+
+dana: events by weekday and hour (UTC), all weeks added
+      00    03    06    09    12    15    18    21      total
+Mon  │                  ░░                            │ 2
+Tue  │                    ░░                        ▒▒│ 5
+Wed  │                      ▒▒                        │ 4
+Thu  │                        ██                      │ 8
+Fri  │                                                │ 0
+Sat  │                                                │ 0
+Sun  │                                                │ 0
+      ░ 1-2  ▒ 3-4  ▓ 5-6  █ 7-8 events; █: the busiest hours, up to 8
+
+dana: events a day (UTC), 2026-01-05 to 2026-03-10
+2026-01-05 ▁▂▄█
+2026-03-02 ▁       ▃ 2026-03-10
+█ = 8 events (2026-01-08, the busiest day), ▁ up to 1/8 of it; blank: none
+X
+expect_file "span pictures" want got
+
 # Pictures are of users, and never in JSON.
 expect_eq "json: exit" 2 "$(run "$SUM" -C case -u m.okafor --picture --json)"
 expect_grep "json: why" 'pictures do not go into --json' err
