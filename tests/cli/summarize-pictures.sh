@@ -68,8 +68,10 @@ expect_eq "ascii: within 80 columns" "" "$(awk 'length > 80' got)"
 # holds the 24 bulk-export events, the busiest hour is 31 events, the
 # busiest day 2026-03-12 with 57, and 14 days have events.
 run "$SUM" -C case -u m.okafor --by weekday,hour >/dev/null
-expect_eq "Thu 01" 24 "$(awk -F'\t' '$1 == "Thu" && $2 == "01" { print $4 }' out)"
-expect_eq "busiest hour" 31 "$(awk -F'\t' 'NR > 1 && $4 > m { m = $4 } END { print m }' out)"
+expect_eq "Thu 01" 24 \
+    "$(awk -F'\t' '$1 == "Thu" && $2 == "01" { print $4 }' out)"
+expect_eq "busiest hour" 31 \
+    "$(awk -F'\t' 'NR > 1 && $4 > m { m = $4 } END { print m }' out)"
 run "$SUM" -C case -u m.okafor --by day >/dev/null
 expect_eq "busiest day" "2026-03-12 57" \
     "$(awk -F'\t' 'NR > 1 && $3 > m { m = $3; d = $1 } END { print d, m }' out)"
@@ -79,7 +81,8 @@ expect_eq "days" 14 "$(awk 'END { print NR - 1 }' out)"
 # moves the night export to Thursday 02h.
 expect_eq "berlin: exit" 0 "$(run "$SUM" -C case -u m.okafor --picture \
     --tz Europe/Berlin)"
-expect_grep "berlin: zone named" '^m\.okafor: events by weekday and hour \(Europe/Berlin\)' out
+expect_grep "berlin: zone named" \
+    '^m\.okafor: events by weekday and hour \(Europe/Berlin\)' out
 expect_grep "berlin: Thu 02" '^Thu  \|    ##' out
 
 # A span longer than a line (tests/cli/data/span.csv, counts chosen by
