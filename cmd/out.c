@@ -348,6 +348,42 @@ out_begin(struct out *o, const char *kind)
 			render(&o->line, kind, strlen(kind), NULL, NULL);
 		}
 		break;
+	case OUT_CARD:
+		if (kind != NULL) {
+			render(&o->line, kind, strlen(kind), NULL, NULL);
+			sb_addc(&o->line, '\n');
+		}
+		break;
+	}
+}
+
+/* Names are padded to this many columns in a card; longer ones run on. */
+#define CARD_NAME 16
+
+/* A card line: the name, then the value, a list's further items on lines
+ * of their own under the first. */
+static void
+card_cell(struct out *o, const char *name, const char *p, size_t n)
+{
+	size_t w, i, start;
+
+	w = render(&o->line, name, strlen(name), NULL, NULL);
+	if (n == 0) {
+		sb_addc(&o->line, '\n');
+		return;
+	}
+	do
+		sb_addc(&o->line, ' ');
+	while (++w < CARD_NAME + 2);
+	for (i = start = 0; i <= n; i++) {
+		if (i < n && p[i] != '\n')
+			continue;
+		if (start > 0)
+			for (w = 0; w < CARD_NAME + 2; w++)
+				sb_addc(&o->line, ' ');
+		render(&o->line, p + start, i - start, NULL, NULL);
+		sb_addc(&o->line, '\n');
+		start = i + 1;
 	}
 }
 
@@ -398,6 +434,8 @@ cell_begin(struct out *o, const char *name)
 			sb_addc(&o->line, '=');
 		}
 		break;
+	case OUT_CARD:
+		break;
 	}
 	o->ncell++;
 }
@@ -443,6 +481,9 @@ out_str_hl(struct out *o, const char *name, const char *p, size_t n,
 	case OUT_TABLE:
 		table_cell(o, p, n, NULL, hl, field);
 		break;
+	case OUT_CARD:
+		card_cell(o, name, p, n);
+		break;
 	}
 }
 
@@ -462,6 +503,8 @@ out_list(struct out *o, const char *name, const char *p, size_t n,
 		cell_begin(o, name);
 		if (o->format == OUT_TSV)
 			tsv_esc(&o->line, p, n);
+		else if (o->format == OUT_CARD)
+			card_cell(o, name, p, n);
 		else
 			table_cell(o, p, n, ", ", hl, field);
 		return;
@@ -688,6 +731,12 @@ out_end(struct out *o)
 			putc('\n', o->fp);
 			o->header_done = 1;
 		}
+		sb_addc(&o->line, '\n');
+		fwrite(o->line.p, 1, o->line.n, o->fp);
+		o->printed++;
+		break;
+	case OUT_CARD:
+		/* A blank line between records. */
 		sb_addc(&o->line, '\n');
 		fwrite(o->line.p, 1, o->line.n, o->fp);
 		o->printed++;

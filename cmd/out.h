@@ -10,6 +10,10 @@ enum out_format {
 	OUT_TABLE = 1,	/* aligned for a terminal; control bytes escaped */
 	OUT_TSV,	/* one header line; \t \n \r \\ escaped as two bytes */
 	OUT_JSON,	/* one object a line */
+	OUT_CARD,	/* a terminal record per row: one "name  value" line
+			 * a cell, a list's items on lines of their own,
+			 * control bytes escaped; for rows too wide for a
+			 * table */
 };
 
 /* Highlighting in table cells: find(arg, field, p, n, from, &s, &e)

@@ -1077,7 +1077,7 @@ main(int argc, char **argv)
 	char **args, err[512];
 	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
 	size_t i, k, nu, njobs = 0;
-	int ch, nargs = argc - 1, trouble = 0, utf8 = 0;
+	int ch, nargs = argc - 1, trouble = 0, utf8 = 0, fmt;
 
 	cli_progname = "summarize";
 	memset(&o, 0, sizeof(o));
@@ -1303,8 +1303,12 @@ main(int argc, char **argv)
 		}
 	}
 
-	out = out_new(stdout, out_format_for(stdout, o.json), o.header, 0,
-	    NULL);
+	fmt = out_format_for(stdout, o.json);
+	/* A user's report is far wider than a terminal: on one, a card per
+	 * user, its lists one item a line. */
+	if (fmt == OUT_TABLE && o.mode == M_USER)
+		fmt = OUT_CARD;
+	out = out_new(stdout, fmt, o.header, 0, NULL);
 	out_fit(out, out_term_width(stdout), out_utf8() ? "\u2026" : "~");
 	out_cut(out, "top_queries", 1);
 	out_cut(out, "top_resources", 1);
