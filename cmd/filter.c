@@ -1,10 +1,13 @@
 /* filter.c: --since, --until, --tz, --hours and --weekdays for every tool. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
 #include "filter.h"
+#include "util.h"
 
 static const char *const day_names[7] = {
 	"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -231,4 +234,165 @@ const struct sl_tz *
 cli_filter_print_tz(const struct cli_filter *f)
 {
 	return f->tz_arg != NULL ? f->tz : NULL;
+}
+
+/* ---- users, sets, lines -------------------------------------------------- */
+
+char **
+cli_read_lines(const char *path, int comments, size_t *n)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char **v = NULL, *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	*n = 0;
+	if (fp == NULL)
+		cli_die("cannot open \"%s\": %s", path, strerror(errno));
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		size_t k = (size_t)len;
+
+		while (k > 0 && (line[k - 1] == '\n' || line[k - 1] == '\r'))
+			line[--k] = '\0';
+		if (comments) {
+			size_t b = strspn(line, " \t");
+
+			if (line[b] == '\0' || line[b] == '#')
+				continue;
+		}
+		v = xrealloc(v, *n + 1, sizeof(*v));
+		v[(*n)++] = xstrdup(line);
+	}
+	if (ferror(fp))
+		cli_die("cannot read \"%s\": %s", path, strerror(errno));
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return v;
+}
+
+unsigned
+cli_parse_set(const char *opt, const char *arg,
+    int (*parse)(const char *, size_t))
+{
+	unsigned set = 0;
+	const char *p = arg;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		int v = parse(p, n);
+
+		if (v < 0)
+			cli_die("%s: unknown value \"%.*s\"", opt, (int)n, p);
+		set |= 1u << v;
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	return set;
+}
+
+void
+cli_users_add(struct cli_users *u, const char *arg)
+{
+	char **v;
+	size_t n, i;
+
+	if (arg[0] != '@') {
+		u->v = xrealloc(u->v, u->n + 1, sizeof(*u->v));
+		u->v[u->n++] = xstrdup(arg);
+		return;
+	}
+	v = cli_read_lines(arg + 1, 1, &n);
+	u->v = xrealloc(u->v, u->n + n + 1, sizeof(*u->v));
+	for (i = 0; i < n; i++)
+		u->v[u->n++] = v[i];
+	free(v);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+cli_users_sort(struct cli_users *u)
+{
+	if (u->n > 1)
+		qsort(u->v, u->n, sizeof(*u->v), cmp_str);
+}
+
+/* A name against the byte string p[0..n), in unsigned byte order with a
+ * prefix first (strcmp's order for the names, which hold no NUL). */
+static int
+cmp_name(const char *name, const char *p, size_t n)
+{
+	size_t nn = strlen(name), k = nn < n ? nn : n;
+	int d = k > 0 ? memcmp(name, p, k) : 0;
+
+	if (d == 0)
+		d = nn < n ? -1 : nn > n;
+	return d;
+}
+
+int
+cli_users_want(const struct cli_users *u, const char *p, size_t n)
+{
+	size_t lo = 0, hi = u->n;
+
+	if (u->n == 0)
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = cmp_name(u->v[mid], p, n);
+
+		if (d == 0)
+			return 1;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void
+cli_users_missing(const struct cli_users *u, struct sl_case *c)
+{
+	size_t nu = sl_case_user_count(c), i, k = 0;
+	struct sl_str name;
+
+	/* Both lists are sorted: one pass. */
+	for (i = 0; i < u->n; i++) {
+		if (i > 0 && strcmp(u->v[i - 1], u->v[i]) == 0)
+			continue;
+		while (k < nu && (name = sl_case_user(c, k),
+		    cmp_name(u->v[i], name.p, name.n) > 0))
+			k++;
+		name = k < nu ? sl_case_user(c, k) : (struct sl_str){ "", 0 };
+		if (k >= nu || cmp_name(u->v[i], name.p, name.n) != 0)
+			cli_warn("no events of user \"%s\"", u->v[i]);
+	}
+}
+
+void
+cli_users_release(struct cli_users *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		free(u->v[i]);
+	free(u->v);
+	u->v = NULL;
+	u->n = 0;
+}
+
+int
+cli_keep_event(void *arg, const struct sl_event *ev)
+{
+	const struct cli_keep *k = arg;
+
+	return ev->time < k->until &&
+	    cli_users_want(k->users, ev->user.p, ev->user.n);
 }

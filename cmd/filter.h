@@ -56,6 +56,46 @@ int cli_filter_clock(const struct cli_filter *f, int64_t t);
 const struct sl_tz *cli_filter_print_tz(const struct cli_filter *f);
 void cli_filter_release(struct cli_filter *f);
 
+/*
+ * The other selection options the reading tools share.
+ */
+
+/* Lines of the file path ("-": standard input), without their line ends;
+ * with comments set, lines whose first non-blank is '#' and blank lines are
+ * left out.  Dies when the file cannot be read.  The lines and the array
+ * are the caller's to free. */
+char **cli_read_lines(const char *path, int comments, size_t *n);
+
+/* Comma-separated names ("login,export") into a bit set of the values
+ * parse() gives them; dies naming the option on an unknown one. */
+unsigned cli_parse_set(const char *opt, const char *arg,
+    int (*parse)(const char *, size_t));
+
+/* -u/--user: names, sorted in byte order once all are added. */
+struct cli_users {
+	char **v;
+	size_t n;
+};
+
+/* -u NAME, or -u @FILE (one name a line, '#' comments; @- is stdin). */
+void cli_users_add(struct cli_users *u, const char *arg);
+void cli_users_sort(struct cli_users *u);
+/* Whether the user p[0..n) was asked for; every user when none was. */
+int cli_users_want(const struct cli_users *u, const char *p, size_t n);
+/* Warn about the users asked for that case c does not hold (a typo,
+ * perhaps: not an error). */
+void cli_users_missing(const struct cli_users *u, struct sl_case *c);
+void cli_users_release(struct cli_users *u);
+
+/* Raw sources: which events the scratch case needs (a keep callback of
+ * cli_scratch_open, arg a struct cli_keep): those of the users asked for,
+ * before until; the earlier ones too, to find where sessions start. */
+struct cli_keep {
+	const struct cli_users *users;
+	int64_t until;
+};
+int cli_keep_event(void *arg, const struct sl_event *ev);
+
 /* The current time (us): $SESSIONLOG_NOW when set (an ISO time, UTC when
  * it has no zone), else the clock.  Dies on a bad value. */
 int64_t cli_now(void);

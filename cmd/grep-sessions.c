@@ -79,8 +79,7 @@ struct opts {
 	int64_t min_count, min_bytes;
 	int no_purpose;
 	unsigned actions, outcomes;	/* bit sets; 0: any */
-	char **users;
-	size_t nusers;
+	struct cli_users users;		/* -u */
 	struct sl_matcher *m;
 	struct sl_watch *watch;		/* --watchlist, or NULL */
 	size_t watch_base;		/* the condition of its entry 0 */
@@ -205,97 +204,6 @@ usage(FILE *fp)
 }
 
 /* ---- small helpers ----------------------------------------------------- */
-
-/* Lines of a file (or "-"), without their line ends; comments ('#' first
- * on the line) and blank lines are dropped when comments is set. */
-static char **
-read_lines(const char *path, int comments, size_t *n)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char **v = NULL, *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-
-	*n = 0;
-	if (fp == NULL)
-		cli_die("cannot open \"%s\": %s", path, strerror(errno));
-	while ((len = getline(&line, &cap, fp)) >= 0) {
-		size_t k = (size_t)len;
-
-		while (k > 0 && (line[k - 1] == '\n' || line[k - 1] == '\r'))
-			line[--k] = '\0';
-		if (comments) {
-			size_t b = strspn(line, " \t");
-
-			if (line[b] == '\0' || line[b] == '#')
-				continue;
-		}
-		v = xrealloc(v, *n + 1, sizeof(*v));
-		v[(*n)++] = xstrdup(line);
-	}
-	if (ferror(fp))
-		cli_die("cannot read \"%s\": %s", path, strerror(errno));
-	free(line);
-	if (fp != stdin)
-		fclose(fp);
-	return v;
-}
-
-/* Comma-separated names into a bit set with parse(). */
-static unsigned
-parse_set(const char *opt, const char *arg, int (*parse)(const char *,
-    size_t))
-{
-	unsigned set = 0;
-	const char *p = arg;
-
-	for (;;) {
-		size_t n = strcspn(p, ",");
-		int v = parse(p, n);
-
-		if (v < 0)
-			cli_die("%s: unknown value \"%.*s\"", opt, (int)n, p);
-		set |= 1u << v;
-		if (p[n] == '\0')
-			break;
-		p += n + 1;
-	}
-	return set;
-}
-
-static void
-add_user(struct opts *o, const char *arg)
-{
-	char **v;
-	size_t n, i;
-
-	if (arg[0] != '@') {
-		o->users = xrealloc(o->users, o->nusers + 1, sizeof(char *));
-		o->users[o->nusers++] = xstrdup(arg);
-		return;
-	}
-	v = read_lines(arg + 1, 1, &n);
-	for (i = 0; i < n; i++) {
-		o->users = xrealloc(o->users, o->nusers + 1, sizeof(char *));
-		o->users[o->nusers++] = v[i];
-	}
-	free(v);
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-want_user(const struct opts *o, const char *user)
-{
-	if (o->nusers == 0)
-		return 1;
-	return bsearch(&user, o->users, o->nusers, sizeof(char *),
-	    cmp_str) != NULL;
-}
 
 static void
 add_cond(struct opts *o, int kind, int field, const char *pat, size_t n,
@@ -1221,38 +1129,6 @@ process_user(struct ctx *x, const char *user)
 	return 0;
 }
 
-/* Raw sources: stage only the users asked for and what is before
- * --until (earlier events are needed to find where sessions start). */
-static int
-keep_event(void *arg, const struct sl_event *ev)
-{
-	const struct opts *o = arg;
-	size_t lo = 0, hi = o->nusers;
-
-	if (ev->time >= o->until)
-		return 0;
-	if (o->nusers == 0)
-		return 1;
-	/* Binary search of the sorted -u names for the (unterminated)
-	 * user name. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *u = o->users[mid];
-		size_t un = strlen(u), k = un < ev->user.n ? un : ev->user.n;
-		int d = k > 0 ? memcmp(u, ev->user.p, k) : 0;
-
-		if (d == 0)
-			d = un < ev->user.n ? -1 : un > ev->user.n;
-		if (d == 0)
-			return 1;
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 /* ---- main ---------------------------------------------------------------- */
 
 /* --watchlist files, all into one watchlist (sessionlog(5)): one
@@ -1286,6 +1162,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct ctx x;
 	struct cli_scratch scratch = { NULL, NULL };
+	struct cli_keep keep;
 	struct sl_reader_opts ro;
 	const char *casedir = NULL, *cols = NULL;
 	const char **maps = NULL;
@@ -1371,7 +1248,7 @@ main(int argc, char **argv)
 			nmodes++;
 			break;
 		case 'u':
-			add_user(&o, optarg);
+			cli_users_add(&o.users, optarg);
 			break;
 		case 'v':
 			o.invert = 1;
@@ -1380,7 +1257,7 @@ main(int argc, char **argv)
 			mflags |= SL_MATCH_WORD;
 			break;
 		case OPT_ACTION:
-			o.actions |= parse_set("--action", optarg,
+			o.actions |= cli_parse_set("--action", optarg,
 			    sl_action_parse);
 			break;
 		case OPT_ALL:
@@ -1416,7 +1293,7 @@ main(int argc, char **argv)
 			o.no_purpose = 1;
 			break;
 		case OPT_OUTCOME:
-			o.outcomes |= parse_set("--outcome", optarg,
+			o.outcomes |= cli_parse_set("--outcome", optarg,
 			    sl_outcome_parse);
 			break;
 		case OPT_PROFILE:
@@ -1492,7 +1369,7 @@ main(int argc, char **argv)
 		char **v;
 		size_t n, k;
 
-		v = read_lines(files[i], 0, &n);
+		v = cli_read_lines(files[i], 0, &n);
 		for (k = 0; k < n; k++) {
 			add_cond(&o, C_PAT, SL_FIELD_TEXT, v[k], strlen(v[k]),
 			    mflags, NULL);
@@ -1515,8 +1392,7 @@ main(int argc, char **argv)
 	}
 	if (o.invert && o.nconds == 0)
 		cli_die("-v needs a pattern (-e, -f, -k or --watchlist)");
-	if (o.nusers > 0)
-		qsort(o.users, o.nusers, sizeof(*o.users), cmp_str);
+	cli_users_sort(&o.users);
 	/* -k raw=... needs the records kept. */
 	for (i = 0; i < nkeys; i++)
 		if (strncmp(keys[i], "raw=", 4) == 0)
@@ -1557,8 +1433,10 @@ main(int argc, char **argv)
 		ro.tz = o.f.tz_arg;
 		ro.maps = maps;
 		ro.nmaps = nmaps;
+		keep.users = &o.users;
+		keep.until = o.until;
 		x.c = cli_scratch_open(&scratch, (const char *const *)argv,
-		    (size_t)argc, &ro, keep_event, &o, &read_errors);
+		    (size_t)argc, &ro, cli_keep_event, &keep, &read_errors);
 		if (read_errors > 0)
 			x.tot.trouble = 1;
 	} else {
@@ -1579,32 +1457,18 @@ main(int argc, char **argv)
 			    sl_case_error(x.c));
 	}
 
-	{
-		size_t nu = sl_case_user_count(x.c), k = 0;
+	for (i = 0; i < sl_case_user_count(x.c); i++) {
+		struct sl_str user = sl_case_user(x.c, i);
 
-		for (i = 0; i < nu; i++) {
-			const char *user = sl_case_user(x.c, i).p;
-
-			if (want_user(&o, user) && process_user(&x, user)) {
-				/* -q: the answer is known; errors so far do
-				 * not change it, as with grep -q. */
-				x.tot.trouble = 0;
-				break;
-			}
-		}
-		/* Users asked for that are not there: say so, it may be a
-		 * typo; it is not an error. */
-		for (i = 0; i < o.nusers; i++) {
-			for (; k < nu && strcmp(sl_case_user(x.c, k).p,
-			    o.users[i]) < 0; k++)
-				;
-			if ((k >= nu || strcmp(sl_case_user(x.c, k).p,
-			    o.users[i]) != 0) && (i == 0 ||
-			    strcmp(o.users[i - 1], o.users[i]) != 0))
-				cli_warn("no events of user \"%s\"",
-				    o.users[i]);
+		if (cli_users_want(&o.users, user.p, user.n) &&
+		    process_user(&x, user.p)) {
+			/* -q: the answer is known; errors so far do not
+			 * change it, as with grep -q. */
+			x.tot.trouble = 0;
+			break;
 		}
 	}
+	cli_users_missing(&o.users, x.c);
 
 	out_flush(x.out);
 	out_free(x.out);
@@ -1620,9 +1484,7 @@ main(int argc, char **argv)
 	sl_watch_free(o.watch);
 	free(x.wh);
 	cli_filter_release(&o.f);
-	for (i = 0; i < o.nusers; i++)
-		free(o.users[i]);
-	free(o.users);
+	cli_users_release(&o.users);
 	free(pats);
 	free(files);
 	free(keys);

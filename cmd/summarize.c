@@ -59,8 +59,7 @@ struct opts {
 	const struct sl_tz *ptz;
 	int64_t since, until, gap;
 	unsigned actions, outcomes;
-	char **users;
-	size_t nusers;
+	struct cli_users users;		/* -u */
 };
 
 /* One group: its key (each part as a 4-byte length and the bytes) and
@@ -147,82 +146,6 @@ usage(FILE *fp)
 }
 
 /* ---- options ------------------------------------------------------------- */
-
-static unsigned
-parse_set(const char *opt, const char *arg, int (*parse)(const char *,
-    size_t))
-{
-	unsigned set = 0;
-	const char *p = arg;
-
-	for (;;) {
-		size_t n = strcspn(p, ",");
-		int v = parse(p, n);
-
-		if (v < 0)
-			cli_die("%s: unknown value \"%.*s\"", opt, (int)n, p);
-		set |= 1u << v;
-		if (p[n] == '\0')
-			break;
-		p += n + 1;
-	}
-	return set;
-}
-
-static void
-push_user(struct opts *o, char *s)
-{
-	o->users = xrealloc(o->users, o->nusers + 1, sizeof(char *));
-	o->users[o->nusers++] = s;
-}
-
-/* -u NAME, or -u @FILE: one name a line, '#' comments, blanks skipped. */
-static void
-add_user(struct opts *o, const char *arg)
-{
-	FILE *fp;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-
-	if (arg[0] != '@') {
-		push_user(o, xstrdup(arg));
-		return;
-	}
-	fp = strcmp(arg + 1, "-") == 0 ? stdin : fopen(arg + 1, "r");
-	if (fp == NULL)
-		cli_die("cannot open \"%s\": %s", arg + 1, strerror(errno));
-	while ((len = getline(&line, &cap, fp)) >= 0) {
-		size_t k = (size_t)len, b;
-
-		while (k > 0 && (line[k - 1] == '\n' || line[k - 1] == '\r'))
-			line[--k] = '\0';
-		b = strspn(line, " \t");
-		if (line[b] == '\0' || line[b] == '#')
-			continue;
-		push_user(o, xstrdup(line));
-	}
-	if (ferror(fp))
-		cli_die("cannot read \"%s\": %s", arg + 1, strerror(errno));
-	free(line);
-	if (fp != stdin)
-		fclose(fp);
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-want_user(const struct opts *o, const char *user)
-{
-	if (o->nusers == 0)
-		return 1;
-	return bsearch(&user, o->users, o->nusers, sizeof(char *),
-	    cmp_str) != NULL;
-}
 
 static void
 parse_by(struct opts *o, const char *arg)
@@ -854,36 +777,6 @@ group_row(struct out *o, const struct opts *op, struct row *r, size_t rank)
 	out_end(o);
 }
 
-/* Raw sources: stage only the users asked for and what is before
- * --until (earlier events are needed to find where sessions start). */
-static int
-keep_event(void *arg, const struct sl_event *ev)
-{
-	const struct opts *o = arg;
-	size_t lo = 0, hi = o->nusers;
-
-	if (ev->time >= o->until)
-		return 0;
-	if (o->nusers == 0)
-		return 1;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *u = o->users[mid];
-		size_t un = strlen(u), k = un < ev->user.n ? un : ev->user.n;
-		int d = k > 0 ? memcmp(u, ev->user.p, k) : 0;
-
-		if (d == 0)
-			d = un < ev->user.n ? -1 : un > ev->user.n;
-		if (d == 0)
-			return 1;
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 /* ---- pictures ------------------------------------------------------------ */
 
 #define SPARK_DAYS 56	/* days on a sparkline's line: 11 + 56 + 11 <= 80 */
@@ -1066,6 +959,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct work w;
 	struct cli_scratch scratch = { NULL, NULL };
+	struct cli_keep keep;
 	struct sl_reader_opts ro;
 	struct sl_case *c;
 	struct sl_usage_opts uo;
@@ -1104,10 +998,10 @@ main(int argc, char **argv)
 			njobs = (size_t)cli_number("-j", optarg, 1, 256);
 			break;
 		case 'u':
-			add_user(&o, optarg);
+			cli_users_add(&o.users, optarg);
 			break;
 		case OPT_ACTION:
-			o.actions |= parse_set("--action", optarg,
+			o.actions |= cli_parse_set("--action", optarg,
 			    sl_action_parse);
 			break;
 		case OPT_BY:
@@ -1129,7 +1023,7 @@ main(int argc, char **argv)
 			o.header = 0;
 			break;
 		case OPT_OUTCOME:
-			o.outcomes |= parse_set("--outcome", optarg,
+			o.outcomes |= cli_parse_set("--outcome", optarg,
 			    sl_outcome_parse);
 			break;
 		case OPT_PICTURE:
@@ -1191,7 +1085,7 @@ main(int argc, char **argv)
 	else if (o.ndims > 0)
 		o.mode = M_GROUP;
 	else
-		o.mode = o.nusers > 0 ? M_USER : M_CASE;
+		o.mode = o.users.n > 0 ? M_USER : M_CASE;
 	/* Pictures are for a reader at a terminal looking at a few users;
 	 * --picture draws them anywhere, but not into JSON. */
 	if (o.picture && o.json)
@@ -1199,13 +1093,12 @@ main(int argc, char **argv)
 	if (o.picture && o.mode != M_USER)
 		cli_die("--picture: pictures are of users: give -u or "
 		    "--by user");
-	if (!o.json && o.mode == M_USER && o.nusers > 0 &&
+	if (!o.json && o.mode == M_USER && o.users.n > 0 &&
 	    isatty(fileno(stdout)))
 		o.picture = 1;
 	if (o.picture)
 		utf8 = locale_utf8();
-	if (o.nusers > 0)
-		qsort(o.users, o.nusers, sizeof(*o.users), cmp_str);
+	cli_users_sort(&o.users);
 	if (njobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -1218,8 +1111,10 @@ main(int argc, char **argv)
 		cli_filter_resolve(&o.f, NULL);
 		o.until = o.f.until;
 		ro.tz = o.f.tz_arg;
+		keep.users = &o.users;
+		keep.until = o.until;
 		c = cli_scratch_open(&scratch, (const char *const *)argv,
-		    (size_t)argc, &ro, keep_event, &o, &read_errors);
+		    (size_t)argc, &ro, cli_keep_event, &keep, &read_errors);
 		if (read_errors > 0)
 			trouble = 1;
 		casedir = scratch.dir;
@@ -1245,20 +1140,12 @@ main(int argc, char **argv)
 	w.casedir = casedir;
 	w.users = xrealloc(NULL, nu + 1, sizeof(*w.users));
 	for (i = 0; i < nu; i++) {
-		const char *user = sl_case_user(c, i).p;
+		struct sl_str user = sl_case_user(c, i);
 
-		if (want_user(&o, user))
-			w.users[w.nusers++] = user;
+		if (cli_users_want(&o.users, user.p, user.n))
+			w.users[w.nusers++] = user.p;
 	}
-	for (i = 0, k = 0; i < o.nusers; i++) {
-		for (; k < nu && strcmp(sl_case_user(c, k).p,
-		    o.users[i]) < 0; k++)
-			;
-		if ((k >= nu || strcmp(sl_case_user(c, k).p,
-		    o.users[i]) != 0) && (i == 0 ||
-		    strcmp(o.users[i - 1], o.users[i]) != 0))
-			cli_warn("no events of user \"%s\"", o.users[i]);
-	}
+	cli_users_missing(&o.users, c);
 	w.res = xcalloc(w.nusers + 1, sizeof(*w.res));
 	pthread_mutex_init(&w.lock, NULL);
 	if (njobs > w.nusers)
@@ -1366,9 +1253,7 @@ main(int argc, char **argv)
 	else
 		sl_case_free(c);
 	cli_filter_release(&o.f);
-	for (i = 0; i < o.nusers; i++)
-		free(o.users[i]);
-	free(o.users);
+	cli_users_release(&o.users);
 	free(args);
 	cli_close_stdout();
 	if (trouble)

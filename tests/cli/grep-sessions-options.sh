@@ -249,4 +249,12 @@ expect_grep "--help synopsis" '^usage: grep-sessions' out
 st=$(run "$GS" --version)
 expect_eq "--version" 0 "$st"
 
+# -u names the case does not hold: one warning each (a typo, perhaps), not
+# an error; the users it holds are still searched.
+st=$(run "$GS" -C c -c -u zz -u alice -u zz -u aa)
+expect_eq "-u unknown: exit" 0 "$st"
+printf 'grep-sessions: no events of user "%s"\n' aa zz >want
+expect_file "-u unknown: the warnings" want err
+expect_eq "-u unknown: alice still counted" alice "$(tail -n +2 out | cut -f 1)"
+
 done_testing

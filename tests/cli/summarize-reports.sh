@@ -119,4 +119,11 @@ expect_file "raw sources = case" fromcase fromraw
     delivery-2026-03-16.tar >"$T/fromraw")
 expect_file "raw sources = case, one user, --until" fromcase fromraw
 
+# -u names the case does not hold: one warning each, not an error.
+expect_eq "-u unknown: exit" 0 \
+    "$(run "$SUM" -C case -u nobody -u m.okafor -u nobody -u a.nobody)"
+printf 'summarize: no events of user "%s"\n' a.nobody nobody >want
+expect_file "-u unknown: the warnings" want err
+expect_eq "-u unknown: m.okafor's row" m.okafor "$(tail -n +2 out | cut -f 1)"
+
 done_testing
