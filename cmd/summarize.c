@@ -556,37 +556,15 @@ kv_u(struct out *o, const char *field, uint64_t v)
 	kv(o, field, num);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil), and back. */
-static int64_t
-days_from(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
+/* The date of day number z, "YYYY-MM-DD". */
 static void
 date_of(int64_t z, char *buf, size_t size)
 {
-	int64_t era, doe, yoe, y, doy, mp, d, m;
+	int64_t y;
+	int m, d;
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp + (mp < 10 ? 3 : -9);
-	snprintf(buf, size, "%04lld-%02lld-%02lld", (long long)(y + (m <= 2)),
-	    (long long)m, (long long)d);
+	sl_civil_from_days(z, &y, &m, &d);
+	snprintf(buf, size, "%04lld-%02d-%02d", (long long)y, m, d);
 }
 
 static int64_t
@@ -602,7 +580,7 @@ day_number(struct sl_str k)
 	buf[k.n] = '\0';
 	if (sscanf(buf, "%lld-%d-%d", &y, &m, &d) != 3)
 		return INT64_MIN;
-	return days_from(y, m, d);
+	return sl_days_from_civil(y, m, d);
 }
 
 static void

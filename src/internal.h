@@ -335,10 +335,6 @@ int sl_time_yearless(const char *p, size_t n, int fmt);
 enum { SL_YEAR_IS, SL_YEAR_BEFORE, SL_YEAR_NEAR };
 int sl_time_syslog(const char *p, size_t n, const struct sl_tz *tz, int rule,
     int64_t arg, int64_t *us, int64_t *year);
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
- * Hinnant's algorithms; any int64 year that fits). */
-int64_t sl_days_from_civil(int64_t y, int m, int d);
-void sl_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 
 /* ---- profiles (profile-*.c, extract.c, auditd.c): formats as data --------- */
 

@@ -159,6 +159,12 @@ struct sl_civil {
 	int32_t offset;		/* seconds east of UTC in force then */
 };
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day
+ * 1-31), and the date of a day number back (Howard Hinnant's algorithms;
+ * any int64 year that fits): for counting and walking calendar days. */
+SL_API int64_t sl_days_from_civil(int64_t y, int m, int d);
+SL_API void sl_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+
 /* The local date and time of the instant us (microseconds since the
  * epoch) in tz (NULL: UTC). */
 SL_API void sl_time_civil(int64_t us, const struct sl_tz *tz,
