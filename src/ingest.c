@@ -238,23 +238,31 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	return in;
 }
 
+/* Append a copy of s to the string list *v of *n (capacity *cap). */
+static int
+strv_add(struct sl_ingest *in, char ***v, size_t *n, size_t *cap,
+    const char *s)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		char **p = realloc(*v, ncap * sizeof(*p));
+
+		if (p == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		*v = p;
+		*cap = ncap;
+	}
+	if (((*v)[*n] = strdup(s)) == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	(*n)++;
+	return 0;
+}
+
 /* Rows of name (and of the members under it) are to be replaced. */
 static int
 repl_add(struct sl_ingest *in, const char *name)
 {
-	if (in->nrepl == in->crepl) {
-		size_t ncap = in->crepl ? in->crepl * 2 : 16;
-		char **p = realloc(in->repl, ncap * sizeof(*p));
-
-		if (p == NULL)
-			return ifail(in, -ENOMEM, "out of memory");
-		in->repl = p;
-		in->crepl = ncap;
-	}
-	if ((in->repl[in->nrepl] = strdup(name)) == NULL)
-		return ifail(in, -ENOMEM, "out of memory");
-	in->nrepl++;
-	return 0;
+	return strv_add(in, &in->repl, &in->nrepl, &in->crepl, name);
 }
 
 static int
@@ -1160,19 +1168,7 @@ sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
 static int
 add_path(struct sl_ingest *in, const char *rel)
 {
-	if (in->npaths == in->cpaths) {
-		size_t ncap = in->cpaths ? in->cpaths * 2 : 16;
-		char **p = realloc(in->paths, ncap * sizeof(*p));
-
-		if (p == NULL)
-			return ifail(in, -ENOMEM, "out of memory");
-		in->paths = p;
-		in->cpaths = ncap;
-	}
-	if ((in->paths[in->npaths] = strdup(rel)) == NULL)
-		return ifail(in, -ENOMEM, "out of memory");
-	in->npaths++;
-	return 0;
+	return strv_add(in, &in->paths, &in->npaths, &in->cpaths, rel);
 }
 
 static int
