@@ -18,9 +18,9 @@ if [ "$(id -u)" -eq 0 ]; then
 	if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
 		# nobody may not reach the build tree: run a copy.
 		chmod 755 "$T"
-		cp "$GS" ro/grep-sessions
+		copy_tool "$GS" ro
 		chown -R nobody ro
-		as="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups"
+		as="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups env LD_LIBRARY_PATH=$T/ro"
 		gs=$T/ro/grep-sessions
 		$as test -x "$gs" || as=skip
 	else

@@ -75,10 +75,10 @@ if [ "$(id -u)" -eq 0 ]; then
 	if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
 		# nobody may not reach the build tree: run copies.
 		chmod 755 "$T"
-		cp "$INGEST" np/ingest
+		copy_tool "$INGEST" np
 		cp -R "$SRCDIR/profiles" np/profiles
 		chown -R nobody np
-		as="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups"
+		as="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups env LD_LIBRARY_PATH=$T/np"
 		$as test -x np/ingest || as=skip
 	else
 		as=skip

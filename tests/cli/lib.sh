@@ -70,6 +70,16 @@ case_rows() {
 	done
 }
 
+# copy_tool TOOL DIR: a copy of a built tool and of the shared library it
+# links in DIR, for running as another user who cannot reach the build
+# tree; run it with LD_LIBRARY_PATH=DIR.
+copy_tool() {
+	cp "$1" "$2/" || return
+	for f in "$BUILDDIR"/src/libsessionlog.so*; do
+		[ -d "$f" ] || cp -P "$f" "$2/" || return
+	done
+}
+
 done_testing() {
 	if [ "$fails" -ne 0 ]; then
 		echo "$fails check(s) failed" >&2
