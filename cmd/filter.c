@@ -60,6 +60,28 @@ clock_minutes(const char **s, int end)
 	return h * 60 + m;
 }
 
+/* One range "HH:MM-HH:MM" at *p into [*lo, *hi) minutes, advancing *p
+ * to the ',' or end after it; dies naming opt otherwise. */
+static void
+hour_range(const char *opt, const char *arg, const char **p, int *lo,
+    int *hi)
+{
+	if ((*lo = clock_minutes(p, 0)) < 0 || *(*p)++ != '-' ||
+	    (*hi = clock_minutes(p, 1)) < 0 || (**p != ',' && **p != '\0'))
+		cli_die("%s: \"%s\" is not a time of day range (like "
+		    "09:00-17:00, or 22:00-06:00 across midnight)", opt, arg);
+}
+
+void
+cli_parse_hours(const char *opt, const char *arg, int *lo, int *hi)
+{
+	const char *p = arg;
+
+	hour_range(opt, arg, &p, lo, hi);
+	if (*p != '\0')
+		cli_die("%s: \"%s\": one range only", opt, arg);
+}
+
 void
 cli_filter_hours(struct cli_filter *f, const char *arg)
 {
@@ -67,12 +89,7 @@ cli_filter_hours(struct cli_filter *f, const char *arg)
 	int lo, hi;
 
 	for (;;) {
-		if ((lo = clock_minutes(&p, 0)) < 0 || *p++ != '-' ||
-		    (hi = clock_minutes(&p, 1)) < 0 || (*p != ',' &&
-		    *p != '\0'))
-			cli_die("--hours: \"%s\" is not a time of day range "
-			    "(like 09:00-17:00, or 22:00-06:00 across "
-			    "midnight)", arg);
+		hour_range("--hours", arg, &p, &lo, &hi);
 		if (f->nhours == CLI_FILTER_MAX_HOURS)
 			cli_die("--hours: more than %d ranges",
 			    CLI_FILTER_MAX_HOURS);
@@ -106,7 +123,14 @@ day_parse(const char *s, size_t n)
 void
 cli_filter_weekdays(struct cli_filter *f, const char *arg)
 {
+	f->weekdays |= cli_parse_weekdays("--weekdays", arg);
+}
+
+unsigned
+cli_parse_weekdays(const char *opt, const char *arg)
+{
 	const char *p = arg;
+	unsigned set = 0;
 	size_t n, a;
 	int d1, d2;
 
@@ -120,12 +144,12 @@ cli_filter_weekdays(struct cli_filter *f, const char *arg)
 			d1 = d2 = day_parse(p, n);
 		}
 		if (d1 < 0 || d2 < 0)
-			cli_die("--weekdays: \"%.*s\" is not a day or a range "
-			    "of days (like Sat,Sun or Mon-Fri)", (int)n, p);
+			cli_die("%s: \"%.*s\" is not a day or a range of "
+			    "days (like Sat,Sun or Mon-Fri)", opt, (int)n, p);
 		/* A range goes forward through the week: Fri-Mon is four
 		 * days. */
 		for (;;) {
-			f->weekdays |= 1u << d1;
+			set |= 1u << d1;
 			if (d1 == d2)
 				break;
 			d1 = (d1 + 1) % 7;
@@ -134,6 +158,7 @@ cli_filter_weekdays(struct cli_filter *f, const char *arg)
 			break;
 		p += n + 1;
 	}
+	return set;
 }
 
 int64_t

@@ -38,6 +38,10 @@ void cli_filter_tz(struct cli_filter *f, const char *arg);
  * "mon-fri", "Monday"; repeatable (they add up).  Die on a bad value. */
 void cli_filter_hours(struct cli_filter *f, const char *arg);
 void cli_filter_weekdays(struct cli_filter *f, const char *arg);
+/* The same parsers for other options (opt names them in messages): one
+ * range of minutes of the day [*lo, *hi), a set of days (bit 0 Sunday). */
+void cli_parse_hours(const char *opt, const char *arg, int *lo, int *hi);
+unsigned cli_parse_weekdays(const char *opt, const char *arg);
 /* Check --since and --until (and SESSIONLOG_NOW) before the sources or the
  * case are opened, so that a typo is an error whatever else is wrong.
  * Dies on a bad time. */

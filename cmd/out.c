@@ -542,6 +542,25 @@ out_int(struct out *o, const char *name, int64_t v)
 }
 
 void
+out_num(struct out *o, const char *name, double v)
+{
+	char buf[64];
+	int n;
+
+	/* %.6g is a valid JSON number for every finite value. */
+	if (v != v || v - v != 0)
+		n = 0;
+	else
+		n = snprintf(buf, sizeof(buf), "%.6g", v);
+	if (o->format == OUT_JSON) {
+		cell_begin(o, name);
+		sb_adds(&o->line, n > 0 ? buf : "null");
+		return;
+	}
+	out_str(o, name, buf, (size_t)n);
+}
+
+void
 out_mark(struct out *o, const char *name, int on)
 {
 	if (o->format == OUT_JSON) {

@@ -58,6 +58,9 @@ void out_list(struct out *o, const char *name, const char *p, size_t n,
     const struct out_hl *hl, int field);
 /* A number; negative is unknown: null in JSON, empty otherwise. */
 void out_int(struct out *o, const char *name, int64_t v);
+/* A real number, six significant digits; not finite: null in JSON,
+ * empty otherwise. */
+void out_num(struct out *o, const char *name, double v);
 /* A mark: true/false in JSON, "*" or "" in TSV and table. */
 void out_mark(struct out *o, const char *name, int on);
 void out_end(struct out *o);

@@ -18,7 +18,8 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_DIMS 4
-#define TOP_LIST 5	/* items in a per-user report's top lists */
+#define TOP_LIST 5
+#define EXIT_ALERT 3	/* an alert at or above --fail-on */	/* items in a per-user report's top lists */
 
 /* What a grouped report groups by (--by). */
 enum dim {
@@ -60,6 +61,10 @@ struct opts {
 	int64_t since, until, gap;
 	unsigned actions, outcomes;
 	struct cli_users users;		/* -u */
+	/* --alerts */
+	struct sl_detect *det;
+	int64_t det_from, det_to;
+	int fail_on;			/* level, -1 none */
 };
 
 /* One group: its key (each part as a 4-byte length and the bytes) and
@@ -101,6 +106,13 @@ static const struct option longopts[] = {
 	{ "user", required_argument, NULL, 'u' },
 #define LONGOPT(name, has, val) { name, has, NULL, val },
 	LONGOPT("action", required_argument, CHAR_MAX + 1)
+	LONGOPT("alerts", no_argument, CHAR_MAX + 19)
+	LONGOPT("baseline", required_argument, CHAR_MAX + 20)
+	LONGOPT("fail-on", required_argument, CHAR_MAX + 21)
+	LONGOPT("groups", required_argument, CHAR_MAX + 22)
+	LONGOPT("group-column", required_argument, CHAR_MAX + 23)
+	LONGOPT("work-hours", required_argument, CHAR_MAX + 24)
+	LONGOPT("workdays", required_argument, CHAR_MAX + 25)
 	LONGOPT("by", required_argument, CHAR_MAX + 2)
 	LONGOPT("gap", required_argument, CHAR_MAX + 3)
 	LONGOPT("help", no_argument, CHAR_MAX + 4)
@@ -127,7 +139,8 @@ enum {
 	OPT_JSON, OPT_NO_HEADER, OPT_OUTCOME, OPT_PICTURE, OPT_PROFILE,
 	OPT_RANK,
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
-	OPT_YEAR,
+	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
+	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS,
 };
 
 static void
@@ -135,6 +148,10 @@ usage(FILE *fp)
 {
 	fputs("usage: summarize [-C case] [-j jobs] [-u user] "
 	    "[--action action] [--by keys]\n"
+	    "                 [--alerts [--baseline duration] "
+	    "[--fail-on level] [--groups file]\n"
+	    "                  [--group-column name] "
+	    "[--work-hours HH:MM-HH:MM] [--workdays days]]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
 	    "[--json] [--no-header]\n"
 	    "                 [--outcome outcome] [--picture] "
@@ -331,6 +348,45 @@ selected(const struct opts *o, const struct sl_step *st)
 	return cli_filter_clock(&o->f, e->time);
 }
 
+/* Feed the user's steps to the detectors: the judged period and its
+ * baseline, as selected. */
+static void
+detect_user(struct work *w, struct sl_case *c, const char *user,
+    struct ures *r)
+{
+	const struct opts *o = w->o;
+	struct sl_detect_user *du;
+	struct sl_cursor *cur;
+	struct sl_step st;
+	int rc;
+
+	if ((du = sl_detect_user_new(o->det, user, strlen(user))) == NULL)
+		cli_die("out of memory");
+	cur = sl_cursor_open(&c, 1, user, strlen(user), o->det_from,
+	    o->det_to, o->gap);
+	if (cur == NULL)
+		cli_die("out of memory");
+	while ((rc = sl_cursor_next(cur, &st)) > 0) {
+		if (!selected(o, &st))
+			continue;
+		if ((rc = sl_detect_user_add(du, &st)) < 0)
+			cli_die("%s", strerror(-rc));
+	}
+	if (rc < 0) {
+		pthread_mutex_lock(&w->lock);
+		fflush(stdout);
+		fprintf(stderr, "%s: cannot read the timeline of \"",
+		    cli_progname);
+		cli_put_safe(stderr, user, strlen(user));
+		fprintf(stderr, "\": %s\n", sl_cursor_error(cur));
+		pthread_mutex_unlock(&w->lock);
+		r->trouble = 1;
+		sl_detect_user_free(o->det, du);
+	} else if ((rc = sl_detect_user_end(o->det, du)) < 0)
+		cli_die("%s", strerror(-rc));
+	sl_cursor_free(cur);
+}
+
 static void
 summarize_user(struct work *w, struct sl_case *c, const char *user,
     struct ures *r)
@@ -402,7 +458,10 @@ worker(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (i >= w->nusers)
 			break;
-		summarize_user(w, c, w->users[i], &w->res[i]);
+		if (w->o->det != NULL)
+			detect_user(w, c, w->users[i], &w->res[i]);
+		else
+			summarize_user(w, c, w->users[i], &w->res[i]);
 	}
 	if (c != w->shared)
 		sl_case_free(c);
@@ -931,6 +990,73 @@ picture_days(FILE *fp, const struct opts *o, const struct ramp *r,
 
 /* ---- main ---------------------------------------------------------------- */
 
+/* ---- alerts -------------------------------------------------------------- */
+
+static const char *const alert_cols[] = {
+	"id", "level", "rule", "user", "session", "start", "end", "value",
+	"baseline", "explanation", "evidence",
+};
+
+/* Judge, print the alerts ranked; EXIT_FOUND, or 3 when one is at or above
+ * --fail-on, EXIT_TROUBLE when the run failed. */
+static int
+alerts_report(const struct opts *op, const struct work *w, struct sl_case *c)
+{
+	struct out *o;
+	struct sbuf ev = { NULL, 0, 0 };
+	size_t i, k, n;
+	int rc = EXIT_FOUND, fmt;
+
+	if (w->nusers == 0 && op->users.n > 0)
+		rc = EXIT_NOTHING;
+	if (sl_detect_run(op->det, c) < 0) {
+		cli_warn("--alerts: %s", sl_detect_error(op->det));
+		return EXIT_TROUBLE;
+	}
+	fmt = out_format_for(stdout, op->json);
+	/* An alert is far wider than a terminal: a card each there. */
+	if (fmt == OUT_TABLE)
+		fmt = OUT_CARD;
+	o = out_new(stdout, fmt, op->header, 0, NULL);
+	out_names(o, alert_cols, ARRAY_LEN(alert_cols));
+	out_fit(o, out_term_width(stdout), out_utf8() ? "\u2026" : "~");
+	out_cut(o, "evidence", 1);
+	out_cut(o, "session", 1);
+	out_cut(o, "explanation", 2);
+	n = sl_detect_count(op->det);
+	for (i = 0; i < n; i++) {
+		const struct sl_alert *a = sl_detect_alert(op->det, i);
+		const char *lv = sl_level_name(a->level);
+
+		out_begin(o, NULL);
+		out_str(o, "id", a->id, strlen(a->id));
+		out_str(o, "level", lv, strlen(lv));
+		out_str(o, "rule", a->rule, strlen(a->rule));
+		out_str(o, "user", a->user.p, a->user.n);
+		out_str(o, "session", a->session.p, a->session.n);
+		put_time(o, "start", op, a->start);
+		put_time(o, "end", op, a->end);
+		out_num(o, "value", a->value);
+		out_num(o, "baseline", a->baseline);
+		out_str(o, "explanation", a->explanation,
+		    strlen(a->explanation));
+		ev.n = 0;
+		for (k = 0; k < a->nevidence; k++) {
+			if (k > 0)
+				sb_addc(&ev, '\n');
+			sb_add(&ev, a->evidence[k].p, a->evidence[k].n);
+		}
+		out_list(o, "evidence", ev.p ? ev.p : "", ev.n, NULL, 0);
+		out_end(o);
+		if (op->fail_on >= 0 && a->level >= op->fail_on)
+			rc = EXIT_ALERT;
+	}
+	out_flush(o);
+	out_free(o);
+	sb_release(&ev);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -945,7 +1071,10 @@ main(int argc, char **argv)
 	struct table g = { { NULL, 0, 0 }, NULL, 0 };
 	struct out *out;
 	pthread_t *th;
-	const char *casedir = NULL, *by = NULL;
+	const char *casedir = NULL, *by = NULL, *groups = NULL;
+	const char *group_column = NULL;
+	struct sl_detect_opts dopts;
+	int alerts = 0, workdays = 0, baseline_set = 0;
 	char **args, err[512];
 	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
 	size_t i, k, nu, njobs = 0;
@@ -958,6 +1087,8 @@ main(int argc, char **argv)
 	o.header = 1;
 	cli_filter_init(&o.f);
 	o.gap = SL_GAP_DEFAULT;
+	o.fail_on = -1;
+	sl_detect_opts_init(&dopts);
 	args = xrealloc(NULL, (size_t)argc + 1, sizeof(*args));
 	memcpy(args, argv, ((size_t)argc + 1) * sizeof(*args));
 
@@ -982,8 +1113,40 @@ main(int argc, char **argv)
 			o.actions |= cli_parse_set("--action", optarg,
 			    sl_action_parse);
 			break;
+		case OPT_ALERTS:
+			alerts = 1;
+			break;
+		case OPT_BASELINE:
+			if (sl_duration_parse(optarg, &dopts.baseline) < 0 ||
+			    dopts.baseline <= 0)
+				cli_die("--baseline: \"%s\" is not a duration "
+				    "(like 28d, 2w)", optarg);
+			baseline_set = 1;
+			break;
 		case OPT_BY:
 			by = optarg;
+			break;
+		case OPT_FAIL_ON:
+			o.fail_on = sl_level_parse(optarg, strlen(optarg));
+			if (o.fail_on < 0)
+				cli_die("--fail-on: \"%s\" is not a level "
+				    "(info, low, medium, high, critical)",
+				    optarg);
+			break;
+		case OPT_GROUPS:
+			groups = optarg;
+			break;
+		case OPT_GROUP_COLUMN:
+			group_column = optarg;
+			break;
+		case OPT_WORK_HOURS:
+			cli_parse_hours("--work-hours", optarg,
+			    &dopts.work_from, &dopts.work_to);
+			break;
+		case OPT_WORKDAYS:
+			dopts.workdays = cli_parse_weekdays("--workdays",
+			    optarg);
+			workdays = 1;
 			break;
 		case OPT_GAP:
 			if (sl_duration_parse(optarg, &o.gap) < 0 ||
@@ -1049,6 +1212,15 @@ main(int argc, char **argv)
 	argv += optind;
 	cli_filter_check(&o.f);
 	o.ptz = cli_filter_print_tz(&o.f);
+	if (!alerts && (groups != NULL || group_column != NULL ||
+	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
+	    baseline_set))
+		cli_die("--groups, --group-column, --fail-on, --baseline, "
+		    "--work-hours and --workdays are for --alerts");
+	if (alerts && (by != NULL || o.top_set || o.picture))
+		cli_die("--alerts: not with --by, --top or --picture");
+	if (workdays && dopts.work_from < 0)
+		cli_die("--workdays: give the hours too (--work-hours)");
 	if (by != NULL)
 		parse_by(&o, by);
 	else if (o.top_set) {
@@ -1110,6 +1282,22 @@ main(int argc, char **argv)
 	}
 	o.since = o.f.since;
 	o.until = o.f.until;
+	if (alerts) {
+		dopts.tz = o.f.tz;
+		if (o.f.since_arg != NULL)
+			dopts.since = o.since;
+		dopts.until = o.until;
+		if ((o.det = sl_detect_new(&dopts)) == NULL)
+			cli_die("--alerts: %s", errno == EINVAL ?
+			    "--since is not before --until" :
+			    strerror(errno));
+		if (groups != NULL && sl_detect_load_groups(o.det, groups,
+		    group_column) < 0)
+			cli_die("--groups: %s", sl_detect_error(o.det));
+		if (group_column != NULL && groups == NULL)
+			cli_die("--group-column: give --groups too");
+		sl_detect_range(o.det, &o.det_from, &o.det_to);
+	}
 
 	/* The users, summarised in parallel; the results are kept in the
 	 * case's user order, so that the output does not depend on -j. */
@@ -1137,6 +1325,25 @@ main(int argc, char **argv)
 	free(th);
 	pthread_mutex_destroy(&w.lock);
 	trouble |= w.trouble;
+
+	if (o.det != NULL) {
+		int rc = alerts_report(&o, &w, argc > 0 ? NULL : c);
+
+		sl_detect_free(o.det);
+		free(w.res);
+		free(w.users);
+		if (argc > 0)
+			cli_scratch_close(&scratch);
+		else
+			sl_case_free(c);
+		cli_filter_release(&o.f);
+		cli_users_release(&o.users);
+		free(args);
+		cli_close_stdout();
+		if (trouble || rc == EXIT_TROUBLE)
+			return EXIT_TROUBLE;
+		return rc;
+	}
 
 	sl_usage_opts_init(&uo);
 	uo.tz = o.f.tz;

@@ -311,6 +311,10 @@ enum sl_time_fmt {
 };
 
 /* Time zones (sl_tz_load and the rest) are in the public header. */
+/* Local seconds (as a clock in tz shows them, counted from 1970-01-01
+ * 00:00) to UTC seconds; of two such instants the earlier, a skipped
+ * local time shifted forward by the gap. */
+int64_t sl_tz_to_utc(const struct sl_tz *tz, int64_t local);
 
 /*
  * Parse a timestamp into microseconds since the epoch (UTC).  A time with no

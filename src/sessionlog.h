@@ -1060,6 +1060,122 @@ SL_API int sl_watch_test_event(const struct sl_watch *w,
     const struct sl_event *ev, size_t *out, size_t max);
 SL_API void sl_watch_free(struct sl_watch *w);
 
+/*
+ * Detectors: alerts from the behaviour of users against their own past
+ * and their group's (summarize --alerts; the rules and their settings are
+ * described in sessionlog(7), the rules file in sessionlog(5)).
+ *
+ * A run: sl_detect_new with the options; groups, policy, rules file;
+ * sl_detect_range tells which time the cursors must cover (the judged
+ * period and its baseline); each user's steps go to a struct
+ * sl_detect_user (sl_detect_user_add; one thread per user at a time,
+ * several users at once), handed back with sl_detect_user_end (any
+ * thread); then sl_detect_case with the case (log integrity), and
+ * sl_detect_run, after which the alerts are ranked: level first, then how
+ * far each exceeds its threshold, then time, rule, user, id.
+ */
+enum sl_level {
+	SL_LEVEL_INFO = 0,
+	SL_LEVEL_LOW,
+	SL_LEVEL_MEDIUM,
+	SL_LEVEL_HIGH,
+	SL_LEVEL_CRITICAL,
+	SL_LEVEL__COUNT
+};
+
+/* "info" .. "critical"; NULL for an out-of-range value. */
+SL_API const char *sl_level_name(int level);
+/* The level named s[0..n) (ASCII case ignored), or -1. */
+SL_API int sl_level_parse(const char *s, size_t n);
+
+struct sl_alert {
+	char id[17];		/* 16 hex digits: a hash of rule, user and the
+				 * first event that triggered it */
+	const char *rule;
+	int level;		/* enum sl_level */
+	struct sl_str user;	/* empty for a case-wide alert */
+	struct sl_str session;	/* of the first trigger event, or empty */
+	int64_t start, end;	/* us: first and last event behind it */
+	double value;		/* what was observed */
+	double baseline;	/* what it was compared with */
+	double threshold;	/* the threshold it crossed */
+	double excess;		/* value / threshold (>= 1), for ranking */
+	const char *explanation;	/* one line */
+	const struct sl_str *evidence;	/* origins "path:line" */
+	size_t nevidence;	/* the first of them, nevents in all */
+	uint64_t nevents;
+};
+
+struct sl_detect_opts {
+	size_t size;		/* sizeof(struct sl_detect_opts), by _init */
+	const struct sl_tz *tz;	/* zone of days and hours; borrowed */
+	/* The judged period [since, until); since INT64_MIN: every day of
+	 * the case, each against all the others. */
+	int64_t since, until;
+	int64_t baseline;	/* before since; default 28 days */
+	/* Working hours as a fixed policy (off-hours): minutes after local
+	 * midnight [work_from, work_to), on the days of workdays (bit wday,
+	 * 0 Sunday); work_from -1: learn each user's usual hours. */
+	int work_from, work_to;
+	unsigned workdays;
+	const struct sl_watch *watch;	/* borrowed; NULL: no watchlist */
+};
+
+static inline void
+sl_detect_opts_init(struct sl_detect_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
+	o->since = INT64_MIN;
+	o->until = INT64_MAX;
+	o->baseline = INT64_C(28) * 86400 * 1000000;
+	o->work_from = -1;
+	o->work_to = -1;
+	o->workdays = 0x3e;	/* Monday to Friday */
+}
+
+struct sl_detect;
+struct sl_detect_user;
+
+/* A run with these options (copied; tz and watch borrowed).  NULL with
+ * errno set: ENOMEM, EINVAL (since >= until, a negative baseline, hours
+ * out of range). */
+SL_API struct sl_detect *sl_detect_new(const struct sl_detect_opts *opts);
+/* The message of the last failure of a call on d. */
+SL_API const char *sl_detect_error(const struct sl_detect *d);
+/* Read a groups file: TSV with a header naming the columns "user" and
+ * column (NULL: "group"); a user without a row is in the group of users
+ * without one.  0, or a negative errno value (message in
+ * sl_detect_error). */
+SL_API int sl_detect_load_groups(struct sl_detect *d, const char *path,
+    const char *column);
+/* The rules: how many, and the name of each (NULL out of range). */
+SL_API size_t sl_detect_rule_count(const struct sl_detect *d);
+SL_API const char *sl_detect_rule_name(const struct sl_detect *d, size_t i);
+/* The time cursors must cover: [*from, *to). */
+SL_API void sl_detect_range(const struct sl_detect *d, int64_t *from,
+    int64_t *to);
+/* A user's detector state (name: n bytes), NULL when out of memory. */
+SL_API struct sl_detect_user *sl_detect_user_new(struct sl_detect *d,
+    const char *user, size_t n);
+/* One step of the user's cursor, in order: 0 or a negative errno value
+ * (the user is then only fit to be ended or freed). */
+SL_API int sl_detect_user_add(struct sl_detect_user *u,
+    const struct sl_step *st);
+/* Hand the user over to d (any thread; u is then d's): 0 or -ENOMEM. */
+SL_API int sl_detect_user_end(struct sl_detect *d, struct sl_detect_user *u);
+/* Free a user not handed over. */
+SL_API void sl_detect_user_free(struct sl_detect *d,
+    struct sl_detect_user *u);
+/* Judge: every user's rules, then the case's manifest (c may be NULL:
+ * raw sources have none of their own).  0 or a negative errno value. */
+SL_API int sl_detect_run(struct sl_detect *d, struct sl_case *c);
+/* The alerts, ranked; borrowed from d. */
+SL_API size_t sl_detect_count(const struct sl_detect *d);
+SL_API const struct sl_alert *sl_detect_alert(const struct sl_detect *d,
+    size_t i);
+SL_API void sl_detect_free(struct sl_detect *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -346,8 +346,8 @@ tz_offset(const struct sl_tz *tz, int64_t t)
  * force before the change, so it comes out shifted forward by the gap, as
  * mktime(3) does with tm_isdst = -1.
  */
-static int64_t
-tz_to_utc(const struct sl_tz *tz, int64_t l)
+int64_t
+sl_tz_to_utc(const struct sl_tz *tz, int64_t l)
 {
 	int32_t cand[3];
 	int64_t t, best = INT64_MAX;
@@ -926,7 +926,7 @@ finish(struct tm_parts *tp, const struct sl_tz *tz, int64_t *us)
 	if (tp->zoned)
 		secs -= tp->off;
 	else
-		secs = tz_to_utc(tz, secs);
+		secs = sl_tz_to_utc(tz, secs);
 	*us = secs * US_PER_SEC + tp->us;
 	return 0;
 }
