@@ -1681,21 +1681,21 @@ reserialise(const char *text)
 
 static void
 span_row(FILE *fp, const char *scen, const char *user, const struct span *s,
-    const char *detail)
+    const char *detail, const char *alert)
 {
 	char a[64], b[64];
 
 	fmt_us(s->first, a);
 	fmt_us(s->last, b);
-	fprintf(fp, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", scen, user, s->sid, a, b,
-	    s->events, detail);
+	fprintf(fp, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", scen, user, s->sid,
+	    a, b, s->events, detail, alert);
 }
 
 static void
 total_row(FILE *fp, const char *metric, uint64_t v, const char *what)
 {
-	fprintf(fp, "total\t\t\t\t\t%" PRIu64 "\tmetric=%s; %s\n", v, metric,
-	    what);
+	fprintf(fp, "total\t\t\t\t\t%" PRIu64 "\tmetric=%s; %s\t\t\t\n", v,
+	    metric, what);
 }
 
 /* TRUTH.md: the story, then every row of truth.tsv as a table. */
@@ -1815,10 +1815,19 @@ PRIVATE_NAME "\",\n"
 "## Ground truth (truth.tsv)\n"
 "\n"
 "`truth.tsv`: tab-separated, one header line; columns `scenario user\n"
-"session start end events detail`; times UTC, microseconds; `total` rows\n"
-"carry their number in `events` and their name as `metric=NAME` in\n"
-"`detail`; `user` rows give each user's unique events and first and last\n"
-"event.\n"
+"session start end events detail rule level also`; times UTC,\n"
+"microseconds; `total` rows carry their number in `events` and their name\n"
+"as `metric=NAME` in `detail`; `user` rows give each user's unique events\n"
+"and first and last event.  `rule` and `level` are the alert a scenario\n"
+"must raise (`summarize --alerts`, sessionlog(7)) for that user, starting\n"
+"inside its span (a case-wide alert for an empty user), `none` for a quirk\n"
+"that is no misuse; `also` lists further alerts it must raise as\n"
+"`rule:level`.  The quirks' duplicates are alerted on the log that holds\n"
+"them.\n"
+"\n"
+"`groups.tsv`: each officer's unit (columns `user group`), for\n"
+"`summarize --alerts --groups`.  `watchlist.txt`: the agency's protected\n"
+"persons, for `--watchlist`; only scenario (b) searches for one of them.\n"
 "\n");
 	sb_printf(&b, "%s/truth.tsv", outdir);
 	in = fopen(b.p, "r");
@@ -1841,8 +1850,8 @@ PRIVATE_NAME "\",\n"
 		}
 		fputs("\n", fp);
 		if (first) {
-			fputs("| --- | --- | --- | --- | --- | --- | --- |\n",
-			    fp);
+			fputs("| --- | --- | --- | --- | --- | --- | --- "
+			    "| --- | --- | --- |\n", fp);
 			first = 0;
 		}
 	}
@@ -1851,6 +1860,41 @@ PRIVATE_NAME "\",\n"
 		die("cannot write TRUTH.md");
 	free(b.p);
 	free(p.p);
+}
+
+/* groups.tsv: the units; watchlist.txt: the protected persons. */
+static void
+write_groups(const char *outdir, const struct gen *g)
+{
+	static const char *const unit[5] = {
+		"patrol", "investigations", "border", "intelligence", "fraud",
+	};
+	struct sb b = { 0 };
+	FILE *fp;
+	int o;
+
+	sb_printf(&b, "%s/groups.tsv", outdir);
+	if ((fp = fopen(b.p, "w")) == NULL)
+		die("cannot write groups.tsv");
+	fprintf(fp, "user\tgroup\n");
+	for (o = 0; o < NOFFICERS; o++)
+		fprintf(fp, "%s\t%s\n", g->off[o].name, unit[g->off[o].unit]);
+	if (fclose(fp) != 0)
+		die("cannot write groups.tsv");
+	sb_reset(&b);
+	sb_printf(&b, "%s/watchlist.txt", outdir);
+	if ((fp = fopen(b.p, "w")) == NULL)
+		die("cannot write watchlist.txt");
+	fputs("# Protected persons of the agency (fictional): searches for\n"
+	    "# them need a reason on record.  One name a line, any order of\n"
+	    "# its parts; re: lines are patterns.\n"
+	    PRIVATE_NAME "\n"
+	    "Zofia W\xc3\xb3jcik\n"
+	    "J\xc3\xbcrgen Albrecht\n"
+	    "Amara Okonjo-Lindgren\n", fp);
+	if (fclose(fp) != 0)
+		die("cannot write watchlist.txt");
+	free(b.p);
 }
 
 static void
@@ -2086,11 +2130,12 @@ main(int argc, char **argv)
 	fp = fopen(path.p, "w");
 	if (fp == NULL)
 		die("cannot write truth.tsv");
-	fprintf(fp, "scenario\tuser\tsession\tstart\tend\tevents\tdetail\n");
+	fprintf(fp, "scenario\tuser\tsession\tstart\tend\tevents\tdetail\t"
+	    "rule\tlevel\talso\n");
 	fmt_us(tt->first, a);
 	fmt_us(tt->last, b);
 	fprintf(fp, "total\t\t\t%s\t%s\t%" PRIu64 "\tmetric=span; first and "
-	    "last event; events = unique events\n", a, b, tt->unique);
+	    "last event; events = unique events\t\t\t\n", a, b, tt->unique);
 	total_row(fp, "logs", tt->logs, "logical logs with records: loose "
 	    ".jsonl.gz files plus .jsonl.gz members of the tar");
 	total_row(fp, "loose_files", tt->loose_files, "loose .jsonl.gz files "
@@ -2129,14 +2174,16 @@ main(int argc, char **argv)
 		if (tr.night_ds[d])
 			sb_printf(&det, "%s%s(%s)x%d", i++ ? "," : "",
 			    g->ds_rid[d], ds_path[d], tr.night_ds[d]);
-	span_row(fp, "bulk-export-night", NIGHT_USER, &tr.night, det.p);
+	span_row(fp, "bulk-export-night", NIGHT_USER, &tr.night, det.p,
+	    "bulk-export\tcritical\toff-hours:high");
 
 	sb_reset(&det);
 	sb_printf(&det, "no userJustify in session; searches=%d for \"%s\" "
 	    "(on no case); object=%s; loads=%d incl. %s,%s; src=%s",
 	    tr.priv.searches, PRIVATE_NAME, g->private_obj, tr.priv.loads,
 	    ds_path[DS_ADDRESS], ds_path[DS_VEHICLES], tr.priv.ip);
-	span_row(fp, "private-person-search", PRIVATE_USER, &tr.priv, det.p);
+	span_row(fp, "private-person-search", PRIVATE_USER, &tr.priv, det.p,
+	    "watchlist\thigh\tno-purpose:low");
 
 	sb_reset(&det);
 	fmt_us(tr.shared_b.first, a);
@@ -2145,12 +2192,12 @@ main(int argc, char **argv)
 	sb_printf(&det, "own desk src=%s; concurrent with the next row "
 	    "from %s to %s", tr.shared_a.ip, a, b);
 	span_row(fp, "shared-account-concurrent", SHARED_USER, &tr.shared_a,
-	    det.p);
+	    det.p, "concurrent-sessions\thigh\t");
 	sb_reset(&det);
 	sb_printf(&det, "second place src=%s; concurrent with the row above "
 	    "from %s to %s", tr.shared_b.ip, a, b);
 	span_row(fp, "shared-account-concurrent", SHARED_USER, &tr.shared_b,
-	    det.p);
+	    det.p, "concurrent-sessions\thigh\t");
 
 	{
 		struct span gap;
@@ -2176,7 +2223,8 @@ main(int argc, char **argv)
 		sb_printf(&det, "weekday with no log file for any user "
 		    "(start inclusive, end exclusive); last event before %s, "
 		    "first after %s", a, b);
-		span_row(fp, "coverage-gap", "", &gap, det.p);
+		span_row(fp, "coverage-gap", "", &gap, det.p,
+		    "log-integrity\tmedium\t");
 	}
 
 	fmt_us(tr.denied_first, a);
@@ -2185,7 +2233,8 @@ main(int argc, char **argv)
 	sb_printf(&det, "denied=%d (result UNAUTHORIZED) from %s to %s on %s "
 	    "and its objects; src=%s", tr.denied.denied, a, b,
 	    ds_path[DS_INFORMANTS], tr.denied.ip);
-	span_row(fp, "denied-burst", DENIED_USER, &tr.denied, det.p);
+	span_row(fp, "denied-burst", DENIED_USER, &tr.denied, det.p,
+	    "denied-burst\thigh\t");
 
 	{
 		struct userday *u;
@@ -2198,7 +2247,8 @@ main(int argc, char **argv)
 			    strcmp(g->off[u->off].name, MULTI_USER) == 0)
 				fprintf(fp, "delivery-multi-member\t%s\t\t\t\t"
 				    "%zu\taudit/%s/%s.jsonl.gz: two gzip "
-				    "members, lines 1-%zu and %zu-%zu\n",
+				    "members, lines 1-%zu and %zu-%zu\tnone\t\t"
+				    "\n",
 				    MULTI_USER, u->f.n, date, MULTI_USER,
 				    multi_split, multi_split + 1, u->f.n);
 			if (d == EXACT_DAY &&
@@ -2206,7 +2256,7 @@ main(int argc, char **argv)
 				fprintf(fp, "duplicate-exact\t%s\t\t\t\t3\t"
 				    "audit/%s/%s.jsonl.gz: lines %zu, %zu and "
 				    "%zu written twice in a row (logEntryId "
-				    "%s, %s, %s)\n", EXACT_USER, date,
+				    "%s, %s, %s)\tlog-integrity\tinfo\t\n", EXACT_USER, date,
 				    EXACT_USER, exact_lines[0] + 1,
 				    exact_lines[1] + 2, exact_lines[2] + 3,
 				    u->f.v[exact_lines[0]].id,
@@ -2217,7 +2267,8 @@ main(int argc, char **argv)
 				fprintf(fp, "duplicate-same-id\t%s\t\t\t\t2\t"
 				    "audit/%s/%s.jsonl.gz: lines %zu and %zu "
 				    "again as lines %zu and %zu, keys in "
-				    "another order (logEntryId %s, %s)\n",
+				    "another order (logEntryId %s, %s)\t"
+				    "log-integrity\tinfo\t\n",
 				    SAMEID_USER, date, SAMEID_USER,
 				    sameid_lines[0] + 1, sameid_lines[1] + 2,
 				    sameid_lines[0] + 7, sameid_lines[1] + 8,
@@ -2229,7 +2280,8 @@ main(int argc, char **argv)
 				    "%zu\tdelivery-%s.tar!audit/%s/%s.jsonl.gz"
 				    " repeats all %zu lines of audit/%s/%s."
 				    "jsonl.gz exactly and adds 2 late "
-				    "internal events\n", REDELIVER_USER,
+				    "internal events\tlog-integrity\tinfo\t\n",
+				    REDELIVER_USER,
 				    u->f.n, "2026-03-16", date, REDELIVER_USER,
 				    u->f.n, date, REDELIVER_USER);
 		}
@@ -2238,12 +2290,13 @@ main(int argc, char **argv)
 		fmt_us(tt->user_first[o], a);
 		fmt_us(tt->user_last[o], b);
 		fprintf(fp, "user\t%s\t\t%s\t%s\t%" PRIu64 "\tunique events "
-		    "attributed to the user\n", g->off[o].name, a, b,
+		    "attributed to the user\t\t\t\n", g->off[o].name, a, b,
 		    tt->user_events[o]);
 	}
 	if (fclose(fp) != 0)
 		die("cannot write truth.tsv");
 	write_truth_md(outdir, g);
+	write_groups(outdir, g);
 
 	for (i = 0; i < nud; i++)
 		file_free(&ud[i].f);
