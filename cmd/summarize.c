@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "filter.h"
 #include "out.h"
+#include "svg.h"
 #include "util.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -65,6 +66,7 @@ struct opts {
 	struct sl_detect *det;
 	int64_t det_from, det_to;
 	int fail_on;			/* level, -1 none */
+	const char *svg;		/* --svg FILE */
 };
 
 /* One group: its key (each part as a 4-byte length and the bytes) and
@@ -113,6 +115,7 @@ static const struct option longopts[] = {
 	LONGOPT("group-column", required_argument, CHAR_MAX + 23)
 	LONGOPT("work-hours", required_argument, CHAR_MAX + 24)
 	LONGOPT("workdays", required_argument, CHAR_MAX + 25)
+	LONGOPT("svg", required_argument, CHAR_MAX + 26)
 	LONGOPT("by", required_argument, CHAR_MAX + 2)
 	LONGOPT("gap", required_argument, CHAR_MAX + 3)
 	LONGOPT("help", no_argument, CHAR_MAX + 4)
@@ -140,7 +143,7 @@ enum {
 	OPT_RANK,
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
-	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS,
+	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG,
 };
 
 static void
@@ -156,7 +159,7 @@ usage(FILE *fp)
 	    "[--json] [--no-header]\n"
 	    "                 [--outcome outcome] [--picture] "
 	    "[--profile name] [--rank key]\n"
-	    "                 [--since time] "
+	    "                 [--since time] [--svg file] "
 	    "[--top num] [--tz zone] [--until time]\n"
 	    "                 [--weekdays days] [--year year] "
 	    "[source ...]\n", fp);
@@ -362,6 +365,14 @@ detect_user(struct work *w, struct sl_case *c, const char *user,
 
 	if ((du = sl_detect_user_new(o->det, user, strlen(user))) == NULL)
 		cli_die("out of memory");
+	if (o->svg != NULL) {
+		struct sl_usage_opts uo;
+
+		sl_usage_opts_init(&uo);
+		uo.tz = o->f.tz;
+		if ((r->u = sl_usage_new(&uo)) == NULL)
+			cli_die("out of memory");
+	}
 	cur = sl_cursor_open(&c, 1, user, strlen(user), o->det_from,
 	    o->det_to, o->gap);
 	if (cur == NULL)
@@ -371,6 +382,10 @@ detect_user(struct work *w, struct sl_case *c, const char *user,
 			continue;
 		if ((rc = sl_detect_user_add(du, &st)) < 0)
 			cli_die("%s", strerror(-rc));
+		/* The picture shows the judged period. */
+		if (r->u != NULL && st.in_range && st.ev->time >= o->since &&
+		    sl_usage_add(r->u, &st) < 0)
+			cli_die("out of memory");
 	}
 	if (rc < 0) {
 		pthread_mutex_lock(&w->lock);
@@ -1057,6 +1072,114 @@ alerts_report(const struct opts *op, const struct work *w, struct sl_case *c)
 	return rc;
 }
 
+/* ---- the timeline picture ------------------------------------------------ */
+
+/* --svg: a lane per user with events (the case's user order), their
+ * sessions as bars, their alerts as marks; case-wide alerts on a lane of
+ * their own on top. */
+static void
+write_svg(const struct opts *op, const struct work *w)
+{
+	struct svg_lane *lanes;
+	struct sbuf title = { NULL, 0, 0 };
+	size_t i, k, n = 0, na;
+	int64_t from = INT64_MAX, to = INT64_MIN;
+	FILE *fp;
+
+	lanes = xcalloc(w->nusers + 2, sizeof(*lanes));
+	na = op->det != NULL ? sl_detect_count(op->det) : 0;
+	for (i = 0; i < na; i++)
+		if (sl_detect_alert(op->det, i)->user.n == 0)
+			break;
+	if (i < na) {
+		lanes[n].name = "(case)";
+		lanes[n].namelen = 6;
+		n++;
+	}
+	for (i = 0; i < w->nusers; i++) {
+		struct sl_usage *u = w->res[i].u;
+		const struct sl_usage_figures *f;
+		const struct sl_usage_item *it;
+		size_t ni;
+
+		if (u == NULL || (f = sl_usage_figures(u))->events == 0)
+			continue;
+		lanes[n].name = w->users[i];
+		lanes[n].namelen = strlen(w->users[i]);
+		if (sl_usage_list(u, SL_USAGE_SESSION, SL_USAGE_BY_KEY,
+		    SIZE_MAX, &it, &ni) < 0)
+			cli_die("out of memory");
+		lanes[n].bars = xcalloc(ni + 1, sizeof(*lanes[n].bars));
+		for (k = 0; k < ni; k++) {
+			lanes[n].bars[k].start = it[k].first;
+			lanes[n].bars[k].end = it[k].last;
+		}
+		lanes[n].nbars = ni;
+		if (f->first < from)
+			from = f->first;
+		if (f->last > to)
+			to = f->last;
+		n++;
+	}
+	for (i = 0; i < na; i++) {
+		const struct sl_alert *a = sl_detect_alert(op->det, i);
+		struct svg_lane *ln = NULL;
+		struct sbuf t = { NULL, 0, 0 };
+
+		for (k = 0; k < n; k++)
+			if (lanes[k].namelen == a->user.n && (a->user.n == 0 ||
+			    memcmp(lanes[k].name, a->user.p, a->user.n) == 0)) {
+				ln = &lanes[k];
+				break;
+			}
+		if (a->user.n == 0)
+			ln = &lanes[0];
+		if (ln == NULL)
+			continue;
+		sb_adds(&t, sl_level_name(a->level));
+		sb_addc(&t, ' ');
+		sb_adds(&t, a->rule);
+		sb_adds(&t, ": ");
+		sb_adds(&t, a->explanation);
+		sb_addc(&t, '\0');
+		ln->marks = xrealloc(ln->marks, ln->nmarks + 1,
+		    sizeof(*ln->marks));
+		ln->marks[ln->nmarks].time = a->start;
+		ln->marks[ln->nmarks].level = a->level;
+		ln->marks[ln->nmarks].title = t.p;
+		ln->nmarks++;
+		if (a->start < from)
+			from = a->start;
+		if (a->start > to)
+			to = a->start;
+	}
+	if (op->since != INT64_MIN)
+		from = op->since;
+	if (op->until != INT64_MAX)
+		to = op->until;
+	if (from >= to) {
+		/* Nothing to draw on: a day around what there is. */
+		from = from == INT64_MAX ? 0 : from;
+		to = from + INT64_C(86400000000);
+	}
+	sb_adds(&title, op->det != NULL ? "sessions and alerts" :
+	    "sessions");
+	sb_addc(&title, '\0');
+	if ((fp = fopen(op->svg, "w")) == NULL)
+		cli_die("--svg: %s: %s", op->svg, strerror(errno));
+	if (svg_timeline(fp, lanes, n, from, to, op->ptz, title.p) < 0 ||
+	    fclose(fp) != 0)
+		cli_die("--svg: %s: write error", op->svg);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < lanes[i].nmarks; k++)
+			free((char *)lanes[i].marks[k].title);
+		free(lanes[i].marks);
+		free(lanes[i].bars);
+	}
+	free(lanes);
+	sb_release(&title);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1143,6 +1266,9 @@ main(int argc, char **argv)
 			cli_parse_hours("--work-hours", optarg,
 			    &dopts.work_from, &dopts.work_to);
 			break;
+		case OPT_SVG:
+			o.svg = optarg;
+			break;
 		case OPT_WORKDAYS:
 			dopts.workdays = cli_parse_weekdays("--workdays",
 			    optarg);
@@ -1217,6 +1343,8 @@ main(int argc, char **argv)
 	    baseline_set))
 		cli_die("--groups, --group-column, --fail-on, --baseline, "
 		    "--work-hours and --workdays are for --alerts");
+	if (o.svg != NULL && o.json)
+		cli_die("--svg: not with --json");
 	if (alerts && (by != NULL || o.top_set || o.picture))
 		cli_die("--alerts: not with --by, --top or --picture");
 	if (workdays && dopts.work_from < 0)
@@ -1329,6 +1457,10 @@ main(int argc, char **argv)
 	if (o.det != NULL) {
 		int rc = alerts_report(&o, &w, argc > 0 ? NULL : c);
 
+		if (o.svg != NULL && rc != EXIT_TROUBLE)
+			write_svg(&o, &w);
+		for (i = 0; i < w.nusers; i++)
+			sl_usage_free(w.res[i].u);
 		sl_detect_free(o.det);
 		free(w.res);
 		free(w.users);
@@ -1425,6 +1557,8 @@ main(int argc, char **argv)
 		picture_days(stdout, &o, &ramps[utf8], w.users[i], r->u);
 	}
 
+	if (o.svg != NULL)
+		write_svg(&o, &w);
 	sl_usage_free(all);
 	table_free(&g);
 	for (i = 0; i < w.nusers; i++) {
