@@ -32,7 +32,7 @@
 #define DEFAULT_SEED 20260302u
 #define NS_PER_S INT64_C(1000000000)
 #define S_PER_DAY INT64_C(86400)
-#define NUSERS 300
+#define NUSERS 300		/* default of --users */
 #define NSLOTS 48		/* concurrent sessions */
 #define NDATASETS 40
 #define NEEDLE "Lena Hartmann"
@@ -315,7 +315,8 @@ struct gen {
 	char org[36];
 	char ds[NDATASETS][36];
 	char svc_sid[36], svc_token[36];
-	struct user users[NUSERS];
+	struct user *users;
+	int nusers;
 	struct slot slots[NSLOTS];
 	int64_t now;		/* ns */
 	uint64_t needles, records;
@@ -324,16 +325,19 @@ struct gen {
 
 /* The same catalogue for every file: it depends on the seed alone. */
 static void
-setup(struct gen *g, uint64_t seed)
+setup(struct gen *g, uint64_t seed, int nusers)
 {
 	int i;
 
 	memset(g, 0, sizeof(*g));
 	g->r.s = seed;
+	g->nusers = nusers;
+	if ((g->users = calloc((size_t)nusers, sizeof(*g->users))) == NULL)
+		die("out of memory");
 	uuid(&g->r, g->org);
 	for (i = 0; i < NDATASETS; i++)
 		uuid(&g->r, g->ds[i]);
-	for (i = 0; i < NUSERS; i++) {
+	for (i = 0; i < g->nusers; i++) {
 		struct user *u = &g->users[i];
 		const char *ln = last_names[below(&g->r, NELEM(last_names))];
 		char first = (char)('a' + below(&g->r, 26));
@@ -354,7 +358,7 @@ setup(struct gen *g, uint64_t seed)
 static void
 new_session(struct gen *g, struct slot *s)
 {
-	s->user = (int)below(&g->r, NUSERS);
+	s->user = (int)below(&g->r, (uint64_t)g->nusers);
 	uuid(&g->r, s->sid);
 	uuid(&g->r, s->token);
 	s->left = 10 + (int)below(&g->r, 90);
@@ -641,7 +645,7 @@ step(struct gen *g, struct slot *s, struct buf *out)
 		PUTL(&g->req, "{\"sharedResources\":[");
 		put_obj(g, &g->req);
 		PUTL(&g->req, "],\"sharedWith\":[\"");
-		puts_(&g->req, g->users[below(&g->r, NUSERS)].name);
+		puts_(&g->req, g->users[below(&g->r, (uint64_t)g->nusers)].name);
 		PUTL(&g->req, "\"]}");
 		emit(g, out, &e);
 	} else {
@@ -652,7 +656,7 @@ step(struct gen *g, struct slot *s, struct buf *out)
 		PUTL(&g->req, "{\"groupId\":\"");
 		put_uuid(&g->req, &g->r);
 		PUTL(&g->req, "\",\"addedUserIds\":[\"");
-		puts_(&g->req, g->users[below(&g->r, NUSERS)].name);
+		puts_(&g->req, g->users[below(&g->r, (uint64_t)g->nusers)].name);
 		PUTL(&g->req, "\"]}");
 		emit(g, out, &e);
 	}
@@ -682,7 +686,7 @@ gz_write(z_stream *z, FILE *fp, const void *p, size_t n, int flush)
 }
 
 static int
-write_file(uint64_t seed, int k, uint64_t bytes, const char *path)
+write_file(uint64_t seed, int k, uint64_t bytes, int nusers, const char *path)
 {
 	struct gen *g = xmalloc(sizeof(*g));
 	struct buf out = { 0 };
@@ -694,7 +698,7 @@ write_file(uint64_t seed, int k, uint64_t bytes, const char *path)
 	int i;
 	char tmp[4096];
 
-	setup(g, seed);
+	setup(g, seed, nusers);
 	/* Each file's events are their own stream. */
 	g->r.s = seed ^ (UINT64_C(0x5851f42d4c957f2d) * (uint64_t)(k + 1));
 	for (i = 0; i < NSLOTS; i++) {
@@ -732,6 +736,7 @@ write_file(uint64_t seed, int k, uint64_t bytes, const char *path)
 	free(out.p);
 	free(g->req.p);
 	free(g->res.p);
+	free(g->users);
 	free(g);
 	return 0;
 }
@@ -740,7 +745,7 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: gen-bench [--seed N] [--mb N] [--files K] "
-	    "[--jobs J] OUTDIR\n");
+	    "[--users N] [--jobs J] OUTDIR\n");
 	exit(status);
 }
 
@@ -762,6 +767,7 @@ int
 main(int argc, char **argv)
 {
 	uint64_t seed = DEFAULT_SEED, mb = 100, files = 4, jobs = 1, per;
+	uint64_t users = NUSERS;
 	const char *outdir = NULL;
 	int i, running = 0, failed = 0, status;
 	uint64_t k;
@@ -778,6 +784,8 @@ main(int argc, char **argv)
 			mb = number(argv[++i], 1, 1000000);
 		else if (i + 1 < argc && strcmp(a, "--files") == 0)
 			files = number(argv[++i], 1, 10000);
+		else if (i + 1 < argc && strcmp(a, "--users") == 0)
+			users = number(argv[++i], 1, 1000000);
 		else if (i + 1 < argc && strcmp(a, "--jobs") == 0)
 			jobs = number(argv[++i], 1, 1024);
 		else if (a[0] == '-' || outdir != NULL)
@@ -797,7 +805,7 @@ main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/audit-%03" PRIu64 ".jsonl.gz",
 		    outdir, k);
 		if (jobs == 1) {
-			write_file(seed, (int)k, per, path);
+			write_file(seed, (int)k, per, (int)users, path);
 			continue;
 		}
 		if (running == (int)jobs) {
@@ -811,7 +819,7 @@ main(int argc, char **argv)
 		if (pid < 0)
 			die("fork failed");
 		if (pid == 0)
-			_exit(write_file(seed, (int)k, per, path));
+			_exit(write_file(seed, (int)k, per, (int)users, path));
 		running++;
 	}
 	while (running-- > 0)
