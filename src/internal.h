@@ -503,4 +503,14 @@ uint64_t sl_bgzf_reader_tell(const struct sl_bgzf_reader *r);
 const char *sl_bgzf_reader_error(const struct sl_bgzf_reader *r);
 void sl_bgzf_reader_free(struct sl_bgzf_reader *r);
 
+/*
+ * Words of text as the watchlist compares them (watch.c): runs of letters
+ * and digits after NFKD, full case folding and dropping marks, so that NFC
+ * and NFD forms are one and accents do not count.  Calls fn with each
+ * (NUL-terminated in tmp); returns 0, what fn returned if not 0, or
+ * -ENOMEM.
+ */
+int sl_fold_tokens(const char *p, size_t n, struct sl_buf *tmp,
+    int (*fn)(void *, const char *, size_t), void *arg);
+
 #endif

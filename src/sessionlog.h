@@ -823,6 +823,9 @@ SL_API void sl_cursor_free(struct sl_cursor *cur);
  *             '\n'-separated list; empty values skipped), any action;
  *   QUERY     the query text as typed, of any event with a non-empty
  *             query (searches counted as distinct queries);
+ *   TERM      each distinct word of such a query, once an event, folded
+ *             as the watchlist folds names (Unicode case folding, NFC and
+ *             NFD alike, accents dropped: "Petrović" is "petrovic");
  *   SRC       the source address or host, when not empty;
  *   PURPOSE   the effective purpose, when there is one, any action;
  *   DAY       the local date "YYYY-MM-DD" in the zone (active days;
@@ -880,6 +883,7 @@ enum sl_usage_map {
 	SL_USAGE_PURPOSE,
 	SL_USAGE_DAY,
 	SL_USAGE_SESSION,
+	SL_USAGE_TERM,
 	SL_USAGE__MAPS
 };
 

@@ -25,6 +25,7 @@ struct sl_usage {
 	struct sl_usage_figures f;
 	struct umap map[SL_USAGE__MAPS];
 	struct sl_usage_item *list;	/* sl_usage_list's answer */
+	struct sl_buf fold;		/* a query's terms being folded */
 	size_t listcap;
 };
 
@@ -171,6 +172,7 @@ sl_usage_free(struct sl_usage *u)
 	for (i = 0; i < SL_USAGE__MAPS; i++)
 		umap_release(&u->map[i]);
 	free(u->list);
+	sl_buf_release(&u->fold);
 	free(u);
 }
 
@@ -201,6 +203,42 @@ add_key(struct sl_usage *u, int map, const char *k, size_t kn, int64_t t)
 	if (umap_add(&u->map[map], k, kn, 1, t, t) == NULL)
 		return -ENOMEM;
 	return 0;
+}
+
+/* TERM: each word of the query once per event, folded as the watchlist
+ * folds names (sl_fold_tokens). */
+struct terms {
+	struct sl_usage *u;
+	int64_t t;
+	struct sl_buf words;	/* this query's words so far, NUL-separated */
+};
+
+static int
+add_term(void *arg, const char *p, size_t n)
+{
+	struct terms *tm = arg;
+	size_t i = 0, k;
+
+	while (i < tm->words.n) {
+		k = strlen(tm->words.p + i);
+		if (k == n && memcmp(tm->words.p + i, p, n) == 0)
+			return 0;
+		i += k + 1;
+	}
+	if (sl_buf_add(&tm->words, p, n) < 0 || sl_buf_addc(&tm->words,
+	    '\0') < 0)
+		return -ENOMEM;
+	return add_key(tm->u, SL_USAGE_TERM, p, n, tm->t);
+}
+
+static int
+add_terms(struct sl_usage *u, const char *p, size_t n, int64_t t)
+{
+	struct terms tm = { u, t, { NULL, 0, 0 } };
+	int rc = sl_fold_tokens(p, n, &u->fold, add_term, &tm);
+
+	sl_buf_release(&tm.words);
+	return rc;
 }
 
 int
@@ -262,6 +300,9 @@ sl_usage_add(struct sl_usage *u, const struct sl_step *st)
 	}
 	if (ev->query.n > 0 && (rc = add_key(u, SL_USAGE_QUERY, ev->query.p,
 	    ev->query.n, t)) < 0)
+		return rc;
+	if (ev->query.n > 0 && (rc = add_terms(u, ev->query.p, ev->query.n,
+	    t)) < 0)
 		return rc;
 	if (ev->src.n > 0 && (rc = add_key(u, SL_USAGE_SRC, ev->src.p,
 	    ev->src.n, t)) < 0)

@@ -3,7 +3,7 @@
  * for and looked at.
  *
  * A name entry is compiled once into the ids of its parts (normalised,
- * case-folded tokens, see fold_tokens) in a hash table of tokens, and is
+ * case-folded tokens, see sl_fold_tokens) in a hash table of tokens, and is
  * filed under its first part.  A subject is tokenised the same way; the
  * tokens the watchlist knows are looked up, and only the entries filed
  * under one of them are checked, each by looking its other parts up in the
@@ -153,8 +153,8 @@ is_word(int32_t c)
  * not valid UTF-8 separate tokens.  Tokens are NUL-terminated in tmp.
  * Returns 0, what fn returned if not 0, or -ENOMEM.
  */
-static int
-fold_tokens(const char *p, size_t n, struct sl_buf *tmp,
+int
+sl_fold_tokens(const char *p, size_t n, struct sl_buf *tmp,
     int (*fn)(void *, const char *, size_t), void *arg)
 {
 	const utf8proc_option_t opt = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
@@ -408,7 +408,7 @@ add_entry(struct sl_watch *w, const char *p, size_t n, const char *name,
 		w->re[w->nre++] = w->ne++;
 		return 0;
 	}
-	rc = fold_tokens(p, n, tmp, add_part, &a);
+	rc = sl_fold_tokens(p, n, tmp, add_part, &a);
 	if (rc == 0 && a.n == 0) {
 		sl_seterr(err, errlen, "%s:%zu: no letters or digits in "
 		    "\"%.*s\"", name, line, (int)(n > 80 ? 80 : n), p);
@@ -599,7 +599,7 @@ test_one(const struct sl_watch *w, const char *p, size_t n,
 	int rc;
 
 	s->n = 0;
-	if ((rc = fold_tokens(p, n, tmp, see_token, s)) < 0)
+	if ((rc = sl_fold_tokens(p, n, tmp, see_token, s)) < 0)
 		return rc;
 	s->n = uniq_u32(s->v, s->n);
 	for (i = 0; i < s->n; i++) {

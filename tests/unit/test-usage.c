@@ -59,7 +59,8 @@ static const struct spec tl[] = {
 	/* 13-15: Saturday */
 	{ 2040, SL_ACT_LOGIN, OK, "", "", "", "", IP1, -1, -1, 0 },
 	{ 2045, SL_ACT_SHARE, OK, "", "ds/a", "", "CASE-2", IP1, -1, -1, 0 },
-	{ 2050, SL_ACT_SEARCH, OK, "", "", "Jones", "", "", -1, -1, 0 },
+	{ 2050, SL_ACT_SEARCH, OK, "", "", "Jones Petrovi\xc4\x87 JONES", "",
+	  "", -1, -1, 0 },
 	/* 16: at until and after: not read */
 	{ 2880, SL_ACT_VIEW, OK, "", "ds/z", "", "", IP1, -1, -1, 0 },
 	{ 2890, SL_ACT_VIEW, OK, "", "ds/z", "", "", IP1, -1, -1, 0 },
@@ -223,10 +224,15 @@ test_timeline(struct sl_case *c)
 	/* Top 2: ds/b before ds/c on the tie. */
 	CHECK_LIST(u, SL_USAGE_RESOURCE, SL_USAGE_BY_COUNT, 2,
 	    "ds/a=4 80-2045;ds/b=2 80-85;");
-	/* "Jones" and "jones" are distinct; 'J' sorts before 'j'. */
+	/* Queries as typed: 'J' sorts before 'j'. */
 	CHECK_LIST(u, SL_USAGE_QUERY, SL_USAGE_BY_COUNT, SIZE_MAX,
-	    "smith=2 70-74;Jones=1 2050-2050;jones=1 72-72;");
+	    "smith=2 70-74;Jones Petrovi\xc4\x87 JONES=1 2050-2050;"
+	    "jones=1 72-72;");
 	CHECK_INT(sl_usage_count(u, SL_USAGE_QUERY), 3);
+	/* Their words folded, once an event: "Jones" and "JONES" are one
+	 * word of 2050's query, "jones" also 72's; accents dropped. */
+	CHECK_LIST(u, SL_USAGE_TERM, SL_USAGE_BY_COUNT, SIZE_MAX,
+	    "jones=2 72-2050;smith=2 70-74;petrovic=1 2050-2050;");
 	CHECK_LIST(u, SL_USAGE_SRC, SL_USAGE_BY_COUNT, SIZE_MAX,
 	    IP1 "=10 65-2045;" IP2 "=3 200-260;");
 	/* The purpose a justification gave reaches 2-9 through the
