@@ -659,10 +659,13 @@ h_run(struct sl_detect *d, int rule)
 	/* The groups' members active by day and hour, for rotas. */
 	r.first = cfirst;
 	r.ndays = clast - cfirst + 1;
-	if ((r.cover = calloc(d->groups.n * (size_t)r.ndays * 24,
+	/* A bound on it (48 MB): past it, years of many groups, rotas and
+	 * the group's occasional hours go unknown (the stricter levels). */
+	if (d->groups.n * (size_t)r.ndays <= (size_t)1 << 20 &&
+	    (r.cover = calloc(d->groups.n * (size_t)r.ndays * 24,
 	    sizeof(*r.cover))) == NULL)
 		goto out;
-	for (ui = 0; ui < d->nusers; ui++) {
+	for (ui = 0; r.cover != NULL && ui < d->nusers; ui++) {
 		struct det_user *u = d->users[ui];
 		int h;
 
