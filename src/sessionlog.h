@@ -935,6 +935,52 @@ SL_API int sl_usage_list(struct sl_usage *u, int map, int order, size_t max,
 SL_API void sl_usage_free(struct sl_usage *u);
 
 /*
+ * Usual hours: the hours of the week at which a user usually works, from
+ * their active days (days with own events) in a period (sessionlog(7),
+ * USUAL HOURS).  summarize's per-user report and the off-hours detector
+ * use this one definition.
+ *
+ * An hour of the day is usual when the user was active in it on at least
+ * min_days days and at least min_share of their active days; the usual
+ * hours are then widened by margin hours on each side (overtime of an
+ * hour is not unusual).  A weekday is usual when the user was active on
+ * at least weekday_share of the period's days of that weekday (and on
+ * one at least); a weekday the period does not hold is usual (nothing
+ * says otherwise).  An hour of the week is usual when its weekday and
+ * its hour of day are.  Hours go round midnight: a night shift's hours
+ * are 22:00-06:00.
+ */
+struct sl_usual_settings {
+	double min_days;	/* 2 */
+	double min_share;	/* 0.1 */
+	double margin;		/* whole hours, 2 */
+	double weekday_share;	/* 0.25 */
+};
+
+/* The defaults above into *s. */
+SL_API void sl_usual_defaults(struct sl_usual_settings *s);
+
+/* What usual hours are learned from. */
+struct sl_usual_days {
+	uint64_t days;			/* active days */
+	uint64_t hour_days[24];		/* active days with events in each
+					 * local hour */
+	uint64_t wday_active[7];	/* active days of each weekday (0
+					 * Sunday) */
+	uint64_t wday_days[7];		/* days of each weekday in the
+					 * period, active or not */
+};
+
+/*
+ * Fill usual (wday * 24 + hour, as sl_usage_figures' hours) with 1 for
+ * each usual hour of the week, 0 for the others.  Returns the number of
+ * usual hours of the week, 0 when the user has fewer than min_days active
+ * days: too few to say what is usual (every hour is then 0).
+ */
+SL_API int sl_usual_hours(const struct sl_usual_days *in,
+    const struct sl_usual_settings *s, unsigned char usual[SL_USAGE_HOURS]);
+
+/*
  * Event fields by name, for -o, -k and output: time user session action
  * outcome resource query count bytes purpose src trace kind key flags
  * profile origin line offset raw.
