@@ -30,8 +30,8 @@ struct pend {
 };
 
 struct burst {
-	int64_t start, end;		/* first and last event */
-	int64_t last_trigger;		/* last event of a full window */
+	int64_t start;			/* its first event */
+	int64_t end;			/* the last to end a full window */
 	uint64_t peak;			/* most events in one window */
 	uint64_t kind[2];		/* search-burst: searches, loads;
 					 * denied-burst: denied, failed */
@@ -130,19 +130,20 @@ rule_index(const struct sl_detect *d, const struct det_rule *r)
 	abort();
 }
 
-static int
-grow(void **v, size_t *cap, size_t size, size_t min)
+/* v grown to hold at least min elements of size: the new array, or
+ * NULL (v unchanged). */
+static void *
+grow(void *v, size_t *cap, size_t size, size_t min)
 {
 	size_t n = *cap ? *cap * 2 : 16;
 	void *p;
 
 	while (n < min)
 		n *= 2;
-	if ((p = realloc(*v, n * size)) == NULL)
-		return -ENOMEM;
-	*v = p;
+	if ((p = realloc(v, n * size)) == NULL)
+		return NULL;
 	*cap = n;
-	return 0;
+	return p;
 }
 
 /* Ring of times: room for one more, keeping the order. */
@@ -151,10 +152,11 @@ times_push(struct bstate *bs, int64_t t)
 {
 	if (bs->tn == bs->tcap) {
 		size_t old = bs->tcap, k;
+		int64_t *v = grow(bs->t, &bs->tcap, sizeof(*v), old + 1);
 
-		if (grow((void **)&bs->t, &bs->tcap, sizeof(*bs->t),
-		    old + 1) < 0)
+		if (v == NULL)
 			return -ENOMEM;
+		bs->t = v;
 		/* Unwrap: the part before head goes after the old end. */
 		for (k = 0; k < bs->thead; k++)
 			bs->t[(old + k) % bs->tcap] = bs->t[k];
@@ -178,10 +180,11 @@ pend_push(struct bstate *bs, const struct sl_event *ev, int64_t t,
 
 	if (bs->pn == bs->pcap) {
 		size_t old = bs->pcap, k;
+		struct pend *v = grow(bs->p, &bs->pcap, sizeof(*v), old + 1);
 
-		if (grow((void **)&bs->p, &bs->pcap, sizeof(*bs->p),
-		    old + 1) < 0)
+		if (v == NULL)
 			return -ENOMEM;
+		bs->p = v;
 		memset(bs->p + old, 0, (bs->pcap - old) * sizeof(*bs->p));
 		/* Unwrap, moving the entries (and their buffers) up. */
 		for (k = 0; k < bs->phead; k++) {
@@ -248,10 +251,14 @@ day_peak(const struct sl_detect *d, struct bstate *bs, int64_t t,
 	struct dpeak *dp;
 
 	if (bs->ndays == 0 || bs->days[bs->ndays - 1].day != day) {
-		if (bs->ndays == bs->capdays &&
-		    grow((void **)&bs->days, &bs->capdays, sizeof(*bs->days),
-		    bs->ndays + 1) < 0)
-			return -ENOMEM;
+		if (bs->ndays == bs->capdays) {
+			struct dpeak *v = grow(bs->days, &bs->capdays,
+			    sizeof(*v), bs->ndays + 1);
+
+			if (v == NULL)
+				return -ENOMEM;
+			bs->days = v;
+		}
 		dp = &bs->days[bs->ndays++];
 		dp->day = day;
 		dp->peak = 0;
@@ -270,18 +277,22 @@ trigger(struct bstate *bs, int64_t t, uint64_t n)
 {
 	struct burst *b;
 
-	if (!bs->open || t - bs->window >= bs->b[bs->nb - 1].last_trigger) {
-		if (bs->nb == bs->capb &&
-		    grow((void **)&bs->b, &bs->capb, sizeof(*bs->b),
-		    bs->nb + 1) < 0)
-			return -ENOMEM;
+	if (!bs->open || t - bs->window >= bs->b[bs->nb - 1].end) {
+		if (bs->nb == bs->capb) {
+			struct burst *v = grow(bs->b, &bs->capb, sizeof(*v),
+			    bs->nb + 1);
+
+			if (v == NULL)
+				return -ENOMEM;
+			bs->b = v;
+		}
 		b = &bs->b[bs->nb++];
 		memset(b, 0, sizeof(*b));
 		b->start = bs->pn > 0 ? bs->p[bs->phead].time : t;
 		bs->open = 1;
 	}
 	b = &bs->b[bs->nb - 1];
-	b->end = b->last_trigger = t;
+	b->end = t;
 	if (n > b->peak)
 		b->peak = n;
 	return 0;

@@ -49,6 +49,9 @@ expect_file "sample since: same id, high" want got
 # - an.new, also an analyst, runs the same batch once, Tuesday 04-21;
 # - de.scraper searches and loads 400 times in four minutes (one every
 #   0.6 s) on Thursday 04-23 from 10:30;
+# - an.plain's 08:00 check of an archive the analysts lost access to is
+#   refused six times in 75 s every Wednesday; an.new tries it once,
+#   Wednesday 04-22, and is refused eight times in under four minutes;
 # - de.fails has three failed searches in two minutes on Thursday 04-16
 #   and a refused load on 04-08 and 04-19.
 mkfix() {
@@ -96,6 +99,14 @@ mkfix() {
 						ev(u, d, t, "search",
 						    "success", "name " i)
 				}
+			if (u == "an.plain" && d % 7 == 2)
+				for (i = 0; i < 6; i++)
+					ev(u, d, 8 * 3600000 + i * 15000,
+					    "view", "denied", "")
+			if (u == "an.new" && d == 16)
+				for (i = 0; i < 8; i++)
+					ev(u, d, 8 * 3600000 + i * 30000,
+					    "view", "denied", "")
 			if (u == "de.fails" && d == 10)
 				for (i = 0; i < 3; i++)
 					ev(u, d, 14 * 3600000 + i * 50000,
@@ -113,25 +124,35 @@ expect_eq "fixture case" 0 "$(run "$INGEST" -q -C fix work.jsonl)"
 # Every day against the others, with the units: the scraper is far above
 # his own and his desk's rates (high); the first batch of a new analyst
 # is above her own but what her group does (medium); the weekly batch is
-# the analyst's routine (info, each Tuesday); the failures are nothing.
+# the analyst's routine (info, each Tuesday).  Refusals alike: the weekly
+# ones are routine (info), the new analyst's the group's (medium); a few
+# failures are nothing.
 expect_eq "fixture: exit" 0 "$(run "$SUM" -C fix --alerts \
     --groups groups.tsv)"
 awk -F'\t' 'NR > 1 { print $2, $3, $4, $6, $7, $8, $9 }' out >got
 cat >want <<'X'
 high search-burst de.scraper 2026-04-23T10:30:00.000000Z 2026-04-23T10:33:59.400000Z 100 3
 medium search-burst an.new 2026-04-21T16:00:00.000000Z 2026-04-21T16:03:59.000000Z 60 3
+medium denied-burst an.new 2026-04-22T08:00:00.000000Z 2026-04-22T08:03:30.000000Z 8 0
 info search-burst an.batch 2026-04-07T16:00:00.000000Z 2026-04-07T16:03:59.000000Z 60 60
 info search-burst an.batch 2026-04-14T16:00:00.000000Z 2026-04-14T16:03:59.000000Z 60 60
 info search-burst an.batch 2026-04-21T16:00:00.000000Z 2026-04-21T16:03:59.000000Z 60 60
+info denied-burst an.plain 2026-04-08T08:00:00.000000Z 2026-04-08T08:01:15.000000Z 6 6
+info denied-burst an.plain 2026-04-15T08:00:00.000000Z 2026-04-15T08:01:15.000000Z 6 6
+info denied-burst an.plain 2026-04-22T08:00:00.000000Z 2026-04-22T08:01:15.000000Z 6 6
 X
 expect_file "fixture: alerts" want got
 expect_eq "fixture: scraper's explanation" "100 searches and loads in 1 min at the peak, 400 (200 searches, 200 loads) over 4 min; the user's routine peak 3 (14 baseline days), the group's 3" \
     "$(awk -F'\t' '$4 == "de.scraper" { print $10 }' out)"
+expect_eq "fixture: new analyst's refusals" "8 denied or failed in 5 min at the peak, 8 (8 denied, 0 failed) over 4 min; the user's routine peak 0 (14 baseline days), the group's 6" \
+    "$(awk -F'\t' '$3 == "denied-burst" && $4 == "an.new" { print $10 }' out)"
 expect_eq "fixture: analyst's explanation" "60 searches and loads in 1 min at the peak, 240 (240 searches, 0 loads) over 4 min; the user's routine peak 60 (14 baseline days), the group's 3" \
     "$(awk -F'\t' '$4 == "an.batch" { print $10; exit }' out)"
-expect_eq "fixture: scraper's evidence" \
-    'work.jsonl:3344\nwork.jsonl:3345\nwork.jsonl:3346\nwork.jsonl:3347\nwork.jsonl:3348\nwork.jsonl:3349\nwork.jsonl:3350\nwork.jsonl:3351' \
-    "$(awk -F'\t' '$4 == "de.scraper" { print $11 }' out)"
+# The evidence: the burst's first eight events.
+grep -n '"2026-04-23T10:30:0.*"de.scraper"' work.jsonl | head -8 |
+    sed 's/:.*//; s/^/work.jsonl:/' >want
+awk -F'\t' '$4 == "de.scraper" { print $11 }' out | sed 's/\\n/\n/g' >got
+expect_file "fixture: scraper's evidence" want got
 id=$(awk -F'\t' '$4 == "de.scraper" { print $1 }' out)
 
 # Without the units, everyone is one group, and the analysts' batches
@@ -152,7 +173,9 @@ awk -F'\t' 'NR > 1 { print $2, $3, $4, $8, $9 }' out >got
 cat >want <<'X'
 high search-burst de.scraper 100 3
 medium search-burst an.new 60 3
+medium denied-burst an.new 8 0
 info search-burst an.batch 60 60
+info denied-burst an.plain 6 6
 X
 expect_file "fixture since: alerts" want got
 expect_eq "fixture since: the scraper's id" "$id" \
