@@ -13,7 +13,9 @@
 /* The built-in rules, in the order sessionlog(7) describes them. */
 static const struct det_rule *const builtin[] = {
 	&det_rule_hours,
+	&det_rule_search_burst,
 	&det_rule_concurrent,
+	&det_rule_denied_burst,
 };
 #define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
 
