@@ -1,0 +1,616 @@
+/*
+ * detect-export.c: rules "bulk-export" (one session's exports far above
+ * the user's and the group's) and "export-growth" (a user's exports over
+ * a day or the judged period far above their own baseline days), see
+ * sessionlog(7).
+ *
+ * Volume is measured three ways, each compared only with itself: bytes
+ * where the source gives them, records where it gives them, and the
+ * number of exports, which stands in for volume when an export's size is
+ * unknown (an export of unknown size is not one of size 0).  What the
+ * user did in their baseline is their routine: a data steward's weekly
+ * extract is compared with the extracts of the weeks before, and the
+ * largest baseline session or day is the reference, not the median one,
+ * because a weekly job is absent from most days.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+
+enum { DIM_BYTES, DIM_RECORDS, DIM_EXPORTS, NDIM };
+
+/* The exports of a session (bulk-export) or of a day or the judged
+ * period (export-growth). */
+struct xvol {
+	double v[NDIM];		/* bytes, records where known; exports */
+	uint32_t known[NDIM];	/* exports with bytes, with records known;
+				 * [DIM_EXPORTS]: of neither */
+	int64_t day;		/* local day of the first export */
+	int64_t start, end;	/* first and last export */
+	int alerted;		/* a bulk-export alert of medium or more */
+	struct det_evid ev;
+};
+
+/* The largest value of a user's baseline, and the largest on another
+ * day: leaving the judged day out costs nothing. */
+struct top {
+	double v1, v2;
+	int64_t d1;
+};
+
+struct xstate {
+	struct det_map names;	/* session -> index (bulk-export) */
+	struct xvol *x;		/* sessions, or days ascending */
+	size_t n, cap;
+	struct xvol period;	/* export-growth with --since: judged */
+	/* Filled by run. */
+	struct top top[NDIM];
+	double sum[NDIM];	/* baseline total (export-growth) */
+	size_t active;		/* own baseline days (with --since) */
+	double expect[NDIM];	/* for the judged period (with --since) */
+};
+
+static const struct det_param bulk_params[] = {
+	{ "far-factor", 10 },		/* times the reference */
+	{ "min-bytes", 1e7 },		/* floor: 10 MB in a session */
+	{ "min-records", 1e4 },
+	{ "min-exports", 20 },
+	{ "ceiling-bytes", 1e9 },	/* critical above: 1 GB */
+	{ "ceiling-records", 1e6 },
+	{ "group-share", 0.25 },	/* of the group's members: their way */
+	{ NULL, 0 },
+};
+
+static const struct det_param growth_params[] = {
+	{ "far-factor", 5 },
+	{ "min-bytes", 1e6 },		/* floor: 1 MB in a day */
+	{ "min-records", 1e3 },
+	{ "min-exports", 10 },
+	{ "group-share", 0.25 },
+	{ NULL, 0 },
+};
+
+static const char *const dim_setting[NDIM] = {
+	"min-bytes", "min-records", "min-exports",
+};
+
+/* An export that moved data: the user's own, in range, and not failed
+ * or refused. */
+static int
+is_export(const struct sl_step *st)
+{
+	const struct sl_event *ev = st->ev;
+
+	return st->in_range && !(ev->flags & SL_EV_BACKEND) &&
+	    ev->action == SL_ACT_EXPORT && (ev->outcome == SL_OUT_SUCCESS ||
+	    ev->outcome == SL_OUT_UNKNOWN);
+}
+
+static int
+xvol_add(const struct sl_detect *d, struct xvol *x, const struct sl_step *st)
+{
+	const struct sl_event *ev = st->ev;
+
+	if (x->v[DIM_EXPORTS] == 0) {
+		x->start = ev->time;
+		x->day = det_day(d, ev->time);
+	}
+	x->end = ev->time;
+	x->v[DIM_EXPORTS]++;
+	if (ev->bytes >= 0) {
+		x->v[DIM_BYTES] += (double)ev->bytes;
+		x->known[DIM_BYTES]++;
+	}
+	if (ev->count >= 0) {
+		x->v[DIM_RECORDS] += (double)ev->count;
+		x->known[DIM_RECORDS]++;
+	}
+	if (ev->bytes < 0 && ev->count < 0)
+		x->known[DIM_EXPORTS]++;
+	return det_evid_add(&x->ev, ev, st->session);
+}
+
+/* Is dimension i a measure of x?  Exports count only where some size is
+ * unknown in bulk-export; always in export-growth (many small ones). */
+static int
+measured(const struct xvol *x, int i, int growth)
+{
+	if (i == DIM_EXPORTS)
+		return growth || x->known[DIM_EXPORTS] > 0;
+	return x->known[i] > 0;
+}
+
+static struct xvol *
+xvol_new(struct xstate *xs)
+{
+	if (xs->n == xs->cap) {
+		size_t cap = xs->cap ? xs->cap * 2 : 8;
+		struct xvol *v = realloc(xs->x, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		xs->x = v;
+		xs->cap = cap;
+	}
+	memset(&xs->x[xs->n], 0, sizeof(*xs->x));
+	return &xs->x[xs->n++];
+}
+
+static int
+bulk_add(const struct sl_detect *d, struct det_user *u, void *arg,
+    const struct sl_step *st)
+{
+	struct xstate *xs = arg;
+	ssize_t k;
+	int added;
+
+	(void)u;
+	if (!is_export(st))
+		return 0;
+	if ((k = det_map_put(&xs->names, st->session.p, st->session.n,
+	    &added)) < 0)
+		return -ENOMEM;
+	if (added && xvol_new(xs) == NULL)
+		return -ENOMEM;
+	return xvol_add(d, &xs->x[k], st);
+}
+
+static int
+growth_add(const struct sl_detect *d, struct det_user *u, void *arg,
+    const struct sl_step *st)
+{
+	struct xstate *xs = arg;
+	struct xvol *x;
+	int64_t day;
+
+	(void)u;
+	if (!is_export(st))
+		return 0;
+	if (!d->loo && det_judged(d, st->ev->time))
+		return xvol_add(d, &xs->period, st);
+	day = det_day(d, st->ev->time);
+	if (xs->n > 0 && xs->x[xs->n - 1].day == day)
+		x = &xs->x[xs->n - 1];
+	else if (xs->n > 0 && xs->x[xs->n - 1].day > day)
+		return 0;	/* not in time order: not counted */
+	else if ((x = xvol_new(xs)) == NULL)
+		return -ENOMEM;
+	return xvol_add(d, x, st);
+}
+
+static void
+x_release(void *arg)
+{
+	struct xstate *xs = arg;
+	size_t i;
+
+	for (i = 0; i < xs->n; i++)
+		det_evid_release(&xs->x[i].ev);
+	det_evid_release(&xs->period.ev);
+	free(xs->x);
+	det_map_release(&xs->names);
+}
+
+static void
+top_add(struct top *t, double v, int64_t day)
+{
+	if (v > t->v1) {
+		if (day != t->d1)
+			t->v2 = t->v1;
+		t->v1 = v;
+		t->d1 = day;
+	} else if (day != t->d1 && v > t->v2)
+		t->v2 = v;
+}
+
+/* Is x in the baseline of judged day? */
+static int
+in_baseline(const struct sl_detect *d, int64_t judged, const struct xvol *x)
+{
+	return det_is_baseline(d, judged, x->day) && (d->loo ||
+	    !det_judged(d, x->start));
+}
+
+/* The largest of the user's baseline sessions or days for judged day. */
+static double
+top_ref(const struct sl_detect *d, const struct top *t, int64_t judged)
+{
+	return d->loo && t->d1 == judged ? t->v2 : t->v1;
+}
+
+/* Each user's baseline: the largest session or day per dimension (and,
+ * for export-growth, the total and the active days). */
+static void
+summarise(const struct sl_detect *d, int rule)
+{
+	size_t ui, i;
+	int k;
+
+	for (ui = 0; ui < d->nusers; ui++) {
+		struct det_user *u = d->users[ui];
+		struct xstate *xs = u->state[rule];
+
+		memset(xs->top, 0, sizeof(xs->top));
+		memset(xs->sum, 0, sizeof(xs->sum));
+		for (k = 0; k < NDIM; k++)
+			xs->top[k].d1 = INT64_MIN;
+		for (i = 0; i < xs->n; i++) {
+			const struct xvol *x = &xs->x[i];
+
+			if (!d->loo && !in_baseline(d, d->since_day, x))
+				continue;
+			for (k = 0; k < NDIM; k++) {
+				top_add(&xs->top[k], x->v[k], x->day);
+				xs->sum[k] += x->v[k];
+			}
+		}
+		xs->active = 0;
+		if (!d->loo)
+			for (i = 0; i < u->ndays; i++)
+				if (det_is_baseline(d, d->since_day,
+				    u->days[i].day))
+					xs->active++;
+	}
+}
+
+/* The group's reference: the (1 - share) quantile of the other members'
+ * own references, so that what a quarter of them do is the group's way
+ * and one colleague's habit is not. */
+static double
+group_ref(const struct sl_detect *d, int rule, const struct det_user *u,
+    double (*ref)(const struct sl_detect *, int, const struct det_user *,
+    int, int64_t), int dim, int64_t judged, double share, double *tmp)
+{
+	size_t vi, n = 0;
+
+	for (vi = 0; vi < d->nusers; vi++)
+		if (d->users[vi] != u && d->users[vi]->group == u->group)
+			tmp[n++] = ref(d, rule, d->users[vi], dim, judged);
+	return det_quantile(tmp, n, 1 - share);
+}
+
+static const char *
+amount(int dim, double v, char *buf, size_t size)
+{
+	if (dim == DIM_BYTES)
+		return det_bytes(v, buf, size);
+	snprintf(buf, size, "%.0f %s", v, dim == DIM_RECORDS ? "records" :
+	    "exports");
+	return buf;
+}
+
+static double
+bulk_ref(const struct sl_detect *d, int rule, const struct det_user *u,
+    int dim, int64_t judged)
+{
+	const struct xstate *xs = u->state[rule];
+
+	return top_ref(d, &xs->top[dim], judged);
+}
+
+/* How the session compares in one dimension: a level (-1: none). */
+struct verdict {
+	int level, dim;
+	double value, own, grp, thr, ceiling;
+	int far_grp;
+};
+
+static int
+bulk_run(struct sl_detect *d, int rule)
+{
+	double factor = det_param(d, rule, "far-factor");
+	double share = det_param(d, rule, "group-share");
+	double ceiling[NDIM], floor[NDIM], *tmp;
+	size_t ui, i, k;
+	int dim;
+
+	ceiling[DIM_BYTES] = det_param(d, rule, "ceiling-bytes");
+	ceiling[DIM_RECORDS] = det_param(d, rule, "ceiling-records");
+	ceiling[DIM_EXPORTS] = 0;	/* a size no one knows */
+	for (dim = 0; dim < NDIM; dim++)
+		floor[dim] = det_param(d, rule, dim_setting[dim]);
+	summarise(d, rule);
+	if ((tmp = malloc((d->nusers + 1) * sizeof(*tmp))) == NULL)
+		return -ENOMEM;
+	for (ui = 0; ui < d->nusers; ui++) {
+		struct det_user *u = d->users[ui];
+		struct xstate *xs = u->state[rule];
+
+		for (i = 0; i < xs->n; i++) {
+			struct xvol *x = &xs->x[i];
+			struct verdict best = { -1, 0, 0, 0, 0, 0, 0, 0 };
+			char b1[32], b2[32], b3[32], b4[48];
+			size_t nbase = 0;
+
+			if (!det_judged(d, x->start))
+				continue;
+			for (dim = 0; dim < NDIM; dim++) {
+				struct verdict v = { -1, dim, x->v[dim], 0, 0,
+				    0, ceiling[dim], 0 };
+				double tg;
+				int over;
+
+				if (!measured(x, dim, 0))
+					continue;
+				v.own = bulk_ref(d, rule, u, dim, x->day);
+				v.grp = group_ref(d, rule, u, bulk_ref, dim,
+				    x->day, share, tmp);
+				v.thr = factor * v.own > floor[dim] ?
+				    factor * v.own : floor[dim];
+				tg = factor * v.grp > floor[dim] ?
+				    factor * v.grp : floor[dim];
+				v.far_grp = v.value > tg;
+				over = v.ceiling > 0 && v.value > v.ceiling;
+				/* Routine for the user: said only when it
+				 * is beyond the ceiling; new for the user
+				 * but the group's way: medium; new for
+				 * both: high; beyond the ceiling, a level
+				 * more. */
+				if (v.value <= v.thr)
+					v.level = over ? SL_LEVEL_INFO : -1;
+				else
+					v.level = (v.far_grp ? SL_LEVEL_HIGH :
+					    SL_LEVEL_MEDIUM) + over;
+				if (v.level > best.level || (v.level ==
+				    best.level && v.level >= 0 &&
+				    v.value / v.thr > best.value / best.thr))
+					best = v;
+			}
+			if (best.level < 0)
+				continue;
+			x->alerted = best.level >= SL_LEVEL_MEDIUM;
+			for (k = 0; k < xs->n; k++)
+				if (in_baseline(d, x->day, &xs->x[k]))
+					nbase++;
+			if (best.ceiling > 0)
+				snprintf(b4, sizeof(b4), ", ceiling %s",
+				    amount(best.dim, best.ceiling, b3,
+				    sizeof(b3)));
+			else
+				b4[0] = '\0';
+			if (det_emit(d, rule, u, best.level - SL_LEVEL_HIGH,
+			    x->start, x->end, best.value, best.own, best.thr,
+			    &x->ev, "%s in %.0f export%s of one session%s; "
+			    "own baseline sessions at most %s (%zu), group's "
+			    "%s%s", amount(best.dim, best.value, b1,
+			    sizeof(b1)), x->v[DIM_EXPORTS],
+			    x->v[DIM_EXPORTS] == 1 ? "" : "s",
+			    x->known[DIM_EXPORTS] > 0 ? ", some of unknown "
+			    "size" : "", amount(best.dim, best.own, b2,
+			    sizeof(b2)), nbase, amount(best.dim, best.grp,
+			    b3, sizeof(b3)), b4) < 0) {
+				free(tmp);
+				return -ENOMEM;
+			}
+		}
+	}
+	free(tmp);
+	return 0;
+}
+
+/* What the user's baseline leads one to expect of a judged day (leave
+ * one day out: the busiest other day), or of the judged period of
+ * ndays days: its busiest day, or its daily mean over that many days
+ * if more (a week judged holds the weekly extract and the rest). */
+static double
+growth_ref(const struct sl_detect *d, int rule, const struct det_user *u,
+    int dim, int64_t judged)
+{
+	const struct xstate *xs = u->state[rule];
+
+	return d->loo ? top_ref(d, &xs->top[dim], judged) : xs->expect[dim];
+}
+
+/* The user's active baseline days for judged day. */
+static size_t
+growth_active(const struct sl_detect *d, int rule, const struct det_user *u,
+    int64_t judged)
+{
+	const struct xstate *xs = u->state[rule];
+
+	return d->loo ? u->ndays - (det_user_day(u, judged) != NULL) :
+	    xs->active;
+}
+
+/* With --since: the calendar days of the baseline the case holds and of
+ * the judged period up to its last day with events. */
+static void
+growth_expect(struct sl_detect *d, int rule)
+{
+	int64_t first = INT64_MAX, last = INT64_MIN, from, bdays, jdays;
+	size_t ui;
+	int k;
+
+	for (ui = 0; ui < d->nusers; ui++) {
+		const struct det_user *u = d->users[ui];
+
+		if (u->ndays == 0)
+			continue;
+		if (u->days[0].day < first)
+			first = u->days[0].day;
+		if (u->days[u->ndays - 1].day > last)
+			last = u->days[u->ndays - 1].day;
+	}
+	from = d->since_day - (d->opts.baseline + DET_US_PER_DAY - 1) /
+	    DET_US_PER_DAY;
+	if (first > from)
+		from = first;
+	bdays = d->since_day - from;
+	if (d->opts.until != INT64_MAX &&
+	    det_day(d, d->opts.until - 1) < last)
+		last = det_day(d, d->opts.until - 1);
+	jdays = last >= d->since_day ? last - d->since_day + 1 : 1;
+	for (ui = 0; ui < d->nusers; ui++) {
+		struct xstate *xs = d->users[ui]->state[rule];
+
+		for (k = 0; k < NDIM; k++) {
+			double mean = bdays > 0 ? xs->sum[k] /
+			    (double)bdays * (double)jdays : 0;
+
+			xs->expect[k] = mean > xs->top[k].v1 ? mean :
+			    xs->top[k].v1;
+		}
+	}
+}
+
+/* The sessions bulk-export alerted on are its incidents: export-growth
+ * looks at what else the user exported, so that one incident is one
+ * alert.  Their share of x goes out of it (into *rest). */
+static void
+growth_rest(const struct sl_detect *d, const struct det_user *u,
+    const struct xvol *x, struct xvol *rest, size_t *nbulk)
+{
+	const struct xstate *bs = NULL;
+	size_t i;
+	int k;
+
+	*rest = *x;
+	*nbulk = 0;
+	for (i = 0; i < d->nrules; i++)
+		if (d->rules[i] == &det_rule_bulk_export && !d->disabled[i])
+			bs = u->state[i];
+	for (i = 0; bs != NULL && i < bs->n; i++) {
+		const struct xvol *s = &bs->x[i];
+
+		if (!s->alerted || (d->loo ? s->day != x->day :
+		    !det_judged(d, s->start)))
+			continue;
+		for (k = 0; k < NDIM; k++) {
+			rest->v[k] -= s->v[k];
+			rest->known[k] -= s->known[k];
+		}
+		(*nbulk)++;
+	}
+}
+
+static int
+growth_run(struct sl_detect *d, int rule)
+{
+	double factor = det_param(d, rule, "far-factor");
+	double share = det_param(d, rule, "group-share");
+	double floor[NDIM], *tmp;
+	size_t ui, i, n;
+	int dim;
+
+	for (dim = 0; dim < NDIM; dim++)
+		floor[dim] = det_param(d, rule, dim_setting[dim]);
+	summarise(d, rule);
+	if (!d->loo)
+		growth_expect(d, rule);
+	if ((tmp = malloc((d->nusers + 1) * sizeof(*tmp))) == NULL)
+		return -ENOMEM;
+	for (ui = 0; ui < d->nusers; ui++) {
+		struct det_user *u = d->users[ui];
+		struct xstate *xs = u->state[rule];
+
+		n = d->loo ? xs->n : 1;
+		for (i = 0; i < n; i++) {
+			struct xvol *x = d->loo ? &xs->x[i] : &xs->period;
+			struct verdict best = { -1, 0, 0, 0, 0, 0, 0, 0 };
+			char b1[32], b2[32], b3[32], b4[64];
+			size_t active, gactive, nbulk, k;
+			struct xvol rest;
+
+			growth_rest(d, u, x, &rest, &nbulk);
+			if (rest.v[DIM_EXPORTS] == 0)
+				continue;
+			/* Growth needs a past: the user's, else their
+			 * group's. */
+			active = growth_active(d, rule, u, x->day);
+			for (k = 0, gactive = 0; active == 0 &&
+			    k < d->nusers; k++)
+				if (d->users[k] != u &&
+				    d->users[k]->group == u->group)
+					gactive += growth_active(d, rule,
+					    d->users[k], x->day);
+			if (active == 0 && gactive == 0)
+				continue;
+			for (dim = 0; dim < NDIM; dim++) {
+				struct verdict v = { -1, dim, rest.v[dim], 0,
+				    0, 0, 0, 0 };
+				double tg;
+
+				if (!measured(&rest, dim, 1))
+					continue;
+				v.grp = group_ref(d, rule, u, growth_ref, dim,
+				    x->day, share, tmp);
+				/* Someone without a past is compared with
+				 * the group alone. */
+				v.own = active > 0 ? growth_ref(d, rule, u,
+				    dim, x->day) : v.grp;
+				v.thr = factor * v.own > floor[dim] ?
+				    factor * v.own : floor[dim];
+				tg = factor * v.grp > floor[dim] ?
+				    factor * v.grp : floor[dim];
+				v.far_grp = v.value > tg;
+				if (v.value <= v.thr)
+					continue;
+				v.level = v.far_grp ? SL_LEVEL_HIGH :
+				    SL_LEVEL_MEDIUM;
+				if (v.level > best.level || (v.level ==
+				    best.level && v.value / v.thr >
+				    best.value / best.thr))
+					best = v;
+			}
+			if (best.level < 0)
+				continue;
+			if (nbulk > 0)
+				snprintf(b4, sizeof(b4), " besides %zu "
+				    "session%s of bulk export", nbulk,
+				    nbulk == 1 ? "" : "s");
+			else
+				b4[0] = '\0';
+			if (d->loo) {
+				if (det_emit(d, rule, u, best.level -
+				    SL_LEVEL_MEDIUM, x->start, x->end,
+				    best.value, best.own, best.thr, &x->ev,
+				    "%s in %.0f export%s in the day%s; own "
+				    "baseline days at most %s (%zu), group's "
+				    "%s", amount(best.dim, best.value, b1,
+				    sizeof(b1)), rest.v[DIM_EXPORTS],
+				    rest.v[DIM_EXPORTS] == 1 ? "" : "s", b4,
+				    amount(best.dim, best.own, b2, sizeof(b2)),
+				    active, amount(best.dim, best.grp, b3,
+				    sizeof(b3))) < 0)
+					goto fail;
+			} else if (det_emit(d, rule, u, best.level -
+			    SL_LEVEL_MEDIUM, x->start, x->end, best.value,
+			    best.own, best.thr, &x->ev, "%s in %.0f export%s "
+			    "in the judged period%s; own baseline (%zu days) "
+			    "gives %s, group's %s", amount(best.dim,
+			    best.value, b1, sizeof(b1)), rest.v[DIM_EXPORTS],
+			    rest.v[DIM_EXPORTS] == 1 ? "" : "s", b4, active,
+			    amount(best.dim, best.own, b2, sizeof(b2)),
+			    amount(best.dim, best.grp, b3, sizeof(b3))) < 0)
+				goto fail;
+		}
+	}
+	free(tmp);
+	return 0;
+fail:
+	free(tmp);
+	return -ENOMEM;
+}
+
+const struct det_rule det_rule_bulk_export = {
+	.name = "bulk-export",
+	.level = SL_LEVEL_HIGH,
+	.params = bulk_params,
+	.size = sizeof(struct xstate),
+	.add = bulk_add,
+	.run = bulk_run,
+	.release = x_release,
+};
+
+const struct det_rule det_rule_export_growth = {
+	.name = "export-growth",
+	.level = SL_LEVEL_MEDIUM,
+	.params = growth_params,
+	.size = sizeof(struct xstate),
+	.add = growth_add,
+	.run = growth_run,
+	.release = x_release,
+};
