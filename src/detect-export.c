@@ -14,6 +14,7 @@
  * because a weekly job is absent from most days.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ struct xstate {
 	double sum[NDIM];	/* baseline total (export-growth) */
 	size_t active;		/* own baseline days (with --since) */
 	double expect[NDIM];	/* for the judged period (with --since) */
+	int64_t jdays;		/* its days */
 };
 
 static const struct det_param bulk_params[] = {
@@ -272,13 +274,54 @@ group_ref(const struct sl_detect *d, int rule, const struct det_user *u,
 	return det_quantile(tmp, n, 1 - share);
 }
 
+/* "1,500,000" into buf. */
+static const char *
+grouped(double v, char *buf, size_t size)
+{
+	char d[32];
+	size_t n, i, k = 0;
+
+	n = (size_t)snprintf(d, sizeof(d), "%.0f", v);
+	for (i = 0; i < n && k + 2 < size; i++) {
+		if (i > 0 && d[0] != '-' && (n - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = d[i];
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/* An amount of a dimension: "2.7 GB", "1,500,000 records", "1 export". */
 static const char *
 amount(int dim, double v, char *buf, size_t size)
 {
+	char n[40];
+
 	if (dim == DIM_BYTES)
 		return det_bytes(v, buf, size);
-	snprintf(buf, size, "%.0f %s", v, dim == DIM_RECORDS ? "records" :
-	    "exports");
+	snprintf(buf, size, "%s %s%s", grouped(v, n, sizeof(n)),
+	    dim == DIM_RECORDS ? "record" : "export", v == 1 ? "" : "s");
+	return buf;
+}
+
+/* What x holds in dim: "2.7 GB in 18 exports", "30 exports, 30 of
+ * them of unknown size". */
+static const char *
+what(const struct xvol *x, int dim, char *buf, size_t size)
+{
+	char a[48], e[48], u[48];
+
+	amount(DIM_EXPORTS, x->v[DIM_EXPORTS], e, sizeof(e));
+	if (x->known[DIM_EXPORTS] > 0)
+		snprintf(u, sizeof(u), ", %s of them of unknown size",
+		    grouped(x->known[DIM_EXPORTS], a, sizeof(a)));
+	else
+		u[0] = '\0';
+	if (dim == DIM_EXPORTS)
+		snprintf(buf, size, "%s%s", e, u);
+	else
+		snprintf(buf, size, "%s in %s%s", amount(dim, x->v[dim], a,
+		    sizeof(a)), e, u);
 	return buf;
 }
 
@@ -289,6 +332,67 @@ bulk_ref(const struct sl_detect *d, int rule, const struct det_user *u,
 	const struct xstate *xs = u->state[rule];
 
 	return top_ref(d, &xs->top[dim], judged);
+}
+
+/* The user's active baseline days for judged day. */
+static size_t
+base_days(const struct sl_detect *d, int rule, const struct det_user *u,
+    int64_t judged)
+{
+	const struct xstate *xs = u->state[rule];
+
+	return d->loo ? u->ndays - (det_user_day(u, judged) != NULL) :
+	    xs->active;
+}
+
+/* The active baseline days of the other members of u's group. */
+static size_t
+group_days(const struct sl_detect *d, int rule, const struct det_user *u,
+    int64_t judged)
+{
+	size_t vi, n = 0;
+
+	for (vi = 0; vi < d->nusers; vi++)
+		if (d->users[vi] != u && d->users[vi]->group == u->group)
+			n += base_days(d, rule, d->users[vi], judged);
+	return n;
+}
+
+/* "own baseline 13 days, 3 sessions with exports, at most 86 kB" (nsess
+ * SIZE_MAX: days only), or that there is none. */
+static const char *
+own_text(size_t days, size_t nsess, const char *most, int dim, double v,
+    char *buf, size_t size)
+{
+	char a[48], n[48];
+
+	if (days == 0) {
+		snprintf(buf, size, "no own baseline");
+		return buf;
+	}
+	if (nsess != SIZE_MAX)
+		snprintf(n, sizeof(n), ", %zu session%s with exports", nsess,
+		    nsess == 1 ? "" : "s");
+	else
+		n[0] = '\0';
+	snprintf(buf, size, "own baseline %zu day%s%s, %s %s", days,
+	    days == 1 ? "" : "s", n, most, amount(dim, v, a, sizeof(a)));
+	return buf;
+}
+
+/* "group's 144 kB", or that the group has no baseline either (known:
+ * the user's and the group's baseline days). */
+static const char *
+group_text(size_t known, int dim, double v, char *buf, size_t size)
+{
+	char a[48];
+
+	if (known == 0)
+		snprintf(buf, size, "no group baseline");
+	else
+		snprintf(buf, size, "group's %s", amount(dim, v, a,
+		    sizeof(a)));
+	return buf;
 }
 
 /* How the session compares in one dimension: a level (-1: none). */
@@ -322,11 +426,17 @@ bulk_run(struct sl_detect *d, int rule)
 		for (i = 0; i < xs->n; i++) {
 			struct xvol *x = &xs->x[i];
 			struct verdict best = { -1, 0, 0, 0, 0, 0, 0, 0 };
-			char b1[32], b2[32], b3[32], b4[48];
-			size_t nbase = 0;
+			char b1[128], b2[96], b3[48], b4[64];
+			size_t nbase = 0, active, gactive;
 
 			if (!det_judged(d, x->start))
 				continue;
+			/* Someone without a past is compared with the
+			 * group; with neither, the floors alone say a
+			 * session is large, not that it is new. */
+			active = base_days(d, rule, u, x->day);
+			gactive = active > 0 ? 0 : group_days(d, rule, u,
+			    x->day);
 			for (dim = 0; dim < NDIM; dim++) {
 				struct verdict v = { -1, dim, x->v[dim], 0, 0,
 				    0, ceiling[dim], 0 };
@@ -335,14 +445,16 @@ bulk_run(struct sl_detect *d, int rule)
 
 				if (!measured(x, dim, 0))
 					continue;
-				v.own = bulk_ref(d, rule, u, dim, x->day);
 				v.grp = group_ref(d, rule, u, bulk_ref, dim,
 				    x->day, share, tmp);
+				v.own = active > 0 ? bulk_ref(d, rule, u, dim,
+				    x->day) : v.grp;
 				v.thr = factor * v.own > floor[dim] ?
 				    factor * v.own : floor[dim];
 				tg = factor * v.grp > floor[dim] ?
 				    factor * v.grp : floor[dim];
-				v.far_grp = v.value > tg;
+				v.far_grp = v.value > tg && (active > 0 ||
+				    gactive > 0);
 				over = v.ceiling > 0 && v.value > v.ceiling;
 				/* Routine for the user: said only when it
 				 * is beyond the ceiling; new for the user
@@ -373,14 +485,10 @@ bulk_run(struct sl_detect *d, int rule)
 				b4[0] = '\0';
 			if (det_emit(d, rule, u, best.level - SL_LEVEL_HIGH,
 			    x->start, x->end, best.value, best.own, best.thr,
-			    &x->ev, "%s in %.0f export%s of one session%s; "
-			    "own baseline sessions at most %s (%zu), group's "
-			    "%s%s", amount(best.dim, best.value, b1,
-			    sizeof(b1)), x->v[DIM_EXPORTS],
-			    x->v[DIM_EXPORTS] == 1 ? "" : "s",
-			    x->known[DIM_EXPORTS] > 0 ? ", some of unknown "
-			    "size" : "", amount(best.dim, best.own, b2,
-			    sizeof(b2)), nbase, amount(best.dim, best.grp,
+			    &x->ev, "one session: %s; %s, %s%s", what(x,
+			    best.dim, b1, sizeof(b1)), own_text(active, nbase,
+			    "at most", best.dim, best.own, b2, sizeof(b2)),
+			    group_text(active + gactive, best.dim, best.grp,
 			    b3, sizeof(b3)), b4) < 0) {
 				free(tmp);
 				return -ENOMEM;
@@ -402,17 +510,6 @@ growth_ref(const struct sl_detect *d, int rule, const struct det_user *u,
 	const struct xstate *xs = u->state[rule];
 
 	return d->loo ? top_ref(d, &xs->top[dim], judged) : xs->expect[dim];
-}
-
-/* The user's active baseline days for judged day. */
-static size_t
-growth_active(const struct sl_detect *d, int rule, const struct det_user *u,
-    int64_t judged)
-{
-	const struct xstate *xs = u->state[rule];
-
-	return d->loo ? u->ndays - (det_user_day(u, judged) != NULL) :
-	    xs->active;
 }
 
 /* With --since: the calendar days of the baseline the case holds and of
@@ -453,6 +550,7 @@ growth_expect(struct sl_detect *d, int rule)
 			xs->expect[k] = mean > xs->top[k].v1 ? mean :
 			    xs->top[k].v1;
 		}
+		xs->jdays = jdays;
 	}
 }
 
@@ -510,8 +608,8 @@ growth_run(struct sl_detect *d, int rule)
 		for (i = 0; i < n; i++) {
 			struct xvol *x = d->loo ? &xs->x[i] : &xs->period;
 			struct verdict best = { -1, 0, 0, 0, 0, 0, 0, 0 };
-			char b1[32], b2[32], b3[32], b4[64];
-			size_t active, gactive, nbulk, k;
+			char b1[128], b2[96], b3[48], b4[64], period[48];
+			size_t active, gactive, nbulk;
 			struct xvol rest;
 
 			growth_rest(d, u, x, &rest, &nbulk);
@@ -519,13 +617,9 @@ growth_run(struct sl_detect *d, int rule)
 				continue;
 			/* Growth needs a past: the user's, else their
 			 * group's. */
-			active = growth_active(d, rule, u, x->day);
-			for (k = 0, gactive = 0; active == 0 &&
-			    k < d->nusers; k++)
-				if (d->users[k] != u &&
-				    d->users[k]->group == u->group)
-					gactive += growth_active(d, rule,
-					    d->users[k], x->day);
+			active = base_days(d, rule, u, x->day);
+			gactive = active > 0 ? 0 : group_days(d, rule, u,
+			    x->day);
 			if (active == 0 && gactive == 0)
 				continue;
 			for (dim = 0; dim < NDIM; dim++) {
@@ -557,34 +651,26 @@ growth_run(struct sl_detect *d, int rule)
 			}
 			if (best.level < 0)
 				continue;
+			if (d->loo)
+				snprintf(period, sizeof(period), "day");
+			else
+				snprintf(period, sizeof(period), "judged "
+				    "period (%lld day%s)", (long long)xs->jdays,
+				    xs->jdays == 1 ? "" : "s");
 			if (nbulk > 0)
 				snprintf(b4, sizeof(b4), " besides %zu "
 				    "session%s of bulk export", nbulk,
 				    nbulk == 1 ? "" : "s");
 			else
 				b4[0] = '\0';
-			if (d->loo) {
-				if (det_emit(d, rule, u, best.level -
-				    SL_LEVEL_MEDIUM, x->start, x->end,
-				    best.value, best.own, best.thr, &x->ev,
-				    "%s in %.0f export%s in the day%s; own "
-				    "baseline days at most %s (%zu), group's "
-				    "%s", amount(best.dim, best.value, b1,
-				    sizeof(b1)), rest.v[DIM_EXPORTS],
-				    rest.v[DIM_EXPORTS] == 1 ? "" : "s", b4,
-				    amount(best.dim, best.own, b2, sizeof(b2)),
-				    active, amount(best.dim, best.grp, b3,
-				    sizeof(b3))) < 0)
-					goto fail;
-			} else if (det_emit(d, rule, u, best.level -
-			    SL_LEVEL_MEDIUM, x->start, x->end, best.value,
-			    best.own, best.thr, &x->ev, "%s in %.0f export%s "
-			    "in the judged period%s; own baseline (%zu days) "
-			    "gives %s, group's %s", amount(best.dim,
-			    best.value, b1, sizeof(b1)), rest.v[DIM_EXPORTS],
-			    rest.v[DIM_EXPORTS] == 1 ? "" : "s", b4, active,
-			    amount(best.dim, best.own, b2, sizeof(b2)),
-			    amount(best.dim, best.grp, b3, sizeof(b3))) < 0)
+			if (det_emit(d, rule, u, best.level - SL_LEVEL_MEDIUM,
+			    x->start, x->end, best.value, best.own, best.thr,
+			    &x->ev, "the %s%s: %s; %s, %s", period, b4,
+			    what(&rest, best.dim, b1, sizeof(b1)),
+			    own_text(active, SIZE_MAX, d->loo ? "at most" :
+			    "expected", best.dim, best.own, b2, sizeof(b2)),
+			    group_text(active + gactive, best.dim, best.grp,
+			    b3, sizeof(b3))) < 0)
 				goto fail;
 		}
 	}
