@@ -258,20 +258,113 @@ summarise(const struct sl_detect *d, int rule)
 	}
 }
 
-/* The group's reference: the (1 - share) quantile of the other members'
- * own references, so that what a quarter of them do is the group's way
- * and one colleague's habit is not. */
-static double
-group_ref(const struct sl_detect *d, int rule, const struct det_user *u,
-    double (*ref)(const struct sl_detect *, int, const struct det_user *,
-    int, int64_t), int dim, int64_t judged, double share, double *tmp)
-{
-	size_t vi, n = 0;
+typedef double ref_fn(const struct sl_detect *, int, const struct det_user *,
+    int, int64_t);
 
-	for (vi = 0; vi < d->nusers; vi++)
-		if (d->users[vi] != u && d->users[vi]->group == u->group)
-			tmp[n++] = ref(d, rule, d->users[vi], dim, judged);
-	return det_quantile(tmp, n, 1 - share);
+/* The members' references of a group for a judged day, sorted: one run
+ * judges thousands of sessions of the same group and day. */
+struct gcache {
+	struct det_map keys;	/* group, day, dimension */
+	double **v;
+	size_t *n;
+	size_t cap;
+};
+
+static void
+gcache_release(struct gcache *gc)
+{
+	size_t i;
+
+	for (i = 0; i < gc->keys.n; i++)
+		free(gc->v[i]);
+	free(gc->v);
+	free(gc->n);
+	det_map_release(&gc->keys);
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The group's reference: the (1 - share) quantile of the other members'
+ * own references, so that what a quarter of them do is the group's way
+ * and one colleague's habit is not.  0 or -ENOMEM, the value in *out.
+ */
+static int
+group_ref(const struct sl_detect *d, int rule, struct gcache *gc,
+    const struct det_user *u, ref_fn *ref, int dim, int64_t judged,
+    double share, double *out)
+{
+	struct { size_t group; int64_t day; int dim; } key;
+	double *v, own, pos, f, a, b;
+	size_t n, i, p, lo, hi;
+	ssize_t k;
+	int added;
+
+	memset(&key, 0, sizeof(key));
+	key.group = u->group;
+	key.day = d->loo ? judged : 0;	/* else one baseline for all */
+	key.dim = dim;
+	if ((k = det_map_put(&gc->keys, (const char *)&key, sizeof(key),
+	    &added)) < 0)
+		return -ENOMEM;
+	if (added) {
+		if ((size_t)k >= gc->cap) {
+			size_t cap = gc->cap ? gc->cap * 2 : 64;
+			double **nv = realloc(gc->v, cap * sizeof(*nv));
+			size_t *nn;
+
+			if (nv == NULL)
+				return -ENOMEM;
+			gc->v = nv;
+			if ((nn = realloc(gc->n, cap * sizeof(*nn))) == NULL)
+				return -ENOMEM;
+			gc->n = nn;
+			gc->cap = cap;
+		}
+		gc->v[k] = NULL;
+		gc->n[k] = 0;
+		if ((v = malloc((d->nusers + 1) * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		for (i = n = 0; i < d->nusers; i++)
+			if (d->users[i]->group == u->group)
+				v[n++] = ref(d, rule, d->users[i], dim, judged);
+		qsort(v, n, sizeof(*v), cmp_double);
+		gc->v[k] = v;
+		gc->n[k] = n;
+	}
+	v = gc->v[k];
+	n = gc->n[k];
+	/* Leave the user's own value out: the quantile of the others. */
+	own = ref(d, rule, u, dim, judged);
+	for (lo = 0, hi = n; lo < hi;) {
+		i = lo + (hi - lo) / 2;
+		if (v[i] < own)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	p = lo;
+	if (n < 2) {
+		*out = 0;
+		return 0;
+	}
+	pos = (1 - share) * (double)(n - 2);
+	if (pos < 0)
+		pos = 0;
+	i = (size_t)pos;
+	if (i > n - 2)
+		i = n - 2;
+	f = pos - (double)i;
+	a = v[i < p ? i : i + 1];
+	b = i + 1 < n - 1 ? v[i + 1 < p ? i + 1 : i + 2] : a;
+	*out = a + f * (b - a);
+	return 0;
 }
 
 /* "1,500,000" into buf. */
@@ -407,7 +500,8 @@ bulk_run(struct sl_detect *d, int rule)
 {
 	double factor = det_param(d, rule, "far-factor");
 	double share = det_param(d, rule, "group-share");
-	double ceiling[NDIM], floor[NDIM], *tmp;
+	double ceiling[NDIM], floor[NDIM];
+	struct gcache gc;
 	size_t ui, i, k;
 	int dim;
 
@@ -417,8 +511,7 @@ bulk_run(struct sl_detect *d, int rule)
 	for (dim = 0; dim < NDIM; dim++)
 		floor[dim] = det_param(d, rule, dim_setting[dim]);
 	summarise(d, rule);
-	if ((tmp = malloc((d->nusers + 1) * sizeof(*tmp))) == NULL)
-		return -ENOMEM;
+	memset(&gc, 0, sizeof(gc));
 	for (ui = 0; ui < d->nusers; ui++) {
 		struct det_user *u = d->users[ui];
 		struct xstate *xs = u->state[rule];
@@ -445,8 +538,9 @@ bulk_run(struct sl_detect *d, int rule)
 
 				if (!measured(x, dim, 0))
 					continue;
-				v.grp = group_ref(d, rule, u, bulk_ref, dim,
-				    x->day, share, tmp);
+				if (group_ref(d, rule, &gc, u, bulk_ref, dim,
+				    x->day, share, &v.grp) < 0)
+					goto fail;
 				v.own = active > 0 ? bulk_ref(d, rule, u, dim,
 				    x->day) : v.grp;
 				v.thr = factor * v.own > floor[dim] ?
@@ -489,14 +583,15 @@ bulk_run(struct sl_detect *d, int rule)
 			    best.dim, b1, sizeof(b1)), own_text(active, nbase,
 			    "at most", best.dim, best.own, b2, sizeof(b2)),
 			    group_text(active + gactive, best.dim, best.grp,
-			    b3, sizeof(b3)), b4) < 0) {
-				free(tmp);
-				return -ENOMEM;
-			}
+			    b3, sizeof(b3)), b4) < 0)
+				goto fail;
 		}
 	}
-	free(tmp);
+	gcache_release(&gc);
 	return 0;
+fail:
+	gcache_release(&gc);
+	return -ENOMEM;
 }
 
 /* What the user's baseline leads one to expect of a judged day (leave
@@ -589,7 +684,8 @@ growth_run(struct sl_detect *d, int rule)
 {
 	double factor = det_param(d, rule, "far-factor");
 	double share = det_param(d, rule, "group-share");
-	double floor[NDIM], *tmp;
+	double floor[NDIM];
+	struct gcache gc;
 	size_t ui, i, n;
 	int dim;
 
@@ -598,8 +694,7 @@ growth_run(struct sl_detect *d, int rule)
 	summarise(d, rule);
 	if (!d->loo)
 		growth_expect(d, rule);
-	if ((tmp = malloc((d->nusers + 1) * sizeof(*tmp))) == NULL)
-		return -ENOMEM;
+	memset(&gc, 0, sizeof(gc));
 	for (ui = 0; ui < d->nusers; ui++) {
 		struct det_user *u = d->users[ui];
 		struct xstate *xs = u->state[rule];
@@ -629,8 +724,9 @@ growth_run(struct sl_detect *d, int rule)
 
 				if (!measured(&rest, dim, 1))
 					continue;
-				v.grp = group_ref(d, rule, u, growth_ref, dim,
-				    x->day, share, tmp);
+				if (group_ref(d, rule, &gc, u, growth_ref, dim,
+				    x->day, share, &v.grp) < 0)
+					goto fail;
 				/* Someone without a past is compared with
 				 * the group alone. */
 				v.own = active > 0 ? growth_ref(d, rule, u,
@@ -674,10 +770,10 @@ growth_run(struct sl_detect *d, int rule)
 				goto fail;
 		}
 	}
-	free(tmp);
+	gcache_release(&gc);
 	return 0;
 fail:
-	free(tmp);
+	gcache_release(&gc);
 	return -ENOMEM;
 }
 
