@@ -293,12 +293,13 @@ cmp_double(const void *x, const void *y)
 /*
  * The group's reference: the (1 - share) quantile of the other members'
  * own references, so that what a quarter of them do is the group's way
- * and one colleague's habit is not.  0 or -ENOMEM, the value in *out.
+ * and one colleague's habit is not.  0 or -ENOMEM, the value in *out
+ * and the number of other members in *others.
  */
 static int
 group_ref(const struct sl_detect *d, int rule, struct gcache *gc,
     const struct det_user *u, ref_fn *ref, int dim, int64_t judged,
-    double share, double *out)
+    double share, double *out, size_t *others)
 {
 	struct { size_t group; int64_t day; int dim; } key;
 	double *v, own, pos, f, a, b;
@@ -350,6 +351,7 @@ group_ref(const struct sl_detect *d, int rule, struct gcache *gc,
 			hi = i;
 	}
 	p = lo;
+	*others = n > 0 ? n - 1 : 0;
 	if (n < 2) {
 		*out = 0;
 		return 0;
@@ -474,13 +476,16 @@ own_text(size_t days, size_t nsess, const char *most, int dim, double v,
 }
 
 /* "group's 144 kB", or that the group has no baseline either (known:
- * the user's and the group's baseline days). */
+ * the user's and the group's baseline days) or no one else in it. */
 static const char *
-group_text(size_t known, int dim, double v, char *buf, size_t size)
+group_text(size_t known, size_t others, int dim, double v, char *buf,
+    size_t size)
 {
 	char a[48];
 
-	if (known == 0)
+	if (others == 0)
+		snprintf(buf, size, "no one else in the group");
+	else if (known == 0)
 		snprintf(buf, size, "no group baseline");
 	else
 		snprintf(buf, size, "group's %s", amount(dim, v, a,
@@ -493,6 +498,7 @@ struct verdict {
 	int level, dim;
 	double value, own, grp, thr, ceiling;
 	int far_grp;
+	size_t others;		/* in the group */
 };
 
 static int
@@ -518,7 +524,7 @@ bulk_run(struct sl_detect *d, int rule)
 
 		for (i = 0; i < xs->n; i++) {
 			struct xvol *x = &xs->x[i];
-			struct verdict best = { -1, 0, 0, 0, 0, 0, 0, 0 };
+			struct verdict best = { -1, 0, 0, 0, 0, 0, 0, 0, 0 };
 			char b1[128], b2[96], b3[48], b4[64];
 			size_t nbase = 0, active, gactive;
 
@@ -532,14 +538,14 @@ bulk_run(struct sl_detect *d, int rule)
 			    x->day);
 			for (dim = 0; dim < NDIM; dim++) {
 				struct verdict v = { -1, dim, x->v[dim], 0, 0,
-				    0, ceiling[dim], 0 };
+				    0, ceiling[dim], 0, 0 };
 				double tg;
 				int over;
 
 				if (!measured(x, dim, 0))
 					continue;
 				if (group_ref(d, rule, &gc, u, bulk_ref, dim,
-				    x->day, share, &v.grp) < 0)
+				    x->day, share, &v.grp, &v.others) < 0)
 					goto fail;
 				v.own = active > 0 ? bulk_ref(d, rule, u, dim,
 				    x->day) : v.grp;
@@ -582,8 +588,8 @@ bulk_run(struct sl_detect *d, int rule)
 			    &x->ev, "one session: %s; %s, %s%s", what(x,
 			    best.dim, b1, sizeof(b1)), own_text(active, nbase,
 			    "at most", best.dim, best.own, b2, sizeof(b2)),
-			    group_text(active + gactive, best.dim, best.grp,
-			    b3, sizeof(b3)), b4) < 0)
+			    group_text(active + gactive, best.others,
+			    best.dim, best.grp, b3, sizeof(b3)), b4) < 0)
 				goto fail;
 		}
 	}
@@ -702,7 +708,7 @@ growth_run(struct sl_detect *d, int rule)
 		n = d->loo ? xs->n : 1;
 		for (i = 0; i < n; i++) {
 			struct xvol *x = d->loo ? &xs->x[i] : &xs->period;
-			struct verdict best = { -1, 0, 0, 0, 0, 0, 0, 0 };
+			struct verdict best = { -1, 0, 0, 0, 0, 0, 0, 0, 0 };
 			char b1[128], b2[96], b3[48], b4[64], period[48];
 			size_t active, gactive, nbulk;
 			struct xvol rest;
@@ -719,13 +725,13 @@ growth_run(struct sl_detect *d, int rule)
 				continue;
 			for (dim = 0; dim < NDIM; dim++) {
 				struct verdict v = { -1, dim, rest.v[dim], 0,
-				    0, 0, 0, 0 };
+				    0, 0, 0, 0, 0 };
 				double tg;
 
 				if (!measured(&rest, dim, 1))
 					continue;
 				if (group_ref(d, rule, &gc, u, growth_ref, dim,
-				    x->day, share, &v.grp) < 0)
+				    x->day, share, &v.grp, &v.others) < 0)
 					goto fail;
 				/* Someone without a past is compared with
 				 * the group alone. */
@@ -765,8 +771,8 @@ growth_run(struct sl_detect *d, int rule)
 			    what(&rest, best.dim, b1, sizeof(b1)),
 			    own_text(active, SIZE_MAX, d->loo ? "at most" :
 			    "expected", best.dim, best.own, b2, sizeof(b2)),
-			    group_text(active + gactive, best.dim, best.grp,
-			    b3, sizeof(b3))) < 0)
+			    group_text(active + gactive, best.others,
+			    best.dim, best.grp, b3, sizeof(b3))) < 0)
 				goto fail;
 		}
 	}
