@@ -602,7 +602,7 @@ fail:
 
 /* What the user's baseline leads one to expect of a judged day (leave
  * one day out: the busiest other day), or of the judged period of
- * ndays days: its busiest day, or its daily mean over that many days
+ * N days: its busiest day, or its daily mean times N
  * if more (a week judged holds the weekly extract and the rest). */
 static double
 growth_ref(const struct sl_detect *d, int rule, const struct det_user *u,
