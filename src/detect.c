@@ -14,6 +14,8 @@
 static const struct det_rule *const builtin[] = {
 	&det_rule_hours,
 	&det_rule_search_burst,
+	&det_rule_bulk_export,
+	&det_rule_export_growth,
 	&det_rule_concurrent,
 	&det_rule_denied_burst,
 };

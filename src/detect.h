@@ -191,6 +191,8 @@ const char *det_bytes(double v, char *buf, size_t size);
 /* The built-in rules, in detect-*.c (listed in detect.c's builtin[]). */
 extern const struct det_rule det_rule_hours;
 extern const struct det_rule det_rule_search_burst;
+extern const struct det_rule det_rule_bulk_export;
+extern const struct det_rule det_rule_export_growth;
 extern const struct det_rule det_rule_concurrent;
 extern const struct det_rule det_rule_denied_burst;
 
