@@ -12,6 +12,9 @@
 
 /* The built-in rules, in the order sessionlog(7) describes them. */
 static const struct det_rule *const builtin[] = {
+	&det_rule_no_purpose,
+	&det_rule_boilerplate_purpose,
+	&det_rule_purpose_policy,
 	&det_rule_concurrent,
 };
 #define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
@@ -531,9 +534,8 @@ cmp_alert(const void *x, const void *y)
 
 /* Groups. */
 
-/* The fields of a tab-separated line p[0..n) into f (at most max). */
-static size_t
-tsv_fields(const char *p, size_t n, struct sl_str *f, size_t max)
+size_t
+det_tsv_fields(const char *p, size_t n, struct sl_str *f, size_t max)
 {
 	size_t k = 0, i, start = 0;
 
@@ -575,7 +577,7 @@ sl_detect_load_groups(struct sl_detect *d, const char *path,
 		lineno++;
 		if (line[len - 1] == '\n')
 			len--;
-		nf = tsv_fields(line, (size_t)len, f, GROUP_FIELDS);
+		nf = det_tsv_fields(line, (size_t)len, f, GROUP_FIELDS);
 		if (lineno == 1) {
 			for (i = 0; i < nf; i++) {
 				if (ucol == SIZE_MAX && sl_str_eq(f[i], "user"))
@@ -1013,6 +1015,7 @@ sl_detect_free(struct sl_detect *d)
 	det_map_release(&d->groups);
 	det_map_release(&d->group_of);
 	free(d->group_user);
+	det_policy_free(d->policy);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }
