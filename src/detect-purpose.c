@@ -322,8 +322,8 @@ np_emit(struct sl_detect *d, int rule, const struct det_user *u,
 	else if ((double)dd->k >= thr)
 		bump = 1;
 	if (d->policy != NULL)
-		snprintf(where, sizeof(where), "which the policy requires "
-		    "(line %ld)", ss->line);
+		snprintf(where, sizeof(where), "where line %ld of the policy "
+		    "requires one", ss->line);
 	else {
 		for (bit = 0; bit < PROF_BITS - 1 &&
 		    !(ss->nmask & (UINT64_C(1) << bit)); bit++)
@@ -861,12 +861,13 @@ pp_run(struct sl_detect *d, int rule)
 			 * looked at. */
 			if ((rc = det_emit(d, rule, u, ss->exports > 0 ? 1 : 0,
 			    ss->first, ss->last, ss->n, 0, 1, &ss->ev,
-			    "%u access%s (%u export%s) under purpose "
-			    "\"%.80s\", which the policy (line %lu: "
-			    "/%.60s/) does not allow: it needs /%.60s/",
-			    ss->n, ss->n == 1 ? "" : "es", ss->exports,
-			    ss->exports == 1 ? "" : "s", ss->purpose,
-			    det_policy_line(d->policy, ss->row),
+			    "%u data access%s%s under purpose \"%.80s\", "
+			    "which line %lu of the policy does not allow: "
+			    "dataset_pattern \"%.60s\" needs purpose_pattern "
+			    "\"%.60s\"", ss->n, ss->n == 1 ? "" : "es",
+			    ss->exports == 0 ? "" : ss->exports == ss->n ?
+			    " (export)" : " (exports among them)",
+			    ss->purpose, det_policy_line(d->policy, ss->row),
 			    det_policy_dataset(d->policy, ss->row),
 			    det_policy_purpose(d->policy, ss->row))) < 0)
 				return rc;
