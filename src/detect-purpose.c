@@ -709,10 +709,6 @@ bp_run(struct sl_detect *d, int rule)
 			grp = det_quantile(v, n, q);
 			hi = far * (own > grp ? own : grp);
 			lo = far * (own < grp ? own : grp);
-			if (hi < min)
-				hi = min;
-			if (lo < min)
-				lo = min;
 			/* Wider than both what the user and what the group
 			 * do: medium; than one of them: low. */
 			if (top > hi)
@@ -721,6 +717,10 @@ bp_run(struct sl_detect *d, int rule)
 				bump = 0;
 			else
 				continue;
+			if (hi < min)
+				hi = min;
+			if (lo < min)
+				lo = min;
 			if ((rc = det_emit(d, rule, u, bump, bd->first,
 			    bd->last, top, own, bump > 0 ? hi : lo, &bd->ev,
 			    "purpose \"%.80s\" over %u distinct resources in "

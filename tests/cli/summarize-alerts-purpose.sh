@@ -102,7 +102,8 @@ J=2026-04-22
 printf 'time\tuser\tsession\taction\tresource\tpurpose\tsrc\n'
 for d in $DAYS; do
 	# Patrol: two justified sessions a day on registers and objects.
-	for u in a.one a.two a.three a.four x.viol c.ok b.boiler n.nop; do
+	for u in a.one a.two a.three a.four x.viol c.ok b.boiler n.nop \
+	    e.edge f.edge; do
 		sess $u $d 08:00 1 "CASE-2026-0101 investigation" view \
 		    /reg/person /reg/vehicle /obj/$u-1
 		sess $u $d 13:00 2 "CASE-2026-0102 follow-up" view \
@@ -128,6 +129,9 @@ for d in $DAYS; do
 		    $(objs /obj/b 15 27)
 		sess b.boiler $d 17:00 5 "ROUTINE CHECK " view \
 		    $(objs /obj/b 28 40)
+		# min-resources, 20, is enough; 19 is not.
+		sess e.edge $d 15:00 3 "sweep" view $(objs /obj/e 1 20)
+		sess f.edge $d 15:00 3 "sweep" view $(objs /obj/f 1 19)
 		# Purposes the policy does not allow, and no purpose.
 		sess x.viol $d 15:00 3 "general enquiry" view /reg/person
 		sess x.viol $d 16:00 4 "general enquiry" export /reg/vehicle
@@ -153,7 +157,7 @@ for d in 2026-04-21 $J; do
 done >other.jsonl
 printf 'user\tunit\n' >units.tsv
 for u in a.one a.two a.three a.four x.viol c.ok b.boiler n.nop p.public \
-    j.json; do
+    j.json e.edge f.edge; do
 	printf '%s\tpatrol\n' $u
 done >>units.tsv
 printf 'w.wide\tanalysis\nw.two\tanalysis\nw.new\tanalysis\n' >>units.tsv
@@ -175,19 +179,21 @@ expect_eq "registry case: json" 0 "$(run "$INGEST" -q -C reg \
 # one, info: that is their routine.  "routine check", written three ways,
 # over 40 objects in a day, is far wider than b.boiler and the patrol
 # unit ever go: medium; w.new's 30 objects are new for them but what the
-# analysts do every day: low; w.wide's and w.two's daily 30: nothing.
+# analysts do every day: low; w.wide's and w.two's daily 30: nothing;
+# e.edge's 20, min-resources, medium; f.edge's 19, nothing.
 expect_eq "no policy: exit" 0 "$(run "$SUM" -C reg --alerts \
     --groups units.tsv --group-column unit --since $J --until 2026-04-23)"
 purpose_alerts >got
 cat >want <<'X'
 medium	boilerplate-purpose	b.boiler	b.boiler-2026-04-22-3	2026-04-22T15:02:00.000000Z	2026-04-22T17:14:00.000000Z	40	3
-medium	no-purpose	n.nop	n.nop-2026-04-22-3	2026-04-22T13:02:00.000000Z	2026-04-22T13:03:00.000000Z	4	0.4
-medium	no-purpose	n.nop	n.nop-2026-04-22-4	2026-04-22T14:02:00.000000Z	2026-04-22T14:03:00.000000Z	4	0.4
-medium	no-purpose	n.nop	n.nop-2026-04-22-5	2026-04-22T15:02:00.000000Z	2026-04-22T15:03:00.000000Z	4	0.4
-medium	no-purpose	n.nop	n.nop-2026-04-22-6	2026-04-22T16:02:00.000000Z	2026-04-22T16:03:00.000000Z	4	0.4
+medium	no-purpose	n.nop	n.nop-2026-04-22-3	2026-04-22T13:02:00.000000Z	2026-04-22T13:03:00.000000Z	4	0.315789
+medium	no-purpose	n.nop	n.nop-2026-04-22-4	2026-04-22T14:02:00.000000Z	2026-04-22T14:03:00.000000Z	4	0.315789
+medium	no-purpose	n.nop	n.nop-2026-04-22-5	2026-04-22T15:02:00.000000Z	2026-04-22T15:03:00.000000Z	4	0.315789
+medium	no-purpose	n.nop	n.nop-2026-04-22-6	2026-04-22T16:02:00.000000Z	2026-04-22T16:03:00.000000Z	4	0.315789
+medium	boilerplate-purpose	e.edge	e.edge-2026-04-22-3	2026-04-22T15:02:00.000000Z	2026-04-22T15:21:00.000000Z	20	3
 low	boilerplate-purpose	w.new	w.new-2026-04-22-1	2026-04-22T08:02:00.000000Z	2026-04-22T08:31:00.000000Z	30	3
-low	no-purpose	x.viol	x.viol-2026-04-22-5	2026-04-22T17:02:00.000000Z	2026-04-22T17:02:00.000000Z	2	0.4
-low	no-purpose	x.viol	x.viol-2026-04-22-6	2026-04-22T17:32:00.000000Z	2026-04-22T17:32:00.000000Z	2	0.4
+low	no-purpose	x.viol	x.viol-2026-04-22-5	2026-04-22T17:02:00.000000Z	2026-04-22T17:02:00.000000Z	2	0.315789
+low	no-purpose	x.viol	x.viol-2026-04-22-6	2026-04-22T17:32:00.000000Z	2026-04-22T17:32:00.000000Z	2	0.315789
 info	no-purpose	p.public	p.public-2026-04-22-1	2026-04-22T09:02:00.000000Z	2026-04-22T09:02:00.000000Z	1	1
 X
 expect_file "no policy: alerts" want got
@@ -195,10 +201,11 @@ awk -F'\t' -v pr="^($PR)\$" 'NR > 1 && $3 ~ pr { print $4 ": " $10 }' out \
     | sort -u >got
 cat >want <<'X'
 b.boiler: purpose "routine check" over 40 distinct resources in a day; own baseline 3, group's 3 (90% quantile of days)
-n.nop: 2 data accesses without a purpose, where generic-tsv records purposes; 4 of 6 sessions that day without one; own baseline 0.0% of 24, group's 6.7% of 180
-p.public: 1 data access without a purpose, where generic-tsv records purposes; 1 of 1 sessions that day without one; own baseline 100.0% of 12, group's 0.0% of 192
+e.edge: purpose "sweep" over 20 distinct resources in a day; own baseline 3, group's 3 (90% quantile of days)
+n.nop: 2 data accesses without a purpose, where generic-tsv records purposes; 4 of 6 sessions that day without one; own baseline 0.0% of 24, group's 5.3% of 228
+p.public: 1 data access without a purpose, where generic-tsv records purposes; 1 of 1 sessions that day without one; own baseline 100.0% of 12, group's 0.0% of 240
 w.new: purpose "case-2026-0300 analysis" over 30 distinct resources in a day; own baseline 3, group's 30 (90% quantile of days)
-x.viol: 1 data access without a purpose, where generic-tsv records purposes; 2 of 6 sessions that day without one; own baseline 0.0% of 24, group's 6.7% of 180
+x.viol: 1 data access without a purpose, where generic-tsv records purposes; 2 of 6 sessions that day without one; own baseline 0.0% of 24, group's 5.3% of 228
 X
 expect_file "no policy: explanations" want got
 
@@ -216,6 +223,7 @@ medium	no-purpose	n.nop	n.nop-2026-04-22-3	2026-04-22T13:02:00.000000Z	2026-04-2
 medium	no-purpose	n.nop	n.nop-2026-04-22-4	2026-04-22T14:02:00.000000Z	2026-04-22T14:02:00.000000Z	4	0.12
 medium	no-purpose	n.nop	n.nop-2026-04-22-5	2026-04-22T15:02:00.000000Z	2026-04-22T15:02:00.000000Z	4	0.12
 medium	no-purpose	n.nop	n.nop-2026-04-22-6	2026-04-22T16:02:00.000000Z	2026-04-22T16:02:00.000000Z	4	0.12
+medium	boilerplate-purpose	e.edge	e.edge-2026-04-22-3	2026-04-22T15:02:00.000000Z	2026-04-22T15:21:00.000000Z	20	3
 medium	purpose-policy	x.viol	x.viol-2026-04-22-3	2026-04-22T15:02:00.000000Z	2026-04-22T15:02:00.000000Z	1	0
 low	boilerplate-purpose	w.new	w.new-2026-04-22-1	2026-04-22T08:02:00.000000Z	2026-04-22T08:31:00.000000Z	30	3
 low	no-purpose	j.json	j-2026-04-22	2026-04-22T10:00:00.000000Z	2026-04-22T10:01:00.000000Z	1	1
@@ -225,12 +233,12 @@ expect_file "policy: alerts" want got
 awk -F'\t' 'NR > 1 && ($3 == "purpose-policy" || $4 == "j.json") {
 	print $4 ": " $10 }' out | sort -u >got
 cat >want <<'X'
-j.json: 2 data accesses without a purpose, where line 2 of the policy requires one; 1 of 1 sessions that day without one; own baseline 100.0% of 1, group's 0.0% of 192
+j.json: 2 data accesses without a purpose, where line 2 of the policy requires one; 1 of 1 sessions that day without one; own baseline 100.0% of 1, group's 0.0% of 240
 x.viol: 1 data access (export) under purpose "general enquiry", which line 2 of the policy does not allow: dataset_pattern "^/reg/" needs purpose_pattern "CASE-\\d{4}-\\d{4}"
 x.viol: 1 data access under purpose "general enquiry", which line 2 of the policy does not allow: dataset_pattern "^/reg/" needs purpose_pattern "CASE-\\d{4}-\\d{4}"
 X
 expect_file "policy: explanations" want got
-expect_eq "policy: evidence" "registry.tsv:2203" \
+expect_eq "policy: evidence" "registry.tsv:2534" \
     "$(awk -F'\t' '$2 == "high" { print $11 }' out)"
 awk -F'\t' -v pr="^($PR)\$" 'NR > 1 && $3 ~ pr && $6 ~ /^2026-04-22/ {
 	print $1 }' out | sort >ids.since
