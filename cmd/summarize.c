@@ -115,7 +115,11 @@ static const struct option longopts[] = {
 	LONGOPT("group-column", required_argument, CHAR_MAX + 23)
 	LONGOPT("work-hours", required_argument, CHAR_MAX + 24)
 	LONGOPT("workdays", required_argument, CHAR_MAX + 25)
+<<<<<<< HEAD
 	LONGOPT("svg", required_argument, CHAR_MAX + 26)
+=======
+	LONGOPT("policy", required_argument, CHAR_MAX + 26)
+>>>>>>> al-purpose
 	LONGOPT("by", required_argument, CHAR_MAX + 2)
 	LONGOPT("gap", required_argument, CHAR_MAX + 3)
 	LONGOPT("help", no_argument, CHAR_MAX + 4)
@@ -143,7 +147,11 @@ enum {
 	OPT_RANK,
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
+<<<<<<< HEAD
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG,
+=======
+	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_POLICY,
+>>>>>>> al-purpose
 };
 
 static void
@@ -153,8 +161,9 @@ usage(FILE *fp)
 	    "[--action action] [--by keys]\n"
 	    "                 [--alerts [--baseline duration] "
 	    "[--fail-on level] [--groups file]\n"
-	    "                  [--group-column name] "
-	    "[--work-hours HH:MM-HH:MM] [--workdays days]]\n"
+	    "                  [--group-column name] [--policy file]\n"
+	    "                  [--work-hours HH:MM-HH:MM] "
+	    "[--workdays days]]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
 	    "[--json] [--no-header]\n"
 	    "                 [--outcome outcome] [--picture] "
@@ -1195,7 +1204,7 @@ main(int argc, char **argv)
 	struct out *out;
 	pthread_t *th;
 	const char *casedir = NULL, *by = NULL, *groups = NULL;
-	const char *group_column = NULL;
+	const char *group_column = NULL, *policy = NULL;
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0;
 	char **args, err[512];
@@ -1261,6 +1270,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_GROUP_COLUMN:
 			group_column = optarg;
+			break;
+		case OPT_POLICY:
+			policy = optarg;
 			break;
 		case OPT_WORK_HOURS:
 			cli_parse_hours("--work-hours", optarg,
@@ -1340,11 +1352,15 @@ main(int argc, char **argv)
 	o.ptz = cli_filter_print_tz(&o.f);
 	if (!alerts && (groups != NULL || group_column != NULL ||
 	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
-	    baseline_set))
+	    baseline_set || policy != NULL))
 		cli_die("--groups, --group-column, --fail-on, --baseline, "
+<<<<<<< HEAD
 		    "--work-hours and --workdays are for --alerts");
 	if (o.svg != NULL && o.json)
 		cli_die("--svg: not with --json");
+=======
+		    "--policy, --work-hours and --workdays are for --alerts");
+>>>>>>> al-purpose
 	if (alerts && (by != NULL || o.top_set || o.picture))
 		cli_die("--alerts: not with --by, --top or --picture");
 	if (workdays && dopts.work_from < 0)
@@ -1424,6 +1440,9 @@ main(int argc, char **argv)
 			cli_die("--groups: %s", sl_detect_error(o.det));
 		if (group_column != NULL && groups == NULL)
 			cli_die("--group-column: give --groups too");
+		if (policy != NULL && sl_detect_load_policy(o.det,
+		    policy) < 0)
+			cli_die("--policy: %s", sl_detect_error(o.det));
 		sl_detect_range(o.det, &o.det_from, &o.det_to);
 	}
 

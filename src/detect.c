@@ -16,6 +16,9 @@ static const struct det_rule *const builtin[] = {
 	&det_rule_search_burst,
 	&det_rule_bulk_export,
 	&det_rule_export_growth,
+	&det_rule_no_purpose,
+	&det_rule_boilerplate_purpose,
+	&det_rule_purpose_policy,
 	&det_rule_concurrent,
 	&det_rule_denied_burst,
 };
@@ -536,9 +539,8 @@ cmp_alert(const void *x, const void *y)
 
 /* Groups. */
 
-/* The fields of a tab-separated line p[0..n) into f (at most max). */
-static size_t
-tsv_fields(const char *p, size_t n, struct sl_str *f, size_t max)
+size_t
+det_tsv_fields(const char *p, size_t n, struct sl_str *f, size_t max)
 {
 	size_t k = 0, i, start = 0;
 
@@ -580,7 +582,7 @@ sl_detect_load_groups(struct sl_detect *d, const char *path,
 		lineno++;
 		if (line[len - 1] == '\n')
 			len--;
-		nf = tsv_fields(line, (size_t)len, f, GROUP_FIELDS);
+		nf = det_tsv_fields(line, (size_t)len, f, GROUP_FIELDS);
 		if (lineno == 1) {
 			for (i = 0; i < nf; i++) {
 				if (ucol == SIZE_MAX && sl_str_eq(f[i], "user"))
@@ -1018,6 +1020,7 @@ sl_detect_free(struct sl_detect *d)
 	det_map_release(&d->groups);
 	det_map_release(&d->group_of);
 	free(d->group_user);
+	det_policy_free(d->policy);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }

@@ -139,6 +139,7 @@ struct sl_detect {
 	struct det_user **users;
 	size_t nusers, capusers;
 	pthread_mutex_t lock;
+	struct det_policy *policy;	/* --policy; NULL: none */
 	/* Alerts out. */
 	struct sl_alert *alerts;
 	struct det_evid *evid;		/* of each alert */
@@ -188,11 +189,49 @@ int det_emit(struct sl_detect *d, int rule, const struct det_user *u,
 /* Format a size "2.5 GB", a count "1,234" into buf: for explanations. */
 const char *det_bytes(double v, char *buf, size_t size);
 
+/* The fields of a tab-separated line p[0..n) (a trailing CR dropped)
+ * into f, at most max of them; returns how many. */
+size_t det_tsv_fields(const char *p, size_t n, struct sl_str *f,
+    size_t max);
+
+/*
+ * A purpose policy (detect-policy.c, sl_detect_load_policy): rows of a
+ * dataset pattern and the pattern the purpose of an access to a matching
+ * resource must match.  Matching needs match data of the thread's own: a
+ * struct det_pcache per user, which also remembers each resource's row.
+ */
+struct det_policy;
+struct det_pcache {
+	struct det_map res;		/* resource -> index into row */
+	ssize_t *row;			/* its row, -1: none */
+	size_t cap;
+	void *md;			/* pcre2_match_data */
+};
+
+/* The row of the first matching dataset pattern for resource[0..n) in
+ * the cache's user: >= 0, -1 for none, or -ENOMEM (-2 and below). */
+ssize_t det_policy_row(const struct det_policy *p, struct det_pcache *c,
+    const char *res, size_t n);
+/* Does a row require a purpose (its purpose_pattern is not "*")? */
+int det_policy_requires(const struct det_policy *p, size_t row);
+/* Does purpose[0..n) (not empty) satisfy the row?  1, 0 or -ENOMEM. */
+int det_policy_allows(const struct det_policy *p, struct det_pcache *c,
+    size_t row, const char *purpose, size_t n);
+/* A row's patterns and line, for explanations. */
+const char *det_policy_dataset(const struct det_policy *p, size_t row);
+const char *det_policy_purpose(const struct det_policy *p, size_t row);
+unsigned long det_policy_line(const struct det_policy *p, size_t row);
+void det_pcache_release(struct det_pcache *c);
+void det_policy_free(struct det_policy *p);
+
 /* The built-in rules, in detect-*.c (listed in detect.c's builtin[]). */
 extern const struct det_rule det_rule_hours;
 extern const struct det_rule det_rule_search_burst;
 extern const struct det_rule det_rule_bulk_export;
 extern const struct det_rule det_rule_export_growth;
+extern const struct det_rule det_rule_no_purpose;
+extern const struct det_rule det_rule_boilerplate_purpose;
+extern const struct det_rule det_rule_purpose_policy;
 extern const struct det_rule det_rule_concurrent;
 extern const struct det_rule det_rule_denied_burst;
 

@@ -1199,6 +1199,11 @@ SL_API const char *sl_detect_error(const struct sl_detect *d);
  * sl_detect_error). */
 SL_API int sl_detect_load_groups(struct sl_detect *d, const char *path,
     const char *column);
+/* Read a purpose policy (sessionlog(5)): TSV with a header naming the
+ * columns "dataset_pattern" and "purpose_pattern"; it replaces any
+ * policy read before.  0, or a negative errno value (message, with the
+ * file and line, in sl_detect_error). */
+SL_API int sl_detect_load_policy(struct sl_detect *d, const char *path);
 /* The rules: how many, and the name of each (NULL out of range). */
 SL_API size_t sl_detect_rule_count(const struct sl_detect *d);
 SL_API const char *sl_detect_rule_name(const struct sl_detect *d, size_t i);
