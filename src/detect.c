@@ -13,6 +13,7 @@
 /* The built-in rules, in the order sessionlog(7) describes them. */
 static const struct det_rule *const builtin[] = {
 	&det_rule_concurrent,
+	&det_rule_integrity,
 };
 #define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
 

@@ -190,5 +190,6 @@ const char *det_bytes(double v, char *buf, size_t size);
 
 /* The built-in rules, in detect-*.c (listed in detect.c's builtin[]). */
 extern const struct det_rule det_rule_concurrent;
+extern const struct det_rule det_rule_integrity;
 
 #endif
