@@ -1024,6 +1024,12 @@ nomem:
 	return -ENOMEM;
 }
 
+static const char *
+pl(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static int
 log_alerts(struct sl_detect *d, int rule, const struct ilog *g)
 {
@@ -1036,10 +1042,12 @@ log_alerts(struct sl_detect *d, int rule, const struct ilog *g)
 	 * the duplicates may be the copies, not records out of order. */
 	explained = g->reversals < g->dups ? g->reversals : g->dups;
 	if (exact > 0) {
-		if (sl_buf_printf(&b, "%llu of the log's %llu records are "
-		    "exact copies of records read before (redelivered or "
-		    "written twice)", (unsigned long long)exact,
-		    (unsigned long long)g->read) < 0 ||
+		if (sl_buf_printf(&b, "%llu of the log's %llu record%s %s "
+		    "(redelivered or written twice)",
+		    (unsigned long long)exact, (unsigned long long)g->read,
+		    pl(g->read), exact == 1 ? "is an exact copy of a record "
+		    "read before" : "are exact copies of records read "
+		    "before") < 0 ||
 		    (explained > 0 && sl_buf_printf(&b, "; its %llu "
 		    "reversal%s of time may be those copies",
 		    (unsigned long long)explained, explained > 1 ? "s" :
@@ -1051,11 +1059,14 @@ log_alerts(struct sl_detect *d, int rule, const struct ilog *g)
 		sl_buf_reset(&b);
 	}
 	if (g->conflicts > 0) {
-		if (sl_buf_printf(&b, "%llu of the log's %llu records repeat "
-		    "another's record id but differ%s%s: a damaged or "
-		    "altered export", (unsigned long long)g->conflicts,
-		    (unsigned long long)g->read, g->differs ? " in " : "",
-		    g->differs ? g->differs : "") < 0 ||
+		if (sl_buf_printf(&b, "%llu of the log's %llu record%s "
+		    "repeat%s another's record id but differ%s%s%s: a "
+		    "damaged or altered export",
+		    (unsigned long long)g->conflicts,
+		    (unsigned long long)g->read, pl(g->read),
+		    g->conflicts == 1 ? "s" : "", g->conflicts == 1 ? "s" :
+		    "", g->differs ? " in " : "", g->differs ? g->differs :
+		    "") < 0 ||
 		    (exact == 0 && explained > 0 && sl_buf_printf(&b, "; its "
 		    "%llu reversal%s of time may be those copies",
 		    (unsigned long long)explained, explained > 1 ? "s" :
@@ -1068,10 +1079,10 @@ log_alerts(struct sl_detect *d, int rule, const struct ilog *g)
 	}
 	if (g->reversals > explained) {
 		if (sl_buf_printf(&b, "time goes back %llu time%s from one "
-		    "of the log's %llu records to the next, by more than its "
-		    "format's tolerance", (unsigned long long)g->reversals,
-		    g->reversals > 1 ? "s" : "",
-		    (unsigned long long)g->read) < 0 ||
+		    "of the log's %llu record%s to the next, by more than "
+		    "its format's tolerance", (unsigned long long)g->reversals,
+		    pl(g->reversals), (unsigned long long)g->read,
+		    pl(g->read)) < 0 ||
 		    (explained > 0 && sl_buf_printf(&b, " (%llu may be its "
 		    "duplicates)", (unsigned long long)explained) < 0) ||
 		    sl_buf_addc(&b, '\0') < 0)
@@ -1124,9 +1135,9 @@ log_alerts(struct sl_detect *d, int rule, const struct ilog *g)
 	}
 	if (g->rejected > 0) {
 		places += g->rejected;
-		if (sl_buf_printf(&b, "%s%llu of its %llu records rejected",
+		if (sl_buf_printf(&b, "%s%llu of its %llu record%s rejected",
 		    b.n ? "; " : "", (unsigned long long)g->rejected,
-		    (unsigned long long)g->read) < 0 || (g->reason != NULL &&
+		    (unsigned long long)g->read, pl(g->read)) < 0 || (g->reason != NULL &&
 		    sl_buf_printf(&b, " (the first: %s)", g->reason) < 0))
 			goto nomem;
 	}
