@@ -18,7 +18,7 @@
 #include "detect.h"
 
 static const struct det_param params[] = {
-	{ "day-users", 2 },	/* median active users: a day is expected */
+	{ "day-users", 2 },	/* active users, lower quartile: expected */
 	{ "hour-users", 8 },	/* median active users: an hour is judged */
 	{ "hour-share", 0.1 },	/* of the baseline's median: a low hour */
 	{ "hour-days", 2 },	/* baseline days an hour needs */
@@ -266,19 +266,19 @@ wcount(int64_t a, int64_t b, int w)
 	return first > b ? 0 : (b - first) / 7 + 1;
 }
 
-/* The median of v[0..n) together with z zeros (v is reordered; all
+/* The q-quantile of v[0..n) together with z zeros (v is reordered; all
  * values >= 0). */
 static double
-median_zeros(double *v, size_t n, int64_t z)
+quantile_zeros(double *v, size_t n, int64_t z, double q)
 {
 	double pos, f, lo, hi;
 	size_t all, i;
 
 	if (z <= 0)
-		return det_median(v, n);
+		return det_quantile(v, n, q);
 	all = n + (size_t)z;
-	det_quantile(v, n, 0.5);	/* sorts */
-	pos = 0.5 * (double)(all - 1);
+	det_quantile(v, n, q);	/* sorts */
+	pos = q * (double)(all - 1);
 	i = (size_t)pos;
 	f = pos - (double)i;
 	lo = i < (size_t)z ? 0 : v[i - (size_t)z];
@@ -404,17 +404,19 @@ gather(struct sl_detect *d, int rule, struct cday **out, size_t *nout)
 	return 0;
 }
 
-/* The baseline's figures of one weekday, for days without any event: the
- * median of its days' users and events (its days without events count as
- * zeros), and how many days. */
+/* The baseline's figures of one weekday, for days without any event:
+ * its days' active users (the lower quartile and the median) and events
+ * (the median), its days without events counted as zeros, and how many
+ * days.  Leaving one day out, the judged day is one of those zeros when
+ * it lies inside the events (inside). */
 struct wbase {
-	double users, events;
+	double users_q1, users, events;
 	int64_t days;
 };
 
 static int
 weekday_bases(const struct sl_detect *d, const struct cday *cd, size_t n,
-    struct wbase wb[7])
+    int inside, struct wbase wb[7])
 {
 	int64_t lo = cd[0].day, hi = cd[n - 1].day;
 	double *vu, *ve;
@@ -445,14 +447,17 @@ weekday_bases(const struct sl_detect *d, const struct cday *cd, size_t n,
 				ve[k] = (double)cd[i].events;
 				k++;
 			}
-		/* Leave one day out: the judged day is one of the empty
-		 * ones. */
-		z = all - (int64_t)k - (d->loo ? 1 : 0);
+		z = all - (int64_t)k - (d->loo && inside ? 1 : 0);
 		if (z < 0)
 			z = 0;
 		wb[w].days = (int64_t)k + z;
-		wb[w].users = wb[w].days ? median_zeros(vu, k, z) : 0;
-		wb[w].events = wb[w].days ? median_zeros(ve, k, z) : 0;
+		if (wb[w].days == 0) {
+			wb[w].users_q1 = wb[w].users = wb[w].events = 0;
+			continue;
+		}
+		wb[w].users_q1 = quantile_zeros(vu, k, z, 0.25);
+		wb[w].users = quantile_zeros(vu, k, z, 0.5);
+		wb[w].events = quantile_zeros(ve, k, z, 0.5);
 	}
 	free(vu);
 	free(ve);
@@ -486,11 +491,12 @@ day_gaps(struct sl_detect *d, int rule, const struct cday *cd, size_t n)
 {
 	double minusers = det_param(d, rule, "day-users");
 	int64_t jlast = last_judged_day(d);
-	struct wbase wb[7];
+	struct wbase wbin[7], wbout[7], *wb;
 	size_t i;
 	int rc;
 
-	if ((rc = weekday_bases(d, cd, n, wb)) < 0)
+	if ((rc = weekday_bases(d, cd, n, 1, wbin)) < 0 ||
+	    (rc = weekday_bases(d, cd, n, 0, wbout)) < 0)
 		return rc;
 	for (i = 0; i < n; i++) {
 		int64_t a = cd[i].day + 1, b, ja, jb, x;
@@ -501,6 +507,7 @@ day_gaps(struct sl_detect *d, int rule, const struct cday *cd, size_t n)
 		struct det_evid ev;
 		int w;
 
+		wb = i + 1 < n ? wbin : wbout;
 		if (i + 1 < n)
 			b = cd[i + 1].day - 1;
 		else if (jlast != INT64_MAX)
@@ -516,8 +523,11 @@ day_gaps(struct sl_detect *d, int rule, const struct cday *cd, size_t n)
 		for (w = 0; w < 7; w++) {
 			int64_t k = wcount(ja, jb, w);
 
+			/* Several people on nearly every such day (three
+			 * in four): none at all is not chance.  A median
+			 * would take a weekday some work now and then. */
 			if (k == 0 || wb[w].days == 0 ||
-			    wb[w].users < minusers)
+			    wb[w].users_q1 < minusers)
 				continue;
 			expected += k;
 			events += (double)k * wb[w].events;

@@ -81,7 +81,8 @@ expect_eq "one user: none" "" \
 # from Monday 2026-04-06, one of them on leave the second week; Thursday
 # 2026-04-16 lost, and 10:00-12:00 of Tuesday 2026-04-21.  With weekend=1,
 # two officers on duty Saturdays and Sundays 09-14, and Saturday
-# 2026-04-18 lost too.
+# 2026-04-18 lost too.  With weekend=2, some work on Saturdays now and
+# then: three people on 2026-04-11, none on 2026-04-18, one on 2026-04-25.
 cat >gen.awk <<'X'
 BEGIN {
 	OFS = ","
@@ -105,11 +106,16 @@ BEGIN {
 					emit(date, h, m + 9, "officer" u, "view")
 				}
 			}
-		} else if (weekend && date != "2026-04-18") {
+		} else if (weekend == 1 && date != "2026-04-18") {
 			for (u = 1; u <= 2; u++)
 				for (h = 9; h <= 14; h++)
 					emit(date, h, (u * 13 + h) % 60,
 					    "duty" u, "view")
+		} else if (weekend == 2 && wd == 5) {
+			n = date == "2026-04-11" ? 3 : \
+			    date == "2026-04-25" ? 1 : 0
+			for (u = 1; u <= n; u++)
+				emit(date, 10, u * 7, "officer" u, "view")
 		}
 	}
 }
@@ -152,6 +158,18 @@ eaa1c8576c951258	medium	2026-04-18T00:00:00.000000Z	2026-04-19T00:00:00.000000Z	
 39ba96d1db01ed36	low	2026-04-21T10:00:00.000000Z	2026-04-21T12:00:00.000000Z	0	38	0 events in 2 hours, 2026-04-21 10:00 to 12:00 (Tuesday), where the baseline's Tuesdays have a median of 38 events from 10 users in them (2 days)
 X
 expect_file "duty: alerts" want got7
+
+# Saturday work now and then: a Saturday without any is no gap (a median
+# of two people would have made it one; three Saturdays in four with two
+# or more would).
+awk -v weekend=2 -f gen.awk |
+    awk 'NR == 1 { print; next } { print | "sort" }' >casual.csv
+expect_eq "casual case" 0 "$(run "$INGEST" -q -C casual casual.csv)"
+expect_eq "casual: exit" 0 "$(run "$SUM" -C casual --alerts)"
+expect_eq "casual: the lost Thursday and hours only" \
+    "2026-04-16T00:00:00.000000Z medium
+2026-04-21T10:00:00.000000Z low" \
+    "$(awk -F'\t' '$3 == "log-integrity" { print $6 " " $2 }' out)"
 
 # The last week judged against the two before: the lost hours only.
 expect_eq "office week: exit" 0 "$(run "$SUM" -C office --alerts \
