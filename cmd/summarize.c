@@ -1406,7 +1406,9 @@ main(int argc, char **argv)
 		o.until = o.f.until;
 		ro.tz = o.f.tz_arg;
 		keep.users = &o.users;
-		keep.until = o.until;
+		/* For --alerts, all of every log, so that the scratch case's
+		 * manifest counts what a case's does (log-integrity). */
+		keep.until = alerts ? INT64_MAX : o.until;
 		c = cli_scratch_open(&scratch, (const char *const *)argv,
 		    (size_t)argc, &ro, cli_keep_event, &keep, &read_errors);
 		if (read_errors > 0)
@@ -1474,7 +1476,10 @@ main(int argc, char **argv)
 	trouble |= w.trouble;
 
 	if (o.det != NULL) {
-		int rc = alerts_report(&o, &w, argc > 0 ? NULL : c);
+		/* The case's manifest for the rules about logs, the scratch
+		 * case's for raw sources alike; not for a few users: a log
+		 * is not theirs, and theirs alone are in a scratch case. */
+		int rc = alerts_report(&o, &w, o.users.n > 0 ? NULL : c);
 
 		if (o.svg != NULL && rc != EXIT_TROUBLE)
 			write_svg(&o, &w);

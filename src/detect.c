@@ -21,6 +21,7 @@ static const struct det_rule *const builtin[] = {
 	&det_rule_purpose_policy,
 	&det_rule_concurrent,
 	&det_rule_denied_burst,
+	&det_rule_integrity,
 };
 #define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
 

@@ -234,5 +234,6 @@ extern const struct det_rule det_rule_boilerplate_purpose;
 extern const struct det_rule det_rule_purpose_policy;
 extern const struct det_rule det_rule_concurrent;
 extern const struct det_rule det_rule_denied_burst;
+extern const struct det_rule det_rule_integrity;
 
 #endif
