@@ -115,11 +115,8 @@ static const struct option longopts[] = {
 	LONGOPT("group-column", required_argument, CHAR_MAX + 23)
 	LONGOPT("work-hours", required_argument, CHAR_MAX + 24)
 	LONGOPT("workdays", required_argument, CHAR_MAX + 25)
-<<<<<<< HEAD
 	LONGOPT("svg", required_argument, CHAR_MAX + 26)
-=======
-	LONGOPT("policy", required_argument, CHAR_MAX + 26)
->>>>>>> al-purpose
+	LONGOPT("policy", required_argument, CHAR_MAX + 27)
 	LONGOPT("by", required_argument, CHAR_MAX + 2)
 	LONGOPT("gap", required_argument, CHAR_MAX + 3)
 	LONGOPT("help", no_argument, CHAR_MAX + 4)
@@ -147,11 +144,7 @@ enum {
 	OPT_RANK,
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
-<<<<<<< HEAD
-	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG,
-=======
-	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_POLICY,
->>>>>>> al-purpose
+	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
 };
 
 static void
@@ -1354,13 +1347,9 @@ main(int argc, char **argv)
 	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
 	    baseline_set || policy != NULL))
 		cli_die("--groups, --group-column, --fail-on, --baseline, "
-<<<<<<< HEAD
-		    "--work-hours and --workdays are for --alerts");
+		    "--policy, --work-hours and --workdays are for --alerts");
 	if (o.svg != NULL && o.json)
 		cli_die("--svg: not with --json");
-=======
-		    "--policy, --work-hours and --workdays are for --alerts");
->>>>>>> al-purpose
 	if (alerts && (by != NULL || o.top_set || o.picture))
 		cli_die("--alerts: not with --by, --top or --picture");
 	if (workdays && dopts.work_from < 0)
