@@ -130,6 +130,7 @@ static const struct option longopts[] = {
 	LONGOPT("group-column", required_argument, CHAR_MAX + 23)
 	LONGOPT("work-hours", required_argument, CHAR_MAX + 24)
 	LONGOPT("workdays", required_argument, CHAR_MAX + 25)
+	LONGOPT("rules", required_argument, CHAR_MAX + 26)
 	LONGOPT("by", required_argument, CHAR_MAX + 2)
 	LONGOPT("gap", required_argument, CHAR_MAX + 3)
 	LONGOPT("help", no_argument, CHAR_MAX + 4)
@@ -157,7 +158,7 @@ enum {
 	OPT_RANK,
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
-	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS,
+	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_RULES,
 };
 
 static void
@@ -169,8 +170,9 @@ usage(FILE *fp)
 	    "[--action action] [--by keys]\n"
 	    "                 [--alerts [--baseline duration] "
 	    "[--fail-on level] [--groups file]\n"
-	    "                  [--group-column name] "
-	    "[--work-hours HH:MM-HH:MM] [--workdays days]]\n"
+	    "                  [--group-column name] [--rules file] "
+	    "[--work-hours HH:MM-HH:MM]\n"
+	    "                  [--workdays days]]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
 	    "[--json] [--no-header]\n"
 	    "                 [--outcome outcome] [--picture] "
@@ -1141,7 +1143,8 @@ main(int argc, char **argv)
 	struct out *out;
 	pthread_t *th;
 	const char *casedir = NULL, *by = NULL, *groups = NULL;
-	const char *group_column = NULL;
+	const char *group_column = NULL, **rules = NULL;
+	size_t nrules = 0;
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0;
 	char **args, err[512];
@@ -1225,6 +1228,10 @@ main(int argc, char **argv)
 		case OPT_GROUP_COLUMN:
 			group_column = optarg;
 			break;
+		case OPT_RULES:
+			rules = xrealloc(rules, nrules + 1, sizeof(*rules));
+			rules[nrules++] = optarg;
+			break;
 		case OPT_WORK_HOURS:
 			cli_parse_hours("--work-hours", optarg,
 			    &dopts.work_from, &dopts.work_to);
@@ -1303,9 +1310,9 @@ main(int argc, char **argv)
 		cli_die("-v needs a pattern (-e, -f or -k)");
 	if (!alerts && (groups != NULL || group_column != NULL ||
 	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
-	    baseline_set))
+	    baseline_set || nrules > 0))
 		cli_die("--groups, --group-column, --fail-on, --baseline, "
-		    "--work-hours and --workdays are for --alerts");
+		    "--rules, --work-hours and --workdays are for --alerts");
 	if (alerts && (by != NULL || o.top_set || o.picture))
 		cli_die("--alerts: not with --by, --top or --picture");
 	if (workdays && dopts.work_from < 0)
@@ -1385,6 +1392,11 @@ main(int argc, char **argv)
 			cli_die("--groups: %s", sl_detect_error(o.det));
 		if (group_column != NULL && groups == NULL)
 			cli_die("--group-column: give --groups too");
+		/* Rules files in order: a later one changes what an
+		 * earlier one set. */
+		for (i = 0; i < nrules; i++)
+			if (sl_detect_load_rules(o.det, rules[i]) < 0)
+				cli_die("--rules: %s", sl_detect_error(o.det));
 		sl_detect_range(o.det, &o.det_from, &o.det_to);
 	}
 
@@ -1428,6 +1440,7 @@ main(int argc, char **argv)
 		cli_filter_release(&o.f);
 		cli_users_release(&o.users);
 		cli_patterns_release(&o.pat);
+		free(rules);
 		free(args);
 		cli_close_stdout();
 		if (trouble || rc == EXIT_TROUBLE)
@@ -1530,6 +1543,7 @@ main(int argc, char **argv)
 	cli_filter_release(&o.f);
 	cli_users_release(&o.users);
 	cli_patterns_release(&o.pat);
+	free(rules);
 	free(args);
 	cli_close_stdout();
 	if (trouble)
