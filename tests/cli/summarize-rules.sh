@@ -150,6 +150,14 @@ expect_eq "json: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules vip.rules \
     --json -u ann)"
 expect_grep "json: the alert" '^\{"id":"e4e1951ac6c3d91f","level":"high","rule":"vip-export","user":"ann","session":"s1",.*"value":3,"baseline":3,"explanation":"exports of VIP datasets: ' out
 
+# The example of sessionlog(5) reads, and does what it says.
+sed -n '/^\.Sh RULES FILES/,/^\.Sh/p' "$SRCDIR/man/sessionlog.5" |
+    sed -n '/^\.Bd -literal/,/^\.Ed/p' | sed '1d;$d; s/\\e/\\/g' >man.rules
+expect_eq "man example: exit" 0 "$(run "$SUM" vip.jsonl --alerts \
+    --rules man.rules -u bob)"
+expect_eq "man example: the alerts" "high	vip-export	bob	4
+low	export-no-purpose	bob	3" "$(sed 1d out | cut -f2,3,4,8)"
+
 # Errors name the file and the line; a rules file needs --alerts.
 printf 'set concurrent-sessions min-overlap 50m\n\nset off-hour threshold 3\n' >bad.rules
 expect_eq "unknown rule" 2 "$(run "$SUM" -C case --alerts --rules bad.rules)"
