@@ -497,7 +497,7 @@ parse_value(struct rparser *ps, const struct det_param *p, const char *s,
 	case DET_COUNT:
 		*v = strtod(s, &end);
 		if (end == s || *end != '\0' || !(*v >= 0) || *v > 1e15 ||
-		    *v != floor(*v) || *s < '0' || *s > '9')
+		    *v != (double)(int64_t)*v || *s < '0' || *s > '9')
 			return perr(ps, "%s: \"%s\" is not a whole number",
 			    p->name, s);
 		return 0;
