@@ -421,3 +421,166 @@ cli_keep_event(void *arg, const struct sl_event *ev)
 	return ev->time < k->until &&
 	    cli_users_want(k->users, ev->user.p, ev->user.n);
 }
+
+/* ---- patterns ------------------------------------------------------------ */
+
+void
+cli_patterns_arg(struct cli_patterns *p, int opt, const char *arg)
+{
+	p->args = xrealloc(p->args, p->nargs + 1, sizeof(*p->args));
+	p->opts = xrealloc(p->opts, p->nargs + 1, sizeof(*p->opts));
+	p->args[p->nargs] = (char *)arg;
+	p->opts[p->nargs++] = opt;
+}
+
+static void
+cond_add(struct cli_patterns *p, int kind, int field, const char *pat,
+    size_t n, const char *label)
+{
+	struct cli_cond *c;
+	char err[512];
+	int idx = 0;
+
+	if (kind != CLI_COND_WATCH && (idx = sl_matcher_add(p->m, field, pat,
+	    n, p->flags, err, sizeof(err))) < 0) {
+		if (idx == -ENOMEM)
+			cli_die("out of memory");
+		cli_die("bad pattern \"%.*s\": %s", (int)(n > 200 ? 200 : n),
+		    pat, err);
+	}
+	p->conds = xrealloc(p->conds, p->nconds + 1, sizeof(*p->conds));
+	c = &p->conds[p->nconds++];
+	c->kind = kind;
+	c->field = field;
+	c->idx = (size_t)idx;
+	c->pat = xrealloc(NULL, n + 1, 1);
+	memcpy(c->pat, pat, n);
+	c->pat[n] = '\0';
+	c->label = label != NULL ? xstrdup(label) : NULL;
+	if (kind == CLI_COND_FIELD)
+		p->nfield++;
+	else
+		p->npat++;
+}
+
+void
+cli_patterns_compile(struct cli_patterns *p)
+{
+	size_t i, k, n;
+	char **v;
+
+	if (p->m == NULL && (p->m = sl_matcher_new()) == NULL)
+		cli_die("out of memory");
+	for (i = 0; i < p->nargs; i++) {
+		const char *a = p->args[i], *eq;
+		int field;
+
+		switch (p->opts[i]) {
+		case 'e':
+			cond_add(p, CLI_COND_PAT, SL_FIELD_TEXT, a, strlen(a),
+			    NULL);
+			break;
+		case 'f':
+			v = cli_read_lines(a, 0, &n);
+			for (k = 0; k < n; k++) {
+				cond_add(p, CLI_COND_PAT, SL_FIELD_TEXT, v[k],
+				    strlen(v[k]), NULL);
+				free(v[k]);
+			}
+			free(v);
+			break;
+		case 'k':
+			if ((eq = strchr(a, '=')) == NULL ||
+			    (field = sl_field_parse(a, (size_t)(eq - a))) < 0)
+				cli_die("-k: \"%s\" is not FIELD=PATTERN with "
+				    "one of the event fields", a);
+			if (field == SL_FIELD_RAW)
+				p->need_raw = 1;
+			cond_add(p, CLI_COND_FIELD, field, eq + 1,
+			    strlen(eq + 1), NULL);
+			break;
+		}
+	}
+	free(p->args);
+	free(p->opts);
+	p->args = NULL;
+	p->opts = NULL;
+	p->nargs = 0;
+}
+
+void
+cli_patterns_watch(struct cli_patterns *p, size_t idx, const char *entry)
+{
+	cond_add(p, CLI_COND_WATCH, 0, entry, strlen(entry), entry);
+	p->conds[p->nconds - 1].idx = idx;
+}
+
+struct sl_matcher *
+cli_patterns_matcher(const struct cli_patterns *p)
+{
+	struct sl_matcher *m;
+	char err[512];
+	size_t i;
+
+	if ((m = sl_matcher_new()) == NULL)
+		cli_die("out of memory");
+	/* The patterns compiled once already: only memory can fail. */
+	for (i = 0; i < p->nconds; i++)
+		if (p->conds[i].kind != CLI_COND_WATCH &&
+		    sl_matcher_add(m, p->conds[i].field, p->conds[i].pat,
+		    strlen(p->conds[i].pat), p->flags, err, sizeof(err)) < 0)
+			cli_die("out of memory");
+	return m;
+}
+
+int
+cli_patterns_hit(const struct cli_patterns *p, struct sl_matcher *m,
+    size_t c, const struct sl_event *ev, int *err)
+{
+	int rc = sl_matcher_test(m, p->conds[c].idx, ev);
+
+	if (rc < 0) {
+		if (*err == 0)
+			*err = rc;
+		return 0;
+	}
+	return rc;
+}
+
+int
+cli_patterns_test(const struct cli_patterns *p, struct sl_matcher *m,
+    const struct sl_event *ev, int anyp, int *err)
+{
+	size_t c;
+
+	if (p->npat == 0)
+		anyp = 1;
+	for (c = 0; c < p->nconds; c++)
+		switch (p->conds[c].kind) {
+		case CLI_COND_PAT:
+			if (!anyp && cli_patterns_hit(p, m, c, ev, err))
+				anyp = 1;
+			break;
+		case CLI_COND_FIELD:
+			if (!cli_patterns_hit(p, m, c, ev, err))
+				return 0;
+			break;
+		}
+	return anyp;
+}
+
+void
+cli_patterns_release(struct cli_patterns *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nconds; i++) {
+		free(p->conds[i].pat);
+		free(p->conds[i].label);
+	}
+	free(p->conds);
+	free(p->args);
+	free(p->opts);
+	sl_matcher_free(p->m);
+	memset(p, 0, sizeof(*p));
+}

@@ -100,6 +100,57 @@ struct cli_keep {
 };
 int cli_keep_event(void *arg, const struct sl_event *ev);
 
+/*
+ * Patterns (grep-sessions(1)): -e PATTERN and -f FILE, of which an event
+ * must match one (when there are any), and -k FIELD=PATTERN, all of which
+ * it must match; -i, -w and -F apply to all of them, wherever they stand
+ * on the command line: the options are gathered first, then compiled.
+ * grep-sessions adds its watchlist entries as conditions of their own.
+ */
+enum cli_cond_kind { CLI_COND_PAT, CLI_COND_FIELD, CLI_COND_WATCH };
+
+struct cli_cond {
+	int kind;		/* enum cli_cond_kind */
+	int field;		/* SL_FIELD_TEXT for -e and -f */
+	size_t idx;		/* in the matcher, or in the watchlist */
+	char *pat;		/* the pattern, or the watchlist entry */
+	char *label;		/* the watchlist entry, or NULL */
+};
+
+struct cli_patterns {
+	char **args;		/* -e, -f and -k as given */
+	int *opts;		/* 'e', 'f' or 'k' of each */
+	size_t nargs;
+	unsigned flags;		/* SL_MATCH_* of -i, -w, -F */
+	struct cli_cond *conds;
+	size_t nconds, npat, nfield;
+	int need_raw;		/* a -k raw= pattern: records must be kept */
+	struct sl_matcher *m;	/* after cli_patterns_compile */
+};
+
+/* -e, -f or -k (opt) with its argument (borrowed until compiled). */
+void cli_patterns_arg(struct cli_patterns *p, int opt, const char *arg);
+/* Compile what was gathered into p->m; dies on a bad pattern, an unknown
+ * field or an unreadable file. */
+void cli_patterns_compile(struct cli_patterns *p);
+/* A condition of p's: a watchlist entry (kind CLI_COND_WATCH, idx its
+ * index in the watchlist), counted with -e's. */
+void cli_patterns_watch(struct cli_patterns *p, size_t idx,
+    const char *entry);
+/* A matcher of p's patterns for another thread (a matcher is used by one
+ * thread at a time), with the same indexes.  Dies when out of memory. */
+struct sl_matcher *cli_patterns_matcher(const struct cli_patterns *p);
+/* Whether condition c holds for ev, on matcher m (p->m or a copy): 1 or 0;
+ * a match that fails (too complex) counts as none and its error goes to
+ * *err when that is still 0. */
+int cli_patterns_hit(const struct cli_patterns *p, struct sl_matcher *m,
+    size_t c, const struct sl_event *ev, int *err);
+/* Whether ev passes the patterns: one -e/-f pattern (or none given, or
+ * anyp: one found by the caller, as a watchlist entry), and every -k. */
+int cli_patterns_test(const struct cli_patterns *p, struct sl_matcher *m,
+    const struct sl_event *ev, int anyp, int *err);
+void cli_patterns_release(struct cli_patterns *p);
+
 /* The current time (us): $SESSIONLOG_NOW when set (an ISO time, UTC when
  * it has no zone), else the clock.  Dies on a bad value. */
 int64_t cli_now(void);

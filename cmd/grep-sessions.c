@@ -19,16 +19,6 @@
 
 enum mode { M_EVENTS = 0, M_SESSIONS, M_LIST, M_TIMELINE, M_COUNT };
 
-enum cond_kind { C_PAT, C_FIELD, C_WATCH };
-
-/* One pattern condition: -e/-f (C_PAT) or a --watchlist entry (C_WATCH),
- * any of them, or -k (C_FIELD, all of them). */
-struct cond {
-	int kind;
-	size_t idx;		/* in the matcher, or in the watchlist */
-	char *label;		/* watchlist entry, or NULL */
-};
-
 /* Columns of the rows of a mode (-o).  The event columns are the stored
  * fields (enum sl_field, which -k matches and sl_event_field reads off an
  * event), then what the tool shows about an event in its context: match,
@@ -80,11 +70,9 @@ struct opts {
 	int no_purpose;
 	unsigned actions, outcomes;	/* bit sets; 0: any */
 	struct cli_users users;		/* -u */
-	struct sl_matcher *m;
+	struct cli_patterns pat;	/* -e -f -k, --watchlist entries */
 	struct sl_watch *watch;		/* --watchlist, or NULL */
 	size_t watch_base;		/* the condition of its entry 0 */
-	struct cond *conds;
-	size_t nconds, npat, nfield;
 	int cols[64];
 	size_t ncols;
 	int need_raw;
@@ -201,34 +189,6 @@ usage(FILE *fp)
 	    "[--watchlist file] [--weekdays days]\n"
 	    "                     [--year year] [--max-record size]\n"
 	    "                     [source ...]\n", fp);
-}
-
-/* ---- small helpers ----------------------------------------------------- */
-
-static void
-add_cond(struct opts *o, int kind, int field, const char *pat, size_t n,
-    unsigned flags, const char *label)
-{
-	char err[512];
-	int idx;
-
-	if (kind == C_WATCH)
-		idx = (int)field;
-	else
-		idx = sl_matcher_add(o->m, field, pat, n, flags, err,
-		    sizeof(err));
-	if (idx < 0)
-		cli_die("bad pattern \"%.*s\": %s", (int)(n > 200 ? 200 : n),
-		    pat, err);
-	o->conds = xrealloc(o->conds, o->nconds + 1, sizeof(*o->conds));
-	o->conds[o->nconds].kind = kind;
-	o->conds[o->nconds].idx = (size_t)idx;
-	o->conds[o->nconds].label = label != NULL ? xstrdup(label) : NULL;
-	o->nconds++;
-	if (kind != C_FIELD)
-		o->npat++;
-	else
-		o->nfield++;
 }
 
 /* ---- columns ------------------------------------------------------------ */
@@ -360,8 +320,8 @@ set_columns(struct opts *o, const char *spec, int table)
 			    (event_default[i] != SL_FIELD_USER &&
 			    event_default[i] != SL_FIELD_SESSION))
 				add_col(o, event_default[i]);
-	for (i = 0; i < o->nconds; i++)
-		if (o->conds[i].label != NULL) {
+	for (i = 0; i < o->pat.nconds; i++)
+		if (o->pat.conds[i].label != NULL) {
 			add_col(o, COL_WATCH);
 			break;
 		}
@@ -609,9 +569,12 @@ match_error(struct ctx *x, int rc, const struct sl_event *e)
 static int
 cond_hit(struct ctx *x, size_t c, const struct sl_event *e)
 {
-	int rc = sl_matcher_test(x->o->m, x->o->conds[c].idx, e);
+	int err = 0, rc;
 
-	return rc < 0 ? match_error(x, rc, e) : rc;
+	rc = cli_patterns_hit(&x->o->pat, x->o->pat.m, c, e, &err);
+	if (err < 0)
+		match_error(x, err, e);
+	return rc;
 }
 
 /* The watchlist entries e matches, in x->wh: how many. */
@@ -656,15 +619,15 @@ select_events(struct ctx *x)
 	size_t i, c;
 
 	if (o->all) {
-		u->words = (o->nconds + 63) / 64;
+		u->words = (o->pat.nconds + 63) / 64;
 		u->sat = xrealloc(u->sat, u->nss * u->words + 1,
 		    sizeof(*u->sat));
 		memset(u->sat, 0, (u->nss * u->words + 1) * sizeof(*u->sat));
 	}
 	for (i = 0; i < u->nev; i++) {
 		struct hev *h = &u->ev[i];
-		int anyp = o->npat == 0, allk = 1;
 		size_t nw, k;
+		int err = 0;
 
 		if (!(h->filt = filter(o, h)))
 			continue;
@@ -672,8 +635,8 @@ select_events(struct ctx *x)
 		if (o->all) {
 			uint64_t *sat = u->sat + h->sess * u->words;
 
-			for (c = 0; c < o->nconds; c++) {
-				if (o->conds[c].kind == C_WATCH ||
+			for (c = 0; c < o->pat.nconds; c++) {
+				if (o->pat.conds[c].kind == CLI_COND_WATCH ||
 				    !cond_hit(x, c, &h->e))
 					continue;
 				sat[c / 64] |= UINT64_C(1) << (c % 64);
@@ -686,19 +649,10 @@ select_events(struct ctx *x)
 			}
 			continue;
 		}
-		if (nw > 0)
-			anyp = 1;
-		for (c = 0; c < o->nconds && allk; c++) {
-			if (o->conds[c].kind == C_WATCH)
-				continue;
-			if (o->conds[c].kind == C_PAT) {
-				if (!anyp && cond_hit(x, c, &h->e))
-					anyp = 1;
-			} else if (!cond_hit(x, c, &h->e)) {
-				allk = 0;
-			}
-		}
-		h->hit = anyp && allk;
+		h->hit = cli_patterns_test(&o->pat, o->pat.m, &h->e, nw > 0,
+		    &err);
+		if (err < 0)
+			match_error(x, err, &h->e);
 		if (o->invert)
 			h->hit = !h->hit;
 		h->sel = h->hit;
@@ -708,7 +662,7 @@ select_events(struct ctx *x)
 			const uint64_t *sat = u->sat + i * u->words;
 			int every = 1;
 
-			for (c = 0; c < o->nconds && every; c++)
+			for (c = 0; c < o->pat.nconds && every; c++)
 				every = (sat[c / 64] >> (c % 64)) & 1;
 			u->ss[i].selected = o->invert ? !every : every;
 		}
@@ -716,7 +670,7 @@ select_events(struct ctx *x)
 			struct hev *h = &u->ev[i];
 
 			h->sel = h->filt && u->ss[h->sess].selected &&
-			    (o->invert || o->nconds == 0 || h->hit);
+			    (o->invert || o->pat.nconds == 0 || h->hit);
 		}
 	}
 	for (i = 0; i < u->nss; i++)
@@ -1148,12 +1102,9 @@ parse_watchlists(struct opts *o, char **paths, size_t n)
 		if (sl_watch_count(o->watch) == had)
 			cli_warn("watchlist \"%s\" has no entries", paths[i]);
 	}
-	o->watch_base = o->nconds;
-	for (k = 0; k < sl_watch_count(o->watch); k++) {
-		const char *l = sl_watch_entry(o->watch, k);
-
-		add_cond(o, C_WATCH, (int)k, l, strlen(l), 0, l);
-	}
+	o->watch_base = o->pat.nconds;
+	for (k = 0; k < sl_watch_count(o->watch); k++)
+		cli_patterns_watch(&o->pat, k, sl_watch_entry(o->watch, k));
 }
 
 int
@@ -1166,10 +1117,9 @@ main(int argc, char **argv)
 	struct sl_reader_opts ro;
 	const char *casedir = NULL, *cols = NULL;
 	const char **maps = NULL;
-	char **pats = NULL, **files = NULL, **keys = NULL, **watch = NULL;
+	char **watch = NULL;
 	char **args, err[512];
-	size_t npats = 0, nfiles = 0, nkeys = 0, nwatch = 0, nmaps = 0, i;
-	unsigned mflags = 0;
+	size_t nwatch = 0, nmaps = 0, i;
 	uint64_t read_errors = 0;
 	int ch, nargs = argc - 1, nmodes = 0, color, format;
 	long ctxn = -1;
@@ -1206,17 +1156,16 @@ main(int argc, char **argv)
 			casedir = optarg;
 			break;
 		case 'F':
-			mflags |= SL_MATCH_FIXED;
+			o.pat.flags |= SL_MATCH_FIXED;
 			break;
 		case 'c':
 			o.mode = M_COUNT;
 			nmodes++;
 			break;
 		case 'e':
-			PUSH(pats, npats, optarg);
-			break;
 		case 'f':
-			PUSH(files, nfiles, optarg);
+		case 'k':
+			cli_patterns_arg(&o.pat, ch, optarg);
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -1224,10 +1173,7 @@ main(int argc, char **argv)
 			cli_close_stdout();
 			exit(0);
 		case 'i':
-			mflags |= SL_MATCH_ICASE;
-			break;
-		case 'k':
-			PUSH(keys, nkeys, optarg);
+			o.pat.flags |= SL_MATCH_ICASE;
 			break;
 		case 'l':
 			o.mode = M_LIST;
@@ -1254,7 +1200,7 @@ main(int argc, char **argv)
 			o.invert = 1;
 			break;
 		case 'w':
-			mflags |= SL_MATCH_WORD;
+			o.pat.flags |= SL_MATCH_WORD;
 			break;
 		case OPT_ACTION:
 			o.actions |= cli_parse_set("--action", optarg,
@@ -1360,43 +1306,15 @@ main(int argc, char **argv)
 	o.ptz = cli_filter_print_tz(&o.f);
 
 	/* Patterns: -e, -f, --watchlist (any of them) and -k (all). */
-	if ((o.m = sl_matcher_new()) == NULL)
-		cli_die("out of memory");
-	for (i = 0; i < npats; i++)
-		add_cond(&o, C_PAT, SL_FIELD_TEXT, pats[i], strlen(pats[i]),
-		    mflags, NULL);
-	for (i = 0; i < nfiles; i++) {
-		char **v;
-		size_t n, k;
-
-		v = cli_read_lines(files[i], 0, &n);
-		for (k = 0; k < n; k++) {
-			add_cond(&o, C_PAT, SL_FIELD_TEXT, v[k], strlen(v[k]),
-			    mflags, NULL);
-			free(v[k]);
-		}
-		free(v);
-	}
+	cli_patterns_compile(&o.pat);
 	if (nwatch > 0)
 		parse_watchlists(&o, watch, nwatch);
-	for (i = 0; i < nkeys; i++) {
-		const char *eq = strchr(keys[i], '=');
-		int field;
-
-		if (eq == NULL || (field = sl_field_parse(keys[i],
-		    (size_t)(eq - keys[i]))) < 0)
-			cli_die("-k: \"%s\" is not FIELD=PATTERN with one of "
-			    "the event fields", keys[i]);
-		add_cond(&o, C_FIELD, field, eq + 1, strlen(eq + 1), mflags,
-		    NULL);
-	}
-	if (o.invert && o.nconds == 0)
+	if (o.invert && o.pat.nconds == 0)
 		cli_die("-v needs a pattern (-e, -f, -k or --watchlist)");
 	cli_users_sort(&o.users);
 	/* -k raw=... needs the records kept. */
-	for (i = 0; i < nkeys; i++)
-		if (strncmp(keys[i], "raw=", 4) == 0)
-			o.need_raw = 1;
+	if (o.pat.need_raw)
+		o.need_raw = 1;
 	format = out_format_for(stdout, o.json);
 	color = out_color_for(stdout, format);
 	set_columns(&o, cols, format == OUT_TABLE);
@@ -1423,7 +1341,7 @@ main(int argc, char **argv)
 	for (i = 0; i < ARRAY_LEN(cut_last); i++)
 		out_cut(x.out, cut_last[i], 2);
 	x.hl.find = hl_find;
-	x.hl.arg = o.m;
+	x.hl.arg = o.pat.m;
 
 	if (argc > 0) {
 		/* Raw sources: their zone-less times are in the run's. */
@@ -1477,17 +1395,11 @@ main(int argc, char **argv)
 		cli_scratch_close(&scratch);
 	else
 		sl_case_free(x.c);
-	for (i = 0; i < o.nconds; i++)
-		free(o.conds[i].label);
-	free(o.conds);
-	sl_matcher_free(o.m);
+	cli_patterns_release(&o.pat);
 	sl_watch_free(o.watch);
 	free(x.wh);
 	cli_filter_release(&o.f);
 	cli_users_release(&o.users);
-	free(pats);
-	free(files);
-	free(keys);
 	free(watch);
 	free(maps);
 	free(args);

@@ -62,6 +62,8 @@ struct opts {
 	int64_t since, until, gap;
 	unsigned actions, outcomes;
 	struct cli_users users;		/* -u */
+	struct cli_patterns pat;	/* -e -f -k */
+	int invert;			/* -v */
 	/* --alerts */
 	struct sl_detect *det;
 	int64_t det_from, det_to;
@@ -100,12 +102,27 @@ struct work {
 	size_t nusers, next;
 	pthread_mutex_t lock;
 	int trouble;
+	int match_told;		/* a failed match was reported */
+};
+
+/* What a worker thread holds: its case and its own matcher. */
+struct wctx {
+	struct work *w;
+	struct sl_case *c;
+	struct sl_matcher *m;	/* of o->pat, NULL without patterns */
 };
 
 static const struct option longopts[] = {
 	{ "case", required_argument, NULL, 'C' },
+	{ "fixed-strings", no_argument, NULL, 'F' },
+	{ "regexp", required_argument, NULL, 'e' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "ignore-case", no_argument, NULL, 'i' },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "field", required_argument, NULL, 'k' },
 	{ "user", required_argument, NULL, 'u' },
+	{ "invert-match", no_argument, NULL, 'v' },
+	{ "word-regexp", no_argument, NULL, 'w' },
 #define LONGOPT(name, has, val) { name, has, NULL, val },
 	LONGOPT("action", required_argument, CHAR_MAX + 1)
 	LONGOPT("alerts", no_argument, CHAR_MAX + 19)
@@ -117,6 +134,7 @@ static const struct option longopts[] = {
 	LONGOPT("workdays", required_argument, CHAR_MAX + 25)
 	LONGOPT("svg", required_argument, CHAR_MAX + 26)
 	LONGOPT("policy", required_argument, CHAR_MAX + 27)
+	LONGOPT("rules", required_argument, CHAR_MAX + 28)
 	LONGOPT("by", required_argument, CHAR_MAX + 2)
 	LONGOPT("gap", required_argument, CHAR_MAX + 3)
 	LONGOPT("help", no_argument, CHAR_MAX + 4)
@@ -145,16 +163,20 @@ enum {
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
+	OPT_RULES,
 };
 
 static void
 usage(FILE *fp)
 {
-	fputs("usage: summarize [-C case] [-j jobs] [-u user] "
+	fputs("usage: summarize [-Fivw] [-C case] [-e pattern] [-f file] "
+	    "[-j jobs]\n"
+	    "                 [-k field=pattern] [-u user] "
 	    "[--action action] [--by keys]\n"
 	    "                 [--alerts [--baseline duration] "
 	    "[--fail-on level] [--groups file]\n"
-	    "                  [--group-column name] [--policy file]\n"
+	    "                  [--group-column name] [--policy file] "
+	    "[--rules file]\n"
 	    "                  [--work-hours HH:MM-HH:MM] "
 	    "[--workdays days]]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
@@ -339,10 +361,37 @@ group_step(struct ures *r, const struct opts *o, const struct sl_step *st,
 
 /* ---- per user, in threads ------------------------------------------------ */
 
-static int
-selected(const struct opts *o, const struct sl_step *st)
+/* A match that failed on an event of the user: told once, and the run's
+ * exit status says so; the event counts as not matching. */
+static void
+match_error(struct wctx *x, int rc, const char *user)
 {
+	struct work *w = x->w;
+
+	pthread_mutex_lock(&w->lock);
+	if (!w->match_told) {
+		w->match_told = 1;
+		fflush(stdout);
+		fprintf(stderr, "%s: pattern matching gave up on an event of "
+		    "\"", cli_progname);
+		cli_put_safe(stderr, user, strlen(user));
+		fprintf(stderr, "\" (%s); such events count as not "
+		    "matching\n", rc == -E2BIG ? "too complex" :
+		    strerror(-rc));
+	}
+	w->trouble = 1;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Whether the step is one of the events selected: actions, outcomes,
+ * hours and weekdays, patterns. */
+static int
+selected(struct wctx *x, const struct sl_step *st)
+{
+	const struct opts *o = x->w->o;
 	const struct sl_event *e = st->ev;
+	struct sl_event ev;
+	int err = 0, hit;
 
 	if (o->actions && (e->action < 0 || e->action >= 32 ||
 	    !(o->actions & (1u << e->action))))
@@ -350,15 +399,27 @@ selected(const struct opts *o, const struct sl_step *st)
 	if (o->outcomes && (e->outcome < 0 || e->outcome >= 32 ||
 	    !(o->outcomes & (1u << e->outcome))))
 		return 0;
-	return cli_filter_clock(&o->f, e->time);
+	if (!cli_filter_clock(&o->f, e->time))
+		return 0;
+	if (x->m == NULL)
+		return 1;
+	/* The session as the cursor names it, derived ones too, as
+	 * grep-sessions -k session= sees it. */
+	ev = *e;
+	ev.session = st->session;
+	hit = cli_patterns_test(&o->pat, x->m, &ev, 0, &err);
+	if (err < 0)
+		match_error(x, err, e->user.p);
+	return o->invert ? !hit : hit;
 }
 
 /* Feed the user's steps to the detectors: the judged period and its
  * baseline, as selected. */
 static void
-detect_user(struct work *w, struct sl_case *c, const char *user,
-    struct ures *r)
+detect_user(struct wctx *x, const char *user, struct ures *r)
 {
+	struct work *w = x->w;
+	struct sl_case *c = x->c;
 	const struct opts *o = w->o;
 	struct sl_detect_user *du;
 	struct sl_cursor *cur;
@@ -380,7 +441,7 @@ detect_user(struct work *w, struct sl_case *c, const char *user,
 	if (cur == NULL)
 		cli_die("out of memory");
 	while ((rc = sl_cursor_next(cur, &st)) > 0) {
-		if (!selected(o, &st))
+		if (!selected(x, &st))
 			continue;
 		if ((rc = sl_detect_user_add(du, &st)) < 0)
 			cli_die("%s", strerror(-rc));
@@ -405,9 +466,10 @@ detect_user(struct work *w, struct sl_case *c, const char *user,
 }
 
 static void
-summarize_user(struct work *w, struct sl_case *c, const char *user,
-    struct ures *r)
+summarize_user(struct wctx *x, const char *user, struct ures *r)
 {
+	struct work *w = x->w;
+	struct sl_case *c = x->c;
 	const struct opts *o = w->o;
 	struct sl_usage_opts uo;
 	struct sl_cursor *cur;
@@ -425,7 +487,7 @@ summarize_user(struct work *w, struct sl_case *c, const char *user,
 	if (cur == NULL)
 		cli_die("out of memory");
 	while ((rc = sl_cursor_next(cur, &st)) > 0) {
-		if (!st.in_range || !selected(o, &st))
+		if (!st.in_range || !selected(x, &st))
 			continue;
 		if (sl_usage_add(r->u, &st) < 0)
 			cli_die("out of memory");
@@ -455,6 +517,7 @@ worker(void *arg)
 {
 	struct work *w = arg;
 	struct sl_case *c;
+	struct wctx x;
 	char err[512];
 	size_t i;
 
@@ -469,6 +532,14 @@ worker(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		return NULL;
 	}
+	x.w = w;
+	x.c = c;
+	x.m = NULL;
+	if (w->o->pat.nconds > 0) {
+		pthread_mutex_lock(&w->lock);
+		x.m = cli_patterns_matcher(&w->o->pat);
+		pthread_mutex_unlock(&w->lock);
+	}
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
 		i = w->next++;
@@ -476,10 +547,11 @@ worker(void *arg)
 		if (i >= w->nusers)
 			break;
 		if (w->o->det != NULL)
-			detect_user(w, c, w->users[i], &w->res[i]);
+			detect_user(&x, w->users[i], &w->res[i]);
 		else
-			summarize_user(w, c, w->users[i], &w->res[i]);
+			summarize_user(&x, w->users[i], &w->res[i]);
 	}
+	sl_matcher_free(x.m);
 	if (c != w->shared)
 		sl_case_free(c);
 	return NULL;
@@ -1197,7 +1269,8 @@ main(int argc, char **argv)
 	struct out *out;
 	pthread_t *th;
 	const char *casedir = NULL, *by = NULL, *groups = NULL;
-	const char *group_column = NULL, *policy = NULL;
+	const char *group_column = NULL, *policy = NULL, **rules = NULL;
+	size_t nrules = 0;
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0;
 	char **args, err[512];
@@ -1217,11 +1290,28 @@ main(int argc, char **argv)
 	args = xrealloc(NULL, (size_t)argc + 1, sizeof(*args));
 	memcpy(args, argv, ((size_t)argc + 1) * sizeof(*args));
 
-	while ((ch = getopt_long(argc, argv, "C:hj:u:", longopts,
+	while ((ch = getopt_long(argc, argv, "C:Fe:f:hij:k:u:vw", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			casedir = optarg;
+			break;
+		case 'F':
+			o.pat.flags |= SL_MATCH_FIXED;
+			break;
+		case 'e':
+		case 'f':
+		case 'k':
+			cli_patterns_arg(&o.pat, ch, optarg);
+			break;
+		case 'i':
+			o.pat.flags |= SL_MATCH_ICASE;
+			break;
+		case 'v':
+			o.invert = 1;
+			break;
+		case 'w':
+			o.pat.flags |= SL_MATCH_WORD;
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -1266,6 +1356,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_POLICY:
 			policy = optarg;
+			break;
+		case OPT_RULES:
+			rules = xrealloc(rules, nrules + 1, sizeof(*rules));
+			rules[nrules++] = optarg;
 			break;
 		case OPT_WORK_HOURS:
 			cli_parse_hours("--work-hours", optarg,
@@ -1343,11 +1437,15 @@ main(int argc, char **argv)
 	argv += optind;
 	cli_filter_check(&o.f);
 	o.ptz = cli_filter_print_tz(&o.f);
+	cli_patterns_compile(&o.pat);
+	if (o.invert && o.pat.nconds == 0)
+		cli_die("-v needs a pattern (-e, -f or -k)");
 	if (!alerts && (groups != NULL || group_column != NULL ||
 	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
-	    baseline_set || policy != NULL))
+	    baseline_set || policy != NULL || nrules > 0))
 		cli_die("--groups, --group-column, --fail-on, --baseline, "
-		    "--policy, --work-hours and --workdays are for --alerts");
+		    "--policy, --rules, --work-hours and --workdays are for "
+		    "--alerts");
 	if (o.svg != NULL && o.json)
 		cli_die("--svg: not with --json");
 	if (alerts && (by != NULL || o.top_set || o.picture))
@@ -1434,6 +1532,11 @@ main(int argc, char **argv)
 		if (policy != NULL && sl_detect_load_policy(o.det,
 		    policy) < 0)
 			cli_die("--policy: %s", sl_detect_error(o.det));
+		/* Rules files in order: a later one changes what an
+		 * earlier one set. */
+		for (i = 0; i < nrules; i++)
+			if (sl_detect_load_rules(o.det, rules[i]) < 0)
+				cli_die("--rules: %s", sl_detect_error(o.det));
 		sl_detect_range(o.det, &o.det_from, &o.det_to);
 	}
 
@@ -1483,6 +1586,8 @@ main(int argc, char **argv)
 			sl_case_free(c);
 		cli_filter_release(&o.f);
 		cli_users_release(&o.users);
+		cli_patterns_release(&o.pat);
+		free(rules);
 		free(args);
 		cli_close_stdout();
 		if (trouble || rc == EXIT_TROUBLE)
@@ -1586,6 +1691,8 @@ main(int argc, char **argv)
 		sl_case_free(c);
 	cli_filter_release(&o.f);
 	cli_users_release(&o.users);
+	cli_patterns_release(&o.pat);
+	free(rules);
 	free(args);
 	cli_close_stdout();
 	if (trouble)

@@ -32,8 +32,8 @@ struct cstate {
 };
 
 static const struct det_param params[] = {
-	{ "min-overlap", 300 },		/* seconds both sessions run */
-	{ "routine-share", 0.2 },	/* of baseline days: routine */
+	{ "min-overlap", 300, DET_SECONDS },	/* both sessions run */
+	{ "routine-share", 0.2, DET_SHARE },	/* of baseline days */
 	{ NULL, 0 },
 };
 

@@ -682,6 +682,30 @@ add_rule(struct sl_detect *d, const struct det_rule *r)
 	return 0;
 }
 
+int
+det_add_rule(struct sl_detect *d, struct det_rule *r)
+{
+	int rc = -EBUSY;
+
+	if (d->started || (rc = add_rule(d, r)) < 0) {
+		if (r->destroy != NULL)
+			r->destroy(r);
+		return rc;
+	}
+	return (int)d->nrules - 1;
+}
+
+int
+det_rule_find(const struct sl_detect *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->nrules; i++)
+		if (strcmp(d->rules[i]->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
 struct sl_detect *
 sl_detect_new(const struct sl_detect_opts *opts)
 {
@@ -765,6 +789,11 @@ sl_detect_user_new(struct sl_detect *d, const char *user, size_t n)
 	if ((du = calloc(1, sizeof(*du))) == NULL)
 		return NULL;
 	du->d = d;
+	/* From now on the rules are fixed: each user has a state for
+	 * each. */
+	pthread_mutex_lock(&d->lock);
+	d->started = 1;
+	pthread_mutex_unlock(&d->lock);
 	u = &du->u;
 	u->first = u->last = INT64_MIN;
 	if ((u->name = sl_strndup(user, n)) == NULL)
@@ -775,6 +804,10 @@ sl_detect_user_new(struct sl_detect *d, const char *user, size_t n)
 	for (i = 0; i < d->nrules; i++)
 		if (d->rules[i]->size > 0 &&
 		    (u->state[i] = calloc(1, d->rules[i]->size)) == NULL)
+			goto fail;
+	for (i = 0; i < d->nrules; i++)
+		if (d->rules[i]->init != NULL && !d->disabled[i] &&
+		    d->rules[i]->init(d, (int)i, u->state[i]) < 0)
 			goto fail;
 	/* The group is looked up now: the rules may want it early. */
 	{
@@ -1012,8 +1045,11 @@ sl_detect_free(struct sl_detect *d)
 	}
 	free(d->alerts);
 	free(d->evid);
-	for (i = 0; i < d->nrules; i++)
+	for (i = 0; i < d->nrules; i++) {
 		free(d->param[i]);
+		if (d->rules[i]->destroy != NULL)
+			d->rules[i]->destroy((struct det_rule *)d->rules[i]);
+	}
 	free(d->param);
 	free(d->level);
 	free(d->disabled);

@@ -81,11 +81,22 @@ int det_evid_copy(struct det_evid *dst, const struct det_evid *src);
 int det_evid_merge(struct det_evid *dst, const struct det_evid *src);
 void det_evid_release(struct det_evid *e);
 
+/* What a setting's value is, so that a rules file can read and check it
+ * (sessionlog(5), RULES FILES). */
+enum det_unit {
+	DET_NUMBER = 0,		/* any number */
+	DET_COUNT,		/* a whole number, >= 0 */
+	DET_SECONDS,		/* a duration ("90s", "5m"), kept in seconds */
+	DET_BYTES,		/* a size ("500MB", "2GiB"), kept in bytes */
+	DET_SHARE,		/* 0 to 1, or a percentage ("20%") */
+};
+
 /* A setting of a rule: its name, default value and what it means (the
- * text sessionlog(7) gives). */
+ * text sessionlog(7) gives), and what kind of value it takes. */
 struct det_param {
 	const char *name;
 	double value;
+	int unit;		/* enum det_unit; 0: a number */
 };
 
 struct sl_detect;
@@ -106,6 +117,14 @@ struct det_rule {
 	/* Case-wide: the manifest (after run). */
 	int (*run_case)(struct sl_detect *d, int rule, struct sl_case *c);
 	void (*release)(void *st);
+	/* Optional: when a user's (zeroed) state is made, before any add;
+	 * 0 or -errno.  For a rule that must know which it is (a rules
+	 * file's own rules share their code). */
+	int (*init)(const struct sl_detect *d, int rule, void *st);
+	/* A rule added at run time (det_add_rule): its own data, and how
+	 * d frees the rule at the end; NULL for the built-in ones. */
+	void *arg;
+	void (*destroy)(struct det_rule *r);
 };
 
 struct det_user {
@@ -129,6 +148,7 @@ struct sl_detect {
 	double **param;			/* [rule][param] */
 	int *level;			/* base level per rule */
 	int *disabled;
+	int started;			/* a user was made: rules are fixed */
 	/* Groups: names, and each user's. */
 	struct det_map groups;		/* group names */
 	struct det_map group_of;	/* user -> index in group_user */
@@ -146,6 +166,14 @@ struct sl_detect {
 	size_t nalerts, capalerts;
 	char err[512];
 };
+
+/* Add a rule at run time, after those there are (a rules file's own):
+ * before the first user only.  d takes r and frees it with r->destroy
+ * at the end, or now when this fails.  The rule's index, or -ENOMEM,
+ * -EBUSY (users were made). */
+int det_add_rule(struct sl_detect *d, struct det_rule *r);
+/* The index of the rule named name, or -1. */
+int det_rule_find(const struct sl_detect *d, const char *name);
 
 /* The value of a setting of rule (by its index), as the rules file left
  * it; a name the rule does not have is a bug: abort(). */

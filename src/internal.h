@@ -47,6 +47,18 @@ int sl_hexval(int c);
 /* 64-bit FNV-1a, for hash tables (not for digests). */
 uint64_t sl_hash64(const void *p, size_t n);
 
+/* ---- match.c: matching from several threads --------------------------- */
+
+/* What one match needs besides the patterns (match data, JIT stack):
+ * one thread's at a time.  NULL on ENOMEM; _free accepts NULL. */
+struct sl_match_scratch;
+struct sl_match_scratch *sl_match_scratch_new(void);
+void sl_match_scratch_free(struct sl_match_scratch *s);
+/* sl_matcher_test with the caller's scratch instead of m's own: m is only
+ * read, so that threads with a scratch each may share one matcher. */
+int sl_matcher_test_with(const struct sl_matcher *m, size_t i,
+    const struct sl_event *ev, struct sl_match_scratch *s);
+
 /* ---- sha256.c: SHA-256 through OpenSSL's EVP --------------------------- */
 
 struct sl_sha256;

@@ -137,14 +137,51 @@ struct pat {
 	pcre2_code *code;
 };
 
-struct sl_matcher {
-	struct pat *pats;
-	size_t n, cap;
+/* What one match needs besides the pattern: one thread's at a time. */
+struct sl_match_scratch {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	pcre2_match_data *md;
+};
+
+struct sl_matcher {
+	struct pat *pats;
+	size_t n, cap;
+	struct sl_match_scratch *s;	/* its own, for sl_matcher_test */
 	struct sl_buf tmp;
 };
+
+struct sl_match_scratch *
+sl_match_scratch_new(void)
+{
+	struct sl_match_scratch *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if ((s->mctx = pcre2_match_context_create(NULL)) == NULL ||
+	    (s->md = pcre2_match_data_create(1, NULL)) == NULL) {
+		sl_match_scratch_free(s);
+		return NULL;
+	}
+	pcre2_set_match_limit(s->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(s->mctx, DEPTH_LIMIT);
+	/* Without a JIT stack of its own, JIT matching has 32 KiB. */
+	s->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	if (s->jit != NULL)
+		pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+	return s;
+}
+
+void
+sl_match_scratch_free(struct sl_match_scratch *s)
+{
+	if (s == NULL)
+		return;
+	pcre2_match_data_free(s->md);
+	pcre2_jit_stack_free(s->jit);
+	pcre2_match_context_free(s->mctx);
+	free(s);
+}
 
 struct sl_matcher *
 sl_matcher_new(void)
@@ -153,19 +190,11 @@ sl_matcher_new(void)
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
-	if ((m->mctx = pcre2_match_context_create(NULL)) == NULL ||
-	    (m->md = pcre2_match_data_create(1, NULL)) == NULL)
-		goto fail;
-	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
-	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
-	/* Without a JIT stack of its own, JIT matching has 32 KiB. */
-	m->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
-	if (m->jit != NULL)
-		pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+	if ((m->s = sl_match_scratch_new()) == NULL) {
+		free(m);
+		return NULL;
+	}
 	return m;
-fail:
-	sl_matcher_free(m);
-	return NULL;
 }
 
 void
@@ -178,9 +207,7 @@ sl_matcher_free(struct sl_matcher *m)
 	for (i = 0; i < m->n; i++)
 		pcre2_code_free(m->pats[i].code);
 	free(m->pats);
-	pcre2_match_data_free(m->md);
-	pcre2_jit_stack_free(m->jit);
-	pcre2_match_context_free(m->mctx);
+	sl_match_scratch_free(m->s);
 	sl_buf_release(&m->tmp);
 	free(m);
 }
@@ -277,13 +304,13 @@ sl_matcher_add(struct sl_matcher *m, int field, const char *pat, size_t n,
 
 /* One match attempt from offset; 1, 0 or negative errno. */
 static int
-match_at(struct sl_matcher *m, pcre2_code *code, const char *p, size_t n,
-    size_t from, uint32_t opts)
+match_at(struct sl_match_scratch *sc, const pcre2_code *code, const char *p,
+    size_t n, size_t from, uint32_t opts)
 {
 	int rc;
 
 	rc = pcre2_match(code, (PCRE2_SPTR)(n > 0 ? p : ""), n, from, opts,
-	    m->md, m->mctx);
+	    sc->md, sc->mctx);
 	if (rc >= 0)
 		return 1;
 	switch (rc) {
@@ -304,6 +331,13 @@ match_at(struct sl_matcher *m, pcre2_code *code, const char *p, size_t n,
 int
 sl_matcher_test(struct sl_matcher *m, size_t i, const struct sl_event *ev)
 {
+	return sl_matcher_test_with(m, i, ev, m->s);
+}
+
+int
+sl_matcher_test_with(const struct sl_matcher *m, size_t i,
+    const struct sl_event *ev, struct sl_match_scratch *sc)
+{
 	const struct pat *pt;
 	struct sl_str s;
 	char buf[SL_FIELD_LEN];
@@ -315,12 +349,12 @@ sl_matcher_test(struct sl_matcher *m, size_t i, const struct sl_event *ev)
 	pt = &m->pats[i];
 	if (pt->field != SL_FIELD_TEXT) {
 		s = sl_event_field(ev, pt->field, buf, sizeof(buf));
-		return match_at(m, pt->code, s.p, s.n, 0, 0);
+		return match_at(sc, pt->code, s.p, s.n, 0, 0);
 	}
 	for (k = 0; k < SL_ARRAY_LEN(text_fields); k++) {
 		s = sl_event_field(ev, text_fields[k], buf,
 		    sizeof(buf));
-		if ((rc = match_at(m, pt->code, s.p, s.n, 0, 0)) != 0)
+		if ((rc = match_at(sc, pt->code, s.p, s.n, 0, 0)) != 0)
 			return rc;
 	}
 	return 0;
@@ -355,12 +389,12 @@ sl_matcher_find(struct sl_matcher *m, int field, const char *p, size_t n,
 		while (at <= n) {
 			PCRE2_SIZE *ov;
 
-			rc = match_at(m, pt->code, p, n, at, PCRE2_NOTEMPTY);
+			rc = match_at(m->s, pt->code, p, n, at, PCRE2_NOTEMPTY);
 			if (rc < 0)
 				return rc;
 			if (rc == 0)
 				break;
-			ov = pcre2_get_ovector_pointer(m->md);
+			ov = pcre2_get_ovector_pointer(m->s->md);
 			if (ov[0] >= ov[1] || ov[1] > n) {
 				at = ov[0] + 1;
 				continue;

@@ -1204,6 +1204,13 @@ SL_API int sl_detect_load_groups(struct sl_detect *d, const char *path,
  * policy read before.  0, or a negative errno value (message, with the
  * file and line, in sl_detect_error). */
 SL_API int sl_detect_load_policy(struct sl_detect *d, const char *path);
+/* Read a rules file (sessionlog(5), RULES FILES): settings, base levels
+ * and switches of the rules, and rules of its own, added after the
+ * others; before the first user (sl_detect_user_new).  0, or a negative
+ * errno value with "path:line: why" in sl_detect_error (-EINVAL: an
+ * unknown rule, setting or directive, a bad value or pattern; -EBUSY:
+ * users were made).  What the lines before an error changed stays. */
+SL_API int sl_detect_load_rules(struct sl_detect *d, const char *path);
 /* The rules: how many, and the name of each (NULL out of range). */
 SL_API size_t sl_detect_rule_count(const struct sl_detect *d);
 SL_API const char *sl_detect_rule_name(const struct sl_detect *d, size_t i);
