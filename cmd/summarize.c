@@ -135,6 +135,7 @@ static const struct option longopts[] = {
 	LONGOPT("svg", required_argument, CHAR_MAX + 26)
 	LONGOPT("policy", required_argument, CHAR_MAX + 27)
 	LONGOPT("rules", required_argument, CHAR_MAX + 28)
+	LONGOPT("list-rules", no_argument, CHAR_MAX + 29)
 	LONGOPT("by", required_argument, CHAR_MAX + 2)
 	LONGOPT("gap", required_argument, CHAR_MAX + 3)
 	LONGOPT("help", no_argument, CHAR_MAX + 4)
@@ -163,7 +164,7 @@ enum {
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
-	OPT_RULES,
+	OPT_RULES, OPT_LIST_RULES,
 };
 
 static void
@@ -177,6 +178,7 @@ usage(FILE *fp)
 	    "[--fail-on level] [--groups file]\n"
 	    "                  [--group-column name] [--policy file] "
 	    "[--rules file]\n"
+	    "                  [--list-rules]\n"
 	    "                  [--work-hours HH:MM-HH:MM] "
 	    "[--workdays days]]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
@@ -1254,6 +1256,48 @@ write_svg(const struct opts *op, const struct work *w)
 	sb_release(&title);
 }
 
+/* --list-rules: each rule, its base level, whether it is on, its settings
+ * as a rules file writes them. */
+static void
+list_rule_table(const struct opts *op)
+{
+	static const char *const cols[] = { "rule", "level", "enabled",
+	    "settings" };
+	struct out *o;
+	struct sbuf b = { NULL, 0, 0 };
+	char val[64];
+	const char *name;
+	size_t i, k;
+	int off, lv;
+
+	o = out_new(stdout, out_format_for(stdout, op->json), op->header, 0,
+	    NULL);
+	out_names(o, cols, ARRAY_LEN(cols));
+	for (i = 0; i < sl_detect_rule_count(op->det); i++) {
+		lv = sl_detect_rule_level(op->det, i, &off);
+		out_begin(o, NULL);
+		name = sl_detect_rule_name(op->det, i);
+		out_str(o, "rule", name, strlen(name));
+		name = sl_level_name(lv);
+		out_str(o, "level", name, strlen(name));
+		out_mark(o, "enabled", !off);
+		b.n = 0;
+		for (k = 0; (name = sl_detect_rule_setting(op->det, i, k, val,
+		    sizeof(val))) != NULL; k++) {
+			if (k > 0)
+				sb_addc(&b, '\n');
+			sb_adds(&b, name);
+			sb_addc(&b, '=');
+			sb_adds(&b, val);
+		}
+		out_list(o, "settings", b.p ? b.p : "", b.n, NULL, 0);
+		out_end(o);
+	}
+	out_flush(o);
+	out_free(o);
+	sb_release(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1272,7 +1316,7 @@ main(int argc, char **argv)
 	const char *group_column = NULL, *policy = NULL, **rules = NULL;
 	size_t nrules = 0;
 	struct sl_detect_opts dopts;
-	int alerts = 0, workdays = 0, baseline_set = 0;
+	int alerts = 0, workdays = 0, baseline_set = 0, list_rules = 0;
 	char **args, err[512];
 	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
 	size_t i, k, nu, njobs = 0;
@@ -1357,6 +1401,9 @@ main(int argc, char **argv)
 		case OPT_POLICY:
 			policy = optarg;
 			break;
+		case OPT_LIST_RULES:
+			list_rules = 1;
+			break;
 		case OPT_RULES:
 			rules = xrealloc(rules, nrules + 1, sizeof(*rules));
 			rules[nrules++] = optarg;
@@ -1440,9 +1487,23 @@ main(int argc, char **argv)
 	cli_patterns_compile(&o.pat);
 	if (o.invert && o.pat.nconds == 0)
 		cli_die("-v needs a pattern (-e, -f or -k)");
+	if (list_rules) {
+		/* The rules as the rules files given leave them. */
+		if ((o.det = sl_detect_new(NULL)) == NULL)
+			cli_die("out of memory");
+		for (i = 0; i < nrules; i++)
+			if (sl_detect_load_rules(o.det, rules[i]) < 0)
+				cli_die("--rules: %s", sl_detect_error(o.det));
+		list_rule_table(&o);
+		sl_detect_free(o.det);
+		free(rules);
+		free(args);
+		cli_close_stdout();
+		exit(0);
+	}
 	if (!alerts && (groups != NULL || group_column != NULL ||
 	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
-	    baseline_set || policy != NULL || nrules > 0))
+	    baseline_set || policy != NULL || (nrules > 0 && !list_rules)))
 		cli_die("--groups, --group-column, --fail-on, --baseline, "
 		    "--policy, --rules, --work-hours and --workdays are for "
 		    "--alerts");

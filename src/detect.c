@@ -768,6 +768,50 @@ sl_detect_rule_name(const struct sl_detect *d, size_t i)
 	return i < d->nrules ? d->rules[i]->name : NULL;
 }
 
+int
+sl_detect_rule_level(const struct sl_detect *d, size_t i, int *disabled)
+{
+	if (i >= d->nrules)
+		return -1;
+	if (disabled != NULL)
+		*disabled = d->disabled[i];
+	return d->level[i];
+}
+
+const char *
+sl_detect_rule_setting(const struct sl_detect *d, size_t i, size_t k,
+    char *value, size_t size)
+{
+	const struct det_param *p;
+	double v;
+	size_t n;
+
+	if (i >= d->nrules || d->rules[i]->params == NULL)
+		return NULL;
+	for (n = 0; n < k && d->rules[i]->params[n].name != NULL; n++)
+		;
+	p = &d->rules[i]->params[n];
+	if (p->name == NULL)
+		return NULL;
+	v = d->param[i][n];
+	/* As a rules file would write it. */
+	switch (p->unit) {
+	case DET_SECONDS:
+		snprintf(value, size, "%.0fs", v);
+		break;
+	case DET_BYTES:
+		snprintf(value, size, "%.0fB", v);
+		break;
+	case DET_COUNT:
+		snprintf(value, size, "%.0f", v);
+		break;
+	default:
+		snprintf(value, size, "%g", v);
+		break;
+	}
+	return p->name;
+}
+
 void
 sl_detect_range(const struct sl_detect *d, int64_t *from, int64_t *to)
 {

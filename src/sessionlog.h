@@ -1214,6 +1214,15 @@ SL_API int sl_detect_load_rules(struct sl_detect *d, const char *path);
 /* The rules: how many, and the name of each (NULL out of range). */
 SL_API size_t sl_detect_rule_count(const struct sl_detect *d);
 SL_API const char *sl_detect_rule_name(const struct sl_detect *d, size_t i);
+/* Rule i's base level (-1 out of range), and in *disabled (may be NULL)
+ * whether it is switched off. */
+SL_API int sl_detect_rule_level(const struct sl_detect *d, size_t i,
+    int *disabled);
+/* Setting k of rule i: its name (NULL past the last), and its value as a
+ * rules file writes it ("300s", "1000000000B", "0.25") in value (size
+ * bytes). */
+SL_API const char *sl_detect_rule_setting(const struct sl_detect *d,
+    size_t i, size_t k, char *value, size_t size);
 /* The time cursors must cover: [*from, *to). */
 SL_API void sl_detect_range(const struct sl_detect *d, int64_t *from,
     int64_t *to);
