@@ -100,6 +100,13 @@ struct cli_keep {
 };
 int cli_keep_event(void *arg, const struct sl_event *ev);
 
+/* --watchlist FILE, repeatable (grep-sessions, summarize): the entries of
+ * every file in one watchlist, in the format and with the matching of
+ * sessionlog(5), WATCHLISTS.  Dies naming the file and line of an entry
+ * that cannot be used; warns about a file without entries.  NULL when n
+ * is 0; the caller frees it with sl_watch_free. */
+struct sl_watch *cli_watch_load(char *const *paths, size_t n);
+
 /* The current time (us): $SESSIONLOG_NOW when set (an ISO time, UTC when
  * it has no zone), else the clock.  Dies on a bad value. */
 int64_t cli_now(void);
