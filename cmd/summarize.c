@@ -128,6 +128,7 @@ static const struct option longopts[] = {
 	LONGOPT("tz", required_argument, CHAR_MAX + 14)
 	LONGOPT("until", required_argument, CHAR_MAX + 15)
 	LONGOPT("version", no_argument, CHAR_MAX + 16)
+	LONGOPT("watchlist", required_argument, CHAR_MAX + 26)
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 17)
 	LONGOPT("year", required_argument, CHAR_MAX + 18)
 #undef LONGOPT
@@ -140,7 +141,7 @@ enum {
 	OPT_RANK,
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
-	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS,
+	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_WATCHLIST,
 };
 
 static void
@@ -151,7 +152,9 @@ usage(FILE *fp)
 	    "                 [--alerts [--baseline duration] "
 	    "[--fail-on level] [--groups file]\n"
 	    "                  [--group-column name] "
-	    "[--work-hours HH:MM-HH:MM] [--workdays days]]\n"
+	    "[--watchlist file]\n"
+	    "                  [--work-hours HH:MM-HH:MM] "
+	    "[--workdays days]]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
 	    "[--json] [--no-header]\n"
 	    "                 [--outcome outcome] [--picture] "
@@ -1073,6 +1076,9 @@ main(int argc, char **argv)
 	pthread_t *th;
 	const char *casedir = NULL, *by = NULL, *groups = NULL;
 	const char *group_column = NULL;
+	char **watch = NULL;
+	size_t nwatch = 0;
+	struct sl_watch *wl = NULL;
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0;
 	char **args, err[512];
@@ -1197,6 +1203,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_VERSION:
 			cli_version();
+		case OPT_WATCHLIST:
+			watch = xrealloc(watch, nwatch + 1, sizeof(*watch));
+			watch[nwatch++] = optarg;
+			break;
 		case OPT_WEEKDAYS:
 			cli_filter_weekdays(&o.f, optarg);
 			break;
@@ -1214,13 +1224,18 @@ main(int argc, char **argv)
 	o.ptz = cli_filter_print_tz(&o.f);
 	if (!alerts && (groups != NULL || group_column != NULL ||
 	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
-	    baseline_set))
+	    baseline_set || nwatch > 0))
 		cli_die("--groups, --group-column, --fail-on, --baseline, "
-		    "--work-hours and --workdays are for --alerts");
+		    "--watchlist, --work-hours and --workdays are for "
+		    "--alerts");
 	if (alerts && (by != NULL || o.top_set || o.picture))
 		cli_die("--alerts: not with --by, --top or --picture");
 	if (workdays && dopts.work_from < 0)
 		cli_die("--workdays: give the hours too (--work-hours)");
+	/* Read before the evidence, so that a bad line is an error at
+	 * once. */
+	wl = cli_watch_load(watch, nwatch);
+	dopts.watch = wl;
 	if (by != NULL)
 		parse_by(&o, by);
 	else if (o.top_set) {
@@ -1330,6 +1345,8 @@ main(int argc, char **argv)
 		int rc = alerts_report(&o, &w, argc > 0 ? NULL : c);
 
 		sl_detect_free(o.det);
+		sl_watch_free(wl);
+		free(watch);
 		free(w.res);
 		free(w.users);
 		if (argc > 0)

@@ -12,6 +12,8 @@
 
 /* The built-in rules, in the order sessionlog(7) describes them. */
 static const struct det_rule *const builtin[] = {
+	&det_rule_watch,
+	&det_rule_rare,
 	&det_rule_concurrent,
 };
 #define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))

@@ -189,6 +189,8 @@ int det_emit(struct sl_detect *d, int rule, const struct det_user *u,
 const char *det_bytes(double v, char *buf, size_t size);
 
 /* The built-in rules, in detect-*.c (listed in detect.c's builtin[]). */
+extern const struct det_rule det_rule_watch;
+extern const struct det_rule det_rule_rare;
 extern const struct det_rule det_rule_concurrent;
 
 #endif
