@@ -343,7 +343,8 @@ census(struct run *x, double few)
 			rs->kd[n].kind = (size_t)k;
 			rs->kd[n++].day = rs->r[i].first_day;
 		}
-		qsort(rs->kd, n, sizeof(*rs->kd), cmp_kday);
+		if (n > 1)
+			qsort(rs->kd, n, sizeof(*rs->kd), cmp_kday);
 		for (i = 0; i < n; i++)
 			if (rs->nkd == 0 || cmp_kday(&rs->kd[rs->nkd - 1],
 			    &rs->kd[i]) != 0)
