@@ -296,6 +296,27 @@ cli_read_lines(const char *path, int comments, size_t *n)
 	return v;
 }
 
+struct sl_watch *
+cli_watch_load(char *const *paths, size_t n)
+{
+	struct sl_watch *w;
+	char err[512];
+	size_t i, had;
+
+	if (n == 0)
+		return NULL;
+	if ((w = sl_watch_new()) == NULL)
+		cli_die("out of memory");
+	for (i = 0; i < n; i++) {
+		had = sl_watch_count(w);
+		if (sl_watch_load(w, paths[i], err, sizeof(err)) < 0)
+			cli_die("watchlist %s", err);
+		if (sl_watch_count(w) == had)
+			cli_warn("watchlist \"%s\" has no entries", paths[i]);
+	}
+	return w;
+}
+
 unsigned
 cli_parse_set(const char *opt, const char *arg,
     int (*parse)(const char *, size_t))

@@ -150,6 +150,12 @@ int cli_patterns_hit(const struct cli_patterns *p, struct sl_matcher *m,
 int cli_patterns_test(const struct cli_patterns *p, struct sl_matcher *m,
     const struct sl_event *ev, int anyp, int *err);
 void cli_patterns_release(struct cli_patterns *p);
+/* --watchlist FILE, repeatable (grep-sessions, summarize): the entries of
+ * every file in one watchlist, in the format and with the matching of
+ * sessionlog(5), WATCHLISTS.  Dies naming the file and line of an entry
+ * that cannot be used; warns about a file without entries.  NULL when n
+ * is 0; the caller frees it with sl_watch_free. */
+struct sl_watch *cli_watch_load(char *const *paths, size_t n);
 
 /* The current time (us): $SESSIONLOG_NOW when set (an ISO time, UTC when
  * it has no zone), else the clock.  Dies on a bad value. */

@@ -1085,23 +1085,13 @@ process_user(struct ctx *x, const char *user)
 
 /* ---- main ---------------------------------------------------------------- */
 
-/* --watchlist files, all into one watchlist (sessionlog(5)): one
- * condition for each entry. */
+/* --watchlist files (cli_watch_load): one condition for each entry. */
 static void
 parse_watchlists(struct opts *o, char **paths, size_t n)
 {
-	char err[512];
-	size_t i, k, had;
+	size_t k;
 
-	if ((o->watch = sl_watch_new()) == NULL)
-		cli_die("out of memory");
-	for (i = 0; i < n; i++) {
-		had = sl_watch_count(o->watch);
-		if (sl_watch_load(o->watch, paths[i], err, sizeof(err)) < 0)
-			cli_die("watchlist %s", err);
-		if (sl_watch_count(o->watch) == had)
-			cli_warn("watchlist \"%s\" has no entries", paths[i]);
-	}
+	o->watch = cli_watch_load(paths, n);
 	o->watch_base = o->pat.nconds;
 	for (k = 0; k < sl_watch_count(o->watch); k++)
 		cli_patterns_watch(&o->pat, k, sl_watch_entry(o->watch, k));

@@ -151,6 +151,7 @@ static const struct option longopts[] = {
 	LONGOPT("tz", required_argument, CHAR_MAX + 14)
 	LONGOPT("until", required_argument, CHAR_MAX + 15)
 	LONGOPT("version", no_argument, CHAR_MAX + 16)
+	LONGOPT("watchlist", required_argument, CHAR_MAX + 30)
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 17)
 	LONGOPT("year", required_argument, CHAR_MAX + 18)
 #undef LONGOPT
@@ -164,7 +165,7 @@ enum {
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
-	OPT_RULES, OPT_LIST_RULES,
+	OPT_RULES, OPT_LIST_RULES, OPT_WATCHLIST,
 };
 
 static void
@@ -178,7 +179,7 @@ usage(FILE *fp)
 	    "[--fail-on level] [--groups file]\n"
 	    "                  [--group-column name] [--policy file] "
 	    "[--rules file]\n"
-	    "                  [--list-rules]\n"
+	    "                  [--watchlist file] [--list-rules]\n"
 	    "                  [--work-hours HH:MM-HH:MM] "
 	    "[--workdays days]]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
@@ -1315,6 +1316,9 @@ main(int argc, char **argv)
 	const char *casedir = NULL, *by = NULL, *groups = NULL;
 	const char *group_column = NULL, *policy = NULL, **rules = NULL;
 	size_t nrules = 0;
+	char **watch = NULL;
+	size_t nwatch = 0;
+	struct sl_watch *wl = NULL;
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0, list_rules = 0;
 	char **args, err[512];
@@ -1469,6 +1473,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_VERSION:
 			cli_version();
+		case OPT_WATCHLIST:
+			watch = xrealloc(watch, nwatch + 1, sizeof(*watch));
+			watch[nwatch++] = optarg;
+			break;
 		case OPT_WEEKDAYS:
 			cli_filter_weekdays(&o.f, optarg);
 			break;
@@ -1503,16 +1511,21 @@ main(int argc, char **argv)
 	}
 	if (!alerts && (groups != NULL || group_column != NULL ||
 	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
-	    baseline_set || policy != NULL || (nrules > 0 && !list_rules)))
+	    baseline_set || policy != NULL || (nrules > 0 && !list_rules) ||
+	    nwatch > 0))
 		cli_die("--groups, --group-column, --fail-on, --baseline, "
-		    "--policy, --rules, --work-hours and --workdays are for "
-		    "--alerts");
+		    "--policy, --rules, --watchlist, --work-hours and "
+		    "--workdays are for --alerts");
 	if (o.svg != NULL && o.json)
 		cli_die("--svg: not with --json");
 	if (alerts && (by != NULL || o.top_set || o.picture))
 		cli_die("--alerts: not with --by, --top or --picture");
 	if (workdays && dopts.work_from < 0)
 		cli_die("--workdays: give the hours too (--work-hours)");
+	/* Read before the evidence, so that a bad line is an error at
+	 * once. */
+	wl = cli_watch_load(watch, nwatch);
+	dopts.watch = wl;
 	if (by != NULL)
 		parse_by(&o, by);
 	else if (o.top_set) {
@@ -1639,6 +1652,8 @@ main(int argc, char **argv)
 		for (i = 0; i < w.nusers; i++)
 			sl_usage_free(w.res[i].u);
 		sl_detect_free(o.det);
+		sl_watch_free(wl);
+		free(watch);
 		free(w.res);
 		free(w.users);
 		if (argc > 0)

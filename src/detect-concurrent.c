@@ -149,7 +149,9 @@ find_days(const struct sl_detect *d, struct cstate *cs, int64_t min)
 {
 	size_t i, j;
 
-	qsort(cs->s, cs->n, sizeof(*cs->s), cmp_start);
+	/* qsort wants an array, even of nothing: a user may have none. */
+	if (cs->n > 1)
+		qsort(cs->s, cs->n, sizeof(*cs->s), cmp_start);
 	/* The index no longer matches the sorted array. */
 	det_map_release(&cs->names);
 	free(cs->days);
@@ -176,7 +178,8 @@ find_days(const struct sl_detect *d, struct cstate *cs, int64_t min)
 			}
 			cs->days[cs->ndays++] = day;
 		}
-	qsort(cs->days, cs->ndays, sizeof(*cs->days), cmp_i64);
+	if (cs->ndays > 1)
+		qsort(cs->days, cs->ndays, sizeof(*cs->days), cmp_i64);
 	return 0;
 }
 

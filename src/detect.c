@@ -12,13 +12,15 @@
 
 /* The built-in rules, in the order sessionlog(7) describes them. */
 static const struct det_rule *const builtin[] = {
-	&det_rule_hours,
-	&det_rule_search_burst,
 	&det_rule_bulk_export,
 	&det_rule_export_growth,
+	&det_rule_hours,
+	&det_rule_search_burst,
 	&det_rule_no_purpose,
 	&det_rule_boilerplate_purpose,
 	&det_rule_purpose_policy,
+	&det_rule_watch,
+	&det_rule_rare,
 	&det_rule_concurrent,
 	&det_rule_denied_burst,
 	&det_rule_integrity,

@@ -260,6 +260,8 @@ extern const struct det_rule det_rule_export_growth;
 extern const struct det_rule det_rule_no_purpose;
 extern const struct det_rule det_rule_boilerplate_purpose;
 extern const struct det_rule det_rule_purpose_policy;
+extern const struct det_rule det_rule_watch;
+extern const struct det_rule det_rule_rare;
 extern const struct det_rule det_rule_concurrent;
 extern const struct det_rule det_rule_denied_burst;
 extern const struct det_rule det_rule_integrity;
