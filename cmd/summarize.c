@@ -69,6 +69,7 @@ struct opts {
 	int64_t det_from, det_to;
 	int fail_on;			/* level, -1 none */
 	const char *svg;		/* --svg FILE */
+	size_t wanted;			/* users of the case -u asked for */
 };
 
 /* One group: its key (each part as a 4-byte length and the bytes) and
@@ -1092,14 +1093,14 @@ static const char *const alert_cols[] = {
 /* Judge, print the alerts ranked; EXIT_FOUND, or 3 when one is at or above
  * --fail-on, EXIT_TROUBLE when the run failed. */
 static int
-alerts_report(const struct opts *op, const struct work *w, struct sl_case *c)
+alerts_report(const struct opts *op, struct sl_case *c)
 {
 	struct out *o;
 	struct sbuf ev = { NULL, 0, 0 };
 	size_t i, k, n;
 	int rc = EXIT_FOUND, fmt;
 
-	if (w->nusers == 0 && op->users.n > 0)
+	if (op->wanted == 0 && op->users.n > 0)
 		rc = EXIT_NOTHING;
 	if (sl_detect_run(op->det, c) < 0) {
 		cli_warn("--alerts: %s", sl_detect_error(op->det));
@@ -1120,6 +1121,10 @@ alerts_report(const struct opts *op, const struct work *w, struct sl_case *c)
 		const struct sl_alert *a = sl_detect_alert(op->det, i);
 		const char *lv = sl_level_name(a->level);
 
+		/* -u: those users' alerts (case-wide ones are no user's). */
+		if (op->users.n > 0 && (a->user.n == 0 ||
+		    !cli_users_want(&op->users, a->user.p, a->user.n)))
+			continue;
 		out_begin(o, NULL);
 		out_str(o, "id", a->id, strlen(a->id));
 		out_str(o, "level", lv, strlen(lv));
@@ -1168,7 +1173,7 @@ write_svg(const struct opts *op, const struct work *w)
 	for (i = 0; i < na; i++)
 		if (sl_detect_alert(op->det, i)->user.n == 0)
 			break;
-	if (i < na) {
+	if (i < na && op->users.n == 0) {
 		lanes[n].name = "(case)";
 		lanes[n].namelen = 6;
 		n++;
@@ -1179,7 +1184,9 @@ write_svg(const struct opts *op, const struct work *w)
 		const struct sl_usage_item *it;
 		size_t ni;
 
-		if (u == NULL || (f = sl_usage_figures(u))->events == 0)
+		if (u == NULL || (f = sl_usage_figures(u))->events == 0 ||
+		    !cli_users_want(&op->users, w->users[i],
+		    strlen(w->users[i])))
 			continue;
 		lanes[n].name = w->users[i];
 		lanes[n].namelen = strlen(w->users[i]);
@@ -1209,7 +1216,7 @@ write_svg(const struct opts *op, const struct work *w)
 				ln = &lanes[k];
 				break;
 			}
-		if (a->user.n == 0)
+		if (a->user.n == 0 && op->users.n == 0)
 			ln = &lanes[0];
 		if (ln == NULL)
 			continue;
@@ -1306,6 +1313,7 @@ main(int argc, char **argv)
 	struct work w;
 	struct cli_scratch scratch = { NULL, NULL };
 	struct cli_keep keep;
+	struct cli_users all_users = { NULL, 0 };
 	struct sl_reader_opts ro;
 	struct sl_case *c;
 	struct sl_usage_opts uo;
@@ -1566,9 +1574,12 @@ main(int argc, char **argv)
 		cli_filter_resolve(&o.f, NULL);
 		o.until = o.f.until;
 		ro.tz = o.f.tz_arg;
-		keep.users = &o.users;
-		/* For --alerts, all of every log, so that the scratch case's
-		 * manifest counts what a case's does (log-integrity). */
+		/* For --alerts, every user (-u picks the alerts shown, not
+		 * the baselines: groups, rare resources and coverage are
+		 * judged on everyone), and all of every log, so that the
+		 * scratch case's manifest counts what a case's does
+		 * (log-integrity). */
+		keep.users = alerts ? &all_users : &o.users;
 		keep.until = alerts ? INT64_MAX : o.until;
 		c = cli_scratch_open(&scratch, (const char *const *)argv,
 		    (size_t)argc, &ro, cli_keep_event, &keep, &read_errors);
@@ -1623,7 +1634,10 @@ main(int argc, char **argv)
 	for (i = 0; i < nu; i++) {
 		struct sl_str user = sl_case_user(c, i);
 
-		if (cli_users_want(&o.users, user.p, user.n))
+		if (cli_users_want(&o.users, user.p, user.n)) {
+			w.users[w.nusers++] = user.p;
+			o.wanted++;
+		} else if (alerts)
 			w.users[w.nusers++] = user.p;
 	}
 	cli_users_missing(&o.users, c);
@@ -1645,7 +1659,7 @@ main(int argc, char **argv)
 		/* The case's manifest for the rules about logs, the scratch
 		 * case's for raw sources alike; not for a few users: a log
 		 * is not theirs, and theirs alone are in a scratch case. */
-		int rc = alerts_report(&o, &w, o.users.n > 0 ? NULL : c);
+		int rc = alerts_report(&o, c);
 
 		if (o.svg != NULL && rc != EXIT_TROUBLE)
 			write_svg(&o, &w);

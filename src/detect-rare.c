@@ -422,9 +422,13 @@ candidates(struct run *x, const struct det_user *u)
 		    kind_len(rs->res.key[i], rs->res.keylen[i]));
 		day = det_day(d, r->first);
 		routine(d, u, rs, (size_t)kind, day, &active, &hits);
-		own = active ? (double)hits / (double)active : 0;
-		/* The user's routine: nothing to say. */
-		if (active > 0 && own >= share)
+		/* Without a baseline day of their own, everything is new to
+		 * the user (their first days, a newcomer): "first" says
+		 * nothing.  Their routine: nothing to say either. */
+		if (active == 0)
+			continue;
+		own = (double)hits / (double)active;
+		if (own >= share)
 			continue;
 		if ((p = group_pool(x, u, (size_t)kind, day)) == NULL)
 			return -ENOMEM;

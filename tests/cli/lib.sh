@@ -87,3 +87,12 @@ done_testing() {
 	fi
 	exit 0
 }
+
+# only_rules RULE...: a rules file "only.rules" that switches off every
+# built-in rule of summarize --alerts but these, so that a test of some
+# rules does not change when rules are added; use it as
+# --rules only.rules.
+only_rules() {
+	"$BUILDDIR/cmd/summarize" --list-rules --no-header | cut -f1 |
+	    awk -v keep=" $* " 'index(keep, " " $1 " ") == 0 { print "disable " $1 }' >only.rules
+}

@@ -3,6 +3,8 @@
 # a fixture of its own: a night unit, a day worker at night, a liaison
 # officer drifting later, weekend duty, and a fixed --work-hours policy.
 . "$SRCDIR/tests/cli/lib.sh"
+# The rules tested here alone: others added later must not change it.
+only_rules off-hours
 SUM=$BUILDDIR/cmd/summarize
 S=$FIX/sample
 
@@ -12,7 +14,7 @@ expect_eq "sample case" 0 \
 # m.okafor's night session (truth.tsv: bulk-export-night, 02:13 CET) is
 # high: hours the user never works, nor anyone else, with exports.  The
 # same id judged on its day against the days before and leave-one-day-out.
-expect_eq "sample: since" 0 "$(run "$SUM" -C case --alerts --tz Etc/GMT-1 \
+expect_eq "sample: since" 0 "$(run "$SUM" -C case --alerts --rules only.rules --tz Etc/GMT-1 \
     --since 2026-03-12 --until 2026-03-13 -u m.okafor)"
 awk -F'\t' 'NR == 1 || $3 == "off-hours"' out | cut -f1-9 >got
 cat >want <<'X'
@@ -24,7 +26,7 @@ expect_file "sample: night export" want got
 # The whole sample, every day against the others: the planted night,
 # one evening far from a user's short days where others work at times
 # (medium), and low ones for a first weekend duty or a late evening.
-expect_eq "sample: all" 0 "$(run "$SUM" -C case --alerts --tz Europe/Berlin)"
+expect_eq "sample: all" 0 "$(run "$SUM" -C case --alerts --rules only.rules --tz Europe/Berlin)"
 awk -F'\t' '$3 == "off-hours" { print $1, $2, $4, $6 }' out >got
 cat >want <<'X'
 f7089a32a8608061 high m.okafor 2026-03-12T02:13:46.376497+01:00
@@ -105,7 +107,7 @@ Z="--tz Asia/Kolkata"
 # nights, its new member's (judged by the unit's hours), and the
 # drifting liaison officer are not alerted; the first Saturday on duty,
 # at the worker's own day hours, is low.
-expect_eq "units: exit" 0 "$(run "$SUM" -C fx --alerts $Z \
+expect_eq "units: exit" 0 "$(run "$SUM" -C fx --alerts --rules only.rules $Z \
     --groups units.tsv --group-column unit)"
 cut -f1-4,6,8-10 out >got
 cat >want <<'X'
@@ -118,7 +120,7 @@ expect_file "units: alerts" want got
 # The last week judged against the three before it: the liaison officer
 # is now later than every baseline day, and still not alerted; the night
 # keeps its id.
-expect_eq "since: exit" 0 "$(run "$SUM" -C fx --alerts $Z \
+expect_eq "since: exit" 0 "$(run "$SUM" -C fx --alerts --rules only.rules $Z \
     --groups units.tsv --group-column unit --since 2026-01-26 \
     --until 2026-02-02)"
 cut -f1-4 out >got
@@ -130,7 +132,7 @@ expect_file "since: alerts" want got
 
 # Without a groups file everyone is one group, and the night unit makes
 # nights something the group does: the same night is low.
-expect_eq "one group: exit" 0 "$(run "$SUM" -C fx --alerts $Z)"
+expect_eq "one group: exit" 0 "$(run "$SUM" -C fx --alerts --rules only.rules $Z)"
 cut -f2,4 out | sed 1d >got
 printf 'low\td.day2\nlow\td.day1\n' >want
 expect_file "one group: alerts" want got
@@ -139,7 +141,7 @@ expect_grep "one group: why" '02:10-Wed 02:25, .*; usual for the group;' out
 # A fixed policy replaces the learned hours: everything outside it is
 # off-hours, the night unit too; far outside with exports is high, far
 # outside is medium, just outside (within near-hours) low.
-expect_eq "policy: exit" 0 "$(run "$SUM" -C fx --alerts $Z \
+expect_eq "policy: exit" 0 "$(run "$SUM" -C fx --alerts --rules only.rules $Z \
     --groups units.tsv --group-column unit --since 2026-01-28 \
     --until 2026-01-29 --work-hours 08:00-18:00 --workdays Mon-Fri)"
 cut -f2,4,6,8 out >got
@@ -163,7 +165,7 @@ expect_grep "policy: why" '^.*	7 events Wed 02:10-Wed 02:25, 5 h 50 min outside 
 # on, so Friday night's hours on Saturday morning are inside; Saturday
 # day duty is outside (a weekend), and only a little after the shift's
 # end at first, so the distance is the stretch's farthest minute.
-expect_eq "night policy: exit" 0 "$(run "$SUM" -C fx --alerts $Z \
+expect_eq "night policy: exit" 0 "$(run "$SUM" -C fx --alerts --rules only.rules $Z \
     --since 2026-01-24 --until 2026-01-25 --work-hours 22:00-06:00 \
     --workdays Mon-Fri)"
 cut -f2,4,10 out | sed 1d >got

@@ -3,6 +3,8 @@
 # levels of the built-in rules, switching them off, and rules of the
 # file's own, on the sample evidence and on a fixture made here.
 . "$SRCDIR/tests/cli/lib.sh"
+# The built-in rule these tests change alone: others must not change them.
+only_rules concurrent-sessions
 SUM=$BUILDDIR/cmd/summarize
 S=$FIX/sample
 
@@ -13,7 +15,7 @@ expect_eq "sample case" 0 \
 # shared-account-concurrent): a min-overlap above that finds nothing, one
 # below it the same alert as without a rules file.
 novak() {
-	run "$SUM" -C case --alerts --since 2026-03-05 --until 2026-03-06 \
+	run "$SUM" -C case --alerts --rules only.rules --since 2026-03-05 --until 2026-03-06 \
 	    -u s.novak "$@"
 }
 printf '# more than 50 minutes at once\nset concurrent-sessions min-overlap 50m\n' >long.rules
@@ -54,7 +56,7 @@ rule person-search
 end
 disable concurrent-sessions
 X
-expect_eq "person-search: exit" 0 "$(run "$SUM" -C case --alerts \
+expect_eq "person-search: exit" 0 "$(run "$SUM" -C case --alerts --rules only.rules \
     --rules person.rules)"
 cut -f1-10 out >got
 cat >want <<'X'
@@ -97,7 +99,7 @@ rule vip-export		# a comment after a line
 	level high
 end
 X
-expect_eq "vip-export: exit" 0 "$(run "$SUM" vip.jsonl --alerts \
+expect_eq "vip-export: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules only.rules \
     --rules vip.rules)"
 cat >want <<'X'
 id	level	rule	user	session	start	end	value	baseline	explanation	evidence
@@ -118,7 +120,7 @@ rule export-no-purpose
 	level low
 end
 X
-expect_eq "no purpose: exit" 0 "$(run "$SUM" vip.jsonl --alerts \
+expect_eq "no purpose: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules only.rules \
     --rules np.rules)"
 cut -f2-10 out >got
 cat >want <<'X'
@@ -132,58 +134,58 @@ expect_file "no purpose: alerts" want got
 
 # Only the judged period counts (--since), and only the events selected;
 # a later "set" changes the rule's own count; --fail-on sees its level.
-expect_eq "since: exit" 0 "$(run "$SUM" vip.jsonl --alerts \
+expect_eq "since: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules only.rules \
     --rules np.rules --since 2026-03-11)"
 expect_eq "since: bob only" "low	export-no-purpose	bob	3" \
     "$(sed 1d out | cut -f2,3,4,8)"
-expect_eq "-e: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules vip.rules \
+expect_eq "-e: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules only.rules --rules vip.rules \
     -e staff)"
 expect_eq "-e: two staff exports only: none" "" "$(sed 1d out)"
 printf 'set vip-export count 4\n' >four.rules
-expect_eq "count 4: exit" 3 "$(run "$SUM" vip.jsonl --alerts \
+expect_eq "count 4: exit" 3 "$(run "$SUM" vip.jsonl --alerts --rules only.rules \
     --rules vip.rules --rules four.rules --fail-on high)"
 expect_eq "count 4: bob only" "high	vip-export	bob	4	4" \
     "$(sed 1d out | cut -f2,3,4,8,9)"
 
 # JSON: the same keys as every alert.
-expect_eq "json: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules vip.rules \
+expect_eq "json: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules only.rules --rules vip.rules \
     --json -u ann)"
 expect_grep "json: the alert" '^\{"id":"e4e1951ac6c3d91f","level":"high","rule":"vip-export","user":"ann","session":"s1",.*"value":3,"baseline":3,"explanation":"exports of VIP datasets: ' out
 
 # The example of sessionlog(5) reads, and does what it says.
 sed -n '/^\.Sh RULES FILES/,/^\.Sh/p' "$SRCDIR/man/sessionlog.5" |
     sed -n '/^\.Bd -literal/,/^\.Ed/p' | sed '1d;$d; s/\\e/\\/g' >man.rules
-expect_eq "man example: exit" 0 "$(run "$SUM" vip.jsonl --alerts \
+expect_eq "man example: exit" 0 "$(run "$SUM" vip.jsonl --alerts --rules only.rules \
     --rules man.rules -u bob)"
 expect_eq "man example: the alerts" "high	vip-export	bob	4
 low	export-no-purpose	bob	3" "$(sed 1d out | cut -f2,3,4,8)"
 
 # Errors name the file and the line; a rules file needs --alerts.
 printf 'set concurrent-sessions min-overlap 50m\n\nset off-hour threshold 3\n' >bad.rules
-expect_eq "unknown rule" 2 "$(run "$SUM" -C case --alerts --rules bad.rules)"
+expect_eq "unknown rule" 2 "$(run "$SUM" -C case --alerts --rules only.rules --rules bad.rules)"
 expect_eq "unknown rule: message" \
     'summarize: --rules: bad.rules:3: no rule "off-hour"' "$(cat err)"
 printf 'set concurrent-sessions min-overlaps 5m\n' >bad.rules
-expect_eq "unknown setting" 2 "$(run "$SUM" -C case --alerts \
+expect_eq "unknown setting" 2 "$(run "$SUM" -C case --alerts --rules only.rules \
     --rules bad.rules)"
 expect_eq "unknown setting: message" \
     'summarize: --rules: bad.rules:1: rule "concurrent-sessions" has no setting "min-overlaps" (it has min-overlap, routine-share)' \
     "$(cat err)"
 printf 'set concurrent-sessions min-overlap soon\n' >bad.rules
-expect_eq "bad duration" 2 "$(run "$SUM" -C case --alerts \
+expect_eq "bad duration" 2 "$(run "$SUM" -C case --alerts --rules only.rules \
     --rules bad.rules)"
 expect_eq "bad duration: message" \
     'summarize: --rules: bad.rules:1: min-overlap: "soon" is not a duration (like 90s, 5m, 1h30m, 2d)' \
     "$(cat err)"
 printf 'rule x\n\tmatch query "(?<"\nend\n' >bad.rules
-expect_eq "bad pattern" 2 "$(run "$SUM" -C case --alerts --rules bad.rules)"
+expect_eq "bad pattern" 2 "$(run "$SUM" -C case --alerts --rules only.rules --rules bad.rules)"
 expect_grep "bad pattern: message" \
     '^summarize: --rules: bad.rules:2: bad pattern "\(\?<": .* at offset 3$' err
-expect_eq "missing file" 2 "$(run "$SUM" -C case --alerts \
+expect_eq "missing file" 2 "$(run "$SUM" -C case --alerts --rules only.rules \
     --rules nothere.rules)"
 expect_eq "missing file: message" \
     'summarize: --rules: nothere.rules: No such file or directory' \
     "$(cat err)"
-expect_eq "without --alerts" 2 "$(run "$SUM" -C case --rules vip.rules)"
+expect_eq "without --alerts --rules only.rules" 2 "$(run "$SUM" -C case --rules vip.rules)"
 
 done_testing
