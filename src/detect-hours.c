@@ -60,6 +60,7 @@ static const struct det_param params[] = {
 	{ "margin", 2 },		/* hours around the usual ones */
 	{ "weekday-share", 0.25 },	/* of a weekday's days: usual day */
 	{ "near-hours", 2 },		/* beyond the margin: low */
+	{ "far-hours", 4 },		/* high only this far: night */
 	{ "group-share", 0.25 },	/* of the group: usual for it */
 	{ "max-pause", 60 },		/* minutes within one stretch */
 	{ NULL, 0 },
@@ -502,6 +503,7 @@ emit(struct sl_detect *d, int rule, struct det_user *u, struct hstate *hs,
     size_t a, size_t b)
 {
 	double near = det_param(d, rule, "near-hours") * 60;
+	double farh = det_param(d, rule, "far-hours") * 60;
 	uint64_t events = 0, data = 0, exports = 0;
 	int far = 0, grp = 1, allgrp = 1, grpever = 1, dist = 0, bump;
 	uint64_t acts = 0;
@@ -552,9 +554,10 @@ emit(struct sl_detect *d, int rule, struct det_user *u, struct hstate *hs,
 		bump = -1;
 	else
 		/* High only at hours the group never works, with data
-		 * accessed: a night unit in the same group makes nights
-		 * something the group does. */
-		bump = data > 0 && !grpever ? 1 : 0;
+		 * accessed, and far-hours from the user's own: a night,
+		 * not a late evening.  A night unit in the same group
+		 * makes nights something the group does. */
+		bump = data > 0 && !grpever && dist >= farh ? 1 : 0;
 	memset(&ev, 0, sizeof(ev));
 	for (i = a; i < b; i++)
 		if ((rc = det_evid_merge(&ev, &hs->s[i].ev)) < 0)
@@ -579,9 +582,10 @@ emit(struct sl_detect *d, int rule, struct det_user *u, struct hstate *hs,
 			    "the group's (none of own)", how);
 	}
 	rc = det_emit(d, rule, u, bump, hs->s[a].start, hs->s[b - 1].end,
-	    (double)events, share, 1, &ev, "%llu events %s-%s, %s; %.1f%% of "
+	    (double)events, share, 1, &ev, "%llu event%s %s-%s, %s; %.1f%% of "
 	    "own baseline events at these hours%s; %llu data accesses, "
-	    "%llu exports", (unsigned long long)events, from, to, where,
+	    "%llu exports", (unsigned long long)events, events == 1 ? "" :
+	    "s", from, to, where,
 	    share * 100, policy(d) ? "" : (far ? grp : allgrp) ?
 	    "; usual for the group" : far && grpever ?
 	    "; the group works then at times" :

@@ -25,7 +25,7 @@ mv out alerts.json
 # alerts.tsv: rule level user start evidence, from the JSON lines (jq-free:
 # the keys come in a fixed order).
 "$SUM" -C case --alerts --tz Europe/Berlin --groups "$S/groups.tsv" \
-    --watchlist "$S/watchlist.txt" | cut -f2,3,4,6,11 >alerts.tsv
+    --watchlist "$S/watchlist.txt" | cut -f2,3,4,6,7,11 >alerts.tsv
 
 # Local times with their offset sort wrongly against UTC; truth's times are
 # UTC, so compare instants: "2026-03-12T02:13:46.376497+01:00" -> seconds.
@@ -42,8 +42,8 @@ function secs(t,   d, h, off, s) {
 }
 FNR == 1 { next }
 FILENAME == ARGV[1] {
-	n++; rule[n] = $1; level[n] = $2; user[n] = $3; start[n] = secs($4)
-	ev[n] = $5; next
+	n++; level[n] = $1; rule[n] = $2; user[n] = $3; start[n] = secs($4)
+	end[n] = secs($5); ev[n] = $6; next
 }
 # truth rows: scenario user session start end events detail rule level also
 $8 == "" || $8 == "none" { next }
@@ -55,16 +55,18 @@ $8 == "" || $8 == "none" { next }
 		u = RL[1] == "log-integrity" ? "" : $2
 		lo = $4 == "" ? -1 : secs($4) - 1
 		hi = $5 == "" ? -1 : secs($5) + 1
-		log = ""
+		lg = ""
 		if ($4 == "" && match($7, /[^ :]*\.jsonl\.gz/))
-			log = substr($7, RSTART, RLENGTH)
+			lg = substr($7, RSTART, RLENGTH)
 		found = ""
 		for (j = 1; j <= n; j++) {
 			if (rule[j] != RL[1] || user[j] != u)
 				continue
-			if (lo >= 0 && (start[j] < lo || start[j] > hi))
+			# The alert's span meets the scenario's (a local day
+			# of a gap starts before the UTC day).
+			if (lo >= 0 && (end[j] < lo || start[j] > hi))
 				continue
-			if (log != "" && index(ev[j], log) == 0)
+			if (lg != "" && index(ev[j], lg) == 0)
 				continue
 			found = found level[j] " "
 		}
@@ -91,13 +93,22 @@ duplicate-redelivery r.costa: log-integrity info
 X
 expect_file "every scenario found at its level" want got
 
-# The innocent: users of no scenario.  None above low, and few at all.
-awk -F'\t' 'NR > 1 && $3 != "" && $3 !~ /^(m\.okafor|d\.weber|s\.novak|k\.yilmaz)$/ { print $1 }' \
-    alerts.tsv | sort | uniq -c | awk '{ print $2 "\t" $1 }' >innocent
-expect_eq "innocent: nothing above low" "" \
-    "$(awk -F'\t' '$1 != "low" && $1 != "info"' innocent)"
-low=$(awk -F'\t' '$1 == "low" { print $2 }' innocent)
-[ "${low:-0}" -le 15 ] || fail "innocent: ${low} low alerts (at most 15)"
+# The innocent: users of no scenario.  Nothing high or critical, one
+# medium at most (a late evening three hours past a user's usual end), and
+# the lows: a session without a justification now and then (about one in
+# fifty has none: one a user, the rule's documented price), weekend duty
+# days and evenings.
+awk -F'\t' 'NR > 1 && $3 != "" && $3 !~ /^(m\.okafor|d\.weber|s\.novak|k\.yilmaz)$/ { print $1 "\t" $2 }' \
+    alerts.tsv | sort | uniq -c | awk '{ print $2 "\t" $3 "\t" $1 }' >innocent
+expect_eq "innocent: nothing high" "" \
+    "$(awk -F'\t' '$1 == "high" || $1 == "critical"' innocent)"
+expect_eq "innocent: medium" "medium	off-hours	1" \
+    "$(awk -F'\t' '$1 == "medium"' innocent)"
+nopurpose=$(awk -F'\t' '$1 == "low" && $2 == "no-purpose" { print $3 }' innocent)
+[ "${nopurpose:-0}" -le 29 ] ||
+    fail "innocent: ${nopurpose} no-purpose lows (at most one a user)"
+low=$(awk -F'\t' '$1 == "low" && $2 != "no-purpose" { n += $3 } END { print n + 0 }' innocent)
+[ "$low" -le 15 ] || fail "innocent: ${low} other low alerts (at most 15)"
 
 # The same alerts, ids included, from the raw sources.
 expect_eq "raw: exit" 0 "$(run "$SUM" --alerts --tz Europe/Berlin \
