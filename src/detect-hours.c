@@ -36,6 +36,7 @@ struct hseg {
 	unsigned char uwd;		/* the usual weekdays and hours then */
 	uint32_t uhr;
 	int dist;			/* minutes from the usual hours */
+	int late;			/* hours since the usual end */
 	double share;			/* of own baseline events in its hour of
 					 * the week */
 	struct det_evid ev;
@@ -60,7 +61,7 @@ static const struct det_param params[] = {
 	{ "margin", 2 },		/* hours around the usual ones */
 	{ "weekday-share", 0.25 },	/* of a weekday's days: usual day */
 	{ "near-hours", 2 },		/* beyond the margin: low */
-	{ "far-hours", 4 },		/* high only this far: night */
+	{ "far-hours", 4 },		/* past the usual end: night */
 	{ "group-share", 0.25 },	/* of the group: usual for it */
 	{ "max-pause", 60 },		/* minutes within one stretch */
 	{ NULL, 0 },
@@ -240,6 +241,22 @@ hour_dist(const unsigned char *mask, int h)
 	return -1;
 }
 
+/* Hours from the last usual hour of the day (of any weekday) before hour
+ * h, going back: how late into the user's night h is.  An early start,
+ * an hour before the usual first, is far into it: the near margin
+ * covers that. */
+static int
+hour_late(const unsigned char *mask, int h)
+{
+	int k, w;
+
+	for (k = 1; k < 24; k++)
+		for (w = 0; w < 7; w++)
+			if (mask[w * 24 + (h - k + 24) % 24])
+				return k;
+	return 24;
+}
+
 /* The weekdays and hours of day with a usual hour in mask, as bits. */
 static void
 mask_bits(const unsigned char *mask, unsigned char *wd, uint32_t *hr)
@@ -407,6 +424,7 @@ judge_day(struct sl_detect *d, int rule, int64_t jd, struct hrun *r,
 				if (hs->usual[bin])
 					continue;
 				dist = hour_dist(hs->usual, s->hour);
+				s->late = hour_late(hs->usual, s->hour);
 				if (dist == 0 && !s->grp)
 					s->grp = (unsigned char)covered(d, r, u,
 					    jd, s->wday, s->hour,
@@ -417,6 +435,7 @@ judge_day(struct sl_detect *d, int rule, int64_t jd, struct hrun *r,
 				if (!gany || s->grp)
 					continue;
 				dist = hour_dist(gmask, s->hour);
+				s->late = hour_late(gmask, s->hour);
 			}
 			s->out = 1;
 			s->dist = dist < 0 ? 12 * 60 : dist;
@@ -503,9 +522,10 @@ emit(struct sl_detect *d, int rule, struct det_user *u, struct hstate *hs,
     size_t a, size_t b)
 {
 	double near = det_param(d, rule, "near-hours") * 60;
-	double farh = det_param(d, rule, "far-hours") * 60;
+	double farh = det_param(d, rule, "far-hours");
 	uint64_t events = 0, data = 0, exports = 0;
-	int far = 0, grp = 1, allgrp = 1, grpever = 1, dist = 0, bump;
+	int far = 0, grp = 1, allgrp = 1, grpever = 1, dist = 0, late = 0;
+	int bump;
 	uint64_t acts = 0;
 	double share = 0;
 	struct det_evid ev;
@@ -525,6 +545,8 @@ emit(struct sl_detect *d, int rule, struct det_user *u, struct hstate *hs,
 		allgrp &= s->grp;
 		if (s->dist > near) {
 			far = 1;
+			if (s->late > late)
+				late = s->late;
 			grp &= s->grp;
 			grpever &= s->ever;
 		}
@@ -554,10 +576,11 @@ emit(struct sl_detect *d, int rule, struct det_user *u, struct hstate *hs,
 		bump = -1;
 	else
 		/* High only at hours the group never works, with data
-		 * accessed, and far-hours from the user's own: a night,
-		 * not a late evening.  A night unit in the same group
-		 * makes nights something the group does. */
-		bump = data > 0 && !grpever && dist >= farh ? 1 : 0;
+		 * accessed, and far-hours past the user's usual end: a
+		 * night, not a late evening (which is overtime).  A night
+		 * unit in the same group makes nights something the group
+		 * does. */
+		bump = data > 0 && !grpever && late >= farh ? 1 : 0;
 	memset(&ev, 0, sizeof(ev));
 	for (i = a; i < b; i++)
 		if ((rc = det_evid_merge(&ev, &hs->s[i].ev)) < 0)

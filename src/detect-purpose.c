@@ -101,7 +101,6 @@ static const struct det_param np_params[] = {
 					 * happen anyway: 1 in 50 */
 	{ "far", 4 },			/* x the expected count: medium */
 	{ "min-sessions", 3 },		/* in a day, for medium */
-	{ "routine-share", 0.5 },	/* of own sessions: routine, info */
 	{ NULL, 0 },
 };
 
@@ -303,10 +302,9 @@ np_emit(struct sl_detect *d, int rule, const struct det_user *u,
 	double floor = det_param(d, rule, "floor-rate");
 	double far = det_param(d, rule, "far");
 	double mins = det_param(d, rule, "min-sessions");
-	double routine = det_param(d, rule, "routine-share");
 	double own = ao ? (double)ko / (double)ao : 0;
 	double grp = ag ? (double)kg / (double)ag : 0;
-	double base = own > grp ? own : grp, expect, thr;
+	double base = grp, expect, thr;
 	char where[160];
 	int bump = 0, bit;
 
@@ -314,12 +312,11 @@ np_emit(struct sl_detect *d, int rule, const struct det_user *u,
 		base = floor;
 	expect = (double)dd->a * base;
 	thr = far * expect > mins ? far * expect : mins;
-	/* Far more sessions without a purpose in the day than the user and
-	 * their group leave without one: medium; the user's own habit (on
-	 * a baseline big enough to have one): info. */
-	if ((double)ao >= mins && own >= routine)
-		bump = -1;
-	else if ((double)dd->k >= thr)
+	/* Far more sessions without a purpose in the day than the group
+	 * leaves without one: medium.  Not the user's own share: a purpose
+	 * is required, and a habit of going without one (whose other days
+	 * are in the user's own baseline) is what this rule is for. */
+	if ((double)dd->k >= thr)
 		bump = 1;
 	if (d->policy != NULL)
 		snprintf(where, sizeof(where), "where line %ld of the policy "

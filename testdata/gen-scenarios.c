@@ -938,7 +938,10 @@ work_session(struct gen *g, const struct user *u, struct plan *pl,
 			ev_small_export(g, &s, t);
 		} else if (x < 95) {
 			ev_internal(g, &s, t);
-		} else if (u->ncases > 1 && purposeful) {
+		} else if (u->ncases > 1 && purposeful && !(special &&
+		    i < 1)) {
+			/* Another of the user's cases; not before the
+			 * special read, which its own purpose covers. */
 			s.kase = u->cases[below(&g->r, (uint64_t)u->ncases)];
 			purpose_text(g, &g->cases[s.kase], purpose,
 			    sizeof(purpose));

@@ -178,7 +178,7 @@ expect_eq "registry case: json" 0 "$(run "$INGEST" -q -C reg \
 # (the TSV), not in the JSON lines, which never do.  n.nop's four sessions
 # without one in a day, where the user and the unit leave out one in
 # fifty at most, are medium; x.viol's two, low; the clerk who never gives
-# one, info: that is their routine.  "routine check", written three ways,
+# one, low: a habit is no excuse (the policy says what needs none).  "routine check", written three ways,
 # over 40 objects in a day, is far wider than b.boiler and the patrol
 # unit ever go: medium; w.new's 30 objects are new for them but what the
 # analysts do every day: low; w.wide's and w.two's daily 30: nothing;
@@ -194,9 +194,9 @@ medium	no-purpose	n.nop	n.nop-2026-04-22-5	2026-04-22T15:02:00.000000Z	2026-04-2
 medium	no-purpose	n.nop	n.nop-2026-04-22-6	2026-04-22T16:02:00.000000Z	2026-04-22T16:03:00.000000Z	4	0.315789
 medium	boilerplate-purpose	e.edge	e.edge-2026-04-22-3	2026-04-22T15:02:00.000000Z	2026-04-22T15:21:00.000000Z	20	3
 low	boilerplate-purpose	w.new	w.new-2026-04-22-1	2026-04-22T08:02:00.000000Z	2026-04-22T08:31:00.000000Z	30	3
+low	no-purpose	p.public	p.public-2026-04-22-1	2026-04-22T09:02:00.000000Z	2026-04-22T09:02:00.000000Z	1	0.02
 low	no-purpose	x.viol	x.viol-2026-04-22-5	2026-04-22T17:02:00.000000Z	2026-04-22T17:02:00.000000Z	2	0.315789
 low	no-purpose	x.viol	x.viol-2026-04-22-6	2026-04-22T17:32:00.000000Z	2026-04-22T17:32:00.000000Z	2	0.315789
-info	no-purpose	p.public	p.public-2026-04-22-1	2026-04-22T09:02:00.000000Z	2026-04-22T09:02:00.000000Z	1	1
 X
 expect_file "no policy: alerts" want got
 awk -F'\t' -v pr="^($PR)\$" 'NR > 1 && $3 ~ pr { print $4 ": " $10 }' out \
@@ -228,7 +228,7 @@ medium	no-purpose	n.nop	n.nop-2026-04-22-6	2026-04-22T16:02:00.000000Z	2026-04-2
 medium	boilerplate-purpose	e.edge	e.edge-2026-04-22-3	2026-04-22T15:02:00.000000Z	2026-04-22T15:21:00.000000Z	20	3
 medium	purpose-policy	x.viol	x.viol-2026-04-22-3	2026-04-22T15:02:00.000000Z	2026-04-22T15:02:00.000000Z	1	0
 low	boilerplate-purpose	w.new	w.new-2026-04-22-1	2026-04-22T08:02:00.000000Z	2026-04-22T08:31:00.000000Z	30	3
-low	no-purpose	j.json	j-2026-04-22	2026-04-22T10:00:00.000000Z	2026-04-22T10:01:00.000000Z	1	1
+low	no-purpose	j.json	j-2026-04-22	2026-04-22T10:00:00.000000Z	2026-04-22T10:01:00.000000Z	1	0.02
 low	no-purpose	x.viol	x.viol-2026-04-22-5	2026-04-22T17:02:00.000000Z	2026-04-22T17:02:00.000000Z	1	0.1
 X
 expect_file "policy: alerts" want got
