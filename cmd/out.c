@@ -547,9 +547,12 @@ out_num(struct out *o, const char *name, double v)
 	char buf[64];
 	int n;
 
-	/* %.6g is a valid JSON number for every finite value. */
+	/* A whole number as it is (bytes: 2676912658, not 2.67691e+09),
+	 * else six significant digits; both are valid JSON numbers. */
 	if (v != v || v - v != 0)
 		n = 0;
+	else if (v == (double)(int64_t)v && v < 1e15 && v > -1e15)
+		n = snprintf(buf, sizeof(buf), "%" PRId64, (int64_t)v);
 	else
 		n = snprintf(buf, sizeof(buf), "%.6g", v);
 	if (o->format == OUT_JSON) {
