@@ -68,6 +68,7 @@ struct opts {
 	struct sl_detect *det;
 	int64_t det_from, det_to;
 	int fail_on;			/* level, -1 none */
+	int min_level;			/* --min-level: shown from it */
 	const char *svg;		/* --svg FILE */
 	size_t wanted;			/* users of the case -u asked for */
 };
@@ -153,6 +154,7 @@ static const struct option longopts[] = {
 	LONGOPT("until", required_argument, CHAR_MAX + 15)
 	LONGOPT("version", no_argument, CHAR_MAX + 16)
 	LONGOPT("watchlist", required_argument, CHAR_MAX + 30)
+	LONGOPT("min-level", required_argument, CHAR_MAX + 31)
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 17)
 	LONGOPT("year", required_argument, CHAR_MAX + 18)
 #undef LONGOPT
@@ -166,7 +168,7 @@ enum {
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
-	OPT_RULES, OPT_LIST_RULES, OPT_WATCHLIST,
+	OPT_RULES, OPT_LIST_RULES, OPT_WATCHLIST, OPT_MIN_LEVEL,
 };
 
 static void
@@ -180,7 +182,8 @@ usage(FILE *fp)
 	    "[--fail-on level] [--groups file]\n"
 	    "                  [--group-column name] [--policy file] "
 	    "[--rules file]\n"
-	    "                  [--watchlist file] [--list-rules]\n"
+	    "                  [--watchlist file] [--min-level level] "
+	    "[--list-rules]\n"
 	    "                  [--work-hours HH:MM-HH:MM] "
 	    "[--workdays days]]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
@@ -1122,6 +1125,8 @@ alerts_report(const struct opts *op, struct sl_case *c)
 		const char *lv = sl_level_name(a->level);
 
 		/* -u: those users' alerts (case-wide ones are no user's). */
+		if (a->level < op->min_level)
+			continue;
 		if (op->users.n > 0 && (a->user.n == 0 ||
 		    !cli_users_want(&op->users, a->user.p, a->user.n)))
 			continue;
@@ -1397,6 +1402,13 @@ main(int argc, char **argv)
 		case OPT_BY:
 			by = optarg;
 			break;
+		case OPT_MIN_LEVEL:
+			o.min_level = sl_level_parse(optarg, strlen(optarg));
+			if (o.min_level < 0)
+				cli_die("--min-level: \"%s\" is not a level "
+				    "(info, low, medium, high, critical)",
+				    optarg);
+			break;
 		case OPT_FAIL_ON:
 			o.fail_on = sl_level_parse(optarg, strlen(optarg));
 			if (o.fail_on < 0)
@@ -1518,12 +1530,13 @@ main(int argc, char **argv)
 		exit(0);
 	}
 	if (!alerts && (groups != NULL || group_column != NULL ||
-	    o.fail_on >= 0 || workdays || dopts.work_from >= 0 ||
+	    o.fail_on >= 0 || o.min_level > 0 || workdays ||
+	    dopts.work_from >= 0 ||
 	    baseline_set || policy != NULL || (nrules > 0 && !list_rules) ||
 	    nwatch > 0))
-		cli_die("--groups, --group-column, --fail-on, --baseline, "
-		    "--policy, --rules, --watchlist, --work-hours and "
-		    "--workdays are for --alerts");
+		cli_die("--groups, --group-column, --fail-on, --min-level, "
+		    "--baseline, --policy, --rules, --watchlist, --work-hours "
+		    "and --workdays are for --alerts");
 	if (o.svg != NULL && o.json)
 		cli_die("--svg: not with --json");
 	if (alerts && (by != NULL || o.top_set || o.picture))

@@ -72,6 +72,7 @@ setup() {
 	ln -s "$FIX/sample/audit" "$1/audit"
 	ln -s "$FIX/sample/delivery-2026-03-16.tar" "$1/"
 	ln -s "$FIX/formats/generic.csv" "$FIX/formats/generic.jsonl" "$1/"
+	ln -s "$FIX/sample/groups.tsv" "$FIX/sample/watchlist.txt" "$1/"
 }
 
 # ingest's examples build on each other: the case, more in it, a check.

@@ -60,4 +60,41 @@ expect_eq "work-hours bad" 2 "$(run "$SUM" -C case --alerts \
 expect_eq "workdays alone" 2 "$(run "$SUM" -C case --alerts \
     --workdays Mon-Fri)"
 
+# --min-level: the alerts at or above a level; --fail-on judges those.
+expect_eq "min-level: exit" 0 "$(run "$SUM" -C case --alerts \
+    --min-level high --no-header)"
+expect_eq "min-level: high and critical only" "critical high" \
+    "$(cut -f2 out | sort -u | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "min-level bad" 2 "$(run "$SUM" -C case --alerts --min-level x)"
+expect_eq "min-level without alerts" 2 "$(run "$SUM" -C case \
+    --min-level high)"
+
+# --list-rules: every rule, on, with its base level and settings.
+expect_eq "list-rules: exit" 0 "$(run "$SUM" --list-rules)"
+cut -f1-3 out >got
+cat >want <<'X'
+rule	level	enabled
+bulk-export	high	*
+export-growth	medium	*
+off-hours	medium	*
+search-burst	medium	*
+no-purpose	low	*
+boilerplate-purpose	low	*
+purpose-policy	medium	*
+watchlist	medium	*
+rare-access	low	*
+concurrent-sessions	medium	*
+denied-burst	medium	*
+log-integrity	medium	*
+X
+expect_file "list-rules" want got
+expect_eq "list-rules: concurrent-sessions settings" \
+    'min-overlap=300s\nroutine-share=0.2' \
+    "$(awk -F'\t' '$1 == "concurrent-sessions" { print $4 }' out)"
+printf 'disable off-hours\nlevel watchlist high\n' >r.rules
+"$SUM" --list-rules --rules r.rules | awk -F'\t' \
+    '$1 == "off-hours" || $1 == "watchlist" { print $1, $2, $3 }' >got
+printf 'off-hours medium \nwatchlist high *\n' >want
+expect_file "list-rules with a rules file" want got
+
 done_testing
