@@ -53,6 +53,9 @@ struct xstate {
 	size_t active;		/* own baseline days (with --since) */
 	double expect[NDIM];	/* for the judged period (with --since) */
 	int64_t jdays;		/* its days */
+	/* export-growth, leave one day out: the window of days ending on
+	 * each day of x, its sums. */
+	double (*win)[NDIM];
 };
 
 static const struct det_param bulk_params[] = {
@@ -72,6 +75,7 @@ static const struct det_param growth_params[] = {
 	{ "min-records", 1e3 },
 	{ "min-exports", 10 },
 	{ "group-share", 0.25 },
+	{ "window-days", 7, DET_COUNT },	/* growth over days */
 	{ NULL, 0 },
 };
 
@@ -193,6 +197,7 @@ x_release(void *arg)
 		det_evid_release(&xs->x[i].ev);
 	det_evid_release(&xs->period.ev);
 	free(xs->x);
+	free(xs->win);
 	det_map_release(&xs->names);
 }
 
@@ -685,6 +690,184 @@ growth_rest(const struct sl_detect *d, const struct det_user *u,
 	}
 }
 
+/* A local day as "2026-03-12". */
+static const char *
+day_text(int64_t day, char *buf, size_t size)
+{
+	int64_t y;
+	int m, dd;
+
+	sl_civil_from_days(day, &y, &m, &dd);
+	snprintf(buf, size, "%04lld-%02d-%02d", (long long)y, m, dd);
+	return buf;
+}
+
+/*
+ * Growth over days (leave one day out): many small exports a day, more
+ * each day, never make one day far above the user's busiest other day,
+ * since the other days of the growth are among them.  So the exports of
+ * the window-days days ending on each day are compared with the user's
+ * largest window that does not overlap it, and the group's (the same
+ * quantile as for a day).  One alert a window, not for a window holding a
+ * day already alerted.
+ */
+static int
+growth_windows_fill(const struct sl_detect *d, int rule, int64_t w)
+{
+	size_t ui, i, j;
+	int k;
+
+	for (ui = 0; ui < d->nusers; ui++) {
+		struct xstate *xs = d->users[ui]->state[rule];
+
+		free(xs->win);
+		xs->win = NULL;
+		if (xs->n == 0)
+			continue;
+		if ((xs->win = calloc(xs->n, sizeof(*xs->win))) == NULL)
+			return -ENOMEM;
+		for (i = j = 0; i < xs->n; i++) {
+			while (xs->x[j].day <= xs->x[i].day - w)
+				j++;
+			for (k = 0; k < NDIM; k++) {
+				size_t m;
+
+				for (m = j; m <= i; m++)
+					xs->win[i][k] += xs->x[m].v[k];
+			}
+		}
+	}
+	(void)d;
+	return 0;
+}
+
+/* The user's largest window not overlapping the one ending on day. */
+static double
+win_ref(const struct xstate *xs, int dim, int64_t day, int64_t w)
+{
+	double best = 0;
+	size_t i;
+
+	for (i = 0; i < xs->n; i++)
+		if ((xs->x[i].day < day - w + 1 || xs->x[i].day - w + 1 > day)
+		    && xs->win[i][dim] > best)
+			best = xs->win[i][dim];
+	return best;
+}
+
+static int
+growth_windows(struct sl_detect *d, int rule)
+{
+	double factor = det_param(d, rule, "far-factor");
+	double share = det_param(d, rule, "group-share");
+	int64_t w = (int64_t)det_param(d, rule, "window-days");
+	double floor[NDIM], *v;
+	size_t ui, vi, i, j, n;
+	int dim, rc;
+
+	if (w < 2)
+		return 0;
+	for (dim = 0; dim < NDIM; dim++)
+		floor[dim] = det_param(d, rule, dim_setting[dim]);
+	if ((rc = growth_windows_fill(d, rule, w)) < 0)
+		return rc;
+	if ((v = malloc((d->nusers + 1) * sizeof(*v))) == NULL)
+		return -ENOMEM;
+	for (ui = 0; ui < d->nusers; ui++) {
+		struct det_user *u = d->users[ui];
+		struct xstate *xs = u->state[rule];
+		int64_t last = INT64_MIN;
+
+		for (i = 0; i < xs->n; i++) {
+			int64_t day = xs->x[i].day;
+			double own, grp, thr, tg, val;
+			int best = -1, level = -1, held = 0, far_grp = 0;
+			struct det_evid ev;
+			char a[48], b[48], c[48], dt[16];
+
+			if (last != INT64_MIN && day - last < w)
+				continue;
+			/* A day of it alerted already, or bulk exports:
+			 * their own alerts. */
+			for (j = 0; j <= i; j++)
+				if (xs->x[j].day > day - w && xs->x[j].alerted)
+					held = 1;
+			if (held || u->ndays < (size_t)w)
+				continue;
+			for (dim = 0; dim < NDIM; dim++) {
+				if (dim != DIM_EXPORTS && xs->win[i][dim] == 0)
+					continue;
+				val = xs->win[i][dim];
+				own = win_ref(xs, dim, day, w);
+				/* Growth needs a past of the user's own. */
+				if (own == 0 && dim != DIM_EXPORTS)
+					continue;
+				for (vi = n = 0; vi < d->nusers; vi++)
+					if (vi != ui && d->users[vi]->group ==
+					    u->group)
+						v[n++] = d->users[vi]->
+						    state[rule] == NULL ? 0 :
+						    win_ref(d->users[vi]->
+						    state[rule], dim, day, w);
+				grp = n > 0 ? det_quantile(v, n, 1 - share) :
+				    0;
+				thr = factor * own > floor[dim] ?
+				    factor * own : floor[dim];
+				tg = factor * grp > floor[dim] ?
+				    factor * grp : floor[dim];
+				if (val <= thr)
+					continue;
+				if (best < 0 || val / thr > xs->win[i][best] /
+				    (factor * win_ref(xs, best, day, w) >
+				    floor[best] ? factor * win_ref(xs, best,
+				    day, w) : floor[best])) {
+					best = dim;
+					level = val > tg ? SL_LEVEL_HIGH :
+					    SL_LEVEL_MEDIUM;
+					far_grp = val > tg;
+				}
+			}
+			if (best < 0)
+				continue;
+			memset(&ev, 0, sizeof(ev));
+			for (j = 0; j <= i; j++)
+				if (xs->x[j].day > day - w &&
+				    det_evid_merge(&ev, &xs->x[j].ev) < 0) {
+					det_evid_release(&ev);
+					free(v);
+					return -ENOMEM;
+				}
+			own = win_ref(xs, best, day, w);
+			for (vi = n = 0; vi < d->nusers; vi++)
+				if (vi != ui && d->users[vi]->group == u->group)
+					v[n++] = win_ref(d->users[vi]->
+					    state[rule], best, day, w);
+			grp = n > 0 ? det_quantile(v, n, 1 - share) : 0;
+			thr = factor * own > floor[best] ? factor * own :
+			    floor[best];
+			/* The day the window crossed, its evidence that of
+			 * the window. */
+			rc = det_emit(d, rule, u, level - SL_LEVEL_MEDIUM,
+			    xs->x[i].start, xs->x[i].end, xs->win[i][best],
+			    own, thr, &ev, "%lld days to %s: %s exported; "
+			    "the user's busiest other %lld days %s, the "
+			    "group's %s%s", (long long)w, day_text(day, dt,
+			    sizeof(dt)), amount(best, xs->win[i][best], a,
+			    sizeof(a)), (long long)w, amount(best, own, b,
+			    sizeof(b)), amount(best, grp, c, sizeof(c)),
+			    far_grp ? "" : " (the group's way)");
+			det_evid_release(&ev);
+			if (rc < 0) {
+				free(v);
+				return rc;
+			}
+			last = day;
+		}
+	}
+	free(v);
+	return 0;
+}
+
 static int
 growth_run(struct sl_detect *d, int rule)
 {
@@ -714,6 +897,10 @@ growth_run(struct sl_detect *d, int rule)
 			struct xvol rest;
 
 			growth_rest(d, u, x, &rest, &nbulk);
+			/* A day with a bulk-export incident is that
+			 * alert's: no window of growth holds it. */
+			if (nbulk > 0)
+				x->alerted = 1;
 			if (rest.v[DIM_EXPORTS] == 0)
 				continue;
 			/* Growth needs a past: the user's, else their
@@ -774,9 +961,12 @@ growth_run(struct sl_detect *d, int rule)
 			    group_text(active + gactive, best.others,
 			    best.dim, best.grp, b3, sizeof(b3))) < 0)
 				goto fail;
+			x->alerted = 1;
 		}
 	}
 	gcache_release(&gc);
+	if (d->loo)
+		return growth_windows(d, rule);
 	return 0;
 fail:
 	gcache_release(&gc);
