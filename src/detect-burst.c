@@ -73,19 +73,19 @@ struct bkind {
 static const struct bkind search_kind, denied_kind;
 
 static const struct det_param search_params[] = {
-	{ "window", 60 },		/* seconds */
-	{ "min-events", 20 },		/* in one window: a burst */
+	{ "window", 60, DET_SECONDS },		/* seconds */
+	{ "min-events", 20, DET_COUNT },		/* in one window: a burst */
 	{ "factor", 3 },		/* far above: this many times */
-	{ "routine-days", 2 },		/* days that make a rate routine */
+	{ "routine-days", 2, DET_COUNT },		/* days that make a rate routine */
 	{ NULL, 0 },
 };
 
 static const struct det_param denied_params[] = {
-	{ "window", 300 },
-	{ "min-events", 5 },
+	{ "window", 300, DET_SECONDS },
+	{ "min-events", 5, DET_COUNT },
 	{ "factor", 3 },
-	{ "routine-days", 2 },
-	{ "failures", 1 },		/* failures count with denials */
+	{ "routine-days", 2, DET_COUNT },
+	{ "failures", 1, DET_COUNT },		/* failures count with denials */
 	{ NULL, 0 },
 };
 

@@ -60,21 +60,21 @@ struct xstate {
 
 static const struct det_param bulk_params[] = {
 	{ "far-factor", 10 },		/* times the reference */
-	{ "min-bytes", 1e7 },		/* floor: 10 MB in a session */
-	{ "min-records", 1e4 },
-	{ "min-exports", 20 },
-	{ "ceiling-bytes", 1e9 },	/* critical above: 1 GB */
-	{ "ceiling-records", 1e6 },
-	{ "group-share", 0.25 },	/* of the group's members: their way */
+	{ "min-bytes", 1e7, DET_BYTES },		/* floor: 10 MB in a session */
+	{ "min-records", 1e4, DET_COUNT },
+	{ "min-exports", 20, DET_COUNT },
+	{ "ceiling-bytes", 1e9, DET_BYTES },	/* critical above: 1 GB */
+	{ "ceiling-records", 1e6, DET_COUNT },
+	{ "group-share", 0.25, DET_SHARE },	/* of the group's members: their way */
 	{ NULL, 0 },
 };
 
 static const struct det_param growth_params[] = {
 	{ "far-factor", 5 },
-	{ "min-bytes", 1e6 },		/* floor: 1 MB in a day */
-	{ "min-records", 1e3 },
-	{ "min-exports", 10 },
-	{ "group-share", 0.25 },
+	{ "min-bytes", 1e6, DET_BYTES },		/* floor: 1 MB in a day */
+	{ "min-records", 1e3, DET_COUNT },
+	{ "min-exports", 10, DET_COUNT },
+	{ "group-share", 0.25, DET_SHARE },
 	{ "window-days", 7, DET_COUNT },	/* growth over days */
 	{ NULL, 0 },
 };

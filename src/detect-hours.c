@@ -56,13 +56,13 @@ struct hstate {
 };
 
 static const struct det_param params[] = {
-	{ "min-days", 2 },		/* days active in an hour: usual */
-	{ "min-share", 0.1 },		/* ... and this share of active days */
+	{ "min-days", 2, DET_COUNT },		/* days active in an hour: usual */
+	{ "min-share", 0.1, DET_SHARE },		/* ... and this share of active days */
 	{ "margin", 2 },		/* hours around the usual ones */
-	{ "weekday-share", 0.25 },	/* of a weekday's days: usual day */
+	{ "weekday-share", 0.25, DET_SHARE },	/* of a weekday's days: usual day */
 	{ "near-hours", 2 },		/* beyond the margin: low */
 	{ "far-hours", 4 },		/* past the usual end: night */
-	{ "group-share", 0.25 },	/* of the group: usual for it */
+	{ "group-share", 0.25, DET_SHARE },	/* of the group: usual for it */
 	{ "max-pause", 60 },		/* minutes within one stretch */
 	{ NULL, 0 },
 };

@@ -18,10 +18,10 @@
 #include "detect.h"
 
 static const struct det_param params[] = {
-	{ "day-users", 2 },	/* active users, lower quartile: expected */
-	{ "hour-users", 8 },	/* median active users: an hour is judged */
-	{ "hour-share", 0.1 },	/* of the baseline's median: a low hour */
-	{ "hour-days", 2 },	/* baseline days an hour needs */
+	{ "day-users", 2, DET_COUNT },	/* active users, lower quartile: expected */
+	{ "hour-users", 8, DET_COUNT },	/* median active users: an hour is judged */
+	{ "hour-share", 0.1, DET_SHARE },	/* of the baseline's median: a low hour */
+	{ "hour-days", 2, DET_COUNT },	/* baseline days an hour needs */
 	{ NULL, 0 },
 };
 

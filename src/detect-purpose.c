@@ -97,10 +97,10 @@ struct npstate {
 };
 
 static const struct det_param np_params[] = {
-	{ "floor-rate", 0.02 },		/* sessions without a purpose that
+	{ "floor-rate", 0.02, DET_SHARE },		/* sessions without a purpose that
 					 * happen anyway: 1 in 50 */
 	{ "far", 4 },			/* x the expected count: medium */
-	{ "min-sessions", 3 },		/* in a day, for medium */
+	{ "min-sessions", 3, DET_COUNT },		/* in a day, for medium */
 	{ NULL, 0 },
 };
 
@@ -461,9 +461,9 @@ struct bpstate {
 };
 
 static const struct det_param bp_params[] = {
-	{ "min-resources", 20 },	/* under one text in a day */
+	{ "min-resources", 20, DET_COUNT },	/* under one text in a day */
 	{ "far", 2 },			/* x the baseline quantile */
-	{ "quantile", 0.9 },		/* of baseline days */
+	{ "quantile", 0.9, DET_SHARE },		/* of baseline days */
 	{ NULL, 0 },
 };
 

@@ -50,9 +50,9 @@ struct rstate {
 };
 
 static const struct det_param params[] = {
-	{ "few-users", 3 },	/* at most this many others: rare */
-	{ "nobody-users", 1 },	/* at most this many: almost no one */
-	{ "routine-share", 0.1 },	/* of baseline days: routine */
+	{ "few-users", 3, DET_COUNT },	/* at most this many others: rare */
+	{ "nobody-users", 1, DET_COUNT },	/* at most this many: almost no one */
+	{ "routine-share", 0.1, DET_SHARE },	/* of baseline days: routine */
 	{ NULL, 0 },
 };
 

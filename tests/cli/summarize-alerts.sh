@@ -96,5 +96,20 @@ printf 'disable off-hours\nlevel watchlist high\n' >r.rules
     '$1 == "off-hours" || $1 == "watchlist" { print $1, $2, $3 }' >got
 printf 'off-hours medium \nwatchlist high *\n' >want
 expect_file "list-rules with a rules file" want got
+# Settings take their units: a window as a duration, a floor as a size.
+printf 'set search-burst window 2m\nset bulk-export min-bytes 50MB\n' >u.rules
+expect_eq "settings with units" \
+    "bulk-export min-bytes=50000000B search-burst window=120s" \
+    "$("$SUM" --list-rules --rules u.rules | awk -F'\t' '
+	$1 == "search-burst" || $1 == "bulk-export" {
+		n = split($4, s, /\\n/)
+		for (i = 1; i <= n; i++)
+			if (s[i] ~ /^(window|min-bytes)=/)
+				printf "%s%s %s", sep, $1, s[i]
+		sep = " "
+	}' | sed 's/^ //')"
+printf 'set search-burst window many\n' >bad.rules
+expect_eq "settings: a bad duration" 2 "$(run "$SUM" --list-rules \
+    --rules bad.rules)"
 
 done_testing
