@@ -4,6 +4,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -649,6 +650,45 @@ rank_value(struct sl_usage *u, int rank)
 	}
 }
 
+/*
+ * The share of the user's own events outside their usual hours
+ * (sessionlog(7), USUAL HOURS), learned from their active days between
+ * their first and last: rounded to 0.001; NAN when they have too few days
+ * to say what is usual.
+ */
+static double
+outside_usual(const struct opts *op, const struct sl_usage_figures *f)
+{
+	struct sl_usual_settings set;
+	struct sl_usual_days in;
+	unsigned char usual[SL_USAGE_HOURS];
+	struct sl_civil a, b;
+	int64_t d0, d1, day;
+	uint64_t out = 0;
+	int i;
+
+	if (f->events == 0 || f->first == INT64_MIN)
+		return NAN;
+	memset(&in, 0, sizeof(in));
+	in.days = f->days;
+	memcpy(in.hour_days, f->hour_days, sizeof(in.hour_days));
+	memcpy(in.wday_active, f->wday_days, sizeof(in.wday_active));
+	sl_time_civil(f->first, op->f.tz, &a);
+	sl_time_civil(f->last, op->f.tz, &b);
+	d0 = sl_days_from_civil(a.year, a.month, a.day);
+	d1 = sl_days_from_civil(b.year, b.month, b.day);
+	/* 1970-01-01 was a Thursday. */
+	for (day = d0; day <= d1 && day - d0 < 7 * 53 * 100; day++)
+		in.wday_days[((day % 7) + 11) % 7]++;
+	sl_usual_defaults(&set);
+	if (sl_usual_hours(&in, &set, usual) == 0)
+		return NAN;
+	for (i = 0; i < SL_USAGE_HOURS; i++)
+		if (!usual[i])
+			out += f->hours[i];
+	return round((double)out / (double)f->events * 1000) / 1000;
+}
+
 static void
 user_row(struct out *o, const struct opts *op, const char *user,
     struct sl_usage *u)
@@ -690,6 +730,7 @@ user_row(struct out *o, const struct opts *op, const char *user,
 	put_sum(o, "export_bytes", f->export_bytes, f->export_bytes_unknown,
 	    f->exports);
 	put_top(o, "srcs", u, SL_USAGE_SRC, SIZE_MAX);
+	out_num(o, "outside_usual", outside_usual(op, f));
 	out_end(o);
 }
 

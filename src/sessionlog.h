@@ -835,7 +835,8 @@ SL_API void sl_cursor_free(struct sl_cursor *cur);
  *             range: its in-range part.
  *   sessions is the number of SESSION keys, session_total the sum of
  *   their lengths (last - first, us) and session_longest the longest;
- *   days is the number of DAY keys.
+ *   days is the number of DAY keys, hour_days[h] of those with own events
+ *   in local hour h, wday_days[w] of those on weekday w.
  *
  * Memory: per-user state, a fixed part plus, for each map, one entry and
  * a copy of the key per distinct key; nothing grows with the number of
@@ -874,6 +875,9 @@ struct sl_usage_figures {
 	uint64_t days;
 	int64_t first, last;
 	uint64_t hours[SL_USAGE_HOURS];
+	uint64_t hour_days[24];	/* DAY keys with own events in each local
+				 * hour (usual hours, sl_usual_hours) */
+	uint64_t wday_days[7];	/* DAY keys of each weekday, 0 Sunday */
 };
 
 enum sl_usage_map {

@@ -26,6 +26,10 @@ struct sl_usage {
 	struct umap map[SL_USAGE__MAPS];
 	struct sl_usage_item *list;	/* sl_usage_list's answer */
 	struct sl_buf fold;		/* a query's terms being folded */
+	/* Each DAY key's local hours with own events (bits 0-23) and its
+	 * weekday + 1 (bits 24-27), by the key's index. */
+	uint32_t *dmask;
+	size_t dcap;
 	size_t listcap;
 };
 
@@ -173,6 +177,7 @@ sl_usage_free(struct sl_usage *u)
 		umap_release(&u->map[i]);
 	free(u->list);
 	sl_buf_release(&u->fold);
+	free(u->dmask);
 	free(u);
 }
 
@@ -194,6 +199,39 @@ add_session(struct sl_usage *u, const char *k, size_t kn, uint64_t count,
 	if (it->last - it->first > u->f.session_longest)
 		u->f.session_longest = it->last - it->first;
 	u->f.sessions = m->n;
+	return 0;
+}
+
+/* Mark DAY key i (of weekday wday) with the hours in mask, counting the
+ * day and its hours where new. */
+static int
+day_mark(struct sl_usage *u, size_t i, int wday, uint32_t mask)
+{
+	struct sl_usage_figures *f = &u->f;
+	uint32_t old;
+	int h;
+
+	if (i >= u->dcap) {
+		size_t cap = u->dcap ? u->dcap * 2 : 64;
+		uint32_t *v;
+
+		while (cap <= i)
+			cap *= 2;
+		if ((v = realloc(u->dmask, cap * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		memset(v + u->dcap, 0, (cap - u->dcap) * sizeof(*v));
+		u->dmask = v;
+		u->dcap = cap;
+	}
+	old = u->dmask[i];
+	if (old == 0 && wday >= 0 && wday < 7) {
+		f->wday_days[wday]++;
+		u->dmask[i] = (uint32_t)(wday + 1) << 24;
+	}
+	for (h = 0; h < 24; h++)
+		if ((mask & (UINT32_C(1) << h)) && !(old & (UINT32_C(1) << h)))
+			f->hour_days[h]++;
+	u->dmask[i] |= mask & 0xffffff;
 	return 0;
 }
 
@@ -312,8 +350,16 @@ sl_usage_add(struct sl_usage *u, const struct sl_step *st)
 		return rc;
 	n = snprintf(day, sizeof(day), "%04lld-%02d-%02d",
 	    (long long)c.year, c.month, c.day);
-	if ((rc = add_key(u, SL_USAGE_DAY, day, (size_t)n, t)) < 0)
-		return rc;
+	{
+		struct sl_usage_item *it = umap_add(&u->map[SL_USAGE_DAY], day,
+		    (size_t)n, 1, t, t);
+
+		if (it == NULL)
+			return -ENOMEM;
+		if ((rc = day_mark(u, (size_t)(it - u->map[SL_USAGE_DAY].it),
+		    c.wday, UINT32_C(1) << c.hour)) < 0)
+			return rc;
+	}
 	f->days = u->map[SL_USAGE_DAY].n;
 	if ((rc = add_session(u, st->session.p, st->session.n, 1, t, t)) < 0)
 		return rc;
@@ -363,7 +409,17 @@ sl_usage_merge(struct sl_usage *dst, const struct sl_usage *src)
 			if (j == SL_USAGE_SESSION)
 				rc = add_session(dst, it->key.p, it->key.n,
 				    it->count, it->first, it->last);
-			else
+			else if (j == SL_USAGE_DAY) {
+				struct sl_usage_item *di = umap_add(
+				    &dst->map[j], it->key.p, it->key.n,
+				    it->count, it->first, it->last);
+				uint32_t sm = i < src->dcap ? src->dmask[i] :
+				    0;
+
+				rc = di == NULL ? -ENOMEM : day_mark(dst,
+				    (size_t)(di - dst->map[j].it),
+				    (int)(sm >> 24) - 1, sm & 0xffffff);
+			} else
 				rc = umap_add(&dst->map[j], it->key.p,
 				    it->key.n, it->count, it->first,
 				    it->last) != NULL ? 0 : -ENOMEM;

@@ -48,8 +48,8 @@ expect_eq "case: events + backend = truth's unique events" 17145 \
 # 10.99.14.7, 24 events).
 expect_eq "user: exit" 0 "$(run "$SUM" -C case -u m.okafor)"
 cat >want <<'X'
-user	first	last	days	sessions	session_seconds	longest_seconds	events	backend	actions	resources	top_resources	queries	top_queries	exports	export_records	export_bytes	srcs
-m.okafor	2026-03-02T07:29:57.302290Z	2026-03-20T13:42:37.379012Z	14	53	85795	4158	498	107	login=53\nlogout=44\nsearch=146\nview=173\nexport=22\njustify=60	51	22 ri.foundry.main.dataset.3615ed80-20e3-445f-bbef-52baadfba1d6\n21 ri.foundry.main.dataset.55af10d9-ad9a-4208-a5d6-d217c3b92b00\n19 ri.foundry.main.dataset.0d95db47-769f-4c5b-afee-40f765b59485\n17 ri.phonograph2-objects.main.object.ec155722-8e99-4591-9d30-de0e0003a3d5\n11 ri.contour.main.analysis.a717f58d-d8ff-4f30-8a89-209a0f641dc9	32	9 +49 157 5360 4736\n9 Dragan Petrović\n9 Dragan Popescu\n8 CASE-2026-0148\n8 CASE-2026-0163	22		2677212133	474 10.20.12.220\n24 10.99.14.7
+user	first	last	days	sessions	session_seconds	longest_seconds	events	backend	actions	resources	top_resources	queries	top_queries	exports	export_records	export_bytes	srcs	outside_usual
+m.okafor	2026-03-02T07:29:57.302290Z	2026-03-20T13:42:37.379012Z	14	53	85795	4158	498	107	login=53\nlogout=44\nsearch=146\nview=173\nexport=22\njustify=60	51	22 ri.foundry.main.dataset.3615ed80-20e3-445f-bbef-52baadfba1d6\n21 ri.foundry.main.dataset.55af10d9-ad9a-4208-a5d6-d217c3b92b00\n19 ri.foundry.main.dataset.0d95db47-769f-4c5b-afee-40f765b59485\n17 ri.phonograph2-objects.main.object.ec155722-8e99-4591-9d30-de0e0003a3d5\n11 ri.contour.main.analysis.a717f58d-d8ff-4f30-8a89-209a0f641dc9	32	9 +49 157 5360 4736\n9 Dragan Petrović\n9 Dragan Popescu\n8 CASE-2026-0148\n8 CASE-2026-0163	22		2677212133	474 10.20.12.220\n24 10.99.14.7	0.048
 X
 expect_file "user report" want out
 expect_eq "user: events + backend = truth" \

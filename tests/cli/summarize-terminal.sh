@@ -46,6 +46,7 @@ exports           1
 export_records
 export_bytes      2048
 srcs
+outside_usual
 
 user              bob
 first             2026-03-03T09:00:00.000000Z
@@ -65,6 +66,7 @@ exports           0
 export_records    0
 export_bytes      0
 srcs
+outside_usual
 
 
 X

@@ -216,6 +216,17 @@ test_timeline(struct sl_case *c)
 	CHECK_INT(f->session_total, INT64_C(100) * 60000000);
 	CHECK_INT(f->session_longest, INT64_C(60) * 60000000);
 	CHECK_INT(f->days, 2);
+	/* Friday 01:xx, 03:xx and 04:xx (the backend event at 01:26 is not
+	 * the user's), Saturday 10:xx: a day each. */
+	CHECK_INT(f->hour_days[1], 1);
+	CHECK_INT(f->hour_days[3], 1);
+	CHECK_INT(f->hour_days[4], 1);
+	CHECK_INT(f->hour_days[10], 1);
+	CHECK_INT(f->hour_days[0] + f->hour_days[2] + f->hour_days[5] +
+	    f->hour_days[9] + f->hour_days[11], 0);
+	CHECK_INT(f->wday_days[5], 1);
+	CHECK_INT(f->wday_days[6], 1);
+	CHECK_INT(f->wday_days[0] + f->wday_days[4], 0);
 	CHECK_LIST(u, SL_USAGE_SESSION, SL_USAGE_BY_KEY, SIZE_MAX,
 	    "s-9=3 200-260;u@2026-03-13T00:50:00.000000Z=8 65-95;"
 	    "u@2026-03-14T10:00:00.000000Z=3 2040-2050;");
