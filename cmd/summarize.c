@@ -1131,7 +1131,7 @@ picture_days(FILE *fp, const struct opts *o, const struct ramp *r,
 
 static const char *const alert_cols[] = {
 	"id", "level", "rule", "user", "session", "start", "end", "value",
-	"baseline", "explanation", "evidence",
+	"baseline", "explanation", "evidence", "events",
 };
 
 /* Judge, print the alerts ranked; EXIT_FOUND, or 3 when one is at or above
@@ -1190,6 +1190,7 @@ alerts_report(const struct opts *op, struct sl_case *c)
 			sb_add(&ev, a->evidence[k].p, a->evidence[k].n);
 		}
 		out_list(o, "evidence", ev.p ? ev.p : "", ev.n, NULL, 0);
+		out_int(o, "events", (int64_t)a->nevents);
 		out_end(o);
 		if (op->fail_on >= 0 && a->level >= op->fail_on)
 			rc = EXIT_ALERT;

@@ -12,7 +12,7 @@ S=$FIX/sample
 # integrity FILE: the header and the log-integrity alerts of out, with the
 # sample's directory written @S@.
 integrity() {
-	awk -F'\t' 'NR == 1 || $3 == "log-integrity"' out |
+	awk -F'\t' 'NR == 1 || $3 == "log-integrity"' out | cut -f1-11 |
 	    sed "s|$S|@S@|g" >"$1"
 }
 

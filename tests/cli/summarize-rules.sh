@@ -106,7 +106,8 @@ id	level	rule	user	session	start	end	value	baseline	explanation	evidence
 93af2fd8fa617b07	high	vip-export	bob	s4	2026-03-11T09:00:00.000000Z	2026-03-11T09:03:00.000000Z	4	3	exports of VIP datasets: 4 matching events within 5m00s (the rule asks for 3); 4 in all over 3m00s	vip.jsonl:11\nvip.jsonl:12\nvip.jsonl:13\nvip.jsonl:14
 e4e1951ac6c3d91f	high	vip-export	ann	s1	2026-03-10T10:00:00.000000Z	2026-03-10T10:07:30.000000Z	3	3	exports of VIP datasets: 3 matching events within 5m00s (the rule asks for 3); 4 in all over 7m30s	vip.jsonl:1\nvip.jsonl:3\nvip.jsonl:4\nvip.jsonl:5
 X
-expect_file "vip-export: alerts" want out
+cut -f1-11 out >got
+expect_file "vip-export: alerts" want got
 
 # Exports without a purpose: the effective purpose (ann's justification
 # covers the rest of s1, bob's own purpose his last export), one alert
