@@ -503,7 +503,8 @@ bp_clear(struct bpstate *s)
 		det_map_release(&s->t[i].res);
 		det_evid_release(&s->t[i].ev);
 	}
-	memset(s->t, 0, s->cap * sizeof(*s->t));
+	if (s->t != NULL)
+		memset(s->t, 0, s->cap * sizeof(*s->t));
 	det_map_release(&s->texts);
 }
 

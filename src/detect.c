@@ -818,7 +818,10 @@ void
 sl_detect_range(const struct sl_detect *d, int64_t *from, int64_t *to)
 {
 	*to = d->opts.until;
-	if (d->loo || d->opts.since - INT64_MIN < d->opts.baseline)
+	/* (No overflow: since - baseline - a day may not reach below
+	 * INT64_MIN.) */
+	if (d->loo || d->opts.since < INT64_MIN + d->opts.baseline +
+	    DET_US_PER_DAY)
 		*from = INT64_MIN;
 	else
 		/* A day more than the baseline, for its first local day. */
