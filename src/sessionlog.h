@@ -1199,6 +1199,11 @@ SL_API const char *sl_detect_error(const struct sl_detect *d);
  * sl_detect_error). */
 SL_API int sl_detect_load_groups(struct sl_detect *d, const char *path,
     const char *column);
+/* The group of the user user[0..n) as the groups file gives it: borrowed
+ * from d; empty for a user without a row, and for every user when no
+ * groups file was read (diff-users --peers group). */
+SL_API struct sl_str sl_detect_group(const struct sl_detect *d,
+    const char *user, size_t n);
 /* Read a purpose policy (sessionlog(5)): TSV with a header naming the
  * columns "dataset_pattern" and "purpose_pattern"; it replaces any
  * policy read before.  0, or a negative errno value (message, with the
