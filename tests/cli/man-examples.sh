@@ -72,6 +72,7 @@ setup() {
 	ln -s "$FIX/sample/audit" "$1/audit"
 	ln -s "$FIX/sample/delivery-2026-03-16.tar" "$1/"
 	ln -s "$FIX/formats/generic.csv" "$FIX/formats/generic.jsonl" "$1/"
+	ln -s "$FIX/sample/groups.tsv" "$1/"
 }
 
 # ingest's examples build on each other: the case, more in it, a check.
@@ -88,6 +89,9 @@ run_examples grep-sessions.1 "$T/gs"
 
 # summarize's read the same case.
 run_examples summarize.1 "$T/gs"
+
+# diff-users' too, with the sample's groups.tsv.
+run_examples diff-users.1 "$T/gs"
 
 # sessionlog(5) has no EXAMPLES; if it gets some, they must be run here.
 expect_eq "sessionlog.5: no examples to run" "" \
