@@ -70,7 +70,10 @@ static const char *const wday_names[7] = {
 #define UNCOMMON_FACTOR 4.0	/* share (rate) against the history's */
 #define PEERS_FACTOR 2.0	/* value against the peers' median */
 
-enum form { FORM_TWO, FORM_PEERS, FORM_SPLIT };
+enum form { FORM_TWO, FORM_PEERS, FORM_SPLIT, FORM_SIMILAR, FORM_PAIRS };
+
+#define SIM_TOP 20	/* users or pairs listed by default */
+#define SIM_ITEMS 5	/* shared items shown for each */
 
 /* One item of a dimension: a key (borrowed from a usage or static) and
  * its value. */
@@ -129,6 +132,10 @@ struct work {
 	size_t njobs, next;
 	pthread_mutex_t lock;
 	int trouble;
+	/* --similar, --pairs: each user's items go to the index as soon
+	 * as read, and the usage is freed. */
+	struct sl_sim *sim;
+	unsigned kinds;		/* of sl_sim_add_usage */
 };
 
 static const struct option longopts[] = {
@@ -262,6 +269,24 @@ read_user(struct work *w, struct sl_case *c, struct job *j)
 	sl_cursor_free(cur);
 }
 
+/* The user's items into the similar-users index (one thread at a time on
+ * it: the reading is what takes long). */
+static void
+index_user(struct work *w, struct job *j)
+{
+	int k, rc = 0;
+
+	pthread_mutex_lock(&w->lock);
+	k = sl_sim_user(w->sim, j->user, strlen(j->user));
+	if (k < 0 || (rc = sl_sim_add_usage(w->sim, k, j->win[0],
+	    w->kinds)) < 0)
+		cli_die("the similar-users index: %s", strerror(k < 0 ? -k :
+		    -rc));
+	pthread_mutex_unlock(&w->lock);
+	sl_usage_free(j->win[0]);
+	j->win[0] = NULL;
+}
+
 static void *
 worker(void *arg)
 {
@@ -287,10 +312,33 @@ worker(void *arg)
 		if (i >= w->njobs)
 			break;
 		read_user(w, c, &w->jobs[i]);
+		if (w->sim != NULL)
+			index_user(w, &w->jobs[i]);
 	}
 	if (c != w->shared)
 		sl_case_free(c);
 	return NULL;
+}
+
+/* Read the jobs in parallel, each thread with its case; the results are
+ * in the jobs, in their order, whatever the number of threads. */
+static void
+run_jobs(struct work *w, size_t njobs)
+{
+	pthread_t *th;
+	size_t i;
+
+	pthread_mutex_init(&w->lock, NULL);
+	if (njobs > w->njobs)
+		njobs = w->njobs > 0 ? w->njobs : 1;
+	th = xcalloc(njobs, sizeof(*th));
+	for (i = 0; i < njobs; i++)
+		if (pthread_create(&th[i], NULL, worker, w) != 0)
+			cli_die("cannot start a thread");
+	for (i = 0; i < njobs; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	pthread_mutex_destroy(&w->lock);
 }
 
 /* ---- the dimensions of a usage ------------------------------------------- */
@@ -911,6 +959,132 @@ empty_note(const struct opts *o, const char *user, const char *what,
 	fprintf(stderr, "\" has no events%s %s\n", what, win);
 }
 
+/* ---- --similar and --pairs ---------------------------------------------- */
+
+/* The dimensions whose items --similar and --pairs compare, as kinds of
+ * sl_sim_add_usage. */
+static unsigned
+sim_kinds(unsigned want)
+{
+	unsigned kinds = 0;
+	size_t k;
+
+	if (want == 0)
+		want = 1u << D_RESOURCE | 1u << D_QUERY | 1u << D_TERM |
+		    1u << D_SRC | 1u << D_HOUR;
+	for (k = 0; k < D__COUNT; k++) {
+		if (!(want & (1u << k)))
+			continue;
+		if (k == D_HOUR)
+			kinds |= SL_SIM_HOURS;
+		else if (dims[k].kind == K_SET && k != D_PURPOSE)
+			kinds |= 1u << dims[k].map;
+		else
+			cli_die("--dimension: \"%s\" is not compared by "
+			    "--similar and --pairs (resource, query, term, src, "
+			    "hour)", dims[k].name);
+	}
+	return kinds;
+}
+
+static const char *
+kind_name(int kind)
+{
+	size_t k;
+
+	if (kind == SL_SIM_KIND_HOUR)
+		return "hour";
+	for (k = 0; k < D__COUNT; k++)
+		if (dims[k].kind == K_SET && dims[k].map == kind)
+			return dims[k].name;
+	return "?";
+}
+
+/*
+ * --similar (subject not NULL) or --pairs: every user of the case into
+ * the index, then the most alike, each with the items they share that
+ * tell most.  Returns the exit status.
+ */
+static int
+similar_report(struct work *w, const struct opts *o, struct sl_case *c,
+    const char *subject, int rank, size_t njobs)
+{
+	struct sl_sim_opts so;
+	const struct sl_sim_pair *pairs;
+	const struct sl_sim_item *items;
+	struct sbuf b = { NULL, 0, 0 };
+	struct sl_str na, nb;
+	struct out *out;
+	size_t i, k, n, ni, nusers = sl_case_user_count(c);
+	int rc, trouble = 0;
+
+	sl_sim_opts_init(&so);
+	so.rank = rank;
+	so.threads = (unsigned)njobs;
+	if ((w->sim = sl_sim_new(&so)) == NULL)
+		cli_die("%s", strerror(errno));
+	w->jobs = xcalloc(nusers + 1, sizeof(*w->jobs));
+	for (i = 0; i < nusers; i++) {
+		struct sl_str u = sl_case_user(c, i);
+
+		/* A name with a NUL byte cannot be a cursor's. */
+		if (strlen(u.p) == u.n)
+			w->jobs[w->njobs++].user = u.p;
+	}
+	run_jobs(w, njobs);
+	trouble = w->trouble;
+	for (i = 0; i < w->njobs; i++)
+		trouble |= w->jobs[i].trouble;
+	if (trouble)
+		return EXIT_TROUBLE;
+
+	if (subject != NULL) {
+		rc = sl_sim_find(w->sim, subject, strlen(subject));
+		if (rc < 0)
+			cli_die("\"%s\": not read", subject);
+		rc = sl_sim_similar(w->sim, (size_t)rc, o->top_set ? o->top :
+		    SIM_TOP, &pairs, &n);
+	} else
+		rc = sl_sim_pairs(w->sim, o->top_set ? o->top : SIM_TOP,
+		    &pairs, &n);
+	if (rc < 0)
+		cli_die("the similar-users index: %s", strerror(-rc));
+	out = out_new(stdout, out_format_for(stdout, o->json), o->header, 0,
+	    NULL);
+	out_fit(out, out_term_width(stdout), out_utf8() ? "\u2026" : "~");
+	out_cut(out, "items", 1);
+	for (i = 0; i < n; i++) {
+		na = sl_sim_user_name(w->sim, pairs[i].a);
+		nb = sl_sim_user_name(w->sim, pairs[i].b);
+		if ((rc = sl_sim_shared(w->sim, pairs[i].a, pairs[i].b,
+		    SIM_ITEMS, &items, &ni)) < 0)
+			cli_die("the similar-users index: %s", strerror(-rc));
+		b.n = 0;
+		for (k = 0; k < ni; k++) {
+			if (k > 0)
+				sb_addc(&b, '\n');
+			sb_adds(&b, kind_name(items[k].kind));
+			sb_addc(&b, '=');
+			sb_add(&b, items[k].key.p, items[k].key.n);
+		}
+		out_begin(out, NULL);
+		out_int(out, "rank", (int64_t)i + 1);
+		out_str(out, "user", na.p, na.n);
+		out_str(out, "other", nb.p, nb.n);
+		out_num(out, "score", round4(pairs[i].score));
+		out_int(out, "shared", (int64_t)pairs[i].shared);
+		out_num(out, "jaccard", round4(pairs[i].jaccard));
+		out_list(out, "items", b.p != NULL ? b.p : "", b.n, NULL, 0);
+		out_end(out);
+	}
+	out_flush(out);
+	out_free(out);
+	sb_release(&b);
+	sl_sim_free(w->sim);
+	w->sim = NULL;
+	return n > 0 ? EXIT_FOUND : EXIT_NOTHING;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void
@@ -971,11 +1145,13 @@ main(int argc, char **argv)
 	struct out *out = NULL;
 	struct dres res[D__COUNT];
 	struct vec *pv;
-	pthread_t *th;
 	uint64_t read_errors = 0;
 	size_t i, k, nsources = 0, nusers, njobs = 0, np = 0, ndiff, nd;
-	int ch, nargs, pairs = 0, trouble = 0, fmt;
+	int ch, nargs, pairs = 0, trouble = 0, fmt, rank = SL_SIM_WEIGHTED;
+	int rank_set = 0;
+	unsigned kinds = 0;
 	double overall;
+	int rc;
 
 	cli_progname = "diff-users";
 	memset(&o, 0, sizeof(o));
@@ -1056,11 +1232,11 @@ main(int argc, char **argv)
 			ro.profile = optarg;
 			break;
 		case OPT_RANK:
-			if (strcmp(optarg, "shared") != 0 &&
-			    strcmp(optarg, "jaccard") != 0 &&
-			    strcmp(optarg, "weighted") != 0)
-				cli_die("--rank: \"%s\" is not shared, "
-				    "jaccard or weighted", optarg);
+			if ((rank = sl_sim_rank_parse(optarg,
+			    strlen(optarg))) < 0)
+				cli_die("--rank: \"%s\" is not weighted, "
+				    "shared or jaccard", optarg);
+			rank_set = 1;
 			break;
 		case OPT_SIMILAR:
 			similar = optarg;
@@ -1098,17 +1274,24 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	cli_filter_check(&o.f);
-	if (similar != NULL || pairs)
-		cli_die("--similar/--pairs: not built yet");
-	if (peers_arg != NULL && o.split_arg != NULL)
-		cli_die("--peers and --split: one at a time");
+	if ((similar != NULL) + pairs + (peers_arg != NULL) +
+	    (o.split_arg != NULL) > 1)
+		cli_die("--peers, --split, --similar and --pairs: one at a "
+		    "time");
+	if (rank_set && similar == NULL && !pairs)
+		cli_die("--rank is for --similar and --pairs");
 	o.form = peers_arg != NULL ? FORM_PEERS : o.split_arg != NULL ?
-	    FORM_SPLIT : FORM_TWO;
-	if (argc != (o.form == FORM_TWO ? 2 : 1)) {
-		cli_warn("give two users, or one with --peers or --split");
+	    FORM_SPLIT : similar != NULL ? FORM_SIMILAR : pairs ?
+	    FORM_PAIRS : FORM_TWO;
+	if (argc != (o.form == FORM_TWO ? 2 : o.form >= FORM_SIMILAR ? 0 :
+	    1)) {
+		cli_warn("give two users, or one with --peers or --split, or "
+		    "none with --similar or --pairs");
 		usage(stderr);
 		exit(EXIT_TROUBLE);
 	}
+	if (o.form >= FORM_SIMILAR)
+		kinds = sim_kinds(o.want);
 	if ((groups != NULL || group_column != NULL) &&
 	    (peers_arg == NULL || strcmp(peers_arg, "group") != 0))
 		cli_die("--groups and --group-column are for --peers group");
@@ -1117,7 +1300,7 @@ main(int argc, char **argv)
 		cli_die("--peers group: give the groups file (--groups)");
 	if (o.want == 0)
 		o.want = (1u << D__COUNT) - 1;
-	subject = argv[0];
+	subject = o.form == FORM_SIMILAR ? similar : argv[0];
 	if (peers_arg != NULL && strcmp(peers_arg, "all") != 0 &&
 	    strcmp(peers_arg, "group") != 0) {
 		const char *p = peers_arg, *e;
@@ -1163,7 +1346,8 @@ main(int argc, char **argv)
 		 * --until. */
 		cli_filter_resolve(&o.f, NULL);
 		ro.tz = o.f.tz_arg;
-		if (o.form != FORM_PEERS || peers.n > 0) {
+		if (o.form == FORM_TWO || o.form == FORM_SPLIT ||
+		    (o.form == FORM_PEERS && peers.n > 0)) {
 			for (i = 0; i < (size_t)argc; i++)
 				cli_users_add(&keepers, argv[i]);
 			for (i = 0; i < peers.n; i++)
@@ -1202,15 +1386,38 @@ main(int argc, char **argv)
 	}
 
 	/* The users: the subject first, then the other or the peers. */
-	for (i = 0; i < (size_t)argc; i++)
-		if (!has_user(c, argv[i])) {
+	for (i = 0; i < (size_t)argc || (i == 0 && o.form == FORM_SIMILAR);
+	    i++) {
+		const char *u = o.form == FORM_SIMILAR ? subject : argv[i];
+
+		if (!has_user(c, u)) {
 			fflush(stdout);
 			fprintf(stderr, "%s: \"", cli_progname);
-			cli_put_safe(stderr, argv[i], strlen(argv[i]));
+			cli_put_safe(stderr, u, strlen(u));
 			fprintf(stderr, "\": no such user in the %s\n",
 			    nsources > 0 ? "sources" : "case");
 			exit(EXIT_TROUBLE);
 		}
+	}
+	if (o.form >= FORM_SIMILAR) {
+		w.o = &o;
+		w.casedir = casedir;
+		w.kinds = kinds;
+		rc = similar_report(&w, &o, c, o.form == FORM_SIMILAR ?
+		    subject : NULL, rank, njobs);
+		free(w.jobs);
+		if (nsources > 0)
+			cli_scratch_close(&scratch);
+		else
+			sl_case_free(c);
+		sl_detect_free(det);
+		cli_filter_release(&o.f);
+		cli_users_release(&keepers);
+		cli_users_release(&peers);
+		free(args);
+		cli_close_stdout();
+		return trouble ? EXIT_TROUBLE : rc;
+	}
 	nusers = sl_case_user_count(c);
 	users = xrealloc(NULL, nusers + 3, sizeof(*users));
 	k = 0;
@@ -1264,17 +1471,7 @@ main(int argc, char **argv)
 		w.jobs[i].want_hist = i == 0 && (o.form == FORM_SPLIT ||
 		    o.f.since_arg != NULL);
 	}
-	pthread_mutex_init(&w.lock, NULL);
-	if (njobs > w.njobs)
-		njobs = w.njobs;
-	th = xcalloc(njobs, sizeof(*th));
-	for (i = 0; i < njobs; i++)
-		if (pthread_create(&th[i], NULL, worker, &w) != 0)
-			cli_die("cannot start a thread");
-	for (i = 0; i < njobs; i++)
-		pthread_join(th[i], NULL);
-	free(th);
-	pthread_mutex_destroy(&w.lock);
+	run_jobs(&w, njobs);
 	trouble |= w.trouble;
 	for (i = 0; i < w.njobs; i++)
 		if (w.jobs[i].trouble || w.jobs[i].win[0] == NULL)
