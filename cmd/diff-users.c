@@ -905,13 +905,14 @@ term_dim(const struct opts *op, int d, const struct dres *r)
 		printf(" %12s %12s", fmt_value(x->l, a, sizeof(a)),
 		    fmt_value(x->r, b, sizeof(b)));
 		if (op->form == FORM_PEERS)
-			printf("  p%-3.0f", x->score);
+			snprintf(a, sizeof(a), "p%.0f", x->score);
 		else
-			printf("  %.3f", x->score);
+			snprintf(a, sizeof(a), "%.3f", x->score);
 		flag_words(x->flags, &fl);
 		if (fl.n > 0)
-			printf("  %s", fl.p);
-		putchar('\n');
+			printf("  %-5s %s\n", a, fl.p);
+		else
+			printf("  %s\n", a);
 	}
 	if (r->nrows > top)
 		printf("    (%zu more)\n", r->nrows - top);
