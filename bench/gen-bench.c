@@ -14,6 +14,12 @@
  * A needle for the benchmark's "few matches" question is planted: about
  * one search in NEEDLE_EVERY is for NEEDLE, a name that is on no list
  * otherwise.  The count is printed on stderr.
+ *
+ * --twins K plants K pairs of accounts used by one person each, for the
+ * similar-users measurement: users 2i and 2i+1 share a source address,
+ * and half their searches are for the pair's own TWIN_PLATES plate
+ * numbers ("HH-" and 5 digits, which no other search has).  Without
+ * --twins the output is the same as before it existed.
  */
 
 #include <errno.h>
@@ -38,6 +44,7 @@
 #define NEEDLE "Lena Hartmann"
 #define NEEDLE_EVERY 4096	/* searches per planted needle, on average */
 #define CHUNK (1u << 20)
+#define TWIN_PLATES 4		/* plate numbers of each twin pair */
 
 static const char *progname = "gen-bench";
 
@@ -317,6 +324,7 @@ struct gen {
 	char svc_sid[36], svc_token[36];
 	struct user *users;
 	int nusers;
+	int twins;		/* users 0 .. 2 * twins - 1 are pairs */
 	struct slot slots[NSLOTS];
 	int64_t now;		/* ns */
 	uint64_t needles, records;
@@ -325,7 +333,7 @@ struct gen {
 
 /* The same catalogue for every file: it depends on the seed alone. */
 static void
-setup(struct gen *g, uint64_t seed, int nusers)
+setup(struct gen *g, uint64_t seed, int nusers, int twins)
 {
 	int i;
 
@@ -351,6 +359,11 @@ setup(struct gen *g, uint64_t seed, int nusers)
 		    10 + (int)below(&g->r, 8), 2 + (int)below(&g->r, 250));
 		u->ua = (int)below(&g->r, NELEM(browser_ua));
 	}
+	/* After every draw, so that the other users stay as they were. */
+	g->twins = twins;
+	for (i = 1; i < 2 * twins; i += 2)
+		memcpy(g->users[i].ip, g->users[i - 1].ip,
+		    sizeof(g->users[i].ip));
 	uuid(&g->r, g->svc_sid);
 	uuid(&g->r, g->svc_token);
 }
@@ -527,6 +540,11 @@ step(struct gen *g, struct slot *s, struct buf *out)
 		if (below(&g->r, NEEDLE_EVERY) == 0) {
 			PUTL(&g->req, NEEDLE);
 			g->needles++;
+		} else if (s->user < 2 * g->twins && chance(&g->r, 500)) {
+			/* Twins only: others draw nothing here. */
+			PUTL(&g->req, "HH-");
+			put_u64(&g->req, 10000 + (uint64_t)(s->user / 2) *
+			    TWIN_PLATES + below(&g->r, TWIN_PLATES));
 		} else if (chance(&g->r, 200)) {
 			puts_(&g->req, plate_prefix[below(&g->r,
 			    NELEM(plate_prefix))]);
@@ -685,8 +703,10 @@ gz_write(z_stream *z, FILE *fp, const void *p, size_t n, int flush)
 	} while (z->avail_out == 0);
 }
 
+/* File k: bytes of log, or records records when that is not 0. */
 static int
-write_file(uint64_t seed, int k, uint64_t bytes, int nusers, const char *path)
+write_file(uint64_t seed, int k, uint64_t bytes, uint64_t records, int nusers,
+    int twins, const char *path)
 {
 	struct gen *g = xmalloc(sizeof(*g));
 	struct buf out = { 0 };
@@ -698,7 +718,7 @@ write_file(uint64_t seed, int k, uint64_t bytes, int nusers, const char *path)
 	int i;
 	char tmp[4096];
 
-	setup(g, seed, nusers);
+	setup(g, seed, nusers, twins);
 	/* Each file's events are their own stream. */
 	g->r.s = seed ^ (UINT64_C(0x5851f42d4c957f2d) * (uint64_t)(k + 1));
 	for (i = 0; i < NSLOTS; i++) {
@@ -706,7 +726,8 @@ write_file(uint64_t seed, int k, uint64_t bytes, int nusers, const char *path)
 		g->slots[i].left = 1 + (int)below(&g->r, 99);
 	}
 	/* About 1.2 KB a record; spread the file over one day. */
-	gap = S_PER_DAY * NS_PER_S / (int64_t)(bytes / 1200 + 1);
+	gap = S_PER_DAY * NS_PER_S / (int64_t)((records != 0 ? records :
+	    bytes / 1200) + 1);
 	g->now = day * S_PER_DAY * NS_PER_S + 6 * 3600 * NS_PER_S;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fp = fopen(tmp, "wb");
@@ -716,7 +737,7 @@ write_file(uint64_t seed, int k, uint64_t bytes, int nusers, const char *path)
 	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
 		die("deflateInit2 failed");
-	while (written < bytes) {
+	while (records != 0 ? g->records < records : written < bytes) {
 		g->now += (int64_t)below(&g->r, (uint64_t)(2 * gap));
 		step(g, &g->slots[below(&g->r, NSLOTS)], &out);
 		if (out.n >= CHUNK) {
@@ -745,7 +766,7 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: gen-bench [--seed N] [--mb N] [--files K] "
-	    "[--users N] [--jobs J] OUTDIR\n");
+	    "[--users N] [--events N] [--twins K] [--jobs J] OUTDIR\n");
 	exit(status);
 }
 
@@ -767,7 +788,7 @@ int
 main(int argc, char **argv)
 {
 	uint64_t seed = DEFAULT_SEED, mb = 100, files = 4, jobs = 1, per;
-	uint64_t users = NUSERS;
+	uint64_t users = NUSERS, events = 0, twins = 0, per_events = 0;
 	const char *outdir = NULL;
 	int i, running = 0, failed = 0, status;
 	uint64_t k;
@@ -786,6 +807,10 @@ main(int argc, char **argv)
 			files = number(argv[++i], 1, 10000);
 		else if (i + 1 < argc && strcmp(a, "--users") == 0)
 			users = number(argv[++i], 1, 1000000);
+		else if (i + 1 < argc && strcmp(a, "--events") == 0)
+			events = number(argv[++i], 1, UINT64_C(1) << 40);
+		else if (i + 1 < argc && strcmp(a, "--twins") == 0)
+			twins = number(argv[++i], 0, 500000);
 		else if (i + 1 < argc && strcmp(a, "--jobs") == 0)
 			jobs = number(argv[++i], 1, 1024);
 		else if (a[0] == '-' || outdir != NULL)
@@ -793,11 +818,14 @@ main(int argc, char **argv)
 		else
 			outdir = a;
 	}
-	if (outdir == NULL)
+	if (outdir == NULL || 2 * twins > users)
 		usage(stderr, 2);
 	if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
 		die("cannot create output directory");
 	per = mb * 1000000 / files;
+	/* --events: the records, not the megabytes, are dealt out. */
+	if (events != 0)
+		per_events = (events + files - 1) / files;
 	/* One child per file, at most jobs at a time: files are independent. */
 	for (k = 0; k < files; k++) {
 		pid_t pid;
@@ -805,7 +833,8 @@ main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/audit-%03" PRIu64 ".jsonl.gz",
 		    outdir, k);
 		if (jobs == 1) {
-			write_file(seed, (int)k, per, (int)users, path);
+			write_file(seed, (int)k, per, per_events, (int)users,
+			    (int)twins, path);
 			continue;
 		}
 		if (running == (int)jobs) {
@@ -819,7 +848,8 @@ main(int argc, char **argv)
 		if (pid < 0)
 			die("fork failed");
 		if (pid == 0)
-			_exit(write_file(seed, (int)k, per, (int)users, path));
+			_exit(write_file(seed, (int)k, per, per_events,
+			    (int)users, (int)twins, path));
 		running++;
 	}
 	while (running-- > 0)

@@ -255,6 +255,19 @@ cli_filter_clock(const struct cli_filter *f, int64_t t)
 	return 0;
 }
 
+int
+cli_filter_event(const struct cli_filter *f, unsigned actions,
+    unsigned outcomes, const struct sl_event *e)
+{
+	if (actions && (e->action < 0 || e->action >= 32 ||
+	    !(actions & (1u << e->action))))
+		return 0;
+	if (outcomes && (e->outcome < 0 || e->outcome >= 32 ||
+	    !(outcomes & (1u << e->outcome))))
+		return 0;
+	return cli_filter_clock(f, e->time);
+}
+
 const struct sl_tz *
 cli_filter_print_tz(const struct cli_filter *f)
 {

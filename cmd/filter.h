@@ -56,6 +56,10 @@ void cli_filter_resolve(struct cli_filter *f, struct sl_case *c);
 /* Whether the instant t (us) passes --hours and --weekdays in the run's
  * zone. */
 int cli_filter_clock(const struct cli_filter *f, int64_t t);
+/* Whether the event e passes --action and --outcome (bit sets of
+ * cli_parse_set; 0: any) and --hours and --weekdays. */
+int cli_filter_event(const struct cli_filter *f, unsigned actions,
+    unsigned outcomes, const struct sl_event *e);
 /* The zone times are printed in: --tz's, else NULL (UTC). */
 const struct sl_tz *cli_filter_print_tz(const struct cli_filter *f);
 void cli_filter_release(struct cli_filter *f);

@@ -401,13 +401,7 @@ selected(struct wctx *x, const struct sl_step *st)
 	struct sl_event ev;
 	int err = 0, hit;
 
-	if (o->actions && (e->action < 0 || e->action >= 32 ||
-	    !(o->actions & (1u << e->action))))
-		return 0;
-	if (o->outcomes && (e->outcome < 0 || e->outcome >= 32 ||
-	    !(o->outcomes & (1u << e->outcome))))
-		return 0;
-	if (!cli_filter_clock(&o->f, e->time))
+	if (!cli_filter_event(&o->f, o->actions, o->outcomes, e))
 		return 0;
 	if (x->m == NULL)
 		return 1;

@@ -752,6 +752,21 @@ sl_detect_new(const struct sl_detect_opts *opts)
 	return d;
 }
 
+struct sl_str
+sl_detect_group(const struct sl_detect *d, const char *user, size_t n)
+{
+	struct sl_str g = { "", 0 };
+	ssize_t k = det_map_find(&d->group_of, user, n);
+	size_t i;
+
+	if (k < 0)
+		return g;
+	i = d->group_user[k];
+	g.p = d->groups.key[i];
+	g.n = d->groups.keylen[i];
+	return g;
+}
+
 const char *
 sl_detect_error(const struct sl_detect *d)
 {

@@ -985,6 +985,145 @@ SL_API int sl_usual_hours(const struct sl_usual_days *in,
     const struct sl_usual_settings *s, unsigned char usual[SL_USAGE_HOURS]);
 
 /*
+ * Similar users: who is most alike, found through an inverted index from
+ * items to the users holding them, never by comparing every pair
+ * (sessionlog(7), SIMILAR USERS).  How shared accounts and coordinated
+ * searches show.
+ *
+ * An item is a kind (a small integer >= 0 the caller chooses: resources,
+ * whole queries, query terms, source addresses, hours of the week, ...)
+ * and a key (bytes, any byte); each user holds a set of distinct items.
+ * The df of an item is the number of users holding it, N the number of
+ * users in the index (those without items too).  An item held by more
+ * than max_df users (a common search word, a shared proxy address) is
+ * skipped: it says little and would cost most (the work is the sum over
+ * items of df squared).  The others are counted, each with the weight
+ * log(N / df): a plate number two users searched for weighs more than a
+ * word everyone searched for, and an item held by every user weighs 0.
+ *
+ * Two users share the counted items both hold.  Their score, by rank:
+ * WEIGHTED (the default) the sum of the shared items' weights; SHARED the
+ * number of shared items; JACCARD shared / (|A| + |B| - shared), |A| the
+ * number of A's counted items.  Weights are summed in fixed point (2^-32),
+ * so that a score does not depend on the order of adding or on threads.
+ * Pairs whose score is 0 are not listed; ties are broken by names (byte
+ * order), so answers are deterministic.
+ *
+ * Use: sl_sim_new; sl_sim_user and sl_sim_add (or sl_sim_add_usage) for
+ * every user; then the questions (sl_sim_pairs, sl_sim_similar,
+ * sl_sim_shared), the first of which freezes the index: adding after it
+ * is -EBUSY.  One thread at a time on a handle; sl_sim_pairs spreads its
+ * work over the threads of the options.  Memory: one entry per distinct
+ * item of each user, a copy of each distinct key, and per thread of
+ * sl_sim_pairs 12 bytes a user.
+ */
+enum sl_sim_rank {
+	SL_SIM_WEIGHTED = 0,	/* sum of the shared items' weights */
+	SL_SIM_SHARED,		/* number of shared items */
+	SL_SIM_JACCARD,		/* shared / items of either */
+	SL_SIM__RANKS
+};
+
+/* The default max_df: the larger of SL_SIM_MAX_DF_MIN users and
+ * SL_SIM_MAX_DF_PERMILLE per mille of the users. */
+#define SL_SIM_MAX_DF_MIN 50
+#define SL_SIM_MAX_DF_PERMILLE 50
+
+struct sl_sim_opts {
+	size_t size;		/* sizeof(struct sl_sim_opts), by _init */
+	int rank;		/* enum sl_sim_rank */
+	/* Items held by more users are skipped; 0: the default above. */
+	size_t max_df;
+	unsigned threads;	/* of sl_sim_pairs; 0 or 1: the caller's */
+};
+
+static inline void
+sl_sim_opts_init(struct sl_sim_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
+}
+
+/* "weighted", "shared", "jaccard"; NULL out of range.  Parse a name
+ * (exact) into the rank or -EINVAL. */
+SL_API const char *sl_sim_rank_name(int rank);
+SL_API int sl_sim_rank_parse(const char *s, size_t n);
+
+/* A pair of users (indexes of sl_sim_user_name) and what they share. */
+struct sl_sim_pair {
+	size_t a, b;		/* sl_sim_pairs: a's name sorts before b's;
+				 * sl_sim_similar: a is the user asked */
+	double score;		/* by the rank of the options */
+	uint64_t shared;	/* shared counted items */
+	double weight;		/* the sum of their weights */
+	double jaccard;
+};
+
+/* A shared item. */
+struct sl_sim_item {
+	int kind;
+	struct sl_str key;	/* borrowed from the index */
+	uint64_t df;		/* users holding it */
+	double weight;		/* log(N / df) */
+};
+
+struct sl_sim;
+
+/* An empty index.  NULL with errno set: ENOMEM, or EINVAL (an unknown
+ * rank) or E2BIG for options refused (see Conventions). */
+SL_API struct sl_sim *sl_sim_new(const struct sl_sim_opts *opts);
+/* The user named name[0..n) (any byte): its index (>= 0, in order of
+ * first adding; the same name gives the same index), or -ENOMEM, -E2BIG
+ * (more than INT_MAX - 1 users), -EBUSY (the index is frozen). */
+SL_API int sl_sim_user(struct sl_sim *s, const char *name, size_t n);
+/* The index of the user named name[0..n), or -ENOENT. */
+SL_API int sl_sim_find(const struct sl_sim *s, const char *name, size_t n);
+SL_API size_t sl_sim_user_count(const struct sl_sim *s);
+/* The name of user i (NUL-terminated too), { NULL, 0 } out of range;
+ * valid until sl_sim_free. */
+SL_API struct sl_str sl_sim_user_name(const struct sl_sim *s, size_t i);
+/* User user holds the item (kind, key[0..n)); holding it again changes
+ * nothing.  0, or -EINVAL (no such user, a negative kind), -ENOMEM,
+ * -E2BIG (more than UINT32_MAX - 1 distinct items), -EBUSY. */
+SL_API int sl_sim_add(struct sl_sim *s, int user, int kind, const char *key,
+    size_t n);
+
+/* sl_sim_add_usage's kinds: the maps of a usage as their enum
+ * sl_usage_map, and the hours of the week with events as
+ * SL_SIM_KIND_HOUR, keyed "Sun 00" .. "Sat 23". */
+#define SL_SIM_KIND_HOUR SL_USAGE__MAPS
+#define SL_SIM_HOURS (1u << SL_SIM_KIND_HOUR)
+/* Add the keys of each map of u whose bit (1 << map) is in kinds, and the
+ * hours if SL_SIM_HOURS is, as items of user.  0 or as sl_sim_add. */
+SL_API int sl_sim_add_usage(struct sl_sim *s, int user, struct sl_usage *u,
+    unsigned kinds);
+
+/*
+ * The questions.  Each answers into an array owned by s and returns 0 or
+ * a negative errno value (-ENOMEM, -EINVAL for an unknown user).  Pairs
+ * are valid until the next sl_sim_pairs or sl_sim_similar, items until
+ * the next sl_sim_shared (so each pair listed can be explained), both
+ * until sl_sim_free.
+ *
+ * sl_sim_pairs: the max most alike pairs of the index, best first (score
+ * descending, then the names of a and b).
+ * sl_sim_similar: the max users most like user, best first (score
+ * descending, then name); a is user in every pair.
+ * sl_sim_shared: the counted items users a and b share, at most max, most
+ * distinctive first (weight descending, then kind, then key bytes).
+ */
+SL_API int sl_sim_pairs(struct sl_sim *s, size_t max,
+    const struct sl_sim_pair **pairs, size_t *n);
+SL_API int sl_sim_similar(struct sl_sim *s, size_t user, size_t max,
+    const struct sl_sim_pair **pairs, size_t *n);
+SL_API int sl_sim_shared(struct sl_sim *s, size_t a, size_t b, size_t max,
+    const struct sl_sim_item **items, size_t *n);
+/* The max_df in use (the default worked out for the users added so far,
+ * fixed once frozen). */
+SL_API size_t sl_sim_max_df(const struct sl_sim *s);
+SL_API void sl_sim_free(struct sl_sim *s);
+
+/*
  * Event fields by name, for -o, -k and output: time user session action
  * outcome resource query count bytes purpose src trace kind key flags
  * profile origin line offset raw.
@@ -1203,6 +1342,11 @@ SL_API const char *sl_detect_error(const struct sl_detect *d);
  * sl_detect_error). */
 SL_API int sl_detect_load_groups(struct sl_detect *d, const char *path,
     const char *column);
+/* The group of the user user[0..n) as the groups file gives it: borrowed
+ * from d; empty for a user without a row, and for every user when no
+ * groups file was read (diff-users --peers group). */
+SL_API struct sl_str sl_detect_group(const struct sl_detect *d,
+    const char *user, size_t n);
 /* Read a purpose policy (sessionlog(5)): TSV with a header naming the
  * columns "dataset_pattern" and "purpose_pattern"; it replaces any
  * policy read before.  0, or a negative errno value (message, with the

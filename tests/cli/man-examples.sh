@@ -90,6 +90,9 @@ run_examples grep-sessions.1 "$T/gs"
 # summarize's read the same case.
 run_examples summarize.1 "$T/gs"
 
+# diff-users' too, with the sample's groups.tsv.
+run_examples diff-users.1 "$T/gs"
+
 # sessionlog(5) has no EXAMPLES; if it gets some, they must be run here.
 expect_eq "sessionlog.5: no examples to run" "" \
     "$(grep -n '^\.Sh EXAMPLES' "$SRCDIR/man/sessionlog.5")"
