@@ -5,12 +5,16 @@
  * with the cursor (threads each with their own case handle), its
  * resources, whole queries, query terms, source addresses and hours of the
  * week put in one similarity index, then the most alike pairs.  Prints
- * the pairs (TSV: a b score shared weight jaccard, then the pair's most
- * distinctive shared items) on stdout and the time of each phase on
- * stderr.  Only the public header: it is a client of the library as the
- * tools are.
+ * the pairs (TSV: a b score shared weight expected jaccard, then the
+ * pair's most distinctive shared items) on stdout and the time of each
+ * phase on stderr.  With -t K, the case is gen-bench's with --twins K:
+ * the users its generator numbered 2i and 2i + 1 (the number ends the
+ * name) are one person's two accounts, and their ranks among the first
+ * -R pairs are printed on stderr.  Only the public header: it is a
+ * client of the library as the tools are.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -109,7 +113,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: sim-bench [-j threads] [-n top] "
-	    "[-r weighted|shared|jaccard] [-m max-df] CASE\n");
+	    "[-r weighted|shared|jaccard|sum] [-m max-df] [-t twins] "
+	    "[-R ranks] CASE\n");
 	exit(2);
 }
 
@@ -126,6 +131,43 @@ number(const char *s)
 	return v;
 }
 
+/* gen-bench's number of the user named name: the digits ending it. */
+static long
+gen_number(const char *name)
+{
+	const char *e = name + strlen(name), *p = e;
+
+	while (p > name && isdigit((unsigned char)p[-1]))
+		p--;
+	return p < e && e - p < 9 ? strtol(p, NULL, 10) : -1;
+}
+
+/* Where the twins rank among the pairs p[0 .. n), on stderr. */
+static void
+twin_ranks(struct sl_sim *s, const struct sl_sim_pair *p, size_t n,
+    long twins, size_t max)
+{
+	long i, a, b, first = 0;
+	size_t k;
+
+	fprintf(stderr, "sim-bench: twins' ranks (%ld pairs):", twins);
+	for (i = 0; i < twins; i++) {
+		for (k = 0; k < n; k++) {
+			a = gen_number(sl_sim_user_name(s, p[k].a).p);
+			b = gen_number(sl_sim_user_name(s, p[k].b).p);
+			if ((a == 2 * i && b == 2 * i + 1) ||
+			    (b == 2 * i && a == 2 * i + 1))
+				break;
+		}
+		if (k < n) {
+			fprintf(stderr, " %zu", k + 1);
+			first += k < (size_t)twins;
+		} else
+			fprintf(stderr, " >%zu", max);
+	}
+	fprintf(stderr, "; %ld of them in the first %ld\n", first, twins);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -135,13 +177,14 @@ main(int argc, char **argv)
 	struct ctx x;
 	pthread_t tid[64];
 	unsigned nt = 2, i;
-	size_t top = 20, n, k, m, j;
+	size_t top = 20, ranks = 100000, n, k, m, j;
+	long twins = 0;
 	double t0, t1, t2;
 	char err[512];
 	int opt, rank = SL_SIM_WEIGHTED, rc;
 
 	sl_sim_opts_init(&so);
-	while ((opt = getopt(argc, argv, "j:m:n:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "j:m:n:r:R:t:")) != -1) {
 		switch (opt) {
 		case 'j':
 			nt = (unsigned)number(optarg);
@@ -153,6 +196,14 @@ main(int argc, char **argv)
 			break;
 		case 'n':
 			top = number(optarg);
+			break;
+		case 'R':
+			ranks = number(optarg);
+			break;
+		case 't':
+			twins = (long)number(optarg);
+			if (twins > 100000)
+				usage();
 			break;
 		case 'r':
 			if ((rank = sl_sim_rank_parse(optarg,
@@ -201,17 +252,21 @@ main(int argc, char **argv)
 	if (x.failed)
 		return 2;
 	t1 = now();
-	if ((rc = sl_sim_pairs(x.sim, top, &p, &n)) < 0) {
+	if ((rc = sl_sim_pairs(x.sim, twins > 0 && ranks > top ? ranks : top,
+	    &p, &n)) < 0) {
 		fprintf(stderr, "sim-bench: %s\n", strerror(-rc));
 		return 2;
 	}
 	t2 = now();
-	printf("a\tb\tscore\tshared\tweight\tjaccard\titems\n");
-	for (k = 0; k < n; k++) {
-		printf("%s\t%s\t%.4f\t%llu\t%.4f\t%.4f\t",
+	if (twins > 0)
+		twin_ranks(x.sim, p, n, twins, ranks > top ? ranks : top);
+	printf("a\tb\tscore\tshared\tweight\texpected\tjaccard\titems\n");
+	for (k = 0; k < n && k < top; k++) {
+		printf("%s\t%s\t%.4f\t%llu\t%.4f\t%.4f\t%.4f\t",
 		    sl_sim_user_name(x.sim, p[k].a).p,
 		    sl_sim_user_name(x.sim, p[k].b).p, p[k].score,
-		    (unsigned long long)p[k].shared, p[k].weight, p[k].jaccard);
+		    (unsigned long long)p[k].shared, p[k].weight,
+		    p[k].expected, p[k].jaccard);
 		if (sl_sim_shared(x.sim, p[k].a, p[k].b, 3, &it, &m) < 0)
 			m = 0;
 		for (j = 0; j < m; j++)

@@ -1002,12 +1002,17 @@ SL_API int sl_usual_hours(const struct sl_usual_days *in,
  * word everyone searched for, and an item held by every user weighs 0.
  *
  * Two users share the counted items both hold.  Their score, by rank:
- * WEIGHTED (the default) the sum of the shared items' weights; SHARED the
- * number of shared items; JACCARD shared / (|A| + |B| - shared), |A| the
- * number of A's counted items.  Weights are summed in fixed point (2^-32),
- * so that a score does not depend on the order of adding or on threads.
- * Pairs whose score is 0 are not listed; ties are broken by names (byte
- * order), so answers are deterministic.
+ * WEIGHTED (the default) the sum of the shared items' weights less the
+ * weight two users holding as many counted items would share by chance,
+ * |A| * |B| * C, |A| the number of A's counted items and C a constant of
+ * the index (sessionlog(7), SIMILAR USERS): heavy users, who share much
+ * by chance, do not outrank a pair sharing a few rare items; SUM the sum
+ * of the shared items' weights; SHARED the number of shared items;
+ * JACCARD shared / (|A| + |B| - shared).  Weights are summed in fixed
+ * point (2^-32) and C in 128-bit, so that a score does not depend on the
+ * order of adding or on threads.  Pairs whose score is 0 or less are not
+ * listed; ties are broken by names (byte order), so answers are
+ * deterministic.
  *
  * Use: sl_sim_new; sl_sim_user and sl_sim_add (or sl_sim_add_usage) for
  * every user; then the questions (sl_sim_pairs, sl_sim_similar,
@@ -1018,9 +1023,10 @@ SL_API int sl_usual_hours(const struct sl_usual_days *in,
  * sl_sim_pairs 12 bytes a user.
  */
 enum sl_sim_rank {
-	SL_SIM_WEIGHTED = 0,	/* sum of the shared items' weights */
+	SL_SIM_WEIGHTED = 0,	/* shared weight less the chance weight */
 	SL_SIM_SHARED,		/* number of shared items */
 	SL_SIM_JACCARD,		/* shared / items of either */
+	SL_SIM_SUM,		/* sum of the shared items' weights */
 	SL_SIM__RANKS
 };
 
@@ -1044,7 +1050,7 @@ sl_sim_opts_init(struct sl_sim_opts *o)
 	o->size = sizeof(*o);
 }
 
-/* "weighted", "shared", "jaccard"; NULL out of range.  Parse a name
+/* "weighted", "shared", "jaccard", "sum"; NULL out of range.  Parse a name
  * (exact) into the rank or -EINVAL. */
 SL_API const char *sl_sim_rank_name(int rank);
 SL_API int sl_sim_rank_parse(const char *s, size_t n);
@@ -1056,6 +1062,7 @@ struct sl_sim_pair {
 	double score;		/* by the rank of the options */
 	uint64_t shared;	/* shared counted items */
 	double weight;		/* the sum of their weights */
+	double expected;	/* the weight shared by chance */
 	double jaccard;
 };
 

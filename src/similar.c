@@ -34,6 +34,7 @@ struct cand {
 	uint32_t a, b;
 	uint32_t shared;
 	uint64_t w;
+	double x;	/* WEIGHTED: w less the chance weight */
 };
 
 struct sl_sim {
@@ -62,13 +63,16 @@ struct sl_sim {
 	size_t max_df;
 	size_t *uoff, *ioff;
 	uint32_t *uitem, *iuser, *ucount, *namerank;
+	/* The chance weight of a pair is ucount[a] * ucount[b] * chance
+	 * (see freeze). */
+	double chance;
 	/* The answers. */
 	struct sl_sim_pair *pairs;
 	struct sl_sim_item *shared;
 };
 
 static const char *const rank_names[SL_SIM__RANKS] = {
-	"weighted", "shared", "jaccard",
+	"weighted", "shared", "jaccard", "sum",
 };
 
 const char *
@@ -434,6 +438,54 @@ sort_by_name(const struct sl_sim *s, uint32_t *v, uint32_t *tmp, size_t n)
 	memcpy(v, tmp, n * sizeof(*v));
 }
 
+/* hi:lo += x * y, exactly (unsigned 128-bit arithmetic in halves). */
+static void
+add_mul(uint64_t *hi, uint64_t *lo, uint64_t x, uint64_t y)
+{
+	uint64_t xl = x & 0xffffffffu, xh = x >> 32;
+	uint64_t yl = y & 0xffffffffu, yh = y >> 32;
+	uint64_t ll = xl * yl, lh = xl * yh, hl = xh * yl, hh = xh * yh;
+	uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+	uint64_t plo = (ll & 0xffffffffu) | mid << 32;
+	uint64_t phi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+
+	*lo += plo;
+	*hi += phi + (*lo < plo);
+}
+
+/*
+ * The weight two users share by chance.  If user u held item i with the
+ * probability df(i) * n(u) / T, n(u) its counted items and T all users'
+ * (the sum of the counted items' df), as the configuration model of
+ * modularity has it, two users would share an expected
+ *
+ *	sum over i of w(i) * df(i)^2 * n(a) * n(b) / T^2
+ *
+ * of weight: n(a) * n(b) times a constant of the index.  The sum is exact
+ * (128-bit, fixed point), so the constant does not depend on the order of
+ * adding.
+ */
+static double
+chance_weight(const struct sl_sim *s)
+{
+	uint64_t hi = 0, lo = 0, t = 0;
+	size_t i;
+	double sum;
+
+	for (i = 0; i < s->nitems; i++) {
+		const struct item *it = &s->items[i];
+
+		if (it->df == 0 || it->df > s->max_df)
+			continue;
+		t += it->df;
+		add_mul(&hi, &lo, it->w, (uint64_t)it->df * it->df);
+	}
+	if (t == 0)
+		return 0;
+	sum = ((double)hi * 18446744073709551616.0 + (double)lo) / FIX_ONE;
+	return sum / ((double)t * (double)t);
+}
+
 static int
 freeze(struct sl_sim *s)
 {
@@ -510,6 +562,7 @@ freeze(struct sl_sim *s)
 	}
 	free(tmp);
 	tmp = NULL;
+	s->chance = chance_weight(s);
 	if ((order = malloc((nu ? nu : 1) * sizeof(*order))) == NULL ||
 	    (tmp = malloc((nu ? nu : 1) * sizeof(*tmp))) == NULL)
 		goto fail;
@@ -529,7 +582,8 @@ fail:
 /* ---- ranking ----------------------------------------------------------- */
 
 /* How two candidates rank: < 0 when x comes before y.  Scores compare
- * exactly (Jaccard as fractions); ties go by names. */
+ * exactly (Jaccard as fractions; WEIGHTED as doubles worked out the same
+ * way from exact sums); ties go by names. */
 static int
 cand_cmp(const struct sl_sim *s, const struct cand *x, const struct cand *y)
 {
@@ -537,6 +591,10 @@ cand_cmp(const struct sl_sim *s, const struct cand *x, const struct cand *y)
 
 	switch (s->opts.rank) {
 	case SL_SIM_WEIGHTED:
+		if (x->x != y->x)
+			return x->x > y->x ? -1 : 1;
+		break;
+	case SL_SIM_SUM:
 		if (x->w != y->w)
 			return x->w > y->w ? -1 : 1;
 		break;
@@ -703,9 +761,12 @@ accumulate(struct work *wk, uint32_t a)
 		b = wk->touched[j];
 		c.shared = wk->accs[b];
 		c.w = wk->accw[b];
+		c.x = (double)c.w / FIX_ONE - (double)((uint64_t)s->ucount[a] *
+		    s->ucount[b]) * s->chance;
 		wk->accs[b] = 0;
 		wk->accw[b] = 0;
-		if (rc < 0 || (s->opts.rank == SL_SIM_WEIGHTED && c.w == 0))
+		if (rc < 0 || (s->opts.rank == SL_SIM_SUM && c.w == 0) ||
+		    (s->opts.rank == SL_SIM_WEIGHTED && !(c.x > 0)))
 			continue;
 		if (wk->all || s->namerank[a] < s->namerank[b]) {
 			c.a = a;
@@ -793,8 +854,11 @@ answer(struct sl_sim *s, struct work *wk, size_t nw, size_t max,
 		p->b = all[i].b;
 		p->shared = all[i].shared;
 		p->weight = (double)all[i].w / FIX_ONE;
+		p->expected = (double)((uint64_t)s->ucount[all[i].a] *
+		    s->ucount[all[i].b]) * s->chance;
 		p->jaccard = d > 0 ? (double)all[i].shared / (double)d : 0;
-		p->score = s->opts.rank == SL_SIM_WEIGHTED ? p->weight :
+		p->score = s->opts.rank == SL_SIM_WEIGHTED ? all[i].x :
+		    s->opts.rank == SL_SIM_SUM ? p->weight :
 		    s->opts.rank == SL_SIM_SHARED ? (double)p->shared :
 		    p->jaccard;
 	}

@@ -1,6 +1,7 @@
 /* test-similar.c: similar users on small indexes scored by hand; ties by
  * name; the document-frequency cap; empty indexes and users without
- * items; threads and postings against pairwise intersections. */
+ * items; threads and postings against pairwise intersections; heavy users
+ * against a pair sharing a few rare items. */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -97,9 +98,14 @@ check_shared(struct sl_sim *s, const char *a, const char *b,
 	CHECK_STR(got, want);
 }
 
-/* A pair sharing a rare plate number ranks above the pairs sharing
+/*
+ * A pair sharing a rare plate number ranks above the pairs sharing
  * "google": log(6/2) against log(6/4).  Users are added in reverse order:
- * ties go by name, not by order of adding. */
+ * ties go by name, not by order of adding.  Weighted: each user holds one
+ * counted item, T = 2 + 4 = 6, the chance weight of a pair is
+ * 1 * 1 * (2^2 log 3 + 4^2 log 1.5) / 6^2 = 0.3023: e-f 1.0986 - 0.3023,
+ * the others 0.4055 - 0.3023.
+ */
 static struct sl_sim *
 plates(int rank)
 {
@@ -121,18 +127,23 @@ test_rare_first(void)
 
 	CHECK_INT(sl_sim_max_df(s), 50);
 	check_pairs(s, SIZE_MAX,
-	    "e-f 1.0986\n"
-	    "a-b 0.4055\na-c 0.4055\na-d 0.4055\n"
-	    "b-c 0.4055\nb-d 0.4055\nc-d 0.4055\n");
-	check_pairs(s, 2, "e-f 1.0986\na-b 0.4055\n");
+	    "e-f 0.7963\n"
+	    "a-b 0.1032\na-c 0.1032\na-d 0.1032\n"
+	    "b-c 0.1032\nb-d 0.1032\nc-d 0.1032\n");
+	check_pairs(s, 2, "e-f 0.7963\na-b 0.1032\n");
 	check_pairs(s, 0, "");
-	check_similar(s, "e", 5, "e-f 1.0986\n");
-	check_similar(s, "c", 2, "c-a 0.4055\nc-b 0.4055\n");
+	check_similar(s, "e", 5, "e-f 0.7963\n");
+	check_similar(s, "c", 2, "c-a 0.1032\nc-b 0.1032\n");
 	check_shared(s, "e", "f", "1:HH-4711 df 2 1.0986\n");
 	check_shared(s, "a", "e", "");
 	/* Frozen now. */
 	CHECK_INT(user(s, "g"), -EBUSY);
 	CHECK_INT(sl_sim_add(s, 0, Q, "x", 1), -EBUSY);
+	sl_sim_free(s);
+
+	s = plates(SL_SIM_SUM);
+	check_pairs(s, 2, "e-f 1.0986\na-b 0.4055\n");
+	check_similar(s, "c", 2, "c-a 0.4055\nc-b 0.4055\n");
 	sl_sim_free(s);
 
 	/* Counted, every pair shares one item: by name only. */
@@ -148,8 +159,13 @@ test_rare_first(void)
  * p's x's too.  df: x1 x2 3, x3 x4 y1-y6 2; N 4.
  *   shared:   r-s 6, p-q 4, p-r 2, q-r 2
  *   jaccard:  p-q 4/4, r-s 6/8, p-r q-r 2/10
- *   weighted: r-s 6 log 2 = 4.1589, p-q 2 log 4/3 + 2 log 2 = 1.9617,
+ *   sum:      r-s 6 log 2 = 4.1589, p-q 2 log 4/3 + 2 log 2 = 1.9617,
  *             p-r q-r 2 log 4/3 = 0.5754
+ *   weighted: |p| |q| 4, |r| 8, |s| 6, T = 22; the chance weight of a
+ *             pair is |A| |B| (2 * 3^2 log 4/3 + 8 * 2^2 log 2) / 22^2
+ *             = |A| |B| 0.056527: r-s 4.1589 - 48 * 0.056527 = 1.4456,
+ *             p-q 1.9617 - 0.9044 = 1.0572, p-r q-r 0.5754 - 1.8089 < 0,
+ *             not listed
  */
 static struct sl_sim *
 groups(int rank, size_t max_df)
@@ -191,10 +207,15 @@ test_ranks(void)
 	    "p-q 1.0000\nr-s 0.7500\np-r 0.2000\nq-r 0.2000\n");
 	check_similar(s, "r", 10, "r-s 0.7500\nr-p 0.2000\nr-q 0.2000\n");
 	sl_sim_free(s);
-	s = groups(SL_SIM_WEIGHTED, 0);
+	s = groups(SL_SIM_SUM, 0);
 	check_pairs(s, 10,
 	    "r-s 4.1589\np-q 1.9617\np-r 0.5754\nq-r 0.5754\n");
 	check_similar(s, "q", 10, "q-p 1.9617\nq-r 0.5754\n");
+	sl_sim_free(s);
+	s = groups(SL_SIM_WEIGHTED, 0);
+	check_pairs(s, 10, "r-s 1.4456\np-q 1.0572\n");
+	check_similar(s, "q", 10, "q-p 1.0572\n");
+	check_similar(s, "r", 10, "r-s 1.4456\n");
 	check_shared(s, "p", "q",
 	    "2:x3 df 2 0.6931\n2:x4 df 2 0.6931\n"
 	    "2:x1 df 3 0.2877\n2:x2 df 3 0.2877\n");
@@ -239,12 +260,16 @@ test_empty(void)
 	sl_sim_free(s);
 }
 
-/* c has no items but counts among the users: a-b share k, log(3/2).
- * Without c, k is held by everyone: weight 0, listed by shared only. */
+/*
+ * c has no items but counts among the users: a-b share k, log(3/2).
+ * Without c, k is held by everyone: weight 0, listed by shared only.
+ * Weighted, a-b are not listed: |a| = |b| = 2, T = 4, the chance weight
+ * 2 * 2 * (2^2 log 1.5 + 2 log 3) / 4^2 = 0.9548 is more than they share.
+ */
 static void
 test_no_items(void)
 {
-	struct sl_sim *s = sim(SL_SIM_WEIGHTED, 0, 1);
+	struct sl_sim *s = sim(SL_SIM_SUM, 0, 1);
 
 	add(s, "a", Q, "k");
 	add(s, "a", Q, "m");
@@ -259,6 +284,16 @@ test_no_items(void)
 	sl_sim_free(s);
 
 	s = sim(SL_SIM_WEIGHTED, 0, 1);
+	add(s, "a", Q, "k");
+	add(s, "a", Q, "m");
+	add(s, "b", Q, "k");
+	add(s, "b", R, "m");
+	CHECK_INT(user(s, "c"), 2);
+	check_pairs(s, 10, "");
+	check_similar(s, "a", 10, "");
+	sl_sim_free(s);
+
+	s = sim(SL_SIM_SUM, 0, 1);
 	add(s, "a", Q, "k");
 	add(s, "b", Q, "k");
 	check_pairs(s, 10, "");
@@ -281,6 +316,8 @@ test_args(void)
 	CHECK(sl_sim_rank_name(SL_SIM__RANKS) == NULL);
 	CHECK_INT(sl_sim_rank_parse("shared", 6), SL_SIM_SHARED);
 	CHECK_INT(sl_sim_rank_parse("weighted", 8), SL_SIM_WEIGHTED);
+	CHECK_INT(sl_sim_rank_parse("sum", 3), SL_SIM_SUM);
+	CHECK_STR(sl_sim_rank_name(SL_SIM_SUM), "sum");
 	CHECK_INT(sl_sim_rank_parse("share", 5), -EINVAL);
 	sl_sim_opts_init(&o);
 	o.rank = SL_SIM__RANKS;
@@ -314,14 +351,15 @@ test_args(void)
 	sl_sim_free(s);
 }
 
-/* Usage maps and hours as items. */
+/* Usage maps and hours as items (the sum: three users are too few for
+ * anything to be more than chance). */
 static void
 test_usage(void)
 {
 	static const char *const who[] = { "a", "b", "c" };
 	static const char *const query[] = { "Jan Nowak", "NOWAK jan",
 		"weather" };
-	struct sl_sim *s = sim(SL_SIM_WEIGHTED, 0, 1);
+	struct sl_sim *s = sim(SL_SIM_SUM, 0, 1);
 	struct sl_event ev;
 	struct sl_step st;
 	struct sl_usage *u;
@@ -360,21 +398,23 @@ test_usage(void)
 /*
  * A larger index from a fixed generator: the pairs of the postings, on
  * one thread and on three, equal those of intersecting every pair's
- * item lists.
+ * item lists.  Weighted, the pairs listed are those whose shared weight
+ * is more than |A| |B| C, |A| the items A shares with itself and C the
+ * same for every pair.
  */
 static void
-test_all_pairs(void)
+test_all_pairs(int rank)
 {
 	const struct sl_sim_pair *p;
 	const struct sl_sim_item *it;
 	struct sl_sim *s1, *s3;
 	struct sl_sim_pair *one;
 	uint64_t x = 12345;
-	size_t n1, n3, i, j, k, n, found;
-	double w;
+	size_t n1, n3, i, j, k, n, found, size[120];
+	double w, c = 0;
 
-	s1 = sim(SL_SIM_WEIGHTED, 12, 1);
-	s3 = sim(SL_SIM_WEIGHTED, 12, 3);
+	s1 = sim(rank, 12, 1);
+	s3 = sim(rank, 12, 3);
 	for (i = 0; i < 120; i++) {
 		char name[16];
 
@@ -401,6 +441,13 @@ test_all_pairs(void)
 	CHECK_INT(n3, n1);
 	CHECK(n1 > 100);
 	CHECK(n1 == n3 && memcmp(one, p, n1 * sizeof(*one)) == 0);
+	for (i = 0; i < 120; i++) {
+		CHECK_INT(sl_sim_shared(s1, i, i, SIZE_MAX, &it, &n), 0);
+		size[i] = n;
+	}
+	if (rank == SL_SIM_WEIGHTED)
+		c = one[0].expected / (double)(size[one[0].a] *
+		    size[one[0].b]);
 	found = 0;
 	for (i = 0; i < 120; i++) {
 		for (j = 0; j < 120; j++) {
@@ -415,15 +462,31 @@ test_all_pairs(void)
 				w += it[k].weight;
 			if (w == 0)
 				continue;
+			if (rank == SL_SIM_WEIGHTED) {
+				double e = (double)(size[i] * size[j]) * c;
+
+				/* Too near to call in doubles. */
+				if (fabs(w - e) < 1e-9)
+					continue;
+				if (w < e)
+					w = 0;
+			}
 			for (k = 0; k < n1; k++)
 				if (one[k].a == i && one[k].b == j)
 					break;
+			if (w == 0) {
+				CHECK(k == n1);
+				continue;
+			}
 			CHECK(k < n1);
 			if (k == n1)
 				continue;
 			found++;
 			CHECK_INT(one[k].shared, n);
 			CHECK(fabs(one[k].weight - w) < 1e-6);
+			if (rank == SL_SIM_WEIGHTED)
+				CHECK(fabs(one[k].score - (w - (double)(
+				    size[i] * size[j]) * c)) < 1e-6);
 		}
 	}
 	CHECK_INT(found, n1);
@@ -438,6 +501,84 @@ test_all_pairs(void)
 	sl_sim_free(s3);
 }
 
+/*
+ * Heavy users against a pair sharing a few rare items.  200 users hold 8
+ * items each of a pool of 200 (df about 10, weight about log 20 = 3);
+ * ten heavy users hold 60 of the pool each, so that two of them share
+ * about 18 items, a sum of about 50; the twins, two ordinary users, share
+ * six plate numbers no one else holds, a sum of 6 log 105 = 27.9.  The
+ * sum ranks heavy pairs first; weighted, heavy users share about what
+ * users as heavy share by chance, and the twins are first.
+ */
+static struct sl_sim *
+heavy(int rank)
+{
+	struct sl_sim *s = sim(rank, 0, 2);
+	uint64_t x = 777;
+	char name[16], key[16];
+	int i, k, u, n;
+
+	for (i = 0; i < 210; i++) {
+		if (i < 10)
+			snprintf(name, sizeof(name), "heavy%d", i);
+		else if (i < 12)
+			snprintf(name, sizeof(name), "twin%d", i - 10);
+		else
+			snprintf(name, sizeof(name), "user%03d", i);
+		u = user(s, name);
+		n = i < 10 ? 60 : 8;
+		for (k = 0; k < n; k++) {
+			x = x * 6364136223846793005u + 1442695040888963407u;
+			snprintf(key, sizeof(key), "k%llu",
+			    (unsigned long long)((x >> 33) % 200));
+			CHECK_INT(sl_sim_add(s, u, Q, key, strlen(key)), 0);
+		}
+		if (i == 10 || i == 11)
+			for (k = 0; k < 6; k++) {
+				snprintf(key, sizeof(key), "HH-%d", 4711 + k);
+				CHECK_INT(sl_sim_add(s, u, Q, key,
+				    strlen(key)), 0);
+			}
+	}
+	return s;
+}
+
+static void
+test_heavy(void)
+{
+	const struct sl_sim_pair *p;
+	struct sl_sim *s;
+	size_t n, k;
+
+	s = heavy(SL_SIM_SUM);
+	CHECK_INT(sl_sim_pairs(s, SIZE_MAX, &p, &n), 0);
+	CHECK(n > 45);
+	for (k = 0; k < n; k++)
+		if (strcmp(sl_sim_user_name(s, p[k].a).p, "twin0") == 0 &&
+		    strcmp(sl_sim_user_name(s, p[k].b).p, "twin1") == 0)
+			break;
+	CHECK(k > 10 && k < n);
+	CHECK(strncmp(sl_sim_user_name(s, p[0].a).p, "heavy", 5) == 0);
+	sl_sim_free(s);
+
+	s = heavy(SL_SIM_WEIGHTED);
+	CHECK_INT(sl_sim_pairs(s, SIZE_MAX, &p, &n), 0);
+	CHECK(n > 1);
+	CHECK_STR(sl_sim_user_name(s, p[0].a).p, "twin0");
+	CHECK_STR(sl_sim_user_name(s, p[0].b).p, "twin1");
+	/* Every heavy pair below them. */
+	for (k = 1; k < n; k++)
+		CHECK(p[k].score < p[0].score);
+	CHECK_INT(sl_sim_similar(s, (size_t)sl_sim_find(s, "heavy3", 6), 1,
+	    &p, &n), 0);
+	CHECK(n == 0 || p[0].score < 27.9 - 2.0);
+	CHECK_INT(sl_sim_similar(s, (size_t)sl_sim_find(s, "twin1", 5), 1,
+	    &p, &n), 0);
+	CHECK_INT(n, 1);
+	CHECK_STR(sl_sim_user_name(s, p[0].b).p, "twin0");
+	sl_sim_free(s);
+}
+
 int
 main(void)
 {
@@ -447,6 +588,8 @@ main(void)
 	test_no_items();
 	test_args();
 	test_usage();
-	test_all_pairs();
+	test_all_pairs(SL_SIM_SUM);
+	test_all_pairs(SL_SIM_WEIGHTED);
+	test_heavy();
 	return check_done("similar");
 }
