@@ -194,7 +194,7 @@ usage(FILE *fp)
 	    "[-- source ...]\n"
 	    "       diff-users [options] user --split time [-- source ...]\n"
 	    "       diff-users [options] --similar user | --pairs "
-	    "[--rank shared|jaccard|weighted]\n"
+	    "[--rank weighted|sum|shared|jaccard]\n"
 	    "                  [-- source ...]\n", fp);
 }
 
@@ -1235,7 +1235,7 @@ main(int argc, char **argv)
 		case OPT_RANK:
 			if ((rank = sl_sim_rank_parse(optarg,
 			    strlen(optarg))) < 0)
-				cli_die("--rank: \"%s\" is not weighted, "
+				cli_die("--rank: \"%s\" is not weighted, sum, "
 				    "shared or jaccard", optarg);
 			rank_set = 1;
 			break;
