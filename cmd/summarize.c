@@ -1358,7 +1358,7 @@ main(int argc, char **argv)
 	struct sl_reader_opts ro;
 	struct sl_case *c;
 	struct sl_usage_opts uo;
-	struct sl_usage *all;
+	struct sl_usage *all = NULL;
 	struct table g = { { NULL, 0, 0 }, NULL, 0 };
 	struct out *out;
 	pthread_t *th;
@@ -1370,6 +1370,7 @@ main(int argc, char **argv)
 	struct sl_watch *wl = NULL;
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0, list_rules = 0;
+	int status;
 	char **args, err[512];
 	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
 	size_t i, k, nu, njobs = 0;
@@ -1708,30 +1709,12 @@ main(int argc, char **argv)
 		/* The case's manifest for the rules about logs, the scratch
 		 * case's for raw sources alike; not for a few users: a log
 		 * is not theirs, and theirs alone are in a scratch case. */
-		int rc = alerts_report(&o, c);
-
-		if (o.svg != NULL && rc != EXIT_TROUBLE)
+		status = alerts_report(&o, c);
+		if (o.svg != NULL && status != EXIT_TROUBLE)
 			write_svg(&o, &w);
-		for (i = 0; i < w.nusers; i++)
-			sl_usage_free(w.res[i].u);
-		sl_detect_free(o.det);
-		sl_watch_free(wl);
-		free(watch);
-		free(w.res);
-		free(w.users);
-		if (argc > 0)
-			cli_scratch_close(&scratch);
-		else
-			sl_case_free(c);
-		cli_filter_release(&o.f);
-		cli_users_release(&o.users);
-		cli_patterns_release(&o.pat);
-		free(rules);
-		free(args);
-		cli_close_stdout();
-		if (trouble || rc == EXIT_TROUBLE)
-			return EXIT_TROUBLE;
-		return rc;
+		if (trouble)
+			status = EXIT_TROUBLE;
+		goto done;
 	}
 
 	sl_usage_opts_init(&uo);
@@ -1816,12 +1799,18 @@ main(int argc, char **argv)
 
 	if (o.svg != NULL)
 		write_svg(&o, &w);
+	status = trouble ? EXIT_TROUBLE : events > 0 ? EXIT_FOUND :
+	    EXIT_NOTHING;
+done:
 	sl_usage_free(all);
 	table_free(&g);
 	for (i = 0; i < w.nusers; i++) {
 		sl_usage_free(w.res[i].u);
 		table_free(&w.res[i].g);
 	}
+	sl_detect_free(o.det);
+	sl_watch_free(wl);
+	free(watch);
 	free(w.res);
 	free(w.users);
 	if (argc > 0)
@@ -1834,7 +1823,5 @@ main(int argc, char **argv)
 	free(rules);
 	free(args);
 	cli_close_stdout();
-	if (trouble)
-		return EXIT_TROUBLE;
-	return events > 0 ? EXIT_FOUND : EXIT_NOTHING;
+	return status;
 }
