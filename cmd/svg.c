@@ -228,7 +228,9 @@ svg_timeline(FILE *fp, const struct svg_lane *lanes, size_t n, int64_t from,
 			    "y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n", a,
 			    y + (LANE - BAR) / 2, b - a < 1 ? 1 : b - a, BAR);
 		}
-		for (k = 0; k < ln->nmarks; k++) {
+		/* The marks come ranked, the most serious first: drawn
+		 * last, on top of a lesser one at the same time. */
+		for (k = ln->nmarks; k-- > 0;) {
 			const struct svg_mark *m = &ln->marks[k];
 			double x = xpos(m->time, from, to);
 			int lv = m->level < 0 ? 0 : m->level >= SL_LEVEL__COUNT ?

@@ -24,7 +24,7 @@ struct svg_lane {
 	size_t namelen;
 	struct svg_bar *bars;
 	size_t nbars;
-	struct svg_mark *marks;
+	struct svg_mark *marks;	/* the most serious first */
 	size_t nmarks;
 };
 

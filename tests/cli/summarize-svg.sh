@@ -33,6 +33,14 @@ expect_eq "svg: a mark per alert" "$alerts" \
     "$(xmllint --xpath 'count(//*[local-name()="path"][starts-with(@class,"alert ")])' week.svg)"
 expect_grep "svg: concurrent-sessions marked high" \
     '<path class="alert high" .*<title>high concurrent-sessions: two sessions at once' week.svg
+# Where alerts meet, the most serious is drawn last, on top: d.weber's
+# high watchlist alert over the low no-purpose one a minute later.
+expect_eq "svg weber: exit" 0 "$(run "$SUM" -C case --alerts \
+    --tz Europe/Berlin --since 2026-03-17 --until 2026-03-18 -u d.weber \
+    --watchlist "$S/watchlist.txt" --svg weber.svg)"
+expect_eq "svg: most serious on top" "low high" \
+    "$(xmllint --xpath '//*[local-name()="path"][starts-with(@class,"alert ")]/@class' weber.svg |
+    sed 's/ *class="alert \([a-z]*\)"/\1 /g' | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')"
 # The axis: days in the zone, Monday 2026-03-02 first; the legend names it.
 expect_grep "svg: first day" '>2026-03-02</text>' week.svg
 expect_grep "svg: zone" '>times in Europe/Berlin</text>' week.svg
