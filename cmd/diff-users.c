@@ -185,17 +185,18 @@ usage(FILE *fp)
 	    "                  [--gap duration] [--hours HH:MM-HH:MM] "
 	    "[--json] [--no-header]\n"
 	    "                  [--outcome outcome] [--profile name] "
-	    "[--since time] [--top num]\n"
-	    "                  [--tz zone] [--until time] [--weekdays days] "
-	    "[--year year]\n"
+	    "[--since time]\n"
+	    "                  [--top num] [--tz zone] [--until time] "
+	    "[--weekdays days]\n"
+	    "                  [--year year]\n"
 	    "                  user1 user2 [-- source ...]\n"
 	    "       diff-users [options] user --peers users|@file|all|group\n"
 	    "                  [--groups file [--group-column name]] "
 	    "[-- source ...]\n"
 	    "       diff-users [options] user --split time [-- source ...]\n"
-	    "       diff-users [options] --similar user | --pairs "
-	    "[--rank weighted|sum|shared|jaccard]\n"
-	    "                  [-- source ...]\n", fp);
+	    "       diff-users [options] --similar user | --pairs\n"
+	    "                  [--rank weighted|sum|shared|jaccard] "
+	    "[-- source ...]\n", fp);
 }
 
 /* ---- reading the users --------------------------------------------------- */

@@ -180,21 +180,21 @@ usage(FILE *fp)
 	    "                 [-k field=pattern] [-u user] "
 	    "[--action action] [--by keys]\n"
 	    "                 [--alerts [--baseline duration] "
-	    "[--fail-on level] [--groups file]\n"
-	    "                  [--group-column name] [--policy file] "
-	    "[--rules file]\n"
-	    "                  [--watchlist file] [--min-level level] "
-	    "[--list-rules]\n"
+	    "[--fail-on level]\n"
+	    "                  [--groups file] [--group-column name] "
+	    "[--policy file]\n"
+	    "                  [--rules file] [--watchlist file] "
+	    "[--min-level level]\n"
 	    "                  [--work-hours HH:MM-HH:MM] "
-	    "[--workdays days]]\n"
+	    "[--workdays days]] [--list-rules]\n"
 	    "                 [--gap duration] [--hours HH:MM-HH:MM] "
 	    "[--json] [--no-header]\n"
 	    "                 [--outcome outcome] [--picture] "
 	    "[--profile name] [--rank key]\n"
-	    "                 [--since time] [--svg file] "
-	    "[--top num] [--tz zone] [--until time]\n"
-	    "                 [--weekdays days] [--year year] "
-	    "[source ...]\n", fp);
+	    "                 [--since time] [--svg file] [--top num] "
+	    "[--tz zone]\n"
+	    "                 [--until time] [--weekdays days] "
+	    "[--year year] [source ...]\n", fp);
 }
 
 /* ---- options ------------------------------------------------------------- */

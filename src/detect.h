@@ -214,7 +214,7 @@ int det_emit(struct sl_detect *d, int rule, const struct det_user *u,
     double threshold, const struct det_evid *ev, const char *fmt, ...)
     SL_PRINTF(11, 12);
 
-/* Format a size "2.5 GB", a count "1,234" into buf: for explanations. */
+/* Format a size as "2.5 GB" into buf: for explanations. */
 const char *det_bytes(double v, char *buf, size_t size);
 
 /* The fields of a tab-separated line p[0..n) (a trailing CR dropped)
