@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,12 +321,83 @@ log_shown(struct tally *t, int log)
 }
 
 /* sl_ingest_read's report: the counts, the messages and the progress. */
+/*
+ * A signal that ends the tool only sets this: the ingest stops at its next
+ * record (sl_ingest_opts.stop), removes its spill and transaction files
+ * (gigabytes) and leaves the case as it was, which no handler could do
+ * safely halfway through a write.
+ */
+static volatile sig_atomic_t caught;
+static const int stop_signals[] = { SIGHUP, SIGINT, SIGTERM };
+
+static void
+on_stop_signal(int sig)
+{
+	caught = sig;
+}
+
+static int
+stop_asked(void *arg)
+{
+	(void)arg;
+	return caught != 0;
+}
+
+/* No SA_RESTART: a read of a pipe or terminal returns so that the ingest
+ * stops without waiting for input.  A signal ignored when the tool
+ * started (nohup, a background job of a script) stays ignored. */
+static void
+catch_stop_signals(void)
+{
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(*stop_signals); i++)
+		if (sigaction(stop_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+}
+
+static const char *
+signal_name(int sig)
+{
+	return sig == SIGHUP ? "SIGHUP" : sig == SIGINT ? "SIGINT" :
+	    sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+/* Die of the signal caught, as the shell expects of an interrupted tool
+ * (status 128 + its number). */
+static void
+die_of_signal(int sig)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	fflush(NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
 static int
 tell(void *arg, const struct sl_item *it, int log)
 {
 	struct tally *t = arg;
 	uint64_t *shown;
 
+	/* An error a signal caused (a read cut short) is not the
+	 * evidence's. */
+	if (caught)
+		return -EINTR;
 	switch (it->type) {
 	case SL_ITEM_EVENT:
 		t->records++;
@@ -545,6 +617,9 @@ main(int argc, char **argv)
 	char **args;
 
 	cli_progname = "ingest";
+	/* A file past ulimit -f fails with EFBIG, told like a full disk,
+	 * instead of ending the tool without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	sl_reader_opts_init(&ropts);
 	sl_ingest_opts_init(&iopts);
 	/* The audit line has the arguments as given: getopt_long permutes
@@ -672,6 +747,9 @@ main(int argc, char **argv)
 	    sizeof(err));
 	if (c == NULL)
 		cli_die("%s", err);
+	/* From here an end by a signal has files to remove. */
+	catch_stop_signals();
+	iopts.stop = stop_asked;
 	if (sl_case_version(c) < 2)
 		cli_die("case \"%s\" was written by an earlier version "
 		    "(format %d): run 'ingest --upgrade -C %s' first", casedir,
@@ -690,13 +768,14 @@ main(int argc, char **argv)
 	if (sl_ingest_read(in, (const char *const *)argv, (size_t)argc, ps,
 	    &ropts, njobs, tell, &t) < 0) {
 		failed = 1;
-		cli_warn("cannot ingest: %s", sl_ingest_error(in));
+		if (!caught)
+			cli_warn("cannot ingest: %s", sl_ingest_error(in));
 	}
 	progress(&t, 1);
 
 	memset(&res, 0, sizeof(res));
 	res.first = res.last = INT64_MIN;
-	if (!failed) {
+	if (!failed && !caught) {
 		if (t.progress)
 			fprintf(stderr, "%s: sorting and writing the case...",
 			    cli_progname);
@@ -705,9 +784,25 @@ main(int argc, char **argv)
 			fputs("\r\033[K", stderr);
 		if (rc < 0) {
 			failed = 1;
-			cli_warn("cannot update the case \"%s\": %s", casedir,
-			    sl_ingest_error(in));
+			if (!caught)
+				cli_warn("cannot update the case \"%s\": %s",
+				    casedir, sl_ingest_error(in));
 		}
+	}
+	if (caught) {
+		int sig = caught;
+
+		/* Freeing the ingest removes its spill files; a failed
+		 * commit has removed its own. */
+		sl_ingest_free(in);
+		sl_case_free(c);
+		if (failed || t.logs == 0)
+			cli_warn("interrupted by %s: the case \"%s\" is "
+			    "unchanged", signal_name(sig), casedir);
+		else
+			cli_warn("interrupted by %s after the case \"%s\" "
+			    "was updated", signal_name(sig), casedir);
+		die_of_signal(sig);
 	}
 	/* qsort's array must not be NULL, even for no elements. */
 	if (t.nreasons > 0)

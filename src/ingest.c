@@ -176,6 +176,15 @@ sl_ingest_fail(struct sl_ingest *in, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/* Was the ingest asked to stop (sl_ingest_opts.stop)?  -EINTR or 0. */
+static int
+stopped(struct sl_ingest *in)
+{
+	if (in->c->stop == NULL || in->c->stop(in->c->stop_arg) == 0)
+		return 0;
+	return ifail(in, -EINTR, "interrupted");
+}
+
 /* Take over the case's message. */
 static int
 cfail(struct sl_ingest *in, int rc)
@@ -229,6 +238,8 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	in->ev.cmp = srec_cmp;
 	in->ks.cmp = key_cmp;
 	in->reread = o.reread;
+	c->stop = o.stop;
+	c->stop_arg = o.stop_arg;
 	in->tz = strdup(o.tz != NULL ? o.tz : "UTC");
 	if (in->tz == NULL) {
 		free(in);
@@ -709,6 +720,8 @@ heap_advance(struct sl_ingest *in, struct heap *hp)
 	struct src *s = hp->v[0];
 	int rc;
 
+	if ((rc = stopped(in)) < 0)
+		return rc;
 	rc = src_next(in, s);
 	if (rc < 0)
 		return rc;
@@ -920,7 +933,7 @@ spill(struct sl_ingest *in, struct sorter *so)
 		return rc;
 	}
 	for (i = 0; i < so->nrec && rc == 0; i++)
-		if (write_rec(fp, v[i]) < 0)
+		if ((rc = stopped(in)) == 0 && write_rec(fp, v[i]) < 0)
 			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
 			    in->c->dir, rel, strerror(errno));
 	free(v);
@@ -1038,7 +1051,7 @@ sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 	struct ilog *g;
 	int rc;
 
-	if ((rc = check_log(in, log)) < 0)
+	if ((rc = check_log(in, log)) < 0 || (rc = stopped(in)) < 0)
 		return rc;
 	g = &in->logs[log];
 	if (ev->user.n == 0)
@@ -2217,6 +2230,7 @@ sl_ingest_free(struct sl_ingest *in)
 	sorter_release(in, &in->ks);
 	if (in->runid > 0)
 		sl_case_rmtree(in->c, SL_TMP);
+	in->c->stop = NULL;
 	for (i = 0; i < in->nlogs; i++) {
 		free(in->logs[i].name);
 		free(in->logs[i].profile);

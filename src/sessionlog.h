@@ -553,6 +553,15 @@ struct sl_ingest_opts {
 	 * with no events leaves the case (sessionlog(5)).
 	 */
 	int reread;
+	/*
+	 * Added for stopping on a signal.  Not NULL: asked at every record
+	 * and file; once it returns nonzero (a signal handler has set a
+	 * flag), reading, sorting and sl_ingest_commit stop with -EINTR
+	 * and the case is left as it was.  A commit past its point of no
+	 * return ends, and the case is the new one.
+	 */
+	int (*stop)(void *arg);
+	void *stop_arg;
 };
 
 static inline void

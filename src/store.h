@@ -62,6 +62,8 @@ struct sl_case {
 	int writer;		/* holds the writer's lock */
 	int version;		/* case format: 1 or 2 */
 	int nosync;		/* SL_CASE_SCRATCH: no fsync, no syncfs */
+	int (*stop)(void *);	/* sl_ingest_opts.stop, while ingesting */
+	void *stop_arg;
 	char err[1024];
 	struct sl_digest *dig;	/* from sessionlog.case, sorted by path */
 	size_t ndig;

@@ -289,6 +289,10 @@ sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n)
 	for (j = 0; j < n; j++) {
 		if (paths[j][0] == '-')
 			continue;	/* removed: no digest */
+		if (c->stop != NULL && c->stop(c->stop_arg)) {
+			rc = sl_case_fail(c, -EINTR, "interrupted");
+			goto fail;
+		}
 		sl_buf_reset(&b);
 		if (sl_buf_printf(&b, "%s/%s/%s", c->dir, SL_TXN, paths[j]) <
 		    0) {
@@ -339,6 +343,12 @@ sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n)
 	    (rc = fsync_dir(c, SL_TXN)) < 0) {
 		sl_case_fail(c, rc, "cannot sync \"%s/%s\": %s", c->dir,
 		    SL_TXN, strerror(-rc));
+		goto fail;
+	}
+	/* The last moment a signal can leave the case as it was; past it
+	 * the commit ends whatever comes. */
+	if (c->stop != NULL && c->stop(c->stop_arg)) {
+		rc = sl_case_fail(c, -EINTR, "interrupted");
 		goto fail;
 	}
 	/* The point of no return: from here a crash rolls forward. */
