@@ -1,0 +1,69 @@
+#!/bin/sh
+# ingest-walk: what a directory walk reads.  Symbolic links inside a
+# directory are not followed unless --follow asks (one may lead to the
+# investigator's own files); a link named on the command line is (find -H).
+. "$SRCDIR/tests/cli/lib.sh"
+
+A=$FIX/formats/foundry-audit2.jsonl	# 8 records, 2 users
+n=8
+
+# Whether a case holds the text anywhere, compressed or not.
+case_has() {
+	for f in $(find "$1" -type f); do
+		case $f in
+		*.gz)	zcat "$f" 2>/dev/null ;;
+		*)	cat "$f" ;;
+		esac
+	done | grep -c -- "$2"
+}
+
+# Evidence with links out of itself: to a file (a stand-in for
+# /etc/shadow, holding a marker) and to a directory, from the top and
+# from a subdirectory.
+mkdir -p ev/sub outside
+cp "$A" ev/a.jsonl
+printf 'root:MARKER-9d1c:19000:0:99999:7:::\n' >shadow
+cp shadow outside/x
+ln -s ../shadow ev/link
+ln -s ../../shadow ev/sub/link
+ln -s ../outside ev/dir
+
+st=$(run "$INGEST" -j 1 -C c ev)
+expect_eq "links: exit" 0 "$st"
+cat >want <<'W'
+ingest: ev/dir: symbolic link; not followed
+ingest: ev/link: symbolic link; not followed
+ingest: ev/sub/link: symbolic link; not followed
+ingest: case c
+  sources    1 read, 3 not read (see above); 1 logs
+  records    8 read: 8 accepted, 0 duplicates, 0 rejected
+  users      2 with new events
+  span       2026-03-02T08:00:04.218000Z .. 2026-03-02T10:30:00.000000Z
+W
+expect_file "links: skipped, each named" want err
+expect_eq "links: the marker is nowhere in the case" 0 "$(case_has c MARKER-9d1c)"
+expect_eq "links: the log read" $n "$(manifest_sum c accepted)"
+
+# -q does not hide them: evidence may be missing from the case.
+st=$(run "$INGEST" -q -j 1 -C cq ev)
+expect_eq "links -q: exit" 0 "$st"
+head -n 3 want >wantq
+expect_file "links -q: still named" wantq err
+
+# --follow reads them: the marker is in the rejects.
+st=$(run "$INGEST" -q -j 1 --follow -C cf ev)
+expect_eq "follow: exit (no profile for the marker)" 2 "$st"
+expect_eq "follow: the marker read, three times" 3 \
+	"$(zcat cf/rejects.tsv.gz | grep -c MARKER-9d1c)"
+expect_grep "follow: the linked directory read" "ev/dir/x" err
+
+# A link named on the command line is followed, as find -H does.
+ln -s ev evlink
+st=$(run "$INGEST" -q -j 1 -C ch evlink)
+expect_eq "command line: exit" 0 "$st"
+expect_eq "command line: the directory read" $n \
+	"$(manifest_sum ch accepted)"
+expect_grep "command line: links inside still skipped" \
+	"^ingest: evlink/link: symbolic link; not followed$" err
+
+done_testing
