@@ -66,4 +66,14 @@ expect_eq "command line: the directory read" $n \
 expect_grep "command line: links inside still skipped" \
 	"^ingest: evlink/link: symbolic link; not followed$" err
 
+# -q says nothing of sources already in the case; without it, each is
+# named (with two jobs too, whose items travel between threads).
+st=$(run "$INGEST" -q -j 1 -C c ev/a.jsonl)
+expect_eq "-q again: exit" 0 "$st"
+expect_eq "-q again: nothing said" "" "$(cat err)"
+st=$(run "$INGEST" -j 2 -C c ev/a.jsonl)
+expect_eq "again: exit" 0 "$st"
+expect_grep "again: named" \
+	"^ingest: ev/a.jsonl: already in the case \(sha256 [0-9a-f]{16}\.\.\.\), skipped$" err
+
 done_testing
