@@ -76,4 +76,19 @@ expect_eq "again: exit" 0 "$st"
 expect_grep "again: named" \
 	"^ingest: ev/a.jsonl: already in the case \(sha256 [0-9a-f]{16}\.\.\.\), skipped$" err
 
+# The tools that read raw sources walk them the same way.
+for tool in grep-sessions summarize diff-users; do
+	args= want=0
+	# Two users who differ: 1, as diff(1).
+	[ $tool = diff-users ] && args="a.schmidt j.rivera --" want=1
+	st=$(run "$BUILDDIR/cmd/$tool" $args ev)
+	expect_eq "$tool: exit" $want "$st"
+	sed "s/^ingest:/$tool:/" wantq >want-$tool
+	expect_file "$tool: links named" want-$tool err
+	expect_eq "$tool: the marker is not read" 0 \
+	    "$(cat out err | grep -c MARKER-9d1c)"
+	run "$BUILDDIR/cmd/$tool" --follow $args ev >/dev/null
+	expect_grep "$tool --follow: read" "^$tool: ev/link: no profile" err
+done
+
 done_testing
