@@ -76,6 +76,49 @@ expect_eq "again: exit" 0 "$st"
 expect_grep "again: named" \
 	"^ingest: ev/a.jsonl: already in the case \(sha256 [0-9a-f]{16}\.\.\.\), skipped$" err
 
+# The case reads itself: 'cd evidence && ingest .' writes ./case inside
+# the evidence; neither run reads it, so the second changes nothing.
+mkdir here
+cp "$A" here/a.jsonl
+st=$(cd here && "$INGEST" -j 1 . >../out 2>../err1; echo $?)
+expect_eq "own case: first run" 0 "$st"
+cat >want <<'W'
+ingest: ./case: a sessionlog case; not read
+ingest: case case
+  sources    1 read, 1 not read (see above); 1 logs
+  records    8 read: 8 accepted, 0 duplicates, 0 rejected
+  users      2 with new events
+  span       2026-03-02T08:00:04.218000Z .. 2026-03-02T10:30:00.000000Z
+W
+expect_file "own case: first run" want err1
+find here/case -type f ! -name audit.log | sort | xargs cat | cksum >sum1
+st=$(cd here && "$INGEST" -j 2 . >../out 2>../err2; echo $?)
+expect_eq "own case: second run" 0 "$st"
+cat >want <<'W'
+ingest: ./a.jsonl: already in the case (sha256 61f3a3d6538adbf7...), skipped
+ingest: ./case: a sessionlog case; not read
+ingest: case case
+  sources    0 read, 1 already in the case, 1 not read (see above); 0 logs
+  records    0 read: 0 accepted, 0 duplicates, 0 rejected
+  nothing new: the case is unchanged
+W
+expect_file "own case: second run" want err2
+find here/case -type f ! -name audit.log | sort | xargs cat | cksum >sum2
+expect_file "own case: unchanged" sum1 sum2
+expect_eq "own case: counts" "8 0" \
+	"$(manifest_sum here/case accepted) $(manifest_sum here/case duplicates)"
+
+# Another case, named as a source or found in a walk, is not read either.
+st=$(run "$INGEST" -j 1 -C other here/case c)
+expect_eq "other case: exit" 0 "$st"
+cat >want <<'W'
+ingest: here/case: a sessionlog case; not read
+ingest: c: a sessionlog case; not read
+W
+grep 'not read$' err >got
+expect_file "other case: named" want got
+expect_eq "other case: nothing read" 0 "$(manifest_sum other accepted)"
+
 # The tools that read raw sources walk them the same way.
 for tool in grep-sessions summarize diff-users; do
 	args= want=0
