@@ -119,6 +119,19 @@ grep 'not read$' err >got
 expect_file "other case: named" want got
 expect_eq "other case: nothing read" 0 "$(manifest_sum other accepted)"
 
+# A directory that is not a case is refused and left as it was: no lock
+# file left in it.
+mkdir notcase
+echo keep >notcase/file
+st=$(run "$INGEST" -q -j 1 -C notcase "$A")
+expect_eq "not a case: exit" 2 "$st"
+expect_eq "not a case: said" \
+	'ingest: "notcase" is not a sessionlog case (no sessionlog.case)' \
+	"$(cat err)"
+expect_eq "not a case: untouched" "file" "$(ls -A notcase)"
+run "$BUILDDIR/cmd/grep-sessions" -C notcase -c >/dev/null
+expect_eq "not a case, read: untouched" "file" "$(ls -A notcase)"
+
 # The tools that read raw sources walk them the same way.
 for tool in grep-sessions summarize diff-users; do
 	args= want=0
