@@ -441,6 +441,11 @@ scratch_tell(void *arg, const struct sl_item *it, int log)
 	case SL_ITEM_WARNING:
 		say_item("warning: ", it->name, it->reason);
 		break;
+	case SL_ITEM_SKIPPED:
+		/* A link or a case among the sources, not read. */
+		if (it->reason != NULL)
+			say_item("", it->name, it->reason);
+		break;
 	}
 	return 0;
 }

@@ -165,6 +165,7 @@ static const struct option longopts[] = {
 	LONGOPT("version", no_argument, CHAR_MAX + 21)
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 22)
 	LONGOPT("year", required_argument, CHAR_MAX + 23)
+	LONGOPT("follow", no_argument, CHAR_MAX + 24)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -174,7 +175,7 @@ enum {
 	OPT_GROUP_COLUMN, OPT_HELP, OPT_HOURS, OPT_JSON, OPT_NO_HEADER,
 	OPT_OUTCOME, OPT_PAIRS, OPT_PEERS, OPT_PROFILE, OPT_RANK, OPT_SIMILAR,
 	OPT_SINCE, OPT_SPLIT, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION,
-	OPT_WEEKDAYS, OPT_YEAR,
+	OPT_WEEKDAYS, OPT_YEAR, OPT_FOLLOW,
 };
 
 static void
@@ -188,7 +189,7 @@ usage(FILE *fp)
 	    "[--since time]\n"
 	    "                  [--top num] [--tz zone] [--until time] "
 	    "[--weekdays days]\n"
-	    "                  [--year year]\n"
+	    "                  [--year year] [--follow]\n"
 	    "                  user1 user2 [-- source ...]\n"
 	    "       diff-users [options] user --peers users|@file|all|group\n"
 	    "                  [--groups file [--group-column name]] "
@@ -1264,6 +1265,9 @@ main(int argc, char **argv)
 			cli_version();
 		case OPT_WEEKDAYS:
 			cli_filter_weekdays(&o.f, optarg);
+			break;
+		case OPT_FOLLOW:
+			ro.follow = 1;
 			break;
 		case OPT_YEAR:
 			ro.year = cli_year(optarg);

@@ -158,6 +158,7 @@ static const struct option longopts[] = {
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 21)
 	LONGOPT("year", required_argument, CHAR_MAX + 22)
 	LONGOPT("max-record", required_argument, CHAR_MAX + 23)
+	LONGOPT("follow", no_argument, CHAR_MAX + 24)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -167,7 +168,7 @@ enum {
 	OPT_JSON, OPT_MAP, OPT_MIN_BYTES, OPT_MIN_COUNT, OPT_NO_HEADER,
 	OPT_NO_PURPOSE, OPT_OUTCOME, OPT_PROFILE, OPT_RAW, OPT_SINCE, OPT_TZ,
 	OPT_UNTIL, OPT_VERSION, OPT_WATCHLIST, OPT_HOURS, OPT_WEEKDAYS,
-	OPT_YEAR, OPT_MAX_RECORD,
+	OPT_YEAR, OPT_MAX_RECORD, OPT_FOLLOW,
 };
 
 static void
@@ -187,7 +188,8 @@ usage(FILE *fp)
 	    "[--raw] [--since time]\n"
 	    "                     [--tz zone] [--until time] "
 	    "[--watchlist file] [--weekdays days]\n"
-	    "                     [--year year] [--max-record size]\n"
+	    "                     [--year year] [--max-record size] "
+	    "[--follow]\n"
 	    "                     [source ...]\n", fp);
 }
 
@@ -1258,6 +1260,9 @@ main(int argc, char **argv)
 			cli_version();
 		case OPT_WATCHLIST:
 			PUSH(watch, nwatch, optarg);
+			break;
+		case OPT_FOLLOW:
+			ro.follow = 1;
 			break;
 		case OPT_YEAR:
 			ro.year = cli_year(optarg);

@@ -29,6 +29,7 @@ enum {
 	OPT_LIST_PROFILES,
 	OPT_YEAR,
 	OPT_REREAD,
+	OPT_FOLLOW,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -47,6 +48,7 @@ static const struct option longopts[] = {
 	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
 	{ "year", required_argument, NULL, OPT_YEAR },
 	{ "reread", no_argument, NULL, OPT_REREAD },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -56,8 +58,9 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: ingest [-q] [--reread] [-C case] [-j jobs] [--profile name] "
-	    "[--map field=path]...\n"
+	    "usage: ingest [-q] [--follow] [--reread] [-C case] [-j jobs] "
+	    "[--profile name]\n"
+	    "              [--map field=path]...\n"
 	    "              [--tz zone] [--year year] [--max-record size] "
 	    "[--memory size]\n"
 	    "              source...\n"
@@ -232,6 +235,8 @@ skip_known(void *arg, const char *sha256)
 struct tally {
 	uint64_t logs, sources, skipped, records, rejected, errors;
 	uint64_t warnings;	/* malformed evidence read in full */
+	uint64_t unread;	/* links and cases in the sources, not read */
+	int quiet;		/* -q */
 	uint64_t shown;		/* reject messages printed */
 	uint64_t *log_shown;	/* and per log, by its id */
 	size_t nlog_shown;
@@ -447,7 +452,17 @@ tell(void *arg, const struct sl_item *it, int log)
 			progress(t, 0);
 		return 0;
 	case SL_ITEM_SKIPPED:
+		/* A source not read at all is said even with -q: evidence
+		 * may be missing from the case. */
+		if (it->reason != NULL) {
+			t->unread++;
+			progress(t, 1);
+			say_safe("", it->name, it->reason);
+			return 0;
+		}
 		t->skipped++;
+		if (t->quiet)
+			return 0;
 		progress(t, 1);
 		fprintf(stderr, "%s: ", cli_progname);
 		cli_put_safe(stderr, it->name, strlen(it->name));
@@ -485,6 +500,9 @@ report(const char *dir, const struct tally *t,
 	if (t->skipped > 0)
 		fprintf(stderr, ", %s already in the case",
 		    cli_count(t->skipped, b));
+	if (t->unread > 0)
+		fprintf(stderr, ", %s not read (see above)",
+		    cli_count(t->unread, d));
 	fprintf(stderr, "; %s logs\n", cli_count(t->logs, c));
 	fprintf(stderr, "  records    %s read: %s accepted, %s duplicates, "
 	    "%s rejected\n", cli_count(t->records, a),
@@ -655,6 +673,9 @@ main(int argc, char **argv)
 		case OPT_REREAD:
 			iopts.reread = 1;
 			break;
+		case OPT_FOLLOW:
+			ropts.follow = 1;
+			break;
 		case OPT_MAX_RECORD:
 			ropts.max_record = cli_size("--max-record", optarg,
 			    64, SL_MAX_RECORD_LIMIT);
@@ -736,6 +757,7 @@ main(int argc, char **argv)
 
 	memset(&t, 0, sizeof(t));
 	t.progress = !quiet && isatty(STDERR_FILENO);
+	t.quiet = quiet;
 	/* A reader checks --profile, --map and --tz; only when they are
 	 * good is the case created or touched. */
 	r = sl_reader_new((const char *const *)argv, (size_t)argc, ps,

@@ -158,6 +158,7 @@ static const struct option longopts[] = {
 	LONGOPT("min-level", required_argument, CHAR_MAX + 31)
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 17)
 	LONGOPT("year", required_argument, CHAR_MAX + 18)
+	LONGOPT("follow", no_argument, CHAR_MAX + 32)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -169,7 +170,7 @@ enum {
 	OPT_SINCE, OPT_TOP, OPT_TZ, OPT_UNTIL, OPT_VERSION, OPT_WEEKDAYS,
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
-	OPT_RULES, OPT_LIST_RULES, OPT_WATCHLIST, OPT_MIN_LEVEL,
+	OPT_RULES, OPT_LIST_RULES, OPT_WATCHLIST, OPT_MIN_LEVEL, OPT_FOLLOW,
 };
 
 static void
@@ -194,7 +195,8 @@ usage(FILE *fp)
 	    "                 [--since time] [--svg file] [--top num] "
 	    "[--tz zone]\n"
 	    "                 [--until time] [--weekdays days] "
-	    "[--year year] [source ...]\n", fp);
+	    "[--year year] [--follow]\n"
+	    "                 [source ...]\n", fp);
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -1536,6 +1538,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_WEEKDAYS:
 			cli_filter_weekdays(&o.f, optarg);
+			break;
+		case OPT_FOLLOW:
+			ro.follow = 1;
 			break;
 		case OPT_YEAR:
 			ro.year = cli_year(optarg);

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "internal.h"
+#include "store.h"
 
 #define SNIFF 512		/* bytes looked at to tell the content */
 #define ARBUF (128u << 10)	/* libarchive read callback buffer */
@@ -549,6 +550,8 @@ fail:
 
 /* ---- the walk ------------------------------------------------------------ */
 
+#define SKIP_LINK	"symbolic link; not followed"
+
 static void
 pitem_release(struct pitem *p)
 {
@@ -953,25 +956,79 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A source not read, and why: not an error, the investigator's choice or
+ * the walk's rule. */
 static int
-open_dir(struct sl_walk *w, const char *path, const struct stat *st)
+push_skip(struct sl_walk *w, const char *name, const char *why)
+{
+	struct sl_log_stats st;
+
+	if (!part0(w))
+		return 0;
+	memset(&st, 0, sizeof(st));
+	return push(w, SL_WALK_SKIPPED, name, why, &st);
+}
+
+/* Whether the directory open at dfd is a sessionlog case: its own files,
+ * read as logs, would be counted again on every run. */
+static int
+is_case(int dfd)
+{
+	char buf[16];
+	ssize_t n;
+	int fd;
+
+	fd = openat(dfd, SL_CASE_FILE, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n == (ssize_t)sizeof(buf) &&
+	    memcmp(buf, "sessionlog-case ", sizeof(buf)) == 0;
+}
+
+static int
+open_dir(struct sl_walk *w, const char *path, int nofollow)
 {
 	struct dirent *de;
 	struct frame *f;
+	struct stat st;
 	size_t i, len;
 	DIR *d;
 	char **v;
+	int fd;
 
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK |
+	    (nofollow ? O_NOFOLLOW : 0));
+	if (fd < 0 && nofollow && errno == ELOOP)
+		return push_skip(w, path, SKIP_LINK);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return part0(w) ? push_error(w, path, "cannot open: %s",
+		    strerror(e)) : 0;
+	}
+	if (is_case(fd)) {
+		close(fd);
+		return push_skip(w, path, "a sessionlog case; not read");
+	}
 	for (i = 0; i < w->nfr; i++) {
-		if (w->fr[i].kind == F_DIR && w->fr[i].dev == st->st_dev &&
-		    w->fr[i].ino == st->st_ino)
+		if (w->fr[i].kind == F_DIR && w->fr[i].dev == st.st_dev &&
+		    w->fr[i].ino == st.st_ino) {
+			close(fd);
 			return part0(w) ? push_error(w, path, "symbolic link "
 			    "loop: the directory is already being read") : 0;
+		}
 	}
-	d = opendir(path);
-	if (d == NULL)
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
 		return part0(w) ? push_error(w, path, "cannot open: %s",
 		    strerror(errno)) : 0;
+	}
 	if ((f = frame_push(w, F_DIR, path)) == NULL) {
 		closedir(d);
 		return -ENOMEM;
@@ -979,8 +1036,8 @@ open_dir(struct sl_walk *w, const char *path, const struct stat *st)
 	len = strlen(f->name);
 	while (len > 1 && f->name[len - 1] == '/')
 		f->name[--len] = '\0';
-	f->dev = st->st_dev;
-	f->ino = st->st_ino;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
@@ -1004,19 +1061,26 @@ nomem:
 	return -ENOMEM;
 }
 
+/*
+ * A source named by the caller (top) is followed if it is a symbolic link,
+ * as find -H does; a link met inside a directory is not, unless the caller
+ * asks: it may lead out of the evidence.  The links are refused when
+ * opened (O_NOFOLLOW), not only when looked at, so that one put in place
+ * between the two is refused too.
+ */
 static int
-open_path(struct sl_walk *w, const char *path)
+open_path(struct sl_walk *w, const char *path, int top)
 {
 	struct stat st;
 	int64_t mtime;
-	int fd, e;
+	int fd, e, nofollow = !top && !w->o.follow;
 
 	if (strcmp(path, "-") == 0) {
 		if (w->o.nparts > 1 && w->nfiles++ % w->o.nparts != w->o.part)
 			return 0;
 		return open_stdin(w);
 	}
-	if (stat(path, &st) < 0) {
+	if ((nofollow ? lstat(path, &st) : stat(path, &st)) < 0) {
 		e = errno;
 		if (!part0(w))
 			return 0;
@@ -1024,14 +1088,19 @@ open_path(struct sl_walk *w, const char *path)
 			return push_error(w, path, "symbolic link loop");
 		return push_error(w, path, "cannot open: %s", strerror(e));
 	}
+	if (S_ISLNK(st.st_mode))
+		return push_skip(w, path, SKIP_LINK);
 	if (S_ISDIR(st.st_mode))
-		return open_dir(w, path, &st);
+		return open_dir(w, path, nofollow);
 	if (!S_ISREG(st.st_mode))
 		return part0(w) ? push_error(w, path, "not a regular file; "
 		    "not read") : 0;
 	if (w->o.nparts > 1 && w->nfiles++ % w->o.nparts != w->o.part)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+	    (nofollow ? O_NOFOLLOW : 0));
+	if (fd < 0 && nofollow && errno == ELOOP)
+		return push(w, SL_WALK_SKIPPED, path, SKIP_LINK, NULL);
 	if (fd < 0)
 		return push_error(w, path, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -1185,7 +1254,7 @@ step(struct sl_walk *w)
 	if (w->nfr == 0) {
 		if (w->ipath >= w->npaths)
 			return 1;
-		return open_path(w, w->paths[w->ipath++]);
+		return open_path(w, w->paths[w->ipath++], 1);
 	}
 	f = &w->fr[w->nfr - 1];
 	if (f->kind == F_ARCH)
@@ -1199,7 +1268,7 @@ step(struct sl_walk *w)
 	    f->name[strlen(f->name) - 1] == '/' ? "" : "/",
 	    f->ents[f->i++]) < 0)
 		return -ENOMEM;
-	rc = open_path(w, path.p);
+	rc = open_path(w, path.p, 0);
 	sl_buf_release(&path);
 	return rc;
 }

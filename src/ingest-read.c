@@ -443,6 +443,10 @@ unbatch(const char *p, struct sl_item *it, struct sl_event *ev,
 	st->notes = s.p;
 	if (q.type == SL_ITEM_LOG_END || q.type == SL_ITEM_SKIPPED)
 		it->stats = st;
+	/* A skip by opts.skip has no reason; one with a reason was not
+	 * read at all (sl_item). */
+	if (q.type == SL_ITEM_SKIPPED && it->reason[0] == '\0')
+		it->reason = NULL;
 	return p;
 }
 

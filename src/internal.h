@@ -98,12 +98,14 @@ struct sl_walk_opts {
 	/* Deal the regular files out to nparts walks; take number % nparts
 	 * == part (see sl_reader_opts).  Added by the lead. */
 	unsigned part, nparts;
+	int follow;	/* follow symbolic links inside directories */
 };
 
 enum sl_walk_type {
 	SL_WALK_LOG = 1,	/* a logical log: name, stream, is_source */
 	SL_WALK_LOG_END,	/* name, stats (sha256, bytes, is_source, container) */
-	SL_WALK_SKIPPED,	/* name, stats.sha256: skipped by opts.skip */
+	SL_WALK_SKIPPED,	/* name, stats.sha256: skipped by opts.skip;
+				 * or name, message: not read, and why */
 	SL_WALK_ERROR,		/* name, message; walking goes on */
 };
 
@@ -112,7 +114,7 @@ struct sl_walk_item {
 	const char *name;	/* "path" or "path!member!member" */
 	struct sl_stream *stream;	/* LOG: valid until the next call */
 	int64_t mtime;		/* LOG: modification time (us), or INT64_MIN */
-	const char *message;	/* ERROR */
+	const char *message;	/* ERROR; SKIPPED when not by opts.skip */
 	struct sl_log_stats stats;	/* LOG_END, SKIPPED: sha256, bytes,
 					 * is_source, container */
 };

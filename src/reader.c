@@ -170,6 +170,7 @@ sl_reader_new(const char *const *sources, size_t n,
 	wo.skip_arg = r->opts.skip_arg;
 	wo.part = r->opts.part;
 	wo.nparts = r->opts.nparts;
+	wo.follow = r->opts.follow;
 	r->walk = sl_walk_new(sources, n, &wo);
 	if (r->walk == NULL) {
 		sl_seterr(err, errlen, "%s", strerror(ENOMEM));
@@ -853,6 +854,7 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 			if (w.type == SL_WALK_SKIPPED) {
 				r->st = w.stats;
 				it->type = SL_ITEM_SKIPPED;
+				it->reason = w.message;
 				it->stats = &r->st;
 				return 1;
 			}

@@ -246,6 +246,13 @@ struct sl_reader_opts {
 	 * number modulo nparts is part.  Messages about directories come from
 	 * part 0 only.  nparts 0 or 1: everything. */
 	unsigned part, nparts;
+	/* Added for hostile evidence: a symbolic link met inside a directory
+	 * source is not followed but handed out as SL_ITEM_SKIPPED with a
+	 * reason, since it may point out of the evidence (at the
+	 * investigator's own files); nonzero follows it.  A source named in
+	 * the list itself is always followed (find -H).  A directory that is
+	 * a sessionlog case is never read, followed or not. */
+	int follow;
 };
 
 /* Every option at its default, for this version's struct (see
@@ -262,7 +269,8 @@ enum sl_item_type {
 	SL_ITEM_REJECT,		/* a record that could not be normalised */
 	SL_ITEM_LOG_BEGIN,	/* a logical log starts: name, profile */
 	SL_ITEM_LOG_END,	/* it ended: name, stats */
-	SL_ITEM_SKIPPED,	/* a source or member skipped by opts.skip */
+	SL_ITEM_SKIPPED,	/* a source or member skipped by opts.skip,
+				 * or not read (reason says why) */
 	SL_ITEM_ERROR,		/* something went wrong; reading goes on */
 	/* Added for malformed evidence that was read in full (JSON whose
 	 * commas had to be set right): name, reason.  Not an error; the
@@ -324,7 +332,9 @@ struct sl_item {
 	int type;			/* enum sl_item_type */
 	const struct sl_event *ev;	/* EVENT */
 	/* REJECT: reason, origin, line, offset, raw; LOG_*: name;
-	 * SKIPPED: name, stats.sha256; ERROR: name (may be empty), reason;
+	 * SKIPPED: name, stats.sha256 and reason NULL for opts.skip, or
+	 * reason (a symbolic link not followed, a sessionlog case) and the
+	 * stats zero; ERROR: name (may be empty), reason;
 	 * WARNING: name, reason */
 	const char *name;		/* NUL-terminated log name */
 	const char *profile;		/* LOG_BEGIN, LOG_END, REJECT: profile or "" */

@@ -653,6 +653,14 @@ sl_case_open(const char *dir, int flags, char *err, size_t errlen)
 		    dir, strerror(errno));
 		goto fail;
 	}
+	/* Refused before the lock is taken, as well as after: the lock
+	 * file must not be left in a directory that is not a case. */
+	if (faccessat(c->dirfd, SL_CASE_FILE, F_OK, 0) < 0 &&
+	    (!(flags & SL_CASE_CREATE) || !dir_is_empty(c->dirfd))) {
+		rc = sl_case_fail(c, -ENOENT, "\"%s\" is not a sessionlog "
+		    "case (no %s)", dir, SL_CASE_FILE);
+		goto fail;
+	}
 	if ((rc = lock_case(c, writer)) < 0)
 		goto fail;
 	if (faccessat(c->dirfd, SL_CASE_FILE, F_OK, 0) < 0) {

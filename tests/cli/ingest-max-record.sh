@@ -58,7 +58,7 @@ expect_file "timeline: the three events" expected events
 # The log is incomplete: with the same limit it is skipped, with another it
 # is read again and replaces what the first run made of it.
 expect_eq "same limit: exit" 0 \
-    "$(run "$INGEST" -q -C c --max-record 1K big.jsonl)"
+    "$(run "$INGEST" -C c --max-record 1K big.jsonl)"
 expect_grep "same limit: skipped" 'already in the case' err
 expect_eq "same limit: still 3" 3 "$(manifest_field c big.jsonl accepted)"
 expect_eq "default limit: exit" 0 "$(run "$INGEST" -q -C c big.jsonl)"

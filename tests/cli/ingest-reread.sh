@@ -70,9 +70,9 @@ done
 printf 'stamp,who,verb\n2026-03-02 08:00:00,k.lindqvist,login\n2026-03-02 08:05:00,k.lindqvist,logout\n' >odd.csv
 "$INGEST" -q -C d odd.csv g.csv 2>/dev/null
 expect_eq "incomplete: rejected" 2 "$(manifest_field d odd.csv rejected)"
-st=$(run "$INGEST" -q -C d odd.csv g.csv)
+st=$(run "$INGEST" -C d odd.csv g.csv)
 expect_eq "same options: skipped" "0 2" "$st $(grep -c 'skipped' err)"
-st=$(run "$INGEST" -q -C d --profile generic-csv --map time=stamp \
+st=$(run "$INGEST" -C d --profile generic-csv --map time=stamp \
     --map user=who --map action=verb odd.csv g.csv)
 expect_eq "other options: status" 0 "$st"
 expect_eq "other options: only g.csv skipped" "g.csv: already" \
@@ -84,7 +84,7 @@ expect_eq "other options: rejects gone" 0 \
     "$(zcat d/rejects.tsv.gz | tail -n +2 | wc -l | tr -d ' ')"
 expect_eq "other options: user" "k.lindqvist.idx" \
     "$(ls d/users | grep lindqvist | head -1)"
-st=$(run "$INGEST" -q -C d --profile generic-csv --map time=stamp \
+st=$(run "$INGEST" -C d --profile generic-csv --map time=stamp \
     --map user=who --map action=verb odd.csv)
 expect_eq "complete now: skipped" "0 1" "$st $(grep -c 'skipped' err)"
 expect_eq "incomplete: verify" 0 "$(run "$INGEST" --verify -C d)"

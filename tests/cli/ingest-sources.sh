@@ -53,12 +53,13 @@ src/zipfile!b.jsonl.gz
 NAMES
 expect_file "kinds: log names" want-names names
 
-# A symlink loop and a dangling link are reported; the rest is read.
+# Followed (--follow), a symlink loop and a dangling link are reported;
+# the rest is read.
 mkdir -p loop/sub
 cp "$A" loop/sub/a.jsonl
 ln -s .. loop/sub/up
 ln -s nowhere loop/dangling
-st=$(run "$INGEST" -q -j 1 -C loopcase loop)
+st=$(run "$INGEST" -q -j 1 --follow -C loopcase loop)
 expect_eq "loop: exit" 2 "$st"
 expect_grep "loop: reported" "loop/sub/up.*loop" err
 expect_grep "dangling: reported" "loop/dangling" err

@@ -147,7 +147,11 @@ walk(const char *const *paths, size_t n, struct sl_walk_opts *o,
 			break;
 		case SL_WALK_SKIPPED:
 			wk->skipped++;
-			sl_buf_printf(&wk->out, "S %s\n", name);
+			if (it.message != NULL)
+				sl_buf_printf(&wk->out, "S %s: %s\n", name,
+				    it.message);
+			else
+				sl_buf_printf(&wk->out, "S %s\n", name);
 			break;
 		default:
 			wk->errors++;
@@ -327,7 +331,8 @@ main(void)
 		sl_buf_release(&x);
 	}
 
-	/* A symlink loop, a dangling link, a fifo: told, the rest read. */
+	/* Links inside a directory are not followed; followed, a symlink
+	 * loop, a dangling link; and a fifo: told, the rest read. */
 	snprintf(path, sizeof(path), "%s/d/sub", dir);
 	mkdir(path, 0755);
 	*strrchr(path, '/') = '\0';
@@ -344,6 +349,19 @@ main(void)
 	put("d/empty", "", 0);
 	snprintf(path, sizeof(path), "%s/d/", dir);
 	walk(paths, 1, NULL, &wk, 1);
+	CHECK(has(&wk, "S d/dangling: symbolic link; not followed\n"));
+	CHECK(has(&wk, "! d/fifo: not a regular file"));
+	CHECK(has(&wk, "S d/sub/up: symbolic link; not followed\n"));
+	CHECK_INT(wk.errors, 1);
+	CHECK_INT(wk.skipped, 2);
+	CHECK_INT(wk.logs, 2);
+	sl_buf_release(&wk.out);
+	{
+		struct sl_walk_opts fo = { 0 };
+
+		fo.follow = 1;
+		walk(paths, 1, &fo, &wk, 1);
+	}
 	CHECK(has(&wk, "! d/dangling: cannot open: No such file"));
 	CHECK(has(&wk, "L d/empty 0\nE d/empty e3b0c442 0\n"));
 	CHECK(has(&wk, "! d/fifo: not a regular file"));
