@@ -37,4 +37,57 @@ expect_eq "600 resources: exit" 0 "$st"
 expect_eq "600 resources: all of them" 600 \
     "$(tr ',' '\n' <out | grep -c 'ri\.test\.r-')"
 
+# Characters that reorder or hide text (U+202E, U+2066, U+2069, U+200B,
+# U+FEFF) and a C1 control written as UTF-8 (U+0085), in a user name and a
+# query of an invented Foundry record.  U+00A0 is a visible space and stays.
+printf '{"type":"audit.3","time":"2026-03-14T10:00:00Z",' >bidi.jsonl
+printf '"uid":"mal\\u202elory","categories":["dataSearch"],' >>bidi.jsonl
+printf '"requestFields":{"dataSearchQuery":' >>bidi.jsonl
+printf '"a\\u202eb\\u2066c\\u2069d\\u200be\\ufefff\\u0085g\\u00a0h\\\\i"},' \
+    >>bidi.jsonl
+printf '"result":"SUCCESS"}\n' >>bidi.jsonl
+st=$(run "$INGEST" -q -C b bidi.jsonl)
+expect_eq "bidi: ingest" 0 "$st"
+NB=$(printf '\302\240')
+Q=$(printf 'a\342\200\256b\342\201\246c\342\201\251d\342\200\213e\357\273\277f')
+Q=$Q$(printf '\302\205g')$NB'h\i'
+U=$(printf 'mal\342\200\256lory')
+# The store keeps every byte: the raw characters find the event, and the
+# JSON decodes to them.
+st=$(run "$GS" -C b -F -e "$Q" -o user --no-header)
+expect_eq "bidi: raw bytes match" 0 "$st"
+# Piped: TSV escapes the C1 control like other controls, keeps the rest.
+printf '%s\t%s\n' "$U" "$(printf 'a\342\200\256b\342\201\246c\342\201\251d\342\200\213e\357\273\277f')\\u0085g${NB}h\\\\i" \
+    >expected
+st=$(run "$GS" -C b -o user,query --no-header)
+expect_eq "bidi tsv: exit" 0 "$st"
+expect_file "bidi tsv" expected out
+# JSON: the same text, the invisible characters as \u escapes.
+st=$(run "$GS" -C b -o user,query --json)
+expect_eq "bidi json: exit" 0 "$st"
+printf '%s\n' '{"user":"mal\u202elory","query":"a\u202eb\u2066c\u2069d\u200be\ufefff\u0085g'"$NB"'h\\i"}' \
+    >expected
+expect_file "bidi json" expected out
+if command -v jq >/dev/null 2>&1; then
+	expect_eq "bidi json decodes to the stored bytes" "$Q" \
+	    "$(jq -j .query out)"
+	expect_eq "bidi json user" "$U" "$(jq -j .user out)"
+else
+	fail "jq is needed to check --json"
+fi
+# On a terminal: every one escaped, so nothing is reordered or hidden.
+if command -v script >/dev/null 2>&1; then
+	NO_COLOR=1 script -qec "'$GS' -C b -o user,query" /dev/null |
+	    tr -d '\r' >out
+	printf '%s\n' 'user           query' \
+	    'mal\u202elory  a\u202eb\u2066c\u2069d\u200be\ufefff\u0085g'"$NB"'h\\i' \
+	    >expected
+	expect_file "bidi terminal" expected out
+	# and in messages: a user name that -u cannot find
+	"$GS" -C b -u "${U}x" >out 2>err
+	expect_grep "bidi message" 'mal\\u202eloryx' err
+else
+	fail "script(1) is needed for the terminal tests"
+fi
+
 done_testing
