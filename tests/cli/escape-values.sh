@@ -57,15 +57,16 @@ U=$(printf 'mal\342\200\256lory')
 st=$(run "$GS" -C b -F -e "$Q" -o user --no-header)
 expect_eq "bidi: raw bytes match" 0 "$st"
 # Piped: TSV escapes the C1 control like other controls, keeps the rest.
-printf '%s\t%s\n' "$U" "$(printf 'a\342\200\256b\342\201\246c\342\201\251d\342\200\213e\357\273\277f')\\u0085g${NB}h\\\\i" \
-    >expected
+R=$(printf 'a\342\200\256b\342\201\246c\342\201\251d\342\200\213e\357\273\277f')
+printf '%s\t%s\n' "$U" "$R\\u0085g${NB}h\\\\i" >expected
 st=$(run "$GS" -C b -o user,query --no-header)
 expect_eq "bidi tsv: exit" 0 "$st"
 expect_file "bidi tsv" expected out
 # JSON: the same text, the invisible characters as \u escapes.
 st=$(run "$GS" -C b -o user,query --json)
 expect_eq "bidi json: exit" 0 "$st"
-printf '%s\n' '{"user":"mal\u202elory","query":"a\u202eb\u2066c\u2069d\u200be\ufefff\u0085g'"$NB"'h\\i"}' \
+printf '%s%s\n' '{"user":"mal\u202elory",' \
+    '"query":"a\u202eb\u2066c\u2069d\u200be\ufefff\u0085g'"$NB"'h\\i"}' \
     >expected
 expect_file "bidi json" expected out
 if command -v jq >/dev/null 2>&1; then
@@ -89,5 +90,27 @@ if command -v script >/dev/null 2>&1; then
 else
 	fail "script(1) is needed for the terminal tests"
 fi
+
+# -u =NAME names a user exactly: "@team" and "=eq" (invented names), which
+# -u @team (a file) and -u =eq (the user "eq") cannot name.
+printf '{"type":"audit.3","time":"2026-03-14T10:00:00Z","uid":"@team",' >team.jsonl
+printf '"categories":["dataSearch"],"requestFields":{"dataSearchQuery":"x"},' >>team.jsonl
+printf '"result":"SUCCESS"}\n' >>team.jsonl
+printf '{"type":"audit.3","time":"2026-03-14T10:01:00Z","uid":"=eq",' >>team.jsonl
+printf '"categories":["dataSearch"],"requestFields":{"dataSearchQuery":"y"},' >>team.jsonl
+printf '"result":"SUCCESS"}\n' >>team.jsonl
+st=$(run "$INGEST" -q -C t team.jsonl)
+expect_eq "@team: ingest" 0 "$st"
+st=$(run "$GS" -C t -u =@team -o user,query --no-header)
+expect_eq "-u =@team: exit" 0 "$st"
+expect_eq "-u =@team" "@team	x" "$(cat out)"
+st=$(run "$GS" -C t -u ==eq -o user,query --no-header)
+expect_eq "-u ==eq: exit" 0 "$st"
+expect_eq "-u ==eq" "=eq	y" "$(cat out)"
+st=$(run "$GS" -C t -u @team -o user)
+expect_eq "-u @team reads a file" 2 "$st"
+expect_eq "-u @team message" \
+    'grep-sessions: cannot open "team": No such file or directory' \
+    "$(cat err)"
 
 done_testing
