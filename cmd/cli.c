@@ -20,13 +20,33 @@ const char *cli_progname = "sessionlog";
 static void vwarn_(const char *fmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
 
+/*
+ * Messages quote names and values from the evidence: they are written as
+ * cli_put_safe writes them, but for the line breaks and tabs of the
+ * message itself.
+ */
 static void
 vwarn_(const char *fmt, va_list ap)
 {
+	char *msg;
+	size_t i, j, n;
+
 	fflush(stdout);
 	fprintf(stderr, "%s: ", cli_progname);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs("out of memory\n", stderr);
+		return;
+	}
+	n = strlen(msg);
+	for (i = j = 0; i < n; i++)
+		if (msg[i] == '\n' || msg[i] == '\t') {
+			cli_put_safe(stderr, msg + j, i - j);
+			fputc(msg[i], stderr);
+			j = i + 1;
+		}
+	cli_put_safe(stderr, msg + j, n - j);
 	fputc('\n', stderr);
+	free(msg);
 }
 
 void
@@ -142,18 +162,83 @@ cli_year(const char *s)
 	return (int)cli_number("--year", s, 1000, 9999);
 }
 
+/* Length of the valid UTF-8 sequence at p (1 to 4) with its code point,
+ * or 0 for an invalid byte (overlong forms, surrogates and values above
+ * U+10FFFF are invalid). */
+size_t
+cli_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c = p[0], min;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, c &= 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3, c &= 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
+ * Characters that must not reach a terminal raw: the C1 controls, and those
+ * that are invisible or reorder the text around them (Unicode's bidi
+ * controls and zero-width characters), with which a record could show an
+ * investigator something else than it holds, its time included.
+ */
+int
+cli_unseen(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) ||
+	    cp == 0x061c ||			/* ARABIC LETTER MARK */
+	    cp == 0x180e ||			/* MONGOLIAN VOWEL SEPARATOR */
+	    (cp >= 0x200b && cp <= 0x200f) ||	/* zero width, LRM, RLM */
+	    (cp >= 0x2028 && cp <= 0x202e) ||	/* separators, embeddings */
+	    (cp >= 0x2060 && cp <= 0x206f) ||	/* joiner, isolates, ... */
+	    cp == 0xfeff ||			/* ZERO WIDTH NO-BREAK SPACE */
+	    (cp >= 0xfff9 && cp <= 0xfffb);	/* interlinear annotation */
+}
+
 void
 cli_put_safe(FILE *fp, const char *s, size_t n)
 {
-	size_t i;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len;
+	uint32_t cp;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		unsigned char c = p[i];
 
-		if (c < 0x20 || c == 0x7f)
+		if (c < 0x20 || c == 0x7f) {
 			fprintf(fp, "\\x%02x", c);
-		else
-			fputc(c, fp);
+			i++;
+		} else if ((len = cli_utf8_seq(p + i, n - i, &cp)) == 0) {
+			fprintf(fp, "\\x%02x", c);
+			i++;
+		} else if (cli_unseen(cp)) {
+			fprintf(fp, "\\u%04x", (unsigned)cp);
+			i += len;
+		} else {
+			fwrite(p + i, 1, len, fp);
+			i += len;
+		}
 	}
 }
 

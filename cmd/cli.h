@@ -30,9 +30,15 @@ size_t cli_size(const char *opt, const char *s, size_t min, size_t max);
 long cli_number(const char *opt, const char *s, long min, long max);
 /* --year: the year of times written without one; dies unless 1000-9999. */
 int cli_year(const char *s);
-/* Write s to fp with control characters and invalid bytes escaped, so that
- * a crafted log cannot drive the terminal. */
+/* Write s to fp with control characters and invalid bytes as \xHH, C1
+ * controls and cli_unseen characters as \uHHHH, so that a crafted log
+ * cannot drive the terminal or hide what it holds. */
 void cli_put_safe(FILE *fp, const char *s, size_t n);
+/* Length of the valid UTF-8 sequence at p (1 to 4) with its code point, or
+ * 0 for an invalid byte. */
+size_t cli_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
+/* Is cp a C1 control or a character that is invisible or reorders text? */
+int cli_unseen(uint32_t cp);
 /* Format n with thousands separators into buf (32 bytes). */
 const char *cli_count(uint64_t n, char *buf);
 /* Flush and close stdout; on a write error say so and exit 2. */

@@ -1355,9 +1355,9 @@ main(int argc, char **argv)
 		if (o.form == FORM_TWO || o.form == FORM_SPLIT ||
 		    (o.form == FORM_PEERS && peers.n > 0)) {
 			for (i = 0; i < (size_t)argc; i++)
-				cli_users_add(&keepers, argv[i]);
+				cli_users_add_name(&keepers, argv[i]);
 			for (i = 0; i < peers.n; i++)
-				cli_users_add(&keepers, peers.v[i]);
+				cli_users_add_name(&keepers, peers.v[i]);
 			cli_users_sort(&keepers);
 		}
 		keep.users = &keepers;

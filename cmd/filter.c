@@ -352,14 +352,26 @@ cli_parse_set(const char *opt, const char *arg,
 }
 
 void
+cli_users_add_name(struct cli_users *u, const char *name)
+{
+	u->v = xrealloc(u->v, u->n + 1, sizeof(*u->v));
+	u->v[u->n++] = xstrdup(name);
+}
+
+void
 cli_users_add(struct cli_users *u, const char *arg)
 {
 	char **v;
 	size_t n, i;
 
+	/* '@' reads a file; a leading '=' is the escape that names a user
+	 * whose name starts with '@' (or '=') */
+	if (arg[0] == '=') {
+		cli_users_add_name(u, arg + 1);
+		return;
+	}
 	if (arg[0] != '@') {
-		u->v = xrealloc(u->v, u->n + 1, sizeof(*u->v));
-		u->v[u->n++] = xstrdup(arg);
+		cli_users_add_name(u, arg);
 		return;
 	}
 	v = cli_read_lines(arg + 1, 1, &n);

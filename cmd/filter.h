@@ -85,8 +85,11 @@ struct cli_users {
 	size_t n;
 };
 
-/* -u NAME, or -u @FILE (one name a line, '#' comments; @- is stdin). */
+/* -u NAME, or -u @FILE (one name a line, '#' comments; @- is stdin), or
+ * -u =NAME: NAME exactly, so that "=@team" names the user "@team". */
 void cli_users_add(struct cli_users *u, const char *arg);
+/* One name as it is, never a file. */
+void cli_users_add_name(struct cli_users *u, const char *name);
 void cli_users_sort(struct cli_users *u);
 /* Whether the user p[0..n) was asked for; every user when none was. */
 int cli_users_want(const struct cli_users *u, const char *p, size_t n);

@@ -57,41 +57,6 @@ struct out {
 	int *cutprio;		/* per name: 0 never cut, 1 first, 2 last */
 };
 
-/* Length of the valid UTF-8 sequence at p (1 to 4) with its code point,
- * or 0 for an invalid byte (overlong forms, surrogates and values above
- * U+10FFFF are invalid). */
-static size_t
-utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c = p[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, c &= 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3, c &= 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 int
 out_format_for(FILE *fp, int json)
 {
@@ -176,8 +141,16 @@ json_esc(struct sbuf *b, const char *s, size_t n)
 				break;
 			}
 			i++;
-		} else if ((len = utf8_seq(p + i, n - i, &cp)) > 0) {
-			sb_add(b, p + i, len);
+		} else if ((len = cli_utf8_seq(p + i, n - i, &cp)) > 0) {
+			/* the same text, but not raw on a terminal when the
+			 * JSON is read there */
+			if (cli_unseen(cp)) {
+				snprintf(esc, sizeof(esc), "\\u%04x",
+				    (unsigned)cp);
+				sb_adds(b, esc);
+			} else {
+				sb_add(b, p + i, len);
+			}
 			i += len;
 		} else {
 			/* A byte that is not UTF-8 becomes a lone low
@@ -205,12 +178,23 @@ out_json_string(FILE *fp, const char *p, size_t n)
 static void
 tsv_esc(struct sbuf *b, const char *p, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)p;
 	size_t i;
+	uint32_t cp;
 	char esc[8];
 
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
+		unsigned char c = u[i];
 
+		/* C1 controls written as UTF-8 are controls too (U+0085 is
+		 * a line break to some readers) */
+		if (c == 0xc2 && i + 1 < n && cli_utf8_seq(u + i, n - i,
+		    &cp) == 2 && cp < 0xa0) {
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+			sb_adds(b, esc);
+			i++;
+			continue;
+		}
 		switch (c) {
 		case '\t': sb_adds(b, "\\t"); break;
 		case '\n': sb_adds(b, "\\n"); break;
@@ -239,8 +223,10 @@ out_tsv_cell(FILE *fp, const char *p, size_t n)
 }
 
 /*
- * Render for a terminal: C0 and C1 controls, DEL and bytes that are not
- * UTF-8 as escapes, so that a crafted log cannot drive the terminal;
+ * Render for a terminal: C0 and C1 controls, DEL, bytes that are not UTF-8
+ * and the characters that are invisible or reorder text (cli_unseen) as
+ * escapes, so that a crafted log cannot drive the terminal or change what
+ * the reader sees;
  * returns the width added.  sep replaces '\n' when not NULL.
  */
 static size_t
@@ -272,12 +258,12 @@ render(struct sbuf *b, const char *s, size_t n, const char *sep,
 			sb_adds(b, esc);
 			w += 4;
 			i++;
-		} else if ((len = utf8_seq(p + i, n - i, &cp)) == 0) {
+		} else if ((len = cli_utf8_seq(p + i, n - i, &cp)) == 0) {
 			snprintf(esc, sizeof(esc), "\\x%02x", c);
 			sb_adds(b, esc);
 			w += 4;
 			i++;
-		} else if (cp >= 0x80 && cp < 0xa0) {
+		} else if (cli_unseen(cp)) {
 			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
 			sb_adds(b, esc);
 			w += 6;
@@ -613,7 +599,7 @@ vis_fit(const char *p, size_t n, size_t maxw, size_t *width, int *open)
 		}
 		if (c == '\\' && i + 1 < n)
 			len = uw = p[i + 1] == 'x' ? 4 : p[i + 1] == 'u' ? 6 : 2;
-		else if ((len = utf8_seq((const unsigned char *)p + i, n - i,
+		else if ((len = cli_utf8_seq((const unsigned char *)p + i, n - i,
 		    &cp)) == 0)
 			len = 1, uw = 1;
 		else

@@ -28,6 +28,7 @@ sl_extractor_free(struct sl_extractor *x)
 		sl_buf_release(&x->fb[i]);
 	}
 	sl_evalctx_release(&x->cx);
+	free(x->lset);
 	sl_json_release(&x->j);
 	sl_fields_release(&x->f);
 	free(x->colidx);
@@ -431,11 +432,16 @@ sl_extract(struct sl_extractor *x, const struct doc *d, struct sl_event *ev,
 	int r, act, zoned;
 
 	sl_evalctx_reset(&x->cx);
+	if (d->j != NULL && sl_evalctx_fit(&x->cx, d->j->n) < 0)
+		return -ENOMEM;
 	ev->flags = 0;
 	x->frac[0] = x->frac[1] = 0;
 	for (f = 0; f < F__COUNT; f++) {
 		sl_buf_reset(&x->fb[f]);
-		x->nlist = 0;
+		if (x->ln > 0) {
+			memset(x->lset, 0, x->lcap * sizeof(*x->lset));
+			x->ln = 0;
+		}
 		for (i = 0; i < x->nfr[f]; i++) {
 			if (f == F_FLAG) {
 				if (sl_conds_hold(&x->cx, d, x->fr[f][i]->cond,

@@ -6,18 +6,47 @@
 
 #include "profile.h"
 
-#define MAX_LIST 1024		/* values of one multi-valued field */
 #define MATCH_LIMIT 100000
 
 /* ---- record access ----------------------------------------------------- */
 
-/* Values of a path; returns their number (at most MAX_VALS). */
+/*
+ * Room for the values of any path into a record of ntok JSON tokens: every
+ * value is a distinct token, so there are never more.  0 or -ENOMEM.
+ */
+int
+sl_evalctx_fit(struct evalctx *cx, size_t ntok)
+{
+	size_t n = ntok + 1, cap = cx->cap;
+	void *p;
+
+	if (n <= cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	if ((p = reallocarray(cx->root, cap, sizeof(int))) == NULL)
+		return -ENOMEM;
+	cx->root = p;
+	if ((p = reallocarray(cx->vals, cap, sizeof(*cx->vals))) == NULL)
+		return -ENOMEM;
+	cx->vals = p;
+	if ((p = reallocarray(cx->wl[0], cap, sizeof(int))) == NULL)
+		return -ENOMEM;
+	cx->wl[0] = p;
+	if ((p = reallocarray(cx->wl[1], cap, sizeof(int))) == NULL)
+		return -ENOMEM;
+	cx->wl[1] = p;
+	cx->cap = cap;
+	return 0;
+}
+
+/* Values of a path; returns their number (room made by sl_evalctx_fit). */
 static size_t
 path_eval(struct evalctx *cx, const struct doc *d, const struct path *pa)
 {
 	const struct sl_json *j = d->j;
 	size_t ncur = 1, nnext, i, s, k;
-	int *cur = cx->wl[0], *next = cx->wl[1], *sw, c, tk;
+	int *cur, *next, *sw, c, tk;
 
 	if (d->reader != SL_READ_JSON) {
 		if (d->colidx != NULL) {
@@ -43,6 +72,8 @@ path_eval(struct evalctx *cx, const struct doc *d, const struct path *pa)
 		return 0;
 	}
 json:
+	cur = cx->wl[0];
+	next = cx->wl[1];
 	cur[0] = 0;
 	s = 0;
 	if (pa->nseg > 0 && pa->seg[0].kind == SEG_KEY) {
@@ -77,8 +108,6 @@ json:
 				if (j->t[c].type >= SL_JSON_ARRAY)
 					cx->root[cx->nroot++] = c;
 				c = (int)j->t[c].next;
-				if (cx->nroot == MAX_VALS)
-					break;
 			}
 		}
 		memcpy(cur, cx->root, (size_t)cx->nroot * sizeof(int));
@@ -107,16 +136,13 @@ json:
 				int obj = j->t[tk].type == SL_JSON_OBJECT;
 
 				c = tk + 1;
-				for (k = 0; k < j->t[tk].count &&
-				    nnext < MAX_VALS; k++) {
+				for (k = 0; k < j->t[tk].count; k++) {
 					if (obj)	/* skip the key */
 						c++;
 					next[nnext++] = c;
 					c = (int)j->t[c].next;
 				}
 			}
-			if (nnext >= MAX_VALS)
-				break;
 		}
 		sw = cur;
 		cur = next;
@@ -249,10 +275,11 @@ sl_evalctx_init(struct evalctx *cx)
 {
 	memset(cx, 0, sizeof(*cx));
 	cx->nroot = -1;
-	cx->root = malloc(MAX_VALS * sizeof(int));
-	cx->vals = malloc(MAX_VALS * sizeof(*cx->vals));
-	cx->wl[0] = malloc(MAX_VALS * sizeof(int));
-	cx->wl[1] = malloc(MAX_VALS * sizeof(int));
+	cx->cap = 64;
+	cx->root = malloc(cx->cap * sizeof(int));
+	cx->vals = malloc(cx->cap * sizeof(*cx->vals));
+	cx->wl[0] = malloc(cx->cap * sizeof(int));
+	cx->wl[1] = malloc(cx->cap * sizeof(int));
 	cx->md = pcre2_match_data_create(MAX_GROUPS + 1, NULL);
 	cx->mc = pcre2_match_context_create(NULL);
 	if (cx->vals == NULL || cx->root == NULL || cx->wl[0] == NULL ||
@@ -344,30 +371,61 @@ value_ok(struct sl_extractor *x, int field, struct sl_str s)
 	}
 }
 
-/* Append s to a list separated by sep unless it is there already. */
-static int
-list_add(struct sl_buf *b, struct sl_str s, int sep)
+/* Record a value of the list at off, len in the hash of its values. */
+static void
+lset_put(struct sl_extractor *x, const char *base, size_t off, size_t len)
 {
-	const char *p, *e, *nl;
+	size_t m = x->lcap - 1, i;
 
-	if (b->n > 0) {
-		p = b->p;
-		e = b->p + b->n;
-		for (;;) {
-			nl = memchr(p, sep, (size_t)(e - p));
-			if (nl == NULL)
-				nl = e;
-			if ((size_t)(nl - p) == s.n &&
-			    memcmp(p, s.p, s.n) == 0)
-				return 0;
-			if (nl == e)
-				break;
-			p = nl + 1;
-		}
-		if (sl_buf_addc(b, sep) < 0)
+	i = (size_t)sl_hash64(base + off, len) & m;
+	while (x->lset[i].off != 0)
+		i = (i + 1) & m;
+	x->lset[i].off = off + 1;
+	x->lset[i].len = len;
+}
+
+/*
+ * Append s to the list in b, separated by sep, unless it is there already.
+ * A record may give thousands of values (all kept: a user must not hide a
+ * target behind decoys), so the values are hashed, not scanned.
+ */
+static int
+list_add(struct sl_extractor *x, struct sl_buf *b, struct sl_str s, int sep)
+{
+	struct lent *old, *t;
+	size_t m, i, k, oldcap, off;
+
+	if (b->n == 0 && s.n == 0)
+		return 0;
+	if ((x->ln + 1) * 2 > x->lcap) {
+		oldcap = x->lcap;
+		old = x->lset;
+		x->lcap = oldcap > 0 ? oldcap * 2 : 64;
+		if ((t = calloc(x->lcap, sizeof(*t))) == NULL) {
+			x->lcap = oldcap;
 			return -ENOMEM;
+		}
+		x->lset = t;
+		for (k = 0; k < oldcap; k++)
+			if (old[k].off != 0)
+				lset_put(x, b->p, old[k].off - 1, old[k].len);
+		free(old);
 	}
-	return sl_buf_add(b, s.p, s.n);
+	m = x->lcap - 1;
+	for (i = (size_t)sl_hash64(s.p, s.n) & m; x->lset[i].off != 0;
+	    i = (i + 1) & m)
+		if (x->lset[i].len == s.n &&
+		    memcmp(b->p + x->lset[i].off - 1, s.p, s.n) == 0)
+			return 0;
+	if (b->n > 0 && sl_buf_addc(b, sep) < 0)
+		return -ENOMEM;
+	off = b->n;
+	if (sl_buf_add(b, s.p, s.n) < 0)
+		return -ENOMEM;
+	x->lset[i].off = off + 1;
+	x->lset[i].len = s.n;
+	x->ln++;
+	return 0;
 }
 
 /* after(PATH, "sep"): the text after the last sep, or all of it. */
@@ -499,7 +557,8 @@ mapped:
 			s.n = tb->e[k].vallen;
 			if (!value_ok(x, ru->field, s))
 				continue;
-			return list_add(out, s, '\n') < 0 ? -ENOMEM : 1;
+			return list_add(x, out, s, '\n') < 0 ? -ENOMEM :
+			    1;
 		}
 		for (i = 0; i < n; i++) {
 			if (val_text(&x->cx, d, &x->cx.vals[i], &s) < 0)
@@ -508,11 +567,7 @@ mapped:
 				continue;
 			if (!value_ok(x, ru->field, s))
 				continue;
-			/* de-duplication is quadratic: bound the list */
-			if (x->nlist >= MAX_LIST)
-				return 1;
-			x->nlist++;
-			if (list_add(out, s, ru->field == F_KIND ? ',' :
+			if (list_add(x, out, s, ru->field == F_KIND ? ',' :
 			    '\n') < 0)
 				return -ENOMEM;
 			got = 1;

@@ -442,7 +442,8 @@ detect_one(struct detectctx *dc, const struct sl_profile *p,
 			dc->json_state = -1;
 			sl_evalctx_reset(&dc->cx);
 			if (sl_json_parse(&dc->j, rec->p, rec->n) == 0 &&
-			    dc->j.n > 0 && dc->j.t[0].type == SL_JSON_OBJECT)
+			    dc->j.n > 0 && dc->j.t[0].type == SL_JSON_OBJECT &&
+			    sl_evalctx_fit(&dc->cx, dc->j.n) == 0)
 				dc->json_state = 1;
 		}
 		if (dc->json_state < 0)

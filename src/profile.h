@@ -9,7 +9,6 @@
 
 #include "internal.h"
 
-#define MAX_VALS 512		/* values one path may give */
 #define MAX_GROUPS 31		/* capturing groups of an re() pattern */
 
 enum field {
@@ -144,10 +143,13 @@ struct evalctx {
 		int tok;
 	} rc[ROOT_CACHE];
 	size_t nrc;
-	int *root;		/* MAX_VALS */
+	/* root, vals and wl hold cap entries each: a path gives distinct
+	 * tokens, so a record's token count bounds them. */
+	int *root;
 	int nroot;
-	struct val *vals;	/* MAX_VALS */
-	int *wl[2];		/* MAX_VALS each */
+	struct val *vals;
+	int *wl[2];
+	size_t cap;
 	struct sl_buf tmp;
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
@@ -180,7 +182,10 @@ struct sl_extractor {
 	int have_header;
 	int embedcol;			/* column of the embedded JSON, or -1 */
 	struct sl_buf fb[F__COUNT];
-	size_t nlist;			/* values in the current list */
+	struct lent {			/* the current list's values, hashed */
+		size_t off, len;	/* off + 1 into the list; 0: empty */
+	} *lset;
+	size_t lcap, ln;
 	char reason[224];
 	int code;			/* enum sl_reject_code of the reason */
 	/* auditd */
@@ -245,6 +250,7 @@ int sl_conds_hold(struct evalctx *cx, const struct doc *d,
 int sl_evalctx_init(struct evalctx *cx);
 /* A new record: forget the top-level lookups. */
 void sl_evalctx_reset(struct evalctx *cx);
+int sl_evalctx_fit(struct evalctx *cx, size_t ntok);
 void sl_evalctx_release(struct evalctx *cx);
 /* Apply one rule; 1 when it gave a value (appended to x->fb[field]), 0
  * when not, -ENOMEM. */
