@@ -542,8 +542,10 @@ sl_ingest_read(struct sl_ingest *in, const char *const *sources, size_t n,
 		while (workers[turn].finished)
 			turn = (turn + 1) % started;
 		b = queue_pop(&workers[turn]);
+		/* A worker that read nothing sends its last batch empty, with
+		 * no buffer: NULL + 0 is undefined, so do not add to it. */
 		p = b->p;
-		end = b->p + b->n;
+		end = b->n > 0 ? b->p + b->n : b->p;
 
 		while (p < end && rc >= 0) {
 			struct sl_item it;

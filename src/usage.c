@@ -327,9 +327,11 @@ sl_usage_add(struct sl_usage *u, const struct sl_step *st)
 	sl_time_civil(t, u->opts.tz, &c);
 	f->hours[c.wday * 24 + c.hour]++;
 
-	/* The resource list holds no duplicates: each value once. */
-	for (p = ev->resource.p, end = p + ev->resource.n; p != NULL &&
-	    p < end; p = nl + 1) {
+	/* The resource list holds no duplicates: each value once.  An empty
+	 * list may have no buffer, and NULL + 0 is undefined. */
+	p = ev->resource.p;
+	end = ev->resource.n > 0 ? p + ev->resource.n : p;
+	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		if (nl > p && (rc = add_key(u, SL_USAGE_RESOURCE, p,
