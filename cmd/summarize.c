@@ -417,6 +417,19 @@ selected(struct wctx *x, const struct sl_step *st)
 	return o->invert ? !hit : hit;
 }
 
+/* A user's timeline could not be read: say so, one thread at a time (the
+ * user name comes from the evidence: escaped). */
+static void
+timeline_error(struct work *w, const char *user, const struct sl_cursor *cur)
+{
+	pthread_mutex_lock(&w->lock);
+	fflush(stdout);
+	fprintf(stderr, "%s: cannot read the timeline of \"", cli_progname);
+	cli_put_safe(stderr, user, strlen(user));
+	fprintf(stderr, "\": %s\n", sl_cursor_error(cur));
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* Feed the user's steps to the detectors: the judged period and its
  * baseline, as selected. */
 static void
@@ -455,13 +468,7 @@ detect_user(struct wctx *x, const char *user, struct ures *r)
 			cli_die("out of memory");
 	}
 	if (rc < 0) {
-		pthread_mutex_lock(&w->lock);
-		fflush(stdout);
-		fprintf(stderr, "%s: cannot read the timeline of \"",
-		    cli_progname);
-		cli_put_safe(stderr, user, strlen(user));
-		fprintf(stderr, "\": %s\n", sl_cursor_error(cur));
-		pthread_mutex_unlock(&w->lock);
+		timeline_error(w, user, cur);
 		r->trouble = 1;
 		sl_detect_user_free(o->det, du);
 	} else if ((rc = sl_detect_user_end(o->det, du)) < 0)
@@ -502,14 +509,7 @@ summarize_user(struct wctx *x, const char *user, struct ures *r)
 		group_step(r, o, &st, &civ, &b, 0, &uo);
 	}
 	if (rc < 0) {
-		/* The user name comes from the evidence: escaped. */
-		pthread_mutex_lock(&w->lock);
-		fflush(stdout);
-		fprintf(stderr, "%s: cannot read the timeline of \"",
-		    cli_progname);
-		cli_put_safe(stderr, user, strlen(user));
-		fprintf(stderr, "\": %s\n", sl_cursor_error(cur));
-		pthread_mutex_unlock(&w->lock);
+		timeline_error(w, user, cur);
 		r->trouble = 1;
 	}
 	sl_cursor_free(cur);
