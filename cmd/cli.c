@@ -242,6 +242,156 @@ cli_put_safe(FILE *fp, const char *s, size_t n)
 	}
 }
 
+char *
+cli_name_quote(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k = 0, len;
+	uint32_t cp;
+	char *q;
+
+	/* At most 6 bytes ("\uHHHH") for each byte, and the quotes. */
+	if (n > (SIZE_MAX - 3) / 6 || (q = malloc(n * 6 + 3)) == NULL)
+		cli_die("out of memory");
+	q[k++] = '"';
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (c == '\\' || c == '"') {
+			q[k++] = '\\';
+			q[k++] = (char)c;
+			i++;
+		} else if (c == '\t' || c == '\n' || c == '\r') {
+			q[k++] = '\\';
+			q[k++] = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+			i++;
+		} else if (c < 0x20 || c == 0x7f ||
+		    (len = cli_utf8_seq(p + i, n - i, &cp)) == 0) {
+			k += (size_t)snprintf(q + k, 5, "\\x%02x", c);
+			i++;
+		} else if (cli_unseen(cp)) {
+			k += (size_t)snprintf(q + k, 7, "\\u%04x",
+			    (unsigned)cp);
+			i += len;
+		} else {
+			memcpy(q + k, p + i, len);
+			k += len;
+			i += len;
+		}
+	}
+	q[k++] = '"';
+	q[k] = '\0';
+	return q;
+}
+
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' :
+	    c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The number written with k hex digits at s, or -1. */
+static long
+hexnum(const char *s, size_t k)
+{
+	long v = 0;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		int d = hexval((unsigned char)s[i]);
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+int
+cli_name_unquote(const char *s, size_t len, char **out, size_t *outn,
+    const char **err)
+{
+	size_t i, k = 0;
+	long v;
+	char *b;
+
+	if (len < 2 || s[0] != '"' || s[len - 1] != '"') {
+		*err = "not between double quotes";
+		return -1;
+	}
+	/* The escapes are never shorter than what they stand for. */
+	if ((b = malloc(len)) == NULL)
+		cli_die("out of memory");
+	for (i = 1; i < len - 1; i++) {
+		if (s[i] == '"') {
+			*err = "a double quote inside is written \\\"";
+			goto fail;
+		}
+		if (s[i] != '\\') {
+			b[k++] = s[i];
+			continue;
+		}
+		if (++i == len - 1) {
+			*err = "a backslash at the end is written \\\\";
+			goto fail;
+		}
+		switch (s[i]) {
+		case '\\': case '"':
+			b[k++] = s[i];
+			break;
+		case 't': b[k++] = '\t'; break;
+		case 'n': b[k++] = '\n'; break;
+		case 'r': b[k++] = '\r'; break;
+		case 'x':
+			if (i + 2 >= len - 1 ||
+			    (v = hexnum(s + i + 1, 2)) < 0) {
+				*err = "\\x takes two hex digits";
+				goto fail;
+			}
+			b[k++] = (char)v;
+			i += 2;
+			break;
+		case 'u':
+			if (i + 4 >= len - 1 ||
+			    (v = hexnum(s + i + 1, 4)) < 0) {
+				*err = "\\u takes four hex digits";
+				goto fail;
+			}
+			i += 4;
+			if (v >= 0xdc80 && v <= 0xdcff) {
+				b[k++] = (char)(v & 0xff);
+			} else if (v >= 0xd800 && v <= 0xdfff) {
+				*err = "\\u of a surrogate stands for no "
+				    "character";
+				goto fail;
+			} else if (v < 0x80) {
+				b[k++] = (char)v;
+			} else if (v < 0x800) {
+				b[k++] = (char)(0xc0 | v >> 6);
+				b[k++] = (char)(0x80 | (v & 0x3f));
+			} else {
+				b[k++] = (char)(0xe0 | v >> 12);
+				b[k++] = (char)(0x80 | (v >> 6 & 0x3f));
+				b[k++] = (char)(0x80 | (v & 0x3f));
+			}
+			break;
+		default:
+			*err = "unknown escape (\\\\ \\\" \\t \\n \\r \\xHH "
+			    "\\uHHHH are known)";
+			goto fail;
+		}
+	}
+	b[k] = '\0';
+	*out = b;
+	*outn = k;
+	return 0;
+fail:
+	free(b);
+	return -1;
+}
+
 const char *
 cli_count(uint64_t n, char *buf)
 {

@@ -34,6 +34,24 @@ int cli_year(const char *s);
  * controls and cli_unseen characters as \uHHHH, so that a crafted log
  * cannot drive the terminal or hide what it holds. */
 void cli_put_safe(FILE *fp, const char *s, size_t n);
+/*
+ * User names are bytes, any byte (NUL included).  cli_name_quote gives the
+ * name p[0..n) between double quotes with '\\', '"', control bytes and
+ * bytes that are not UTF-8 as \\, \", \t, \n, \r and \xHH, C1
+ * controls and cli_unseen characters as \uHHHH: what the tools' messages
+ * show, and what -u takes back.  Allocated (the caller frees it); dies
+ * when out of memory.
+ */
+char *cli_name_quote(const char *p, size_t n);
+/*
+ * The name written as s[0..len), between double quotes, with the escapes
+ * the tools print: \\ \" \t \n \r, \xHH (the byte HH), \uHHHH (the
+ * character in UTF-8; \udc80 to \udcff, JSON's spelling of a byte that is
+ * not UTF-8, the byte).  0 with the bytes in a new buffer *out (*outn of
+ * them, NUL-terminated too; the caller frees it), or -1 with *err set.
+ */
+int cli_name_unquote(const char *s, size_t len, char **out, size_t *outn,
+    const char **err);
 /* Length of the valid UTF-8 sequence at p (1 to 4) with its code point, or
  * 0 for an invalid byte. */
 size_t cli_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);

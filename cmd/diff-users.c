@@ -107,7 +107,8 @@ struct dres {
 
 /* One user to read: the window (two for --split) and what came before. */
 struct job {
-	const char *user;
+	const char *user;	/* ulen bytes, any byte */
+	size_t ulen;
 	int want_hist;
 	struct sl_usage *win[2], *hist;
 	int trouble;
@@ -238,7 +239,7 @@ read_user(struct work *w, struct sl_case *c, struct job *j)
 		j->win[1] = new_usage(o);
 	if (j->want_hist)
 		j->hist = new_usage(o);
-	cur = sl_cursor_open(&c, 1, j->user, strlen(j->user),
+	cur = sl_cursor_open(&c, 1, j->user, j->ulen,
 	    j->want_hist ? INT64_MIN : o->since, o->until, o->gap);
 	if (cur == NULL)
 		cli_die("out of memory");
@@ -259,13 +260,13 @@ read_user(struct work *w, struct sl_case *c, struct job *j)
 			add(j->win[0], &st);
 	}
 	if (rc < 0) {
+		char *q = cli_name_quote(j->user, j->ulen);
+
 		pthread_mutex_lock(&w->lock);
-		fflush(stdout);
-		fprintf(stderr, "%s: cannot read the timeline of \"",
-		    cli_progname);
-		cli_put_safe(stderr, j->user, strlen(j->user));
-		fprintf(stderr, "\": %s\n", sl_cursor_error(cur));
+		cli_warn("cannot read the timeline of %s: %s", q,
+		    sl_cursor_error(cur));
 		pthread_mutex_unlock(&w->lock);
+		free(q);
 		j->trouble = 1;
 	}
 	sl_cursor_free(cur);
@@ -279,7 +280,7 @@ index_user(struct work *w, struct job *j)
 	int k, rc = 0;
 
 	pthread_mutex_lock(&w->lock);
-	k = sl_sim_user(w->sim, j->user, strlen(j->user));
+	k = sl_sim_user(w->sim, j->user, j->ulen);
 	if (k < 0 || (rc = sl_sim_add_usage(w->sim, k, j->win[0],
 	    w->kinds)) < 0)
 		cli_die("the similar-users index: %s", strerror(k < 0 ? -k :
@@ -922,11 +923,12 @@ term_dim(const struct opts *op, int d, const struct dres *r)
 }
 
 static void
-put_quoted(const char *s)
+put_quoted(const struct cli_name *u)
 {
-	putchar('"');
-	cli_put_safe(stdout, s, strlen(s));
-	putchar('"');
+	char *q = cli_name_quote(u->p, u->n);
+
+	fputs(q, stdout);
+	free(q);
 }
 
 static void
@@ -950,16 +952,15 @@ window_text(const struct opts *o, int64_t from, int64_t to, char *buf,
 
 /* Say so when a side has no events: a comparison with nothing. */
 static void
-empty_note(const struct opts *o, const char *user, const char *what,
-    int64_t from, int64_t to)
+empty_note(const struct opts *o, const struct cli_name *user,
+    const char *what, int64_t from, int64_t to)
 {
-	char win[2 * SL_TIME_TZ_LEN + 32];
+	char win[2 * SL_TIME_TZ_LEN + 32], *q;
 
 	window_text(o, from, to, win, sizeof(win));
-	fflush(stdout);
-	fprintf(stderr, "%s: \"", cli_progname);
-	cli_put_safe(stderr, user, strlen(user));
-	fprintf(stderr, "\" has no events%s %s\n", what, win);
+	q = cli_name_quote(user->p, user->n);
+	cli_warn("%s has no events%s %s", q, what, win);
+	free(q);
 }
 
 /* ---- --similar and --pairs ---------------------------------------------- */
@@ -1010,7 +1011,7 @@ kind_name(int kind)
  */
 static int
 similar_report(struct work *w, const struct opts *o, struct sl_case *c,
-    const char *subject, int rank, size_t njobs)
+    const struct cli_name *subject, int rank, size_t njobs)
 {
 	struct sl_sim_opts so;
 	const struct sl_sim_pair *pairs;
@@ -1030,9 +1031,8 @@ similar_report(struct work *w, const struct opts *o, struct sl_case *c,
 	for (i = 0; i < nusers; i++) {
 		struct sl_str u = sl_case_user(c, i);
 
-		/* A name with a NUL byte cannot be a cursor's. */
-		if (strlen(u.p) == u.n)
-			w->jobs[w->njobs++].user = u.p;
+		w->jobs[w->njobs].user = u.p;
+		w->jobs[w->njobs++].ulen = u.n;
 	}
 	run_jobs(w, njobs);
 	trouble = w->trouble;
@@ -1042,9 +1042,10 @@ similar_report(struct work *w, const struct opts *o, struct sl_case *c,
 		return EXIT_TROUBLE;
 
 	if (subject != NULL) {
-		rc = sl_sim_find(w->sim, subject, strlen(subject));
+		rc = sl_sim_find(w->sim, subject->p, subject->n);
 		if (rc < 0)
-			cli_die("\"%s\": not read", subject);
+			cli_die("%s: not read", cli_name_quote(subject->p,
+			    subject->n));
 		rc = sl_sim_similar(w->sim, (size_t)rc, o->top_set ? o->top :
 		    SIM_TOP, &pairs, &n);
 	} else
@@ -1115,12 +1116,19 @@ parse_dimension(struct opts *o, const char *arg)
 	}
 }
 
+/* Whether the name is p[0..n). */
+static int
+same_name(const struct cli_name *a, const char *p, size_t n)
+{
+	return a->n == n && (n == 0 || memcmp(a->p, p, n) == 0);
+}
+
 /* Whether the case holds the user; dies on another failure. */
 static int
-has_user(struct sl_case *c, const char *user)
+has_user(struct sl_case *c, const struct cli_name *user)
 {
 	struct sl_user_span span;
-	int rc = sl_case_user_span(c, user, strlen(user), &span);
+	int rc = sl_case_user_span(c, user->p, user->n, &span);
 
 	if (rc == -ENOENT)
 		return 0;
@@ -1142,8 +1150,10 @@ main(int argc, char **argv)
 	struct sl_detect *det = NULL;
 	struct sl_str grp = { "", 0 };
 	const char *casedir = NULL, *peers_arg = NULL, *groups = NULL;
-	const char *group_column = NULL, *similar = NULL, *subject;
-	const char **users;
+	const char *group_column = NULL, *similar = NULL;
+	struct cli_name names[2] = { { NULL, 0 }, { NULL, 0 } };
+	const struct cli_name *subject;
+	struct cli_name *users;
 	char **args, **sources = NULL, err[512], title[256];
 	struct out *out = NULL;
 	struct dres res[D__COUNT];
@@ -1306,7 +1316,12 @@ main(int argc, char **argv)
 		cli_die("--peers group: give the groups file (--groups)");
 	if (o.want == 0)
 		o.want = (1u << D__COUNT) - 1;
-	subject = o.form == FORM_SIMILAR ? similar : argv[0];
+	/* The users named: the subject, and the other of two. */
+	for (i = 0; i < (size_t)argc; i++)
+		cli_name_arg("user", argv[i], &names[i]);
+	if (o.form == FORM_SIMILAR)
+		cli_name_arg("--similar", similar, &names[0]);
+	subject = &names[0];
 	if (peers_arg != NULL && strcmp(peers_arg, "all") != 0 &&
 	    strcmp(peers_arg, "group") != 0) {
 		const char *p = peers_arg, *e;
@@ -1338,7 +1353,7 @@ main(int argc, char **argv)
 			cli_die("out of memory");
 		if (sl_detect_load_groups(det, groups, group_column) < 0)
 			cli_die("--groups: %s", sl_detect_error(det));
-		grp = sl_detect_group(det, subject, strlen(subject));
+		grp = sl_detect_group(det, subject->p, subject->n);
 	}
 	if (njobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1355,9 +1370,11 @@ main(int argc, char **argv)
 		if (o.form == FORM_TWO || o.form == FORM_SPLIT ||
 		    (o.form == FORM_PEERS && peers.n > 0)) {
 			for (i = 0; i < (size_t)argc; i++)
-				cli_users_add_name(&keepers, argv[i]);
+				cli_users_add_name(&keepers, names[i].p,
+				    names[i].n);
 			for (i = 0; i < peers.n; i++)
-				cli_users_add_name(&keepers, peers.v[i]);
+				cli_users_add_name(&keepers, peers.v[i].p,
+				    peers.v[i].n);
 			cli_users_sort(&keepers);
 		}
 		keep.users = &keepers;
@@ -1394,16 +1411,12 @@ main(int argc, char **argv)
 	/* The users: the subject first, then the other or the peers. */
 	for (i = 0; i < (size_t)argc || (i == 0 && o.form == FORM_SIMILAR);
 	    i++) {
-		const char *u = o.form == FORM_SIMILAR ? subject : argv[i];
+		const struct cli_name *u = &names[i];
 
-		if (!has_user(c, u)) {
-			fflush(stdout);
-			fprintf(stderr, "%s: \"", cli_progname);
-			cli_put_safe(stderr, u, strlen(u));
-			fprintf(stderr, "\": no such user in the %s\n",
+		if (!has_user(c, u))
+			cli_die("%s: no such user in the %s",
+			    cli_name_quote(u->p, u->n),
 			    nsources > 0 ? "sources" : "case");
-			exit(EXIT_TROUBLE);
-		}
 	}
 	if (o.form >= FORM_SIMILAR) {
 		w.o = &o;
@@ -1411,6 +1424,7 @@ main(int argc, char **argv)
 		w.kinds = kinds;
 		rc = similar_report(&w, &o, c, o.form == FORM_SIMILAR ?
 		    subject : NULL, rank, njobs);
+		free(names[0].p);
 		free(w.jobs);
 		if (nsources > 0)
 			cli_scratch_close(&scratch);
@@ -1427,25 +1441,21 @@ main(int argc, char **argv)
 	nusers = sl_case_user_count(c);
 	users = xrealloc(NULL, nusers + 3, sizeof(*users));
 	k = 0;
-	users[k++] = subject;
+	users[k++] = *subject;
 	if (o.form == FORM_TWO)
-		users[k++] = argv[1];
+		users[k++] = names[1];
 	else if (o.form == FORM_PEERS && peers.n > 0) {
 		for (i = 0; i < peers.n; i++) {
-			if (!has_user(c, peers.v[i])) {
-				fflush(stdout);
-				fprintf(stderr, "%s: --peers: \"",
-				    cli_progname);
-				cli_put_safe(stderr, peers.v[i],
-				    strlen(peers.v[i]));
-				fprintf(stderr, "\": no such user in the %s\n",
-				    nsources > 0 ? "sources" : "case");
-				exit(EXIT_TROUBLE);
-			}
+			if (!has_user(c, &peers.v[i]))
+				cli_die("--peers: %s: no such user in the %s",
+				    cli_name_quote(peers.v[i].p,
+				    peers.v[i].n), nsources > 0 ? "sources" :
+				    "case");
 			/* A peer named twice, or the subject, counts
 			 * once, as the subject. */
-			if (strcmp(peers.v[i], subject) == 0 || (i > 0 &&
-			    strcmp(peers.v[i], peers.v[i - 1]) == 0))
+			if (same_name(&peers.v[i], subject->p, subject->n) ||
+			    (i > 0 && same_name(&peers.v[i], peers.v[i - 1].p,
+			    peers.v[i - 1].n)))
 				continue;
 			users = xrealloc(users, k + 2, sizeof(*users));
 			users[k++] = peers.v[i];
@@ -1455,7 +1465,7 @@ main(int argc, char **argv)
 			struct sl_str u = sl_case_user(c, i);
 			struct sl_str g;
 
-			if (strlen(u.p) != u.n || strcmp(u.p, subject) == 0)
+			if (same_name(subject, u.p, u.n))
 				continue;
 			if (det != NULL) {
 				g = sl_detect_group(det, u.p, u.n);
@@ -1463,7 +1473,8 @@ main(int argc, char **argv)
 				    memcmp(g.p, grp.p, g.n) != 0))
 					continue;
 			}
-			users[k++] = u.p;
+			users[k].p = (char *)u.p;
+			users[k++].n = u.n;
 		}
 	}
 
@@ -1472,7 +1483,8 @@ main(int argc, char **argv)
 	w.njobs = k;
 	w.jobs = xcalloc(k, sizeof(*w.jobs));
 	for (i = 0; i < k; i++) {
-		w.jobs[i].user = users[i];
+		w.jobs[i].user = users[i].p;
+		w.jobs[i].ulen = users[i].n;
 		/* The subject's history, for its flags. */
 		w.jobs[i].want_hist = i == 0 && (o.form == FORM_SPLIT ||
 		    o.f.since_arg != NULL);
@@ -1519,7 +1531,7 @@ main(int argc, char **argv)
 	}
 	if (o.form == FORM_TWO &&
 	    sl_usage_figures(w.jobs[1].win[0])->events == 0) {
-		empty_note(&o, argv[1], "", o.since, o.until);
+		empty_note(&o, &names[1], "", o.since, o.until);
 	}
 
 	/* Compare, dimension by dimension. */
@@ -1588,7 +1600,7 @@ main(int argc, char **argv)
 		put_quoted(subject);
 		if (o.form == FORM_TWO) {
 			printf(" (-) against ");
-			put_quoted(argv[1]);
+			put_quoted(&names[1]);
 			printf(" (+)");
 		} else if (o.form == FORM_SPLIT) {
 			sl_time_format_tz(o.split, cli_filter_print_tz(&o.f),
@@ -1644,6 +1656,8 @@ main(int argc, char **argv)
 	}
 	free(w.jobs);
 	free(users);
+	free(names[0].p);
+	free(names[1].p);
 	if (nsources > 0)
 		cli_scratch_close(&scratch);
 	else

@@ -352,10 +352,53 @@ cli_parse_set(const char *opt, const char *arg,
 }
 
 void
-cli_users_add_name(struct cli_users *u, const char *name)
+cli_users_add_name(struct cli_users *u, const char *name, size_t n)
 {
+	struct cli_name *v;
+
 	u->v = xrealloc(u->v, u->n + 1, sizeof(*u->v));
-	u->v[u->n++] = xstrdup(name);
+	v = &u->v[u->n++];
+	v->p = xrealloc(NULL, n + 1, 1);
+	memcpy(v->p, name, n);
+	v->p[n] = '\0';
+	v->n = n;
+}
+
+/* A name of -u or of a line of its file: "NAME" in double quotes is
+ * escaped, anything else is the name as it is. */
+static void
+quoted_name(const char *opt, const char *s, const char *file, size_t line,
+    struct cli_name *out)
+{
+	size_t len = strlen(s);
+	const char *err;
+
+	if (len < 2 || s[0] != '"' || s[len - 1] != '"') {
+		out->p = xrealloc(NULL, len + 1, 1);
+		memcpy(out->p, s, len + 1);
+		out->n = len;
+		return;
+	}
+	if (cli_name_unquote(s, len, &out->p, &out->n, &err) == 0)
+		return;
+	if (file != NULL)
+		cli_die("%s: \"%s\", line %zu: %s: %s", opt, file, line, s,
+		    err);
+	cli_die("%s: %s: %s (=NAME takes NAME as it is)", opt, s, err);
+}
+
+void
+cli_name_arg(const char *opt, const char *arg, struct cli_name *out)
+{
+	/* a leading '=' is the escape that names a user whose name starts
+	 * with '@', '=' or '"' */
+	if (arg[0] == '=') {
+		out->n = strlen(arg + 1);
+		out->p = xrealloc(NULL, out->n + 1, 1);
+		memcpy(out->p, arg + 1, out->n + 1);
+		return;
+	}
+	quoted_name(opt, arg, NULL, 0, out);
 }
 
 void
@@ -364,47 +407,46 @@ cli_users_add(struct cli_users *u, const char *arg)
 	char **v;
 	size_t n, i;
 
-	/* '@' reads a file; a leading '=' is the escape that names a user
-	 * whose name starts with '@' (or '=') */
-	if (arg[0] == '=') {
-		cli_users_add_name(u, arg + 1);
-		return;
-	}
+	/* '@' reads a file */
+	u->v = xrealloc(u->v, u->n + 1, sizeof(*u->v));
 	if (arg[0] != '@') {
-		cli_users_add_name(u, arg);
+		cli_name_arg("-u", arg, &u->v[u->n++]);
 		return;
 	}
 	v = cli_read_lines(arg + 1, 1, &n);
 	u->v = xrealloc(u->v, u->n + n + 1, sizeof(*u->v));
-	for (i = 0; i < n; i++)
-		u->v[u->n++] = v[i];
+	for (i = 0; i < n; i++) {
+		quoted_name("-u", v[i], arg + 1, i + 1, &u->v[u->n++]);
+		free(v[i]);
+	}
 	free(v);
 }
 
+/* Two names in unsigned byte order, a prefix first. */
 static int
-cmp_str(const void *a, const void *b)
+cmp_name(const char *a, size_t an, const char *b, size_t bn)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	size_t k = an < bn ? an : bn;
+	int d = k > 0 ? memcmp(a, b, k) : 0;
+
+	if (d == 0)
+		d = an < bn ? -1 : an > bn;
+	return d;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	const struct cli_name *x = a, *y = b;
+
+	return cmp_name(x->p, x->n, y->p, y->n);
 }
 
 void
 cli_users_sort(struct cli_users *u)
 {
 	if (u->n > 1)
-		qsort(u->v, u->n, sizeof(*u->v), cmp_str);
-}
-
-/* A name against the byte string p[0..n), in unsigned byte order with a
- * prefix first (strcmp's order for the names, which hold no NUL). */
-static int
-cmp_name(const char *name, const char *p, size_t n)
-{
-	size_t nn = strlen(name), k = nn < n ? nn : n;
-	int d = k > 0 ? memcmp(name, p, k) : 0;
-
-	if (d == 0)
-		d = nn < n ? -1 : nn > n;
-	return d;
+		qsort(u->v, u->n, sizeof(*u->v), cmp_names);
 }
 
 int
@@ -416,7 +458,7 @@ cli_users_want(const struct cli_users *u, const char *p, size_t n)
 		return 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int d = cmp_name(u->v[mid], p, n);
+		int d = cmp_name(u->v[mid].p, u->v[mid].n, p, n);
 
 		if (d == 0)
 			return 1;
@@ -433,17 +475,23 @@ cli_users_missing(const struct cli_users *u, struct sl_case *c)
 {
 	size_t nu = sl_case_user_count(c), i, k = 0;
 	struct sl_str name;
+	char *q;
 
 	/* Both lists are sorted: one pass. */
 	for (i = 0; i < u->n; i++) {
-		if (i > 0 && strcmp(u->v[i - 1], u->v[i]) == 0)
+		const struct cli_name *w = &u->v[i];
+
+		if (i > 0 && cmp_names(&u->v[i - 1], w) == 0)
 			continue;
 		while (k < nu && (name = sl_case_user(c, k),
-		    cmp_name(u->v[i], name.p, name.n) > 0))
+		    cmp_name(w->p, w->n, name.p, name.n) > 0))
 			k++;
 		name = k < nu ? sl_case_user(c, k) : (struct sl_str){ "", 0 };
-		if (k >= nu || cmp_name(u->v[i], name.p, name.n) != 0)
-			cli_warn("no events of user \"%s\"", u->v[i]);
+		if (k >= nu || cmp_name(w->p, w->n, name.p, name.n) != 0) {
+			q = cli_name_quote(w->p, w->n);
+			cli_warn("no events of user %s", q);
+			free(q);
+		}
 	}
 }
 
@@ -453,7 +501,7 @@ cli_users_release(struct cli_users *u)
 	size_t i;
 
 	for (i = 0; i < u->n; i++)
-		free(u->v[i]);
+		free(u->v[i].p);
 	free(u->v);
 	u->v = NULL;
 	u->n = 0;

@@ -79,17 +79,33 @@ char **cli_read_lines(const char *path, int comments, size_t *n);
 unsigned cli_parse_set(const char *opt, const char *arg,
     int (*parse)(const char *, size_t));
 
-/* -u/--user: names, sorted in byte order once all are added. */
-struct cli_users {
-	char **v;
+/* A user name: n bytes, any byte (NUL included); p[n] is a NUL too. */
+struct cli_name {
+	char *p;
 	size_t n;
 };
 
-/* -u NAME, or -u @FILE (one name a line, '#' comments; @- is stdin), or
- * -u =NAME: NAME exactly, so that "=@team" names the user "@team". */
+/* -u/--user: names, sorted in byte order once all are added. */
+struct cli_users {
+	struct cli_name *v;
+	size_t n;
+};
+
+/*
+ * -u NAME, or -u @FILE (one name a line, '#' comments; @- is stdin), or
+ * -u =NAME: NAME exactly, so that "=@team" names the user "@team".  A
+ * NAME (on the command line or a line of FILE) written between double
+ * quotes is in the escaped form the tools print (cli_name_parse), so that
+ * "alice\x00evil" names a user with a NUL byte.  Dies on a bad escape.
+ */
 void cli_users_add(struct cli_users *u, const char *arg);
-/* One name as it is, never a file. */
-void cli_users_add_name(struct cli_users *u, const char *name);
+/* A user named on the command line (opt names the option in messages):
+ * =NAME is NAME as it is, "NAME" is escaped (cli_name_unquote), anything
+ * else is the name as it is.  Dies on a bad escape; out->p is the
+ * caller's to free. */
+void cli_name_arg(const char *opt, const char *arg, struct cli_name *out);
+/* One name as it is (n bytes), never a file nor an escape. */
+void cli_users_add_name(struct cli_users *u, const char *name, size_t n);
 void cli_users_sort(struct cli_users *u);
 /* Whether the user p[0..n) was asked for; every user when none was. */
 int cli_users_want(const struct cli_users *u, const char *p, size_t n);

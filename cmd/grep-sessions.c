@@ -513,7 +513,7 @@ group(struct user_state *u, size_t i, struct sl_str name)
  * session started); 0, or -1 after a warning.
  */
 static int
-load(struct ctx *x, const char *user)
+load(struct ctx *x, struct sl_str user)
 {
 	struct user_state *u = &x->u;
 	const struct opts *o = x->o;
@@ -523,7 +523,7 @@ load(struct ctx *x, const char *user)
 	int rc;
 
 	user_reset(u);
-	cur = sl_cursor_open(&x->c, 1, user, strlen(user), o->since,
+	cur = sl_cursor_open(&x->c, 1, user.p, user.n, o->since,
 	    o->until, o->gap);
 	if (cur == NULL)
 		cli_die("out of memory");
@@ -534,8 +534,11 @@ load(struct ctx *x, const char *user)
 		group(u, u->nev - 1, st.session);
 	}
 	if (rc < 0) {
-		cli_warn("cannot read the timeline of \"%s\": %s", user,
+		char *q = cli_name_quote(user.p, user.n);
+
+		cli_warn("cannot read the timeline of %s: %s", q,
 		    sl_cursor_error(cur));
+		free(q);
 		x->tot.trouble = 1;
 	}
 	sl_cursor_free(cur);
@@ -555,13 +558,12 @@ match_error(struct ctx *x, int rc, const struct sl_event *e)
 {
 	if (x->tot.match_errors++ == 0) {
 		/* The user name comes from the evidence: escaped. */
-		fflush(stdout);
-		fprintf(stderr, "%s: pattern matching gave up on an event of "
-		    "\"", cli_progname);
-		cli_put_safe(stderr, e->user.p, e->user.n);
-		fprintf(stderr, "\" (%s); such events count as not "
-		    "matching\n", rc == -E2BIG ? "too complex" :
-		    strerror(-rc));
+		char *q = cli_name_quote(e->user.p, e->user.n);
+
+		cli_warn("pattern matching gave up on an event of %s (%s); "
+		    "such events count as not matching", q,
+		    rc == -E2BIG ? "too complex" : strerror(-rc));
+		free(q);
 	}
 	x->tot.trouble = 1;
 	return 0;
@@ -867,14 +869,15 @@ session_srcs(struct ctx *x, const struct sess *s, char **buf)
 }
 
 static void
-session_cell(struct ctx *x, const char *user, const struct sess *s, int col)
+session_cell(struct ctx *x, struct sl_str user, const struct sess *s,
+    int col)
 {
 	char buf[SL_TIME_TZ_LEN], *srcs;
 	size_t n;
 
 	switch (col) {
 	case COL_S_USER:
-		out_str(x->out, "user", user, strlen(user));
+		out_str(x->out, "user", user.p, user.n);
 		break;
 	case COL_S_SESSION:
 		out_str(x->out, "session", s->name, s->name_len);
@@ -934,13 +937,14 @@ add_text(char **p, size_t *n, const char *t, size_t tn)
 /* The session header as a terminal shows it:
  * "── user  session  start → end  duration  N events, M matching  from src". */
 static void
-print_session_line(struct ctx *x, const char *user, const struct sess *s)
+print_session_line(struct ctx *x, struct sl_str user,
+    const struct sess *s)
 {
 	char *p = NULL, *srcs, a[SL_TIME_TZ_LEN], b[SL_TIME_TZ_LEN], num[64];
 	size_t n = 0, an, bn, k, sn;
 
 	ADDS(&p, &n, x->utf8 ? "\u2500\u2500 " : "-- ");
-	ADDS(&p, &n, user);
+	add_text(&p, &n, user.p, user.n);
 	ADDS(&p, &n, "  ");
 	add_text(&p, &n, s->name, s->name_len);
 	ADDS(&p, &n, "  ");
@@ -976,7 +980,8 @@ print_session_line(struct ctx *x, const char *user, const struct sess *s)
 
 /* The header line of a session in -s and -t output. */
 static void
-print_session_header(struct ctx *x, const char *user, const struct sess *s)
+print_session_header(struct ctx *x, struct sl_str user,
+    const struct sess *s)
 {
 	size_t i;
 
@@ -993,7 +998,7 @@ print_session_header(struct ctx *x, const char *user, const struct sess *s)
 }
 
 static void
-print_user(struct ctx *x, const char *user)
+print_user(struct ctx *x, struct sl_str user)
 {
 	struct user_state *u = &x->u;
 	const struct opts *o = x->o;
@@ -1052,7 +1057,7 @@ print_user(struct ctx *x, const char *user)
 		for (k = 0; k < o->ncols; k++) {
 			switch (o->cols[k]) {
 			case COL_C_USER:
-				out_str(x->out, "user", user, strlen(user));
+				out_str(x->out, "user", user.p, user.n);
 				break;
 			case COL_C_EVENTS:
 				out_int(x->out, "events", (int64_t)nsel);
@@ -1069,7 +1074,7 @@ print_user(struct ctx *x, const char *user)
 
 /* Returns 1 when -q has its answer. */
 static int
-process_user(struct ctx *x, const char *user)
+process_user(struct ctx *x, struct sl_str user)
 {
 	const struct opts *o = x->o;
 	uint64_t before = x->tot.selected;
@@ -1374,7 +1379,7 @@ main(int argc, char **argv)
 		struct sl_str user = sl_case_user(x.c, i);
 
 		if (cli_users_want(&o.users, user.p, user.n) &&
-		    process_user(&x, user.p)) {
+		    process_user(&x, user)) {
 			/* -q: the answer is known; errors so far do not
 			 * change it, as with grep -q. */
 			x.tot.trouble = 0;

@@ -100,7 +100,7 @@ struct work {
 	const struct opts *o;
 	const char *casedir;
 	struct sl_case *shared;	/* a scratch case this process holds */
-	const char **users;
+	struct sl_str *users;	/* any byte, NUL included */
 	struct ures *res;
 	size_t nusers, next;
 	pthread_mutex_t lock;
@@ -374,21 +374,19 @@ group_step(struct ures *r, const struct opts *o, const struct sl_step *st,
 /* A match that failed on an event of the user: told once, and the run's
  * exit status says so; the event counts as not matching. */
 static void
-match_error(struct wctx *x, int rc, const char *user)
+match_error(struct wctx *x, int rc, struct sl_str user)
 {
 	struct work *w = x->w;
+	char *q = cli_name_quote(user.p, user.n);
 
 	pthread_mutex_lock(&w->lock);
 	if (!w->match_told) {
 		w->match_told = 1;
-		fflush(stdout);
-		fprintf(stderr, "%s: pattern matching gave up on an event of "
-		    "\"", cli_progname);
-		cli_put_safe(stderr, user, strlen(user));
-		fprintf(stderr, "\" (%s); such events count as not "
-		    "matching\n", rc == -E2BIG ? "too complex" :
-		    strerror(-rc));
+		cli_warn("pattern matching gave up on an event of %s (%s); "
+		    "such events count as not matching", q,
+		    rc == -E2BIG ? "too complex" : strerror(-rc));
 	}
+	free(q);
 	w->trouble = 1;
 	pthread_mutex_unlock(&w->lock);
 }
@@ -413,27 +411,29 @@ selected(struct wctx *x, const struct sl_step *st)
 	ev.session = st->session;
 	hit = cli_patterns_test(&o->pat, x->m, &ev, 0, &err);
 	if (err < 0)
-		match_error(x, err, e->user.p);
+		match_error(x, err, e->user);
 	return o->invert ? !hit : hit;
 }
 
 /* A user's timeline could not be read: say so, one thread at a time (the
  * user name comes from the evidence: escaped). */
 static void
-timeline_error(struct work *w, const char *user, const struct sl_cursor *cur)
+timeline_error(struct work *w, struct sl_str user,
+    const struct sl_cursor *cur)
 {
+	char *q = cli_name_quote(user.p, user.n);
+
 	pthread_mutex_lock(&w->lock);
-	fflush(stdout);
-	fprintf(stderr, "%s: cannot read the timeline of \"", cli_progname);
-	cli_put_safe(stderr, user, strlen(user));
-	fprintf(stderr, "\": %s\n", sl_cursor_error(cur));
+	cli_warn("cannot read the timeline of %s: %s", q,
+	    sl_cursor_error(cur));
 	pthread_mutex_unlock(&w->lock);
+	free(q);
 }
 
 /* Feed the user's steps to the detectors: the judged period and its
  * baseline, as selected. */
 static void
-detect_user(struct wctx *x, const char *user, struct ures *r)
+detect_user(struct wctx *x, struct sl_str user, struct ures *r)
 {
 	struct work *w = x->w;
 	struct sl_case *c = x->c;
@@ -443,7 +443,7 @@ detect_user(struct wctx *x, const char *user, struct ures *r)
 	struct sl_step st;
 	int rc;
 
-	if ((du = sl_detect_user_new(o->det, user, strlen(user))) == NULL)
+	if ((du = sl_detect_user_new(o->det, user.p, user.n)) == NULL)
 		cli_die("out of memory");
 	if (o->svg != NULL) {
 		struct sl_usage_opts uo;
@@ -453,7 +453,7 @@ detect_user(struct wctx *x, const char *user, struct ures *r)
 		if ((r->u = sl_usage_new(&uo)) == NULL)
 			cli_die("out of memory");
 	}
-	cur = sl_cursor_open(&c, 1, user, strlen(user), o->det_from,
+	cur = sl_cursor_open(&c, 1, user.p, user.n, o->det_from,
 	    o->det_to, o->gap);
 	if (cur == NULL)
 		cli_die("out of memory");
@@ -477,7 +477,7 @@ detect_user(struct wctx *x, const char *user, struct ures *r)
 }
 
 static void
-summarize_user(struct wctx *x, const char *user, struct ures *r)
+summarize_user(struct wctx *x, struct sl_str user, struct ures *r)
 {
 	struct work *w = x->w;
 	struct sl_case *c = x->c;
@@ -493,7 +493,7 @@ summarize_user(struct wctx *x, const char *user, struct ures *r)
 	uo.tz = o->f.tz;
 	if ((r->u = sl_usage_new(&uo)) == NULL)
 		cli_die("out of memory");
-	cur = sl_cursor_open(&c, 1, user, strlen(user), o->since, o->until,
+	cur = sl_cursor_open(&c, 1, user.p, user.n, o->since, o->until,
 	    o->gap);
 	if (cur == NULL)
 		cli_die("out of memory");
@@ -686,7 +686,7 @@ outside_usual(const struct opts *op, const struct sl_usage_figures *f)
 }
 
 static void
-user_row(struct out *o, const struct opts *op, const char *user,
+user_row(struct out *o, const struct opts *op, struct sl_str user,
     struct sl_usage *u)
 {
 	const struct sl_usage_figures *f = sl_usage_figures(u);
@@ -695,7 +695,7 @@ user_row(struct out *o, const struct opts *op, const char *user,
 	int a;
 
 	out_begin(o, NULL);
-	out_str(o, "user", user, strlen(user));
+	out_str(o, "user", user.p, user.n);
 	put_time(o, "first", op, f->first);
 	put_time(o, "last", op, f->last);
 	put_u(o, "days", f->days);
@@ -1010,11 +1010,23 @@ zone_name(const struct opts *o)
 	return o->f.tz != NULL ? sl_tz_name(o->f.tz) : "UTC";
 }
 
+/* The user's name as messages quote it, without the quotes: escaped like
+ * the tables, a backslash too, so that "alice" NUL "evil" and the name
+ * written "alice\x00evil" look different. */
+static void
+put_name(FILE *fp, struct sl_str user)
+{
+	char *q = cli_name_quote(user.p, user.n);
+
+	fwrite(q + 1, 1, strlen(q) - 2, fp);
+	free(q);
+}
+
 /* The hour-of-week histogram as a grid, Monday first, two columns an
  * hour, with each weekday's total and the scale under it. */
 static void
 picture_grid(FILE *fp, const struct opts *o, const struct ramp *r,
-    const char *user, const struct sl_usage_figures *f)
+    struct sl_str user, const struct sl_usage_figures *f)
 {
 	static const int wday_of_row[7] = { 1, 2, 3, 4, 5, 6, 0 };
 	uint64_t max = 0, lo, hi, total;
@@ -1023,7 +1035,7 @@ picture_grid(FILE *fp, const struct opts *o, const struct ramp *r,
 	for (h = 0; h < SL_USAGE_HOURS; h++)
 		if (f->hours[h] > max)
 			max = f->hours[h];
-	cli_put_safe(fp, user, strlen(user));
+	put_name(fp, user);
 	fprintf(fp, ": events by weekday and hour (%s), all weeks added\n",
 	    zone_name(o));
 	fputs("     ", fp);
@@ -1066,7 +1078,7 @@ picture_grid(FILE *fp, const struct opts *o, const struct ramp *r,
  * first day, the last line followed by the last date. */
 static void
 picture_days(FILE *fp, const struct opts *o, const struct ramp *r,
-    const char *user, struct sl_usage *u)
+    struct sl_str user, struct sl_usage *u)
 {
 	const struct sl_usage_item *it;
 	char d0[16], d1[16], dmax[16];
@@ -1092,7 +1104,7 @@ picture_days(FILE *fp, const struct opts *o, const struct ramp *r,
 	date_of(last, d1, sizeof(d1));
 	date_of(day_number(it[imax].key), dmax, sizeof(dmax));
 	fputc('\n', fp);
-	cli_put_safe(fp, user, strlen(user));
+	put_name(fp, user);
 	fprintf(fp, ": events a day (%s), %s to %s\n", zone_name(o), d0, d1);
 	for (z = first, i = 0, blanks = 0; z <= last; z++) {
 		if ((z - first) % SPARK_DAYS == 0) {
@@ -1228,11 +1240,11 @@ write_svg(const struct opts *op, const struct work *w)
 		size_t ni;
 
 		if (u == NULL || (f = sl_usage_figures(u))->events == 0 ||
-		    !cli_users_want(&op->users, w->users[i],
-		    strlen(w->users[i])))
+		    !cli_users_want(&op->users, w->users[i].p,
+		    w->users[i].n))
 			continue;
-		lanes[n].name = w->users[i];
-		lanes[n].namelen = strlen(w->users[i]);
+		lanes[n].name = w->users[i].p;
+		lanes[n].namelen = w->users[i].n;
 		if (sl_usage_list(u, SL_USAGE_SESSION, SL_USAGE_BY_KEY,
 		    SIZE_MAX, &it, &ni) < 0)
 			cli_die("out of memory");
@@ -1690,10 +1702,10 @@ main(int argc, char **argv)
 		struct sl_str user = sl_case_user(c, i);
 
 		if (cli_users_want(&o.users, user.p, user.n)) {
-			w.users[w.nusers++] = user.p;
+			w.users[w.nusers++] = user;
 			o.wanted++;
 		} else if (alerts)
-			w.users[w.nusers++] = user.p;
+			w.users[w.nusers++] = user;
 	}
 	cli_users_missing(&o.users, c);
 	w.res = xcalloc(w.nusers + 1, sizeof(*w.res));

@@ -650,6 +650,45 @@ evil_zip(const char *dir)
 	free(b.p);
 }
 
+/*
+ * A user name with a NUL byte in it, "alice" NUL "evil", beside alice and
+ * beside a user whose name is the escape the tools print for it, written
+ * out ("alice\x00evil" with a backslash): JSON lines with the NUL as
+ * \u0000, and a CSV table with the NUL as a raw byte.  The hidden user's
+ * export is a bulk one, so that an alert names it; the user with the
+ * backslash shares a dataset with alice and an address with the hidden
+ * user, so that the similar users tell all three apart.
+ */
+static void
+user_nul(const char *dir)
+{
+	static const char json[] =
+	    "{\"time\":\"2026-03-02T08:00:00Z\",\"user\":\"alice\","
+	    "\"session\":\"s-100\",\"action\":\"search\","
+	    "\"query\":\"harbour permits\",\"src\":\"192.0.2.10\"}\n"
+	    "{\"time\":\"2026-03-02T08:05:00Z\",\"user\":\"alice\","
+	    "\"session\":\"s-100\",\"action\":\"view\","
+	    "\"dataset\":\"permits-2026\",\"src\":\"192.0.2.10\"}\n"
+	    "{\"time\":\"2026-03-02T09:00:00Z\",\"user\":\"alice\\u0000evil\","
+	    "\"session\":\"s-200\",\"action\":\"search\","
+	    "\"query\":\"Marek Dudek\",\"src\":\"198.51.100.7\"}\n"
+	    "{\"time\":\"2026-03-02T09:02:00Z\",\"user\":\"alice\\u0000evil\","
+	    "\"session\":\"s-200\",\"action\":\"export\","
+	    "\"dataset\":\"persons-register\",\"count\":50000,"
+	    "\"src\":\"198.51.100.7\"}\n"
+	    "{\"time\":\"2026-03-02T10:00:00Z\",\"user\":\"alice\\\\x00evil\","
+	    "\"session\":\"s-300\",\"action\":\"view\","
+	    "\"dataset\":\"permits-2026\",\"src\":\"198.51.100.7\"}\n";
+	static const char csv[] =
+	    "time,user,action,dataset,src\n"
+	    "2026-03-03T08:00:00Z,alice,view,permits-2026,192.0.2.10\n"
+	    "2026-03-03T09:00:00Z,alice\0evil,export,persons-register,"
+	    "198.51.100.7\n";
+
+	write_file(dir, "user-nul.jsonl", json, sizeof(json) - 1);
+	write_file(dir, "user-nul.csv", csv, sizeof(csv) - 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -671,6 +710,7 @@ main(int argc, char **argv)
 	invalid_utf8(bad);
 	evil_zip(bad);
 	write_file(bad, "empty.jsonl", "", 0);
+	user_nul(bad);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die("write error");
 	return 0;

@@ -1,9 +1,11 @@
-/* test-cmd-util.c: the tools' allocation, string buffer and string map. */
+/* test-cmd-util.c: the tools' allocation, string buffer and string map,
+ * and the quoting of user names. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "util.h"
 #include "check.h"
 
@@ -95,11 +97,93 @@ test_alloc(void)
 	free(xrealloc(NULL, 0, 8));
 }
 
+/* quote then unquote gives the name back, byte for byte. */
+static int
+round_trip(const char *p, size_t n)
+{
+	const char *err = NULL;
+	char *q = cli_name_quote(p, n), *b = NULL;
+	size_t bn = 0;
+	int ok;
+
+	ok = cli_name_unquote(q, strlen(q), &b, &bn, &err) == 0 && bn == n &&
+	    (n == 0 || memcmp(b, p, n) == 0) && b[bn] == '\0';
+	if (!ok)
+		fprintf(stderr, "round trip failed: %s (%s)\n", q,
+		    err ? err : "different bytes");
+	free(q);
+	free(b);
+	return ok;
+}
+
+static int
+unquote_fails(const char *s)
+{
+	const char *err = NULL;
+	char *b = NULL;
+	size_t bn;
+
+	if (cli_name_unquote(s, strlen(s), &b, &bn, &err) == 0) {
+		free(b);
+		return 0;
+	}
+	return err != NULL;
+}
+
+static void
+test_name_quote(void)
+{
+	char one[1], buf[64], *q, *b;
+	const char *err;
+	size_t i, k, n;
+	unsigned x = 1;
+
+	q = cli_name_quote("alice\0evil", 10);
+	CHECK_STR(q, "\"alice\\x00evil\"");
+	free(q);
+	q = cli_name_quote("a\\b\"c\td\xff\xc2\x85\xe2\x80\xae", 13);
+	CHECK_STR(q, "\"a\\\\b\\\"c\\td\\xff\\u0085\\u202e\"");
+	free(q);
+	q = cli_name_quote("M\xc3\xbcller", 7);
+	CHECK_STR(q, "\"M\xc3\xbcller\"");
+	free(q);
+	/* Every byte alone, and random strings of bytes. */
+	for (i = 0; i < 256; i++) {
+		one[0] = (char)i;
+		CHECK(round_trip(one, 1));
+	}
+	CHECK(round_trip("", 0));
+	for (k = 0; k < 2000; k++) {
+		n = k % sizeof(buf);
+		for (i = 0; i < n; i++) {
+			x = x * 1103515245 + 12345;
+			buf[i] = (char)(x >> 16);
+		}
+		CHECK(round_trip(buf, n));
+	}
+	/* JSON's spellings: \u0000 is NUL, \udcff the byte 0xff. */
+	CHECK(cli_name_unquote("\"a\\u0000b\\udcff\\u00fc\"", 22, &b, &n,
+	    &err) == 0);
+	CHECK_INT(n, 6);
+	CHECK(memcmp(b, "a\0b\xff\xc3\xbc", 6) == 0);
+	free(b);
+	CHECK(unquote_fails("alice"));
+	CHECK(unquote_fails("\""));
+	CHECK(unquote_fails("\"a\\q\""));
+	CHECK(unquote_fails("\"a\\x0\""));
+	CHECK(unquote_fails("\"a\\xg0\""));
+	CHECK(unquote_fails("\"a\\u00\""));
+	CHECK(unquote_fails("\"a\\ud800\""));
+	CHECK(unquote_fails("\"a\\\""));
+	CHECK(unquote_fails("\"a\"b\""));
+}
+
 int
 main(void)
 {
 	test_sbuf();
 	test_smap();
 	test_alloc();
+	test_name_quote();
 	return check_done("cmd-util");
 }
