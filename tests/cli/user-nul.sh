@@ -125,6 +125,15 @@ st=$(run "$GS" -C c -c)
 expect_eq "-c: exit" 0 "$st"
 expect_file "-c: three users" want out
 
+# A pattern on the user field sees every byte: ^alice$ is alice alone,
+# and PCRE2's \x00 is the NUL.
+st=$(run "$GS" -C c -c -k 'user=^alice$' --no-header)
+expect_eq "-k user=^alice\$: exit" 0 "$st"
+expect_eq "-k user=^alice\$: alice" "alice	3	2" "$(cat out)"
+st=$(run "$GS" -C c -c -k 'user=^alice\x00evil$' --no-header)
+expect_eq "-k user NUL: exit" 0 "$st"
+expect_eq "-k user NUL: the hidden user" "alice\x00evil	3	2" "$(cat out)"
+
 # Raw sources read into a scratch case: the same selection.
 { head -1 expected; sed -n 5,6p expected; } >want
 st=$(run "$GS" -u '"alice\x00evil"' user-nul.jsonl)
