@@ -18,6 +18,21 @@ expect_eq "ingest: three timelines" \
     "alice%00evil.tsv.gz alice%5cx00evil.tsv.gz alice.tsv.gz" \
     "$(cd c/users && echo *.tsv.gz)"
 
+# A raw NUL in a key=value log (an sshd line of syslog) is kept the same.
+pre='host1 sshd[12]: Accepted password for alice'
+printf 'Mar  2 08:00:00 %s from 192.0.2.10 port 50022 ssh2\n' "$pre" >auth.log
+pre='host1 sshd[13]: Accepted password for alice'
+printf 'Mar  2 09:00:00 %s\000evil from 198.51.100.7 port 50023 ssh2\n' \
+    "$pre" >>auth.log
+st=$(run "$INGEST" -q -C s --year 2026 auth.log)
+expect_eq "syslog: exit" 0 "$st"
+expect_eq "syslog: two timelines" "alice%00evil.tsv.gz alice.tsv.gz" \
+    "$(cd s/users && echo *.tsv.gz)"
+st=$(run "$GS" -C s -u '"alice\x00evil"' -o user,action,src,line --no-header)
+expect_eq "syslog -u hidden: exit" 0 "$st"
+expect_eq "syslog -u hidden" "alice\x00evil	login	198.51.100.7	2" \
+    "$(cat out)"
+
 # The fresh case is whole: verify reads every name back byte for byte.
 st=$(run "$INGEST" -C c --verify)
 expect_eq "verify: exit" 0 "$st"
