@@ -277,7 +277,7 @@ cli_filter_print_tz(const struct cli_filter *f)
 /* ---- users, sets, lines -------------------------------------------------- */
 
 char **
-cli_read_lines(const char *path, int comments, size_t *n)
+cli_read_lines(const char *path, int comments, size_t *n, size_t **lens)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	char **v = NULL, *line = NULL;
@@ -285,6 +285,8 @@ cli_read_lines(const char *path, int comments, size_t *n)
 	ssize_t len;
 
 	*n = 0;
+	if (lens != NULL)
+		*lens = NULL;
 	if (fp == NULL)
 		cli_die("cannot open \"%s\": %s", path, strerror(errno));
 	while ((len = getline(&line, &cap, fp)) >= 0) {
@@ -299,7 +301,13 @@ cli_read_lines(const char *path, int comments, size_t *n)
 				continue;
 		}
 		v = xrealloc(v, *n + 1, sizeof(*v));
-		v[(*n)++] = xstrdup(line);
+		v[*n] = xrealloc(NULL, k + 1, 1);
+		memcpy(v[*n], line, k + 1);
+		if (lens != NULL) {
+			*lens = xrealloc(*lens, *n + 1, sizeof(**lens));
+			(*lens)[*n] = k;
+		}
+		(*n)++;
 	}
 	if (ferror(fp))
 		cli_die("cannot read \"%s\": %s", path, strerror(errno));
@@ -364,26 +372,27 @@ cli_users_add_name(struct cli_users *u, const char *name, size_t n)
 	v->n = n;
 }
 
-/* A name of -u or of a line of its file: "NAME" in double quotes is
- * escaped, anything else is the name as it is. */
+/* A name of -u or of a line of its file, s[0..len): "NAME" in double
+ * quotes is escaped, anything else is the name as it is, any byte. */
 static void
-quoted_name(const char *opt, const char *s, const char *file, size_t line,
+quoted_name(const char *opt, const char *s, size_t len, const char *file,
     struct cli_name *out)
 {
-	size_t len = strlen(s);
 	const char *err;
 
 	if (len < 2 || s[0] != '"' || s[len - 1] != '"') {
 		out->p = xrealloc(NULL, len + 1, 1);
-		memcpy(out->p, s, len + 1);
+		memcpy(out->p, s, len);
+		out->p[len] = '\0';
 		out->n = len;
 		return;
 	}
 	if (cli_name_unquote(s, len, &out->p, &out->n, &err) == 0)
 		return;
+	/* s is as the user wrote it (up to a NUL byte in a file: a message
+	 * is a C string). */
 	if (file != NULL)
-		cli_die("%s: \"%s\", line %zu: %s: %s", opt, file, line, s,
-		    err);
+		cli_die("%s: \"%s\": %s: %s", opt, file, s, err);
 	cli_die("%s: %s: %s (=NAME takes NAME as it is)", opt, s, err);
 }
 
@@ -398,14 +407,14 @@ cli_name_arg(const char *opt, const char *arg, struct cli_name *out)
 		memcpy(out->p, arg + 1, out->n + 1);
 		return;
 	}
-	quoted_name(opt, arg, NULL, 0, out);
+	quoted_name(opt, arg, strlen(arg), NULL, out);
 }
 
 void
 cli_users_add(struct cli_users *u, const char *arg)
 {
 	char **v;
-	size_t n, i;
+	size_t n, i, *lens;
 
 	/* '@' reads a file */
 	u->v = xrealloc(u->v, u->n + 1, sizeof(*u->v));
@@ -413,13 +422,14 @@ cli_users_add(struct cli_users *u, const char *arg)
 		cli_name_arg("-u", arg, &u->v[u->n++]);
 		return;
 	}
-	v = cli_read_lines(arg + 1, 1, &n);
+	v = cli_read_lines(arg + 1, 1, &n, &lens);
 	u->v = xrealloc(u->v, u->n + n + 1, sizeof(*u->v));
 	for (i = 0; i < n; i++) {
-		quoted_name("-u", v[i], arg + 1, i + 1, &u->v[u->n++]);
+		quoted_name("-u", v[i], lens[i], arg + 1, &u->v[u->n++]);
 		free(v[i]);
 	}
 	free(v);
+	free(lens);
 }
 
 /* Two names in unsigned byte order, a prefix first. */
@@ -575,7 +585,7 @@ cli_patterns_compile(struct cli_patterns *p)
 			    NULL);
 			break;
 		case 'f':
-			v = cli_read_lines(a, 0, &n);
+			v = cli_read_lines(a, 0, &n, NULL);
 			for (k = 0; k < n; k++) {
 				cond_add(p, CLI_COND_PAT, SL_FIELD_TEXT, v[k],
 				    strlen(v[k]), NULL);

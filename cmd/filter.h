@@ -70,9 +70,12 @@ void cli_filter_release(struct cli_filter *f);
 
 /* Lines of the file path ("-": standard input), without their line ends;
  * with comments set, lines whose first non-blank is '#' and blank lines are
- * left out.  Dies when the file cannot be read.  The lines and the array
- * are the caller's to free. */
-char **cli_read_lines(const char *path, int comments, size_t *n);
+ * left out.  Each line is NUL-terminated; lens, when not NULL, gets an
+ * array of their lengths, for lines that hold a NUL byte.  Dies when the
+ * file cannot be read.  The lines and the arrays are the caller's to
+ * free. */
+char **cli_read_lines(const char *path, int comments, size_t *n,
+    size_t **lens);
 
 /* Comma-separated names ("login,export") into a bit set of the values
  * parse() gives them; dies naming the option on an unknown one. */

@@ -74,6 +74,16 @@ printf '# the hidden user\n"alice\\x00evil"\n' >users.txt
 st=$(run "$GS" -C c -u @users.txt)
 expect_eq "-u @file: exit" 0 "$st"
 expect_file "-u @file: the hidden user's events" want out
+# A raw NUL in a line of the file is a byte of the name too.
+printf 'alice\000evil\n' >raw.txt
+st=$(run "$GS" -C c -u @raw.txt)
+expect_eq "-u @file with a raw NUL: exit" 0 "$st"
+expect_file "-u @file with a raw NUL: the hidden user's events" want out
+printf '"alice\\q"\n' >bad.txt
+st=$(run "$GS" -C c -u @bad.txt)
+expect_eq "-u @file bad escape: exit" 2 "$st"
+expect_grep "-u @file bad escape: message" \
+    '^grep-sessions: -u: "bad.txt": "alice\\q": unknown escape' err
 st=$(run "$GS" -C c -u '"alice\x00evil"' --json -o user,session --no-header)
 expect_eq "-u hidden --json: exit" 0 "$st"
 cat >want <<'EOF'
