@@ -297,7 +297,8 @@ cli_read_lines(const char *path, int comments, size_t *n, size_t **lens)
 		if (comments) {
 			size_t b = strspn(line, " \t");
 
-			if (line[b] == '\0' || line[b] == '#')
+			/* blank: a NUL byte is not blank */
+			if (b == k || line[b] == '#')
 				continue;
 		}
 		v = xrealloc(v, *n + 1, sizeof(*v));

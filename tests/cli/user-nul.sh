@@ -79,6 +79,12 @@ printf 'alice\000evil\n' >raw.txt
 st=$(run "$GS" -C c -u @raw.txt)
 expect_eq "-u @file with a raw NUL: exit" 0 "$st"
 expect_file "-u @file with a raw NUL: the hidden user's events" want out
+# A name that starts with a NUL byte is a name, not a blank line.
+printf '\000evil\n' >lead.txt
+st=$(run "$GS" -C c -u @lead.txt)
+expect_eq "-u @file, a leading NUL: exit" 1 "$st"
+expect_eq "-u @file, a leading NUL: warning" \
+    'grep-sessions: no events of user "\x00evil"' "$(cat err)"
 printf '"alice\\q"\n' >bad.txt
 st=$(run "$GS" -C c -u @bad.txt)
 expect_eq "-u @file bad escape: exit" 2 "$st"
