@@ -424,6 +424,11 @@ cli_users_add(struct cli_users *u, const char *arg)
 		return;
 	}
 	v = cli_read_lines(arg + 1, 1, &n, &lens);
+	/* No names must not mean every user (what no -u means): a list
+	 * emptied by mistake would turn a query about a few officers into
+	 * one about all of them. */
+	if (n == 0)
+		cli_die("\"%s\": no user names in it", arg + 1);
 	u->v = xrealloc(u->v, u->n + n + 1, sizeof(*u->v));
 	for (i = 0; i < n; i++) {
 		quoted_name("-u", v[i], lens[i], arg + 1, &u->v[u->n++]);

@@ -99,7 +99,8 @@ struct cli_users {
  * -u =NAME: NAME exactly, so that "=@team" names the user "@team".  A
  * NAME (on the command line or a line of FILE) written between double
  * quotes is in the escaped form the tools print (cli_name_parse), so that
- * "alice\x00evil" names a user with a NUL byte.  Dies on a bad escape.
+ * "alice\x00evil" names a user with a NUL byte.  Dies on a bad escape,
+ * and on a FILE without names.
  */
 void cli_users_add(struct cli_users *u, const char *arg);
 /* A user named on the command line (opt names the option in messages):

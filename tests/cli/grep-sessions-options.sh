@@ -71,6 +71,13 @@ bob	25" -- --min-count 3 -o user,count --no-header
 printf '# users\nbob\n' >users
 check "-u @file" 0 "${T1}07:00:00.000000Z	login" -- -u @users \
     --action login -o time,action --no-header
+# A file without names is an error, never every user (what no -u means).
+printf '# nobody yet\n\n' >nobody
+st=$(run "$GS" -c -u @nobody)
+expect_eq "-u @empty: exit" 2 "$st"
+expect_eq "-u @empty: says" \
+    'grep-sessions: "nobody": no user names in it' "$(cat err)"
+expect_eq "-u @empty: no output" "" "$(cat out)"
 check "--action list" 0 "alice	login
 alice	logout
 alice	login
