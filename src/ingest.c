@@ -83,6 +83,9 @@ struct src {
 	const struct srec **v;	/* MEM */
 	size_t i, n;
 	FILE *fp;		/* RUN, TIMELINE, REJECTS */
+	struct sl_bgzf_reader *br;	/* RUN: its blocks */
+	struct sl_buf blk;	/* RUN: the block being read */
+	size_t bpos;
 	struct sl_buf rb;	/* the current record */
 	struct sl_lines l;
 	int header;
@@ -586,10 +589,45 @@ src_free(struct src *s)
 	if (s == NULL)
 		return;
 	sl_lines_release(&s->l);
+	sl_bgzf_reader_free(s->br);
+	sl_buf_release(&s->blk);
 	if (s->fp != NULL)
 		fclose(s->fp);
 	sl_buf_release(&s->rb);
 	free(s);
+}
+
+/* Read n bytes of a run into dst, across its blocks: n, fewer at its end,
+ * or a negative errno value. */
+static ssize_t
+run_read(struct sl_ingest *in, struct src *s, void *dst, size_t n)
+{
+	char *q = dst;
+	size_t got = 0, k;
+	int rc;
+
+	while (got < n) {
+		if (s->bpos == s->blk.n) {
+			sl_buf_reset(&s->blk);
+			s->bpos = 0;
+			rc = sl_bgzf_read_block(s->br, &s->blk, NULL);
+			if (rc == 0)
+				break;
+			if (rc < 0)
+				return ifail(in, rc == -ENOMEM ? rc : -EIO,
+				    "cannot read \"%s/%s\": %s", in->c->dir,
+				    s->rel, rc == -ENOMEM ? "out of memory" :
+				    sl_bgzf_reader_error(s->br));
+			continue;
+		}
+		k = s->blk.n - s->bpos;
+		if (k > n - got)
+			k = n - got;
+		memcpy(q + got, s->blk.p + s->bpos, k);
+		s->bpos += k;
+		got += k;
+	}
+	return (ssize_t)got;
 }
 
 /* The next record of a source: 1, 0 at its end, or a negative errno value
@@ -602,6 +640,7 @@ src_next(struct sl_ingest *in, struct src *s)
 	struct sl_event ev;
 	char *p;
 	size_t n;
+	ssize_t r;
 	int rc;
 
 	switch (s->kind) {
@@ -611,10 +650,11 @@ src_next(struct sl_ingest *in, struct src *s)
 		s->cur = s->v[s->i++];
 		return 1;
 	case SRC_RUN:
-		n = fread(&h, 1, sizeof(h), s->fp);
-		if (n == 0 && !ferror(s->fp))
+		if ((r = run_read(in, s, &h, sizeof(h))) < 0)
+			return (int)r;
+		if (r == 0)
 			return 0;
-		if (n != sizeof(h) || (uint64_t)h.ulen + h.klen + h.olen +
+		if ((size_t)r != sizeof(h) || (uint64_t)h.ulen + h.klen + h.olen +
 		    h.rlen + h.slen > (uint64_t)SL_MAX_LINE * 2)
 			return ifail(in, -EIO, "cannot read \"%s/%s\": bad "
 			    "record", in->c->dir, s->rel);
@@ -622,8 +662,10 @@ src_next(struct sl_ingest *in, struct src *s)
 		if (sl_buf_grow(&s->rb, sizeof(h) + payload(&h)) < 0)
 			return ifail(in, -ENOMEM, "out of memory");
 		memcpy(s->rb.p, &h, sizeof(h));
-		if (fread(s->rb.p + sizeof(h), 1, payload(&h), s->fp) !=
-		    payload(&h))
+		if ((r = run_read(in, s, s->rb.p + sizeof(h),
+		    payload(&h))) < 0)
+			return (int)r;
+		if ((size_t)r != payload(&h))
 			return ifail(in, -EIO, "cannot read \"%s/%s\": short "
 			    "read", in->c->dir, s->rel);
 		s->cur = (const struct srec *)s->rb.p;
@@ -792,26 +834,41 @@ src_open(struct sl_ingest *in, int kind, const char *rel)
 	if (kind != SRC_RUN) {
 		s->header = 1;
 		sl_lines_init(&s->l, s->fp);
+	} else if ((s->br = sl_bgzf_reader_new(s->fp)) == NULL) {
+		ifail(in, -ENOMEM, "out of memory");
+		fclose(s->fp);
+		free(s);
+		return NULL;
 	}
 	return s;
 }
 
 /* ---- staging and runs ---------------------------------------------------- */
 
-static int
-write_rec(FILE *fp, const struct srec *s)
-{
-	size_t n = sizeof(*s) + payload(s);
+/*
+ * A sorted run: the records as they are in memory, in BGZF blocks at zlib's
+ * fastest level, so that a run takes less room on disk than the evidence
+ * it came from (records of one repeated line compress a hundred times).
+ */
+struct run {
+	FILE *fp;
+	struct sl_bgzf_writer *w;
+	char *rel;
+};
 
-	return fwrite(s, 1, n, fp) == n ? 0 : -EIO;
+static int
+write_rec(struct run *r, const struct srec *s)
+{
+	return sl_bgzf_write(r->w, s, sizeof(*s) + payload(s));
 }
 
 static int
-new_run(struct sl_ingest *in, struct sorter *so, FILE **fpp, char **relp)
+new_run(struct sl_ingest *in, struct sorter *so, struct run *r)
 {
 	char rel[64];
 	int rc;
 
+	memset(r, 0, sizeof(*r));
 	if (so->nruns == so->cruns) {
 		size_t ncap = so->cruns ? so->cruns * 2 : 16;
 		char **p = realloc(so->runs, ncap * sizeof(*p));
@@ -824,26 +881,43 @@ new_run(struct sl_ingest *in, struct sorter *so, FILE **fpp, char **relp)
 	if ((rc = sl_case_mkdir(in->c, SL_TMP)) < 0)
 		return cfail(in, rc);
 	snprintf(rel, sizeof(rel), "%s/run-%u", SL_TMP, in->runid++);
-	*relp = strdup(rel);
-	if (*relp == NULL)
+	r->rel = strdup(rel);
+	if (r->rel == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
-	*fpp = sl_case_fcreate(in->c, rel);
-	if (*fpp == NULL) {
-		free(*relp);
+	r->fp = sl_case_fcreate(in->c, rel);
+	if (r->fp == NULL) {
+		free(r->rel);
 		return cfail(in, -EIO);
+	}
+	if ((r->w = sl_bgzf_writer_new(r->fp, 1)) == NULL) {
+		fclose(r->fp);
+		unlinkat(in->c->dirfd, r->rel, 0);
+		free(r->rel);
+		return ifail(in, -ENOMEM, "out of memory");
 	}
 	return 0;
 }
 
+/* Finish a run; on failure (rc < 0 given or met) it is removed. */
 static int
-close_run(struct sl_ingest *in, FILE *fp, const char *rel, int rc)
+close_run(struct sl_ingest *in, struct run *r, int rc)
 {
-	if (fflush(fp) != 0 || ferror(fp))
-		rc = rc < 0 ? rc : ifail(in, -EIO, "cannot write \"%s/%s\": "
-		    "%s", in->c->dir, rel, strerror(errno ? errno : EIO));
-	if (fclose(fp) != 0 && rc == 0)
+	int e;
+
+	if ((e = sl_bgzf_close(r->w)) < 0 && rc == 0)
+		rc = ifail(in, e, "cannot write \"%s/%s\": %s", in->c->dir,
+		    r->rel, strerror(-e));
+	if ((fflush(r->fp) != 0 || ferror(r->fp)) && rc == 0)
 		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-		    in->c->dir, rel, strerror(errno));
+		    in->c->dir, r->rel, strerror(errno ? errno : EIO));
+	if (fclose(r->fp) != 0 && rc == 0)
+		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
+		    in->c->dir, r->rel, strerror(errno));
+	if (rc < 0) {
+		unlinkat(in->c->dirfd, r->rel, 0);
+		free(r->rel);
+		r->rel = NULL;
+	}
 	return rc;
 }
 
@@ -873,8 +947,7 @@ merge_runs(struct sl_ingest *in, struct sorter *so)
 {
 	struct heap hp = { .cmp = so->cmp };
 	struct src *s;
-	FILE *fp;
-	char *rel;
+	struct run run;
 	size_t i;
 	int rc = 0;
 
@@ -886,26 +959,22 @@ merge_runs(struct sl_ingest *in, struct sorter *so)
 		if ((rc = heap_add(in, &hp, s)) < 0)
 			goto fail;
 	}
-	if ((rc = new_run(in, so, &fp, &rel)) < 0)
+	if ((rc = new_run(in, so, &run)) < 0)
 		goto fail;
 	while (hp.n > 0 && rc == 0) {
-		if (write_rec(fp, hp.v[0]->cur) < 0)
+		if (write_rec(&run, hp.v[0]->cur) < 0)
 			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-			    in->c->dir, rel, strerror(errno));
+			    in->c->dir, run.rel, strerror(errno));
 		else
 			rc = heap_advance(in, &hp);
 	}
-	rc = close_run(in, fp, rel, rc);
-	if (rc < 0) {
-		unlinkat(in->c->dirfd, rel, 0);
-		free(rel);
+	if ((rc = close_run(in, &run, rc)) < 0)
 		goto fail;
-	}
 	for (i = 0; i < so->nruns; i++) {
 		unlinkat(in->c->dirfd, so->runs[i], 0);
 		free(so->runs[i]);
 	}
-	so->runs[0] = rel;
+	so->runs[0] = run.rel;
 	so->nruns = 1;
 	heap_free(&hp);
 	return 0;
@@ -918,8 +987,7 @@ static int
 spill(struct sl_ingest *in, struct sorter *so)
 {
 	const struct srec **v;
-	FILE *fp;
-	char *rel;
+	struct run run;
 	size_t i;
 	int rc;
 
@@ -928,22 +996,18 @@ spill(struct sl_ingest *in, struct sorter *so)
 	v = sorted_arena(so);
 	if (v == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
-	if ((rc = new_run(in, so, &fp, &rel)) < 0) {
+	if ((rc = new_run(in, so, &run)) < 0) {
 		free(v);
 		return rc;
 	}
 	for (i = 0; i < so->nrec && rc == 0; i++)
-		if ((rc = stopped(in)) == 0 && write_rec(fp, v[i]) < 0)
+		if ((rc = stopped(in)) == 0 && write_rec(&run, v[i]) < 0)
 			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-			    in->c->dir, rel, strerror(errno));
+			    in->c->dir, run.rel, strerror(errno));
 	free(v);
-	rc = close_run(in, fp, rel, rc);
-	if (rc < 0) {
-		unlinkat(in->c->dirfd, rel, 0);
-		free(rel);
+	if ((rc = close_run(in, &run, rc)) < 0)
 		return rc;
-	}
-	so->runs[so->nruns++] = rel;
+	so->runs[so->nruns++] = run.rel;
 	so->an = 0;
 	so->nrec = 0;
 	return 0;
@@ -1158,9 +1222,17 @@ sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
 	if ((rc = check_log(in, log)) < 0)
 		return rc;
 	free(in->logs[log].notes);
-	/* An archive's own row is no log: its members have rows of theirs. */
-	in->logs[log].notes = strdup(st->container ? "container" :
-	    st->notes != NULL ? st->notes : "");
+	/* An archive's own row is no log: its members have rows of theirs.
+	 * What it says besides (a limit it met) stays. */
+	if (st->container && st->notes != NULL && *st->notes != '\0') {
+		if ((in->logs[log].notes = malloc(strlen(st->notes) + 11)) !=
+		    NULL)
+			sprintf(in->logs[log].notes, "container %s",
+			    st->notes);
+	} else {
+		in->logs[log].notes = strdup(st->container ? "container" :
+		    st->notes != NULL ? st->notes : "");
+	}
 	if (in->logs[log].notes == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
 	in->logs[log].st = *st;
