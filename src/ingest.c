@@ -13,7 +13,6 @@
 #define LOG_EXISTING UINT32_MAX
 #define MAX_RUNS 64
 #define CHUNK_DATA 0xff00u
-#define GROUP_MAX (64u << 20)
 #define MEM_DEFAULT ((size_t)256 << 20)
 #define MEM_MIN ((size_t)64 << 10)
 
@@ -38,6 +37,7 @@ struct srec {
 
 #define SR_DROP 0x1u
 #define SR_CONFLICT 0x2u
+#define SR_DUP 0x4u		/* a group too large for memory: a duplicate */
 
 #define S_USER(s) ((const char *)((s) + 1))
 #define S_KEY(s) (S_USER(s) + (s)->ulen)
@@ -54,7 +54,7 @@ payload(const struct srec *s)
 }
 
 typedef int srec_cmp_fn(const struct srec *, const struct srec *);
-static srec_cmp_fn srec_cmp, key_cmp;
+static srec_cmp_fn srec_cmp, key_cmp, class_cmp;
 
 /* Records staged in memory up to a limit, then in sorted runs on disk. */
 struct sorter {
@@ -148,6 +148,13 @@ struct sl_ingest {
 	struct sl_buf group;
 	size_t *goff, *gslot, *gtab;
 	size_t ngroup, cgroup, ctab;
+	size_t group_max;	/* bytes of a group held in memory */
+	/* A group past group_max: its records sorted by class (gs), then
+	 * back in the merge's order with the duplicates marked (os). */
+	int big;
+	struct sorter gs, os;
+	struct sl_buf gkey;	/* its first record: whose and when */
+	struct sl_buf gfirst;	/* the first record of the current class */
 	struct uout u;
 	FILE *rfp;
 	struct sl_bgzf_writer *rw;
@@ -240,6 +247,13 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	in->ev.limit = in->mem_limit;
 	in->ev.cmp = srec_cmp;
 	in->ks.cmp = key_cmp;
+	/* A quarter of the memory for the events of one user at one time,
+	 * as many as fit; more go through the disk. */
+	in->group_max = in->mem_limit / 4;
+	in->gs.cmp = class_cmp;
+	in->gs.limit = in->group_max;
+	in->os.cmp = srec_cmp;
+	in->os.limit = in->group_max;
 	in->reread = o.reread;
 	c->stop = o.stop;
 	c->stop_arg = o.stop_arg;
@@ -479,6 +493,13 @@ static int
 key_pcmp(const void *a, const void *b)
 {
 	return key_cmp(*(const struct srec *const *)a,
+	    *(const struct srec *const *)b);
+}
+
+static int
+class_pcmp(const void *a, const void *b)
+{
+	return class_cmp(*(const struct srec *const *)a,
 	    *(const struct srec *const *)b);
 }
 
@@ -937,7 +958,7 @@ sorted_arena(struct sorter *so)
 	}
 	if (so->nrec > 0)
 		qsort(v, so->nrec, sizeof(*v), so->cmp == key_cmp ? key_pcmp :
-		    srec_pcmp);
+		    so->cmp == class_cmp ? class_pcmp : srec_pcmp);
 	return v;
 }
 
@@ -1479,7 +1500,204 @@ same_class(const struct srec *a, const struct srec *b)
 	return na == nb && (na == 0 || memcmp(pa, pb, na) == 0);
 }
 
+/* The records of a group class by class (key or raw record), each class
+ * in the merge's order. */
+static int
+class_order(const struct srec *a, const struct srec *b)
+{
+	const char *pa, *pb;
+	size_t na, nb;
+
+	if ((a->klen > 0) != (b->klen > 0))
+		return a->klen > 0 ? 1 : -1;
+	dup_class(a, &pa, &na);
+	dup_class(b, &pb, &nb);
+	return srec_cmp_bytes(pa, na, pb, nb);
+}
+
+static int
+class_cmp(const struct srec *a, const struct srec *b)
+{
+	int d = class_order(a, b);
+
+	return d != 0 ? d : srec_cmp(a, b);
+}
+
 #define GREC(in, i) ((const struct srec *)((in)->group.p + (in)->goff[i]))
+
+/* A record of the group goes to the timeline, or counts as a duplicate. */
+static int
+group_emit(struct sl_ingest *in, const struct srec *s, int dup)
+{
+	int rc;
+
+	if (dup) {
+		in->logs[s->log].dups++;
+		in->res.duplicates++;
+		return 0;
+	}
+	if ((rc = user_row(in, s)) < 0)
+		return rc;
+	if (s->log == LOG_EXISTING)
+		return 0;
+	in->u.added++;
+	in->res.accepted++;
+	if (in->res.first == INT64_MIN || s->time < in->res.first)
+		in->res.first = s->time;
+	if (in->res.last == INT64_MIN || s->time > in->res.last)
+		in->res.last = s->time;
+	return 0;
+}
+
+static int
+stage_copy(struct sl_ingest *in, struct sorter *so, const struct srec *s,
+    uint32_t flags)
+{
+	struct srec h = *s;
+
+	h.flags = flags;
+	return stage(in, so, &h, S_USER(s), S_KEY(s), S_ORIGIN(s), S_ROW(s),
+	    S_SCOPE(s));
+}
+
+/*
+ * The end of a class of a large group: its first record is a duplicate if
+ * it is new and the case had a copy (in the order of group_flush, a copy
+ * in the case takes the first one's place).
+ */
+static int
+class_end(struct sl_ingest *in, int seen_case)
+{
+	const struct srec *f = (const struct srec *)in->gfirst.p;
+
+	if (in->gfirst.n == 0)
+		return 0;
+	return stage_copy(in, &in->os, f, f->log != LOG_EXISTING &&
+	    seen_case ? SR_DUP : 0);
+}
+
+/* Read a sorter's records in its order: every run on a heap (what is in
+ * memory spilled first). */
+static int
+sorter_heap(struct sl_ingest *in, struct sorter *so, struct heap *hp)
+{
+	struct src *src;
+	size_t i;
+	int rc;
+
+	if (so->nrec > 0 && (rc = spill(in, so)) < 0)
+		return rc;
+	free(so->arena);
+	so->arena = NULL;
+	so->acap = 0;
+	hp->cmp = so->cmp;
+	for (i = 0; i < so->nruns; i++) {
+		if ((src = src_open(in, SRC_RUN, so->runs[i])) == NULL)
+			return -EIO;
+		if ((rc = heap_add(in, hp, src)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A group larger than group_max, de-duplicated as group_flush does, with
+ * its memory bounded: sorted by class, each class decides which of its
+ * records are duplicates, in the merge's order, the way group_flush's
+ * table does: a copy in the case is always kept; the class's first record
+ * is kept unless the case has a copy; a new record with a scoped key (the
+ * key pass has decided between those) is kept while the class's first
+ * record is one too and no copy of the case came before it; the others
+ * are duplicates.  Then, back in the merge's order, each is written or
+ * counted.
+ */
+static int
+big_flush(struct sl_ingest *in)
+{
+	struct heap hp = { 0 };
+	const struct srec *s, *f;
+	int seen_case = 0, first_scoped = 0, dup, rc;
+
+	in->big = 0;
+	sl_buf_reset(&in->gfirst);
+	if ((rc = sorter_heap(in, &in->gs, &hp)) < 0)
+		goto fail;
+	while (hp.n > 0) {
+		s = hp.v[0]->cur;
+		f = in->gfirst.n > 0 ? (const struct srec *)in->gfirst.p :
+		    NULL;
+		if (f == NULL || class_order(f, s) != 0) {
+			if ((rc = class_end(in, seen_case)) < 0)
+				goto fail;
+			sl_buf_reset(&in->gfirst);
+			if (sl_buf_add(&in->gfirst, s, sizeof(*s) +
+			    payload(s)) < 0) {
+				rc = ifail(in, -ENOMEM, "out of memory");
+				goto fail;
+			}
+			seen_case = s->log == LOG_EXISTING;
+			first_scoped = s->log != LOG_EXISTING && s->slen > 0;
+		} else {
+			if (s->log == LOG_EXISTING) {
+				seen_case = 1;
+				dup = 0;
+			} else if (s->slen > 0) {
+				dup = !first_scoped || seen_case;
+			} else {
+				dup = 1;
+			}
+			if ((rc = stage_copy(in, &in->os, s, dup ? SR_DUP :
+			    0)) < 0)
+				goto fail;
+		}
+		if ((rc = heap_advance(in, &hp)) < 0)
+			goto fail;
+	}
+	if ((rc = class_end(in, seen_case)) < 0)
+		goto fail;
+	sl_buf_reset(&in->gfirst);
+	heap_free(&hp);
+	sorter_release(in, &in->gs);
+	in->gs.cmp = class_cmp;
+	in->gs.limit = in->group_max;
+	if ((rc = sorter_heap(in, &in->os, &hp)) < 0)
+		goto fail;
+	while (hp.n > 0) {
+		s = hp.v[0]->cur;
+		if ((rc = group_emit(in, s, (s->flags & SR_DUP) != 0)) < 0 ||
+		    (rc = heap_advance(in, &hp)) < 0)
+			goto fail;
+	}
+	heap_free(&hp);
+	sorter_release(in, &in->os);
+	in->os.cmp = srec_cmp;
+	in->os.limit = in->group_max;
+	return 0;
+fail:
+	heap_free(&hp);
+	return rc;
+}
+
+/* The group outgrew memory: its records so far go to the class sorter. */
+static int
+big_start(struct sl_ingest *in)
+{
+	size_t i;
+	int rc;
+
+	sl_buf_reset(&in->gkey);
+	if (sl_buf_add(&in->gkey, GREC(in, 0), sizeof(struct srec) +
+	    payload(GREC(in, 0))) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	for (i = 0; i < in->ngroup; i++)
+		if ((rc = stage_copy(in, &in->gs, GREC(in, i),
+		    GREC(in, i)->flags)) < 0)
+			return rc;
+	in->ngroup = 0;
+	sl_buf_release(&in->group);
+	in->big = 1;
+	return 0;
+}
 
 static int
 group_flush(struct sl_ingest *in)
@@ -1487,6 +1705,8 @@ group_flush(struct sl_ingest *in)
 	size_t i, mask, tsize;
 	int rc;
 
+	if (in->big)
+		return big_flush(in);
 	if (in->ngroup == 0)
 		return 0;
 	for (tsize = 16; tsize < 2 * in->ngroup; tsize *= 2)
@@ -1528,21 +1748,9 @@ group_flush(struct sl_ingest *in)
 	for (i = 0; i < in->ngroup; i++) {
 		const struct srec *s = GREC(in, i);
 
-		if (s->log != LOG_EXISTING && in->gtab[in->gslot[i]] != i + 1) {
-			in->logs[s->log].dups++;
-			in->res.duplicates++;
-			continue;
-		}
-		if ((rc = user_row(in, s)) < 0)
+		if ((rc = group_emit(in, s, s->log != LOG_EXISTING &&
+		    in->gtab[in->gslot[i]] != i + 1)) < 0)
 			return rc;
-		if (s->log == LOG_EXISTING)
-			continue;
-		in->u.added++;
-		in->res.accepted++;
-		if (in->res.first == INT64_MIN || s->time < in->res.first)
-			in->res.first = s->time;
-		if (in->res.last == INT64_MIN || s->time > in->res.last)
-			in->res.last = s->time;
 	}
 	in->ngroup = 0;
 	sl_buf_reset(&in->group);
@@ -1556,16 +1764,21 @@ group_add(struct sl_ingest *in, const struct srec *s)
 	const struct srec *g0;
 	int rc;
 
-	if (in->ngroup > 0) {
-		g0 = GREC(in, 0);
-		/* A new user or time ends the group; so does size, at the
-		 * cost of missing duplicates across the cut. */
+	if (in->ngroup > 0 || in->big) {
+		g0 = in->big ? (const struct srec *)in->gkey.p : GREC(in, 0);
+		/* A new user or time ends the group; past its memory, it
+		 * goes on through the disk. */
 		if (g0->time != s->time || g0->ulen != s->ulen ||
-		    memcmp(S_USER(g0), S_USER(s), s->ulen) != 0 ||
-		    in->group.n + n > GROUP_MAX)
+		    memcmp(S_USER(g0), S_USER(s), s->ulen) != 0) {
 			if ((rc = group_flush(in)) < 0)
 				return rc;
+		} else if (!in->big && in->group.n + n > in->group_max &&
+		    (rc = big_start(in)) < 0) {
+			return rc;
+		}
 	}
+	if (in->big)
+		return stage_copy(in, &in->gs, s, s->flags);
 	if (in->ngroup == in->cgroup) {
 		size_t ncap = in->cgroup ? in->cgroup * 2 : 64;
 		size_t *a = realloc(in->goff, ncap * sizeof(*a));
@@ -2300,6 +2513,10 @@ sl_ingest_free(struct sl_ingest *in)
 		return;
 	sorter_release(in, &in->ev);
 	sorter_release(in, &in->ks);
+	sorter_release(in, &in->gs);
+	sorter_release(in, &in->os);
+	sl_buf_release(&in->gkey);
+	sl_buf_release(&in->gfirst);
 	if (in->runid > 0)
 		sl_case_rmtree(in->c, SL_TMP);
 	in->c->stop = NULL;
