@@ -27,8 +27,8 @@ expect_eq "600,000 lines: one row" 1 \
 
 # Seven queries over and over, then a later log with three more: in
 # memory, and through the disk (--memory 1M leaves 256 KiB to a group).
-lines 40000 "a b c d e f g" >a.jsonl
-lines 30000 "g x a y b z c" >b.jsonl
+lines 20000 "a b c d e f g" >a.jsonl
+lines 15000 "g x a y b z c" >b.jsonl
 for m in 256M 1M; do
 	"$INGEST" -q -C c-$m --memory $m a.jsonl 2>/dev/null
 	"$INGEST" -q -C c-$m --memory $m b.jsonl 2>/dev/null
@@ -38,8 +38,8 @@ for m in 256M 1M; do
 done
 cat >want <<'W'
 path	read	accepted	duplicates
-a.jsonl	40000	7	39993
-b.jsonl	30000	3	29997
+a.jsonl	20000	7	19993
+b.jsonl	15000	3	14997
 W
 expect_file "in memory: manifest" want manifest-256M
 expect_file "through the disk: manifest" want manifest-1M
