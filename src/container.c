@@ -39,7 +39,7 @@ struct arch {
 /*
  * What one source may expand to: every byte its logs hand to the reader
  * counts, wherever it sits in the source's archives and compression
- * layers (sessionlog(7), Limits).
+ * layers (ingest(1), --max-expand).
  */
 struct budget {
 	uint64_t size;		/* the source's own bytes */
@@ -49,7 +49,7 @@ struct budget {
 	char msg[512];
 	char notes[64];		/* expand-limit=N, once tripped */
 	char cnotes[160];	/* and the options, for an archive's row */
-	char opts[96];		/* max-expand= max-expand-bytes= not default */
+	char opts[96];		/* max-expand=, max-expand-bytes= */
 };
 
 /* A layer of a log's decoding: file, gzip/zlib, or archive member data. */

@@ -37,7 +37,7 @@ struct srec {
 
 #define SR_DROP 0x1u
 #define SR_CONFLICT 0x2u
-#define SR_DUP 0x4u		/* a group too large for memory: a duplicate */
+#define SR_DUP 0x4u		/* a duplicate, in a group past memory */
 
 #define S_USER(s) ((const char *)((s) + 1))
 #define S_KEY(s) (S_USER(s) + (s)->ulen)
@@ -675,8 +675,8 @@ src_next(struct sl_ingest *in, struct src *s)
 			return (int)r;
 		if (r == 0)
 			return 0;
-		if ((size_t)r != sizeof(h) || (uint64_t)h.ulen + h.klen + h.olen +
-		    h.rlen + h.slen > (uint64_t)SL_MAX_LINE * 2)
+		if ((size_t)r != sizeof(h) || (uint64_t)h.ulen + h.klen +
+		    h.olen + h.rlen + h.slen > (uint64_t)SL_MAX_LINE * 2)
 			return ifail(in, -EIO, "cannot read \"%s/%s\": bad "
 			    "record", in->c->dir, s->rel);
 		sl_buf_reset(&s->rb);
