@@ -30,6 +30,8 @@ enum {
 	OPT_YEAR,
 	OPT_REREAD,
 	OPT_FOLLOW,
+	OPT_MAX_EXPAND,
+	OPT_MAX_EXPAND_BYTES,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -49,6 +51,8 @@ static const struct option longopts[] = {
 	{ "year", required_argument, NULL, OPT_YEAR },
 	{ "reread", no_argument, NULL, OPT_REREAD },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "max-expand", required_argument, NULL, OPT_MAX_EXPAND },
+	{ "max-expand-bytes", required_argument, NULL, OPT_MAX_EXPAND_BYTES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -63,7 +67,8 @@ usage(FILE *fp)
 	    "              [--map field=path]...\n"
 	    "              [--tz zone] [--year year] [--max-record size] "
 	    "[--memory size]\n"
-	    "              source...\n"
+	    "              [--max-expand ratio] [--max-expand-bytes size] "
+	    "source...\n"
 	    "       ingest --verify [-C case]\n"
 	    "       ingest --upgrade [-C case]\n"
 	    "       ingest --list-profiles\n");
@@ -96,7 +101,9 @@ option_words(struct sbuf *b, const char *notes, size_t n, const char *prof,
 		if ((j - i == 14 && memcmp(notes + i, "profile=forced", 14) ==
 		    0) || (j - i >= 4 && memcmp(notes + i, "map=", 4) == 0) ||
 		    (j - i >= 11 && memcmp(notes + i, "max-record=", 11) ==
-		    0)) {
+		    0) || (j - i >= 11 && memcmp(notes + i, "max-expand=",
+		    11) == 0) || (j - i >= 17 && memcmp(notes + i,
+		    "max-expand-bytes=", 17) == 0)) {
 			if (b->n > 0)
 				sb_addc(b, ' ');
 			sb_add(b, notes + i, j - i);
@@ -118,7 +125,7 @@ run_words(struct known *k, const struct sl_reader_opts *o)
 	static const char hex[] = "0123456789ABCDEF";
 	struct sbuf w = { 0 };
 	const unsigned char *p;
-	char num[32];
+	char num[48];
 	size_t i;
 
 	sb_adds(&w, "");
@@ -144,6 +151,21 @@ run_words(struct known *k, const struct sl_reader_opts *o)
 			sb_addc(&w, ' ');
 		sb_adds(&w, num);
 	}
+	if (o->max_expand != 0 && o->max_expand != SL_MAX_EXPAND_DEFAULT) {
+		snprintf(num, sizeof(num), "max-expand=%llu",
+		    o->max_expand == SL_EXPAND_UNLIMITED ? 0ULL :
+		    (unsigned long long)o->max_expand);
+		if (w.n > 0)
+			sb_addc(&w, ' ');
+		sb_adds(&w, num);
+	}
+	if (o->max_expand_bytes != 0) {
+		snprintf(num, sizeof(num), "max-expand-bytes=%llu",
+		    (unsigned long long)o->max_expand_bytes);
+		if (w.n > 0)
+			sb_addc(&w, ' ');
+		sb_adds(&w, num);
+	}
 	option_words(&k->opts, w.p, w.n, o->profile != NULL ? o->profile : "",
 	    o->profile != NULL ? strlen(o->profile) : 0);
 	sb_release(&w);
@@ -151,7 +173,8 @@ run_words(struct known *k, const struct sl_reader_opts *o)
 
 /* Incomplete: no profile recognised its records, none of its records
  * was read (all rejected: no time column, say), a record was over the
- * size limit, or its data stops early or was lost. */
+ * size limit, its data stops early or was lost, or its source expanded
+ * past the limit. */
 static int
 incomplete(const struct sl_manifest_row *r)
 {
@@ -161,7 +184,8 @@ incomplete(const struct sl_manifest_row *r)
 	    (r->read > 0 && r->accepted == 0 && r->duplicates == 0) ||
 	    sl_notes_get(r->notes.p, r->notes.n, "truncated", &v) ||
 	    sl_notes_get(r->notes.p, r->notes.n, "corrupt", &v) ||
-	    sl_notes_get(r->notes.p, r->notes.n, "toolong", &v);
+	    sl_notes_get(r->notes.p, r->notes.n, "toolong", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "expand-limit", &v);
 }
 
 static void
@@ -679,6 +703,16 @@ main(int argc, char **argv)
 		case OPT_MAX_RECORD:
 			ropts.max_record = cli_size("--max-record", optarg,
 			    64, SL_MAX_RECORD_LIMIT);
+			break;
+		case OPT_MAX_EXPAND:
+			ropts.max_expand = (uint64_t)cli_number("--max-expand",
+			    optarg, 0, LONG_MAX);
+			if (ropts.max_expand == 0)
+				ropts.max_expand = SL_EXPAND_UNLIMITED;
+			break;
+		case OPT_MAX_EXPAND_BYTES:
+			ropts.max_expand_bytes = cli_size("--max-expand-bytes",
+			    optarg, 0, SIZE_MAX);
 			break;
 		case OPT_MEMORY:
 			iopts.mem_limit = cli_size("--memory", optarg,

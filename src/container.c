@@ -36,6 +36,22 @@ struct arch {
 	char disc[512];		/* a discontinuity below, not yet told */
 };
 
+/*
+ * What one source may expand to: every byte its logs hand to the reader
+ * counts, wherever it sits in the source's archives and compression
+ * layers (ingest(1), --max-expand).
+ */
+struct budget {
+	uint64_t size;		/* the source's own bytes */
+	uint64_t used, limit;
+	const char *source;	/* its name, the walk's */
+	int tripped;
+	char msg[512];
+	char notes[64];		/* expand-limit=N, once tripped */
+	char cnotes[160];	/* and the options, for an archive's row */
+	char opts[96];		/* max-expand=, max-expand-bytes= */
+};
+
 /* A layer of a log's decoding: file, gzip/zlib, or archive member data. */
 struct sl_stream {
 	int kind;
@@ -54,6 +70,7 @@ struct sl_stream {
 	struct sl_sha256 *sha;	/* member: digest of its stored bytes */
 	uint64_t bytes;
 	int eof, failed;
+	struct budget *bud;	/* a log's top layer: its source's */
 	char err[512];
 };
 
@@ -102,6 +119,8 @@ struct sl_walk {
 	char sha[65];
 	uint64_t bytes;
 	unsigned char *scratch;
+	struct budget bud;	/* of the source being read */
+	char *bud_source;
 };
 
 /* ---- layers ------------------------------------------------------------ */
@@ -222,10 +241,47 @@ layer_read(struct sl_stream *s, void *buf, size_t n)
 	}
 }
 
+/* The budget is spent: what the log's reader and the walk are told. */
+static ssize_t
+trip(struct sl_stream *s, struct budget *b)
+{
+	if (!b->tripped) {
+		b->tripped = 1;
+		snprintf(b->msg, sizeof(b->msg), "expands past %" PRIu64
+		    " bytes, the limit for the %" PRIu64 " bytes of \"%s\" "
+		    "(a decompression bomb?); the rest of that source is not "
+		    "read", b->limit, b->size, b->source);
+		snprintf(b->notes, sizeof(b->notes), "expand-limit=%" PRIu64,
+		    b->limit);
+		/* A log's reader notes the options itself; an archive's row
+		 * has them from here, so that it is read again under
+		 * others (ingest(1)). */
+		snprintf(b->cnotes, sizeof(b->cnotes), "%s%s%s", b->opts,
+		    b->opts[0] != '\0' ? " " : "", b->notes);
+	}
+	snprintf(s->err, sizeof(s->err), "%s", b->msg);
+	return s->failed = -EFBIG;
+}
+
 ssize_t
 sl_stream_read(struct sl_stream *s, void *buf, size_t n)
 {
-	return layer_read(s, buf, n);
+	struct budget *b = s->bud;
+	ssize_t r;
+
+	if (b == NULL)
+		return layer_read(s, buf, n);
+	if (b->tripped)
+		return trip(s, b);
+	/* Up to the limit exactly; a byte past it trips. */
+	if (b->used < b->limit && n > b->limit - b->used)
+		n = (size_t)(b->limit - b->used);
+	r = layer_read(s, buf, n);
+	if (r > 0 && b->used == b->limit)
+		return trip(s, b);
+	if (r > 0)
+		b->used += (uint64_t)r;
+	return r;
 }
 
 const char *
@@ -687,6 +743,7 @@ sl_walk_free(struct sl_walk *w)
 		free(w->paths[i]);
 	free(w->paths);
 	free(w->scratch);
+	free(w->bud_source);
 	free(w);
 }
 
@@ -734,6 +791,45 @@ drain(struct sl_walk *w, struct sl_stream *s)
 }
 
 /*
+ * A source of size bytes starts: what its logs may expand to is the larger
+ * of max_expand times its size and SL_EXPAND_FLOOR (a small file's ratio
+ * says little), and at most max_expand_bytes.
+ */
+static int
+budget_start(struct sl_walk *w, const char *name, uint64_t size)
+{
+	struct budget *b = &w->bud;
+	uint64_t ratio = w->o.max_expand, lim = UINT64_MAX;
+
+	free(w->bud_source);
+	if ((w->bud_source = strdup(name)) == NULL)
+		return -ENOMEM;
+	memset(b, 0, sizeof(*b));
+	b->size = size;
+	b->source = w->bud_source;
+	if (ratio == 0)
+		ratio = SL_MAX_EXPAND_DEFAULT;
+	if (ratio != SL_EXPAND_UNLIMITED) {
+		lim = size > UINT64_MAX / ratio ? UINT64_MAX : size * ratio;
+		if (lim < SL_EXPAND_FLOOR)
+			lim = SL_EXPAND_FLOOR;
+	}
+	if (w->o.max_expand_bytes != 0 && lim > w->o.max_expand_bytes)
+		lim = w->o.max_expand_bytes;
+	b->limit = lim;
+	if (ratio == SL_EXPAND_UNLIMITED)
+		snprintf(b->opts, sizeof(b->opts), "max-expand=0");
+	else if (ratio != SL_MAX_EXPAND_DEFAULT)
+		snprintf(b->opts, sizeof(b->opts), "max-expand=%" PRIu64,
+		    ratio);
+	if (w->o.max_expand_bytes != 0)
+		snprintf(b->opts + strlen(b->opts), sizeof(b->opts) -
+		    strlen(b->opts), "%smax-expand-bytes=%" PRIu64,
+		    b->opts[0] != '\0' ? " " : "", w->o.max_expand_bytes);
+	return 0;
+}
+
+/*
  * Decide what the stream base (a file, or a member's data) holds and act:
  * queue a LOG, push an archive frame, or queue an ERROR.  base is taken
  * over.  depth: archive depth of base (0 for a source).
@@ -749,6 +845,8 @@ content(struct sl_walk *w, struct sl_stream *base, const char *name,
 	char err[512];
 	int ncomp = 0, c, rc;
 
+	if (is_source && budget_start(w, name, bytes) < 0)
+		goto nomem;
 	for (;;) {
 		if (sniff(top) < 0)
 			goto nomem;
@@ -821,6 +919,7 @@ content(struct sl_walk *w, struct sl_stream *base, const char *name,
 		layer_free(top);
 		return rc;
 	}
+	top->bud = &w->bud;
 	w->q[w->nq - 1].stream = top;
 	w->q[w->nq - 1].mtime = mtime;
 	w->q[w->nq - 1].st.is_source = is_source;
@@ -1122,7 +1221,15 @@ log_finish(struct sl_walk *w)
 
 	memset(&st, 0, sizeof(st));
 	st.is_source = w->is_source;
-	if (b->kind == L_ENTRY && b->sha != NULL) {
+	if (w->bud.tripped) {
+		/* Not read to its end: no digest, nothing more expanded
+		 * for one. */
+		st.notes = w->bud.notes;
+		if (b->kind != L_ENTRY || b->sha == NULL) {
+			memcpy(st.sha256, w->sha, sizeof(st.sha256));
+			st.bytes = w->bytes;
+		}
+	} else if (b->kind == L_ENTRY && b->sha != NULL) {
 		int failed = b->failed;
 
 		r = drain(w, b);
@@ -1154,7 +1261,13 @@ arch_finish(struct sl_walk *w)
 	memset(&st, 0, sizeof(st));
 	st.is_source = f->is_source;
 	st.container = 1;
-	if (f->base->kind == L_ENTRY && f->base->sha != NULL) {
+	if (w->bud.tripped) {
+		st.notes = w->bud.cnotes;
+		if (f->base->kind != L_ENTRY || f->base->sha == NULL) {
+			memcpy(st.sha256, f->sha, sizeof(st.sha256));
+			st.bytes = f->bytes;
+		}
+	} else if (f->base->kind == L_ENTRY && f->base->sha != NULL) {
 		r = drain(w, f->base);
 		if (r == -ENOMEM)
 			return r;
@@ -1181,7 +1294,7 @@ arch_step(struct sl_walk *w)
 	int64_t mtime;
 	int rc;
 
-	if (f->done || f->ar->fatal)
+	if (f->done || f->ar->fatal || w->bud.tripped)
 		return arch_finish(w);
 	if (f->have) {
 		f->have = 0;

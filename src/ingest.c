@@ -13,7 +13,6 @@
 #define LOG_EXISTING UINT32_MAX
 #define MAX_RUNS 64
 #define CHUNK_DATA 0xff00u
-#define GROUP_MAX (64u << 20)
 #define MEM_DEFAULT ((size_t)256 << 20)
 #define MEM_MIN ((size_t)64 << 10)
 
@@ -38,6 +37,7 @@ struct srec {
 
 #define SR_DROP 0x1u
 #define SR_CONFLICT 0x2u
+#define SR_DUP 0x4u		/* a duplicate, in a group past memory */
 
 #define S_USER(s) ((const char *)((s) + 1))
 #define S_KEY(s) (S_USER(s) + (s)->ulen)
@@ -54,7 +54,7 @@ payload(const struct srec *s)
 }
 
 typedef int srec_cmp_fn(const struct srec *, const struct srec *);
-static srec_cmp_fn srec_cmp, key_cmp;
+static srec_cmp_fn srec_cmp, key_cmp, class_cmp;
 
 /* Records staged in memory up to a limit, then in sorted runs on disk. */
 struct sorter {
@@ -83,6 +83,9 @@ struct src {
 	const struct srec **v;	/* MEM */
 	size_t i, n;
 	FILE *fp;		/* RUN, TIMELINE, REJECTS */
+	struct sl_bgzf_reader *br;	/* RUN: its blocks */
+	struct sl_buf blk;	/* RUN: the block being read */
+	size_t bpos;
 	struct sl_buf rb;	/* the current record */
 	struct sl_lines l;
 	int header;
@@ -145,6 +148,13 @@ struct sl_ingest {
 	struct sl_buf group;
 	size_t *goff, *gslot, *gtab;
 	size_t ngroup, cgroup, ctab;
+	size_t group_max;	/* bytes of a group held in memory */
+	/* A group past group_max: its records sorted by class (gs), then
+	 * back in the merge's order with the duplicates marked (os). */
+	int big;
+	struct sorter gs, os;
+	struct sl_buf gkey;	/* its first record: whose and when */
+	struct sl_buf gfirst;	/* the first record of the current class */
 	struct uout u;
 	FILE *rfp;
 	struct sl_bgzf_writer *rw;
@@ -237,6 +247,13 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	in->ev.limit = in->mem_limit;
 	in->ev.cmp = srec_cmp;
 	in->ks.cmp = key_cmp;
+	/* A quarter of the memory for the events of one user at one time,
+	 * as many as fit; more go through the disk. */
+	in->group_max = in->mem_limit / 4;
+	in->gs.cmp = class_cmp;
+	in->gs.limit = in->group_max;
+	in->os.cmp = srec_cmp;
+	in->os.limit = in->group_max;
 	in->reread = o.reread;
 	c->stop = o.stop;
 	c->stop_arg = o.stop_arg;
@@ -479,6 +496,13 @@ key_pcmp(const void *a, const void *b)
 	    *(const struct srec *const *)b);
 }
 
+static int
+class_pcmp(const void *a, const void *b)
+{
+	return class_cmp(*(const struct srec *const *)a,
+	    *(const struct srec *const *)b);
+}
+
 /* memcpy that allows the NULL of an empty sl_str. */
 static void
 put(char *dst, const char *src, size_t n)
@@ -586,10 +610,45 @@ src_free(struct src *s)
 	if (s == NULL)
 		return;
 	sl_lines_release(&s->l);
+	sl_bgzf_reader_free(s->br);
+	sl_buf_release(&s->blk);
 	if (s->fp != NULL)
 		fclose(s->fp);
 	sl_buf_release(&s->rb);
 	free(s);
+}
+
+/* Read n bytes of a run into dst, across its blocks: n, fewer at its end,
+ * or a negative errno value. */
+static ssize_t
+run_read(struct sl_ingest *in, struct src *s, void *dst, size_t n)
+{
+	char *q = dst;
+	size_t got = 0, k;
+	int rc;
+
+	while (got < n) {
+		if (s->bpos == s->blk.n) {
+			sl_buf_reset(&s->blk);
+			s->bpos = 0;
+			rc = sl_bgzf_read_block(s->br, &s->blk, NULL);
+			if (rc == 0)
+				break;
+			if (rc < 0)
+				return ifail(in, rc == -ENOMEM ? rc : -EIO,
+				    "cannot read \"%s/%s\": %s", in->c->dir,
+				    s->rel, rc == -ENOMEM ? "out of memory" :
+				    sl_bgzf_reader_error(s->br));
+			continue;
+		}
+		k = s->blk.n - s->bpos;
+		if (k > n - got)
+			k = n - got;
+		memcpy(q + got, s->blk.p + s->bpos, k);
+		s->bpos += k;
+		got += k;
+	}
+	return (ssize_t)got;
 }
 
 /* The next record of a source: 1, 0 at its end, or a negative errno value
@@ -602,6 +661,7 @@ src_next(struct sl_ingest *in, struct src *s)
 	struct sl_event ev;
 	char *p;
 	size_t n;
+	ssize_t r;
 	int rc;
 
 	switch (s->kind) {
@@ -611,19 +671,22 @@ src_next(struct sl_ingest *in, struct src *s)
 		s->cur = s->v[s->i++];
 		return 1;
 	case SRC_RUN:
-		n = fread(&h, 1, sizeof(h), s->fp);
-		if (n == 0 && !ferror(s->fp))
+		if ((r = run_read(in, s, &h, sizeof(h))) < 0)
+			return (int)r;
+		if (r == 0)
 			return 0;
-		if (n != sizeof(h) || (uint64_t)h.ulen + h.klen + h.olen +
-		    h.rlen + h.slen > (uint64_t)SL_MAX_LINE * 2)
+		if ((size_t)r != sizeof(h) || (uint64_t)h.ulen + h.klen +
+		    h.olen + h.rlen + h.slen > (uint64_t)SL_MAX_LINE * 2)
 			return ifail(in, -EIO, "cannot read \"%s/%s\": bad "
 			    "record", in->c->dir, s->rel);
 		sl_buf_reset(&s->rb);
 		if (sl_buf_grow(&s->rb, sizeof(h) + payload(&h)) < 0)
 			return ifail(in, -ENOMEM, "out of memory");
 		memcpy(s->rb.p, &h, sizeof(h));
-		if (fread(s->rb.p + sizeof(h), 1, payload(&h), s->fp) !=
-		    payload(&h))
+		if ((r = run_read(in, s, s->rb.p + sizeof(h),
+		    payload(&h))) < 0)
+			return (int)r;
+		if ((size_t)r != payload(&h))
 			return ifail(in, -EIO, "cannot read \"%s/%s\": short "
 			    "read", in->c->dir, s->rel);
 		s->cur = (const struct srec *)s->rb.p;
@@ -792,26 +855,41 @@ src_open(struct sl_ingest *in, int kind, const char *rel)
 	if (kind != SRC_RUN) {
 		s->header = 1;
 		sl_lines_init(&s->l, s->fp);
+	} else if ((s->br = sl_bgzf_reader_new(s->fp)) == NULL) {
+		ifail(in, -ENOMEM, "out of memory");
+		fclose(s->fp);
+		free(s);
+		return NULL;
 	}
 	return s;
 }
 
 /* ---- staging and runs ---------------------------------------------------- */
 
-static int
-write_rec(FILE *fp, const struct srec *s)
-{
-	size_t n = sizeof(*s) + payload(s);
+/*
+ * A sorted run: the records as they are in memory, in BGZF blocks at zlib's
+ * fastest level, so that a run takes less room on disk than the evidence
+ * it came from (records of one repeated line compress a hundred times).
+ */
+struct run {
+	FILE *fp;
+	struct sl_bgzf_writer *w;
+	char *rel;
+};
 
-	return fwrite(s, 1, n, fp) == n ? 0 : -EIO;
+static int
+write_rec(struct run *r, const struct srec *s)
+{
+	return sl_bgzf_write(r->w, s, sizeof(*s) + payload(s));
 }
 
 static int
-new_run(struct sl_ingest *in, struct sorter *so, FILE **fpp, char **relp)
+new_run(struct sl_ingest *in, struct sorter *so, struct run *r)
 {
 	char rel[64];
 	int rc;
 
+	memset(r, 0, sizeof(*r));
 	if (so->nruns == so->cruns) {
 		size_t ncap = so->cruns ? so->cruns * 2 : 16;
 		char **p = realloc(so->runs, ncap * sizeof(*p));
@@ -824,26 +902,43 @@ new_run(struct sl_ingest *in, struct sorter *so, FILE **fpp, char **relp)
 	if ((rc = sl_case_mkdir(in->c, SL_TMP)) < 0)
 		return cfail(in, rc);
 	snprintf(rel, sizeof(rel), "%s/run-%u", SL_TMP, in->runid++);
-	*relp = strdup(rel);
-	if (*relp == NULL)
+	r->rel = strdup(rel);
+	if (r->rel == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
-	*fpp = sl_case_fcreate(in->c, rel);
-	if (*fpp == NULL) {
-		free(*relp);
+	r->fp = sl_case_fcreate(in->c, rel);
+	if (r->fp == NULL) {
+		free(r->rel);
 		return cfail(in, -EIO);
+	}
+	if ((r->w = sl_bgzf_writer_new(r->fp, 1)) == NULL) {
+		fclose(r->fp);
+		unlinkat(in->c->dirfd, r->rel, 0);
+		free(r->rel);
+		return ifail(in, -ENOMEM, "out of memory");
 	}
 	return 0;
 }
 
+/* Finish a run; on failure (rc < 0 given or met) it is removed. */
 static int
-close_run(struct sl_ingest *in, FILE *fp, const char *rel, int rc)
+close_run(struct sl_ingest *in, struct run *r, int rc)
 {
-	if (fflush(fp) != 0 || ferror(fp))
-		rc = rc < 0 ? rc : ifail(in, -EIO, "cannot write \"%s/%s\": "
-		    "%s", in->c->dir, rel, strerror(errno ? errno : EIO));
-	if (fclose(fp) != 0 && rc == 0)
+	int e;
+
+	if ((e = sl_bgzf_close(r->w)) < 0 && rc == 0)
+		rc = ifail(in, e, "cannot write \"%s/%s\": %s", in->c->dir,
+		    r->rel, strerror(-e));
+	if ((fflush(r->fp) != 0 || ferror(r->fp)) && rc == 0)
 		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-		    in->c->dir, rel, strerror(errno));
+		    in->c->dir, r->rel, strerror(errno ? errno : EIO));
+	if (fclose(r->fp) != 0 && rc == 0)
+		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
+		    in->c->dir, r->rel, strerror(errno));
+	if (rc < 0) {
+		unlinkat(in->c->dirfd, r->rel, 0);
+		free(r->rel);
+		r->rel = NULL;
+	}
 	return rc;
 }
 
@@ -863,7 +958,7 @@ sorted_arena(struct sorter *so)
 	}
 	if (so->nrec > 0)
 		qsort(v, so->nrec, sizeof(*v), so->cmp == key_cmp ? key_pcmp :
-		    srec_pcmp);
+		    so->cmp == class_cmp ? class_pcmp : srec_pcmp);
 	return v;
 }
 
@@ -873,8 +968,7 @@ merge_runs(struct sl_ingest *in, struct sorter *so)
 {
 	struct heap hp = { .cmp = so->cmp };
 	struct src *s;
-	FILE *fp;
-	char *rel;
+	struct run run;
 	size_t i;
 	int rc = 0;
 
@@ -886,26 +980,22 @@ merge_runs(struct sl_ingest *in, struct sorter *so)
 		if ((rc = heap_add(in, &hp, s)) < 0)
 			goto fail;
 	}
-	if ((rc = new_run(in, so, &fp, &rel)) < 0)
+	if ((rc = new_run(in, so, &run)) < 0)
 		goto fail;
 	while (hp.n > 0 && rc == 0) {
-		if (write_rec(fp, hp.v[0]->cur) < 0)
+		if (write_rec(&run, hp.v[0]->cur) < 0)
 			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-			    in->c->dir, rel, strerror(errno));
+			    in->c->dir, run.rel, strerror(errno));
 		else
 			rc = heap_advance(in, &hp);
 	}
-	rc = close_run(in, fp, rel, rc);
-	if (rc < 0) {
-		unlinkat(in->c->dirfd, rel, 0);
-		free(rel);
+	if ((rc = close_run(in, &run, rc)) < 0)
 		goto fail;
-	}
 	for (i = 0; i < so->nruns; i++) {
 		unlinkat(in->c->dirfd, so->runs[i], 0);
 		free(so->runs[i]);
 	}
-	so->runs[0] = rel;
+	so->runs[0] = run.rel;
 	so->nruns = 1;
 	heap_free(&hp);
 	return 0;
@@ -918,8 +1008,7 @@ static int
 spill(struct sl_ingest *in, struct sorter *so)
 {
 	const struct srec **v;
-	FILE *fp;
-	char *rel;
+	struct run run;
 	size_t i;
 	int rc;
 
@@ -928,22 +1017,18 @@ spill(struct sl_ingest *in, struct sorter *so)
 	v = sorted_arena(so);
 	if (v == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
-	if ((rc = new_run(in, so, &fp, &rel)) < 0) {
+	if ((rc = new_run(in, so, &run)) < 0) {
 		free(v);
 		return rc;
 	}
 	for (i = 0; i < so->nrec && rc == 0; i++)
-		if ((rc = stopped(in)) == 0 && write_rec(fp, v[i]) < 0)
+		if ((rc = stopped(in)) == 0 && write_rec(&run, v[i]) < 0)
 			rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-			    in->c->dir, rel, strerror(errno));
+			    in->c->dir, run.rel, strerror(errno));
 	free(v);
-	rc = close_run(in, fp, rel, rc);
-	if (rc < 0) {
-		unlinkat(in->c->dirfd, rel, 0);
-		free(rel);
+	if ((rc = close_run(in, &run, rc)) < 0)
 		return rc;
-	}
-	so->runs[so->nruns++] = rel;
+	so->runs[so->nruns++] = run.rel;
 	so->an = 0;
 	so->nrec = 0;
 	return 0;
@@ -1158,9 +1243,17 @@ sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
 	if ((rc = check_log(in, log)) < 0)
 		return rc;
 	free(in->logs[log].notes);
-	/* An archive's own row is no log: its members have rows of theirs. */
-	in->logs[log].notes = strdup(st->container ? "container" :
-	    st->notes != NULL ? st->notes : "");
+	/* An archive's own row is no log: its members have rows of theirs.
+	 * What it says besides (a limit it met) stays. */
+	if (st->container && st->notes != NULL && *st->notes != '\0') {
+		if ((in->logs[log].notes = malloc(strlen(st->notes) + 11)) !=
+		    NULL)
+			sprintf(in->logs[log].notes, "container %s",
+			    st->notes);
+	} else {
+		in->logs[log].notes = strdup(st->container ? "container" :
+		    st->notes != NULL ? st->notes : "");
+	}
 	if (in->logs[log].notes == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
 	in->logs[log].st = *st;
@@ -1407,7 +1500,204 @@ same_class(const struct srec *a, const struct srec *b)
 	return na == nb && (na == 0 || memcmp(pa, pb, na) == 0);
 }
 
+/* The records of a group class by class (key or raw record), each class
+ * in the merge's order. */
+static int
+class_order(const struct srec *a, const struct srec *b)
+{
+	const char *pa, *pb;
+	size_t na, nb;
+
+	if ((a->klen > 0) != (b->klen > 0))
+		return a->klen > 0 ? 1 : -1;
+	dup_class(a, &pa, &na);
+	dup_class(b, &pb, &nb);
+	return srec_cmp_bytes(pa, na, pb, nb);
+}
+
+static int
+class_cmp(const struct srec *a, const struct srec *b)
+{
+	int d = class_order(a, b);
+
+	return d != 0 ? d : srec_cmp(a, b);
+}
+
 #define GREC(in, i) ((const struct srec *)((in)->group.p + (in)->goff[i]))
+
+/* A record of the group goes to the timeline, or counts as a duplicate. */
+static int
+group_emit(struct sl_ingest *in, const struct srec *s, int dup)
+{
+	int rc;
+
+	if (dup) {
+		in->logs[s->log].dups++;
+		in->res.duplicates++;
+		return 0;
+	}
+	if ((rc = user_row(in, s)) < 0)
+		return rc;
+	if (s->log == LOG_EXISTING)
+		return 0;
+	in->u.added++;
+	in->res.accepted++;
+	if (in->res.first == INT64_MIN || s->time < in->res.first)
+		in->res.first = s->time;
+	if (in->res.last == INT64_MIN || s->time > in->res.last)
+		in->res.last = s->time;
+	return 0;
+}
+
+static int
+stage_copy(struct sl_ingest *in, struct sorter *so, const struct srec *s,
+    uint32_t flags)
+{
+	struct srec h = *s;
+
+	h.flags = flags;
+	return stage(in, so, &h, S_USER(s), S_KEY(s), S_ORIGIN(s), S_ROW(s),
+	    S_SCOPE(s));
+}
+
+/*
+ * The end of a class of a large group: its first record is a duplicate if
+ * it is new and the case had a copy (in the order of group_flush, a copy
+ * in the case takes the first one's place).
+ */
+static int
+class_end(struct sl_ingest *in, int seen_case)
+{
+	const struct srec *f = (const struct srec *)in->gfirst.p;
+
+	if (in->gfirst.n == 0)
+		return 0;
+	return stage_copy(in, &in->os, f, f->log != LOG_EXISTING &&
+	    seen_case ? SR_DUP : 0);
+}
+
+/* Read a sorter's records in its order: every run on a heap (what is in
+ * memory spilled first). */
+static int
+sorter_heap(struct sl_ingest *in, struct sorter *so, struct heap *hp)
+{
+	struct src *src;
+	size_t i;
+	int rc;
+
+	if (so->nrec > 0 && (rc = spill(in, so)) < 0)
+		return rc;
+	free(so->arena);
+	so->arena = NULL;
+	so->acap = 0;
+	hp->cmp = so->cmp;
+	for (i = 0; i < so->nruns; i++) {
+		if ((src = src_open(in, SRC_RUN, so->runs[i])) == NULL)
+			return -EIO;
+		if ((rc = heap_add(in, hp, src)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A group larger than group_max, de-duplicated as group_flush does, with
+ * its memory bounded: sorted by class, each class decides which of its
+ * records are duplicates, in the merge's order, the way group_flush's
+ * table does: a copy in the case is always kept; the class's first record
+ * is kept unless the case has a copy; a new record with a scoped key (the
+ * key pass has decided between those) is kept while the class's first
+ * record is one too and no copy of the case came before it; the others
+ * are duplicates.  Then, back in the merge's order, each is written or
+ * counted.
+ */
+static int
+big_flush(struct sl_ingest *in)
+{
+	struct heap hp = { 0 };
+	const struct srec *s, *f;
+	int seen_case = 0, first_scoped = 0, dup, rc;
+
+	in->big = 0;
+	sl_buf_reset(&in->gfirst);
+	if ((rc = sorter_heap(in, &in->gs, &hp)) < 0)
+		goto fail;
+	while (hp.n > 0) {
+		s = hp.v[0]->cur;
+		f = in->gfirst.n > 0 ? (const struct srec *)in->gfirst.p :
+		    NULL;
+		if (f == NULL || class_order(f, s) != 0) {
+			if ((rc = class_end(in, seen_case)) < 0)
+				goto fail;
+			sl_buf_reset(&in->gfirst);
+			if (sl_buf_add(&in->gfirst, s, sizeof(*s) +
+			    payload(s)) < 0) {
+				rc = ifail(in, -ENOMEM, "out of memory");
+				goto fail;
+			}
+			seen_case = s->log == LOG_EXISTING;
+			first_scoped = s->log != LOG_EXISTING && s->slen > 0;
+		} else {
+			if (s->log == LOG_EXISTING) {
+				seen_case = 1;
+				dup = 0;
+			} else if (s->slen > 0) {
+				dup = !first_scoped || seen_case;
+			} else {
+				dup = 1;
+			}
+			if ((rc = stage_copy(in, &in->os, s, dup ? SR_DUP :
+			    0)) < 0)
+				goto fail;
+		}
+		if ((rc = heap_advance(in, &hp)) < 0)
+			goto fail;
+	}
+	if ((rc = class_end(in, seen_case)) < 0)
+		goto fail;
+	sl_buf_reset(&in->gfirst);
+	heap_free(&hp);
+	sorter_release(in, &in->gs);
+	in->gs.cmp = class_cmp;
+	in->gs.limit = in->group_max;
+	if ((rc = sorter_heap(in, &in->os, &hp)) < 0)
+		goto fail;
+	while (hp.n > 0) {
+		s = hp.v[0]->cur;
+		if ((rc = group_emit(in, s, (s->flags & SR_DUP) != 0)) < 0 ||
+		    (rc = heap_advance(in, &hp)) < 0)
+			goto fail;
+	}
+	heap_free(&hp);
+	sorter_release(in, &in->os);
+	in->os.cmp = srec_cmp;
+	in->os.limit = in->group_max;
+	return 0;
+fail:
+	heap_free(&hp);
+	return rc;
+}
+
+/* The group outgrew memory: its records so far go to the class sorter. */
+static int
+big_start(struct sl_ingest *in)
+{
+	size_t i;
+	int rc;
+
+	sl_buf_reset(&in->gkey);
+	if (sl_buf_add(&in->gkey, GREC(in, 0), sizeof(struct srec) +
+	    payload(GREC(in, 0))) < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	for (i = 0; i < in->ngroup; i++)
+		if ((rc = stage_copy(in, &in->gs, GREC(in, i),
+		    GREC(in, i)->flags)) < 0)
+			return rc;
+	in->ngroup = 0;
+	sl_buf_release(&in->group);
+	in->big = 1;
+	return 0;
+}
 
 static int
 group_flush(struct sl_ingest *in)
@@ -1415,6 +1705,8 @@ group_flush(struct sl_ingest *in)
 	size_t i, mask, tsize;
 	int rc;
 
+	if (in->big)
+		return big_flush(in);
 	if (in->ngroup == 0)
 		return 0;
 	for (tsize = 16; tsize < 2 * in->ngroup; tsize *= 2)
@@ -1456,21 +1748,9 @@ group_flush(struct sl_ingest *in)
 	for (i = 0; i < in->ngroup; i++) {
 		const struct srec *s = GREC(in, i);
 
-		if (s->log != LOG_EXISTING && in->gtab[in->gslot[i]] != i + 1) {
-			in->logs[s->log].dups++;
-			in->res.duplicates++;
-			continue;
-		}
-		if ((rc = user_row(in, s)) < 0)
+		if ((rc = group_emit(in, s, s->log != LOG_EXISTING &&
+		    in->gtab[in->gslot[i]] != i + 1)) < 0)
 			return rc;
-		if (s->log == LOG_EXISTING)
-			continue;
-		in->u.added++;
-		in->res.accepted++;
-		if (in->res.first == INT64_MIN || s->time < in->res.first)
-			in->res.first = s->time;
-		if (in->res.last == INT64_MIN || s->time > in->res.last)
-			in->res.last = s->time;
 	}
 	in->ngroup = 0;
 	sl_buf_reset(&in->group);
@@ -1484,16 +1764,21 @@ group_add(struct sl_ingest *in, const struct srec *s)
 	const struct srec *g0;
 	int rc;
 
-	if (in->ngroup > 0) {
-		g0 = GREC(in, 0);
-		/* A new user or time ends the group; so does size, at the
-		 * cost of missing duplicates across the cut. */
+	if (in->ngroup > 0 || in->big) {
+		g0 = in->big ? (const struct srec *)in->gkey.p : GREC(in, 0);
+		/* A new user or time ends the group; past its memory, it
+		 * goes on through the disk. */
 		if (g0->time != s->time || g0->ulen != s->ulen ||
-		    memcmp(S_USER(g0), S_USER(s), s->ulen) != 0 ||
-		    in->group.n + n > GROUP_MAX)
+		    memcmp(S_USER(g0), S_USER(s), s->ulen) != 0) {
 			if ((rc = group_flush(in)) < 0)
 				return rc;
+		} else if (!in->big && in->group.n + n > in->group_max &&
+		    (rc = big_start(in)) < 0) {
+			return rc;
+		}
 	}
+	if (in->big)
+		return stage_copy(in, &in->gs, s, s->flags);
 	if (in->ngroup == in->cgroup) {
 		size_t ncap = in->cgroup ? in->cgroup * 2 : 64;
 		size_t *a = realloc(in->goff, ncap * sizeof(*a));
@@ -2228,6 +2513,10 @@ sl_ingest_free(struct sl_ingest *in)
 		return;
 	sorter_release(in, &in->ev);
 	sorter_release(in, &in->ks);
+	sorter_release(in, &in->gs);
+	sorter_release(in, &in->os);
+	sl_buf_release(&in->gkey);
+	sl_buf_release(&in->gfirst);
 	if (in->runid > 0)
 		sl_case_rmtree(in->c, SL_TMP);
 	in->c->stop = NULL;

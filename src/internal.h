@@ -99,6 +99,8 @@ struct sl_walk_opts {
 	 * == part (see sl_reader_opts).  Added by the lead. */
 	unsigned part, nparts;
 	int follow;	/* follow symbolic links inside directories */
+	/* What a source's logs may expand to (sl_reader_opts). */
+	uint64_t max_expand, max_expand_bytes;
 };
 
 enum sl_walk_type {

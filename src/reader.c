@@ -171,6 +171,8 @@ sl_reader_new(const char *const *sources, size_t n,
 	wo.part = r->opts.part;
 	wo.nparts = r->opts.nparts;
 	wo.follow = r->opts.follow;
+	wo.max_expand = r->opts.max_expand;
+	wo.max_expand_bytes = r->opts.max_expand_bytes;
 	r->walk = sl_walk_new(sources, n, &wo);
 	if (r->walk == NULL) {
 		sl_seterr(err, errlen, "%s", strerror(ENOMEM));
@@ -558,6 +560,15 @@ option_notes(struct sl_reader *r)
 	if (r->opts.max_record != 0 &&
 	    r->opts.max_record != SL_MAX_RECORD_DEFAULT &&
 	    note(r, "max-record=%zu", r->opts.max_record) < 0)
+		return -ENOMEM;
+	if (r->opts.max_expand != 0 &&
+	    r->opts.max_expand != SL_MAX_EXPAND_DEFAULT &&
+	    (r->opts.max_expand == SL_EXPAND_UNLIMITED ?
+	    note(r, "max-expand=0") : note(r, "max-expand=%llu",
+	    (unsigned long long)r->opts.max_expand)) < 0)
+		return -ENOMEM;
+	if (r->opts.max_expand_bytes != 0 && note(r, "max-expand-bytes=%llu",
+	    (unsigned long long)r->opts.max_expand_bytes) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -948,6 +959,12 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 			}
 			if (log_notes(r) < 0)
 				return -ENOMEM;
+			/* What the walk knows: the source's limit. */
+			if (w.stats.notes != NULL && *w.stats.notes != '\0') {
+				if (note(r, "%s", w.stats.notes) < 0)
+					return -ENOMEM;
+				r->st.notes = r->notes.p;
+			}
 			memcpy(r->st.sha256, w.stats.sha256,
 			    sizeof(r->st.sha256));
 			r->st.bytes = w.stats.bytes;

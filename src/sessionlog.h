@@ -208,6 +208,18 @@ SL_API const char *sl_profileset_description(const struct sl_profileset *ps,
 #define SL_MAX_RECORD_DEFAULT ((size_t)16 << 20)
 
 /*
+ * What one source may expand to (sl_reader_opts.max_expand): every byte its
+ * logs give, through all its archives and compression layers, counts
+ * against max_expand times the source's own size, but never less than
+ * SL_EXPAND_FLOOR, whose ratio says little.  Real gzip'd logs expand 5 to
+ * 20 times, rarely past 100; one deflate layer cannot pass about 1032; a
+ * nested archive or a degenerate bzip2 or xz stream can.
+ */
+#define SL_MAX_EXPAND_DEFAULT 1000
+#define SL_EXPAND_FLOOR ((uint64_t)1 << 20)
+#define SL_EXPAND_UNLIMITED UINT64_MAX
+
+/*
  * Reading evidence.  A reader walks sources (files, directories, archives,
  * "-" for stdin), detects compression, archives and formats from content,
  * and hands out items in a stable order.
@@ -253,6 +265,14 @@ struct sl_reader_opts {
 	 * the list itself is always followed (find -H).  A directory that is
 	 * a sessionlog case is never read, followed or not. */
 	int follow;
+	/* Added for decompression bombs: a source's logs may expand to
+	 * max_expand times its size (0 is SL_MAX_EXPAND_DEFAULT,
+	 * SL_EXPAND_UNLIMITED none; see SL_EXPAND_FLOOR), and to at most
+	 * max_expand_bytes in all (0 is no limit).  Past that, the log being
+	 * read gives an SL_ITEM_ERROR and ends there (notes truncated= and
+	 * expand-limit=), and nothing more of the source is read: its other
+	 * members are not opened, and its LOG_END rows say expand-limit=. */
+	uint64_t max_expand, max_expand_bytes;
 };
 
 /* Every option at its default, for this version's struct (see

@@ -431,6 +431,50 @@ zip_close(struct zip *z, const char *dir, const char *name)
 	free(z->out.p);
 }
 
+/*
+ * bad/zip-bomb.zip: a zip of zips of zips, 16 members at each level, the
+ * leaves 256 KiB of one JSON line over and over: about 10 KB that expand
+ * to 1 GiB, the shape of the 5.5 KB zip of zips that gives 10 GB.
+ */
+static void
+zip_level(struct sb *out, const char *stem, const char *ext, const void *p,
+    size_t n)
+{
+	struct zip z;
+	char name[64];
+	int i;
+
+	zip_open(&z);
+	for (i = 0; i < 16; i++) {
+		snprintf(name, sizeof(name), "%s-%02d.%s", stem, i, ext);
+		zip_add(&z, name, p, n, 0);
+	}
+	if (archive_write_close(z.a) != ARCHIVE_OK)
+		die(archive_error_string(z.a));
+	archive_write_free(z.a);
+	*out = z.out;
+}
+
+static void
+zip_bomb(const char *dir)
+{
+	static const char line[] = "{\"time\":\"2026-03-01T08:00:00Z\","
+	    "\"user\":\"mallory\",\"action\":\"search\",\"query\":"
+	    "\"bomb\"}\n";
+	struct sb leaf = { 0 }, l1, l2, l3;
+
+	while (leaf.n + sizeof(line) - 1 <= 256 << 10)
+		sb_puts(&leaf, line);
+	zip_level(&l1, "events", "jsonl", leaf.p, leaf.n);
+	zip_level(&l2, "l1", "zip", l1.p, l1.n);
+	zip_level(&l3, "l2", "zip", l2.p, l2.n);
+	write_file(dir, "zip-bomb.zip", l3.p, l3.n);
+	free(leaf.p);
+	free(l1.p);
+	free(l2.p);
+	free(l3.p);
+}
+
 static void
 cloudtrail_zip(const char *dir)
 {
@@ -709,6 +753,7 @@ main(int argc, char **argv)
 	invalid_json(bad);
 	invalid_utf8(bad);
 	evil_zip(bad);
+	zip_bomb(bad);
 	write_file(bad, "empty.jsonl", "", 0);
 	user_nul(bad);
 	if (fflush(stdout) != 0 || ferror(stdout))
