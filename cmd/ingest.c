@@ -15,6 +15,7 @@
 #include "sessionlog.h"
 
 #define MAX_JOBS 64
+#define MAX_WAIT (366L * 24 * 3600)	/* --wait: a year */
 #define REJECTS_SHOWN 5		/* reject messages printed per log */
 #define REJECTS_SHOWN_ALL 50	/* and in all */
 
@@ -30,6 +31,7 @@ enum {
 	OPT_YEAR,
 	OPT_REREAD,
 	OPT_FOLLOW,
+	OPT_WAIT,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -49,6 +51,7 @@ static const struct option longopts[] = {
 	{ "year", required_argument, NULL, OPT_YEAR },
 	{ "reread", no_argument, NULL, OPT_REREAD },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -63,9 +66,9 @@ usage(FILE *fp)
 	    "              [--map field=path]...\n"
 	    "              [--tz zone] [--year year] [--max-record size] "
 	    "[--memory size]\n"
-	    "              source...\n"
+	    "              [--wait[=seconds]] source...\n"
 	    "       ingest --verify [-C case]\n"
-	    "       ingest --upgrade [-C case]\n"
+	    "       ingest --upgrade [--wait[=seconds]] [-C case]\n"
 	    "       ingest --list-profiles\n");
 }
 
@@ -577,16 +580,15 @@ verify(const char *dir, int nargs, char **args)
 
 /* Bring a case of an earlier format up to this version's. */
 static int
-upgrade(const char *dir, int nargs, char **args)
+upgrade(const char *dir, int wait, int nargs, char **args)
 {
 	struct sl_case *c;
 	char err[512];
-	int from, rc;
+	int rc;
 
-	c = sl_case_open(dir, SL_CASE_WRITE, err, sizeof(err));
+	c = sl_case_open_wait(dir, SL_CASE_WRITE, wait, err, sizeof(err));
 	if (c == NULL)
 		cli_die("%s", err);
-	from = sl_case_version(c);
 	rc = sl_case_upgrade(c);
 	if (rc < 0)
 		cli_die("cannot upgrade \"%s\": %s", dir, sl_case_error(c));
@@ -594,10 +596,10 @@ upgrade(const char *dir, int nargs, char **args)
 	sl_case_free(c);
 	if (rc == 0)
 		fprintf(stderr, "%s: case \"%s\" is already of format %d: "
-		    "nothing to do\n", cli_progname, dir, from);
+		    "nothing to do\n", cli_progname, dir, SL_CASE_FORMAT);
 	else
 		fprintf(stderr, "%s: case \"%s\" upgraded from format %d "
-		    "to %d\n", cli_progname, dir, from, from + 1);
+		    "to %d\n", cli_progname, dir, rc, SL_CASE_FORMAT);
 	return 0;
 }
 
@@ -630,7 +632,7 @@ main(int argc, char **argv)
 	char err[512];
 	size_t nmaps = 0;
 	int ch, quiet = 0, do_verify = 0, do_list = 0;
-	int do_upgrade = 0;
+	int do_upgrade = 0, wait = 0;
 	int njobs = 0, status = 0, rc = 0, failed = 0, nargs;
 	char **args;
 
@@ -676,6 +678,11 @@ main(int argc, char **argv)
 		case OPT_FOLLOW:
 			ropts.follow = 1;
 			break;
+		case OPT_WAIT:
+			/* without a number: as long as it takes */
+			wait = optarg == NULL ? -1 : (int)cli_number("--wait",
+			    optarg, 0, MAX_WAIT);
+			break;
 		case OPT_MAX_RECORD:
 			ropts.max_record = cli_size("--max-record", optarg,
 			    64, SL_MAX_RECORD_LIMIT);
@@ -719,7 +726,7 @@ main(int argc, char **argv)
 			return EXIT_TROUBLE;
 		}
 		status = do_verify ? verify(casedir, nargs, args) :
-		    upgrade(casedir, nargs, args);
+		    upgrade(casedir, wait, nargs, args);
 		free(args);
 		return status;
 	}
@@ -765,8 +772,8 @@ main(int argc, char **argv)
 	if (r == NULL)
 		cli_die("%s", err);
 	sl_reader_free(r);
-	c = sl_case_open(casedir, SL_CASE_CREATE | SL_CASE_WRITE, err,
-	    sizeof(err));
+	c = sl_case_open_wait(casedir, SL_CASE_CREATE | SL_CASE_WRITE, wait,
+	    err, sizeof(err));
 	if (c == NULL)
 		cli_die("%s", err);
 	/* From here an end by a signal has files to remove. */

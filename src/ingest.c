@@ -897,12 +897,12 @@ merge_runs(struct sl_ingest *in, struct sorter *so)
 	}
 	rc = close_run(in, fp, rel, rc);
 	if (rc < 0) {
-		unlinkat(in->c->dirfd, rel, 0);
+		sl_case_unlink(in->c, rel);
 		free(rel);
 		goto fail;
 	}
 	for (i = 0; i < so->nruns; i++) {
-		unlinkat(in->c->dirfd, so->runs[i], 0);
+		sl_case_unlink(in->c, so->runs[i]);
 		free(so->runs[i]);
 	}
 	so->runs[0] = rel;
@@ -939,7 +939,7 @@ spill(struct sl_ingest *in, struct sorter *so)
 	free(v);
 	rc = close_run(in, fp, rel, rc);
 	if (rc < 0) {
-		unlinkat(in->c->dirfd, rel, 0);
+		sl_case_unlink(in->c, rel);
 		free(rel);
 		return rc;
 	}
@@ -989,7 +989,7 @@ sorter_release(struct sl_ingest *in, struct sorter *so)
 	size_t i;
 
 	for (i = 0; i < so->nruns; i++) {
-		unlinkat(in->c->dirfd, so->runs[i], 0);
+		sl_case_unlink(in->c, so->runs[i]);
 		free(so->runs[i]);
 	}
 	free(so->runs);
@@ -1343,7 +1343,7 @@ user_end(struct sl_ingest *in)
 		sl_bgzf_close(u->w);
 		fclose(u->fp);
 		snprintf(path, sizeof(path), "%s/%s", SL_TXN, u->rel);
-		unlinkat(in->c->dirfd, path, 0);
+		sl_case_unlink(in->c, path);
 		if (u->rows == 0 && u->removed > 0) {
 			in->res.users++;
 			snprintf(path, sizeof(path), "-%s", u->rel);
