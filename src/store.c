@@ -839,9 +839,10 @@ open_flat(struct sl_case *c)
 
 	if (faccessat(c->rootfd, SL_TXN "/COMMIT", F_OK, 0) == 0) {
 		if (!c->writer)
-			return sl_case_fail(c, -EAGAIN, "case %s has an update "
-			    "that a crash cut short: any writer finishes it "
-			    "(ingest --upgrade -C %s)", c->dir, c->dir);
+			return sl_case_fail(c, -EAGAIN, "case \"%s\" has an "
+			    "update that a crash cut short: any writer "
+			    "finishes it (ingest --upgrade -C %s)", c->dir,
+			    c->dir);
 		if ((rc = sl_case_txn_finish(c)) < 0)
 			return sl_case_fail(c, rc, "case %s has an unfinished "
 			    "update that cannot be completed (%s)", c->dir,
@@ -934,8 +935,9 @@ sl_case_open_wait(const char *dir, int flags, int wait, char *err,
 	} else if (v == 3) {
 		if (c->writer)
 			unlinkat(c->rootfd, SL_CURRENT ".new", 0);
-		if ((rc = open_current(c)) == 0 && (rc = sl_case_load(c)) == 0 &&
-		    c->writer && (rc = sl_case_show_current(c)) == 0)
+		if ((rc = open_current(c)) == 0 &&
+		    (rc = sl_case_load(c)) == 0 && c->writer &&
+		    (rc = sl_case_show_current(c)) == 0)
 			sl_case_gc(c);
 	} else {
 		c->dirfd = c->rootfd;
