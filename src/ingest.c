@@ -1528,8 +1528,8 @@ reject_row(struct sl_ingest *in, const struct srec *s)
 	}
 	if (sl_bgzf_write(in->rw, S_ROW(s), s->rlen) < 0 ||
 	    sl_bgzf_write(in->rw, "\n", 1) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_REJECTS);
+		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
+		    in->c->dir, SL_GEN, in->c->txngen, SL_REJECTS);
 	return 0;
 }
 
@@ -1631,8 +1631,8 @@ drop(struct sl_ingest *in, const struct srec *d, const struct srec *s)
 	    sl_buf_addc(b, '\n') < 0)
 		return ifail(in, -ENOMEM, "out of memory");
 	if (sl_bgzf_write(in->cw, b->p, b->n) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_CONFLICTS);
+		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
+		    in->c->dir, SL_GEN, in->c->txngen, SL_CONFLICTS);
 	return 0;
 }
 
@@ -1792,8 +1792,8 @@ key_row(struct sl_ingest *in, struct sl_bgzf_writer *w, const struct srec *s)
 	    s->offset) < 0)
 		return ifail(in, -ENOMEM, "out of memory");
 	if (sl_bgzf_write(w, b->p, b->n) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_KEYS);
+		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
+		    in->c->dir, SL_GEN, in->c->txngen, SL_KEYS);
 	return 0;
 }
 

@@ -933,8 +933,10 @@ sl_case_open_wait(const char *dir, int flags, int wait, char *err,
 	if (v == 0) {
 		rc = create_case(c);
 	} else if (v == 3) {
-		if (c->writer)
+		if (c->writer) {
 			unlinkat(c->rootfd, SL_CURRENT ".new", 0);
+			unlinkat(c->rootfd, SL_CASE_FILE ".new", 0);
+		}
 		if ((rc = open_current(c)) == 0 &&
 		    (rc = sl_case_load(c)) == 0 && c->writer &&
 		    (rc = sl_case_show_current(c)) == 0)
