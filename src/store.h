@@ -8,9 +8,9 @@
 #include "internal.h"
 
 #define SL_CASE_MARKER "sessionlog-case 3"
-/* Format 2 (sessionlog 0.2): the files of format 3's generation directly
- * in the case's directory, a reader's shared lock on .lock.  Read as it
- * is; the first writer makes it a case of format 3. */
+/* Format 2 (sessionlog 0.1 before generations): the files of one
+ * generation directly in the case's directory, and readers sharing .lock.
+ * Read as it is; its first writer makes it a case of format 3. */
 #define SL_CASE_MARKER_2 "sessionlog-case 2"
 /* Format 1 (sessionlog 0.1.0): a manifest of 13 columns, no conflicts, and
  * rejects.tsv.gz only once something was rejected.  Read, and upgraded by
