@@ -15,6 +15,7 @@
 #include "sessionlog.h"
 
 #define MAX_JOBS 64
+#define MAX_WAIT (366L * 24 * 3600)	/* --wait: a year */
 #define REJECTS_SHOWN 5		/* reject messages printed per log */
 #define REJECTS_SHOWN_ALL 50	/* and in all */
 
@@ -32,6 +33,7 @@ enum {
 	OPT_FOLLOW,
 	OPT_MAX_EXPAND,
 	OPT_MAX_EXPAND_BYTES,
+	OPT_WAIT,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -53,6 +55,7 @@ static const struct option longopts[] = {
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "max-expand", required_argument, NULL, OPT_MAX_EXPAND },
 	{ "max-expand-bytes", required_argument, NULL, OPT_MAX_EXPAND_BYTES },
+	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -67,10 +70,10 @@ usage(FILE *fp)
 	    "              [--map field=path]...\n"
 	    "              [--tz zone] [--year year] [--max-record size] "
 	    "[--memory size]\n"
-	    "              [--max-expand ratio] [--max-expand-bytes size] "
-	    "source...\n"
+	    "              [--max-expand ratio] [--max-expand-bytes size]\n"
+	    "              [--wait[=seconds]] source...\n"
 	    "       ingest --verify [-C case]\n"
-	    "       ingest --upgrade [-C case]\n"
+	    "       ingest --upgrade [--wait[=seconds]] [-C case]\n"
 	    "       ingest --list-profiles\n");
 }
 
@@ -601,16 +604,15 @@ verify(const char *dir, int nargs, char **args)
 
 /* Bring a case of an earlier format up to this version's. */
 static int
-upgrade(const char *dir, int nargs, char **args)
+upgrade(const char *dir, int wait, int nargs, char **args)
 {
 	struct sl_case *c;
 	char err[512];
-	int from, rc;
+	int rc;
 
-	c = sl_case_open(dir, SL_CASE_WRITE, err, sizeof(err));
+	c = sl_case_open_wait(dir, SL_CASE_WRITE, wait, err, sizeof(err));
 	if (c == NULL)
 		cli_die("%s", err);
-	from = sl_case_version(c);
 	rc = sl_case_upgrade(c);
 	if (rc < 0)
 		cli_die("cannot upgrade \"%s\": %s", dir, sl_case_error(c));
@@ -618,10 +620,10 @@ upgrade(const char *dir, int nargs, char **args)
 	sl_case_free(c);
 	if (rc == 0)
 		fprintf(stderr, "%s: case \"%s\" is already of format %d: "
-		    "nothing to do\n", cli_progname, dir, from);
+		    "nothing to do\n", cli_progname, dir, SL_CASE_FORMAT);
 	else
 		fprintf(stderr, "%s: case \"%s\" upgraded from format %d "
-		    "to %d\n", cli_progname, dir, from, from + 1);
+		    "to %d\n", cli_progname, dir, rc, SL_CASE_FORMAT);
 	return 0;
 }
 
@@ -654,7 +656,7 @@ main(int argc, char **argv)
 	char err[512];
 	size_t nmaps = 0;
 	int ch, quiet = 0, do_verify = 0, do_list = 0;
-	int do_upgrade = 0;
+	int do_upgrade = 0, wait = 0;
 	int njobs = 0, status = 0, rc = 0, failed = 0, nargs;
 	char **args;
 
@@ -699,6 +701,11 @@ main(int argc, char **argv)
 			break;
 		case OPT_FOLLOW:
 			ropts.follow = 1;
+			break;
+		case OPT_WAIT:
+			/* without a number: as long as it takes */
+			wait = optarg == NULL ? -1 : (int)cli_number("--wait",
+			    optarg, 0, MAX_WAIT);
 			break;
 		case OPT_MAX_RECORD:
 			ropts.max_record = cli_size("--max-record", optarg,
@@ -753,7 +760,7 @@ main(int argc, char **argv)
 			return EXIT_TROUBLE;
 		}
 		status = do_verify ? verify(casedir, nargs, args) :
-		    upgrade(casedir, nargs, args);
+		    upgrade(casedir, wait, nargs, args);
 		free(args);
 		return status;
 	}
@@ -799,8 +806,8 @@ main(int argc, char **argv)
 	if (r == NULL)
 		cli_die("%s", err);
 	sl_reader_free(r);
-	c = sl_case_open(casedir, SL_CASE_CREATE | SL_CASE_WRITE, err,
-	    sizeof(err));
+	c = sl_case_open_wait(casedir, SL_CASE_CREATE | SL_CASE_WRITE, wait,
+	    err, sizeof(err));
 	if (c == NULL)
 		cli_die("%s", err);
 	/* From here an end by a signal has files to remove. */

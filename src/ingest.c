@@ -912,7 +912,7 @@ new_run(struct sl_ingest *in, struct sorter *so, struct run *r)
 	}
 	if ((r->w = sl_bgzf_writer_new(r->fp, 1)) == NULL) {
 		fclose(r->fp);
-		unlinkat(in->c->dirfd, r->rel, 0);
+		sl_case_unlink(in->c, r->rel);
 		free(r->rel);
 		return ifail(in, -ENOMEM, "out of memory");
 	}
@@ -935,7 +935,7 @@ close_run(struct sl_ingest *in, struct run *r, int rc)
 		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
 		    in->c->dir, r->rel, strerror(errno));
 	if (rc < 0) {
-		unlinkat(in->c->dirfd, r->rel, 0);
+		sl_case_unlink(in->c, r->rel);
 		free(r->rel);
 		r->rel = NULL;
 	}
@@ -992,7 +992,7 @@ merge_runs(struct sl_ingest *in, struct sorter *so)
 	if ((rc = close_run(in, &run, rc)) < 0)
 		goto fail;
 	for (i = 0; i < so->nruns; i++) {
-		unlinkat(in->c->dirfd, so->runs[i], 0);
+		sl_case_unlink(in->c, so->runs[i]);
 		free(so->runs[i]);
 	}
 	so->runs[0] = run.rel;
@@ -1074,7 +1074,7 @@ sorter_release(struct sl_ingest *in, struct sorter *so)
 	size_t i;
 
 	for (i = 0; i < so->nruns; i++) {
-		unlinkat(in->c->dirfd, so->runs[i], 0);
+		sl_case_unlink(in->c, so->runs[i]);
 		free(so->runs[i]);
 	}
 	free(so->runs);
@@ -1436,7 +1436,7 @@ user_end(struct sl_ingest *in)
 		sl_bgzf_close(u->w);
 		fclose(u->fp);
 		snprintf(path, sizeof(path), "%s/%s", SL_TXN, u->rel);
-		unlinkat(in->c->dirfd, path, 0);
+		sl_case_unlink(in->c, path);
 		if (u->rows == 0 && u->removed > 0) {
 			in->res.users++;
 			snprintf(path, sizeof(path), "-%s", u->rel);
@@ -1813,8 +1813,8 @@ reject_row(struct sl_ingest *in, const struct srec *s)
 	}
 	if (sl_bgzf_write(in->rw, S_ROW(s), s->rlen) < 0 ||
 	    sl_bgzf_write(in->rw, "\n", 1) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_REJECTS);
+		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
+		    in->c->dir, SL_GEN, in->c->txngen, SL_REJECTS);
 	return 0;
 }
 
@@ -1916,8 +1916,8 @@ drop(struct sl_ingest *in, const struct srec *d, const struct srec *s)
 	    sl_buf_addc(b, '\n') < 0)
 		return ifail(in, -ENOMEM, "out of memory");
 	if (sl_bgzf_write(in->cw, b->p, b->n) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_CONFLICTS);
+		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
+		    in->c->dir, SL_GEN, in->c->txngen, SL_CONFLICTS);
 	return 0;
 }
 
@@ -2077,8 +2077,8 @@ key_row(struct sl_ingest *in, struct sl_bgzf_writer *w, const struct srec *s)
 	    s->offset) < 0)
 		return ifail(in, -ENOMEM, "out of memory");
 	if (sl_bgzf_write(w, b->p, b->n) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_KEYS);
+		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
+		    in->c->dir, SL_GEN, in->c->txngen, SL_KEYS);
 	return 0;
 }
 

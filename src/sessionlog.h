@@ -385,15 +385,26 @@ SL_API void sl_reader_free(struct sl_reader *r);
  */
 struct sl_case;
 
+#define SL_CASE_FORMAT 3	/* the case format this version writes */
 #define SL_CASE_CREATE 0x1	/* create the case if it does not exist */
 #define SL_CASE_WRITE  0x2	/* take the writer's lock */
 #define SL_CASE_SCRATCH 0x4	/* a tool's private working case that need
 				 * not survive a crash: nothing is synced to
 				 * disk (updates stay atomic for readers) */
 
-/* Open the case at dir.  Returns NULL on failure with a message in err. */
+/*
+ * Open the case at dir.  Returns NULL on failure with a message in err.
+ * A reader reads one generation of the case, as it was when opened,
+ * whatever a writer does meanwhile, and never keeps a writer out.  A
+ * writer (SL_CASE_WRITE, SL_CASE_CREATE) fails at once when another
+ * writer holds the case, with a message naming its pid and since when.
+ */
 SL_API struct sl_case *sl_case_open(const char *dir, int flags, char *err,
     size_t errlen);
+/* The same, but a writer waits up to wait seconds for the other writer to
+ * finish (wait < 0: as long as it takes; 0: sl_case_open). */
+SL_API struct sl_case *sl_case_open_wait(const char *dir, int flags,
+    int wait, char *err, size_t errlen);
 SL_API const char *sl_case_error(const struct sl_case *c);
 SL_API void sl_case_free(struct sl_case *c);
 
@@ -401,12 +412,14 @@ SL_API void sl_case_free(struct sl_case *c);
 SL_API int sl_case_audit(struct sl_case *c, const char *tool, int argc,
     char *const *argv);
 
-/* The case's format version: 2 is this version's; 1 is read but must be
- * upgraded before it is written to. */
+/* The case's format version: 3 is this version's; 2 is read as it is and
+ * becomes 3 when opened for writing; 1 is read but must be upgraded
+ * (sl_case_upgrade) before it is written to. */
 SL_API int sl_case_version(const struct sl_case *c);
 /* Upgrade a case of an earlier format to this one, atomically (needs
- * SL_CASE_WRITE).  Returns 1 when it was upgraded, 0 when it already was
- * current, or a negative errno value (detail in sl_case_error). */
+ * SL_CASE_WRITE).  Returns the format it had when opened (1 or 2) when it
+ * was upgraded, 0 when it already was current, or a negative errno value
+ * (detail in sl_case_error). */
 SL_API int sl_case_upgrade(struct sl_case *c);
 
 /* Nonzero if a source or member with this SHA-256 is in the manifest. */

@@ -186,10 +186,13 @@ load_digests(struct sl_case *c)
 
 		lineno++;
 		if (lineno == 1) {
-			c->version = 2;
-			if (strcmp(line.p, SL_CASE_MARKER_1) == 0)
+			if (strcmp(line.p, SL_CASE_MARKER) == 0)
+				c->version = 3;
+			else if (strcmp(line.p, SL_CASE_MARKER_2) == 0)
+				c->version = 2;
+			else if (strcmp(line.p, SL_CASE_MARKER_1) == 0)
 				c->version = 1;
-			else if (strcmp(line.p, SL_CASE_MARKER) != 0) {
+			else {
 				rc = strncmp(line.p, "sessionlog-case ", 16) ==
 				    0 ? -ENOTSUP : -EBADMSG;
 				break;
@@ -389,62 +392,246 @@ fail:
 
 /* ---- opening ------------------------------------------------------------- */
 
+/* The format named by the first line of the case directory's
+ * sessionlog.case: 1, 2 or 3, 0 when there is none, or -ENOTSUP,
+ * -EBADMSG, another negative errno value (c->err set but for 0). */
 static int
-lock_case(struct sl_case *c, int writer)
+root_version(struct sl_case *c)
 {
-	char buf[32];
+	char buf[64];
 	ssize_t r;
-	long pid = 0;
+	int fd;
 
-	if (writer) {
-		c->lockfd = openat(c->dirfd, SL_LOCK, O_RDWR | O_CREAT |
-		    O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (c->lockfd >= 0)
-			fchmod(c->lockfd, 0600);
-	} else {
-		c->lockfd = openat(c->dirfd, SL_LOCK, O_RDONLY | O_CLOEXEC |
-		    O_NOFOLLOW);
-		if (c->lockfd < 0 && errno == ENOENT)
-			return 0;	/* never written: nothing to fear */
+	fd = openat(c->rootfd, SL_CASE_FILE, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || (r = read(fd, buf, sizeof(buf) - 1)) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return sl_case_fail(c, -e, "cannot read \"%s/%s\": %s",
+		    c->dir, SL_CASE_FILE, strerror(e));
 	}
+	close(fd);
+	buf[r] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strcmp(buf, SL_CASE_MARKER) == 0)
+		return 3;
+	if (strcmp(buf, SL_CASE_MARKER_2) == 0)
+		return 2;
+	if (strcmp(buf, SL_CASE_MARKER_1) == 0)
+		return 1;
+	if (strncmp(buf, "sessionlog-case ", 16) == 0)
+		return sl_case_fail(c, -ENOTSUP, "\"%s/%s\": unsupported case "
+		    "version (this is sessionlog %s)", c->dir, SL_CASE_FILE,
+		    SL_VERSION);
+	return sl_case_fail(c, -EBADMSG, "\"%s/%s\": line 1 is not a "
+	    "sessionlog case line", c->dir, SL_CASE_FILE);
+}
+
+/* " (pid N since TIME)" of a living writer that holds .lock, or "". */
+static void
+lock_holder(struct sl_case *c, char *out, size_t len)
+{
+	char buf[96], *sp, *p;
+	ssize_t r;
+	long pid;
+
+	out[0] = '\0';
+	r = pread(c->lockfd, buf, sizeof(buf) - 1, 0);
+	if (r <= 0)
+		return;
+	buf[r] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	pid = strtol(buf, &sp, 10);
+	if (pid <= 0 || pid > INT_MAX ||
+	    (kill((pid_t)pid, 0) < 0 && errno != EPERM))
+		return;		/* a writer that died, or not one */
+	while (*sp == ' ')
+		sp++;
+	for (p = sp; *p != '\0'; p++)
+		if (strchr("0123456789-:.TZ", *p) == NULL)
+			break;
+	if (*sp != '\0' && *p == '\0')
+		snprintf(out, len, " (pid %ld since %s)", pid, sp);
+	else
+		snprintf(out, len, " (pid %ld)", pid);
+}
+
+/*
+ * The writer's lock: flock(2) on .lock, which then holds the writer's pid
+ * and since when.  Writers wait for each other (wait seconds, < 0 for as
+ * long as it takes); readers of format 3 never take it.  A reader of a
+ * case of format 1 or 2 shares it, as those formats' own tools do.
+ */
+static int
+lock_writer(struct sl_case *c, int wait, int flat)
+{
+	struct timespec t0, now, nap = { 0, 50000000 };
+	char buf[64], who[128], when[32];
+	int n;
+
+	c->lockfd = openat(c->rootfd, SL_LOCK, O_RDWR | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
 	if (c->lockfd < 0)
 		return sl_case_fail(c, -errno, "cannot open \"%s/%s\": %s",
 		    c->dir, SL_LOCK, strerror(errno));
-	if (flock(c->lockfd, (writer ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) {
-		if (writer) {
-			int n = snprintf(buf, sizeof(buf), "%ld\n",
-			    (long)getpid());
-
-			if (ftruncate(c->lockfd, 0) < 0 ||
-			    pwrite(c->lockfd, buf, (size_t)n, 0) != n)
-				return sl_case_fail(c, -errno, "cannot write "
-				    "\"%s/%s\": %s", c->dir, SL_LOCK,
-				    strerror(errno));
-			c->writer = 1;
+	fchmod(c->lockfd, 0600);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (flock(c->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return sl_case_fail(c, -errno, "cannot lock \"%s\": "
+			    "%s", c->dir, strerror(errno));
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (wait >= 0 && now.tv_sec - t0.tv_sec +
+		    (now.tv_nsec - t0.tv_nsec) / 1e9 >= wait) {
+			lock_holder(c, who, sizeof(who));
+			if (who[0] == '\0' && flat)
+				return sl_case_fail(c, -EAGAIN, "case \"%s\" "
+				    "is being read by another process (a case "
+				    "of format %d keeps its writers out while "
+				    "it is read)", c->dir, flat);
+			if (wait == 0)
+				return sl_case_fail(c, -EAGAIN, "case \"%s\" "
+				    "is being written by another process%s",
+				    c->dir, who);
+			return sl_case_fail(c, -ETIMEDOUT, "case \"%s\" is "
+			    "still being written by another process%s after "
+			    "%d second%s", c->dir, who, wait,
+			    wait == 1 ? "" : "s");
 		}
-		return 0;
+		nanosleep(&nap, NULL);
 	}
-	if (errno != EWOULDBLOCK)
-		return sl_case_fail(c, -errno, "cannot lock \"%s\": %s",
-		    c->dir, strerror(errno));
-	r = pread(c->lockfd, buf, sizeof(buf) - 1, 0);
-	if (r > 0) {
-		buf[r] = '\0';
-		pid = strtol(buf, NULL, 10);
-	}
-	/* A writer leaves its pid; the pid of a dead writer means readers. */
-	if (pid > 0 && pid <= INT_MAX && (kill((pid_t)pid, 0) == 0 ||
-	    errno == EPERM))
-		return sl_case_fail(c, -EAGAIN, "case %s is being written by "
-		    "another process (pid %ld)", c->dir, pid);
-	return sl_case_fail(c, -EAGAIN, "case %s is being read by another "
-	    "process", c->dir);
+	clock_gettime(CLOCK_REALTIME, &now);
+	sl_row_time_format((int64_t)now.tv_sec * 1000000 +
+	    now.tv_nsec / 1000, when);
+	n = snprintf(buf, sizeof(buf), "%ld %s\n", (long)getpid(), when);
+	if (ftruncate(c->lockfd, 0) < 0 ||
+	    pwrite(c->lockfd, buf, (size_t)n, 0) != n)
+		return sl_case_fail(c, -errno, "cannot write \"%s/%s\": %s",
+		    c->dir, SL_LOCK, strerror(errno));
+	c->writer = 1;
+	return 0;
 }
 
+/* A reader of a case of format 1 or 2: the shared lock of those formats.
+ * 0 when held (or needless), 1 when the case became one of format 3
+ * meanwhile (the first writer of a case of format 2 makes it one at
+ * once: that writer is waited for a moment). */
+static int
+lock_reader_flat(struct sl_case *c)
+{
+	struct timespec nap = { 0, 50000000 };
+	char who[128];
+	int tries, v;
+
+	c->lockfd = openat(c->rootfd, SL_LOCK, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (c->lockfd < 0 && errno == ENOENT)
+		return 0;	/* never written: nothing to fear */
+	if (c->lockfd < 0)
+		return sl_case_fail(c, -errno, "cannot open \"%s/%s\": %s",
+		    c->dir, SL_LOCK, strerror(errno));
+	for (tries = 0;; tries++) {
+		int locked = flock(c->lockfd, LOCK_SH | LOCK_NB) == 0;
+
+		if (!locked && errno != EWOULDBLOCK && errno != EINTR)
+			return sl_case_fail(c, -errno, "cannot lock \"%s\": "
+			    "%s", c->dir, strerror(errno));
+		if ((v = root_version(c)) < 0)
+			return v;
+		if (v == 3) {
+			close(c->lockfd);
+			c->lockfd = -1;
+			return 1;
+		}
+		if (locked)
+			return 0;
+		if (tries == 40) {
+			lock_holder(c, who, sizeof(who));
+			return sl_case_fail(c, -EAGAIN, "case \"%s\" is being "
+			    "written by another process%s", c->dir, who);
+		}
+		nanosleep(&nap, NULL);
+	}
+}
+
+/*
+ * The generation a case of format 3 shows now: the link current names
+ * gen/N; its directory is opened and held with a shared lock, and is
+ * read through that descriptor only, so that what is read is one
+ * generation whatever the writer does meanwhile.  A generation that a
+ * writer removes loses its sessionlog.case first: found missing after
+ * the lock, current is read again.
+ */
+static int
+open_current(struct sl_case *c)
+{
+	struct timespec nap = { 0, 1000000 };
+	char link[64];
+	unsigned long n;
+	ssize_t r;
+	int tries, fd;
+
+	for (tries = 0; tries < 2000; tries++) {
+		if (tries > 0)
+			nanosleep(&nap, NULL);
+		r = readlinkat(c->rootfd, SL_CURRENT, link, sizeof(link) - 1);
+		if (r < 0)
+			return sl_case_fail(c, -errno, "cannot read \"%s/%s\":"
+			    " %s", c->dir, SL_CURRENT, strerror(errno));
+		link[r] = '\0';
+		n = strncmp(link, SL_GEN "/", strlen(SL_GEN "/")) == 0 ?
+		    strtoul(link + strlen(SL_GEN "/"), NULL, 10) : 0;
+		snprintf(c->genrel, sizeof(c->genrel), "%s/%lu", SL_GEN, n);
+		if (n == 0 || strcmp(c->genrel, link) != 0)
+			return sl_case_fail(c, -EBADMSG, "\"%s/%s\": not a "
+			    "link to a generation of the case", c->dir,
+			    SL_CURRENT);
+		fd = openat(c->rootfd, link, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0)
+			return sl_case_fail(c, -errno, "cannot open \"%s/%s\":"
+			    " %s", c->dir, link, strerror(errno));
+		if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+			int e = errno;
+
+			close(fd);
+			if (e == EWOULDBLOCK || e == EINTR)
+				continue;	/* being removed */
+			return sl_case_fail(c, -e, "cannot lock \"%s/%s\": "
+			    "%s", c->dir, link, strerror(e));
+		}
+		if (faccessat(fd, SL_CASE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) <
+		    0) {
+			close(fd);
+			continue;
+		}
+		c->dirfd = fd;
+		c->gen = n;
+		return 0;
+	}
+	return sl_case_fail(c, -EAGAIN, "\"%s/%s\": no generation of the "
+	    "case could be opened", c->dir, SL_CURRENT);
+}
+
+/* The names that a case being created, or left half-created by a crash,
+ * may already hold. */
 static int
 dir_is_empty(int dirfd)
 {
+	static const char *const ours[] = { SL_LOCK, SL_TXN, SL_TMP,
+	    SL_AUDIT, SL_GEN, SL_CURRENT, SL_CURRENT ".new",
+	    SL_CASE_FILE ".new" };
+	static const char *const links[] = { SL_MANIFEST, SL_REJECTS,
+	    SL_KEYS, SL_CONFLICTS, "users" };
 	struct dirent *de;
+	struct stat st;
+	size_t i;
 	DIR *d;
 	int fd, empty = 1;
 
@@ -454,21 +641,23 @@ dir_is_empty(int dirfd)
 			close(fd);
 		return 0;
 	}
-	while ((de = readdir(d)) != NULL)
-		/* Leftovers of a creation that did not finish are ours. */
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0 &&
-		    strcmp(de->d_name, SL_LOCK) != 0 &&
-		    strcmp(de->d_name, SL_TXN) != 0 &&
-		    strcmp(de->d_name, SL_TMP) != 0 &&
-		    strcmp(de->d_name, "users") != 0 &&
-		    strcmp(de->d_name, SL_AUDIT) != 0)
-			empty = 0;
-	rewinddir(d);
+	while (empty && (de = readdir(d)) != NULL) {
+		int ok = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+
+		for (i = 0; i < SL_ARRAY_LEN(ours) && !ok; i++)
+			ok = strcmp(de->d_name, ours[i]) == 0;
+		for (i = 0; i < SL_ARRAY_LEN(links) && !ok; i++)
+			ok = strcmp(de->d_name, links[i]) == 0 &&
+			    fstatat(dirfd, de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
+			    (S_ISLNK(st.st_mode) || (S_ISDIR(st.st_mode) &&
+			    unlinkat(dirfd, de->d_name, AT_REMOVEDIR) == 0));
+		empty = ok;
+	}
 	closedir(d);
 	return empty;
 }
-
 
 static void
 manifest_header(FILE *fp)
@@ -501,11 +690,13 @@ create_case(struct sl_case *c)
 	FILE *fp;
 	int rc;
 
-	if (fchmod(c->dirfd, 0700) < 0)
+	if (fchmod(c->rootfd, 0700) < 0)
 		return sl_case_fail(c, -errno, "cannot create \"%s\": %s",
 		    c->dir, strerror(errno));
-	if ((rc = sl_case_mkdir(c, "users")) < 0 ||
-	    (rc = sl_case_txn_begin(c)) < 0)
+	/* What a creation that did not finish left: it never showed. */
+	sl_case_drop_gens(c);
+	c->version = 0;
+	if ((rc = sl_case_txn_begin(c)) < 0)
 		return rc;
 	fp = sl_case_fcreate(c, SL_TXN "/" SL_MANIFEST);
 	if (fp == NULL) {
@@ -554,8 +745,9 @@ sl_case_upgrade(struct sl_case *c)
 	if (!c->writer)
 		return sl_case_fail(c, -EPERM, "case %s is open for reading "
 		    "only", c->dir);
-	if (c->version == 2)
-		return 0;
+	/* A case of format 2 became one of format 3 when it was opened. */
+	if (c->version >= 3)
+		return c->found < 3 ? c->found : 0;
 	if ((rc = sl_case_txn_begin(c)) < 0)
 		return rc;
 	if ((fp = sl_case_fcreate(c, SL_TXN "/" SL_MANIFEST)) == NULL) {
@@ -624,12 +816,63 @@ sl_case_upgrade(struct sl_case *c)
 	return 1;
 }
 
+/* The first writer of a case of format 2: the same files, in generation
+ * 1 of format 3 (linked, not copied). */
+static int
+upgrade_2(struct sl_case *c)
+{
+	int rc;
+
+	if ((rc = sl_case_txn_begin(c)) < 0)
+		return rc;
+	return sl_case_txn_commit(c, NULL, 0);
+}
+
+/* A case of format 1 or 2, read where it is; its first writer finishes an
+ * update that a crash of its own format's writer cut short, and makes a
+ * case of format 2 one of format 3 (format 1 waits for ingest
+ * --upgrade). */
+static int
+open_flat(struct sl_case *c)
+{
+	int rc;
+
+	if (faccessat(c->rootfd, SL_TXN "/COMMIT", F_OK, 0) == 0) {
+		if (!c->writer)
+			return sl_case_fail(c, -EAGAIN, "case \"%s\" has an "
+			    "update that a crash cut short: any writer "
+			    "finishes it (ingest --upgrade -C %s)", c->dir,
+			    c->dir);
+		if ((rc = sl_case_txn_finish(c)) < 0)
+			return sl_case_fail(c, rc, "case %s has an unfinished "
+			    "update that cannot be completed (%s)", c->dir,
+			    strerror(-rc));
+	} else if (c->writer) {
+		/* Roll back what a writer left before committing. */
+		sl_case_rmtree(c, SL_TXN);
+	}
+	if (c->writer)
+		sl_case_drop_gens(c);
+	if ((rc = sl_case_load(c)) < 0)
+		return rc;
+	if (c->writer && c->version == 2)
+		return upgrade_2(c);
+	return 0;
+}
+
 struct sl_case *
 sl_case_open(const char *dir, int flags, char *err, size_t errlen)
 {
+	return sl_case_open_wait(dir, flags, 0, err, errlen);
+}
+
+struct sl_case *
+sl_case_open_wait(const char *dir, int flags, int wait, char *err,
+    size_t errlen)
+{
 	struct sl_case *c;
 	int writer = (flags & (SL_CASE_WRITE | SL_CASE_CREATE)) != 0;
-	int rc, create = 0;
+	int rc, v;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL || (c->dir = strdup(dir)) == NULL) {
@@ -637,67 +880,71 @@ sl_case_open(const char *dir, int flags, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
-	c->dirfd = c->lockfd = -1;
+	c->rootfd = c->dirfd = c->txnfd = c->lockfd = -1;
+	strcpy(c->genrel, ".");
 	c->nosync = (flags & SL_CASE_SCRATCH) != 0;
-	c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (c->dirfd < 0 && errno == ENOENT && (flags & SL_CASE_CREATE)) {
+	c->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0 && errno == ENOENT && (flags & SL_CASE_CREATE)) {
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 			rc = sl_case_fail(c, -errno, "cannot create \"%s\": %s",
 			    dir, strerror(errno));
 			goto fail;
 		}
-		c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		c->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
-	if (c->dirfd < 0) {
+	if (c->rootfd < 0) {
 		rc = sl_case_fail(c, -errno, "cannot open case \"%s\": %s",
 		    dir, strerror(errno));
 		goto fail;
 	}
 	/* Refused before the lock is taken, as well as after: the lock
 	 * file must not be left in a directory that is not a case. */
-	if (faccessat(c->dirfd, SL_CASE_FILE, F_OK, 0) < 0 &&
-	    (!(flags & SL_CASE_CREATE) || !dir_is_empty(c->dirfd))) {
+	if ((v = root_version(c)) < 0) {
+		rc = v;
+		goto fail;
+	}
+	if (v == 0 && (!(flags & SL_CASE_CREATE) ||
+	    !dir_is_empty(c->rootfd))) {
 		rc = sl_case_fail(c, -ENOENT, "\"%s\" is not a sessionlog "
 		    "case (no %s)", dir, SL_CASE_FILE);
 		goto fail;
 	}
-	if ((rc = lock_case(c, writer)) < 0)
-		goto fail;
-	if (faccessat(c->dirfd, SL_CASE_FILE, F_OK, 0) < 0) {
-		if (!(flags & SL_CASE_CREATE) || !dir_is_empty(c->dirfd)) {
+	if (writer) {
+		if ((rc = lock_writer(c, wait, v < 3 ? v : 0)) < 0)
+			goto fail;
+		if ((v = root_version(c)) < 0) {
+			rc = v;
+			goto fail;
+		}
+		if (v == 0 && !dir_is_empty(c->rootfd)) {
 			rc = sl_case_fail(c, -ENOENT, "\"%s\" is not a "
 			    "sessionlog case (no %s)", dir, SL_CASE_FILE);
 			goto fail;
 		}
-		create = 1;
-	}
-	if (faccessat(c->dirfd, SL_TXN "/COMMIT", F_OK, 0) == 0) {
-		/* An update was committed but not finished: roll forward. */
-		if (!c->writer && c->lockfd >= 0 &&
-		    flock(c->lockfd, LOCK_EX | LOCK_NB) < 0) {
-			rc = sl_case_fail(c, -EAGAIN, "case %s is being "
-			    "updated by another process", dir);
+	} else if (v < 3) {
+		if ((rc = lock_reader_flat(c)) < 0)
 			goto fail;
-		}
-		rc = sl_case_txn_finish(c);
-		if (!c->writer && c->lockfd >= 0)
-			flock(c->lockfd, LOCK_SH);
-		if (rc < 0) {
-			sl_case_fail(c, rc, "case %s has an unfinished update "
-			    "that cannot be completed (%s); open it for "
-			    "writing to finish it", dir, strerror(-rc));
-			goto fail;
-		}
-	} else if (c->writer) {
-		/* Roll back what a writer left before committing. */
-		sl_case_rmtree(c, SL_TXN);
+		if (rc == 1)
+			v = 3;
 	}
+	c->found = v;
 	if (c->writer)
 		sl_case_rmtree(c, SL_TMP);
-	if (create)
+	if (v == 0) {
 		rc = create_case(c);
-	else
-		rc = sl_case_load(c);
+	} else if (v == 3) {
+		if (c->writer) {
+			unlinkat(c->rootfd, SL_CURRENT ".new", 0);
+			unlinkat(c->rootfd, SL_CASE_FILE ".new", 0);
+		}
+		if ((rc = open_current(c)) == 0 &&
+		    (rc = sl_case_load(c)) == 0 && c->writer &&
+		    (rc = sl_case_show_current(c)) == 0)
+			sl_case_gc(c);
+	} else {
+		c->dirfd = c->rootfd;
+		rc = open_flat(c);
+	}
 	if (rc < 0)
 		goto fail;
 	return c;
@@ -712,14 +959,17 @@ sl_case_free(struct sl_case *c)
 {
 	if (c == NULL)
 		return;
+	sl_case_txn_abort(c);
 	free_state(c);
 	if (c->lockfd >= 0) {
 		if (c->writer && ftruncate(c->lockfd, 0) < 0)
 			c->writer = 0;	/* nothing more to do about it */
 		close(c->lockfd);
 	}
-	if (c->dirfd >= 0)
+	if (c->dirfd >= 0 && c->dirfd != c->rootfd)
 		close(c->dirfd);
+	if (c->rootfd >= 0)
+		close(c->rootfd);
 	free(c->dir);
 	free(c);
 }
@@ -846,7 +1096,7 @@ sl_case_audit(struct sl_case *c, const char *tool, int argc,
 	    sl_tsv_escape(args.p != NULL ? args.p : "", args.n, &line) < 0 ||
 	    sl_buf_addc(&line, '\n') < 0)
 		goto fail;
-	fd = openat(c->dirfd, SL_AUDIT, O_WRONLY | O_APPEND | O_CREAT |
+	fd = openat(c->rootfd, SL_AUDIT, O_WRONLY | O_APPEND | O_CREAT |
 	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		rc = sl_case_fail(c, -errno, "cannot open \"%s/%s\": %s",

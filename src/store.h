@@ -7,7 +7,11 @@
 
 #include "internal.h"
 
-#define SL_CASE_MARKER "sessionlog-case 2"
+#define SL_CASE_MARKER "sessionlog-case 3"
+/* Format 2 (sessionlog 0.1 before generations): the files of one
+ * generation directly in the case's directory, and readers sharing .lock.
+ * Read as it is; its first writer makes it a case of format 3. */
+#define SL_CASE_MARKER_2 "sessionlog-case 2"
 /* Format 1 (sessionlog 0.1.0): a manifest of 13 columns, no conflicts, and
  * rejects.tsv.gz only once something was rejected.  Read, and upgraded by
  * sl_case_upgrade; never written. */
@@ -22,6 +26,9 @@
 #define SL_TXN ".txn"
 #define SL_TMP ".tmp"
 #define SL_LOCK ".lock"
+/* Format 3: generations gen/N, the one read named by the link current. */
+#define SL_GEN "gen"
+#define SL_CURRENT "current"
 /*
  * The longest row stored for one event or reject: its record of at most
  * SL_MAX_RECORD_LIMIT bytes escaped (up to 4 bytes per byte), the fields
@@ -58,9 +65,17 @@ struct sl_case_user {
 
 struct sl_case {
 	char *dir;
-	int dirfd, lockfd;
+	int rootfd;		/* the case's directory */
+	int dirfd;		/* the files read: gen/N, locked shared, or
+				 * rootfd for a case of format 1 or 2; -1
+				 * while a case is created */
+	int txnfd;		/* the generation being written, or -1 */
+	unsigned long gen, txngen;	/* their numbers (0: none) */
+	char genrel[32];	/* "gen/N" of dirfd, or "." */
+	int lockfd;
 	int writer;		/* holds the writer's lock */
-	int version;		/* case format: 1 or 2 */
+	int version;		/* case format: 1, 2 or 3 */
+	int found;		/* the format it had when opened */
 	int nosync;		/* SL_CASE_SCRATCH: no fsync, no syncfs */
 	int (*stop)(void *);	/* sl_ingest_opts.stop, while ingesting */
 	void *stop_arg;
@@ -82,6 +97,12 @@ int sl_case_fail(struct sl_case *c, int rc, const char *fmt, ...)
     SL_PRINTF(3, 4);
 /* Read sessionlog.case, the manifest digests and the users again. */
 int sl_case_load(struct sl_case *c);
+/* The directory a path of the store is relative to: ".txn/..." is the
+ * generation being written (rel moved past ".txn/"), ".tmp..." the case's
+ * directory, anything else the generation read. */
+int sl_case_at(struct sl_case *c, const char **rel);
+/* unlinkat(2) of a path of the store (sl_case_at). */
+int sl_case_unlink(struct sl_case *c, const char *rel);
 /* Open a store file for reading (NULL, errno set, on failure) or create
  * one with mode 0600 whatever the umask (NULL with c->err set). */
 FILE *sl_case_fopen(struct sl_case *c, const char *rel);
@@ -108,16 +129,26 @@ const char *sl_case_digest(const struct sl_case *c, const char *rel);
 int sl_digest_by_path(const void *a, const void *b);
 /* A path the store itself would write: "NAME" or "users/NAME". */
 int sl_case_safe_rel(const char *p);
-/* Transactions: files are created under .txn/ by their final name, listed,
- * and renamed into place by sl_case_txn_commit, which also writes the new
- * sessionlog.case with the digests of every listed file.  A path listed
- * as "-path" is removed from the case instead (and its digest dropped). */
+/* Transactions: a new generation gen/N+1 is built, its files created
+ * under .txn/ (sl_case_at) by their final name and listed; at the commit
+ * the files of the case not listed are linked in from the generation
+ * read, its sessionlog.case written with the digests of every file, all
+ * synced, and the link current switched to it by one rename(2).  A path
+ * listed as "-path" leaves the case (its digest dropped).  A case of
+ * format 1 or 2 (or one being created) becomes one of format 3. */
 int sl_case_txn_begin(struct sl_case *c);
 int sl_case_txn_commit(struct sl_case *c, char *const *paths, size_t n);
 void sl_case_txn_abort(struct sl_case *c);
-/* Rename the files listed in .txn/COMMIT into place and remove .txn (also
- * the recovery of an update that a crash cut short). */
+/* Format 2: rename the files listed in .txn/COMMIT into place and remove
+ * .txn (the recovery of an update that a crash cut short). */
 int sl_case_txn_finish(struct sl_case *c);
+/* Remove the generations no reader holds but the one read (writer). */
+void sl_case_gc(struct sl_case *c);
+/* Remove gen/ and current: a case whose sessionlog.case names no
+ * generation (format 1 or 2, or being created) has none yet (writer). */
+void sl_case_drop_gens(struct sl_case *c);
+/* The case's directory shows the current generation (writer). */
+int sl_case_show_current(struct sl_case *c);
 /* Remove every file in the case's directory rel and the directory. */
 void sl_case_rmtree(struct sl_case *c, const char *rel);
 

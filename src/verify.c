@@ -99,7 +99,8 @@ check_digests(struct vstate *v)
 
 	for (i = 0; i < c->ndig; i++) {
 		sl_buf_reset(&path);
-		if (sl_buf_printf(&path, "%s/%s", c->dir, c->dig[i].path) < 0)
+		if (sl_buf_printf(&path, "%s/%s/%s", c->dir, c->genrel,
+		    c->dig[i].path) < 0)
 			return -ENOMEM;
 		rc = sl_sha256_file(path.p, hex, NULL);
 		if (rc == -ENOMEM) {

@@ -30,8 +30,8 @@ wait_for() {
 }
 
 # interrupt NAME SIG NUMBER WHEN: ingest big.csv into a copy of the old
-# case, send SIG once WHEN (.tmp: spilling; .txn: writing the case)
-# appears, and check what is left.
+# case, send SIG once WHEN (.tmp: spilling; next: the next generation,
+# writing the case) appears, and check what is left.
 interrupt() {
 	rm -rf c
 	cp -R old c
@@ -41,7 +41,9 @@ interrupt() {
 	env --default-signal="$2" "$INGEST" -q --memory 1M -C c big.csv \
 	    >out 2>err &
 	pid=$!
-	if ! wait_for "c/$4" $pid; then
+	when=$4
+	[ "$when" = next ] && when=gen/$(($(readlink c/current | sed 's|gen/||') + 1))
+	if ! wait_for "c/$when" $pid; then
 		wait $pid
 		fail "$1: c/$4 never appeared"
 		return
@@ -67,6 +69,8 @@ interrupt() {
 		fi
 	fi
 	expect_eq "$1: files left" "" "$(ls -A c | grep -E '^\.(tmp|txn)$')"
+	expect_eq "$1: generations left" "$(readlink c/current)" \
+	    "$(ls c/gen | sed 's|^|gen/|')"
 	expect_eq "$1: verify" 0 "$(run "$INGEST" --verify -C c)"
 }
 
@@ -74,8 +78,8 @@ if env --default-signal=INT true 2>/dev/null; then
 	interrupt "TERM spilling" TERM 15 .tmp
 	interrupt "INT spilling" INT 2 .tmp
 	interrupt "HUP spilling" HUP 1 .tmp
-	interrupt "TERM committing" TERM 15 .txn
-	interrupt "INT committing" INT 2 .txn
+	interrupt "TERM committing" TERM 15 next
+	interrupt "INT committing" INT 2 next
 else
 	echo "env --default-signal missing: signal tests skipped" >&2
 fi

@@ -31,9 +31,11 @@ expect_eq "left as it was" "" "$(diff -r -x .lock before old)"
 
 # The upgrade.
 expect_eq "upgrade" 0 "$(run "$INGEST" --upgrade -C old)"
-echo 'ingest: case "old" upgraded from format 1 to 2' >want
+echo 'ingest: case "old" upgraded from format 1 to 3' >want
 expect_file "upgrade message" want err
-expect_eq "marker" "sessionlog-case 2" "$(head -n 1 old/sessionlog.case)"
+expect_eq "marker" "sessionlog-case 3" "$(head -n 1 old/sessionlog.case)"
+expect_eq "generation" "gen/1" "$(readlink old/current)"
+expect_eq "users shown" "current/users" "$(readlink old/users)"
 expect_eq "manifest header" "$(head -n 1 new/manifest.tsv)" "$(head -n 1 old/manifest.tsv)"
 # Rows of format 1 keep every value; what it did not count is empty.
 tail -n +2 old-orig/manifest.tsv | sed 's/$/\t\t\t/' >want
@@ -50,14 +52,14 @@ expect_file "events after upgrade" want out
 
 # Again: nothing to do.
 expect_eq "second upgrade" 0 "$(run "$INGEST" --upgrade -C old)"
-echo 'ingest: case "old" is already of format 2: nothing to do' >want
+echo 'ingest: case "old" is already of format 3: nothing to do' >want
 expect_file "second upgrade message" want err
 
-# Now it takes new evidence like any case, and a new case is of format 2
+# Now it takes new evidence like any case, and a new case is of format 3
 # with its empty rejects table from the start.
 expect_eq "ingest after upgrade" 0 "$(run "$INGEST" -q -C old "$FIX/formats/generic.jsonl")"
 expect_eq "verifies after ingest" 0 "$(run "$INGEST" --verify -C old)"
-expect_eq "new case marker" "sessionlog-case 2" "$(head -n 1 new/sessionlog.case)"
+expect_eq "new case marker" "sessionlog-case 3" "$(head -n 1 new/sessionlog.case)"
 expect_eq "new case rejects" "origin	line	offset	profile	reason	raw" \
 	"$(zcat new/rejects.tsv.gz)"
 # --upgrade takes no sources.

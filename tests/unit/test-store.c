@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -258,7 +259,7 @@ redigest(const char *casedir, const char *rel)
 
 	snprintf(path, sizeof(path), "%s/%s", casedir, rel);
 	sl_sha256_file(path, hex, NULL);
-	snprintf(path, sizeof(path), "%s/sessionlog.case", casedir);
+	snprintf(path, sizeof(path), "%s/current/sessionlog.case", casedir);
 	p = slurp(path, &n);
 	at = strstr(p, rel);
 	memcpy(at - 65, hex, 64);
@@ -583,7 +584,8 @@ test_case_tz(void)
 	/* No tz column at all: no zone. */
 	spit(path, "sha256\tpath\n", 12);
 	CHECK_INT(sl_case_tz(c, zone, sizeof(zone)), 0);
-	/* No manifest. */
+	/* No manifest (the file, not the case's link to it). */
+	snprintf(path, sizeof(path), "%s/current/manifest.tsv", dir);
 	unlink(path);
 	CHECK(sl_case_tz(c, zone, sizeof(zone)) < 0);
 	sl_case_free(c);
@@ -677,78 +679,156 @@ test_big(void)
 	sl_buf_release(&y);
 }
 
-static void
-test_recovery(void)
+/* The number of the generation current names, or 0. */
+static unsigned long
+current_gen(const char *dir)
 {
-	struct sl_case *c;
-	struct sl_buf b = { 0 };
-	char path[400], path2[400], hex[65], *p;
-	size_t n;
+	char path[400], link[64];
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "%s/current", dir);
+	r = readlink(path, link, sizeof(link) - 1);
+	if (r < 0)
+		return 0;
+	link[r] = '\0';
+	return strncmp(link, "gen/", 4) == 0 ? strtoul(link + 4, NULL, 10) :
+	    0;
+}
+
+static int
+gen_exists(const char *dir, unsigned long n)
+{
+	char path[400];
 	struct stat st;
-	FILE *fp;
 
-	/* An update that never committed is rolled back. */
-	snprintf(path, sizeof(path), "%s/.txn", casedir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/.txn/users", casedir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/.txn/users/alice.tsv.gz", casedir);
-	spit(path, "half-written", 12);
-	snprintf(path, sizeof(path), "%s/.txn/manifest.tsv", casedir);
-	spit(path, "junk\n", 5);
-	c = open_case(casedir, 0);	/* a reader ignores it */
-	CHECK(c != NULL);
-	CHECK_INT(verify(c, &b), 0);
-	sl_case_free(c);
-	c = open_case(casedir, SL_CASE_WRITE);
-	CHECK(c != NULL);
-	snprintf(path, sizeof(path), "%s/.txn", casedir);
-	CHECK(stat(path, &st) < 0);
-	CHECK_INT(verify(c, &b), 0);
-	sl_case_free(c);
+	snprintf(path, sizeof(path), "%s/gen/%lu", dir, n);
+	return stat(path, &st) == 0;
+}
 
-	/* A committed one is finished, even by a reader. */
-	snprintf(path, sizeof(path), "%s/.txn", casedir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/manifest.tsv", casedir);
-	p = slurp(path, &n);
-	sl_buf_reset(&b);
-	sl_buf_add(&b, p, n);
-	free(p);
-	sl_buf_adds(&b, "\t0\tempty.log\t\t\t0\t0\t0\t0\t\t\tUTC\t"
-	    "2024-01-01T00:00:00.000000Z\t0\t0\t\n");
-	snprintf(path, sizeof(path), "%s/.txn/manifest.tsv", casedir);
-	spit(path, b.p, b.n);
-	sl_sha256_file(path, hex, NULL);
-	snprintf(path2, sizeof(path2), "%s/sessionlog.case", casedir);
-	p = slurp(path2, &n);
-	memcpy(strstr(p, " manifest.tsv") - 64, hex, 64);
-	snprintf(path, sizeof(path), "%s/.txn/sessionlog.case", casedir);
-	spit(path, p, n);
-	free(p);
-	snprintf(path, sizeof(path), "%s/.txn/COMMIT", casedir);
-	fp = fopen(path, "w");
-	fprintf(fp, "sessionlog-commit 1\nmanifest.tsv\nsessionlog.case\n");
-	fclose(fp);
-	c = open_case(casedir, 0);
-	CHECK(c != NULL);
-	snprintf(path, sizeof(path), "%s/.txn", casedir);
-	CHECK(stat(path, &st) < 0);
-	snprintf(path, sizeof(path), "%s/manifest.tsv", casedir);
-	p = slurp(path, &n);
-	CHECK(p != NULL && strstr(p, "empty.log") != NULL);
-	free(p);
-	CHECK_INT(verify(c, &b), 0);
-	if (b.n > 0)
-		fprintf(stderr, "%s", b.p);
-	sl_case_free(c);
-	sl_buf_release(&b);
+/* Commit a new generation of the case with one more manifest row. */
+static int
+add_row(struct sl_case *c, const char *name)
+{
+	static char manifest[] = "manifest.tsv";
+	char *paths[1] = { manifest };
+	FILE *in, *out;
+	int ch, rc;
+
+	if ((rc = sl_case_txn_begin(c)) < 0)
+		return rc;
+	in = sl_case_fopen(c, "manifest.tsv");
+	out = sl_case_fcreate(c, ".txn/manifest.tsv");
+	if (in == NULL || out == NULL)
+		return -EIO;
+	while ((ch = getc(in)) != EOF)
+		putc(ch, out);
+	fclose(in);
+	fprintf(out, "\t0\t%s\t\t\t0\t0\t0\t0\t\t\tUTC\t"
+	    "2024-01-01T00:00:00.000000Z\t0\t0\t\n", name);
+	if ((rc = sl_case_fclose(c, out, ".txn/manifest.tsv")) < 0)
+		return rc;
+	return sl_case_txn_commit(c, paths, 1);
 }
 
 static void
-test_lock(void)
+test_recovery(void)
 {
-	int go[2], ready[2], status;
+	struct sl_case *c, *r;
+	struct sl_buf b = { 0 };
+	char path[400];
+	unsigned long g;
+	struct stat st;
+	FILE *fp;
+
+	/* What a writer left before its commit: a generation never
+	 * shown, and a link never renamed.  A reader reads the case as it
+	 * is and leaves them; the next writer removes them. */
+	g = current_gen(casedir);
+	CHECK(g > 0);
+	snprintf(path, sizeof(path), "%s/gen/%lu", casedir, g + 1);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/gen/%lu/users", casedir, g + 1);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/gen/%lu/users/alice.tsv.gz", casedir,
+	    g + 1);
+	spit(path, "half-written", 12);
+	snprintf(path, sizeof(path), "%s/current.new", casedir);
+	CHECK_INT(symlink("gen/999", path), 0);
+	c = open_case(casedir, 0);
+	CHECK(c != NULL);
+	CHECK_INT(verify(c, &b), 0);
+	sl_case_free(c);
+	CHECK(gen_exists(casedir, g + 1));
+	CHECK_INT(current_gen(casedir), g);
+	c = open_case(casedir, SL_CASE_WRITE);
+	CHECK(c != NULL);
+	CHECK(!gen_exists(casedir, g + 1));
+	CHECK(lstat(path, &st) < 0);
+	CHECK_INT(verify(c, &b), 0);
+
+	/* A reader holds its generation: the writer commits beside it
+	 * and removes it only when the reader is gone. */
+	r = open_case(casedir, 0);
+	CHECK(r != NULL);
+	CHECK_INT(add_row(c, "while-read.log"), 0);
+	CHECK_INT(current_gen(casedir), g + 1);
+	CHECK(gen_exists(casedir, g));
+	CHECK(!sl_case_has_sha256(r, NULL));
+	{
+		struct sl_manifest *m = sl_manifest_open(r);
+		const struct sl_manifest_row *row;
+		int rows = 0, rc;
+
+		while ((rc = sl_manifest_next(m, &row)) > 0)
+			rows++;
+		CHECK_INT(rc, 0);
+		sl_manifest_free(m);
+		m = sl_manifest_open(c);
+		while ((rc = sl_manifest_next(m, &row)) > 0)
+			rows--;
+		sl_manifest_free(m);
+		CHECK_INT(rows, -1);	/* the reader: the old generation */
+	}
+	CHECK_INT(verify(r, &b), 0);
+	sl_case_free(r);
+	CHECK(gen_exists(casedir, g));
+	CHECK_INT(add_row(c, "after-read.log"), 0);
+	CHECK(!gen_exists(casedir, g));
+	CHECK(!gen_exists(casedir, g + 1));
+	CHECK_INT(current_gen(casedir), g + 2);
+	CHECK_INT(verify(c, &b), 0);
+	sl_case_free(c);
+
+	/* A generation found gone after its lock is not read: current is
+	 * read again.  (A writer removes sessionlog.case first.) */
+	snprintf(path, sizeof(path), "%s/gen/%lu/sessionlog.case", casedir,
+	    g + 2);
+	{
+		char keep[420];
+
+		snprintf(keep, sizeof(keep), "%s.keep", path);
+		CHECK_INT(rename(path, keep), 0);
+		{
+			char err[512];
+
+			c = sl_case_open(casedir, 0, err, sizeof(err));
+			CHECK(c == NULL);
+			CHECK(strstr(err, "no generation of the case could be "
+			    "opened") != NULL);
+		}
+		CHECK_INT(rename(keep, path), 0);
+	}
+	fp = fopen(path, "r");
+	CHECK(fp != NULL);
+	if (fp != NULL)
+		fclose(fp);
+	sl_buf_release(&b);
+}
+
+/* A writer in a child process that holds the case until told. */
+static pid_t
+hold_case(int go[2], int ready[2])
+{
 	char err[512], ch;
 	struct sl_case *c;
 	pid_t pid;
@@ -765,37 +845,63 @@ test_lock(void)
 		_exit(0);
 	}
 	CHECK(read(ready[0], &ch, 1) == 1 && ch == 'y');
+	return pid;
+}
+
+static void
+test_lock(void)
+{
+	int go[2], ready[2], status;
+	char err[512], want[64];
+	struct sl_case *c, *c2;
+	struct timespec t0, t1;
+	pid_t pid;
+
+	pid = hold_case(go, ready);
 	c = sl_case_open(casedir, SL_CASE_WRITE, err, sizeof(err));
 	CHECK(c == NULL);
-	{
-		char want[64];
-
-		snprintf(want, sizeof(want), "(pid %ld)", (long)pid);
-		CHECK(strstr(err, "is being written by another process") !=
-		    NULL);
-		CHECK(strstr(err, want) != NULL);
-	}
-	c = sl_case_open(casedir, 0, err, sizeof(err));
+	snprintf(want, sizeof(want), "(pid %ld since 2", (long)pid);
+	CHECK(strstr(err, "is being written by another process") != NULL);
+	CHECK(strstr(err, want) != NULL);
+	/* Readers are not kept out by a writer. */
+	c = open_case(casedir, 0);
+	CHECK(c != NULL);
+	sl_case_free(c);
+	/* --wait: a second writer waits, and gives up. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	c = sl_case_open_wait(casedir, SL_CASE_WRITE, 1, err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CHECK(c == NULL);
-	CHECK(strstr(err, "being written") != NULL);
+	CHECK(strstr(err, "is still being written by another process") !=
+	    NULL);
+	CHECK(strstr(err, "after 1 second") != NULL);
+	CHECK(t1.tv_sec - t0.tv_sec >= 1);
 	CHECK(write(go[1], "x", 1) == 1);
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+	/* ... or gets the case when the first is done. */
+	pid = hold_case(go, ready);
+	if (fork() == 0) {
+		usleep(300000);
+		_exit(write(go[1], "x", 1) == 1 ? 0 : 1);
+	}
+	c = sl_case_open_wait(casedir, SL_CASE_WRITE, 30, err, sizeof(err));
+	CHECK(c != NULL);
+	/* Readers share with the writer, and a writer never waits for
+	 * them. */
+	c2 = open_case(casedir, 0);
+	CHECK(c2 != NULL);
+	sl_case_free(c);
 	c = open_case(casedir, SL_CASE_WRITE);
 	CHECK(c != NULL);
 	sl_case_free(c);
-	/* Readers share; a writer waits for them. */
-	c = open_case(casedir, 0);
-	{
-		struct sl_case *c2 = open_case(casedir, 0);
-
-		CHECK(c2 != NULL);
-		CHECK(sl_case_open(casedir, SL_CASE_WRITE, err, sizeof(err)) ==
-		    NULL);
-		CHECK(strstr(err, "being read") != NULL);
-		sl_case_free(c2);
-	}
-	sl_case_free(c);
+	sl_case_free(c2);
+	while (wait(&status) > 0)
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(go[0]);
 	close(go[1]);
 	close(ready[0]);
