@@ -1,0 +1,224 @@
+#!/bin/sh
+# duckdb-view.sh: the shipped DuckDB view file (share/sessionlog.duckdb.sql)
+# reads a case as the tools do: events per user and action, exports and
+# their bytes per user, times, the manifest's totals and the rejects equal
+# what summarize, grep-sessions and ingest print, and escaped values (tab,
+# newline, CR, backslash, other controls, several resources) come back byte
+# for byte.  DuckDB is the npm package @duckdb/node-api run with the
+# machine's node, installed by scripts/install-duckdb into a cache
+# directory; without it and without a way to install it the test skips
+# (exit 77), except in CI (CI=true), where scripts/bootstrap installed it.
+. "$SRCDIR/tests/cli/lib.sh"
+GS=$BUILDDIR/cmd/grep-sessions
+SUM=$BUILDDIR/cmd/summarize
+VIEW=$SRCDIR/share/sessionlog.duckdb.sql
+
+if ! NM=$(sh "$SRCDIR/scripts/install-duckdb" 2>install.err); then
+	cat install.err >&2
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: DuckDB is not installed (scripts/bootstrap)" >&2
+		exit 1
+	fi
+	echo "SKIP: DuckDB is not installed and cannot be" >&2
+	exit 77
+fi
+
+# duck CASE QUERY: the rows of QUERY over the views of CASE, as TSV.
+duck() {
+	printf "SET VARIABLE case_dir = '%s';\n" \
+	    "$(printf '%s' "$1" | sed "s/'/''/g")" >set.sql
+	printf '%s\n' "$2" >query.sql
+	# MALLOC_PERTURB_ (set by meson test) is for our code: in DuckDB's
+	# it fills every read buffer of every file, 128 MiB each.
+	env -u MALLOC_PERTURB_ NODE_PATH="$NM" node "$SRCDIR/tests/cli/duckdb.cjs" set.sql "$VIEW" \
+	    query.sql
+}
+
+# iso EXPR: a timestamp as the tools print it.
+iso() {
+	echo "strftime($1, '%Y-%m-%dT%H:%M:%S.%fZ')"
+}
+
+# The figures of a user's or a group's own exports, as summarize gives
+# them: 0 without exports, empty when no export gave the figure.
+OWN='flags & 1 = 0'
+EXP="action = 'export' AND outcome IN ('success', 'unknown')"
+EXPCOLS="count(*) FILTER ($EXP) AS n,
+	CASE WHEN n = 0 THEN 0 ELSE sum(count) FILTER ($EXP) END,
+	CASE WHEN n = 0 THEN 0 ELSE sum(bytes) FILTER ($EXP) END"
+
+st=$(run "$INGEST" -C c "$FIX/sample/audit" \
+    "$FIX/sample/delivery-2026-03-16.tar")
+expect_eq "sample: ingest" 0 "$st"
+mv err ingest.err
+C=$T/c
+
+# Own events per user and action, with their exports, as summarize --by
+# user,action counts them.
+"$SUM" -C c --by user,action --no-header | cut -f1-3,5-7 >expected
+duck "$C" "SELECT user, action, count(*), $EXPCOLS FROM events
+	WHERE $OWN GROUP BY user, action ORDER BY user, action;" >got
+expect_file "own events per user and action" expected got
+
+# Exports, records and bytes exported per user, as summarize --by user.
+"$SUM" -C c --by user --no-header | cut -f1,15-17 >expected
+duck "$C" "SELECT user, $EXPCOLS FROM events WHERE $OWN
+	GROUP BY user ORDER BY user;" >got
+expect_file "exports per user" expected got
+expect_grep "m.okafor exported 2.7 GB" '^m\.okafor	[0-9]+		2[0-9]{9}$' got
+
+# Every event, backend calls too, per user and per user and action, as
+# grep-sessions -c counts them.
+"$GS" -C c -c --no-header | cut -f1,2 >expected
+duck "$C" "SELECT user, count(*) FROM events GROUP BY user
+	ORDER BY user;" >got
+expect_file "events per user (grep-sessions -c)" expected got
+for a in admin auth delete export justify login logout modify other \
+    search share view; do
+	"$GS" -C c -c --action "$a" --no-header |
+	    awk -F'\t' -v a="$a" '{ print $1 "\t" a "\t" $2 }'
+done >expected
+duck "$C" "SELECT user, action, count(*) FROM events GROUP BY ALL
+	ORDER BY action, user;" >got
+expect_file "events per user and action (grep-sessions -c)" expected got
+
+# Times: the exports of a night, selected by time in both.
+"$GS" -C c --action export --since 2026-03-12 --until 2026-03-12T05:00 \
+    -o time,user,session,bytes,resource --no-header >expected
+duck "$C" "SELECT $(iso time), user, session, bytes,
+	array_to_string(resource, chr(10)) FROM events
+	WHERE action = 'export' AND time >= TIMESTAMP '2026-03-12'
+	AND time < TIMESTAMP '2026-03-12 05:00' ORDER BY time, origin, line;" \
+    >got
+expect_file "night exports" expected got
+expect_eq "night exports: 18" 18 "$(wc -l <got)"
+
+# The manifest's totals: records as ingest reported them, events and
+# backend calls, logs and sources and the span as summarize reports them.
+"$SUM" -C c | awk -F'\t' '$1 ~ /^(first|last|sources|logs|events|backend)$/' \
+    >expected
+duck "$C" "SELECT 'first', $(iso 'min(time)') FROM events WHERE $OWN
+	UNION ALL SELECT 'last', $(iso 'max(time)') FROM events WHERE $OWN
+	UNION ALL SELECT 'sources', count(DISTINCT path)::VARCHAR FROM manifest
+	UNION ALL SELECT 'logs', count(*)::VARCHAR FROM manifest
+	    WHERE NOT list_contains(string_split(coalesce(notes, ''), ' '),
+	    'container')
+	UNION ALL SELECT 'events', sum(accepted)::VARCHAR FROM manifest
+	UNION ALL SELECT 'backend', count(*)::VARCHAR FROM events
+	    WHERE flags & 1 = 1;" >got.0
+# events in the manifest are all accepted events; summarize's are the own
+# ones: the difference is the backend calls.
+awk -F'\t' '$1 == "backend" { b = $2 } { v[NR] = $0; k[NR] = $1; x[NR] = $2 }
+	END { for (i = 1; i <= NR; i++)
+		print (k[i] == "events" ? "events\t" x[i] - b : v[i]) }' \
+    got.0 >got
+expect_file "manifest and summarize" expected got
+# "records 17,193 read: 17,145 accepted, 48 duplicates, 0 rejected"
+sed -n 's/^ *records *//p' ingest.err |
+    sed 's/\([0-9]\),\([0-9]\)/\1\2/g' >expected
+duck "$C" "SELECT format('{} read: {} accepted, {} duplicates, {} rejected',
+	sum(read), sum(accepted), sum(duplicates), sum(rejected))
+	FROM manifest;" >got
+expect_file "manifest totals (ingest)" expected got
+expect_eq "manifest: 17,193 read" "17193 read: 17145 accepted, 48 duplicates, 0 rejected" "$(cat got)"
+duck "$C" "SELECT (SELECT sum(accepted) FROM manifest),
+	(SELECT count(*) FROM events), (SELECT sum(rejected) FROM manifest),
+	(SELECT count(*) FROM rejects);" >got
+expect_eq "accepted rows and rejects" "17145	17145	0	0" "$(cat got)"
+expect_eq "every log row has its digest" 0 \
+    "$(duck "$C" "SELECT count(*) FROM manifest WHERE sha256 IS NULL
+	OR length(sha256) <> 64 OR ingested IS NULL;")"
+
+# Escaped values.  Invented Foundry audit.3 records: an export with three
+# resources holding a tab and backslashes and a purpose holding newlines,
+# CR, other control bytes and UTF-8; a search by a user whose name holds a
+# tab, with a literal backslash-n and two backslashes in the query; a
+# backend call; a query of 3,000,000 bytes (longer than DuckDB's default
+# line limit); a broken record, kept as a reject.
+{
+	printf '%s' '{"type":"audit.3","time":"2026-03-14T08:00:00.123456Z",'
+	printf '%s' '"uid":"e.vogel","sid":"s-1","traceId":"t-1",'
+	printf '%s' '"logEntryId":"k-1","categories":["dataExport"],'
+	printf '%s' '"origins":["192.0.2.10"],"requestFields":{'
+	printf '%s' '"downloadedResources":["ri.test.tab\there",'
+	printf '%s' '"ri.test.back\\slash\\t","ri.test.plain","ri.test.plain"],'
+	printf '%s' '"userJustification":["line one\nline two\r\nend \\n \u0001'
+	printf '%s' '\u001f \u00e9 \\\\"]},"resultFields":{"downloadedSize":1234},'
+	printf '%s\n' '"result":"SUCCESS"}'
+	printf '%s' '{"type":"audit.3","time":"2026-03-14T08:01:00Z",'
+	printf '%s' '"uid":"tab\tuser","categories":["dataSearch"],'
+	printf '%s' '"origins":["192.0.2.11"],'
+	printf '%s' '"requestFields":{"dataSearchQuery":"a\tb\\nc\\\\d"},'
+	printf '%s\n' '"result":"SUCCESS"}'
+	printf '%s' '{"type":"audit.3","time":"2026-03-14T08:02:00Z",'
+	printf '%s' '"uid":"e.vogel","categories":["dataLoad"],"origins":[],'
+	printf '%s' '"requestFields":{"loadedResources":["ri.test.plain"]},'
+	printf '%s\n' '"result":"SUCCESS"}'
+	printf '%s' '{"type":"audit.3","time":"2026-03-14T08:03:00Z",'
+	printf '%s' '"uid":"big.query","categories":["dataSearch"],'
+	printf '%s' '"origins":["192.0.2.12"],"requestFields":{"dataSearchQuery":"'
+	head -c 3000000 /dev/zero | tr '\0' x
+	printf '%s\n' '"},"result":"SUCCESS"}'
+	printf '{"type":"audit.3","time":"2026-03-14T08:04:00Z","uid":\t"a\\\\b\n'
+} >esc.jsonl
+st=$(run "$INGEST" -q -C e esc.jsonl)
+expect_eq "escapes: ingest (a reject is exit 2)" 2 "$st"
+E=$T/e
+
+# Every column of the small events as grep-sessions prints them (the
+# runner escapes DuckDB's values as the case does, so a value the view did
+# not unescape comes back with its backslashes doubled); not the session,
+# which grep-sessions names for the events without one.
+COLS=time,user,action,outcome,resource,query,count,bytes,purpose
+COLS=$COLS,src,trace,kind,key,flags,profile,origin,line,offset,raw
+"$GS" -C e -u e.vogel -u "$(printf 'tab\tuser')" -o "$COLS" --no-header \
+    >expected
+duck "$E" "SELECT $(iso time), user, action, outcome,
+	array_to_string(resource, chr(10)), query, count, bytes, purpose, src,
+	trace, kind, key, flags, profile, origin, line, \"offset\", raw
+	FROM events WHERE user <> 'big.query'
+	ORDER BY user, time, key, origin, line;" >got
+expect_file "escapes: every column" expected got
+expect_eq "escapes: 3 events" 3 "$(wc -l <got)"
+
+# The values themselves, byte for byte.
+B="chr(92)"
+duck "$E" "SELECT
+	resource = ['ri.test.tab' || chr(9) || 'here',
+	    'ri.test.back' || $B || 'slash' || $B || 't', 'ri.test.plain'],
+	purpose = 'line one' || chr(10) || 'line two' || chr(13) || chr(10) ||
+	    'end ' || $B || 'n ' || chr(1) || chr(31) || ' é ' || $B || $B,
+	session = 's-1', trace = 't-1', key = 'k-1', count IS NULL,
+	bytes = 1234, flags = 0
+	FROM events WHERE action = 'export';" >got
+expect_eq "escapes: export's values" \
+    "true	true	true	true	true	true	true	true" "$(cat got)"
+duck "$E" "SELECT user = 'tab' || chr(9) || 'user', len(resource) = 0,
+	query = 'a' || chr(9) || 'b' || $B || 'nc' || $B || $B || 'd',
+	session IS NULL, purpose IS NULL, count IS NULL, bytes IS NULL
+	FROM events WHERE action = 'search' AND user LIKE 'tab%';" >got
+expect_eq "escapes: search's values" \
+    "true	true	true	true	true	true	true" "$(cat got)"
+duck "$E" "SELECT action, flags, len(resource), resource[1] FROM events
+	WHERE flags & 1 = 1;" >got
+expect_eq "escapes: the backend call" "view	1	1	ri.test.plain" "$(cat got)"
+duck "$E" "SELECT length(query), query = repeat('x', 3000000) FROM events
+	WHERE user = 'big.query';" >got
+expect_eq "escapes: a 3 MB query" "3000000	true" "$(cat got)"
+
+# The raw records of events and rejects are the evidence's lines.
+i=1
+while [ $i -le 5 ]; do
+	printf '%s\t%s\n' $i "$(sed -n "${i}p" esc.jsonl | tr -d '\n' |
+	    md5sum | cut -d' ' -f1)"
+	i=$((i + 1))
+done >expected
+duck "$E" "SELECT line, md5(raw) FROM (SELECT line, raw FROM events
+	UNION ALL SELECT line, raw FROM rejects) ORDER BY line;" >got
+expect_file "escapes: raw records" expected got
+duck "$E" "SELECT (SELECT sum(rejected) FROM manifest), count(*),
+	min(origin) = 'esc.jsonl', min(\"offset\") > 0
+	FROM rejects;" >got
+expect_eq "escapes: the reject" "1	1	true	true" "$(cat got)"
+
+done_testing
