@@ -67,6 +67,20 @@ duck "$C" "SELECT user, $EXPCOLS FROM events WHERE $OWN
 expect_file "exports per user" expected got
 expect_grep "m.okafor exported 2.7 GB" '^m\.okafor	[0-9]+		2[0-9]{9}$' got
 
+# The README's example: who exported most on 12 March.
+"$SUM" -C c --by user,day --since 2026-03-12 --until 2026-03-13 \
+    --no-header | awk -F'\t' '$5 > 0 { print $1 "\t" $5 "\t" $7 }' |
+    sort -t "$(printf '\t')" -k3,3nr | head -n 3 >expected
+duck "$C" "SELECT user, count(*) AS exports, sum(bytes) AS bytes
+  FROM events
+  WHERE action = 'export' AND outcome IN ('success', 'unknown')
+    AND flags & 1 = 0 AND time >= '2026-03-12' AND time < '2026-03-13'
+  GROUP BY user ORDER BY bytes DESC LIMIT 3;" >got
+expect_file "README: exports of 12 March" expected got
+printf 'm.okafor\t19\t2677024874\np.moreau\t2\t193512\nj.rivera\t2\t177634\n' \
+    >expected
+expect_file "README: exports of 12 March, as shown" expected got
+
 # Every event, backend calls too, per user and per user and action, as
 # grep-sessions -c counts them.
 "$GS" -C c -c --no-header | cut -f1,2 >expected
