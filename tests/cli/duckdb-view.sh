@@ -235,4 +235,17 @@ duck "$E" "SELECT (SELECT sum(rejected) FROM manifest), count(*),
 	FROM rejects;" >got
 expect_eq "escapes: the reject" "1	1	true	true" "$(cat got)"
 
+# A cell that is not UTF-8 (an invented record with a Latin-1 byte): the
+# case keeps the byte, DuckDB (whose strings are UTF-8) stops with an
+# error rather than give other bytes, as sessionlog(5) says.
+printf '%s\n' '{"type":"audit.3","time":"2026-03-14T08:00:00Z","uid":"l.user","categories":["dataSearch"],"origins":["192.0.2.1"],"requestFields":{"dataSearchQuery":"caf\351"},"result":"SUCCESS"}' |
+    sed 's/\\351/'"$(printf '\351')"'/' >latin1.jsonl
+st=$(run "$INGEST" -q -C l latin1.jsonl)
+expect_eq "latin-1: ingest" 0 "$st"
+expect_eq "latin-1: the byte is kept" 1 \
+    "$(zcat l/users/l.user.tsv.gz | grep -c "caf$(printf '\351')")"
+if duck "$T/l" "SELECT query FROM events;" >got 2>duck.err; then
+	fail "latin-1: DuckDB read a cell that is not UTF-8"
+fi
+
 done_testing
