@@ -30,8 +30,8 @@ duck() {
 	printf '%s\n' "$2" >query.sql
 	# MALLOC_PERTURB_ (set by meson test) is for our code: in DuckDB's
 	# it fills every read buffer of every file, 128 MiB each.
-	env -u MALLOC_PERTURB_ NODE_PATH="$NM" node "$SRCDIR/tests/cli/duckdb.cjs" set.sql "$VIEW" \
-	    query.sql
+	env -u MALLOC_PERTURB_ NODE_PATH="$NM" \
+	    node "$SRCDIR/tests/cli/duckdb.cjs" set.sql "$VIEW" query.sql
 }
 
 # iso EXPR: a timestamp as the tools print it.
@@ -134,7 +134,8 @@ duck "$C" "SELECT format('{} read: {} accepted, {} duplicates, {} rejected',
 	sum(read), sum(accepted), sum(duplicates), sum(rejected))
 	FROM manifest;" >got
 expect_file "manifest totals (ingest)" expected got
-expect_eq "manifest: 17,193 read" "17193 read: 17145 accepted, 48 duplicates, 0 rejected" "$(cat got)"
+expect_eq "manifest: 17,193 read" \
+    "17193 read: 17145 accepted, 48 duplicates, 0 rejected" "$(cat got)"
 duck "$C" "SELECT (SELECT sum(accepted) FROM manifest),
 	(SELECT count(*) FROM events), (SELECT sum(rejected) FROM manifest),
 	(SELECT count(*) FROM rejects);" >got
@@ -238,14 +239,22 @@ expect_eq "escapes: the reject" "1	1	true	true" "$(cat got)"
 # A cell that is not UTF-8 (an invented record with a Latin-1 byte): the
 # case keeps the byte, DuckDB (whose strings are UTF-8) stops with an
 # error rather than give other bytes, as sessionlog(5) says.
-printf '%s\n' '{"type":"audit.3","time":"2026-03-14T08:00:00Z","uid":"l.user","categories":["dataSearch"],"origins":["192.0.2.1"],"requestFields":{"dataSearchQuery":"caf\351"},"result":"SUCCESS"}' |
-    sed 's/\\351/'"$(printf '\351')"'/' >latin1.jsonl
+{
+	printf '%s' '{"type":"audit.3","time":"2026-03-14T08:00:00Z",'
+	printf '%s' '"uid":"l.user","categories":["dataSearch"],'
+	printf '%s' '"origins":["192.0.2.1"],'
+	printf '"requestFields":{"dataSearchQuery":"caf\351"},'
+	printf '%s\n' '"result":"SUCCESS"}'
+} >latin1.jsonl
 st=$(run "$INGEST" -q -C l latin1.jsonl)
 expect_eq "latin-1: ingest" 0 "$st"
 expect_eq "latin-1: the byte is kept" 1 \
     "$(zcat l/users/l.user.tsv.gz | grep -c "caf$(printf '\351')")"
-if duck "$T/l" "SELECT query FROM events;" >got 2>duck.err; then
+# (All columns: DuckDB 1.5.6 reports a projection of some of them as an
+# internal error instead.)
+if duck "$T/l" "SELECT * FROM events;" >got 2>duck.err; then
 	fail "latin-1: DuckDB read a cell that is not UTF-8"
 fi
+expect_grep "latin-1: DuckDB's error" '^Invalid unicode' duck.err
 
 done_testing
