@@ -236,6 +236,41 @@ duck "$E" "SELECT (SELECT sum(rejected) FROM manifest), count(*),
 	FROM rejects;" >got
 expect_eq "escapes: the reject" "1	1	true	true" "$(cat got)"
 
+# The macros on cells the fixtures above do not hold: the escapes next to
+# each other (a backslash-t that is not a tab, a backslash before a tab,
+# "\x41" as text), every \xHH of a control byte, and times written with
+# "@" (outside the years 0000 to 9999; the evidence rarely has one).
+Q=$(cat <<'EOF'
+SELECT bool_and(sessionlog_unescape(s) = e), count(*) FROM (VALUES
+	('a\\tb', 'a' || chr(92) || 'tb'),
+	('a\tb', 'a' || chr(9) || 'b'),
+	('\\\t', chr(92) || chr(9)),
+	('\\\\', chr(92) || chr(92)),
+	('\\x41', chr(92) || 'x41'),
+	('\r\n', chr(13) || chr(10)),
+	('\x00\x01\x08\x0b\x0c\x0e\x1b\x1f', chr(0) || chr(1) || chr(8) ||
+	    chr(11) || chr(12) || chr(14) || chr(27) || chr(31)),
+	('no escape', 'no escape'), ('', '')) t(s, e);
+EOF
+)
+duck "$E" "$Q" >got
+expect_eq "unescape: tricky cells" "true	9" "$(cat got)"
+Q=$(cat <<'EOF'
+SELECT bool_and(sessionlog_unescape('<\x' || printf('%02x', i) || '>') =
+	'<' || chr(i::INTEGER) || '>'), count(*) FROM range(32) t(i);
+EOF
+)
+duck "$E" "$Q" >got
+expect_eq "unescape: every \\xHH" "true	32" "$(cat got)"
+duck "$E" "SELECT
+	sessionlog_time('2024-03-01T07:17:12.123456Z') =
+	    TIMESTAMP '2024-03-01 07:17:12.123456',
+	sessionlog_time('@0') = TIMESTAMP '1970-01-01',
+	sessionlog_time('@-1') = TIMESTAMP '1969-12-31 23:59:59.999999',
+	year(sessionlog_time('@253402300800000000')) = 10000,
+	sessionlog_time('') IS NULL;" >got
+expect_eq "times" "true	true	true	true	true" "$(cat got)"
+
 # A cell that is not UTF-8 (an invented record with a Latin-1 byte): the
 # case keeps the byte, DuckDB (whose strings are UTF-8) stops with an
 # error rather than give other bytes, as sessionlog(5) says.
