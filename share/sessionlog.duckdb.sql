@@ -1,5 +1,5 @@
 -- sessionlog.duckdb.sql: the views events, manifest and rejects over a
--- sessionlog case, for DuckDB 1.1 or later (see sessionlog(5), "Reading
+-- sessionlog case, for DuckDB 1.3 or later (see sessionlog(5), "Reading
 -- the case with other engines").
 --
 -- Set the case directory first, then read this file:
@@ -32,14 +32,15 @@
 -- meets them), so that every backslash left in a piece starts one of
 -- \t \n \r \xHH; each piece loses its escapes, and the pieces are joined
 -- again with a single backslash.  Undoing \\ first, or last, with replace()
--- would misread "\\t" or "\\\t".
+-- would misread "\\t" or "\\\t".  The lambdas are written "lambda x: ...",
+-- the syntax of DuckDB 1.3 and later (2.0 refuses "x -> ..." by default).
 CREATE OR REPLACE MACRO sessionlog_unescape(s) AS
 	CASE WHEN s IS NULL OR strpos(s, '\') = 0 THEN s
-	ELSE array_to_string(list_transform(string_split(s, '\\'), p ->
+	ELSE array_to_string(list_transform(string_split(s, '\\'), lambda p:
 		array_to_string(list_transform(
 		    string_split(replace(replace(replace(p,
 			'\t', chr(9)), '\n', chr(10)), '\r', chr(13)), '\x'),
-		    (q, i) -> CASE WHEN i = 1 THEN q
+		    lambda q, i: CASE WHEN i = 1 THEN q
 			ELSE chr(('0x' || left(q, 2))::INTEGER) || substr(q, 3)
 			END), '')), '\')
 	END;
