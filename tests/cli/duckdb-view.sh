@@ -148,6 +148,19 @@ expect_eq "every log row has its digest" 0 \
     "$(duck "$C" "SELECT count(*) FROM manifest WHERE sha256 IS NULL
 	OR length(sha256) <> 64 OR ingested IS NULL;")"
 
+# The views name only users/*.tsv.gz, manifest.tsv and rejects.tsv.gz, and
+# read them through symbolic links too (a case whose files live elsewhere
+# and are linked in place).
+mkdir -p linked/store
+cp -R c linked/store/c
+ln -s store/c/users linked/users
+ln -s store/c/manifest.tsv linked/manifest.tsv
+ln -s store/c/rejects.tsv.gz linked/rejects.tsv.gz
+duck "$T/linked" "SELECT (SELECT count(*) FROM events),
+	(SELECT sum(accepted) FROM manifest), (SELECT count(*) FROM rejects);" \
+    >got
+expect_eq "linked case" "17145	17145	0" "$(cat got)"
+
 # Escaped values.  Invented Foundry audit.3 records: an export with three
 # resources holding a tab and backslashes and a purpose holding newlines,
 # CR, other control bytes and UTF-8; a search by a user whose name holds a
