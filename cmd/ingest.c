@@ -151,7 +151,9 @@ run_words(struct known *k, const struct sl_reader_opts *o)
 
 /* Incomplete: no profile recognised its records, none of its records
  * was read (all rejected: no time column, say), a record was over the
- * size limit, or its data stops early or was lost. */
+ * size limit, its data stops early, was lost or failed its archive's
+ * check, it was not read (an encrypted member), or, for an archive, one
+ * of its logs was one of these last two. */
 static int
 incomplete(const struct sl_manifest_row *r)
 {
@@ -161,7 +163,10 @@ incomplete(const struct sl_manifest_row *r)
 	    (r->read > 0 && r->accepted == 0 && r->duplicates == 0) ||
 	    sl_notes_get(r->notes.p, r->notes.n, "truncated", &v) ||
 	    sl_notes_get(r->notes.p, r->notes.n, "corrupt", &v) ||
-	    sl_notes_get(r->notes.p, r->notes.n, "toolong", &v);
+	    sl_notes_get(r->notes.p, r->notes.n, "toolong", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "badcheck", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "unread", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "partial", &v);
 }
 
 static void

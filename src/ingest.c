@@ -1158,9 +1158,21 @@ sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
 	if ((rc = check_log(in, log)) < 0)
 		return rc;
 	free(in->logs[log].notes);
-	/* An archive's own row is no log: its members have rows of theirs. */
-	in->logs[log].notes = strdup(st->container ? "container" :
-	    st->notes != NULL ? st->notes : "");
+	in->logs[log].notes = NULL;
+	/* An archive's own row is no log: its members have rows of theirs.
+	 * Its notes say what else is known of them (partial=N). */
+	if (st->container) {
+		struct sl_buf b = { 0 };
+
+		if (sl_buf_printf(&b, "container%s%s", st->notes != NULL &&
+		    st->notes[0] != '\0' ? " " : "", st->notes != NULL ?
+		    st->notes : "") < 0)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->logs[log].notes = b.p;
+	} else {
+		in->logs[log].notes = strdup(st->notes != NULL ? st->notes :
+		    "");
+	}
 	if (in->logs[log].notes == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
 	in->logs[log].st = *st;
