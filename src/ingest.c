@@ -838,12 +838,15 @@ new_run(struct sl_ingest *in, struct sorter *so, FILE **fpp, char **relp)
 static int
 close_run(struct sl_ingest *in, FILE *fp, const char *rel, int rc)
 {
+	errno = 0;
 	if (fflush(fp) != 0 || ferror(fp))
-		rc = rc < 0 ? rc : ifail(in, -EIO, "cannot write \"%s/%s\": "
-		    "%s", in->c->dir, rel, strerror(errno ? errno : EIO));
+		rc = rc < 0 ? rc : ifail(in, errno ? -errno : -EIO,
+		    "cannot write \"%s/%s\": %s", in->c->dir, rel,
+		    strerror(errno ? errno : EIO));
+	errno = 0;
 	if (fclose(fp) != 0 && rc == 0)
-		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-		    in->c->dir, rel, strerror(errno));
+		rc = ifail(in, errno ? -errno : -EIO, "cannot write \"%s/%s\": "
+		    "%s", in->c->dir, rel, strerror(errno ? errno : EIO));
 	return rc;
 }
 
@@ -1231,6 +1234,17 @@ txn_create(struct sl_ingest *in, const char *rel, FILE **fpp,
 	return 0;
 }
 
+/* A write to rel failed with rc (a negative errno value from the call
+ * that failed): say why, a full disk above all. */
+static int
+wfail(struct sl_ingest *in, int rc, const char *dir, const char *rel)
+{
+	if (rc >= 0 || rc == -ENOMEM)
+		rc = rc == -ENOMEM ? rc : -EIO;
+	return ifail(in, rc, "cannot write \"%s/%s/%s\": %s", in->c->dir, dir,
+	    rel, strerror(-rc));
+}
+
 static int
 txn_close(struct sl_ingest *in, const char *rel, FILE *fp,
     struct sl_bgzf_writer *w)
@@ -1285,10 +1299,9 @@ user_begin(struct sl_ingest *in, const struct srec *s)
 	}
 	if ((rc = txn_create(in, u->rel, &u->fp, &u->w)) < 0)
 		return rc;
-	if (write_header(u->w, sl_row_header, SL_ROW_COLUMNS) < 0 ||
-	    sl_bgzf_flush(u->w) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
-		    u->rel);
+	if ((rc = write_header(u->w, sl_row_header, SL_ROW_COLUMNS)) < 0 ||
+	    (rc = sl_bgzf_flush(u->w)) < 0)
+		return wfail(in, rc, SL_TXN, u->rel);
 	return sl_buf_printf(&u->idx, "offset\tfirst\tlast\trows\n") < 0 ?
 	    ifail(in, -ENOMEM, "out of memory") : 0;
 }
@@ -1298,12 +1311,12 @@ chunk_end(struct sl_ingest *in)
 {
 	struct uout *u = &in->u;
 	char a[32], b[32];
+	int rc;
 
 	if (u->chunk_rows == 0)
 		return 0;
-	if (sl_bgzf_flush(u->w) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
-		    u->rel);
+	if ((rc = sl_bgzf_flush(u->w)) < 0)
+		return wfail(in, rc, SL_TXN, u->rel);
 	sl_row_time_format(u->chunk_first, a);
 	sl_row_time_format(u->chunk_last, b);
 	if (sl_buf_printf(&u->idx, "%" PRIu64 "\t%s\t%s\t%" PRIu64 "\n",
@@ -1327,10 +1340,9 @@ user_row(struct sl_ingest *in, const struct srec *s)
 		u->chunk_off = sl_bgzf_tell(u->w);
 		u->chunk_first = s->time;
 	}
-	if (sl_bgzf_write(u->w, S_ROW(s), s->rlen) < 0 ||
-	    sl_bgzf_write(u->w, "\n", 1) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
-		    u->rel);
+	if ((rc = sl_bgzf_write(u->w, S_ROW(s), s->rlen)) < 0 ||
+	    (rc = sl_bgzf_write(u->w, "\n", 1)) < 0)
+		return wfail(in, rc, SL_TXN, u->rel);
 	u->chunk_bytes += s->rlen + 1;
 	u->chunk_rows++;
 	u->rows++;
@@ -1534,14 +1546,13 @@ reject_row(struct sl_ingest *in, const struct srec *s)
 	if (in->rw == NULL) {
 		if ((rc = txn_create(in, SL_REJECTS, &in->rfp, &in->rw)) < 0)
 			return rc;
-		if (write_header(in->rw, sl_reject_header,
-		    SL_REJECT_COLUMNS) < 0)
-			return ifail(in, -EIO, "cannot write rejects");
+		if ((rc = write_header(in->rw, sl_reject_header,
+		    SL_REJECT_COLUMNS)) < 0)
+			return wfail(in, rc, SL_TXN, SL_REJECTS);
 	}
-	if (sl_bgzf_write(in->rw, S_ROW(s), s->rlen) < 0 ||
-	    sl_bgzf_write(in->rw, "\n", 1) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_REJECTS);
+	if ((rc = sl_bgzf_write(in->rw, S_ROW(s), s->rlen)) < 0 ||
+	    (rc = sl_bgzf_write(in->rw, "\n", 1)) < 0)
+		return wfail(in, rc, SL_TXN, SL_REJECTS);
 	return 0;
 }
 
@@ -1575,8 +1586,9 @@ conflicts_open(struct sl_ingest *in)
 
 	if ((rc = txn_create(in, SL_CONFLICTS, &in->cfp, &in->cw)) < 0)
 		return rc;
-	if (write_header(in->cw, sl_conflict_header, SL_CONFLICT_COLUMNS) < 0)
-		return ifail(in, -EIO, "cannot write conflicts");
+	if ((rc = write_header(in->cw, sl_conflict_header,
+	    SL_CONFLICT_COLUMNS)) < 0)
+		return wfail(in, rc, SL_TXN, SL_CONFLICTS);
 	if (sl_case_digest(in->c, SL_CONFLICTS) == NULL)
 		return 0;
 	if ((old = src_open(in, SRC_KEYS, SL_CONFLICTS)) == NULL)
@@ -1594,9 +1606,9 @@ conflicts_open(struct sl_ingest *in)
 				break;
 			continue;
 		}
-		if (sl_bgzf_write(in->cw, p, n) < 0 ||
-		    sl_bgzf_write(in->cw, "\n", 1) < 0) {
-			rc = ifail(in, -EIO, "cannot write conflicts");
+		if ((rc = sl_bgzf_write(in->cw, p, n)) < 0 ||
+		    (rc = sl_bgzf_write(in->cw, "\n", 1)) < 0) {
+			rc = wfail(in, rc, SL_TXN, SL_CONFLICTS);
 			break;
 		}
 	}
@@ -1642,9 +1654,8 @@ drop(struct sl_ingest *in, const struct srec *d, const struct srec *s)
 	    sl_buf_add(b, raw, (size_t)(S_ROW(s) + s->rlen - raw)) < 0 ||
 	    sl_buf_addc(b, '\n') < 0)
 		return ifail(in, -ENOMEM, "out of memory");
-	if (sl_bgzf_write(in->cw, b->p, b->n) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_CONFLICTS);
+	if ((rc = sl_bgzf_write(in->cw, b->p, b->n)) < 0)
+		return wfail(in, rc, SL_TXN, SL_CONFLICTS);
 	return 0;
 }
 
@@ -1788,6 +1799,7 @@ key_row(struct sl_ingest *in, struct sl_bgzf_writer *w, const struct srec *s)
 {
 	struct sl_buf *b = &in->row;
 	char t[32];
+	int rc;
 
 	sl_buf_reset(b);
 	sl_row_time_format(s->time, t);
@@ -1803,9 +1815,8 @@ key_row(struct sl_ingest *in, struct sl_bgzf_writer *w, const struct srec *s)
 	    sl_buf_printf(b, "\t%" PRIu64 "\t%" PRIu64 "\n", s->line,
 	    s->offset) < 0)
 		return ifail(in, -ENOMEM, "out of memory");
-	if (sl_bgzf_write(w, b->p, b->n) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%s\"",
-		    in->c->dir, SL_TXN, SL_KEYS);
+	if ((rc = sl_bgzf_write(w, b->p, b->n)) < 0)
+		return wfail(in, rc, SL_TXN, SL_KEYS);
 	return 0;
 }
 
@@ -1944,9 +1955,8 @@ key_pass(struct sl_ingest *in)
 	}
 	if ((rc = txn_create(in, SL_KEYS, &kfp, &kw)) < 0)
 		goto fail;
-	if (write_header(kw, sl_key_header, SL_KEY_COLUMNS) < 0) {
-		rc = ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
-		    SL_KEYS);
+	if ((rc = write_header(kw, sl_key_header, SL_KEY_COLUMNS)) < 0) {
+		rc = wfail(in, rc, SL_TXN, SL_KEYS);
 		goto fail;
 	}
 	sl_buf_reset(&in->kwin);
@@ -2085,13 +2095,18 @@ write_manifest(struct sl_ingest *in)
 					break;
 				continue;
 			}
-			fwrite(line.p, 1, line.n, fp);
-			putc('\n', fp);
+			if (fwrite(line.p, 1, line.n, fp) != line.n ||
+			    putc('\n', fp) == EOF) {
+				rc = wfail(in, -errno, SL_TXN, SL_MANIFEST);
+				break;
+			}
 		}
 		fclose(old);
 		if (rc < 0) {
 			fclose(fp);
 			sl_buf_release(&line);
+			if (in->err[0] != '\0')
+				return rc;
 			return ifail(in, rc, "cannot read \"%s/%s\": %s",
 			    in->c->dir, SL_MANIFEST, strerror(-rc));
 		}
@@ -2108,8 +2123,10 @@ write_manifest(struct sl_ingest *in)
 	for (i = 0; i < in->nlogs && rc == 0; i++) {
 		sl_buf_reset(&row);
 		rc = manifest_row(in, &row, order[i], now);
-		if (rc == 0)
-			fwrite(row.p, 1, row.n, fp);
+		/* The reason of a failed write is its own errno, before
+		 * another call changes it: "No space left on device". */
+		if (rc == 0 && fwrite(row.p, 1, row.n, fp) != row.n)
+			rc = wfail(in, -errno, SL_TXN, SL_MANIFEST);
 	}
 	free(order);
 	sl_buf_release(&line);

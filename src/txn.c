@@ -61,6 +61,10 @@ sl_case_fclose(struct sl_case *c, FILE *fp, const char *rel)
 	later = c->nosync ||
 	    (strncmp(rel, SL_TXN "/", strlen(SL_TXN "/")) == 0 &&
 	    strcmp(rel, SL_TXN "/COMMIT.new") != 0);
+	/* The reason is the failing call's: ENOSPC says the disk is full.
+	 * A stream whose error came from an earlier write that no one
+	 * checked has no reason left to tell. */
+	errno = 0;
 	bad = fflush(fp) != 0 || ferror(fp) ||
 	    (!later && fsync(fileno(fp)) != 0);
 	if (bad) {
