@@ -1000,9 +1000,30 @@ nomem:
 	return -ENOMEM;
 }
 
-/* Hash an open regular file, offer it to skip, and read it. */
+static int open_fd_as(struct sl_walk *w, int fd, const char *name,
+    int64_t mtime);
+
+/* Hash an open regular file, offer it to skip, and read it: named by its
+ * path as an origin's first name is (sl_origin_escape). */
 static int
-open_fd(struct sl_walk *w, int fd, const char *name, int64_t mtime)
+open_fd(struct sl_walk *w, int fd, const char *path, int64_t mtime)
+{
+	struct sl_buf name = { 0 };
+	int rc;
+
+	if (sl_origin_escape(path, strlen(path), &name) < 0 ||
+	    sl_buf_grow(&name, 0) < 0) {
+		close(fd);
+		sl_buf_release(&name);
+		return -ENOMEM;
+	}
+	rc = open_fd_as(w, fd, name.p, mtime);
+	sl_buf_release(&name);
+	return rc;
+}
+
+static int
+open_fd_as(struct sl_walk *w, int fd, const char *name, int64_t mtime)
 {
 	struct sl_log_stats st;
 	struct sl_sha256 *h;
@@ -1417,8 +1438,12 @@ arch_step(struct sl_walk *w)
 		path = archive_entry_pathname_utf8(ent);
 	if (path == NULL)
 		path = "(unnamed)";
-	if (sl_buf_printf(&name, "%s!%s", f->name, path) < 0)
+	/* A '!' in the name would make the origin ambiguous. */
+	if (sl_buf_printf(&name, "%s!", f->name) < 0 ||
+	    sl_origin_escape(path, strlen(path), &name) < 0) {
+		sl_buf_release(&name);
 		return -ENOMEM;
+	}
 	if (archive_entry_is_encrypted(ent)) {
 		rc = push_unread(w, NULL, name.p, 0, NULL, 0, "encrypted",
 		    "encrypted member; not read");

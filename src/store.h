@@ -124,6 +124,16 @@ void sl_case_rmtree(struct sl_case *c, const char *rel);
 /* File names of user names (see sessionlog(5)).  Encode: 0, or -EINVAL
  * for an empty name.  Decode: 0 with the name in out, 1 for a hashed
  * (irreversible) name, -EBADMSG if not a name we make. */
+/* A name as it goes into an origin (path!member!member): '!' is written
+ * "%21", a '%' followed by "21" or "25" is written "%25"; appended to out.
+ * 0 or -ENOMEM. */
+int sl_origin_escape(const char *name, size_t n, struct sl_buf *out);
+/* The names of an origin o[0..n), one by one as they were before
+ * sl_origin_escape: *pos starts at 0; 1 with the next name in *name, 0
+ * after the last, -ENOMEM.  An origin of an older case reads the same
+ * (only "%21" and "%25" in it are read as escapes). */
+int sl_origin_next(const char *o, size_t n, size_t *pos,
+    struct sl_buf *name);
 int sl_name_encode(const char *name, size_t n, struct sl_buf *out);
 int sl_name_decode(const char *file, size_t n, struct sl_buf *out);
 

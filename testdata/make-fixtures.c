@@ -893,6 +893,40 @@ nested_zip(const char *dir)
 	free(cur.p);
 }
 
+/*
+ * Member names that hold the origin's separator: "x.zip!y.jsonl" beside a
+ * member "x.zip" that is a zip holding "y.jsonl" (joined with '!', both
+ * would be "bang-names.zip!x.zip!y.jsonl"), and names holding the escape
+ * itself ("100%21.jsonl") and a lone '%' ("50%.jsonl").
+ */
+static void
+bang_zip(const char *dir)
+{
+	struct sb a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+	struct zip z, in;
+
+	audit3_at(&a, 90, "h.berger", "outer member");
+	audit3_at(&b, 91, "i.schulz", "inner member");
+	audit3_at(&c, 92, "j.wolf", "escape in the name");
+	audit3_at(&d, 93, "k.roth", "percent in the name");
+	zip_open(&in);
+	zip_add(&in, "y.jsonl", b.p, b.n, 1);
+	if (archive_write_close(in.a) != ARCHIVE_OK)
+		die(archive_error_string(in.a));
+	archive_write_free(in.a);
+	zip_open(&z);
+	zip_add(&z, "x.zip!y.jsonl", a.p, a.n, 1);
+	zip_add(&z, "x.zip", in.out.p, in.out.n, 1);
+	zip_add(&z, "100%21.jsonl", c.p, c.n, 1);
+	zip_add(&z, "50%.jsonl", d.p, d.n, 1);
+	zip_close(&z, dir, "bang-names.zip");
+	free(a.p);
+	free(b.p);
+	free(c.p);
+	free(d.p);
+	free(in.out.p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -916,6 +950,7 @@ main(int argc, char **argv)
 	encrypted_zip(bad);
 	bad_crc_zip(bad);
 	nested_zip(bad);
+	bang_zip(bad);
 	write_file(bad, "empty.jsonl", "", 0);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die("write error");
