@@ -1379,14 +1379,22 @@ user_end(struct sl_ingest *in)
 		goto done;
 	}
 	in->res.users++;
-	if ((rc = chunk_end(in)) < 0)
+	if ((rc = chunk_end(in)) < 0) {
+		/* A full disk, say: the files go with the transaction. */
+		sl_bgzf_close(u->w);
+		fclose(u->fp);
 		goto done;
+	}
 	rc = txn_close(in, u->rel, u->fp, u->w);
 	if (rc < 0)
 		goto done;
 	if ((rc = txn_create(in, u->irel, &fp, NULL)) < 0)
 		goto done;
-	fwrite(u->idx.p, 1, u->idx.n, fp);
+	if (fwrite(u->idx.p, 1, u->idx.n, fp) != u->idx.n) {
+		rc = wfail(in, -errno, SL_TXN, u->irel);
+		fclose(fp);
+		goto done;
+	}
 	rc = txn_close(in, u->irel, fp, NULL);
 done:
 	u->w = NULL;
