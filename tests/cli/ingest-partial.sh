@@ -119,6 +119,20 @@ in/nested-deep.zip!level8.zip!level7.zip!level6.zip!level5.zip!level4.zip!level3
 EOF
 expect_file "alerts" want got
 
+# Compressed five times over: one time more than is read.  A row of its
+# own, with the file's digest.
+zcat in/truncated.jsonl.gz 2>/dev/null | head -n 3 >five
+for k in 1 2 3 4 5; do
+	gzip -n -c five >five.gz && mv five.gz five
+done
+st=$(run "$INGEST" -q -j 1 -C c5 five)
+expect_eq "compressed 5 times: exit status" 2 "$st"
+expect_eq "compressed 5 times: message" \
+    "ingest: five: compressed more than 4 times over; not read" \
+    "$(head -n 1 err)"
+expect_eq "compressed 5 times: row" "$(sha five)	unread=compressed" \
+    "$(manifest_field c5 five sha256)	$(manifest_field c5 five notes)"
+
 # A zip member of 20,000 records (3.4 MB, 176 KB deflated) whose CRC is
 # wrong: libarchive returns its last block with the error, and that block
 # was dropped (17,000-odd records kept, the last one "cut short").  Now
