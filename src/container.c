@@ -194,9 +194,16 @@ entry_read(struct sl_stream *s, unsigned char *buf, size_t n)
 		}
 		if (s->eof)
 			return 0;
+		off = 0;
 		r = archive_read_data_block(s->ar->a, &p, &k, &off);
 		if (r == ARCHIVE_EOF) {
+			/* The end's offset is the size: a hole before it
+			 * (a sparse file's last) reads as zeros too. */
 			s->eof = 1;
+			if (off > (la_int64_t)s->bytes) {
+				s->blkn = 0;
+				s->blkoff = off;
+			}
 			continue;
 		}
 		if (r == ARCHIVE_WARN && s->check[0] == '\0')
