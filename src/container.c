@@ -700,8 +700,9 @@ mark_partial(struct sl_walk *w)
 }
 
 /*
- * A log not read at all, and why: an ERROR with msg, then an UNREAD
- * whose row notes "unread=word" and has the digest of the log's bytes:
+ * A log not read at all, and why: an UNREAD with msg (the reader tells it
+ * as an error) whose row notes "unread=word" and has the digest of the
+ * log's bytes:
  * a source's own (sha), a member's read to its end from base (taken
  * over; NULL: none can be read, and the row has no digest).
  */
@@ -905,7 +906,7 @@ unread_arch(struct sl_walk *w, struct arch *ar, struct sl_stream *base,
 
 /*
  * Decide what the stream base (a file, or a member's data) holds and act:
- * queue a LOG, push an archive frame, or queue an ERROR.  base is taken
+ * queue a LOG, push an archive frame, or queue an ERROR or an UNREAD.  base is taken
  * over.  depth: archive depth of base (0 for a source).
  */
 static int
