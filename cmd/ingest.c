@@ -176,8 +176,10 @@ run_words(struct known *k, const struct sl_reader_opts *o)
 
 /* Incomplete: no profile recognised its records, none of its records
  * was read (all rejected: no time column, say), a record was over the
- * size limit, its data stops early or was lost, or its source expanded
- * past the limit. */
+ * size limit, its data stops early, was lost or failed its archive's
+ * check, it was not read (an encrypted member), its source expanded past
+ * the limit, or, for an archive, one of its logs was not read or failed
+ * its check. */
 static int
 incomplete(const struct sl_manifest_row *r)
 {
@@ -188,7 +190,10 @@ incomplete(const struct sl_manifest_row *r)
 	    sl_notes_get(r->notes.p, r->notes.n, "truncated", &v) ||
 	    sl_notes_get(r->notes.p, r->notes.n, "corrupt", &v) ||
 	    sl_notes_get(r->notes.p, r->notes.n, "toolong", &v) ||
-	    sl_notes_get(r->notes.p, r->notes.n, "expand-limit", &v);
+	    sl_notes_get(r->notes.p, r->notes.n, "expand-limit", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "badcheck", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "unread", &v) ||
+	    sl_notes_get(r->notes.p, r->notes.n, "partial", &v);
 }
 
 static void

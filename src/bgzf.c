@@ -158,7 +158,7 @@ sl_bgzf_close(struct sl_bgzf_writer *w)
 	rc = sl_bgzf_flush(w);
 	if (rc == 0 && fwrite(eof_block, 1, sizeof(eof_block), w->fp) !=
 	    sizeof(eof_block))
-		rc = -EIO;
+		rc = errno ? -errno : -EIO;
 	if (rc == 0 && fflush(w->fp) != 0)
 		rc = errno ? -errno : -EIO;
 	deflateEnd(&w->z);

@@ -48,8 +48,6 @@ struct budget {
 	int tripped;
 	char msg[512];
 	char notes[64];		/* expand-limit=N, once tripped */
-	char cnotes[160];	/* and the options, for an archive's row */
-	char opts[96];		/* max-expand=, max-expand-bytes= */
 };
 
 /* A layer of a log's decoding: file, gzip/zlib, or archive member data. */
@@ -71,6 +69,11 @@ struct sl_stream {
 	uint64_t bytes;
 	int eof, failed;
 	struct budget *bud;	/* a log's top layer: its source's */
+	/* L_ENTRY: the data block libarchive handed out, not yet read */
+	const unsigned char *blk;
+	size_t blkn;
+	int64_t blkoff;		/* its offset in the member's data */
+	char check[256];	/* the member failed its archive's check */
 	char err[512];
 };
 
@@ -92,11 +95,13 @@ struct frame {
 	char sha[65];
 	uint64_t bytes;
 	int64_t mtime;
+	uint64_t partial;	/* logs under it read in part or not at all */
 };
 
 struct pitem {
 	int type;
 	char *name, *msg;
+	char *notes;		/* LOG_END, UNREAD: st.notes, owned */
 	struct sl_stream *stream;
 	int64_t mtime;
 	struct sl_log_stats st;
@@ -159,6 +164,83 @@ layer_new(int kind)
 	return s;
 }
 
+/* A member's data error: the message, and whether the archive can go
+ * on. */
+static int
+entry_fail(struct sl_stream *s, int r, const char *what)
+{
+	const char *e = archive_error_string(s->ar->a);
+
+	snprintf(s->err, sizeof(s->err), "%s", e != NULL ? e : what);
+	if (r == ARCHIVE_FATAL)
+		s->ar->fatal = 1;
+	return -1;
+}
+
+/*
+ * A member's data, by archive_read_data_block: archive_read_data drops
+ * the last block when libarchive's own check of the member fails (zip's
+ * CRC and sizes: ARCHIVE_WARN with the block), and that block is up to
+ * a few hundred KiB of evidence.  Every byte returned is kept and the
+ * failed check is told at the end (s->check).  The holes of a sparse
+ * member read as zeros, as archive_read_data gives them.  Bytes handed
+ * out, 0 at the end, -1 with the message in s->err.
+ */
+static ssize_t
+entry_read(struct sl_stream *s, unsigned char *buf, size_t n)
+{
+	const void *p;
+	la_int64_t off;
+	size_t k;
+	int r;
+
+	for (;;) {
+		if (s->blkoff > (int64_t)s->bytes) {
+			k = (uint64_t)s->blkoff - s->bytes < n ?
+			    (size_t)((uint64_t)s->blkoff - s->bytes) : n;
+			memset(buf, 0, k);
+			return (ssize_t)k;
+		}
+		if (s->blkn > 0) {
+			k = s->blkn < n ? s->blkn : n;
+			memcpy(buf, s->blk, k);
+			s->blk += k;
+			s->blkn -= k;
+			s->blkoff += (int64_t)k;
+			return (ssize_t)k;
+		}
+		if (s->eof)
+			return 0;
+		off = 0;
+		r = archive_read_data_block(s->ar->a, &p, &k, &off);
+		if (r == ARCHIVE_EOF) {
+			/* The end's offset is the size: a hole before it
+			 * (a sparse file's last) reads as zeros too. */
+			s->eof = 1;
+			if (off > (la_int64_t)s->bytes) {
+				s->blkn = 0;
+				s->blkoff = off;
+			}
+			continue;
+		}
+		if (r == ARCHIVE_WARN && s->check[0] == '\0')
+			snprintf(s->check, sizeof(s->check), "%s",
+			    archive_error_string(s->ar->a) != NULL ?
+			    archive_error_string(s->ar->a) :
+			    "damaged member");
+		else if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY)
+			return entry_fail(s, r, "cannot read archive data");
+		if (off < (la_int64_t)s->bytes) {
+			snprintf(s->err, sizeof(s->err), "data of the member "
+			    "out of order at byte %" PRIu64, s->bytes);
+			return -1;
+		}
+		s->blk = p;
+		s->blkn = k;
+		s->blkoff = off;
+	}
+}
+
 static ssize_t
 layer_read(struct sl_stream *s, void *buf, size_t n)
 {
@@ -211,22 +293,12 @@ layer_read(struct sl_stream *s, void *buf, size_t n)
 			    sl_gz_error(s->gz));
 		return r;
 	default:
-		if (s->eof)
-			return 0;
-		r = archive_read_data(s->ar->a, buf, n);
+		r = entry_read(s, buf, n);
 		if (r > 0) {
 			if (s->sha != NULL)
 				sl_sha256_update(s->sha, buf, (size_t)r);
 			s->bytes += (uint64_t)r;
-		} else if (r == 0) {
-			s->eof = 1;
-		} else {
-			snprintf(s->err, sizeof(s->err), "%s",
-			    archive_error_string(s->ar->a) != NULL ?
-			    archive_error_string(s->ar->a) :
-			    "cannot read archive data");
-			if (r == ARCHIVE_FATAL)
-				s->ar->fatal = 1;
+		} else if (r < 0) {
 			return s->failed = -EIO;
 		}
 		if (s->ar->disc[0] != '\0') {
@@ -253,11 +325,6 @@ trip(struct sl_stream *s, struct budget *b)
 		    "read", b->limit, b->size, b->source);
 		snprintf(b->notes, sizeof(b->notes), "expand-limit=%" PRIu64,
 		    b->limit);
-		/* A log's reader notes the options itself; an archive's row
-		 * has them from here, so that it is read again under
-		 * others (ingest(1)). */
-		snprintf(b->cnotes, sizeof(b->cnotes), "%s%s%s", b->opts,
-		    b->opts[0] != '\0' ? " " : "", b->notes);
 	}
 	snprintf(s->err, sizeof(s->err), "%s", b->msg);
 	return s->failed = -EFBIG;
@@ -613,6 +680,7 @@ pitem_release(struct pitem *p)
 {
 	free(p->name);
 	free(p->msg);
+	free(p->notes);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -664,6 +732,64 @@ push_error(struct sl_walk *w, const char *name, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return push(w, SL_WALK_ERROR, name, msg, NULL);
+}
+
+static int drain(struct sl_walk *w, struct sl_stream *s);
+
+/* A log under the open archives was read in part or not at all: each
+ * says so in its own row (a source is read again as a whole). */
+static void
+mark_partial(struct sl_walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nfr; i++)
+		if (w->fr[i].kind == F_ARCH)
+			w->fr[i].partial++;
+}
+
+/*
+ * A log not read at all, and why: an UNREAD with msg (the reader tells it
+ * as an error) whose row notes "unread=word" and has the digest of the
+ * log's bytes:
+ * a source's own (sha), a member's read to its end from base (taken
+ * over; NULL: none can be read, and the row has no digest).
+ */
+static int
+push_unread(struct sl_walk *w, struct sl_stream *base, const char *name,
+    int is_source, const char *sha, uint64_t bytes, const char *word,
+    const char *msg)
+{
+	struct sl_log_stats st;
+	struct sl_buf notes = { 0 };
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	st.is_source = is_source;
+	if (base != NULL && base->kind == L_ENTRY && base->sha != NULL) {
+		rc = drain(w, base);
+		if (rc == -ENOMEM) {
+			layer_free(base);
+			return rc;
+		}
+		/* The digest only of data read to its end. */
+		if (rc == 0) {
+			sl_sha256_final(base->sha, st.sha256);
+			st.bytes = base->bytes;
+		}
+	} else if (sha != NULL) {
+		memcpy(st.sha256, sha, sizeof(st.sha256));
+		st.bytes = bytes;
+	}
+	layer_free(base);
+	mark_partial(w);
+	if ((rc = sl_buf_printf(&notes, "unread=%s", word)) < 0 ||
+	    (rc = push(w, SL_WALK_UNREAD, name, msg, &st)) < 0) {
+		sl_buf_release(&notes);
+		return rc;
+	}
+	w->q[w->nq - 1].notes = notes.p;
+	return 0;
 }
 
 /* Messages that are not about a file dealt to this part come from part 0. */
@@ -790,6 +916,44 @@ drain(struct sl_walk *w, struct sl_stream *s)
 	}
 }
 
+/* push_unread for base, at the bottom of the layers top: the layers
+ * above it are freed, base is read to its end. */
+static int
+unread_in(struct sl_walk *w, struct sl_stream *top, struct sl_stream *base,
+    const char *name, int is_source, const char *sha, uint64_t bytes,
+    const char *word, const char *msg)
+{
+	struct sl_stream *s;
+
+	while (top != NULL && top != base) {
+		/* What the layer reads from: below it, or in its own
+		 * archive (a compressed single file). */
+		s = top->below;
+		top->below = NULL;
+		if (top->own && top->ar != NULL) {
+			s = top->ar->in;
+			top->ar->in = NULL;
+		}
+		layer_free(top);
+		top = s;
+	}
+	return push_unread(w, base, name, is_source, sha, bytes, word, msg);
+}
+
+/* The same for an archive open over base. */
+static int
+unread_arch(struct sl_walk *w, struct arch *ar, struct sl_stream *base,
+    const char *name, int is_source, const char *sha, uint64_t bytes,
+    const char *word, const char *msg)
+{
+	struct sl_stream *top = ar->in;
+
+	ar->in = NULL;
+	arch_free(ar);
+	return unread_in(w, top, base, name, is_source, sha, bytes, word,
+	    msg);
+}
+
 /*
  * A source of size bytes starts: what its logs may expand to is the larger
  * of max_expand times its size and SL_EXPAND_FLOOR (a small file's ratio
@@ -817,21 +981,12 @@ budget_start(struct sl_walk *w, const char *name, uint64_t size)
 	if (w->o.max_expand_bytes != 0 && lim > w->o.max_expand_bytes)
 		lim = w->o.max_expand_bytes;
 	b->limit = lim;
-	if (ratio == SL_EXPAND_UNLIMITED)
-		snprintf(b->opts, sizeof(b->opts), "max-expand=0");
-	else if (ratio != SL_MAX_EXPAND_DEFAULT)
-		snprintf(b->opts, sizeof(b->opts), "max-expand=%" PRIu64,
-		    ratio);
-	if (w->o.max_expand_bytes != 0)
-		snprintf(b->opts + strlen(b->opts), sizeof(b->opts) -
-		    strlen(b->opts), "%smax-expand-bytes=%" PRIu64,
-		    b->opts[0] != '\0' ? " " : "", w->o.max_expand_bytes);
 	return 0;
 }
 
 /*
  * Decide what the stream base (a file, or a member's data) holds and act:
- * queue a LOG, push an archive frame, or queue an ERROR.  base is taken
+ * queue a LOG, push an archive frame, or queue an ERROR or an UNREAD.  base is taken
  * over.  depth: archive depth of base (0 for a source).
  */
 static int
@@ -854,10 +1009,10 @@ content(struct sl_walk *w, struct sl_stream *base, const char *name,
 		if (c == C_PLAIN)
 			break;
 		if (c != C_ARCHIVE && ++ncomp > MAX_COMP) {
-			rc = push_error(w, name, "compressed more than %d "
+			snprintf(err, sizeof(err), "compressed more than %d "
 			    "times over; not read", MAX_COMP);
-			layer_free(top);
-			return rc;
+			return unread_in(w, top, base, name, is_source, sha,
+			    bytes, "compressed", err);
 		}
 		if (c == C_GZIP || c == C_ZLIB) {
 			if ((s = layer_new(L_GZ)) == NULL)
@@ -880,9 +1035,10 @@ content(struct sl_walk *w, struct sl_stream *base, const char *name,
 		    rc >= ARCHIVE_WARN) {
 			/* A compressed single file: its data is the log. */
 			if (++ncomp > MAX_COMP) {
-				arch_free(ar);
-				return push_error(w, name, "compressed more "
+				snprintf(err, sizeof(err), "compressed more "
 				    "than %d times over; not read", MAX_COMP);
+				return unread_arch(w, ar, base, name,
+				    is_source, sha, bytes, "compressed", err);
 			}
 			if ((top = layer_new(L_ENTRY)) == NULL) {
 				arch_free(ar);
@@ -893,9 +1049,10 @@ content(struct sl_walk *w, struct sl_stream *base, const char *name,
 			continue;
 		}
 		if (depth + 1 > w->o.max_depth) {
-			arch_free(ar);
-			return push_error(w, name, "archive nested more than "
+			snprintf(err, sizeof(err), "archive nested more than "
 			    "%d deep; not read", w->o.max_depth);
+			return unread_arch(w, ar, base, name, is_source, sha,
+			    bytes, "nested", err);
 		}
 		if ((f = frame_push(w, F_ARCH, name)) == NULL) {
 			arch_free(ar);
@@ -934,9 +1091,30 @@ nomem:
 	return -ENOMEM;
 }
 
-/* Hash an open regular file, offer it to skip, and read it. */
+static int open_fd_as(struct sl_walk *w, int fd, const char *name,
+    int64_t mtime);
+
+/* Hash an open regular file, offer it to skip, and read it: named by its
+ * path as an origin's first name is (sl_origin_escape). */
 static int
-open_fd(struct sl_walk *w, int fd, const char *name, int64_t mtime)
+open_fd(struct sl_walk *w, int fd, const char *path, int64_t mtime)
+{
+	struct sl_buf name = { 0 };
+	int rc;
+
+	if (sl_origin_escape(path, strlen(path), &name) < 0 ||
+	    sl_buf_grow(&name, 0) < 0) {
+		close(fd);
+		sl_buf_release(&name);
+		return -ENOMEM;
+	}
+	rc = open_fd_as(w, fd, name.p, mtime);
+	sl_buf_release(&name);
+	return rc;
+}
+
+static int
+open_fd_as(struct sl_walk *w, int fd, const char *name, int64_t mtime)
 {
 	struct sl_log_stats st;
 	struct sl_sha256 *h;
@@ -1211,6 +1389,40 @@ open_path(struct sl_walk *w, const char *path, int top)
 	return open_fd(w, fd, path, mtime);
 }
 
+/*
+ * A log's or an archive's LOG_END, with the notes: st's own (a limit
+ * met), "container" for an archive and the number of logs under it read in part or not at all
+ * (partial=N), "badcheck" when base, a member's data, failed its
+ * archive's check (told here too).
+ */
+static int
+push_end(struct sl_walk *w, const char *name, const struct sl_log_stats *st,
+    const struct sl_stream *b, uint64_t partial)
+{
+	struct sl_buf notes = { 0 };
+	int bad = b->kind == L_ENTRY && b->check[0] != '\0', rc;
+
+	if (bad)
+		mark_partial(w);
+	/* st's own notes first: the source's expansion limit, met. */
+	if ((st->notes != NULL && st->notes[0] != '\0' &&
+	    sl_buf_printf(&notes, "%s", st->notes) < 0) ||
+	    (partial > 0 && sl_buf_printf(&notes, "%spartial=%" PRIu64,
+	    notes.n > 0 ? " " : "", partial) < 0) ||
+	    (bad && sl_buf_printf(&notes, "%sbadcheck",
+	    notes.n > 0 ? " " : "") < 0) ||
+	    (rc = push(w, SL_WALK_LOG_END, name, NULL, st)) < 0) {
+		sl_buf_release(&notes);
+		return -ENOMEM;
+	}
+	w->q[w->nq - 1].notes = notes.p;
+	if (bad)
+		return push_error(w, name, "the member's data failed its "
+		    "archive's check (%s); all %" PRIu64 " bytes read are "
+		    "kept", b->check, b->bytes);
+	return 0;
+}
+
 /* The end of the log handed out last: its digest. */
 static int
 log_finish(struct sl_walk *w)
@@ -1243,7 +1455,7 @@ log_finish(struct sl_walk *w)
 		memcpy(st.sha256, w->sha, sizeof(st.sha256));
 		st.bytes = w->bytes;
 	}
-	r = push(w, SL_WALK_LOG_END, w->name, NULL, &st);
+	r = push_end(w, w->name, &st, b, 0);
 	if (r == 0 && rc == 1)
 		r = push_error(w, w->name, "cannot read to the end: %s",
 		    b->err);
@@ -1262,7 +1474,7 @@ arch_finish(struct sl_walk *w)
 	st.is_source = f->is_source;
 	st.container = 1;
 	if (w->bud.tripped) {
-		st.notes = w->bud.cnotes;
+		st.notes = w->bud.notes;
 		if (f->base->kind != L_ENTRY || f->base->sha == NULL) {
 			memcpy(st.sha256, f->sha, sizeof(st.sha256));
 			st.bytes = f->bytes;
@@ -1277,9 +1489,10 @@ arch_finish(struct sl_walk *w)
 		memcpy(st.sha256, f->sha, sizeof(st.sha256));
 		st.bytes = f->bytes;
 	}
-	r = push(w, SL_WALK_LOG_END, f->name, NULL, &st);
-	frame_release(f);
+	/* Its own failed check counts in the archives around it. */
 	w->nfr--;
+	r = push_end(w, f->name, &st, f->base, f->partial);
+	frame_release(f);
 	return r;
 }
 
@@ -1334,10 +1547,15 @@ arch_step(struct sl_walk *w)
 		path = archive_entry_pathname_utf8(ent);
 	if (path == NULL)
 		path = "(unnamed)";
-	if (sl_buf_printf(&name, "%s!%s", f->name, path) < 0)
+	/* A '!' in the name would make the origin ambiguous. */
+	if (sl_buf_printf(&name, "%s!", f->name) < 0 ||
+	    sl_origin_escape(path, strlen(path), &name) < 0) {
+		sl_buf_release(&name);
 		return -ENOMEM;
+	}
 	if (archive_entry_is_encrypted(ent)) {
-		rc = push_error(w, name.p, "encrypted member; not read");
+		rc = push_unread(w, NULL, name.p, 0, NULL, 0, "encrypted",
+		    "encrypted member; not read");
 		sl_buf_release(&name);
 		return rc;
 	}
@@ -1411,6 +1629,8 @@ sl_walk_next(struct sl_walk *w, struct sl_walk_item *it)
 	it->stream = p->stream;
 	it->mtime = p->mtime;
 	it->stats = p->st;
+	if (p->type == SL_WALK_LOG_END || p->type == SL_WALK_UNREAD)
+		it->stats.notes = p->notes != NULL ? p->notes : "";
 	if (p->type == SL_WALK_LOG) {
 		w->top = p->stream;
 		w->name = strdup(p->name);

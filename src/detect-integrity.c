@@ -797,7 +797,8 @@ damaged(const struct ilog *g)
 
 	return g->sha256[0] == '\0' || g->rejected > 0 ||
 	    note(g, "truncated", &v) || note(g, "corrupt", &v) ||
-	    note(g, "lost", &v) || note(g, "repaired", &v);
+	    note(g, "lost", &v) || note(g, "repaired", &v) ||
+	    note(g, "unread", &v) || note(g, "badcheck", &v);
 }
 
 /* Is the log's span in the judged period (or unknown)? */
@@ -1045,6 +1046,7 @@ log_alerts(struct sl_detect *d, int rule, const struct ilog *g)
 {
 	struct sl_buf b = { NULL, 0, 0 };
 	uint64_t exact, v, explained, places = 0;
+	struct sl_str why;
 	int lost = 0, rc = 0;
 
 	exact = g->dups - (g->conflicts < g->dups ? g->conflicts : g->dups);
@@ -1104,7 +1106,17 @@ log_alerts(struct sl_detect *d, int rule, const struct ilog *g)
 	}
 	if (!damaged(g))
 		goto out;
-	if (g->sha256[0] == '\0') {
+	if (g->notes != NULL &&
+	    sl_notes_get(g->notes, strlen(g->notes), "unread", &why)) {
+		lost = 1;
+		places++;
+		if (sl_buf_printf(&b, "it was not read: %s",
+		    sl_str_eq(why, "encrypted") ? "an encrypted member" :
+		    sl_str_eq(why, "nested") ? "an archive nested too deep" :
+		    sl_str_eq(why, "compressed") ? "compressed too many "
+		    "times over" : "unknown reason") < 0)
+			goto nomem;
+	} else if (g->sha256[0] == '\0') {
 		lost = 1;
 		places++;
 		if (sl_buf_printf(&b, "its reading did not finish") < 0)
@@ -1134,6 +1146,13 @@ log_alerts(struct sl_detect *d, int rule, const struct ilog *g)
 		places++;
 		if (sl_buf_printf(&b, "%s%llu compressed bytes lost",
 		    b.n ? "; " : "", (unsigned long long)v) < 0)
+			goto nomem;
+	}
+	if (note(g, "badcheck", &v)) {
+		places++;
+		if (sl_buf_printf(&b, "%sits data failed its archive's check "
+		    "(CRC or size): damaged, every byte kept", b.n ? "; " :
+		    "") < 0)
 			goto nomem;
 	}
 	if (note(g, "repaired", &v)) {

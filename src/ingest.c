@@ -928,12 +928,17 @@ close_run(struct sl_ingest *in, struct run *r, int rc)
 	if ((e = sl_bgzf_close(r->w)) < 0 && rc == 0)
 		rc = ifail(in, e, "cannot write \"%s/%s\": %s", in->c->dir,
 		    r->rel, strerror(-e));
+	/* The reason is the failing call's: ENOSPC says the disk is full. */
+	errno = 0;
 	if ((fflush(r->fp) != 0 || ferror(r->fp)) && rc == 0)
-		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-		    in->c->dir, r->rel, strerror(errno ? errno : EIO));
+		rc = ifail(in, errno ? -errno : -EIO,
+		    "cannot write \"%s/%s\": %s", in->c->dir, r->rel,
+		    strerror(errno ? errno : EIO));
+	errno = 0;
 	if (fclose(r->fp) != 0 && rc == 0)
-		rc = ifail(in, -EIO, "cannot write \"%s/%s\": %s",
-		    in->c->dir, r->rel, strerror(errno));
+		rc = ifail(in, errno ? -errno : -EIO,
+		    "cannot write \"%s/%s\": %s", in->c->dir, r->rel,
+		    strerror(errno ? errno : EIO));
 	if (rc < 0) {
 		sl_case_unlink(in->c, r->rel);
 		free(r->rel);
@@ -1243,16 +1248,20 @@ sl_ingest_log_end(struct sl_ingest *in, int log, const struct sl_log_stats *st)
 	if ((rc = check_log(in, log)) < 0)
 		return rc;
 	free(in->logs[log].notes);
+	in->logs[log].notes = NULL;
 	/* An archive's own row is no log: its members have rows of theirs.
-	 * What it says besides (a limit it met) stays. */
-	if (st->container && st->notes != NULL && *st->notes != '\0') {
-		if ((in->logs[log].notes = malloc(strlen(st->notes) + 11)) !=
-		    NULL)
-			sprintf(in->logs[log].notes, "container %s",
-			    st->notes);
+	 * Its notes say what else is known of them (partial=N). */
+	if (st->container) {
+		struct sl_buf b = { 0 };
+
+		if (sl_buf_printf(&b, "container%s%s", st->notes != NULL &&
+		    st->notes[0] != '\0' ? " " : "", st->notes != NULL ?
+		    st->notes : "") < 0)
+			return ifail(in, -ENOMEM, "out of memory");
+		in->logs[log].notes = b.p;
 	} else {
-		in->logs[log].notes = strdup(st->container ? "container" :
-		    st->notes != NULL ? st->notes : "");
+		in->logs[log].notes = strdup(st->notes != NULL ? st->notes :
+		    "");
 	}
 	if (in->logs[log].notes == NULL)
 		return ifail(in, -ENOMEM, "out of memory");
@@ -1312,6 +1321,20 @@ txn_create(struct sl_ingest *in, const char *rel, FILE **fpp,
 	return 0;
 }
 
+/* A write to rel failed with rc (a negative errno value from the call
+ * that failed): say why, a full disk above all. */
+static int
+wfail(struct sl_ingest *in, int rc, const char *dir, const char *rel)
+{
+	char path[600], where[1200];
+
+	if (rc >= 0 || rc == -ENOMEM)
+		rc = rc == -ENOMEM ? rc : -EIO;
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	return ifail(in, rc, "cannot write \"%s\": %s",
+	    sl_case_where(in->c, path, where, sizeof(where)), strerror(-rc));
+}
+
 static int
 txn_close(struct sl_ingest *in, const char *rel, FILE *fp,
     struct sl_bgzf_writer *w)
@@ -1322,8 +1345,7 @@ txn_close(struct sl_ingest *in, const char *rel, FILE *fp,
 	snprintf(path, sizeof(path), "%s/%s", SL_TXN, rel);
 	if (w != NULL && (rc = sl_bgzf_close(w)) < 0) {
 		fclose(fp);
-		return ifail(in, rc, "cannot write \"%s/%s\": %s", in->c->dir,
-		    path, strerror(-rc));
+		return wfail(in, rc, SL_TXN, rel);
 	}
 	if ((rc = sl_case_fclose(in->c, fp, path)) < 0)
 		return cfail(in, rc);
@@ -1366,10 +1388,9 @@ user_begin(struct sl_ingest *in, const struct srec *s)
 	}
 	if ((rc = txn_create(in, u->rel, &u->fp, &u->w)) < 0)
 		return rc;
-	if (write_header(u->w, sl_row_header, SL_ROW_COLUMNS) < 0 ||
-	    sl_bgzf_flush(u->w) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
-		    u->rel);
+	if ((rc = write_header(u->w, sl_row_header, SL_ROW_COLUMNS)) < 0 ||
+	    (rc = sl_bgzf_flush(u->w)) < 0)
+		return wfail(in, rc, SL_TXN, u->rel);
 	return sl_buf_printf(&u->idx, "offset\tfirst\tlast\trows\n") < 0 ?
 	    ifail(in, -ENOMEM, "out of memory") : 0;
 }
@@ -1379,12 +1400,12 @@ chunk_end(struct sl_ingest *in)
 {
 	struct uout *u = &in->u;
 	char a[32], b[32];
+	int rc;
 
 	if (u->chunk_rows == 0)
 		return 0;
-	if (sl_bgzf_flush(u->w) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
-		    u->rel);
+	if ((rc = sl_bgzf_flush(u->w)) < 0)
+		return wfail(in, rc, SL_TXN, u->rel);
 	sl_row_time_format(u->chunk_first, a);
 	sl_row_time_format(u->chunk_last, b);
 	if (sl_buf_printf(&u->idx, "%" PRIu64 "\t%s\t%s\t%" PRIu64 "\n",
@@ -1408,10 +1429,9 @@ user_row(struct sl_ingest *in, const struct srec *s)
 		u->chunk_off = sl_bgzf_tell(u->w);
 		u->chunk_first = s->time;
 	}
-	if (sl_bgzf_write(u->w, S_ROW(s), s->rlen) < 0 ||
-	    sl_bgzf_write(u->w, "\n", 1) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
-		    u->rel);
+	if ((rc = sl_bgzf_write(u->w, S_ROW(s), s->rlen)) < 0 ||
+	    (rc = sl_bgzf_write(u->w, "\n", 1)) < 0)
+		return wfail(in, rc, SL_TXN, u->rel);
 	u->chunk_bytes += s->rlen + 1;
 	u->chunk_rows++;
 	u->rows++;
@@ -1448,14 +1468,22 @@ user_end(struct sl_ingest *in)
 		goto done;
 	}
 	in->res.users++;
-	if ((rc = chunk_end(in)) < 0)
+	if ((rc = chunk_end(in)) < 0) {
+		/* A full disk, say: the files go with the transaction. */
+		sl_bgzf_close(u->w);
+		fclose(u->fp);
 		goto done;
+	}
 	rc = txn_close(in, u->rel, u->fp, u->w);
 	if (rc < 0)
 		goto done;
 	if ((rc = txn_create(in, u->irel, &fp, NULL)) < 0)
 		goto done;
-	fwrite(u->idx.p, 1, u->idx.n, fp);
+	if (fwrite(u->idx.p, 1, u->idx.n, fp) != u->idx.n) {
+		rc = wfail(in, -errno, SL_TXN, u->irel);
+		fclose(fp);
+		goto done;
+	}
 	rc = txn_close(in, u->irel, fp, NULL);
 done:
 	u->w = NULL;
@@ -1807,14 +1835,13 @@ reject_row(struct sl_ingest *in, const struct srec *s)
 	if (in->rw == NULL) {
 		if ((rc = txn_create(in, SL_REJECTS, &in->rfp, &in->rw)) < 0)
 			return rc;
-		if (write_header(in->rw, sl_reject_header,
-		    SL_REJECT_COLUMNS) < 0)
-			return ifail(in, -EIO, "cannot write rejects");
+		if ((rc = write_header(in->rw, sl_reject_header,
+		    SL_REJECT_COLUMNS)) < 0)
+			return wfail(in, rc, SL_TXN, SL_REJECTS);
 	}
-	if (sl_bgzf_write(in->rw, S_ROW(s), s->rlen) < 0 ||
-	    sl_bgzf_write(in->rw, "\n", 1) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
-		    in->c->dir, SL_GEN, in->c->txngen, SL_REJECTS);
+	if ((rc = sl_bgzf_write(in->rw, S_ROW(s), s->rlen)) < 0 ||
+	    (rc = sl_bgzf_write(in->rw, "\n", 1)) < 0)
+		return wfail(in, rc, SL_TXN, SL_REJECTS);
 	return 0;
 }
 
@@ -1848,8 +1875,9 @@ conflicts_open(struct sl_ingest *in)
 
 	if ((rc = txn_create(in, SL_CONFLICTS, &in->cfp, &in->cw)) < 0)
 		return rc;
-	if (write_header(in->cw, sl_conflict_header, SL_CONFLICT_COLUMNS) < 0)
-		return ifail(in, -EIO, "cannot write conflicts");
+	if ((rc = write_header(in->cw, sl_conflict_header,
+	    SL_CONFLICT_COLUMNS)) < 0)
+		return wfail(in, rc, SL_TXN, SL_CONFLICTS);
 	if (sl_case_digest(in->c, SL_CONFLICTS) == NULL)
 		return 0;
 	if ((old = src_open(in, SRC_KEYS, SL_CONFLICTS)) == NULL)
@@ -1867,9 +1895,9 @@ conflicts_open(struct sl_ingest *in)
 				break;
 			continue;
 		}
-		if (sl_bgzf_write(in->cw, p, n) < 0 ||
-		    sl_bgzf_write(in->cw, "\n", 1) < 0) {
-			rc = ifail(in, -EIO, "cannot write conflicts");
+		if ((rc = sl_bgzf_write(in->cw, p, n)) < 0 ||
+		    (rc = sl_bgzf_write(in->cw, "\n", 1)) < 0) {
+			rc = wfail(in, rc, SL_TXN, SL_CONFLICTS);
 			break;
 		}
 	}
@@ -1915,9 +1943,8 @@ drop(struct sl_ingest *in, const struct srec *d, const struct srec *s)
 	    sl_buf_add(b, raw, (size_t)(S_ROW(s) + s->rlen - raw)) < 0 ||
 	    sl_buf_addc(b, '\n') < 0)
 		return ifail(in, -ENOMEM, "out of memory");
-	if (sl_bgzf_write(in->cw, b->p, b->n) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
-		    in->c->dir, SL_GEN, in->c->txngen, SL_CONFLICTS);
+	if ((rc = sl_bgzf_write(in->cw, b->p, b->n)) < 0)
+		return wfail(in, rc, SL_TXN, SL_CONFLICTS);
 	return 0;
 }
 
@@ -2061,6 +2088,7 @@ key_row(struct sl_ingest *in, struct sl_bgzf_writer *w, const struct srec *s)
 {
 	struct sl_buf *b = &in->row;
 	char t[32];
+	int rc;
 
 	sl_buf_reset(b);
 	sl_row_time_format(s->time, t);
@@ -2076,9 +2104,8 @@ key_row(struct sl_ingest *in, struct sl_bgzf_writer *w, const struct srec *s)
 	    sl_buf_printf(b, "\t%" PRIu64 "\t%" PRIu64 "\n", s->line,
 	    s->offset) < 0)
 		return ifail(in, -ENOMEM, "out of memory");
-	if (sl_bgzf_write(w, b->p, b->n) < 0)
-		return ifail(in, -EIO, "cannot write \"%s/%s/%lu/%s\"",
-		    in->c->dir, SL_GEN, in->c->txngen, SL_KEYS);
+	if ((rc = sl_bgzf_write(w, b->p, b->n)) < 0)
+		return wfail(in, rc, SL_TXN, SL_KEYS);
 	return 0;
 }
 
@@ -2217,9 +2244,8 @@ key_pass(struct sl_ingest *in)
 	}
 	if ((rc = txn_create(in, SL_KEYS, &kfp, &kw)) < 0)
 		goto fail;
-	if (write_header(kw, sl_key_header, SL_KEY_COLUMNS) < 0) {
-		rc = ifail(in, -EIO, "cannot write \"%s/%s\"", in->c->dir,
-		    SL_KEYS);
+	if ((rc = write_header(kw, sl_key_header, SL_KEY_COLUMNS)) < 0) {
+		rc = wfail(in, rc, SL_TXN, SL_KEYS);
 		goto fail;
 	}
 	sl_buf_reset(&in->kwin);
@@ -2358,13 +2384,18 @@ write_manifest(struct sl_ingest *in)
 					break;
 				continue;
 			}
-			fwrite(line.p, 1, line.n, fp);
-			putc('\n', fp);
+			if (fwrite(line.p, 1, line.n, fp) != line.n ||
+			    putc('\n', fp) == EOF) {
+				rc = wfail(in, -errno, SL_TXN, SL_MANIFEST);
+				break;
+			}
 		}
 		fclose(old);
 		if (rc < 0) {
 			fclose(fp);
 			sl_buf_release(&line);
+			if (in->err[0] != '\0')
+				return rc;
 			return ifail(in, rc, "cannot read \"%s/%s\": %s",
 			    in->c->dir, SL_MANIFEST, strerror(-rc));
 		}
@@ -2381,8 +2412,10 @@ write_manifest(struct sl_ingest *in)
 	for (i = 0; i < in->nlogs && rc == 0; i++) {
 		sl_buf_reset(&row);
 		rc = manifest_row(in, &row, order[i], now);
-		if (rc == 0)
-			fwrite(row.p, 1, row.n, fp);
+		/* The reason of a failed write is its own errno, before
+		 * another call changes it: "No space left on device". */
+		if (rc == 0 && fwrite(row.p, 1, row.n, fp) != row.n)
+			rc = wfail(in, -errno, SL_TXN, SL_MANIFEST);
 	}
 	free(order);
 	sl_buf_release(&line);

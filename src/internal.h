@@ -109,6 +109,11 @@ enum sl_walk_type {
 	SL_WALK_SKIPPED,	/* name, stats.sha256: skipped by opts.skip;
 				 * or name, message: not read, and why */
 	SL_WALK_ERROR,		/* name, message; walking goes on */
+	/* name, message, stats (sha256 and bytes of what could be read,
+	 * or none; is_source; notes "unread=WHY"): a log not read at all
+	 * (an encrypted member, an archive nested too deep), told with
+	 * why and recorded as a log of no records */
+	SL_WALK_UNREAD,
 };
 
 struct sl_walk_item {
@@ -118,7 +123,8 @@ struct sl_walk_item {
 	int64_t mtime;		/* LOG: modification time (us), or INT64_MIN */
 	const char *message;	/* ERROR; SKIPPED when not by opts.skip */
 	struct sl_log_stats stats;	/* LOG_END, SKIPPED: sha256, bytes,
-					 * is_source, container */
+					 * is_source, container; notes (LOG_END,
+					 * UNREAD) "" or words of the manifest */
 };
 
 /*

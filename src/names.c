@@ -5,6 +5,63 @@
 
 #include "store.h"
 
+/* ---- names in origins ---------------------------------------------------- */
+
+/*
+ * An origin is names joined by '!' (path!member!member), so a '!' inside a
+ * name is written "%21", and a '%' that would read as the start of "%21"
+ * or "%25" is written "%25"; every other byte is itself (sessionlog(5)).
+ * A name without '!' is unchanged by this, and so are the origins older
+ * cases stored for them.
+ */
+static int
+pct_escape(const char *p, size_t i, size_t n)
+{
+	return p[i] == '%' && i + 2 < n && p[i + 1] == '2' &&
+	    (p[i + 2] == '1' || p[i + 2] == '5');
+}
+
+int
+sl_origin_escape(const char *name, size_t n, struct sl_buf *out)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (name[i] == '!')
+			rc = sl_buf_adds(out, "%21");
+		else if (pct_escape(name, i, n))
+			rc = sl_buf_adds(out, "%25");
+		else
+			rc = sl_buf_addc(out, name[i]);
+	}
+	return rc < 0 ? -ENOMEM : 0;
+}
+
+int
+sl_origin_next(const char *o, size_t n, size_t *pos, struct sl_buf *name)
+{
+	size_t i = *pos;
+
+	if (i > n)
+		return 0;
+	sl_buf_reset(name);
+	if (sl_buf_grow(name, 0) < 0)
+		return -ENOMEM;
+	for (; i < n && o[i] != '!'; i++) {
+		char c = o[i];
+
+		if (pct_escape(o, i, n)) {
+			c = o[i + 2] == '1' ? '!' : '%';
+			i += 2;
+		}
+		if (sl_buf_addc(name, c) < 0)
+			return -ENOMEM;
+	}
+	*pos = i + 1;
+	return 1;
+}
+
 /* ---- file names of users ------------------------------------------------- */
 
 static int

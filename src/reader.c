@@ -17,6 +17,8 @@ enum state {
 	ST_RECORDS,	/* handing out its records */
 	ST_FLUSH,	/* records done, flush the extractor */
 	ST_END,		/* ask the walk for the log's LOG_END */
+	ST_UNREAD_BEGIN,	/* a log not read (SL_WALK_UNREAD) was told: */
+	ST_UNREAD_END,		/* its LOG_BEGIN and LOG_END */
 };
 
 /* A record copied out of the splitter while detecting the format. */
@@ -35,6 +37,7 @@ struct sl_reader {
 	struct sl_walk *walk;
 	uint64_t errors;
 	int state;
+	struct sl_walk_item notread;	/* ST_UNREAD_*: borrowed from the walk */
 
 	/* The open log. */
 	char *name;
@@ -573,6 +576,21 @@ option_notes(struct sl_reader *r)
 	return 0;
 }
 
+/* The notes of a row the walk gives (an archive's, a log not read): an
+ * incomplete one has the options too, for deciding whether to read it
+ * again (ingest(1)). */
+static int
+walk_notes(struct sl_reader *r, const struct sl_walk_item *w)
+{
+	if (w->stats.notes == NULL || w->stats.notes[0] == '\0')
+		return 0;
+	sl_buf_reset(&r->notes);
+	if (option_notes(r) < 0 || note(r, "%s", w->stats.notes) < 0)
+		return -ENOMEM;
+	r->st.notes = r->notes.p;
+	return 0;
+}
+
 /* The notes and counts that only the extractor knows, at the log's end. */
 static int
 log_notes(struct sl_reader *r)
@@ -862,6 +880,15 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 				return error_item(r, it, w.name, "%s",
 				    w.message);
 			}
+			if (w.type == SL_WALK_UNREAD) {
+				/* An error, and a log of no records: the
+				 * evidence holds it, the case must say it
+				 * was not read. */
+				r->notread = w;
+				r->state = ST_UNREAD_BEGIN;
+				return error_item(r, it, w.name, "%s",
+				    w.message);
+			}
 			if (w.type == SL_WALK_SKIPPED) {
 				r->st = w.stats;
 				it->type = SL_ITEM_SKIPPED;
@@ -873,6 +900,8 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 				/* An archive or directory, after its members. */
 				r->st = w.stats;
 				r->st.first = r->st.last = INT64_MIN;
+				if (walk_notes(r, &w) < 0)
+					return -ENOMEM;
 				it->type = SL_ITEM_LOG_END;
 				it->stats = &r->st;
 				return 1;
@@ -882,6 +911,25 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 			if (rc != 0)
 				return rc;
 			break;
+		case ST_UNREAD_BEGIN:
+			memset(it, 0, sizeof(*it));
+			it->type = SL_ITEM_LOG_BEGIN;
+			it->name = r->notread.name;
+			it->profile = "";
+			r->state = ST_UNREAD_END;
+			return 1;
+		case ST_UNREAD_END:
+			memset(it, 0, sizeof(*it));
+			r->st = r->notread.stats;
+			r->st.first = r->st.last = INT64_MIN;
+			if (walk_notes(r, &r->notread) < 0)
+				return -ENOMEM;
+			it->type = SL_ITEM_LOG_END;
+			it->name = r->notread.name;
+			it->profile = "";
+			it->stats = &r->st;
+			r->state = ST_WALK;
+			return 1;
 		case ST_BEGIN:
 			memset(it, 0, sizeof(*it));
 			it->type = SL_ITEM_LOG_BEGIN;
@@ -957,14 +1005,12 @@ sl_reader_next(struct sl_reader *r, struct sl_item *it)
 				return rc == 0 ? 0 : error_item(r, it, w.name,
 				    "internal: log ended without its digest");
 			}
-			if (log_notes(r) < 0)
+			/* The walk's own: a failed check of the data. */
+			if (log_notes(r) < 0 || (w.stats.notes != NULL &&
+			    w.stats.notes[0] != '\0' &&
+			    note(r, "%s", w.stats.notes) < 0))
 				return -ENOMEM;
-			/* What the walk knows: the source's limit. */
-			if (w.stats.notes != NULL && *w.stats.notes != '\0') {
-				if (note(r, "%s", w.stats.notes) < 0)
-					return -ENOMEM;
-				r->st.notes = r->notes.p;
-			}
+			r->st.notes = r->notes.p != NULL ? r->notes.p : "";
 			memcpy(r->st.sha256, w.stats.sha256,
 			    sizeof(r->st.sha256));
 			r->st.bytes = w.stats.bytes;

@@ -103,6 +103,9 @@ int sl_case_load(struct sl_case *c);
 int sl_case_at(struct sl_case *c, const char **rel);
 /* unlinkat(2) of a path of the store (sl_case_at). */
 int sl_case_unlink(struct sl_case *c, const char *rel);
+/* Where rel is, for messages: "CASE/gen/N/x" for ".txn/x"; in buf. */
+const char *sl_case_where(struct sl_case *c, const char *rel, char *buf,
+    size_t len);
 /* Open a store file for reading (NULL, errno set, on failure) or create
  * one with mode 0600 whatever the umask (NULL with c->err set). */
 FILE *sl_case_fopen(struct sl_case *c, const char *rel);
@@ -155,6 +158,16 @@ void sl_case_rmtree(struct sl_case *c, const char *rel);
 /* File names of user names (see sessionlog(5)).  Encode: 0, or -EINVAL
  * for an empty name.  Decode: 0 with the name in out, 1 for a hashed
  * (irreversible) name, -EBADMSG if not a name we make. */
+/* A name as it goes into an origin (path!member!member): '!' is written
+ * "%21", a '%' followed by "21" or "25" is written "%25"; appended to out.
+ * 0 or -ENOMEM. */
+int sl_origin_escape(const char *name, size_t n, struct sl_buf *out);
+/* The names of an origin o[0..n), one by one as they were before
+ * sl_origin_escape: *pos starts at 0; 1 with the next name in *name, 0
+ * after the last, -ENOMEM.  An origin of an older case reads the same
+ * (only "%21" and "%25" in it are read as escapes). */
+int sl_origin_next(const char *o, size_t n, size_t *pos,
+    struct sl_buf *name);
 int sl_name_encode(const char *name, size_t n, struct sl_buf *out);
 int sl_name_decode(const char *file, size_t n, struct sl_buf *out);
 

@@ -30,8 +30,8 @@ sl_case_at(struct sl_case *c, const char **rel)
 }
 
 /* Where rel is, for messages: "CASE/gen/N/users/x" for ".txn/users/x". */
-static const char *
-where(struct sl_case *c, const char *rel, char *buf, size_t len)
+const char *
+sl_case_where(struct sl_case *c, const char *rel, char *buf, size_t len)
 {
 	const char *r = rel;
 	int fd = sl_case_at(c, &r);
@@ -84,7 +84,7 @@ sl_case_fcreate(struct sl_case *c, const char *rel)
 	if (fd < 0 || fchmod(fd, 0600) < 0 ||
 	    (fp = fdopen(fd, "wb")) == NULL) {
 		sl_case_fail(c, -errno, "cannot create \"%s\": %s",
-		    where(c, rel, path, sizeof(path)), strerror(errno));
+		    sl_case_where(c, rel, path, sizeof(path)), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -103,6 +103,10 @@ sl_case_fclose(struct sl_case *c, FILE *fp, const char *rel)
 	 * case of many users would otherwise wait for hundreds of syncs. */
 	later = c->nosync ||
 	    strncmp(rel, SL_TXN "/", strlen(SL_TXN "/")) == 0;
+	/* The reason is the failing call's: ENOSPC says the disk is full.
+	 * A stream whose error came from an earlier write that no one
+	 * checked has no reason left to tell. */
+	errno = 0;
 	bad = fflush(fp) != 0 || ferror(fp) ||
 	    (!later && fsync(fileno(fp)) != 0);
 	if (bad) {
@@ -110,11 +114,11 @@ sl_case_fclose(struct sl_case *c, FILE *fp, const char *rel)
 
 		fclose(fp);
 		return sl_case_fail(c, -e, "cannot write \"%s\": %s",
-		    where(c, rel, path, sizeof(path)), strerror(e));
+		    sl_case_where(c, rel, path, sizeof(path)), strerror(e));
 	}
 	if (fclose(fp) != 0)
 		return sl_case_fail(c, -errno, "cannot write \"%s\": %s",
-		    where(c, rel, path, sizeof(path)), strerror(errno));
+		    sl_case_where(c, rel, path, sizeof(path)), strerror(errno));
 	return 0;
 }
 
@@ -206,10 +210,10 @@ sl_case_mkdir(struct sl_case *c, const char *rel)
 
 	if (mkdirat(fd, r, 0700) < 0 && errno != EEXIST)
 		return sl_case_fail(c, -errno, "cannot create \"%s\": %s",
-		    where(c, rel, path, sizeof(path)), strerror(errno));
+		    sl_case_where(c, rel, path, sizeof(path)), strerror(errno));
 	if (fchmodat(fd, r, 0700, 0) < 0)
 		return sl_case_fail(c, -errno, "cannot create \"%s\": %s",
-		    where(c, rel, path, sizeof(path)), strerror(errno));
+		    sl_case_where(c, rel, path, sizeof(path)), strerror(errno));
 	return 0;
 }
 

@@ -733,6 +733,283 @@ user_nul(const char *dir)
 	write_file(dir, "user-nul.csv", csv, sizeof(csv) - 1);
 }
 
+/*
+ * A zip written field by field (PKWARE APPNOTE.TXT 4.3.7 local header,
+ * 4.3.12 central directory header, 4.3.16 end of central directory), for
+ * the damaged and encrypted members libarchive does not write: the flags
+ * and the CRC are the caller's.  Unix attributes, the fixed mtime.
+ */
+struct rawzip {
+	struct sb out, cd;
+	unsigned n;
+};
+
+static void
+put16(struct sb *b, unsigned v)
+{
+	unsigned char p[2] = { (unsigned char)v, (unsigned char)(v >> 8) };
+
+	sb_add(b, p, 2);
+}
+
+static void
+put32(struct sb *b, uint32_t v)
+{
+	put16(b, v & 0xffff);
+	put16(b, v >> 16);
+}
+
+static void
+rawzip_add(struct rawzip *z, const char *name, unsigned flags,
+    unsigned method, uint32_t crc, const void *p, size_t n, size_t usize)
+{
+	/* FIXED_MTIME as MS-DOS date and time: 2026-03-02 14:05:00. */
+	const unsigned dtime = 14 << 11 | 5 << 5, ddate = (2026 - 1980) << 9 |
+	    3 << 5 | 2;
+	uint32_t at = (uint32_t)z->out.n;
+	size_t len = strlen(name);
+
+	put32(&z->out, 0x04034b50);
+	put16(&z->out, 20);
+	put16(&z->out, flags);
+	put16(&z->out, method);
+	put16(&z->out, dtime);
+	put16(&z->out, ddate);
+	put32(&z->out, crc);
+	put32(&z->out, (uint32_t)n);
+	put32(&z->out, (uint32_t)usize);
+	put16(&z->out, (unsigned)len);
+	put16(&z->out, 0);
+	sb_add(&z->out, name, len);
+	sb_add(&z->out, p, n);
+
+	put32(&z->cd, 0x02014b50);
+	put16(&z->cd, 3 << 8 | 20);	/* made by: Unix, 2.0 */
+	put16(&z->cd, 20);
+	put16(&z->cd, flags);
+	put16(&z->cd, method);
+	put16(&z->cd, dtime);
+	put16(&z->cd, ddate);
+	put32(&z->cd, crc);
+	put32(&z->cd, (uint32_t)n);
+	put32(&z->cd, (uint32_t)usize);
+	put16(&z->cd, (unsigned)len);
+	put16(&z->cd, 0);		/* extra */
+	put16(&z->cd, 0);		/* comment */
+	put16(&z->cd, 0);		/* disk */
+	put16(&z->cd, 0);		/* internal attributes */
+	put32(&z->cd, (uint32_t)0100644 << 16);
+	put32(&z->cd, at);
+	sb_add(&z->cd, name, len);
+	z->n++;
+}
+
+static void
+rawzip_close(struct rawzip *z, const char *dir, const char *name)
+{
+	uint32_t at = (uint32_t)z->out.n;
+
+	sb_add(&z->out, z->cd.p, z->cd.n);
+	put32(&z->out, 0x06054b50);
+	put16(&z->out, 0);
+	put16(&z->out, 0);
+	put16(&z->out, z->n);
+	put16(&z->out, z->n);
+	put32(&z->out, (uint32_t)z->cd.n);
+	put32(&z->out, at);
+	put16(&z->out, 0);
+	write_file(dir, name, z->out.p, z->out.n);
+	free(z->out.p);
+	free(z->cd.p);
+	memset(z, 0, sizeof(*z));
+}
+
+/* Raw deflate of p[0..n) into out. */
+static void
+deflate_raw(struct sb *out, const void *p, size_t n)
+{
+	unsigned char buf[16384];
+	z_stream z;
+	int ret;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		die("deflateInit2");
+	z.next_in = (unsigned char *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	do {
+		z.next_out = buf;
+		z.avail_out = sizeof(buf);
+		ret = deflate(&z, Z_FINISH);
+		if (ret == Z_STREAM_ERROR)
+			die("deflate");
+		sb_add(out, buf, sizeof(buf) - z.avail_out);
+	} while (ret != Z_STREAM_END);
+	deflateEnd(&z);
+}
+
+/* Traditional PKWARE encryption (APPNOTE.TXT 6.1). */
+struct zcrypt {
+	uint32_t k[3];
+};
+
+static uint32_t
+zc_crc(uint32_t c, unsigned char b)
+{
+	return (uint32_t)get_crc_table()[(c ^ b) & 0xff] ^ c >> 8;
+}
+
+static void
+zc_update(struct zcrypt *z, unsigned char b)
+{
+	z->k[0] = zc_crc(z->k[0], b);
+	z->k[1] = (z->k[1] + (z->k[0] & 0xff)) * 134775813u + 1;
+	z->k[2] = zc_crc(z->k[2], (unsigned char)(z->k[1] >> 24));
+}
+
+static unsigned char
+zc_byte(struct zcrypt *z, unsigned char b)
+{
+	unsigned t = (z->k[2] | 2) & 0xffff;
+	unsigned char c = (unsigned char)(b ^ ((t * (t ^ 1)) >> 8));
+
+	zc_update(z, b);
+	return c;
+}
+
+/* A zip of two members: an audit.3 log encrypted with the password
+ * "fixture" (stored; `unzip -P fixture` reads it), and one that is not. */
+static void
+encrypted_zip(const char *dir)
+{
+	struct sb plain = { 0 }, enc = { 0 }, open_ = { 0 };
+	struct rawzip z = { 0 };
+	struct zcrypt zc = { { 0x12345678, 0x23456789, 0x34567890 } };
+	const char *pw = "fixture";
+	unsigned char hdr[12], c;
+	uint32_t crc;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 4; k++)
+		audit3_at(&plain, 60 + k, "m.vogel", "Marek Dudek");
+	for (k = 0; k < 2; k++)
+		audit3_at(&open_, 64 + k, "m.vogel", "CASE-2026-0117");
+	crc = (uint32_t)crc32(0L, plain.p, (uInt)plain.n);
+	for (i = 0; pw[i] != '\0'; i++)
+		zc_update(&zc, (unsigned char)pw[i]);
+	/* The header's first 11 bytes are random when a tool writes it;
+	 * here fixed, so the file is the same on every run.  The last one
+	 * is the CRC's high byte, which the password check compares. */
+	for (i = 0; i < 11; i++)
+		hdr[i] = (unsigned char)(0x5a + 17 * i);
+	hdr[11] = (unsigned char)(crc >> 24);
+	for (i = 0; i < sizeof(hdr); i++) {
+		c = zc_byte(&zc, hdr[i]);
+		sb_add(&enc, &c, 1);
+	}
+	for (i = 0; i < plain.n; i++) {
+		c = zc_byte(&zc, plain.p[i]);
+		sb_add(&enc, &c, 1);
+	}
+	rawzip_add(&z, "dudek-searches.jsonl", 1, 0, crc, enc.p, enc.n,
+	    plain.n);
+	rawzip_add(&z, "case-searches.jsonl", 0, 0,
+	    (uint32_t)crc32(0L, open_.p, (uInt)open_.n), open_.p, open_.n,
+	    open_.n);
+	rawzip_close(&z, dir, "encrypted-member.zip");
+	free(plain.p);
+	free(enc.p);
+	free(open_.p);
+}
+
+/* A deflated member whose recorded CRC is not its data's: libarchive
+ * reads it all and says "ZIP bad CRC" with the last (here the only)
+ * block of data. */
+static void
+bad_crc_zip(const char *dir)
+{
+	struct sb body = { 0 }, def = { 0 };
+	struct rawzip z = { 0 };
+	uint32_t crc;
+	int k;
+
+	for (k = 0; k < 5; k++)
+		audit3_at(&body, 70 + k, "p.lange", "HH-MD 4471");
+	deflate_raw(&def, body.p, body.n);
+	crc = (uint32_t)crc32(0L, body.p, (uInt)body.n);
+	rawzip_add(&z, "lange-searches.jsonl", 0, 8, crc ^ 0xff, def.p, def.n,
+	    body.n);
+	rawzip_close(&z, dir, "bad-crc.zip");
+	printf("bad/bad-crc.zip\t5 records, %zu bytes\tCRC 0x%08lx recorded "
+	    "as 0x%08lx\n", body.n, (unsigned long)crc,
+	    (unsigned long)(crc ^ 0xff));
+	free(body.p);
+	free(def.p);
+}
+
+/* Zips inside zips, nine deep: one more than the walk reads. */
+static void
+nested_zip(const char *dir)
+{
+	struct sb cur = { 0 };
+	struct zip z;
+	char name[64], inner[64];
+	int k;
+
+	for (k = 0; k < 2; k++)
+		audit3_at(&cur, 80 + k, "r.krause", "Lena Hartmann");
+	snprintf(inner, sizeof(inner), "krause-searches.jsonl");
+	for (k = 1; k <= 9; k++) {
+		zip_open(&z);
+		zip_add(&z, inner, cur.p, cur.n, 1);
+		if (archive_write_close(z.a) != ARCHIVE_OK)
+			die(archive_error_string(z.a));
+		archive_write_free(z.a);
+		free(cur.p);
+		cur = z.out;
+		snprintf(name, sizeof(name), "level%d.zip", k);
+		snprintf(inner, sizeof(inner), "%s", name);
+	}
+	write_file(dir, "nested-deep.zip", cur.p, cur.n);
+	free(cur.p);
+}
+
+/*
+ * Member names that hold the origin's separator: "x.zip!y.jsonl" beside a
+ * member "x.zip" that is a zip holding "y.jsonl" (joined with '!', both
+ * would be "bang-names.zip!x.zip!y.jsonl"), and names holding the escape
+ * itself ("100%21.jsonl") and a lone '%' ("50%.jsonl").
+ */
+static void
+bang_zip(const char *dir)
+{
+	struct sb a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+	struct zip z, in;
+
+	audit3_at(&a, 90, "h.berger", "outer member");
+	audit3_at(&b, 91, "i.schulz", "inner member");
+	audit3_at(&c, 92, "j.wolf", "escape in the name");
+	audit3_at(&d, 93, "k.roth", "percent in the name");
+	zip_open(&in);
+	zip_add(&in, "y.jsonl", b.p, b.n, 1);
+	if (archive_write_close(in.a) != ARCHIVE_OK)
+		die(archive_error_string(in.a));
+	archive_write_free(in.a);
+	zip_open(&z);
+	zip_add(&z, "x.zip!y.jsonl", a.p, a.n, 1);
+	zip_add(&z, "x.zip", in.out.p, in.out.n, 1);
+	zip_add(&z, "100%21.jsonl", c.p, c.n, 1);
+	zip_add(&z, "50%.jsonl", d.p, d.n, 1);
+	zip_close(&z, dir, "bang-names.zip");
+	free(a.p);
+	free(b.p);
+	free(c.p);
+	free(d.p);
+	free(in.out.p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -754,6 +1031,10 @@ main(int argc, char **argv)
 	invalid_utf8(bad);
 	evil_zip(bad);
 	zip_bomb(bad);
+	encrypted_zip(bad);
+	bad_crc_zip(bad);
+	nested_zip(bad);
+	bang_zip(bad);
 	write_file(bad, "empty.jsonl", "", 0);
 	user_nul(bad);
 	if (fflush(stdout) != 0 || ferror(stdout))

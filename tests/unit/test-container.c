@@ -140,10 +140,12 @@ walk(const char *const *paths, size_t n, struct sl_walk_opts *o,
 			break;
 		}
 		case SL_WALK_LOG_END:
-			sl_buf_printf(&wk->out, "%c %s %.8s %llu\n",
+			sl_buf_printf(&wk->out, "%c %s %.8s %llu%s%s\n",
 			    it.stats.container ? 'C' : 'E', name,
 			    it.stats.sha256,
-			    (unsigned long long)it.stats.bytes);
+			    (unsigned long long)it.stats.bytes,
+			    it.stats.notes[0] != '\0' ? " " : "",
+			    it.stats.notes);
 			break;
 		case SL_WALK_SKIPPED:
 			wk->skipped++;
@@ -152,6 +154,14 @@ walk(const char *const *paths, size_t n, struct sl_walk_opts *o,
 				    it.message);
 			else
 				sl_buf_printf(&wk->out, "S %s\n", name);
+			break;
+		case SL_WALK_UNREAD:
+			/* An error, with a row of its own. */
+			wk->errors++;
+			sl_buf_printf(&wk->out, "! %s: %s [%s %.8s %llu]\n",
+			    name, it.message, it.stats.notes,
+			    it.stats.sha256,
+			    (unsigned long long)it.stats.bytes);
 			break;
 		default:
 			wk->errors++;
@@ -305,6 +315,15 @@ main(void)
 		snprintf(path, sizeof(path), "%s/z.zip", dir);
 		walk(paths, 1, &o, &wk, 1);
 		CHECK(has(&wk, "! z.zip!in/t.tgz: archive nested more"));
+		/* Not read, with the digest of the archive's bytes; the
+		 * zip around it says so. */
+		sha_of(tgz.p, tgz.n, hex);
+		snprintf(want, sizeof(want), "deep; not read [unread=nested "
+		    "%.8s %zu]\n", hex, tgz.n);
+		CHECK(has(&wk, want));
+		CHECK(has(&wk, " partial=1\n"));
+		CHECK(strstr(wk.out.p, "\nC z.zip ") <
+		    strstr(wk.out.p, " partial=1\n"));
 		CHECK(has(&wk, "L z.zip!../../evil 100\n"));
 		CHECK_INT(wk.errors, 1);
 		sl_buf_release(&wk.out);

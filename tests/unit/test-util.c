@@ -4,7 +4,52 @@
 #include <string.h>
 
 #include "internal.h"
+#include "store.h"
 #include "check.h"
+
+/* Names joined into an origin and read back: the same names, exactly. */
+static void
+test_origin(void)
+{
+	static const char *const names[] = {
+		"in/b!ng.zip", "x.zip!y.jsonl", "100%21.jsonl", "50%.jsonl",
+		"%", "%2", "%21", "%25", "%%21", "%2!", "!", "", "a%2%21",
+		"report%20final.json", "%!%", "!!", "%251",
+	};
+	struct sl_buf o = { 0 }, name = { 0 };
+	size_t i, pos = 0, k = 0;
+
+	for (i = 0; i < SL_ARRAY_LEN(names); i++) {
+		if (i > 0)
+			sl_buf_addc(&o, '!');
+		CHECK_INT(sl_origin_escape(names[i], strlen(names[i]), &o), 0);
+	}
+	while (sl_origin_next(o.p, o.n, &pos, &name) == 1) {
+		CHECK(k < SL_ARRAY_LEN(names));
+		if (k < SL_ARRAY_LEN(names))
+			CHECK_MEM(name.p, name.n, names[k]);
+		k++;
+	}
+	CHECK_INT(k, SL_ARRAY_LEN(names));
+
+	/* The escape as sessionlog(5) gives it. */
+	o.n = 0;
+	sl_origin_escape("x.zip!y%21%25%20%.jsonl", 23, &o);
+	CHECK_MEM(o.p, o.n, "x.zip%21y%2521%2525%20%.jsonl");
+
+	/* An older case's origins read as they were written, '!' apart. */
+	pos = 0;
+	CHECK_INT(sl_origin_next("a.zip!report%20x%.json", 22, &pos, &name),
+	    1);
+	CHECK_MEM(name.p, name.n, "a.zip");
+	CHECK_INT(sl_origin_next("a.zip!report%20x%.json", 22, &pos, &name),
+	    1);
+	CHECK_MEM(name.p, name.n, "report%20x%.json");
+	CHECK_INT(sl_origin_next("a.zip!report%20x%.json", 22, &pos, &name),
+	    0);
+	sl_buf_release(&o);
+	sl_buf_release(&name);
+}
 
 static void
 test_buf(void)
@@ -162,6 +207,7 @@ int
 main(void)
 {
 	test_buf();
+	test_origin();
 	test_names();
 	test_small();
 	test_sha256();
