@@ -63,8 +63,11 @@ signalled() {
 		ls -A "$d" >seen
 		kill -"$1" "$(cat pid)"
 	) &
-	TMPDIR=$d sh -c 'echo $$ >pid; exec "$0" -e . -' "$GS" <in.fifo \
-	    >out 2>err
+	# The signal's default action, whatever this test inherited (a run
+	# under nohup ignores SIGHUP, and a tool keeps what was ignored;
+	# env(1) of coreutils 8.31 and later).
+	TMPDIR=$d env --default-signal="$1" sh -c 'echo $$ >pid; exec "$0" -e . -' "$GS" \
+	    <in.fifo >out 2>err
 	st=$?
 	wait
 	expect_eq "$1: status" "$2" "$st"
