@@ -154,6 +154,9 @@ inflate_all(const char *p, size_t n, struct sl_buf *out)
 static void
 overwrite(struct sl_buf *b, size_t off, const uint8_t *p, size_t n)
 {
+	/* An empty file has no buffer to point into. */
+	if (n == 0)
+		return;
 	if (off + n > b->n) {
 		if (sl_buf_grow(b, off + n - b->n) < 0)
 			abort();
