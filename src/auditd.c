@@ -24,8 +24,18 @@
 static int
 merged_add(struct sl_extractor *x, struct sl_str name, struct sl_str val)
 {
-	size_t *o;
+	uintptr_t b = (uintptr_t)x->mbuf.p, v = (uintptr_t)val.p;
+	size_t *o, voff = SIZE_MAX;
 
+	/* The value may be one of the record's own (a uid without a name
+	 * stands for itself): hold it by its offset, since growing the
+	 * buffer moves it. */
+	if (val.n > 0 && b != 0 && v >= b && v < b + x->mbuf.n)
+		voff = v - b;
+	if (sl_buf_grow(&x->mbuf, name.n + val.n) < 0)
+		return -ENOMEM;
+	if (voff != SIZE_MAX)
+		val.p = x->mbuf.p + voff;
 	if (x->mn == x->mcap) {
 		size_t nc = x->mcap ? x->mcap * 2 : 64;
 
