@@ -44,6 +44,37 @@ release(void)
 }
 
 static void
+said(void *arg, const char *file, const char *problem)
+{
+	(void)arg;
+	fprintf(stderr, "fuzz-case: %s: %s\n", file, problem);
+}
+
+/* A copy of the case, undamaged, must open and verify clean: else every
+ * input would only test the refusal of a broken copy (a copy without the
+ * case's links did exactly that). */
+static void
+check_copy(void)
+{
+	struct sl_case *c;
+	char err[1024];
+
+	fuzz_rmtree(work);
+	fuzz_copytree(pristine, work);
+	if ((c = sl_case_open(work, 0, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "fuzz-case: the copy does not open: %s\n",
+		    err);
+		abort();
+	}
+	if (sl_case_verify(c, said, NULL) != 0) {
+		fprintf(stderr, "fuzz-case: the copy does not verify%s\n",
+		    sl_case_error(c));
+		abort();
+	}
+	sl_case_free(c);
+}
+
+static void
 setup(void)
 {
 	const char *dir = fuzz_dir("case");
@@ -55,6 +86,7 @@ setup(void)
 	if (nfiles == 0)
 		abort();
 	atexit(release);
+	check_copy();
 }
 
 /*

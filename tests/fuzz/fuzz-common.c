@@ -138,6 +138,21 @@ fuzz_copytree(const char *src, const char *dst)
 		copy_file(src, dst, st.st_mode);
 		return;
 	}
+	/* A case's links (current, and users, manifest.tsv... through it)
+	 * are part of it: without them no copy opens. */
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlink(src, s, sizeof(s) - 1);
+
+		if (n < 0)
+			abort();
+		s[n] = '\0';
+		if (symlink(s, dst) < 0) {
+			fprintf(stderr, "fuzz: cannot link %s: %s\n", dst,
+			    strerror(errno));
+			abort();
+		}
+		return;
+	}
 	if (!S_ISDIR(st.st_mode))
 		return;
 	if (mkdir(dst, st.st_mode & 07777) < 0 || (d = opendir(src)) == NULL) {
