@@ -211,10 +211,13 @@ struct chunkcheck {
 static void
 chunk_done(struct vstate *v, const char *idx, struct chunkcheck *k)
 {
-	const struct sl_chunk *c = &k->ch[k->i];
+	const struct sl_chunk *c;
 
+	/* Not reading one: ch may be NULL (an empty idx), and no pointer
+	 * may be made from it, not even the first. */
 	if (!k->in)
 		return;
+	c = &k->ch[k->i];
 	if (k->rows != c->rows || k->first != c->first || k->last != c->last)
 		problem(v, idx, "chunk at offset %" PRIu64 ": the idx says %"
 		    PRIu64 " rows from %" PRId64 " to %" PRId64 ", the "
