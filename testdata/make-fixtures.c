@@ -58,15 +58,11 @@ sb_puts(struct sb *b, const char *s)
 	sb_add(b, s, strlen(s));
 }
 
-/* One gzip member around raw deflate: mtime 0, no name, XFL 0, OS 3. */
+/* Raw deflate of p[0..n) into out. */
 static void
-gzip_member(struct sb *out, const void *p, size_t n)
+deflate_raw(struct sb *out, const void *p, size_t n)
 {
-	static const unsigned char hdr[10] = {
-		0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3
-	};
-	unsigned char buf[16384], tr[8];
-	uLong crc = crc32(0L, Z_NULL, 0);
+	unsigned char buf[16384];
 	z_stream z;
 	int ret;
 
@@ -74,7 +70,6 @@ gzip_member(struct sb *out, const void *p, size_t n)
 	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
 	    Z_OK)
 		die("deflateInit2");
-	sb_add(out, hdr, sizeof(hdr));
 	z.next_in = (unsigned char *)(uintptr_t)p;
 	z.avail_in = (uInt)n;
 	do {
@@ -86,6 +81,20 @@ gzip_member(struct sb *out, const void *p, size_t n)
 		sb_add(out, buf, sizeof(buf) - z.avail_out);
 	} while (ret != Z_STREAM_END);
 	deflateEnd(&z);
+}
+
+/* One gzip member around raw deflate: mtime 0, no name, XFL 0, OS 3. */
+static void
+gzip_member(struct sb *out, const void *p, size_t n)
+{
+	static const unsigned char hdr[10] = {
+		0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3
+	};
+	unsigned char tr[8];
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	sb_add(out, hdr, sizeof(hdr));
+	deflate_raw(out, p, n);
 	crc = crc32(crc, p, (uInt)n);
 	tr[0] = (unsigned char)crc;
 	tr[1] = (unsigned char)(crc >> 8);
@@ -822,31 +831,6 @@ rawzip_close(struct rawzip *z, const char *dir, const char *name)
 	free(z->out.p);
 	free(z->cd.p);
 	memset(z, 0, sizeof(*z));
-}
-
-/* Raw deflate of p[0..n) into out. */
-static void
-deflate_raw(struct sb *out, const void *p, size_t n)
-{
-	unsigned char buf[16384];
-	z_stream z;
-	int ret;
-
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK)
-		die("deflateInit2");
-	z.next_in = (unsigned char *)(uintptr_t)p;
-	z.avail_in = (uInt)n;
-	do {
-		z.next_out = buf;
-		z.avail_out = sizeof(buf);
-		ret = deflate(&z, Z_FINISH);
-		if (ret == Z_STREAM_ERROR)
-			die("deflate");
-		sb_add(out, buf, sizeof(buf) - z.avail_out);
-	} while (ret != Z_STREAM_END);
-	deflateEnd(&z);
 }
 
 /* Traditional PKWARE encryption (APPNOTE.TXT 6.1). */
