@@ -24,18 +24,6 @@ cp -R old new
 query new >want-new
 gens() { ls -A "$1/gen" | tr '\n' ' '; }
 
-# wait_for TEST PID: poll until TEST succeeds or PID has ended.
-wait_for() {
-	n=0
-	while ! eval "$1"; do
-		kill -0 "$2" 2>/dev/null || return 1
-		n=$((n + 1))
-		[ $n -lt 3000 ] || return 1
-		sleep 0.02
-	done
-	return 0
-}
-
 # killed NAME WHEN: ingest big.csv into a copy of the old case, kill -9
 # it once WHEN holds, and check what is left.
 killed() {
@@ -46,10 +34,10 @@ killed() {
 	"$INGEST" -q --memory 1M -C c big.csv >out 2>err &
 	pid=$!
 	case $2 in
-	spilling) wait_for "[ -d c/.tmp ]" $pid ;;
-	building) wait_for "[ -d $next/users ]" $pid ;;
-	linking) wait_for "[ -e $next/sessionlog.case ]" $pid ;;
-	switched) wait_for "[ \"\$(readlink c/current)\" != $g ]" $pid ;;
+	spilling) wait_until "[ -d c/.tmp ]" $pid ;;
+	building) wait_until "[ -d $next/users ]" $pid ;;
+	linking) wait_until "[ -e $next/sessionlog.case ]" $pid ;;
+	switched) wait_until "[ \"\$(readlink c/current)\" != $g ]" $pid ;;
 	*) sleep "$2" ;;
 	esac
 	kill -KILL $pid 2>/dev/null

@@ -16,19 +16,6 @@ awk 'BEGIN {
 "$INGEST" -q -C old "$FIX/formats/generic.csv" || fail "the old case"
 old_rows=$(wc -l <old/manifest.tsv)
 
-# wait_for PATH PID: poll until PATH exists or PID has ended (60 s at
-# most, for a slow shared machine); 0 if PATH appeared.
-wait_for() {
-	n=0
-	while [ ! -e "$1" ]; do
-		kill -0 "$2" 2>/dev/null || return 1
-		n=$((n + 1))
-		[ $n -lt 1200 ] || return 1
-		sleep 0.05
-	done
-	return 0
-}
-
 # interrupt NAME SIG NUMBER WHEN: ingest big.csv into a copy of the old
 # case, send SIG once WHEN (.tmp: spilling; next: the next generation,
 # writing the case) appears, and check what is left.
@@ -43,7 +30,7 @@ interrupt() {
 	pid=$!
 	when=$4
 	[ "$when" = next ] && when=gen/$(($(readlink c/current | sed 's|gen/||') + 1))
-	if ! wait_for "c/$when" $pid; then
+	if ! wait_until "[ -e c/$when ]" $pid; then
 		wait $pid
 		fail "$1: c/$4 never appeared"
 		return

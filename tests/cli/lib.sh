@@ -47,6 +47,19 @@ run() {
 	echo $?
 }
 
+# wait_until TEST PID: poll until the shell test TEST succeeds (0) or PID
+# has ended (1), at most 60 s, for a slow shared machine.
+wait_until() {
+	_n=0
+	while ! eval "$1"; do
+		kill -0 "$2" 2>/dev/null || return 1
+		_n=$((_n + 1))
+		[ $_n -lt 3000 ] || return 1
+		sleep 0.02
+	done
+	return 0
+}
+
 # The manifest row of a log: field values by column name.
 # manifest_field CASE LOGNAME COLUMN
 manifest_field() {
