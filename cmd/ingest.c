@@ -34,6 +34,8 @@ enum {
 	OPT_MAX_EXPAND,
 	OPT_MAX_EXPAND_BYTES,
 	OPT_WAIT,
+	OPT_SHARD,
+	OPT_MERGE,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -56,6 +58,8 @@ static const struct option longopts[] = {
 	{ "max-expand", required_argument, NULL, OPT_MAX_EXPAND },
 	{ "max-expand-bytes", required_argument, NULL, OPT_MAX_EXPAND_BYTES },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -71,7 +75,9 @@ usage(FILE *fp)
 	    "              [--tz zone] [--year year] [--max-record size] "
 	    "[--memory size]\n"
 	    "              [--max-expand ratio] [--max-expand-bytes size]\n"
-	    "              [--wait[=seconds]] source...\n"
+	    "              [--shard i/n] [--wait[=seconds]] source...\n"
+	    "       ingest --merge [-q] [-C case] [--wait[=seconds]] "
+	    "case...\n"
 	    "       ingest --verify [-C case]\n"
 	    "       ingest --upgrade [--wait[=seconds]] [-C case]\n"
 	    "       ingest --list-profiles\n");
@@ -88,6 +94,7 @@ struct known {
 	char **keys;		/* the map's keys, owned */
 	size_t nkeys;
 	struct sbuf opts;	/* this run's options, as notes words */
+	const char *shard;	/* --shard as the notes say it, or NULL */
 };
 
 /* The words of the reading options in notes, and the profile forced. */
@@ -196,6 +203,28 @@ incomplete(const struct sl_manifest_row *r)
 	    sl_notes_get(r->notes.p, r->notes.n, "partial", &v);
 }
 
+/* A case holds one shard of one split, or none: what its rows say must
+ * be what this run does. */
+static void
+check_shard(const struct known *k, const struct sl_manifest_row *r,
+    const char *dir)
+{
+	struct sl_str v;
+	int has = sl_notes_get(r->notes.p, r->notes.n, "shard", &v);
+
+	if (k->shard == NULL && has)
+		cli_die("case \"%s\" holds shard %.*s of a split: ingest into "
+		    "it with --shard %.*s", dir, (int)v.n, v.p, (int)v.n,
+		    v.p);
+	if (k->shard != NULL && !has)
+		cli_die("case \"%s\" is not a shard: --shard %s would mix "
+		    "a shard into it", dir, k->shard);
+	if (k->shard != NULL && (v.n != strlen(k->shard) ||
+	    memcmp(v.p, k->shard, v.n) != 0))
+		cli_die("case \"%s\" holds shard %.*s, not %s", dir,
+		    (int)v.n, v.p, k->shard);
+}
+
 static void
 known_load(struct known *k, struct sl_case *c, const char *dir)
 {
@@ -214,6 +243,7 @@ known_load(struct known *k, struct sl_case *c, const char *dir)
 		if (rc < 0)
 			cli_die("cannot read the manifest of \"%s\": %s", dir,
 			    sl_case_error(c));
+		check_shard(k, r, dir);
 		if (r->sha256.n == 0)
 			continue;
 		skip = !incomplete(r);
@@ -268,6 +298,8 @@ struct tally {
 	uint64_t logs, sources, skipped, records, rejected, errors;
 	uint64_t warnings;	/* malformed evidence read in full */
 	uint64_t unread;	/* links and cases in the sources, not read */
+	uint64_t other;		/* records left to other shards */
+	unsigned shard, nshards;	/* --shard */
 	int quiet;		/* -q */
 	uint64_t shown;		/* reject messages printed */
 	uint64_t *log_shown;	/* and per log, by its id */
@@ -446,6 +478,11 @@ tell(void *arg, const struct sl_item *it, int log)
 		/* An event the store refused was counted as one already. */
 		if (it->ev == NULL)
 			t->records++;
+		/* Another shard keeps it, and says it (sl_ingest_opts). */
+		if (t->nshards > 0 && it->ev == NULL && it->name != NULL &&
+		    sl_shard_of(it->name, strlen(it->name), t->nshards) !=
+		    t->shard)
+			return 0;
 		t->rejected++;
 		count_reason(t, it->code);
 		shown = log_shown(t, log);
@@ -537,10 +574,14 @@ report(const char *dir, const struct tally *t,
 		    cli_count(t->unread, d));
 	fprintf(stderr, "; %s logs\n", cli_count(t->logs, c));
 	fprintf(stderr, "  records    %s read: %s accepted, %s duplicates, "
-	    "%s rejected\n", cli_count(t->records, a),
+	    "%s rejected", cli_count(t->records, a),
 	    cli_count(committed ? res->accepted : 0, b),
 	    cli_count(committed ? res->duplicates : 0, c),
 	    cli_count(t->rejected, d));
+	if (t->nshards > 0)
+		fprintf(stderr, ", %s of other shards",
+		    cli_count(t->other, e));
+	fputc('\n', stderr);
 	if (committed && res->conflicts > 0)
 		fprintf(stderr, "  conflicts  %s duplicates that differ from "
 		    "their kept copy (see %s/conflicts.tsv.gz)\n",
@@ -632,6 +673,94 @@ upgrade(const char *dir, int wait, int nargs, char **args)
 	return 0;
 }
 
+/* --shard I/N: 1 <= I <= N <= SL_SHARD_MAX. */
+static void
+parse_shard(const char *s, struct sl_ingest_opts *o, char *word, size_t len)
+{
+	const char *slash = strchr(s, '/');
+	char num[32];
+	long i, n;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(num))
+		cli_die("--shard: \"%s\" is not I/N (1/4 to 4/4, say)", s);
+	memcpy(num, s, (size_t)(slash - s));
+	num[slash - s] = '\0';
+	n = cli_number("--shard", slash + 1, 1, SL_SHARD_MAX);
+	i = cli_number("--shard", num, 1, n);
+	o->shard = (unsigned)i;
+	o->nshards = (unsigned)n;
+	snprintf(word, len, "%ld/%ld", i, n);
+}
+
+/* ingest --merge: the cases given, into the case. */
+static int
+merge_cases(const char *dir, int wait, int quiet, int argc, char **argv,
+    int nargs, char **args)
+{
+	struct sl_ingest_opts iopts;
+	struct sl_ingest_result res;
+	struct sl_case *c, **src;
+	struct sl_ingest *in;
+	char err[512], a[32], b[32], d[32];
+	int i, rc;
+
+	src = xrealloc(NULL, (size_t)argc, sizeof(*src));
+	/* The cases merged first: a case that cannot be read leaves the
+	 * case merged into untouched, even uncreated. */
+	for (i = 0; i < argc; i++)
+		if ((src[i] = sl_case_open(argv[i], 0, err,
+		    sizeof(err))) == NULL)
+			cli_die("%s", err);
+	c = sl_case_open_wait(dir, SL_CASE_CREATE | SL_CASE_WRITE, wait,
+	    err, sizeof(err));
+	if (c == NULL)
+		cli_die("%s", err);
+	catch_stop_signals();
+	if (sl_case_version(c) < 2)
+		cli_die("case \"%s\" was written by an earlier version "
+		    "(format %d): run 'ingest --upgrade -C %s' first", dir,
+		    sl_case_version(c), dir);
+	sl_ingest_opts_init(&iopts);
+	iopts.stop = stop_asked;
+	sl_case_audit(c, "ingest", nargs, args);
+	if ((in = sl_ingest_new(c, &iopts)) == NULL)
+		cli_die("cannot start merging into \"%s\": %s", dir,
+		    sl_case_error(c));
+	rc = 0;
+	for (i = 0; i < argc && rc == 0 && !caught; i++)
+		rc = sl_ingest_case(in, src[i]);
+	memset(&res, 0, sizeof(res));
+	if (rc == 0 && !caught)
+		rc = sl_ingest_commit(in, &res);
+	if (caught) {
+		sl_ingest_free(in);
+		sl_case_free(c);
+		cli_warn("interrupted by %s: the case \"%s\" is unchanged",
+		    signal_name(caught), dir);
+		die_of_signal(caught);
+	}
+	if (rc < 0)
+		cli_die("cannot merge into \"%s\": %s", dir,
+		    sl_ingest_error(in));
+	if (res.conflicts > 0)
+		cli_warn("%" PRIu64 " duplicate%s across the cases differ%s "
+		    "from the copy kept: the evidence may be damaged or "
+		    "tampered with", res.conflicts, res.conflicts == 1 ? "" :
+		    "s", res.conflicts == 1 ? "s" : "");
+	if (!quiet || res.conflicts > 0)
+		fprintf(stderr, "%s: case %s: %d case%s merged: %s events "
+		    "accepted, %s duplicates across them, %s users\n",
+		    cli_progname, dir, argc, argc == 1 ? "" : "s",
+		    cli_count(res.accepted, a), cli_count(res.duplicates, b),
+		    cli_count(res.users, d));
+	sl_ingest_free(in);
+	sl_case_free(c);
+	for (i = 0; i < argc; i++)
+		sl_case_free(src[i]);
+	free(src);
+	return res.conflicts > 0 ? EXIT_TROUBLE : 0;
+}
+
 static void
 list_profiles(const struct sl_profileset *ps)
 {
@@ -661,7 +790,9 @@ main(int argc, char **argv)
 	char err[512];
 	size_t nmaps = 0;
 	int ch, quiet = 0, do_verify = 0, do_list = 0;
-	int do_upgrade = 0, wait = 0;
+	int do_upgrade = 0, wait = 0, do_merge = 0;
+	char shardword[32] = "";
+	uint64_t oev, orej;
 	int njobs = 0, status = 0, rc = 0, failed = 0, nargs;
 	char **args;
 
@@ -733,6 +864,13 @@ main(int argc, char **argv)
 		case OPT_VERIFY:
 			do_verify = 1;
 			break;
+		case OPT_SHARD:
+			parse_shard(optarg, &iopts, shardword,
+			    sizeof(shardword));
+			break;
+		case OPT_MERGE:
+			do_merge = 1;
+			break;
 		case OPT_UPGRADE:
 			do_upgrade = 1;
 			break;
@@ -757,6 +895,22 @@ main(int argc, char **argv)
 	argv += optind;
 	casedir = cli_case_dir(casedir);
 
+	if (do_merge) {
+		/* What reads evidence has no meaning for cases. */
+		if (argc == 0 || do_verify || do_upgrade || do_list ||
+		    iopts.nshards > 0 || nmaps > 0 || ropts.profile != NULL ||
+		    iopts.tz != NULL || iopts.reread || ropts.follow) {
+			usage(stderr);
+			free(maps);
+			free(args);
+			return EXIT_TROUBLE;
+		}
+		free(maps);
+		status = merge_cases(casedir, wait, quiet, argc, argv, nargs,
+		    args);
+		free(args);
+		return status;
+	}
 	if (do_verify || do_upgrade) {
 		free(maps);
 		if (argc > 0 || (do_verify && do_upgrade)) {
@@ -798,12 +952,15 @@ main(int argc, char **argv)
 	}
 	memset(&known, 0, sizeof(known));
 	known.reread = iopts.reread;
+	known.shard = iopts.nshards > 0 ? shardword : NULL;
 	ropts.skip = skip_known;
 	ropts.skip_arg = &known;
 
 	memset(&t, 0, sizeof(t));
 	t.progress = !quiet && isatty(STDERR_FILENO);
 	t.quiet = quiet;
+	t.shard = iopts.shard;
+	t.nshards = iopts.nshards;
 	/* A reader checks --profile, --map and --tz; only when they are
 	 * good is the case created or touched. */
 	r = sl_reader_new((const char *const *)argv, (size_t)argc, ps,
@@ -840,6 +997,8 @@ main(int argc, char **argv)
 			cli_warn("cannot ingest: %s", sl_ingest_error(in));
 	}
 	progress(&t, 1);
+	sl_ingest_other(in, &oev, &orej);
+	t.other = oev + orej;
 
 	memset(&res, 0, sizeof(res));
 	res.first = res.last = INT64_MIN;

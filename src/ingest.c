@@ -73,7 +73,25 @@ struct ilog {
 	int64_t first, last;
 	struct sl_log_stats st;
 	int ended;
+	uint64_t other;		/* records left to other shards */
+	/* A log of merged cases (sl_ingest_case): its row says what the
+	 * rows of the cases said, added up. */
+	int merged;
+	size_t plen;		/* length of its path in name */
+	char *tz;		/* the zone its row names */
+	uint64_t total;		/* records of the log in every shard */
+	unsigned nsh;		/* shards of the split (0: none) */
+	unsigned char *sh;	/* which of them are in, a bit each */
 };
+
+/* The shard of a user met recently (sl_ingest_opts.shard). */
+struct shcache {
+	char *name;
+	size_t n;
+	unsigned shard;
+};
+
+#define SHCACHE 1024
 
 enum { SRC_MEM, SRC_RUN, SRC_TIMELINE, SRC_REJECTS, SRC_KEYS };
 
@@ -159,6 +177,18 @@ struct sl_ingest {
 	FILE *rfp;
 	struct sl_bgzf_writer *rw;
 	struct sl_ingest_result res;
+	/* shards */
+	unsigned shard, nshards;
+	struct shcache *shc;
+	uint64_t other_events, other_rejects;
+	int staging_event;	/* an event of this shard staged as reject */
+	/* merged cases: their logs by name (open addressing, -1 empty),
+	 * and the cases whose conflicts the commit copies */
+	int merging;
+	int *mtab;
+	size_t mcap;
+	struct sl_case **msrc;
+	size_t nmsrc;
 };
 
 static int
@@ -255,6 +285,15 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	in->os.cmp = srec_cmp;
 	in->os.limit = in->group_max;
 	in->reread = o.reread;
+	if (o.nshards > SL_SHARD_MAX || (o.nshards > 0 && (o.shard < 1 ||
+	    o.shard > o.nshards))) {
+		sl_case_fail(c, -EINVAL, "shard %u of %u: no such shard",
+		    o.shard, o.nshards);
+		free(in);
+		return NULL;
+	}
+	in->shard = o.shard;
+	in->nshards = o.nshards;
 	c->stop = o.stop;
 	c->stop_arg = o.stop_arg;
 	in->tz = strdup(o.tz != NULL ? o.tz : "UTC");
@@ -1133,6 +1172,51 @@ reject_event(struct sl_ingest *in, int log, const struct sl_event *ev,
 	return 1;
 }
 
+/* The shard of a user, through a cache: 1 to nshards, or -ENOMEM. */
+static int
+user_shard(struct sl_ingest *in, const char *p, size_t n)
+{
+	struct shcache *e;
+
+	if (in->shc == NULL &&
+	    (in->shc = calloc(SHCACHE, sizeof(*in->shc))) == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	e = &in->shc[sl_hash64(p, n) % SHCACHE];
+	if (e->name != NULL && e->n == n && memcmp(e->name, p, n) == 0)
+		return (int)e->shard;
+	free(e->name);
+	e->name = NULL;
+	if ((e->shard = sl_shard_of(p, n, in->nshards)) == 0)
+		return ifail(in, -ENOMEM, "out of memory (SHA-256)");
+	if ((e->name = malloc(n + 1)) != NULL) {
+		memcpy(e->name, p, n);
+		e->n = n;
+	}
+	return (int)e->shard;
+}
+
+/* An event of this shard kept as a reject stays in this shard, whatever
+ * the shard of its origin. */
+static int
+shard_reject(struct sl_ingest *in, int log, const struct sl_event *ev,
+    const char *reason)
+{
+	int rc;
+
+	in->staging_event = 1;
+	rc = reject_event(in, log, ev, reason);
+	in->staging_event = 0;
+	return rc;
+}
+
+void
+sl_ingest_other(const struct sl_ingest *in, uint64_t *events,
+    uint64_t *rejects)
+{
+	*events = in->other_events;
+	*rejects = in->other_rejects;
+}
+
 int
 sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 {
@@ -1147,12 +1231,21 @@ sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 	if (ev->user.n == 0)
 		return ifail(in, -EINVAL, "\"%s\" line %" PRIu64 ": an event "
 		    "without a user", g->name, ev->line);
+	if (in->nshards > 0 && !in->merging) {
+		if ((rc = user_shard(in, ev->user.p, ev->user.n)) < 0)
+			return rc;
+		if ((unsigned)rc != in->shard) {
+			g->other++;
+			in->other_events++;
+			return 0;
+		}
+	}
 	/* Checked here, where every event is accepted, so that nothing is
 	 * stored that the case's readers would refuse (store.h). */
 	if (ev->raw.n > SL_MAX_RECORD_LIMIT) {
 		snprintf(reason, sizeof(reason), "record longer than the "
 		    "limit (%zu bytes)", (size_t)SL_MAX_RECORD_LIMIT);
-		return reject_event(in, log, ev, reason);
+		return shard_reject(in, log, ev, reason);
 	}
 	if (ev->user.n > SL_MAX_ROW || ev->key.n > SL_MAX_ROW ||
 	    ev->origin.n > SL_MAX_ROW || ev->scope.n > SL_MAX_ROW)
@@ -1182,6 +1275,9 @@ sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 		return rc;
 	if (h.slen > 0)
 		in->scoped++;
+	/* A merged log's row has its counts already. */
+	if (in->merging)
+		return 0;
 	g->events++;
 	if (ev->time < g->first)
 		g->first = ev->time;
@@ -1192,7 +1288,7 @@ sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 too_large:
 	snprintf(reason, sizeof(reason), "event too large to store (its "
 	    "fields are longer than %zu bytes)", (size_t)SL_MAX_ROW);
-	return reject_event(in, log, ev, reason);
+	return shard_reject(in, log, ev, reason);
 }
 
 int
@@ -1209,6 +1305,13 @@ sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it)
 	g = &in->logs[log];
 	origin = it->name != NULL ? it->name : g->name;
 	profile = it->profile != NULL ? it->profile : g->profile;
+	/* A record without a user goes with the shard of its origin. */
+	if (in->nshards > 0 && !in->merging && !in->staging_event &&
+	    sl_shard_of(origin, strlen(origin), in->nshards) != in->shard) {
+		g->other++;
+		in->other_rejects++;
+		return 0;
+	}
 	reason = it->reason != NULL ? it->reason : "";
 	raw = it->raw;
 	if (raw.n > SL_MAX_RECORD_LIMIT)
@@ -1235,8 +1338,9 @@ sl_ingest_reject(struct sl_ingest *in, int log, const struct sl_item *it)
 	h.seq = in->seq++;
 	if ((rc = stage(in, &in->ev, &h, "", "", origin, in->row.p, "")) < 0)
 		return rc;
-	g->rejects++;
 	in->staged_rejects++;
+	if (!in->merging)
+		g->rejects++;
 	return 0;
 }
 
@@ -1990,6 +2094,51 @@ untouched(struct sl_ingest *in)
 	return rc;
 }
 
+/* The conflicts the merged cases found themselves follow those found
+ * now: their rows as they are. */
+static int
+merged_conflicts(struct sl_ingest *in)
+{
+	struct sl_lines l;
+	size_t i, n;
+	FILE *fp;
+	char *p;
+	int rc = 0, header;
+
+	for (i = 0; i < in->nmsrc && rc == 0; i++) {
+		struct sl_case *c = in->msrc[i];
+
+		if ((fp = sl_case_fopen(c, SL_CONFLICTS)) == NULL) {
+			if (errno == ENOENT &&
+			    sl_case_digest(c, SL_CONFLICTS) == NULL)
+				continue;
+			return ifail(in, -errno, "cannot read \"%s/%s\": %s",
+			    c->dir, SL_CONFLICTS, strerror(errno));
+		}
+		sl_lines_init(&l, fp);
+		header = 1;
+		while ((rc = sl_lines_next(&l, &p, &n)) > 0) {
+			if (header) {
+				header = 0;
+				continue;
+			}
+			if (in->cw == NULL && (rc = conflicts_open(in)) < 0)
+				break;
+			if ((rc = sl_bgzf_write(in->cw, p, n)) < 0 ||
+			    (rc = sl_bgzf_write(in->cw, "\n", 1)) < 0) {
+				rc = wfail(in, rc, SL_TXN, SL_CONFLICTS);
+				break;
+			}
+		}
+		if (rc < 0 && in->err[0] == '\0')
+			ifail(in, rc, "\"%s/%s\": %s (run verify)", c->dir,
+			    SL_CONFLICTS, l.err);
+		sl_lines_release(&l);
+		fclose(fp);
+	}
+	return rc;
+}
+
 static int
 merge(struct sl_ingest *in)
 {
@@ -2030,7 +2179,7 @@ merge(struct sl_ingest *in)
 	}
 	if ((rc = group_flush(in)) < 0 || (rc = user_end(in)) < 0)
 		return rc;
-	if ((rc = untouched(in)) < 0)
+	if ((rc = untouched(in)) < 0 || (rc = merged_conflicts(in)) < 0)
 		return rc;
 	/* Every old reject replaced and no new one: only the header. */
 	if (in->rw == NULL && in->nrepl > 0 &&
@@ -2280,6 +2429,54 @@ fail:
 
 /* ---- commit: the manifest ------------------------------------------------ */
 
+/*
+ * The notes of a log's row in a shard, or in a merge of some shards of a
+ * split: its own notes, then shard=LIST/N (the shards in, by number,
+ * comma-separated) and other=K (the records of the log the shards not in
+ * hold).  A merge of every shard is as if there had been no split.
+ */
+static int
+shard_words(struct sl_ingest *in, const struct ilog *g, const char *notes,
+    struct sl_buf *b)
+{
+	uint64_t other;
+	unsigned i, n = 0;
+	int sep = '=';
+
+	if (g->merged) {
+		for (i = 0; i < g->nsh; i++)
+			n += (g->sh[i / 8] >> (i % 8)) & 1;
+		if (g->nsh == 0 || n == g->nsh)
+			return 0;
+		other = g->total - (g->events + g->rejects);
+	} else if (in->nshards > 0) {
+		other = g->other;
+	} else {
+		return 0;
+	}
+	if (sl_buf_printf(b, "%s%sshard", notes, notes[0] != '\0' ? " " :
+	    "") < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (g->merged) {
+		for (i = 0; i < g->nsh; i++) {
+			if (!((g->sh[i / 8] >> (i % 8)) & 1))
+				continue;
+			if (sl_buf_printf(b, "%c%u", sep, i + 1) < 0)
+				return ifail(in, -ENOMEM, "out of memory");
+			sep = ',';
+		}
+		n = g->nsh;
+	} else {
+		if (sl_buf_printf(b, "=%u", in->shard) < 0)
+			return ifail(in, -ENOMEM, "out of memory");
+		n = in->nshards;
+	}
+	if (sl_buf_printf(b, "/%u other=%" PRIu64, n, other) < 0 ||
+	    sl_buf_addc(b, '\0') < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	return 0;
+}
+
 static int
 manifest_row(struct sl_ingest *in, struct sl_buf *b, const struct ilog *g,
     const char *now)
@@ -2289,11 +2486,22 @@ manifest_row(struct sl_ingest *in, struct sl_buf *b, const struct ilog *g,
 	char t1[32] = "", t2[32] = "";
 	uint64_t read = g->events + g->rejects;
 	/* A zone is recorded only where it decided a time. */
-	const char *tz = g->ended && g->st.zoneless > 0 ? in->tz : "";
+	const char *tz = g->merged ? g->tz : g->ended && g->st.zoneless > 0 ?
+	    in->tz : "";
 	const char *notes = g->ended && g->notes != NULL ? g->notes : "";
+	struct sl_buf words = { 0 };
+	int rc;
 
 	bang = g->ended && g->st.is_source ? NULL : strchr(g->name, '!');
 	plen = bang != NULL ? (size_t)(bang - g->name) : strlen(g->name);
+	if (g->merged) {
+		plen = g->plen;
+		bang = plen < strlen(g->name) ? g->name + plen : NULL;
+	}
+	if ((rc = shard_words(in, g, notes, &words)) < 0)
+		return rc;
+	if (words.n > 0)
+		notes = words.p;
 	if (g->events > 0) {
 		sl_row_time_format(g->first, t1);
 		sl_row_time_format(g->last, t2);
@@ -2314,8 +2522,9 @@ manifest_row(struct sl_ingest *in, struct sl_buf *b, const struct ilog *g,
 	    g->conflicts, g->ended ? g->st.reversals : 0) < 0 ||
 	    sl_tsv_escape(notes, strlen(notes), b) < 0 ||
 	    sl_buf_addc(b, '\n') < 0)
-		return ifail(in, -ENOMEM, "out of memory");
-	return 0;
+		rc = ifail(in, -ENOMEM, "out of memory");
+	sl_buf_release(&words);
+	return rc;
 }
 
 static int
@@ -2557,8 +2766,16 @@ sl_ingest_free(struct sl_ingest *in)
 		free(in->logs[i].name);
 		free(in->logs[i].profile);
 		free(in->logs[i].notes);
+		free(in->logs[i].tz);
+		free(in->logs[i].sh);
 	}
 	free(in->logs);
+	if (in->shc != NULL)
+		for (i = 0; i < SHCACHE; i++)
+			free(in->shc[i].name);
+	free(in->shc);
+	free(in->mtab);
+	free(in->msrc);
 	for (i = 0; i < in->npaths; i++)
 		free(in->paths[i]);
 	free(in->paths);
@@ -2576,4 +2793,448 @@ sl_ingest_free(struct sl_ingest *in)
 	sl_buf_release(&in->scratch);
 	free(in->tz);
 	free(in);
+}
+
+/* ---- merging cases ------------------------------------------------------- */
+
+/* The merged log named name[0..n) (of that SHA-256 when sha256 is not
+ * NULL; else the first of the name), or -1. */
+static int
+mlog_find(const struct sl_ingest *in, const char *name, size_t n,
+    const char *sha256)
+{
+	size_t i;
+	int id;
+
+	if (in->mcap == 0)
+		return -1;
+	for (i = sl_hash64(name, n) & (in->mcap - 1);
+	    (id = in->mtab[i]) >= 0; i = (i + 1) & (in->mcap - 1))
+		if (strlen(in->logs[id].name) == n &&
+		    memcmp(in->logs[id].name, name, n) == 0 &&
+		    (sha256 == NULL ||
+		    strcmp(in->logs[id].st.sha256, sha256) == 0))
+			return id;
+	return -1;
+}
+
+static int
+mlog_add(struct sl_ingest *in, int id)
+{
+	const char *name = in->logs[id].name;
+	size_t i;
+
+	if (2 * (size_t)(in->nlogs + 1) > in->mcap) {
+		size_t ncap = in->mcap ? in->mcap * 2 : 256, j;
+		int *t = malloc(ncap * sizeof(*t));
+
+		if (t == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		for (j = 0; j < ncap; j++)
+			t[j] = -1;
+		free(in->mtab);
+		in->mtab = t;
+		in->mcap = ncap;
+		for (j = 0; j < in->nlogs; j++)
+			if (in->logs[j].merged && (int)j != id &&
+			    mlog_add(in, (int)j) < 0)
+				return -ENOMEM;
+	}
+	for (i = sl_hash64(name, strlen(name)) & (in->mcap - 1);
+	    in->mtab[i] >= 0; i = (i + 1) & (in->mcap - 1))
+		;
+	in->mtab[i] = id;
+	return 0;
+}
+
+/*
+ * A row's shard= and other= words: 0 with the split's number of shards
+ * (0 for a row of no split) and its shards' bits in sh, the other words
+ * kept in rest; -EBADMSG for words that do not parse.
+ */
+static int
+row_shards(const struct sl_manifest_row *r, unsigned *nsh,
+    unsigned char *sh, uint64_t *other, struct sl_buf *rest)
+{
+	const char *p = r->notes.p, *e = p + r->notes.n, *w, *q;
+	unsigned long v, list[SL_SHARD_MAX];
+	size_t nl = 0, i;
+	char *end;
+
+	*nsh = 0;
+	*other = 0;
+	sl_buf_reset(rest);
+	for (; p < e; p = w + 1) {
+		if ((w = memchr(p, ' ', (size_t)(e - p))) == NULL)
+			w = e;
+		if (w - p > 6 && memcmp(p, "shard=", 6) == 0) {
+			for (q = p + 6; q < w; q = end + 1) {
+				if (*q < '0' || *q > '9' || nl == SL_SHARD_MAX)
+					return -EBADMSG;
+				list[nl++] = strtoul(q, &end, 10);
+				if (end >= w || (*end != ',' && *end != '/'))
+					return -EBADMSG;
+				if (*end == '/')
+					break;
+			}
+			q = end + 1;
+			if (q >= w || *q < '0' || *q > '9')
+				return -EBADMSG;
+			v = strtoul(q, &end, 10);
+			if (end != w || v == 0 || v > SL_SHARD_MAX)
+				return -EBADMSG;
+			*nsh = (unsigned)v;
+			memset(sh, 0, (SL_SHARD_MAX + 7) / 8);
+			for (i = 0; i < nl; i++) {
+				if (list[i] < 1 || list[i] > v)
+					return -EBADMSG;
+				sh[(list[i] - 1) / 8] |= (unsigned char)(1u <<
+				    ((list[i] - 1) % 8));
+			}
+		} else if (w - p > 6 && memcmp(p, "other=", 6) == 0) {
+			if (sl_row_u64_parse(p + 6, (size_t)(w - p - 6),
+			    other) < 0)
+				return -EBADMSG;
+		} else {
+			if ((rest->n > 0 && sl_buf_addc(rest, ' ') < 0) ||
+			    sl_buf_add(rest, p, (size_t)(w - p)) < 0)
+				return -ENOMEM;
+		}
+	}
+	if (*nsh == 0 && *other != 0)
+		return -EBADMSG;
+	return sl_buf_addc(rest, '\0') < 0 ? -ENOMEM : 0;
+}
+
+/* A manifest row of a merged case: a new log, or added to the log of
+ * that name another shard of the split gave. */
+static int
+merge_row(struct sl_ingest *in, struct sl_case *src,
+    const struct sl_manifest_row *r)
+{
+	unsigned char sh[(SL_SHARD_MAX + 7) / 8];
+	struct sl_buf name = { 0 }, rest = { 0 };
+	unsigned nsh, i;
+	uint64_t other, dups, conflicts;
+	struct ilog *g;
+	int id, rc;
+
+	if ((rc = row_shards(r, &nsh, sh, &other, &rest)) < 0) {
+		rc = rc == -ENOMEM ? ifail(in, rc, "out of memory") :
+		    ifail(in, rc, "\"%s/%s\": line %" PRIu64 ": malformed "
+		    "shard words", src->dir, SL_MANIFEST, r->lineno);
+		goto out;
+	}
+	if (sl_buf_add(&name, r->path.p, r->path.n) < 0 ||
+	    (r->member.n > 0 && (sl_buf_addc(&name, '!') < 0 ||
+	    sl_buf_add(&name, r->member.p, r->member.n) < 0)) ||
+	    sl_buf_addc(&name, '\0') < 0) {
+		rc = ifail(in, -ENOMEM, "out of memory");
+		goto out;
+	}
+	if (r->sha256.n > 0 && sl_case_has_sha256(in->c, r->sha256.p)) {
+		rc = ifail(in, -EEXIST, "\"%s\" of \"%s\" is already in the "
+		    "case \"%s\"", name.p, src->dir, in->c->dir);
+		goto out;
+	}
+	dups = r->duplicates == SL_NOT_COUNTED ? 0 : r->duplicates;
+	conflicts = r->conflicts == SL_NOT_COUNTED ? 0 : r->conflicts;
+	if ((id = mlog_find(in, name.p, name.n - 1, r->sha256.p)) >= 0) {
+		g = &in->logs[id];
+		if (nsh == 0 || g->nsh != nsh) {
+			rc = ifail(in, -EEXIST, "\"%s\" is in two of the cases "
+			    "merged (\"%s\" among them), not as shards of "
+			    "one split", name.p, src->dir);
+			goto out;
+		}
+		for (i = 0; i < (nsh + 7) / 8; i++)
+			if (g->sh[i] & sh[i]) {
+				rc = ifail(in, -EEXIST, "\"%s\": a shard of it "
+				    "is in two of the cases merged (\"%s\" "
+				    "among them)", name.p, src->dir);
+				goto out;
+			}
+		for (i = 0; i < (nsh + 7) / 8; i++)
+			g->sh[i] |= sh[i];
+	} else {
+		if ((id = sl_ingest_log(in, name.p, r->profile.p)) < 0) {
+			rc = id;
+			goto out;
+		}
+		g = &in->logs[id];
+		g->merged = 1;
+		g->ended = 1;
+		g->plen = r->path.n;
+		g->notes = strdup(rest.p);
+		g->tz = strdup(r->tz.p);
+		g->nsh = nsh;
+		g->sh = calloc((nsh + 7) / 8 + 1, 1);
+		if (g->notes == NULL || g->tz == NULL || g->sh == NULL) {
+			rc = ifail(in, -ENOMEM, "out of memory");
+			goto out;
+		}
+		memcpy(g->sh, sh, (nsh + 7) / 8);
+		g->total = r->read + other;
+		snprintf(g->st.sha256, sizeof(g->st.sha256), "%s",
+		    r->sha256.p);
+		g->st.bytes = r->bytes;
+		g->st.reversals = r->reversals == SL_NOT_COUNTED ? 0 :
+		    r->reversals;
+		if ((rc = mlog_add(in, id)) < 0)
+			goto out;
+	}
+	/* What the row counted: its events (kept and dropped), rejects,
+	 * and the span of them. */
+	g->events += r->accepted + dups;
+	g->dups += dups;
+	g->rejects += r->rejected;
+	g->conflicts += conflicts;
+	if (r->first != INT64_MIN && r->first < g->first)
+		g->first = r->first;
+	if (r->last != INT64_MIN && r->last > g->last)
+		g->last = r->last;
+	rc = 0;
+out:
+	sl_buf_release(&name);
+	sl_buf_release(&rest);
+	return rc;
+}
+
+/* The scopes of a case's keyed events, from its keys.tsv.gz: the scope
+ * is not in the timelines' rows. */
+struct scoped {
+	uint64_t hash;		/* of user, key and origin */
+	uint64_t line, offset;
+	size_t scope;		/* in the scope list */
+};
+
+struct scopes {
+	struct scoped *v;
+	size_t n, cap;
+	char **names;
+	size_t nnames;
+};
+
+static uint64_t
+scoped_hash(struct sl_str user, struct sl_str key, struct sl_str origin)
+{
+	uint64_t h[3];
+
+	h[0] = sl_hash64(user.p, user.n);
+	h[1] = sl_hash64(key.p, key.n);
+	h[2] = sl_hash64(origin.p, origin.n);
+	return sl_hash64(h, sizeof(h));
+}
+
+static int
+scoped_cmp(const void *a, const void *b)
+{
+	const struct scoped *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return 0;
+}
+
+static void
+scopes_free(struct scopes *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nnames; i++)
+		free(sc->names[i]);
+	free(sc->names);
+	free(sc->v);
+}
+
+static int
+scopes_load(struct sl_ingest *in, struct sl_case *src, struct scopes *sc)
+{
+	const struct sl_key_row *k;
+	struct sl_keys *ks;
+	size_t i;
+	int rc;
+
+	if ((ks = sl_keys_open(src)) == NULL)
+		return ifail(in, -EIO, "%s", sl_case_error(src));
+	while ((rc = sl_keys_next(ks, &k)) > 0) {
+		for (i = 0; i < sc->nnames; i++)
+			if (strlen(sc->names[i]) == k->scope.n &&
+			    memcmp(sc->names[i], k->scope.p, k->scope.n) == 0)
+				break;
+		if (i == sc->nnames) {
+			char **p = realloc(sc->names, (i + 1) * sizeof(*p));
+
+			if (p == NULL)
+				break;
+			sc->names = p;
+			if ((p[i] = sl_strndup(k->scope.p, k->scope.n)) ==
+			    NULL)
+				break;
+			sc->nnames++;
+		}
+		if (sc->n == sc->cap) {
+			size_t ncap = sc->cap ? sc->cap * 2 : 1024;
+			struct scoped *v = realloc(sc->v, ncap * sizeof(*v));
+
+			if (v == NULL)
+				break;
+			sc->v = v;
+			sc->cap = ncap;
+		}
+		sc->v[sc->n].hash = scoped_hash(k->user, k->key, k->origin);
+		sc->v[sc->n].line = k->line;
+		sc->v[sc->n].offset = k->offset;
+		sc->v[sc->n].scope = i;
+		sc->n++;
+	}
+	sl_keys_free(ks);
+	if (rc > 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	if (rc < 0)
+		return ifail(in, rc, "%s", sl_case_error(src));
+	if (sc->n > 0)
+		qsort(sc->v, sc->n, sizeof(*sc->v), scoped_cmp);
+	return 0;
+}
+
+/* The scope of a keyed event of the case, or none. */
+static struct sl_str
+scope_of(const struct scopes *sc, const struct sl_event *ev)
+{
+	struct sl_str none = { "", 0 }, s;
+	struct scoped k, *f;
+
+	if (ev->key.n == 0 || sc->n == 0)
+		return none;
+	k.hash = scoped_hash(ev->user, ev->key, ev->origin);
+	k.line = ev->line;
+	k.offset = ev->offset;
+	f = bsearch(&k, sc->v, sc->n, sizeof(*sc->v), scoped_cmp);
+	if (f == NULL)
+		return none;
+	s.p = sc->names[f->scope];
+	s.n = strlen(s.p);
+	return s;
+}
+
+/* Every event of every user of src, with the scope of its key. */
+static int
+merge_events(struct sl_ingest *in, struct sl_case *src,
+    const struct scopes *sc)
+{
+	const struct sl_event *ev;
+	struct sl_timeline *t;
+	struct sl_event e;
+	struct sl_str u;
+	size_t i;
+	int id, rc = 0;
+
+	for (i = 0; i < sl_case_user_count(src) && rc >= 0; i++) {
+		u = sl_case_user(src, i);
+		t = sl_timeline_open(src, u.p, u.n, INT64_MIN, INT64_MAX);
+		if (t == NULL)
+			return ifail(in, -EIO, "%s", sl_case_error(src));
+		while ((rc = sl_timeline_next(t, &ev)) > 0) {
+			id = mlog_find(in, ev->origin.p, ev->origin.n, NULL);
+			if (id < 0) {
+				rc = ifail(in, -EBADMSG, "\"%s\": an event of "
+				    "\"%.*s\" line %" PRIu64 " has no row in "
+				    "the manifest", src->dir,
+				    (int)(ev->origin.n > 200 ? 200 :
+				    ev->origin.n), ev->origin.p, ev->line);
+				break;
+			}
+			e = *ev;
+			e.scope = scope_of(sc, ev);
+			if ((rc = sl_ingest_event(in, id, &e)) < 0)
+				break;
+		}
+		if (rc < 0 && in->err[0] == '\0')
+			ifail(in, rc, "%s", sl_case_error(src));
+		sl_timeline_free(t);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static int
+merge_rejects(struct sl_ingest *in, struct sl_case *src)
+{
+	const struct sl_reject_row *r;
+	struct sl_rejects *rs;
+	struct sl_item it;
+	int id, rc;
+
+	if ((rs = sl_rejects_open(src)) == NULL)
+		return ifail(in, -EIO, "%s", sl_case_error(src));
+	while ((rc = sl_rejects_next(rs, &r)) > 0) {
+		/* Any log will do: the rows count the rejects already. */
+		if ((id = mlog_find(in, r->origin.p, r->origin.n, NULL)) < 0)
+			id = 0;
+		if (in->nlogs == 0) {
+			rc = ifail(in, -EBADMSG, "\"%s\": rejects but no "
+			    "manifest", src->dir);
+			break;
+		}
+		memset(&it, 0, sizeof(it));
+		it.type = SL_ITEM_REJECT;
+		it.name = r->origin.p;
+		it.profile = r->profile.p;
+		it.reason = r->reason.p;
+		it.line = r->line;
+		it.offset = r->offset;
+		it.raw = r->raw;
+		if ((rc = sl_ingest_reject(in, id, &it)) < 0)
+			break;
+	}
+	if (rc < 0 && in->err[0] == '\0')
+		ifail(in, rc, "%s", sl_case_error(src));
+	sl_rejects_free(rs);
+	return rc < 0 ? rc : 0;
+}
+
+int
+sl_ingest_case(struct sl_ingest *in, struct sl_case *src)
+{
+	const struct sl_manifest_row *r;
+	struct sl_manifest *m;
+	struct sl_case **v;
+	struct scopes sc;
+	int rc;
+
+	if (in->done)
+		return ifail(in, -EINVAL, "the ingest was already committed");
+	if (in->nshards > 0)
+		return ifail(in, -EINVAL, "a shard cannot take merged cases");
+	if (src->version < 2)
+		return ifail(in, -ENOTSUP, "case \"%s\" is of format %d: "
+		    "upgrade it first", src->dir, src->version);
+	if ((v = realloc(in->msrc, (in->nmsrc + 1) * sizeof(*v))) == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	in->msrc = v;
+	if ((m = sl_manifest_open(src)) == NULL)
+		return ifail(in, -EIO, "%s", sl_case_error(src));
+	rc = 0;
+	while (rc == 0 && (rc = sl_manifest_next(m, &r)) > 0)
+		rc = merge_row(in, src, r);
+	if (rc < 0 && in->err[0] == '\0')
+		ifail(in, rc, "%s", sl_case_error(src));
+	sl_manifest_free(m);
+	if (rc < 0)
+		return rc;
+	memset(&sc, 0, sizeof(sc));
+	in->merging = 1;
+	if ((rc = scopes_load(in, src, &sc)) == 0 &&
+	    (rc = merge_events(in, src, &sc)) == 0)
+		rc = merge_rejects(in, src);
+	in->merging = 0;
+	scopes_free(&sc);
+	if (rc < 0)
+		return rc;
+	in->msrc[in->nmsrc++] = src;
+	return 0;
 }

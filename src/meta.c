@@ -507,3 +507,65 @@ sl_conflicts_free(struct sl_conflicts *k)
 	table_release(&k->t);
 	free(k);
 }
+
+/* ---- keys ---------------------------------------------------------------- */
+
+enum {
+	Y_SCOPE, Y_KEY, Y_USER, Y_TIME, Y_ACTION, Y_RESOURCE, Y_ORIGIN,
+	Y_LINE, Y_OFFSET, Y__COUNT
+};
+
+struct sl_keys {
+	struct table t;
+	struct sl_key_row row;
+};
+
+struct sl_keys *
+sl_keys_open(struct sl_case *c)
+{
+	struct sl_keys *k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		sl_case_fail(c, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (table_open(&k->t, c, SL_KEYS, 1, sl_key_header, Y__COUNT) < 0) {
+		sl_keys_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+int
+sl_keys_next(struct sl_keys *k, const struct sl_key_row **row)
+{
+	struct sl_key_row *x = &k->row;
+	struct table *t = &k->t;
+	int rc;
+
+	if ((rc = table_next(t)) <= 0)
+		return rc;
+	x->scope = cell_str(t, Y_SCOPE);
+	x->key = cell_str(t, Y_KEY);
+	x->user = cell_str(t, Y_USER);
+	x->origin = cell_str(t, Y_ORIGIN);
+	x->line = cell_u64(t, Y_LINE);
+	x->offset = cell_u64(t, Y_OFFSET);
+	if (x->line == SL_NOT_COUNTED)
+		t->bad = "line";
+	else if (x->offset == SL_NOT_COUNTED)
+		t->bad = "offset";
+	if ((rc = table_check(t)) < 0)
+		return rc;
+	*row = x;
+	return 1;
+}
+
+void
+sl_keys_free(struct sl_keys *k)
+{
+	if (k == NULL)
+		return;
+	table_release(&k->t);
+	free(k);
+}

@@ -605,7 +605,26 @@ struct sl_ingest_opts {
 	 */
 	int (*stop)(void *arg);
 	void *stop_arg;
+	/*
+	 * Added for shards.  nshards > 0 (at most SL_SHARD_MAX) keeps only
+	 * shard `shard` (1 to nshards) of the records: the events of the
+	 * users whose sl_shard_of is shard, and the rejects whose origin's
+	 * is.  The others are counted, not staged: each log's manifest row
+	 * gets the notes words shard=SHARD/NSHARDS and other=K, K the
+	 * records of the log left to the other shards (sessionlog(5)).
+	 */
+	unsigned shard, nshards;
 };
+
+#define SL_SHARD_MAX 4096
+
+/*
+ * The shard (1 to nshards) of the byte string p[0..n): the first 8 bytes
+ * of its SHA-256 as a big-endian number, modulo nshards, plus one.  The
+ * same on every machine and in every version (sessionlog(5)).  0 when
+ * nshards is 0.
+ */
+SL_API unsigned sl_shard_of(const void *p, size_t n, unsigned nshards);
 
 static inline void
 sl_ingest_opts_init(struct sl_ingest_opts *o)
@@ -675,6 +694,27 @@ SL_API int sl_ingest_read(struct sl_ingest *in, const char *const *sources,
     size_t n, const struct sl_profileset *ps,
     const struct sl_reader_opts *opts, int jobs,
     sl_ingest_report_fn *report, void *arg);
+
+/*
+ * Stage a whole other case, src (open for reading; borrowed: it must stay
+ * open until the commit), as if its evidence were read again: every
+ * event of its timelines, its rejects, its manifest rows and its
+ * conflicts.  The commit then de-duplicates across the cases as ingesting
+ * the evidence does (keys across users, records of one user at one
+ * time).  A log in several of the cases merged is one manifest row: its
+ * counts added up, when the cases are shards of one split (each row's
+ * shard= words name other shards of the same number), else -EEXIST.  A
+ * log the case already has gives -EEXIST.  The rows of the cases are
+ * folded: shard= and other= leave the notes once every shard of the log
+ * is in.  Returns 0 or a negative errno value (detail in
+ * sl_ingest_error).  Memory: the keyed events of src (about 40 bytes
+ * each) while it is staged.
+ */
+SL_API int sl_ingest_case(struct sl_ingest *in, struct sl_case *src);
+/* Records that sl_ingest_opts.shard left to the other shards so far:
+ * events and rejects. */
+SL_API void sl_ingest_other(const struct sl_ingest *in, uint64_t *events,
+    uint64_t *rejects);
 
 /* Merge everything staged into the case atomically.  On failure the case is
  * left as it was. */

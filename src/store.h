@@ -208,4 +208,16 @@ int sl_idx_load(FILE *fp, struct sl_chunk **chunks, size_t *n,
 int sl_ingest_fail(struct sl_ingest *in, int rc, const char *fmt, ...)
     SL_PRINTF(3, 4);
 
+/* keys.tsv.gz read as rows (meta.c), for merging cases: the columns
+ * that say which event a key is of and its scope.  Strings unescaped and
+ * NUL-terminated, borrowed until the next call. */
+struct sl_key_row {
+	struct sl_str scope, key, user, origin;
+	uint64_t line, offset;
+};
+struct sl_keys;
+struct sl_keys *sl_keys_open(struct sl_case *c);
+int sl_keys_next(struct sl_keys *k, const struct sl_key_row **row);
+void sl_keys_free(struct sl_keys *k);
+
 #endif
