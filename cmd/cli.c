@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "cli.h"
+#include "util.h"
 
 const char *cli_progname = "sessionlog";
 
@@ -739,4 +740,89 @@ fail:
 	sl_profileset_free(ps);
 	cli_scratch_close(s);
 	cli_die("cannot read the sources: %s", err);
+}
+
+/* ---- several cases (-C A -C B ...) ---------------------------------------- */
+
+void
+cli_cases_add(struct cli_cases *cc, const char *dir)
+{
+	cc->v = xrealloc(cc->v, cc->n + 1, sizeof(*cc->v));
+	cc->v[cc->n++] = dir;
+}
+
+struct sl_case *
+cli_cases_open(struct cli_cases *cc, struct cli_scratch *s, const char **dir,
+    const char *tool, int nargs, char **args)
+{
+	struct sl_ingest_result res;
+	struct sl_ingest *in = NULL;
+	struct sl_case **src, *c;
+	const char *tmp = getenv("TMPDIR");
+	char err[1024];
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (cc->n <= 1) {
+		*dir = cli_case_dir(cc->n == 1 ? cc->v[0] : NULL);
+		if ((c = sl_case_open(*dir, 0, err, sizeof(err))) == NULL)
+			cli_die("%s", err);
+		/* A case on write-protected storage, or another
+		 * investigator's, is read all the same: audit.log records
+		 * the runs of those who may write the case, it does not
+		 * decide who reads it (file permissions do). */
+		if (sl_case_audit(c, tool, nargs, args) < 0)
+			cli_warn("this run could not be recorded in the audit "
+			    "log of \"%s\": %s", *dir, sl_case_error(c));
+		return c;
+	}
+	/* The cases first: one that cannot be read stops the run before
+	 * anything is copied. */
+	src = xrealloc(NULL, cc->n, sizeof(*src));
+	for (i = 0; i < cc->n; i++) {
+		if ((src[i] = sl_case_open(cc->v[i], 0, err,
+		    sizeof(err))) == NULL)
+			cli_die("%s", err);
+		if (sl_case_audit(src[i], tool, nargs, args) < 0)
+			cli_warn("this run could not be recorded in the audit "
+			    "log of \"%s\": %s", cc->v[i],
+			    sl_case_error(src[i]));
+	}
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	scratch_make(s, tmp);
+	s->c = sl_case_open(s->dir, SL_CASE_CREATE | SL_CASE_WRITE |
+	    SL_CASE_SCRATCH, err, sizeof(err));
+	if (s->c == NULL)
+		goto fail;
+	if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
+		snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
+		goto fail;
+	}
+	for (i = 0; i < cc->n; i++)
+		if (sl_ingest_case(in, src[i]) < 0)
+			break;
+	if (i < cc->n || sl_ingest_commit(in, &res) < 0) {
+		snprintf(err, sizeof(err), "%s", sl_ingest_error(in));
+		goto fail;
+	}
+	sl_ingest_free(in);
+	for (i = 0; i < cc->n; i++)
+		sl_case_free(src[i]);
+	free(src);
+	*dir = s->dir;
+	return s->c;
+fail:
+	sl_ingest_free(in);
+	cli_scratch_close(s);
+	cli_die("cannot merge the cases: %s", err);
+}
+
+void
+cli_cases_close(struct cli_scratch *s, struct sl_case *c)
+{
+	if (s->dir != NULL)
+		cli_scratch_close(s);
+	else
+		sl_case_free(c);
 }

@@ -64,7 +64,6 @@ void cli_close_stdout(void);
 /* Print "tool (sessionlog) VERSION" and exit 0. */
 void cli_version(void) __attribute__((noreturn));
 
-#endif
 
 /*
  * Raw evidence for the reading tools: the sources are read into a private
@@ -84,3 +83,23 @@ struct sl_case *cli_scratch_open(struct cli_scratch *s,
     int (*keep)(void *arg, const struct sl_event *ev), void *arg,
     uint64_t *errors);
 void cli_scratch_close(struct cli_scratch *s);
+
+/*
+ * -C given once or more.  cli_cases_open opens the case of one -C (none:
+ * cli_case_dir's), or, for several, merges them as ingest --merge does
+ * into a private case in a temporary directory, removed as raw evidence's
+ * is: the tool then answers as the merged case would, duplicates across
+ * the cases included.  Each case read records the run in its audit.log
+ * (tool and arguments).  *dir is the directory of the case read.  Dies
+ * on failure.  cli_cases_close frees the case (and the private one).
+ */
+struct cli_cases {
+	const char **v;
+	size_t n;
+};
+void cli_cases_add(struct cli_cases *cc, const char *dir);
+struct sl_case *cli_cases_open(struct cli_cases *cc, struct cli_scratch *s,
+    const char **dir, const char *tool, int nargs, char **args);
+void cli_cases_close(struct cli_scratch *s, struct sl_case *c);
+
+#endif

@@ -1143,6 +1143,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct work w;
 	struct cli_scratch scratch = { NULL, NULL };
+	struct cli_cases cases = { NULL, 0 };
 	struct cli_keep keep;
 	struct cli_users keepers = { NULL, 0 }, peers = { NULL, 0 };
 	struct sl_reader_opts ro;
@@ -1193,7 +1194,7 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "C:hj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
-			casedir = optarg;
+			cli_cases_add(&cases, optarg);
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -1387,13 +1388,9 @@ main(int argc, char **argv)
 		w.shared = c;
 		njobs = 1;
 	} else {
-		casedir = cli_case_dir(casedir);
-		if ((c = sl_case_open(casedir, 0, err, sizeof(err))) == NULL)
-			cli_die("%s", err);
+		c = cli_cases_open(&cases, &scratch, &casedir, "diff-users",
+		    nargs, args + 1);
 		cli_filter_resolve(&o.f, c);
-		if (sl_case_audit(c, "diff-users", nargs, args + 1) < 0)
-			cli_warn("this run could not be recorded in the audit "
-			    "log of \"%s\": %s", casedir, sl_case_error(c));
 	}
 	o.since = o.f.since;
 	o.until = o.f.until;
@@ -1426,10 +1423,8 @@ main(int argc, char **argv)
 		    subject : NULL, rank, njobs);
 		free(names[0].p);
 		free(w.jobs);
-		if (nsources > 0)
-			cli_scratch_close(&scratch);
-		else
-			sl_case_free(c);
+		cli_cases_close(&scratch, c);
+		free(cases.v);
 		sl_detect_free(det);
 		cli_filter_release(&o.f);
 		cli_users_release(&keepers);
@@ -1658,10 +1653,8 @@ main(int argc, char **argv)
 	free(users);
 	free(names[0].p);
 	free(names[1].p);
-	if (nsources > 0)
-		cli_scratch_close(&scratch);
-	else
-		sl_case_free(c);
+	cli_cases_close(&scratch, c);
+	free(cases.v);
 	sl_detect_free(det);
 	cli_filter_release(&o.f);
 	cli_users_release(&keepers);

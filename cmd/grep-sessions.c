@@ -1110,12 +1110,13 @@ main(int argc, char **argv)
 	struct opts o;
 	struct ctx x;
 	struct cli_scratch scratch = { NULL, NULL };
+	struct cli_cases cases = { NULL, 0 };
 	struct cli_keep keep;
 	struct sl_reader_opts ro;
 	const char *casedir = NULL, *cols = NULL;
 	const char **maps = NULL;
 	char **watch = NULL;
-	char **args, err[512];
+	char **args;
 	size_t nwatch = 0, nmaps = 0, i;
 	uint64_t read_errors = 0;
 	int ch, nargs = argc - 1, nmodes = 0, color, format;
@@ -1150,7 +1151,7 @@ main(int argc, char **argv)
 			o.before = cli_number("-B", optarg, 0, 1000000);
 			break;
 		case 'C':
-			casedir = optarg;
+			cli_cases_add(&cases, optarg);
 			break;
 		case 'F':
 			o.pat.flags |= SL_MATCH_FIXED;
@@ -1358,21 +1359,11 @@ main(int argc, char **argv)
 		if (read_errors > 0)
 			x.tot.trouble = 1;
 	} else {
-		casedir = cli_case_dir(casedir);
-		x.c = sl_case_open(casedir, 0, err, sizeof(err));
-		if (x.c == NULL)
-			cli_die("%s", err);
+		x.c = cli_cases_open(&cases, &scratch, &casedir,
+		    "grep-sessions", nargs, args + 1);
 		cli_filter_resolve(&o.f, x.c);
 		o.since = o.f.since;
 		o.until = o.f.until;
-		/* A case on write-protected storage, or another
-		 * investigator's, is searched all the same: audit.log
-		 * records the runs of those who may write the case, it
-		 * does not decide who reads it (file permissions do). */
-		if (sl_case_audit(x.c, "grep-sessions", nargs, args + 1) < 0)
-			cli_warn("this run could not be recorded in the audit "
-			    "log of \"%s\": %s", casedir,
-			    sl_case_error(x.c));
 	}
 
 	for (i = 0; i < sl_case_user_count(x.c); i++) {
@@ -1391,10 +1382,8 @@ main(int argc, char **argv)
 	out_flush(x.out);
 	out_free(x.out);
 	user_free(&x.u);
-	if (argc > 0)
-		cli_scratch_close(&scratch);
-	else
-		sl_case_free(x.c);
+	cli_cases_close(&scratch, x.c);
+	free(cases.v);
 	cli_patterns_release(&o.pat);
 	sl_watch_free(o.watch);
 	free(x.wh);

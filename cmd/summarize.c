@@ -1367,6 +1367,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct work w;
 	struct cli_scratch scratch = { NULL, NULL };
+	struct cli_cases cases = { NULL, 0 };
 	struct cli_keep keep;
 	struct cli_users all_users = { NULL, 0 };
 	struct sl_reader_opts ro;
@@ -1385,7 +1386,7 @@ main(int argc, char **argv)
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0, list_rules = 0;
 	int status;
-	char **args, err[512];
+	char **args;
 	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
 	size_t i, k, nu, njobs = 0;
 	int ch, nargs = argc - 1, trouble = 0, utf8 = 0, fmt;
@@ -1406,7 +1407,7 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'C':
-			casedir = optarg;
+			cli_cases_add(&cases, optarg);
 			break;
 		case 'F':
 			o.pat.flags |= SL_MATCH_FIXED;
@@ -1656,14 +1657,9 @@ main(int argc, char **argv)
 		w.shared = c;
 		njobs = 1;
 	} else {
-		casedir = cli_case_dir(casedir);
-		c = sl_case_open(casedir, 0, err, sizeof(err));
-		if (c == NULL)
-			cli_die("%s", err);
+		c = cli_cases_open(&cases, &scratch, &casedir, "summarize",
+		    nargs, args + 1);
 		cli_filter_resolve(&o.f, c);
-		if (sl_case_audit(c, "summarize", nargs, args + 1) < 0)
-			cli_warn("this run could not be recorded in the audit "
-			    "log of \"%s\": %s", casedir, sl_case_error(c));
 	}
 	o.since = o.f.since;
 	o.until = o.f.until;
@@ -1830,10 +1826,8 @@ done:
 	free(watch);
 	free(w.res);
 	free(w.users);
-	if (argc > 0)
-		cli_scratch_close(&scratch);
-	else
-		sl_case_free(c);
+	cli_cases_close(&scratch, c);
+	free(cases.v);
 	cli_filter_release(&o.f);
 	cli_users_release(&o.users);
 	cli_patterns_release(&o.pat);
