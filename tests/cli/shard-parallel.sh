@@ -1,0 +1,178 @@
+#!/bin/sh
+# shard-parallel.sh: evidence split by user into 4 shards, ingested by GNU
+# parallel as the stand-in for 4 machines (the recipe of the README's
+# "Beyond one machine"), and put back together: the merge (ingest --merge)
+# is the case one machine makes (ingest --verify passes; the same rows in
+# every timeline, rejects, keys and conflicts; the same manifest), the
+# shards' manifest counts add up to it, and the reading tools given the 4
+# shards (-C x4) answer as the case does: grep-sessions -c, summarize, and
+# summarize --alerts.  Three sets: the sample evidence, testdata/dups (keys
+# repeated across users, whose duplicates and conflicts across shards only
+# the merge can see), and a few MB from bench/gen-bench.  Without GNU
+# parallel the test skips (exit 77), except in CI (CI=true), where
+# scripts/bootstrap installed it.
+. "$SRCDIR/tests/cli/lib.sh"
+GS=$BUILDDIR/cmd/grep-sessions
+SUM=$BUILDDIR/cmd/summarize
+
+if ! command -v parallel >/dev/null 2>&1; then
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: GNU parallel is not installed (scripts/bootstrap)" >&2
+		exit 1
+	fi
+	echo "SKIP: GNU parallel is not installed" >&2
+	exit 77
+fi
+PATH=$BUILDDIR/cmd:$PATH
+export PATH
+
+# The manifest without its ingested column (the time of each run).
+manifest() {
+	awk -F'\t' -v OFS='\t' '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ingested") x = i }
+		{ $x = ""; print }' "$1/manifest.tsv"
+}
+
+# Each user's timeline as its file, decompressed.
+timelines() {
+	(cd "$1/users" && for f in *.tsv.gz; do
+		[ -e "$f" ] || continue
+		printf '== %s\n' "$f"
+		zcat "$f"
+	done)
+}
+
+# shard_sum SHARDS... COLUMN: a manifest column added up over the shards.
+shard_sum() {
+	_col=$1
+	shift
+	for _c in "$@"; do
+		manifest_sum "$_c" "$_col"
+	done | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# check NAME SOURCE...: ingest the sources on one machine (NAME) and in 4
+# shards (NAME-1 .. NAME-4) by GNU parallel, merge the shards (NAME-m),
+# and compare.
+check() {
+	name=$1
+	shift
+	ingest -q -C "$name" "$@" >/dev/null 2>"$name.err"
+	# The README's recipe: one job per shard.
+	parallel ingest -q --shard {}/4 -C "$name-{}" "$@" ::: 1 2 3 4 \
+	    >/dev/null 2>"$name-shards.err"
+	for i in 1 2 3 4; do
+		[ -f "$name-$i/sessionlog.case" ] ||
+			fail "$name: shard $i was not made"
+	done
+	st=$(run ingest -C "$name-m" --merge "$name-1" "$name-2" "$name-3" \
+	    "$name-4")
+	[ "$st" = 0 ] || [ "$st" = 2 ] || fail "$name: merge exit $st"
+	expect_grep "$name: merge report" "4 cases merged" err
+	st=$(run ingest --verify -C "$name-m")
+	expect_eq "$name: merged case verifies" 0 "$st"
+
+	timelines "$name" >whole.rows
+	timelines "$name-m" >merged.rows
+	expect_file "$name: timelines" whole.rows merged.rows
+	for f in rejects keys; do
+		zcat "$name/$f.tsv.gz" >whole.$f
+		zcat "$name-m/$f.tsv.gz" >merged.$f
+		expect_file "$name: $f" whole.$f merged.$f
+	done
+	zcat "$name/conflicts.tsv.gz" | sort >whole.conflicts
+	zcat "$name-m/conflicts.tsv.gz" | sort >merged.conflicts
+	expect_file "$name: conflicts" whole.conflicts merged.conflicts
+	manifest "$name" >whole.manifest
+	manifest "$name-m" >merged.manifest
+	expect_file "$name: manifest" whole.manifest merged.manifest
+
+	# Every record in exactly one shard: the shards' read add up to the
+	# case's, and each shard's read + other is every record of the log.
+	for col in read rejected; do
+		expect_eq "$name: $col of the shards" \
+		    "$(manifest_sum "$name" $col)" \
+		    "$(shard_sum $col "$name-1" "$name-2" "$name-3" "$name-4")"
+	done
+	for i in 1 2 3 4; do
+		awk -F'\t' 'NR == 1 { for (j = 1; j <= NF; j++) c[$j] = j;
+		    next }
+		    { o = $c["notes"]; sub(/.*other=/, "", o); sub(/ .*/, "", o)
+		      print $c["path"] "!" $c["member"] "\t" $c["read"] + o }' \
+		    "$name-$i/manifest.tsv" >shard.reads
+		awk -F'\t' 'NR == 1 { for (j = 1; j <= NF; j++) c[$j] = j;
+		    next }
+		    { print $c["path"] "!" $c["member"] "\t" $c["read"] }' \
+		    "$name/manifest.tsv" >whole.reads
+		expect_file "$name: shard $i read + other" whole.reads \
+		    shard.reads
+		expect_grep "$name: shard $i notes" "shard=$i/4 other=" \
+		    "$name-$i/manifest.tsv"
+	done
+
+	"$GS" -c -C "$name" >whole.count 2>/dev/null
+	"$GS" -c -C "$name-m" >merged.count 2>/dev/null
+	"$GS" -c -C "$name-1" -C "$name-2" -C "$name-3" -C "$name-4" \
+	    >shards.count 2>shards.err
+	expect_file "$name: grep-sessions -c, merged" whole.count merged.count
+	expect_file "$name: grep-sessions -c, 4 shards" whole.count \
+	    shards.count
+	"$SUM" -C "$name" >whole.sum 2>/dev/null
+	"$SUM" -C "$name-1" -C "$name-2" -C "$name-3" -C "$name-4" \
+	    >shards.sum 2>/dev/null
+	expect_file "$name: summarize, 4 shards" whole.sum shards.sum
+}
+
+check sample "$FIX/sample/audit" "$FIX/sample/delivery-2026-03-16.tar"
+A="--alerts --min-level low --tz Europe/Berlin
+--groups $FIX/sample/groups.tsv --watchlist $FIX/sample/watchlist.txt"
+# shellcheck disable=SC2086
+"$SUM" -C sample $A >whole.alerts 2>/dev/null
+# shellcheck disable=SC2086
+"$SUM" -C sample-1 -C sample-2 -C sample-3 -C sample-4 $A \
+    >shards.alerts 2>/dev/null
+expect_file "sample: alerts, 4 shards" whole.alerts shards.alerts
+[ -s whole.alerts ] || fail "sample: no alerts to compare"
+
+# Duplicates across users in different shards: each shard keeps its copy,
+# the merge drops the later one and records the conflict as one machine
+# does.
+check dups "$FIX/dups"
+expect_eq "dups: conflicts of one machine" 2 "$(manifest_sum dups conflicts)"
+expect_eq "dups: conflicts seen by the shards alone" 1 \
+    "$(shard_sum conflicts dups-1 dups-2 dups-3 dups-4)"
+expect_eq "dups: conflicts of the merge" 2 "$(manifest_sum dups-m conflicts)"
+
+"$BUILDDIR/bench/gen-bench" --mb 8 --files 4 genlogs 2>/dev/null ||
+	fail "gen-bench"
+check gen genlogs
+[ "$(manifest_sum gen accepted)" -gt 5000 ] || fail "gen: too few events"
+
+# A shard takes only its own shard's evidence, and merges only cases.
+st=$(run ingest -q --shard 2/4 -C sample-1 "$FIX/dups")
+expect_eq "another shard into a shard" 2 "$st"
+expect_grep "another shard: message" 'holds shard 1/4, not 2/4' err
+st=$(run ingest -q -C sample-1 "$FIX/dups")
+expect_eq "no shard into a shard" 2 "$st"
+st=$(run ingest -q --shard 5/4 -C x "$FIX/dups")
+expect_eq "--shard 5/4" 2 "$st"
+[ ! -e x ] || fail "--shard 5/4 made a case"
+# A log merged twice, or already in the case, is refused.
+st=$(run ingest -C again --merge sample-1 sample-1)
+expect_eq "a shard merged twice" 2 "$st"
+expect_grep "a shard merged twice: message" 'in two of the cases merged' err
+st=$(run ingest -C sample-m --merge sample-2)
+expect_eq "a log already in the case" 2 "$st"
+expect_grep "already in the case: message" 'is already in the case' err
+# Merging half the shards: the rest are said to be elsewhere.
+ingest -q -C half --merge sample-1 sample-3 2>/dev/null
+expect_grep "half: notes" 'shard=1,3/4 other=' half/manifest.tsv
+ingest -q -C all --merge half sample-2 sample-4 2>/dev/null
+manifest all >all.manifest
+manifest sample >whole.manifest
+expect_file "halves merged" whole.manifest all.manifest
+# The audit log of each case read names the run.
+expect_grep "audit of a shard" 'summarize.*-C sample-1 -C sample-2' \
+    sample-3/audit.log
+
+done_testing
