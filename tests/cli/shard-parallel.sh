@@ -148,6 +148,21 @@ expect_eq "dups: conflicts of the merge" 2 "$(manifest_sum dups-m conflicts)"
 check gen genlogs
 [ "$(manifest_sum gen accepted)" -gt 5000 ] || fail "gen: too few events"
 
+# Split by source instead: each job reads one of the files, every user
+# in any of them, and the merge de-duplicates across the jobs' cases.
+parallel ingest -q -C "part-{#}" {} ::: genlogs/*.jsonl.gz 2>/dev/null
+st=$(run ingest -q -C parts --merge part-1 part-2 part-3 part-4)
+expect_eq "parts: merge" 0 "$st"
+timelines parts >merged.rows
+timelines gen >whole.rows
+expect_file "parts: timelines" whole.rows merged.rows
+manifest parts >merged.manifest
+manifest gen >whole.manifest
+expect_file "parts: manifest" whole.manifest merged.manifest
+"$GS" -c -C part-1 -C part-2 -C part-3 -C part-4 >parts.count 2>/dev/null
+"$GS" -c -C gen >whole.count 2>/dev/null
+expect_file "parts: grep-sessions -c" whole.count parts.count
+
 # A shard takes only its own shard's evidence, and merges only cases.
 st=$(run ingest -q --shard 2/4 -C sample-1 "$FIX/dups")
 expect_eq "another shard into a shard" 2 "$st"
