@@ -742,7 +742,7 @@ fail:
 	cli_die("cannot read the sources: %s", err);
 }
 
-/* ---- several cases (-C A -C B ...) ---------------------------------------- */
+/* ---- several cases (-C A -C B ...) ------------------------------------- */
 
 void
 cli_cases_add(struct cli_cases *cc, const char *dir)

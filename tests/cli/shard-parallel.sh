@@ -124,6 +124,16 @@ check() {
 }
 
 check sample "$FIX/sample/audit" "$FIX/sample/delivery-2026-03-16.tar"
+# Each user is where sessionlog(5)'s shell recipe puts it.
+for i in 1 2 3 4; do
+	"$GS" -c --no-header -C "sample-$i" 2>/dev/null | cut -f1 >users
+	[ -s users ] || fail "sample: shard $i has no users"
+	while read -r u; do
+		echo "$u $(( 0x$(printf %s "$u" | sha256sum | cut -c16) % 4 + 1 ))"
+	done <users >got.shards
+	sed "s/\$/ $i/" users >want.shards
+	expect_file "sample: users of shard $i" want.shards got.shards
+done
 A="--alerts --min-level low --tz Europe/Berlin
 --groups $FIX/sample/groups.tsv --watchlist $FIX/sample/watchlist.txt"
 # shellcheck disable=SC2086
