@@ -196,6 +196,18 @@ ingest -q -C all --merge half sample-2 sample-4 2>/dev/null
 manifest all >all.manifest
 manifest sample >whole.manifest
 expect_file "halves merged" whole.manifest all.manifest
+# Merged into a case that has other evidence: as if ingested there.
+ingest -q -C more "$FIX/dups" 2>/dev/null
+st=$(run ingest -q -C more --merge sample-1 sample-2 sample-3 sample-4)
+expect_eq "into a case with more: merge" 0 "$st"
+ingest -q -C both "$FIX/dups" "$FIX/sample/audit" \
+    "$FIX/sample/delivery-2026-03-16.tar" 2>/dev/null
+timelines more >merged.rows
+timelines both >whole.rows
+expect_file "into a case with more: timelines" whole.rows merged.rows
+expect_eq "into a case with more: verify" 0 "$(run ingest --verify -C more)"
+expect_grep "into a case with more: audit" 'ingest.*--merge sample-1' \
+    more/audit.log
 # The audit log of each case read names the run.
 expect_grep "audit of a shard" 'summarize.*-C sample-1 -C sample-2' \
     sample-3/audit.log
