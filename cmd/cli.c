@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "cli.h"
+#include "util.h"
 
 const char *cli_progname = "sessionlog";
 
@@ -767,7 +768,67 @@ struct hits {
 	int (*keep)(void *arg, const struct sl_event *ev);
 	void *arg;
 	struct userset users;
+	/* The hashes of the scoped keys of the events staged (k) and of
+	 * those left out (nk): a key in both may make a staged event a
+	 * duplicate in the whole case.  Then a third pass stages every
+	 * copy of such keys (both: the keys in both, sorted). */
+	struct keyv {
+		uint64_t *v;
+		size_t n, cap;
+	} k, nk, both;
 };
+
+static void
+keyv_add(struct keyv *kv, uint64_t h)
+{
+	if (kv->n == kv->cap) {
+		kv->cap = kv->cap ? kv->cap * 2 : 1024;
+		kv->v = xrealloc(kv->v, kv->cap, sizeof(*kv->v));
+	}
+	kv->v[kv->n++] = h;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+keyv_sort(struct keyv *kv)
+{
+	size_t i, j;
+
+	if (kv->n == 0)
+		return;
+	qsort(kv->v, kv->n, sizeof(*kv->v), u64_cmp);
+	for (i = j = 1; i < kv->n; i++)
+		if (kv->v[i] != kv->v[j - 1])
+			kv->v[j++] = kv->v[i];
+	kv->n = j;
+}
+
+static int
+keyv_has(const struct keyv *kv, uint64_t h)
+{
+	return kv->n > 0 && bsearch(&h, kv->v, kv->n, sizeof(*kv->v),
+	    u64_cmp) != NULL;
+}
+
+/* Where the ingest compares keys: the scope, then the key. */
+static uint64_t
+key_hash(const struct sl_event *ev)
+{
+	uint64_t h = name_hash(ev->scope.p, ev->scope.n);
+	size_t i;
+
+	h = (h ^ 0xff) * 1099511628211ull;
+	for (i = 0; i < ev->key.n; i++)
+		h = (h ^ (unsigned char)ev->key.p[i]) * 1099511628211ull;
+	return h;
+}
 
 static int
 hits_tell(void *arg, const struct sl_item *it, int log)
@@ -784,14 +845,71 @@ hits_tell(void *arg, const struct sl_item *it, int log)
 	return 1;
 }
 
+/* The third pass stages as scratch_tell does, and says nothing: the
+ * second pass said it all. */
+static int
+hits_tell_quiet(void *arg, const struct sl_item *it, int log)
+{
+	struct scratch_tell *st = arg;
+
+	(void)log;
+	if (it->type != SL_ITEM_EVENT)
+		return 0;
+	return !st->keep(st->arg, it->ev);
+}
+
 /* The second pass stages the users with a hit. */
 static int
 hits_keep(void *arg, const struct sl_event *ev)
 {
 	struct hits *h = arg;
+	int keep;
 
-	return userset_has(&h->users, ev->user.p, ev->user.n) &&
+	keep = userset_has(&h->users, ev->user.p, ev->user.n) &&
 	    (h->keep == NULL || h->keep(h->arg, ev));
+	if (ev->key.n > 0 && ev->scope.n > 0)
+		keyv_add(keep ? &h->k : &h->nk, key_hash(ev));
+	return keep;
+}
+
+/* The third pass: the same, and every copy of a key in both.  An event
+ * staged that way, of a user without a hit, is never selected: it is
+ * there to take its place in the choice among the copies of its key. */
+static int
+both_keep(void *arg, const struct sl_event *ev)
+{
+	struct hits *h = arg;
+
+	if (userset_has(&h->users, ev->user.p, ev->user.n) &&
+	    (h->keep == NULL || h->keep(h->arg, ev)))
+		return 1;
+	return ev->key.n > 0 && ev->scope.n > 0 &&
+	    keyv_has(&h->both, key_hash(ev));
+}
+
+/* The keys of hs->k that hs->nk has too, into hs->both. */
+static void
+keys_shared(struct hits *hs)
+{
+	size_t i = 0, j = 0;
+
+	keyv_sort(&hs->k);
+	keyv_sort(&hs->nk);
+	while (i < hs->k.n && j < hs->nk.n) {
+		if (hs->k.v[i] < hs->nk.v[j]) {
+			i++;
+		} else if (hs->k.v[i] > hs->nk.v[j]) {
+			j++;
+		} else {
+			keyv_add(&hs->both, hs->k.v[i]);
+			i++;
+			j++;
+		}
+	}
+	free(hs->k.v);
+	free(hs->nk.v);
+	memset(&hs->k, 0, sizeof(hs->k));
+	memset(&hs->nk, 0, sizeof(hs->nk));
 }
 
 /* Sources that can be read twice: files and directories. */
@@ -834,7 +952,7 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
     int (*keep)(void *arg, const struct sl_event *ev), void *arg,
     uint64_t *errors)
 {
-	struct hits hs = { hit, keep, arg, { NULL, 0, 0 } };
+	struct hits hs;
 	struct scratch_tell st = { keep, arg, 0, 0 };
 	struct sl_ingest_result res;
 	struct sl_reader_opts o;
@@ -845,6 +963,10 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 	long jobs;
 
 	memset(s, 0, sizeof(*s));
+	memset(&hs, 0, sizeof(hs));
+	hs.hit = hit;
+	hs.keep = keep;
+	hs.arg = arg;
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
 	scratch_make(s, tmp);
@@ -884,8 +1006,22 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 		goto fail;
 	}
 	if (sl_ingest_read(in, sources, n, ps, &o, (int)jobs, scratch_tell,
-	    &st) < 0 ||
-	    sl_ingest_commit(in, &res) < 0) {
+	    &st) < 0)
+		goto ingest_fail;
+	if (st.keep == hits_keep && (keys_shared(&hs), hs.both.n > 0)) {
+		/* Read again: the second reading's messages were said. */
+		sl_ingest_free(in);
+		if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
+			snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
+			goto fail;
+		}
+		st.keep = both_keep;
+		if (sl_ingest_read(in, sources, n, ps, &o, (int)jobs,
+		    hits_tell_quiet, &st) < 0)
+			goto ingest_fail;
+	}
+	if (sl_ingest_commit(in, &res) < 0) {
+ingest_fail:
 		snprintf(err, sizeof(err), "%s", sl_ingest_error(in));
 		goto fail;
 	}
@@ -896,11 +1032,17 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 	sl_ingest_free(in);
 	sl_profileset_free(ps);
 	userset_release(&hs.users);
+	free(hs.k.v);
+	free(hs.nk.v);
+	free(hs.both.v);
 	return s->c;
 fail:
 	sl_ingest_free(in);
 	sl_profileset_free(ps);
 	userset_release(&hs.users);
+	free(hs.k.v);
+	free(hs.nk.v);
+	free(hs.both.v);
 	cli_scratch_close(s);
 	cli_die("cannot read the sources: %s", err);
 }
