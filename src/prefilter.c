@@ -221,7 +221,7 @@ sl_prefilter_pass(const struct sl_prefilter *pf, const char *rec, size_t n)
 static int
 punct(unsigned char c)
 {
-	return c > 0x20 && c < 0x7f && !(c >= '0' && c <= '9') &&
+	return c >= 0x20 && c < 0x7f && !(c >= '0' && c <= '9') &&
 	    !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z');
 }
 
