@@ -66,8 +66,7 @@ mkdir ct
 	    exports/Needle1.csv
 } >ct/b.json
 
-"$INGEST" -q -C case-sample "$S/audit/2026-03-02" \
-    "$S/delivery-2026-03-16.tar" >/dev/null 2>&1
+"$INGEST" -q -C case-sample "$S/delivery-2026-03-16.tar" >/dev/null 2>&1
 "$INGEST" -q -C case-formats "$FIX/formats/generic.jsonl" \
     "$FIX/formats/generic.csv" "$FIX/formats/m365.jsonl" \
     "$FIX/formats/cloudtrail-lines.json" "$FIX/formats/foundry-audit2.jsonl" \
@@ -75,55 +74,59 @@ mkdir ct
 "$INGEST" -q -C case-dups "$FIX/dups" >/dev/null 2>&1
 "$INGEST" -q -C case-hostile "$T/hostile.jsonl" "$T/ct" >/dev/null 2>&1
 
-SAMPLE="$S/audit/2026-03-02 $S/delivery-2026-03-16.tar"
+SAMPLE=$S/delivery-2026-03-16.tar
 FORMATS="$FIX/formats/generic.jsonl $FIX/formats/generic.csv
 $FIX/formats/m365.jsonl $FIX/formats/cloudtrail-lines.json
 $FIX/formats/foundry-audit2.jsonl"
 HOSTILE="$T/hostile.jsonl $T/ct"
 
 # The selections, one a line: the arguments of a run, split at '|'.
+# Those for every set of sources:
 cat >selections <<'EOT'
 -c|-e|Ines Lange
 -c|-i|-w|-e|lange
--e|HL-XA 1399
 -e|HL\-XA\ 1399
 -F|-e|HL-XA 1399
--e|HL.XA 1399
+-c|-e|HL.XA 1399
 -c|-e|CASE-2026-0158|-e|Tobias Petrović
 -c|-i|-e|petrović
 -s|-e|Karim Lange
 -l|-e|Milena
 -t|-e|Milena
 --json|-e|Jonas Marković
--c|-k|query=Lange
 -c|-k|query=Lange|-k|resource=persons
 -c|-e|Lange|--since|2026-03-02T12:00|--until|2026-03-16T12:00
 -l|-e|Lange|--action|search|--outcome|success
 -c|-u|i.lange|-e|Lange
 -c|-v|-e|Lange
--c|-e|Lena Hartmann
--c|-e|Lena Hartmann|-o|user,events,sessions
--c|-i|-w|-e|lena hartmann
--c|-i|-e|krause
--c|-e|Needle
--s|-e|Needle
--c|-e|Needle0
--c|-e|Needle1
--c|-e|Needle2
 -c|-e|10.20.10.41
--c|-e|192.0.2
 -c|-e|anna
--c|-k|key=0d4c1f7e
 -c|-k|raw=Hartm
 -c|-k|session=^h|-e|a
 EOT
+# Those for the hostile records:
+cat >hostile-selections <<'EOT'
+-c|-e|Lena Hartmann
+-c|-i|-w|-e|lena hartmann
+-s|-e|Lena Hartmann
+-c|-i|-e|krause
+-c|-e|Needle
+-s|-e|Needle
+-l|-e|Needle0
+-c|-e|Needle1
+-c|-e|Needle2
+-c|-k|key=11111111-0000-4000-8000-000000000001
+-c|-e|Needle|--until|2026-03-04T10:05
+EOT
+cat selections >>hostile-selections
 
 for set in sample formats dups hostile; do
+	sels=selections
 	case $set in
 	sample) srcs=$SAMPLE ;;
 	formats) srcs=$FORMATS ;;
 	dups) srcs=$FIX/dups ;;
-	hostile) srcs=$HOSTILE ;;
+	hostile) srcs=$HOSTILE sels=hostile-selections ;;
 	esac
 	while IFS= read -r sel; do
 		oldifs=$IFS
@@ -132,7 +135,7 @@ for set in sample formats dups hostile; do
 		set -- $sel
 		IFS=$oldifs
 		same "$set: $sel" "case-$set" "$srcs" -- "$@"
-	done <selections
+	done <$sels
 done
 
 # The hostile records are found: the escaped name, and the kept copies.
