@@ -686,12 +686,273 @@ scratch_tell(void *arg, const struct sl_item *it, int log)
 	return 0;
 }
 
+/* The users with a hit in the first pass: a set of names. */
+struct userset {
+	struct sl_str *v;	/* open addressing; p NULL: free */
+	size_t n, cap;
+};
+
+static uint64_t
+name_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct sl_str *
+userset_slot(const struct userset *u, const char *p, size_t n)
+{
+	size_t i = (size_t)name_hash(p, n) & (u->cap - 1);
+
+	while (u->v[i].p != NULL && (u->v[i].n != n ||
+	    memcmp(u->v[i].p, p, n) != 0))
+		i = (i + 1) & (u->cap - 1);
+	return &u->v[i];
+}
+
+static int
+userset_has(const struct userset *u, const char *p, size_t n)
+{
+	return u->n > 0 && userset_slot(u, p, n)->p != NULL;
+}
+
+static void
+userset_add(struct userset *u, const char *p, size_t n)
+{
+	struct sl_str *slot, *old = u->v;
+	size_t i, ocap = u->cap;
+	char *q;
+
+	if ((u->n + 1) * 2 > u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 64;
+		if ((u->v = calloc(u->cap, sizeof(*u->v))) == NULL)
+			cli_die("out of memory");
+		u->n = 0;
+		for (i = 0; i < ocap; i++)
+			if (old[i].p != NULL) {
+				*userset_slot(u, old[i].p, old[i].n) = old[i];
+				u->n++;
+			}
+		free(old);
+	}
+	slot = userset_slot(u, p, n);
+	if (slot->p != NULL)
+		return;
+	if ((q = malloc(n + 1)) == NULL)
+		cli_die("out of memory");
+	memcpy(q, p, n);
+	q[n] = '\0';
+	slot->p = q;
+	slot->n = n;
+	u->n++;
+}
+
+static void
+userset_release(struct userset *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->cap; i++)
+		free((char *)u->v[i].p);
+	free(u->v);
+}
+
+/* The first pass: nothing staged, nothing said (the second pass reads
+ * the same records and says it all). */
+struct hits {
+	int (*hit)(void *arg, const struct sl_event *ev);
+	int (*keep)(void *arg, const struct sl_event *ev);
+	void *arg;
+	struct userset users;
+	/* The hashes of the scoped keys of the events staged (k) and of
+	 * those left out (nk): a key in both may make a staged event a
+	 * duplicate in the whole case.  Then a third pass stages every
+	 * copy of such keys (both: the keys in both, sorted). */
+	struct keyv {
+		uint64_t *v;
+		size_t n, cap;
+	} k, nk, both;
+};
+
+static void
+keyv_add(struct keyv *kv, uint64_t h)
+{
+	if (kv->n == kv->cap) {
+		kv->cap = kv->cap ? kv->cap * 2 : 1024;
+		kv->v = xrealloc(kv->v, kv->cap, sizeof(*kv->v));
+	}
+	kv->v[kv->n++] = h;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+keyv_sort(struct keyv *kv)
+{
+	size_t i, j;
+
+	if (kv->n == 0)
+		return;
+	qsort(kv->v, kv->n, sizeof(*kv->v), u64_cmp);
+	for (i = j = 1; i < kv->n; i++)
+		if (kv->v[i] != kv->v[j - 1])
+			kv->v[j++] = kv->v[i];
+	kv->n = j;
+}
+
+static int
+keyv_has(const struct keyv *kv, uint64_t h)
+{
+	return kv->n > 0 && bsearch(&h, kv->v, kv->n, sizeof(*kv->v),
+	    u64_cmp) != NULL;
+}
+
+/* Where the ingest compares keys: the scope, then the key. */
+static uint64_t
+key_hash(const struct sl_event *ev)
+{
+	uint64_t h = name_hash(ev->scope.p, ev->scope.n);
+	size_t i;
+
+	h = (h ^ 0xff) * 1099511628211ull;
+	for (i = 0; i < ev->key.n; i++)
+		h = (h ^ (unsigned char)ev->key.p[i]) * 1099511628211ull;
+	return h;
+}
+
+static int
+hits_tell(void *arg, const struct sl_item *it, int log)
+{
+	struct hits *h = arg;
+
+	(void)log;
+	if (it->type != SL_ITEM_EVENT)
+		return 0;
+	if (!userset_has(&h->users, it->ev->user.p, it->ev->user.n) &&
+	    (h->keep == NULL || h->keep(h->arg, it->ev)) &&
+	    h->hit(h->arg, it->ev))
+		userset_add(&h->users, it->ev->user.p, it->ev->user.n);
+	return 1;
+}
+
+/* The third pass stages as scratch_tell does, and says nothing: the
+ * second pass said it all. */
+static int
+hits_tell_quiet(void *arg, const struct sl_item *it, int log)
+{
+	struct scratch_tell *st = arg;
+
+	(void)log;
+	if (it->type != SL_ITEM_EVENT)
+		return 0;
+	return !st->keep(st->arg, it->ev);
+}
+
+/* The second pass stages the users with a hit. */
+static int
+hits_keep(void *arg, const struct sl_event *ev)
+{
+	struct hits *h = arg;
+	int keep;
+
+	keep = userset_has(&h->users, ev->user.p, ev->user.n) &&
+	    (h->keep == NULL || h->keep(h->arg, ev));
+	if (ev->key.n > 0 && ev->scope.n > 0)
+		keyv_add(keep ? &h->k : &h->nk, key_hash(ev));
+	return keep;
+}
+
+/* The third pass: the same, and every copy of a key in both.  An event
+ * staged that way, of a user without a hit, is never selected: it is
+ * there to take its place in the choice among the copies of its key. */
+static int
+both_keep(void *arg, const struct sl_event *ev)
+{
+	struct hits *h = arg;
+
+	if (userset_has(&h->users, ev->user.p, ev->user.n) &&
+	    (h->keep == NULL || h->keep(h->arg, ev)))
+		return 1;
+	return ev->key.n > 0 && ev->scope.n > 0 &&
+	    keyv_has(&h->both, key_hash(ev));
+}
+
+/* The keys of hs->k that hs->nk has too, into hs->both. */
+static void
+keys_shared(struct hits *hs)
+{
+	size_t i = 0, j = 0;
+
+	keyv_sort(&hs->k);
+	keyv_sort(&hs->nk);
+	while (i < hs->k.n && j < hs->nk.n) {
+		if (hs->k.v[i] < hs->nk.v[j]) {
+			i++;
+		} else if (hs->k.v[i] > hs->nk.v[j]) {
+			j++;
+		} else {
+			keyv_add(&hs->both, hs->k.v[i]);
+			i++;
+			j++;
+		}
+	}
+	free(hs->k.v);
+	free(hs->nk.v);
+	memset(&hs->k, 0, sizeof(hs->k));
+	memset(&hs->nk, 0, sizeof(hs->nk));
+}
+
+/* Sources that can be read twice: files and directories. */
+static int
+rereadable(const char *const *sources, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(sources[i], "-") == 0 ||
+		    stat(sources[i], &st) < 0 ||
+		    !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+			return 0;
+	return 1;
+}
+
+static long
+scratch_jobs(void)
+{
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return jobs < 1 ? 1 : jobs > 8 ? 8 : jobs;
+}
+
 struct sl_case *
 cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
     const struct sl_reader_opts *ro,
     int (*keep)(void *arg, const struct sl_event *ev), void *arg,
     uint64_t *errors)
 {
+	return cli_scratch_open_hits(s, sources, n, ro, NULL, NULL, keep, arg,
+	    errors);
+}
+
+struct sl_case *
+cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
+    size_t n, const struct sl_reader_opts *ro, const struct sl_prefilter *pf,
+    int (*hit)(void *arg, const struct sl_event *ev),
+    int (*keep)(void *arg, const struct sl_event *ev), void *arg,
+    uint64_t *errors)
+{
+	struct hits hs;
 	struct scratch_tell st = { keep, arg, 0, 0 };
 	struct sl_ingest_result res;
 	struct sl_reader_opts o;
@@ -702,6 +963,10 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 	long jobs;
 
 	memset(s, 0, sizeof(*s));
+	memset(&hs, 0, sizeof(hs));
+	hs.hit = hit;
+	hs.keep = keep;
+	hs.arg = arg;
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
 	scratch_make(s, tmp);
@@ -709,10 +974,6 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 	    SL_CASE_SCRATCH, err, sizeof(err));
 	if (s->c == NULL)
 		goto fail;
-	if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
-		snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
-		goto fail;
-	}
 	ps = cli_profiles();
 	/* Standard input is spooled inside the scratch case, so that it goes
 	 * with it. */
@@ -720,11 +981,47 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 	o.tmpdir = s->dir;
 	/* Threads as ingest takes them; the messages still come in the
 	 * order of the sources. */
-	jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	jobs = jobs < 1 ? 1 : jobs > 8 ? 8 : jobs;
+	jobs = scratch_jobs();
+	if (pf != NULL && hit != NULL && rereadable(sources, n)) {
+		struct sl_ingest *in1;
+
+		if ((in1 = sl_ingest_new(s->c, NULL)) == NULL) {
+			snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
+			goto fail;
+		}
+		o.prefilter = pf;
+		if (sl_ingest_read(in1, sources, n, ps, &o, (int)jobs,
+		    hits_tell, &hs) < 0) {
+			snprintf(err, sizeof(err), "%s", sl_ingest_error(in1));
+			sl_ingest_free(in1);
+			goto fail;
+		}
+		sl_ingest_free(in1);
+		o.prefilter = NULL;
+		st.keep = hits_keep;
+		st.arg = &hs;
+	}
+	if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
+		snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
+		goto fail;
+	}
 	if (sl_ingest_read(in, sources, n, ps, &o, (int)jobs, scratch_tell,
-	    &st) < 0 ||
-	    sl_ingest_commit(in, &res) < 0) {
+	    &st) < 0)
+		goto ingest_fail;
+	if (st.keep == hits_keep && (keys_shared(&hs), hs.both.n > 0)) {
+		/* Read again: the second reading's messages were said. */
+		sl_ingest_free(in);
+		if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
+			snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
+			goto fail;
+		}
+		st.keep = both_keep;
+		if (sl_ingest_read(in, sources, n, ps, &o, (int)jobs,
+		    hits_tell_quiet, &st) < 0)
+			goto ingest_fail;
+	}
+	if (sl_ingest_commit(in, &res) < 0) {
+ingest_fail:
 		snprintf(err, sizeof(err), "%s", sl_ingest_error(in));
 		goto fail;
 	}
@@ -734,10 +1031,18 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 		    "(ingest lists them)", (unsigned long long)st.rejects);
 	sl_ingest_free(in);
 	sl_profileset_free(ps);
+	userset_release(&hs.users);
+	free(hs.k.v);
+	free(hs.nk.v);
+	free(hs.both.v);
 	return s->c;
 fail:
 	sl_ingest_free(in);
 	sl_profileset_free(ps);
+	userset_release(&hs.users);
+	free(hs.k.v);
+	free(hs.nk.v);
+	free(hs.both.v);
 	cli_scratch_close(s);
 	cli_die("cannot read the sources: %s", err);
 }

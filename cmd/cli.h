@@ -82,6 +82,21 @@ struct sl_case *cli_scratch_open(struct cli_scratch *s,
     const char *const *sources, size_t n, const struct sl_reader_opts *ro,
     int (*keep)(void *arg, const struct sl_event *ev), void *arg,
     uint64_t *errors);
+/*
+ * The same with a first pass, for a search (grep-sessions): the sources
+ * are read once with the prefilter pf, and hit (arg) is asked of each event
+ * that is read and that keep stages; the second pass stages, of the events
+ * keep chooses, only those of the users who had a hit, every one of theirs,
+ * so that their sessions, purposes and duplicates come out as the whole
+ * case has them.  Without pf, or when a source cannot be read twice
+ * (standard input, a pipe), it is cli_scratch_open.
+ */
+struct sl_case *cli_scratch_open_hits(struct cli_scratch *s,
+    const char *const *sources, size_t n, const struct sl_reader_opts *ro,
+    const struct sl_prefilter *pf,
+    int (*hit)(void *arg, const struct sl_event *ev),
+    int (*keep)(void *arg, const struct sl_event *ev), void *arg,
+    uint64_t *errors);
 void cli_scratch_close(struct cli_scratch *s);
 
 /*

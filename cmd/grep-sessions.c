@@ -1104,6 +1104,149 @@ parse_watchlists(struct opts *o, char **paths, size_t n)
 		cli_patterns_watch(&o->pat, k, sl_watch_entry(o->watch, k));
 }
 
+/* ---- raw sources: a first pass ----------------------------------------- */
+
+/* The fields whose value in the event read from the sources is the one the
+ * case gives back (not the derived session, the flags or the origin). */
+static int
+same_field(int field)
+{
+	switch (field) {
+	case SL_FIELD_SESSION:
+	case SL_FIELD_FLAGS:
+	case SL_FIELD_PROFILE:
+	case SL_FIELD_ORIGIN:
+	case SL_FIELD_LINE:
+	case SL_FIELD_OFFSET:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* Whether the literal of pattern pat on field can be tested on the raw
+ * records: 1 with it in *lit, else 0. */
+static int
+testable(const struct opts *o, int field, const char *pat, char **lit,
+    size_t *n)
+{
+	struct sl_prefilter *t;
+	int rc;
+
+	if ((rc = sl_prefilter_literal(pat, strlen(pat), o->pat.flags, lit,
+	    n)) < 0)
+		cli_die("out of memory");
+	if (rc == 0)
+		return 0;
+	if ((t = sl_prefilter_new()) == NULL || sl_prefilter_group(t) < 0)
+		cli_die("out of memory");
+	rc = sl_prefilter_add(t, field, *lit, *n, o->pat.flags);
+	sl_prefilter_free(t);
+	if (rc == -ENOMEM)
+		cli_die("out of memory");
+	if (rc < 0) {
+		free(*lit);
+		*lit = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+static void
+pf_add(struct sl_prefilter *pf, int field, const char *lit, size_t n,
+    unsigned flags)
+{
+	if (sl_prefilter_add(pf, field, lit, n, flags) < 0)
+		cli_die("out of memory");
+}
+
+/*
+ * The prefilter of the selection, or NULL when there is no first pass:
+ * one group for -e and -f (each with a literal, else none of them can
+ * leave a record out) and one for each -k.  A timeline (-t) shows every
+ * user, -v and --all select by what does not match or by whole sessions,
+ * a watchlist matches its own way, and -u already stages few users and
+ * names those it did not find.
+ */
+static struct sl_prefilter *
+selection_prefilter(const struct opts *o)
+{
+	struct sl_prefilter *pf;
+	const struct cli_cond *c;
+	char **lits;
+	size_t *lens, i, k, groups = 0;
+	int all;
+
+	if (o->mode == M_TIMELINE || o->invert || o->all ||
+	    o->watch != NULL || o->users.n > 0 || o->pat.nconds == 0)
+		return NULL;
+	for (i = 0; i < o->pat.nconds; i++)
+		if (o->pat.conds[i].kind == CLI_COND_WATCH ||
+		    !same_field(o->pat.conds[i].field))
+			return NULL;
+	if ((pf = sl_prefilter_new()) == NULL)
+		cli_die("out of memory");
+	lits = xrealloc(NULL, o->pat.nconds, sizeof(*lits));
+	lens = xrealloc(NULL, o->pat.nconds, sizeof(*lens));
+	all = 1;
+	for (i = k = 0; i < o->pat.nconds; i++) {
+		c = &o->pat.conds[i];
+		if (c->kind != CLI_COND_PAT)
+			continue;
+		if (!testable(o, SL_FIELD_TEXT, c->pat, &lits[k], &lens[k]))
+			all = 0;
+		else
+			k++;
+	}
+	if (all && k > 0) {
+		if (sl_prefilter_group(pf) < 0)
+			cli_die("out of memory");
+		for (i = 0; i < k; i++)
+			pf_add(pf, SL_FIELD_TEXT, lits[i], lens[i],
+			    o->pat.flags);
+		groups++;
+	}
+	for (i = 0; i < k; i++)
+		free(lits[i]);
+	for (i = 0; i < o->pat.nconds; i++) {
+		c = &o->pat.conds[i];
+		if (c->kind != CLI_COND_FIELD ||
+		    !testable(o, c->field, c->pat, &lits[0], &lens[0]))
+			continue;
+		if (sl_prefilter_group(pf) < 0)
+			cli_die("out of memory");
+		pf_add(pf, c->field, lits[0], lens[0], o->pat.flags);
+		free(lits[0]);
+		groups++;
+	}
+	free(lits);
+	free(lens);
+	if (groups == 0) {
+		sl_prefilter_free(pf);
+		return NULL;
+	}
+	return pf;
+}
+
+struct hit_arg {
+	struct cli_keep keep;	/* first: cli_keep_event's argument */
+	const struct opts *o;
+};
+
+/* The first pass: whether ev may be selected on its own (its user then
+ * is read in full).  A match that fails counts as one here. */
+static int
+hit_event(void *arg, const struct sl_event *ev)
+{
+	const struct hit_arg *h = arg;
+	int err = 0, rc;
+
+	if (ev->time < h->o->since)
+		return 0;
+	rc = cli_patterns_test(&h->o->pat, h->o->pat.m, ev, 0, &err);
+	return rc || err < 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1111,7 +1254,8 @@ main(int argc, char **argv)
 	struct ctx x;
 	struct cli_scratch scratch = { NULL, NULL };
 	struct cli_cases cases = { NULL, 0 };
-	struct cli_keep keep;
+	struct hit_arg keep;
+	struct sl_prefilter *pf = NULL;
 	struct sl_reader_opts ro;
 	const char *casedir = NULL, *cols = NULL;
 	const char **maps = NULL;
@@ -1352,10 +1496,13 @@ main(int argc, char **argv)
 		ro.tz = o.f.tz_arg;
 		ro.maps = maps;
 		ro.nmaps = nmaps;
-		keep.users = &o.users;
-		keep.until = o.until;
-		x.c = cli_scratch_open(&scratch, (const char *const *)argv,
-		    (size_t)argc, &ro, cli_keep_event, &keep, &read_errors);
+		keep.keep.users = &o.users;
+		keep.keep.until = o.until;
+		keep.o = &o;
+		pf = selection_prefilter(&o);
+		x.c = cli_scratch_open_hits(&scratch,
+		    (const char *const *)argv, (size_t)argc, &ro, pf,
+		    hit_event, cli_keep_event, &keep, &read_errors);
 		if (read_errors > 0)
 			x.tot.trouble = 1;
 	} else {
@@ -1385,6 +1532,7 @@ main(int argc, char **argv)
 	cli_cases_close(&scratch, x.c);
 	free(cases.v);
 	cli_patterns_release(&o.pat);
+	sl_prefilter_free(pf);
 	sl_watch_free(o.watch);
 	free(x.wh);
 	cli_filter_release(&o.f);

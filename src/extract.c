@@ -208,6 +208,50 @@ sl_extractor_problem(const struct sl_extractor *x)
 	return x->problem.n > 0 ? x->problem.p : NULL;
 }
 
+static int
+field_of(int f)
+{
+	switch (f) {
+	case SL_FIELD_QUERY: return F_QUERY;
+	case SL_FIELD_RESOURCE: return F_RESOURCE;
+	case SL_FIELD_PURPOSE: return F_PURPOSE;
+	case SL_FIELD_SRC: return F_SRC;
+	case SL_FIELD_TRACE: return F_TRACE;
+	case SL_FIELD_KIND: return F_KIND;
+	case SL_FIELD_KEY: return F_KEY;
+	default: return -1;
+	}
+}
+
+int
+sl_extractor_verbatim(const struct sl_extractor *x, unsigned mask)
+{
+	const struct rule *ru;
+	size_t i, a;
+	int f, g;
+
+	/* A year from the records before: none may be left out. */
+	if (x->ref == 0 && (x->p->timefmt == SL_TIME_SYSLOG ||
+	    x->p->timefmt == SL_TIME_AUTO))
+		return 0;
+	for (f = 0; f < 32; f++) {
+		if (!(mask & 1u << f))
+			continue;
+		if ((g = field_of(f)) < 0)
+			return 0;
+		for (i = 0; i < x->nfr[g]; i++) {
+			ru = x->fr[g][i];
+			if (ru->table >= 0)
+				return 0;
+			for (a = 0; a < ru->nalt; a++)
+				if (ru->alt[a].kind == T_LIT ||
+				    ru->alt[a].kind == T_LEN)
+					return 0;
+		}
+	}
+	return 1;
+}
+
 /*
  * A count or bytes value: a non-negative integer, written as digits or as
  * a JSON number whose fraction is zero or whose exponent makes it whole

@@ -377,6 +377,13 @@ const struct sl_profile *sl_profileset_find(const struct sl_profileset *ps,
     const char *name);
 const char *sl_profile_name(const struct sl_profile *p);
 int sl_profile_reader(const struct sl_profile *p);	/* enum sl_reader_kind */
+/* prefilter.c: the bit set (1 << SL_FIELD_*) of the fields the literals
+ * of pf are in (SL_FIELD_TEXT's four for it; SL_FIELD_RAW none), and
+ * whether the record rec[0..n) may hold what pf asks (1) or not (0). */
+unsigned sl_prefilter_fields(const struct sl_prefilter *pf);
+int sl_prefilter_pass(const struct sl_prefilter *pf, const char *rec,
+    size_t n);
+
 /* The splitter mode for this profile's reader. */
 int sl_profile_split_mode(const struct sl_profile *p);
 
@@ -462,6 +469,13 @@ void sl_extractor_counts(const struct sl_extractor *x,
  * time=COLUMN"), or NULL.  Its rows are then rejected with the reason "no
  * column gives the time"; the message is for saying it once. */
 const char *sl_extractor_problem(const struct sl_extractor *x);
+/* Whether the values of the fields in mask (1 << SL_FIELD_*) are the
+ * record's own bytes, decoded of JSON escapes at most (every rule of theirs,
+ * --map's too, takes a path, after() or re() of one, never a table, a
+ * constant or a length), and whether the event of a record never depends
+ * on the records before it (times without a year take it from the log's
+ * modification time, if at all): then a prefilter may leave records out. */
+int sl_extractor_verbatim(const struct sl_extractor *x, unsigned mask);
 void sl_extractor_free(struct sl_extractor *x);
 /* How far (us) a record's time may go back from the previous record's
  * before it counts as out of source order; the profile's "tolerance"

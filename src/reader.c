@@ -52,6 +52,7 @@ struct sl_reader {
 	int split_done;		/* the splitter reached its end or failed */
 	int unread;		/* no profile: said so, records are rejects */
 	int told;		/* the extractor's problem with the log said */
+	int pf_on;		/* opts.prefilter applies to this log */
 	char *pending[8];	/* errors met while detecting the format */
 	size_t npending, ipending;
 	uint64_t pending_lost;	/* more of them than pending holds */
@@ -95,6 +96,7 @@ log_close(struct sl_reader *r)
 	r->csv_join = 0;
 	r->unread = 0;
 	r->told = 0;
+	r->pf_on = 0;
 }
 
 struct sl_reader *
@@ -424,6 +426,12 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 	r->x = sl_extractor_new(r->profile, &xo, err, sizeof(err));
 	if (r->x == NULL)
 		return error_item(r, it, r->name, "%s", err);
+	/* JSON only: a CSV header, a key=value line or an auditd group is
+	 * more than its own event. */
+	r->pf_on = r->opts.prefilter != NULL &&
+	    sl_profile_reader(r->profile) == SL_READ_JSON &&
+	    sl_extractor_verbatim(r->x,
+	    sl_prefilter_fields(r->opts.prefilter));
 	return 0;
 }
 
@@ -774,6 +782,9 @@ log_step(struct sl_reader *r, struct sl_item *it)
 			return error_item(r, it, r->name, "%s",
 			    sl_split_error(r->split));
 		}
+		if (r->pf_on && !sl_prefilter_pass(r->opts.prefilter, rec.p,
+		    rec.n))
+			continue;
 		memset(&r->ev, 0, sizeof(r->ev));
 		rc = sl_extract_record(r->x, &rec, &r->ev, &reason);
 		if (rc == 0) {

@@ -273,6 +273,11 @@ struct sl_reader_opts {
 	 * expand-limit=), and nothing more of the source is read: its other
 	 * members are not opened, and its LOG_END rows say expand-limit=. */
 	uint64_t max_expand, max_expand_bytes;
+	/* Added for grep over raw evidence: records that cannot hold what
+	 * the prefilter looks for are left out before they are parsed
+	 * (sl_prefilter_new); NULL reads them all.  Borrowed; it must
+	 * outlive the reader. */
+	const struct sl_prefilter *prefilter;
 };
 
 /* Every option at its default, for this version's struct (see
@@ -1298,6 +1303,46 @@ SL_API int sl_matcher_test(struct sl_matcher *m, size_t i,
  * negative errno value.  For highlighting; empty matches are skipped. */
 SL_API int sl_matcher_find(struct sl_matcher *m, int field, const char *p,
     size_t n, size_t from, size_t *start, size_t *end);
+
+/*
+ * A prefilter on raw records (sl_reader_opts.prefilter): byte strings that
+ * a record must hold, tested on its bytes before it is parsed, so that a
+ * reader leaves out the records a search cannot select without the cost of
+ * reading them.  It is a conjunction of groups, each a disjunction of
+ * literals: a record passes when every group has a literal that may be in
+ * one of its fields.  It is conservative: a record passes whenever the
+ * literal could be hidden from a byte search (a backslash escape in the
+ * record, a case folding beyond ASCII with SL_MATCH_ICASE), and a log
+ * passes whole unless its format is JSON and its profile takes each field
+ * of a literal verbatim from the record (no table, constant or length;
+ * --map rules included).  Literals hold no control characters, double
+ * quotes or backslashes, and no bytes above 0x7f with SL_MATCH_ICASE
+ * (sl_prefilter_add refuses them: the caller then adds no group).
+ */
+struct sl_prefilter;
+
+/* A prefilter of no groups (every record passes), or NULL without
+ * memory. */
+SL_API struct sl_prefilter *sl_prefilter_new(void);
+/* Start a group; the literals added next belong to it.  0 or -ENOMEM. */
+SL_API int sl_prefilter_group(struct sl_prefilter *pf);
+/* A literal of the current group: n bytes that a match of the pattern on
+ * field (SL_FIELD_TEXT for the text fields, SL_FIELD_RAW for the record,
+ * or one of QUERY, RESOURCE, PURPOSE, SRC, TRACE, KIND, KEY) must hold;
+ * flags SL_MATCH_ICASE compares ASCII letters without case.  0, -EINVAL
+ * for a literal or field the prefilter cannot test (no group yet, an
+ * empty literal, a byte it refuses), -ENOMEM. */
+SL_API int sl_prefilter_add(struct sl_prefilter *pf, int field,
+    const char *lit, size_t n, unsigned flags);
+/* Whether the literal that a pattern of sl_matcher_add (with flags) must
+ * hold can be known from its text: the pattern with its escapes of
+ * punctuation undone (\. is ".") when it has no other regular
+ * expression syntax; with SL_MATCH_FIXED, the pattern itself.  Returns
+ * the literal in *out (malloc'd, NUL-terminated, *outn bytes) and 1, 0
+ * when there is none, -ENOMEM. */
+SL_API int sl_prefilter_literal(const char *pat, size_t n, unsigned flags,
+    char **out, size_t *outn);
+SL_API void sl_prefilter_free(struct sl_prefilter *pf);
 SL_API void sl_matcher_free(struct sl_matcher *m);
 
 /*

@@ -1,0 +1,154 @@
+#!/bin/sh
+# grep-sessions-stream.sh: a search over raw sources (two passes, the first
+# with a prefilter on the raw records) gives byte for byte what the same
+# search gives on the case that ingest makes of those sources: a matrix of
+# selections and outputs over archives, directories of gzip'd Foundry logs,
+# the format and duplicate fixtures, and hostile records (a match behind a
+# JSON \u escape, duplicates and conflicts where only one copy matches).
+. "$SRCDIR/tests/cli/lib.sh"
+GS=$BUILDDIR/cmd/grep-sessions
+S=$FIX/sample
+
+# same NAME CASE SOURCES -- ARGS...: stdout and exit status of the raw
+# search equal the case's.
+same() {
+	name=$1 c=$2 srcs=$3
+	shift 4
+	# shellcheck disable=SC2086
+	"$GS" "$@" $srcs >raw.out 2>raw.err
+	rst=$?
+	"$GS" -C "$c" "$@" >case.out 2>case.err
+	cst=$?
+	expect_eq "$name: status" "$cst" "$rst"
+	expect_file "$name: output" case.out raw.out
+}
+
+# Hostile records, made here.  h.escape searched for the planted name
+# with one letter written \u0061; h.plain for it in clear.
+cat >hostile.jsonl <<'EOT'
+{"@timestamp":"2026-03-02T08:00:00Z","user":"h.escape","action":"search","query":"Lena Hartm\u0061nn"}
+{"@timestamp":"2026-03-02T08:05:00Z","user":"h.escape","action":"search","query":"weather"}
+{"@timestamp":"2026-03-02T09:00:00Z","user":"h.plain","action":"search","query":"LENA HARTMANN"}
+{"@timestamp":"2026-03-02T09:01:00Z","user":"h.plain","action":"search","query":"Lena Hartmannsdorf"}
+{"@timestamp":"2026-03-02T09:02:00Z","user":"h.plain","action":"search","query":"\u004cena Hartmann"}
+{"@timestamp":"2026-03-02T10:00:00Z","user":"h.kelvin","action":"search","query":"\u212arause"}
+{"@timestamp":"2026-03-02T10:01:00Z","user":"h.kelvin","action":"search","query":"‮Krause"}
+EOT
+# CloudTrail copies of one eventID.  a.json is read first: its copies win.
+ct() { # USER TIME EVENTID OBJECT
+	printf '{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE0001","arn":"arn:aws:iam::123456789012:user/%s","accountId":"123456789012","userName":"%s"},"eventTime":"%s","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.23","userAgent":"aws-cli/2.15.0","requestParameters":{"bucketName":"case-evidence","key":"%s"},"responseElements":null,"requestID":"7QX2M4K9R1B5T8V3","eventID":"%s","readOnly":true,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"123456789012"}\n' \
+	    "$1" "$1" "$2" "$4" "$3"
+}
+mkdir ct
+{
+	# A conflict across users: carol's copy is kept, dave's matching
+	# one is dropped.
+	ct carol 2026-03-04T10:00:00Z 11111111-0000-4000-8000-000000000001 \
+	    exports/plain.csv
+	# A conflict in one user: the kept copy does not match.
+	ct erin 2026-03-04T11:00:00Z 11111111-0000-4000-8000-000000000002 \
+	    exports/plain2.csv
+	# A duplicate, the same after normalisation: the kept copy has the
+	# name escaped.
+	ct frank 2026-03-04T12:00:00Z 11111111-0000-4000-8000-000000000003 \
+	    'exports/Needle\u0031.csv'
+	ct frank 2026-03-04T12:05:00Z 11111111-0000-4000-8000-000000000004 \
+	    exports/other.csv
+} >ct/a.json
+{
+	ct dave 2026-03-04T10:00:00Z 11111111-0000-4000-8000-000000000001 \
+	    exports/Needle0.csv
+	ct dave 2026-03-04T10:10:00Z 11111111-0000-4000-8000-000000000005 \
+	    exports/daves.csv
+	ct erin 2026-03-04T11:00:30Z 11111111-0000-4000-8000-000000000002 \
+	    exports/Needle2.csv
+	ct frank 2026-03-04T12:00:00Z 11111111-0000-4000-8000-000000000003 \
+	    exports/Needle1.csv
+} >ct/b.json
+
+"$INGEST" -q -C case-sample "$S/delivery-2026-03-16.tar" >/dev/null 2>&1
+"$INGEST" -q -C case-formats "$FIX/formats/generic.jsonl" \
+    "$FIX/formats/generic.csv" "$FIX/formats/m365.jsonl" \
+    "$FIX/formats/cloudtrail-lines.json" "$FIX/formats/foundry-audit2.jsonl" \
+    >/dev/null 2>&1
+"$INGEST" -q -C case-dups "$FIX/dups" >/dev/null 2>&1
+"$INGEST" -q -C case-hostile "$T/hostile.jsonl" "$T/ct" >/dev/null 2>&1
+
+SAMPLE=$S/delivery-2026-03-16.tar
+FORMATS="$FIX/formats/generic.jsonl $FIX/formats/generic.csv
+$FIX/formats/m365.jsonl $FIX/formats/cloudtrail-lines.json
+$FIX/formats/foundry-audit2.jsonl"
+HOSTILE="$T/hostile.jsonl $T/ct"
+
+# The selections, one a line: the arguments of a run, split at '|'.
+# Those for every set of sources:
+cat >selections <<'EOT'
+-c|-e|Ines Lange
+-c|-i|-w|-e|lange
+-e|HL\-XA\ 1399
+-F|-e|HL-XA 1399
+-c|-e|HL.XA 1399
+-c|-e|CASE-2026-0158|-e|Tobias Petrović
+-c|-i|-e|petrović
+-s|-e|Karim Lange
+-l|-e|Milena
+-t|-e|Milena
+--json|-e|Jonas Marković
+-c|-k|query=Lange|-k|resource=persons
+-c|-e|Lange|--since|2026-03-02T12:00|--until|2026-03-16T12:00
+-l|-e|Lange|--action|search|--outcome|success
+-c|-u|i.lange|-e|Lange
+-c|-v|-e|Lange
+-c|-e|10.20.10.41
+-c|-e|anna
+-c|-k|raw=Hartm
+-c|-k|session=^h|-e|a
+EOT
+# Those for the hostile records:
+cat >hostile-selections <<'EOT'
+-c|-e|Lena Hartmann
+-c|-i|-w|-e|lena hartmann
+-s|-e|Lena Hartmann
+-c|-i|-e|krause
+-c|-e|Needle
+-s|-e|Needle
+-l|-e|Needle0
+-c|-e|Needle1
+-c|-e|Needle2
+-c|-k|key=11111111-0000-4000-8000-000000000001
+-c|-e|Needle|--until|2026-03-04T10:05
+EOT
+cat selections >>hostile-selections
+
+for set in sample formats dups hostile; do
+	sels=selections
+	case $set in
+	sample) srcs=$SAMPLE ;;
+	formats) srcs=$FORMATS ;;
+	dups) srcs=$FIX/dups ;;
+	hostile) srcs=$HOSTILE sels=hostile-selections ;;
+	esac
+	while IFS= read -r sel; do
+		oldifs=$IFS
+		IFS='|'
+		# shellcheck disable=SC2086
+		set -- $sel
+		IFS=$oldifs
+		same "$set: $sel" "case-$set" "$srcs" -- "$@"
+	done <$sels
+done
+
+# The hostile records are found: the escaped name, and the kept copies.
+"$GS" -c -o user,events --no-header -e 'Lena Hartmann' $HOSTILE >out 2>err
+expect_eq "escaped name found" "h.escape	1
+h.plain	2" "$(cat out)"
+"$GS" -c -o user,events --no-header -i -e 'lena hartmann' $HOSTILE >out \
+    2>err
+expect_eq "escaped name found, -i" "h.escape	1
+h.plain	3" "$(cat out)"
+"$GS" -c -o user,events --no-header -i -e krause $HOSTILE >out 2>err
+expect_eq "-i: KELVIN SIGN folds to k" "h.kelvin	2" "$(cat out)"
+"$GS" -c -o user,events --no-header -e Needle $HOSTILE >out 2>err
+expect_eq "only the kept copies" "frank	1" "$(cat out)"
+
+[ "$fails" -eq 0 ] || exit 1

@@ -1,0 +1,108 @@
+/* test-prefilter.c: literals of patterns and the byte tests on records. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "check.h"
+
+/* The literal of pat under flags, or "" for none. */
+static char lit[256];
+
+static const char *
+literal(const char *pat, unsigned flags)
+{
+	char *out;
+	size_t n;
+	int rc;
+
+	rc = sl_prefilter_literal(pat, strlen(pat), flags, &out, &n);
+	if (rc <= 0)
+		return "";
+	snprintf(lit, sizeof(lit), "%.*s", (int)n, out);
+	free(out);
+	return lit;
+}
+
+static int
+pass(const struct sl_prefilter *pf, const char *rec)
+{
+	return sl_prefilter_pass(pf, rec, strlen(rec));
+}
+
+int
+main(void)
+{
+	struct sl_prefilter *pf;
+
+	/* Literals: plain text, escaped punctuation, -F; no regex. */
+	CHECK(strcmp(literal("Lena Hartmann", 0), "Lena Hartmann") == 0);
+	CHECK(strcmp(literal("HL\\-XA\\ 1399", 0), "HL-XA 1399") == 0);
+	CHECK(strcmp(literal("a.b", 0), "") == 0);
+	CHECK(strcmp(literal("a.b", SL_MATCH_FIXED), "a.b") == 0);
+	CHECK(strcmp(literal("\\d+", 0), "") == 0);
+	CHECK(strcmp(literal("\\Qx\\E", 0), "") == 0);
+	CHECK(strcmp(literal("x\\", 0), "") == 0);
+	CHECK(strcmp(literal("", 0), "") == 0);
+	CHECK(strcmp(literal("(?i)x", 0), "") == 0);
+
+	pf = sl_prefilter_new();
+	CHECK(pf != NULL);
+	/* A literal before any group, and bytes that escapes could hide. */
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "x", 1, 0), -EINVAL);
+	CHECK_INT(sl_prefilter_group(pf), 0);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "a\"b", 3, 0), -EINVAL);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "a\tb", 3, 0), -EINVAL);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "\xc3\xa9", 2,
+	    SL_MATCH_ICASE), -EINVAL);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_SESSION, "x", 1, 0), -EINVAL);
+	/* One group of two: either literal passes. */
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "Lena Hartmann", 13, 0),
+	    0);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "HL-XA", 5, 0), 0);
+	CHECK_INT(sl_prefilter_fields(pf), 1u << SL_FIELD_QUERY |
+	    1u << SL_FIELD_RESOURCE | 1u << SL_FIELD_PURPOSE |
+	    1u << SL_FIELD_SRC);
+	CHECK(pass(pf, "{\"q\":\"Lena Hartmann\"}"));
+	CHECK(pass(pf, "{\"q\":\"HL-XA 1399\"}"));
+	CHECK(!pass(pf, "{\"q\":\"LENA HARTMANN\"}"));
+	CHECK(!pass(pf, "{\"q\":\"Lena\"}"));
+	/* A JSON escape may hide it. */
+	CHECK(pass(pf, "{\"q\":\"Lena Hartm\\u0061nn\"}"));
+	/* A second group: both must pass. */
+	CHECK_INT(sl_prefilter_group(pf), 0);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_RESOURCE, "persons", 7,
+	    SL_MATCH_ICASE), 0);
+	CHECK(!pass(pf, "{\"q\":\"Lena Hartmann\"}"));
+	CHECK(pass(pf, "{\"q\":\"Lena Hartmann\",\"r\":\"/PERSONS\"}"));
+	/* s folds with LONG S beyond ASCII: a record with such bytes
+	 * passes the group. */
+	CHECK(pass(pf, "{\"q\":\"Lena Hartmann\",\"r\":\"per\xc5\xbfons\"}"));
+	/* Any byte beyond ASCII, as a byte search cannot tell. */
+	CHECK(pass(pf, "{\"q\":\"Lena Hartmann\",\"r\":\"p\xc3\xa9r\"}"));
+	sl_prefilter_free(pf);
+
+	/* -i: ASCII case; a literal without k or s ignores other bytes. */
+	pf = sl_prefilter_new();
+	CHECK_INT(sl_prefilter_group(pf), 0);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "hartmann", 8,
+	    SL_MATCH_ICASE), 0);
+	CHECK(pass(pf, "xx HARTMANN"));
+	CHECK(pass(pf, "HaRtMaNn"));
+	CHECK(!pass(pf, "hartman"));
+	CHECK(!pass(pf, "h\xc3\xa4rtmann"));
+	sl_prefilter_free(pf);
+
+	/* KELVIN SIGN is k under Unicode's folding. */
+	pf = sl_prefilter_new();
+	CHECK_INT(sl_prefilter_group(pf), 0);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "krause", 6,
+	    SL_MATCH_ICASE), 0);
+	CHECK(pass(pf, "\xe2\x84\xaarause"));
+	CHECK(pass(pf, "KRAUSE"));
+	CHECK(!pass(pf, "rause"));
+	sl_prefilter_free(pf);
+	sl_prefilter_free(NULL);
+
+	return check_done("prefilter");
+}
