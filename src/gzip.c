@@ -52,7 +52,7 @@ struct sl_gz {
 	size_t len;		/* bytes in buf */
 	size_t cap;		/* size of buf */
 	int mode;		/* GZM_*: who decodes the member */
-	uint64_t mout;		/* bytes of the member handed out (ISA-L) */
+	uint64_t mout;		/* handed out of the member (ISA-L) */
 	uint64_t skip;		/* bytes zlib decodes again and drops */
 	int zfull;		/* zlib filled the output: it may hold more */
 #if SL_HAVE_ISAL
