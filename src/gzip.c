@@ -7,11 +7,32 @@
 
 #include <zlib.h>
 
+#include "config.h"
+#if SL_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
+
 #include "internal.h"
 
 #define GZ_INBUF (256u << 10)	/* compressed input buffer */
 #define GZ_TRIAL (64u << 10)	/* input a resync candidate must survive */
 #define GZ_SCRATCH (32u << 10)
+#define GZ_RETAIN (8u << 20)	/* input kept from a member's start */
+
+/*
+ * Who decodes the current member.  With ISA-L, zlib reads a gzip member's
+ * header (its errors and its idea of a header stay) and ISA-L the deflate
+ * data and the trailer, about twice zlib's speed.  The member's input is
+ * kept from its start, and anything but a clean end (damage, a bad CRC or
+ * length, input that ends, a member larger than GZ_RETAIN) makes zlib
+ * decode the member again from its start, dropping what was handed out
+ * already: what is read, refused and said about it is zlib's, to the byte.
+ */
+enum {
+	GZM_ZLIB = 0,		/* zlib, header to trailer */
+	GZM_HEADER,		/* zlib up to the first deflate block */
+	GZM_ISAL,		/* ISA-L from there on */
+};
 
 enum {
 	GZ_MEMBER = 0,		/* inflating a member (or the zlib stream) */
@@ -29,6 +50,14 @@ struct sl_gz {
 	int zinit;
 	unsigned char *buf;	/* input; z.next_in points into it */
 	size_t len;		/* bytes in buf */
+	size_t cap;		/* size of buf */
+	int mode;		/* GZM_*: who decodes the member */
+	uint64_t mout;		/* handed out of the member (ISA-L) */
+	uint64_t skip;		/* bytes zlib decodes again and drops */
+	int zfull;		/* zlib filled the output: it may hold more */
+#if SL_HAVE_ISAL
+	struct inflate_state *st;
+#endif
 	uint64_t base;		/* compressed offset of buf[0] */
 	int in_eof;
 	int state;
@@ -67,14 +96,34 @@ fill(struct sl_gz *g, size_t need)
 	if (have >= need || g->in_eof)
 		return (ssize_t)have;
 	done = (size_t)(g->z.next_in - g->buf);
-	if (done > 0) {
-		memmove(g->buf, g->z.next_in, have);
-		g->base += done;
-		g->len = have;
-		g->z.next_in = g->buf;
+	/* Until ISA-L is done with a member, zlib may need it again. */
+	if (g->mode != GZM_ZLIB && done > g->member - g->base)
+		done = (size_t)(g->member - g->base);
+	if (done == 0 && g->len == g->cap && g->mode != GZM_ZLIB) {
+		unsigned char *nb = NULL;
+
+		if (g->cap < GZ_RETAIN)
+			nb = realloc(g->buf, 2 * g->cap);
+		if (nb != NULL) {
+			g->z.next_in = nb + (g->z.next_in - g->buf);
+			g->buf = nb;
+			g->cap *= 2;
+		} else if (g->mode == GZM_HEADER) {
+			/* A header this long: zlib reads the member. */
+			g->mode = GZM_ZLIB;
+			done = (size_t)(g->z.next_in - g->buf);
+		} else
+			return (ssize_t)have;	/* sl_gz_read hands over */
 	}
-	while (g->len < need && !g->in_eof) {
-		r = g->in(g->arg, g->buf + g->len, GZ_INBUF - g->len);
+	if (done > 0) {
+		memmove(g->buf, g->buf + done, g->len - done);
+		g->base += done;
+		g->len -= done;
+		g->z.next_in -= done;
+	}
+	while (g->len - (size_t)(g->z.next_in - g->buf) < need &&
+	    !g->in_eof && g->len < g->cap) {
+		r = g->in(g->arg, g->buf + g->len, g->cap - g->len);
 		if (r == -EINTR)
 			continue;
 		if (r < 0) {
@@ -91,8 +140,8 @@ fill(struct sl_gz *g, size_t need)
 			g->in_eof = 1;
 		g->len += (size_t)r;
 	}
-	g->z.avail_in = (uInt)g->len;
-	return (ssize_t)g->len;
+	g->z.avail_in = (uInt)(g->len - (size_t)(g->z.next_in - g->buf));
+	return (ssize_t)g->z.avail_in;
 }
 
 static void
@@ -118,10 +167,18 @@ sl_gz_new(int zlib, ssize_t (*in)(void *arg, void *buf, size_t n),
 	g->buf = malloc(GZ_INBUF);
 	if (g->buf == NULL)
 		goto fail;
+	g->cap = GZ_INBUF;
 	g->z.next_in = g->buf;
 	if (inflateInit2(&g->z, zlib ? 15 : 31) != Z_OK)
 		goto fail;
 	g->zinit = 1;
+#if SL_HAVE_ISAL
+	if (!zlib) {
+		if ((g->st = malloc(sizeof(*g->st))) == NULL)
+			goto fail;
+		g->mode = GZM_HEADER;
+	}
+#endif
 	return g;
 fail:
 	sl_gz_free(g);
@@ -135,6 +192,9 @@ sl_gz_free(struct sl_gz *g)
 		return;
 	if (g->zinit)
 		inflateEnd(&g->z);
+#if SL_HAVE_ISAL
+	free(g->st);
+#endif
 	free(g->buf);
 	free(g->scratch);
 	free(g);
@@ -251,7 +311,90 @@ restart(struct sl_gz *g)
 	inflateReset(&g->z);
 	g->member = in_off(g);
 	g->state = GZ_MEMBER;
+	g->mode = GZM_ZLIB;
+#if SL_HAVE_ISAL
+	if (!g->zlib)
+		g->mode = GZM_HEADER;
+#endif
+	g->mout = 0;
+	g->skip = 0;
 }
+
+#if SL_HAVE_ISAL
+/* zlib decodes the member again from its start (kept in buf). */
+static int
+to_zlib(struct sl_gz *g)
+{
+	size_t at = (size_t)(g->member - g->base);
+
+	if (g->scratch == NULL && (g->scratch = malloc(GZ_SCRATCH)) == NULL) {
+		snprintf(g->err, sizeof(g->err), "out of memory");
+		return failed(g, -ENOMEM);
+	}
+	inflateReset(&g->z);
+	g->z.next_in = g->buf + at;
+	g->z.avail_in = (uInt)(g->len - at);
+	g->skip = g->mout;
+	g->mode = GZM_ZLIB;
+	return 0;
+}
+
+/* The header read, ISA-L takes the member's deflate data and trailer. */
+static void
+to_isal(struct sl_gz *g)
+{
+	isal_inflate_init(g->st);
+	g->st->crc_flag = ISAL_GZIP_NO_HDR_VER;
+	g->mode = GZM_ISAL;
+}
+
+/*
+ * ISA-L decodes into out (n bytes of room); returns the bytes it put
+ * there.  A clean end of the member moves on to GZ_BETWEEN; anything else
+ * hands the member to zlib (to_zlib).
+ */
+static size_t
+isal_step(struct sl_gz *g, unsigned char *out, size_t n)
+{
+	size_t put;
+	ssize_t r;
+	int rc;
+
+	if (g->z.avail_in == 0) {
+		r = fill(g, 1);
+		if (r < 0) {
+			failed(g, (int)r);
+			return 0;
+		}
+		if (r == 0) {
+			/* Cut short, or larger than GZ_RETAIN. */
+			to_zlib(g);
+			return 0;
+		}
+	}
+	g->st->next_in = g->z.next_in;
+	g->st->avail_in = g->z.avail_in;
+	g->st->next_out = out;
+	g->st->avail_out = (uint32_t)n;
+	rc = isal_inflate(g->st);
+	put = n - g->st->avail_out;
+	g->z.next_in = g->st->next_in;
+	g->z.avail_in = g->st->avail_in;
+	g->mout += put;
+	if (rc < 0)
+		to_zlib(g);
+	else if (g->st->block_state == ISAL_BLOCK_FINISH) {
+		/* The trailer's bits ISA-L read ahead go back to the input. */
+		size_t back = (size_t)(g->st->read_in_length / 8);
+
+		g->z.next_in -= back;
+		g->z.avail_in += (uInt)back;
+		g->state = GZ_BETWEEN;
+		g->mode = GZM_ZLIB;
+	}
+	return put;
+}
+#endif
 
 /* Corrupt data at the input position: skip to the next member. */
 static int
@@ -394,13 +537,23 @@ sl_gz_read(struct sl_gz *g, void *buf, size_t n)
 		}
 		if (g->state != GZ_MEMBER)
 			continue;
+#if SL_HAVE_ISAL
+		if (g->mode == GZM_ISAL) {
+			got += isal_step(g, out + got, n - got);
+			continue;
+		}
+#endif
 		if (g->z.avail_in == 0) {
 			r = fill(g, 1);
 			if (r < 0) {
 				rc = failed(g, (int)r);
 				continue;
 			}
-			if (r == 0) {
+			/*
+			 * At the end of the input zlib may still hold the
+			 * rest of a match it had no room for: that first.
+			 */
+			if (r == 0 && !g->zfull) {
 				snprintf(g->err, sizeof(g->err), "truncated "
 				    "%s data at compressed byte %" PRIu64
 				    " (in the member at byte %" PRIu64 ")",
@@ -410,11 +563,29 @@ sl_gz_read(struct sl_gz *g, void *buf, size_t n)
 				continue;
 			}
 		}
-		g->z.next_out = out + got;
-		g->z.avail_out = (uInt)(n - got);
+		if (g->skip > 0) {
+			/* What ISA-L handed out already. */
+			g->z.next_out = g->scratch;
+			g->z.avail_out = g->skip < GZ_SCRATCH ?
+			    (uInt)g->skip : GZ_SCRATCH;
+		} else {
+			g->z.next_out = out + got;
+			g->z.avail_out = (uInt)(n - got);
+		}
 		before = g->z.avail_out;
-		rc = inflate(&g->z, Z_NO_FLUSH);
-		got += before - g->z.avail_out;
+		rc = inflate(&g->z, g->mode == GZM_HEADER ? Z_BLOCK :
+		    Z_NO_FLUSH);
+		if (g->skip > 0)
+			g->skip -= before - g->z.avail_out;
+		else
+			got += before - g->z.avail_out;
+		g->zfull = g->z.avail_out == 0;
+#if SL_HAVE_ISAL
+		/* At the first block, with no bits of it read yet. */
+		if (g->mode == GZM_HEADER && (rc == Z_OK ||
+		    rc == Z_BUF_ERROR) && (g->z.data_type & 0xc7) == 0x80)
+			to_isal(g);
+#endif
 		switch (rc) {
 		case Z_STREAM_END:
 			g->state = GZ_BETWEEN;
