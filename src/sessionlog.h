@@ -989,6 +989,32 @@ SL_API int sl_usage_get(const struct sl_usage *u, int map, const char *key,
 SL_API int sl_usage_list(struct sl_usage *u, int map, int order, size_t max,
     const struct sl_usage_item **items, size_t *n);
 SL_API void sl_usage_free(struct sl_usage *u);
+/*
+ * Taking a usage apart and putting it back together, for summaries
+ * written on one machine and merged on another (summarize --partial):
+ * a usage u2 made empty with the same zone, given sl_usage_put_figures
+ * of u's figures and sl_usage_put_item of each item of each of u's maps
+ * (a DAY item with its sl_usage_day_mask), is u; given those of several
+ * usages, it is their sl_usage_merge.
+ *
+ * sl_usage_day_mask: the DAY key[0..n)'s local hours with own events
+ * (bit h for hour h) and, in bits 24-27, its weekday + 1 (1 Sunday); 0
+ * when u has no such key.
+ * sl_usage_put_figures: add the figures of f that are not made of the
+ * maps' keys (every one but sessions, session_total, session_longest,
+ * days, hour_days and wday_days, which the items make); returns 0.
+ * sl_usage_put_item: add the item it to map as a merge of a usage holding
+ * it would; day_mask as sl_usage_day_mask gives it for a DAY item,
+ * ignored for the other maps.  Returns 0, -EINVAL for an unknown map, a
+ * count of 0, first after last or a DAY mask without a weekday, or
+ * -ENOMEM (u then holds part of it).
+ */
+SL_API uint32_t sl_usage_day_mask(const struct sl_usage *u, const char *key,
+    size_t n);
+SL_API int sl_usage_put_figures(struct sl_usage *u,
+    const struct sl_usage_figures *f);
+SL_API int sl_usage_put_item(struct sl_usage *u, int map,
+    const struct sl_usage_item *it, uint32_t day_mask);
 
 /*
  * Usual hours: the hours of the week at which a user usually works, from

@@ -1,0 +1,65 @@
+/* partial.h: summarize's partial summaries (summarize --partial, --merge):
+ * the aggregates of one shard of a case as text, sessionlog(5) PARTIAL
+ * SUMMARIES. */
+#ifndef SL_CMD_PARTIAL_H
+#define SL_CMD_PARTIAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sessionlog.h"
+
+#define PART_MAGIC "sessionlog-summary"
+#define PART_VERSION 1
+
+/* Writing: the lines in order, header first, end last.  Each function
+ * dies (exit 2) on a write error. */
+struct part_writer {
+	FILE *fp;
+	const char *path;
+	uint64_t lines;
+};
+
+void part_header(struct part_writer *w, const char *select,
+    const char *tz);
+/* A manifest row of the shard's case: its sha256, path, member, and
+ * whether it is an archive's own row (not a log). */
+void part_source(struct part_writer *w, struct sl_str sha256,
+    struct sl_str path, struct sl_str member, int container);
+/* A user and what the usage module counted of their events. */
+void part_user(struct part_writer *w, struct sl_str name,
+    struct sl_usage *u);
+/* A group of a grouped report: its key parts, the users with events in
+ * it, its usage. */
+void part_group(struct part_writer *w, const struct sl_str *parts,
+    size_t nparts, uint64_t users, struct sl_usage *u);
+/* The trailer: whether some user could not be read, and the count of
+ * lines, so that a file cut short is refused. */
+void part_end(struct part_writer *w, int trouble);
+
+/* Reading: the callbacks get each record; strings are borrowed for the
+ * call, a usage (made with uo) becomes the callee's. */
+struct part_sink {
+	void *arg;
+	const struct sl_usage_opts *uo;
+	/* The header: 0, 1 to read no further (part_read then returns 0
+	 * without end), or -1 to refuse the file with the message set in
+	 * err (errlen bytes). */
+	int (*header)(void *arg, const char *select, const char *tz,
+	    char *err, size_t errlen);
+	void (*source)(void *arg, struct sl_str sha256, struct sl_str path,
+	    struct sl_str member, int container);
+	/* A user: 0, or -1 to refuse (a user in two partials). */
+	int (*user)(void *arg, struct sl_str name, struct sl_usage *u,
+	    char *err, size_t errlen);
+	void (*group)(void *arg, const struct sl_str *parts, size_t nparts,
+	    uint64_t users, struct sl_usage *u);
+	void (*end)(void *arg, int trouble);
+};
+
+/* Read the partial at path into the sink.  0, or -1 with a message in
+ * err that names the file and line. */
+int part_read(const char *path, const struct part_sink *s, char *err,
+    size_t errlen);
+
+#endif
