@@ -138,6 +138,53 @@ part_group(struct part_writer *w, const struct sl_str *parts, size_t nparts,
 }
 
 void
+part_held(struct part_writer *w, struct sl_str name)
+{
+	fputs("held", w->fp);
+	put_quoted(w->fp, name.p, name.n);
+	fputc('\n', w->fp);
+	w->lines++;
+	wcheck(w);
+}
+
+/* Doubles with 17 significant digits: read back, the same double. */
+void
+part_alert(struct part_writer *w, const struct sl_alert *a)
+{
+	size_t i;
+
+	fprintf(w->fp, "alert\t%d\t%" PRId64 "\t%" PRId64 "\t%.17g\t%.17g"
+	    "\t%.17g\t%.17g\t%" PRIu64 "\t%zu", a->level, a->start, a->end,
+	    a->value, a->baseline, a->threshold, a->excess, a->nevents,
+	    a->nevidence);
+	put_quoted(w->fp, a->id, strlen(a->id));
+	put_quoted(w->fp, a->rule, strlen(a->rule));
+	put_quoted(w->fp, a->user.p, a->user.n);
+	put_quoted(w->fp, a->session.p, a->session.n);
+	put_quoted(w->fp, a->explanation, strlen(a->explanation));
+	for (i = 0; i < a->nevidence; i++)
+		put_quoted(w->fp, a->evidence[i].p, a->evidence[i].n);
+	fputc('\n', w->fp);
+	w->lines++;
+	wcheck(w);
+}
+
+void
+part_alert_release(struct sl_alert *a)
+{
+	size_t i;
+
+	free((char *)a->rule);
+	free((char *)a->user.p);
+	free((char *)a->session.p);
+	free((char *)a->explanation);
+	for (i = 0; i < a->nevidence; i++)
+		free((char *)a->evidence[i].p);
+	free((struct sl_str *)a->evidence);
+	memset(a, 0, sizeof(*a));
+}
+
+void
 part_end(struct part_writer *w, int trouble)
 {
 	fprintf(w->fp, "end\t%d\t%" PRIu64 "\n", trouble ? 1 : 0, w->lines);
@@ -388,6 +435,85 @@ item_line(struct rd *r)
 	return 0;
 }
 
+static int
+num_d(struct rd *r, size_t i, double *v)
+{
+	char buf[64], *end;
+
+	if (i >= r->nf || r->f[i].n == 0 || r->f[i].n >= sizeof(buf))
+		return bad(r, "a number is missing or malformed");
+	memcpy(buf, r->f[i].p, r->f[i].n);
+	buf[r->f[i].n] = '\0';
+	*v = strtod(buf, &end);
+	if (*end != '\0' || buf[0] == ' ')
+		return bad(r, "\"%s\" is not a number", buf);
+	return 0;
+}
+
+/* A string field copied for good. */
+static int
+str_keep(struct rd *r, size_t i, struct sl_str *out)
+{
+	struct sl_str s;
+	char *p;
+
+	if (str(r, i, &s) < 0)
+		return -1;
+	p = xrealloc(NULL, s.n + 1, 1);
+	memcpy(p, s.p, s.n + 1);
+	out->p = p;
+	out->n = s.n;
+	return 0;
+}
+
+static int
+alert_line(struct rd *r)
+{
+	struct sl_alert a;
+	struct sl_str s, *ev;
+	int64_t lv;
+	uint64_t nev;
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	if (r->kind != 0 || r->s->alert == NULL)
+		return bad(r, "an alert out of place");
+	if (num_i(r, 1, &lv) < 0 || num_i(r, 2, &a.start) < 0 ||
+	    num_i(r, 3, &a.end) < 0 || num_d(r, 4, &a.value) < 0 ||
+	    num_d(r, 5, &a.baseline) < 0 || num_d(r, 6, &a.threshold) < 0 ||
+	    num_d(r, 7, &a.excess) < 0 || num_u(r, 8, &a.nevents) < 0 ||
+	    num_u(r, 9, &nev) < 0)
+		return -1;
+	if (lv < 0 || lv > 4 || nev > 64 || r->nf != 15 + nev)
+		return bad(r, "a malformed alert line");
+	a.level = (int)lv;
+	if (str(r, 10, &s) < 0)
+		return -1;
+	if (s.n != 16)
+		return bad(r, "an alert id is 16 hex digits");
+	memcpy(a.id, s.p, 16);
+	a.id[16] = '\0';
+	ev = xcalloc(nev + 1, sizeof(*ev));
+	a.evidence = ev;
+	if (str_keep(r, 11, &s) < 0)
+		goto fail;
+	a.rule = s.p;
+	if (str_keep(r, 12, &a.user) < 0 || str_keep(r, 13, &a.session) < 0 ||
+	    str_keep(r, 14, &s) < 0)
+		goto fail;
+	a.explanation = s.p;
+	for (i = 0; i < nev; i++) {
+		if (str_keep(r, 15 + i, &ev[i]) < 0)
+			goto fail;
+		a.nevidence++;
+	}
+	r->s->alert(r->s->arg, &a);
+	return 0;
+fail:
+	part_alert_release(&a);
+	return -1;
+}
+
 /* One line, its fields in r->f: 1 at the end line, 0, or -1. */
 static int
 line(struct rd *r, int *state, int *trouble)
@@ -477,6 +603,18 @@ line(struct rd *r, int *state, int *trouble)
 	}
 	if (strcmp(tag, "item") == 0)
 		return item_line(r);
+	if (strcmp(tag, "held") == 0) {
+		if (flush(r) < 0)
+			return -1;
+		if (r->nf != 2 || str(r, 1, &a) < 0)
+			return bad(r, "a malformed held line");
+		return r->s->held(r->s->arg, a, r->err, r->errlen);
+	}
+	if (strcmp(tag, "alert") == 0) {
+		if (flush(r) < 0)
+			return -1;
+		return alert_line(r);
+	}
 	if (strcmp(tag, "end") == 0) {
 		if (r->nf != 3 || num_u(r, 1, &v) < 0 || v > 1 ||
 		    num_u(r, 2, &n) < 0)

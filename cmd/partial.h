@@ -33,6 +33,10 @@ void part_user(struct part_writer *w, struct sl_str name,
  * it, its usage. */
 void part_group(struct part_writer *w, const struct sl_str *parts,
     size_t nparts, uint64_t users, struct sl_usage *u);
+/* With --alerts: each user of the shard -u asked for (all when it was
+ * not given), then each alert. */
+void part_held(struct part_writer *w, struct sl_str name);
+void part_alert(struct part_writer *w, const struct sl_alert *a);
 /* The trailer: whether some user could not be read, and the count of
  * lines, so that a file cut short is refused. */
 void part_end(struct part_writer *w, int trouble);
@@ -54,8 +58,15 @@ struct part_sink {
 	    char *err, size_t errlen);
 	void (*group)(void *arg, const struct sl_str *parts, size_t nparts,
 	    uint64_t users, struct sl_usage *u);
+	/* A user judged: 0, or -1 to refuse as for user. */
+	int (*held)(void *arg, struct sl_str name, char *err, size_t errlen);
+	/* An alert, its strings and evidence allocated: the callee's, to
+	 * free with part_alert_release. */
+	void (*alert)(void *arg, struct sl_alert *a);
 	void (*end)(void *arg, int trouble);
 };
+
+void part_alert_release(struct sl_alert *a);
 
 /* Read the partial at path into the sink.  0, or -1 with a message in
  * err that names the file and line. */

@@ -1205,19 +1205,16 @@ static const char *const alert_cols[] = {
 /* Judge, print the alerts ranked; EXIT_FOUND, or 3 when one is at or above
  * --fail-on, EXIT_TROUBLE when the run failed. */
 static int
-alerts_report(const struct opts *op, struct sl_case *c)
+alerts_print(const struct opts *op, const struct sl_alert *const *v,
+    size_t n)
 {
 	struct out *o;
 	struct sbuf ev = { NULL, 0, 0 };
-	size_t i, k, n;
+	size_t i, k;
 	int rc = EXIT_FOUND, fmt;
 
 	if (op->wanted == 0 && op->users.n > 0)
 		rc = EXIT_NOTHING;
-	if (sl_detect_run(op->det, c) < 0) {
-		cli_warn("--alerts: %s", sl_detect_error(op->det));
-		return EXIT_TROUBLE;
-	}
 	fmt = out_format_for(stdout, op->json);
 	/* An alert is far wider than a terminal: a card each there. */
 	if (fmt == OUT_TABLE)
@@ -1228,9 +1225,8 @@ alerts_report(const struct opts *op, struct sl_case *c)
 	out_cut(o, "evidence", 1);
 	out_cut(o, "session", 1);
 	out_cut(o, "explanation", 2);
-	n = sl_detect_count(op->det);
 	for (i = 0; i < n; i++) {
-		const struct sl_alert *a = sl_detect_alert(op->det, i);
+		const struct sl_alert *a = v[i];
 		const char *lv = sl_level_name(a->level);
 
 		/* -u: those users' alerts (case-wide ones are no user's). */
@@ -1266,6 +1262,26 @@ alerts_report(const struct opts *op, struct sl_case *c)
 	out_flush(o);
 	out_free(o);
 	sb_release(&ev);
+	return rc;
+}
+
+static int
+alerts_report(const struct opts *op, struct sl_case *c)
+{
+	const struct sl_alert **v;
+	size_t i, n;
+	int rc;
+
+	if (sl_detect_run(op->det, c) < 0) {
+		cli_warn("--alerts: %s", sl_detect_error(op->det));
+		return EXIT_TROUBLE;
+	}
+	n = sl_detect_count(op->det);
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = sl_detect_alert(op->det, i);
+	rc = alerts_print(op, v, n);
+	free(v);
 	return rc;
 }
 
@@ -1433,8 +1449,81 @@ select_string(const struct opts *o)
 		sb_adds(&b, q);
 		free(q);
 	}
+	if (o->det != NULL) {
+		/* The rules as the rules files left them. */
+		sb_adds(&b, " alerts");
+		for (i = 0; i < sl_detect_rule_count(o->det); i++) {
+			const char *name;
+			size_t k;
+			int off, lv;
+
+			lv = sl_detect_rule_level(o->det, i, &off);
+			if (off)
+				continue;
+			sb_addc(&b, ' ');
+			sb_adds(&b, sl_detect_rule_name(o->det, i));
+			sb_addc(&b, '=');
+			sb_adds(&b, sl_level_name(lv));
+			for (k = 0; (name = sl_detect_rule_setting(o->det, i,
+			    k, num, sizeof(num))) != NULL; k++) {
+				sb_addc(&b, ',');
+				sb_adds(&b, name);
+				sb_addc(&b, '=');
+				sb_adds(&b, num);
+			}
+		}
+	}
 	sb_addc(&b, '\0');
 	return b.p;
+}
+
+/*
+ * --partial --alerts: only rules that judge each user alone, whose alerts
+ * of a shard are the whole case's; the others need what no partial
+ * summary holds yet (summarize(1), PARTIAL SUMMARIES).
+ */
+static void
+alone_rules(const struct opts *o)
+{
+	struct sbuf b = { NULL, 0, 0 };
+	size_t i;
+	int off;
+
+	for (i = 0; i < sl_detect_rule_count(o->det); i++) {
+		sl_detect_rule_level(o->det, i, &off);
+		if (off || sl_detect_rule_alone(o->det, i))
+			continue;
+		if (b.n > 0)
+			sb_adds(&b, ", ");
+		sb_adds(&b, sl_detect_rule_name(o->det, i));
+	}
+	if (b.n > 0)
+		cli_die("--alerts: these rules judge users against others or "
+		    "the whole case, which a partial summary does not hold: "
+		    "%s (a rules file can disable them)", b.p);
+}
+
+/* --partial --alerts: the shard's alerts. */
+static void
+write_partial_alerts(const char *path, const struct opts *o,
+    const struct work *w, const char *select, int trouble)
+{
+	struct part_writer pw;
+	size_t i;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.path = path;
+	if ((pw.fp = fopen(path, "w")) == NULL)
+		cli_die("--partial: %s: %s", path, strerror(errno));
+	part_header(&pw, select, zone_name(o));
+	for (i = 0; i < w->nusers; i++)
+		if (cli_users_want(&o->users, w->users[i].p, w->users[i].n))
+			part_held(&pw, w->users[i]);
+	for (i = 0; i < sl_detect_count(o->det); i++)
+		part_alert(&pw, sl_detect_alert(o->det, i));
+	part_end(&pw, trouble);
+	if (fclose(pw.fp) != 0)
+		cli_die("--partial: %s: write error", path);
 }
 
 static void
@@ -1485,6 +1574,8 @@ struct merge {
 	struct smap names;	/* user -> partial it came from */
 	char **paths;		/* the partials, m->cur the one read */
 	size_t cur;
+	struct sl_alert *alerts;	/* --alerts: the shards' */
+	size_t nalerts;
 	int trouble;
 	int zone_only;		/* reading the first header for its zone */
 };
@@ -1581,6 +1672,39 @@ merge_group(void *arg, const struct sl_str *parts, size_t nparts,
 	sb_release(&k);
 }
 
+/* --alerts: a user judged, known by name only. */
+static int
+merge_held(void *arg, struct sl_str name, char *err, size_t errlen)
+{
+	struct merge *m = arg;
+	struct sl_usage *u;
+
+	if (m->zone_only)
+		return 0;
+	if ((u = sl_usage_new(NULL)) == NULL)
+		cli_die("out of memory");
+	return merge_user(arg, name, u, err, errlen);
+}
+
+static void
+merge_alert(void *arg, struct sl_alert *a)
+{
+	struct merge *m = arg;
+
+	if (m->zone_only) {
+		part_alert_release(a);
+		return;
+	}
+	m->alerts = xrealloc(m->alerts, m->nalerts + 1, sizeof(*m->alerts));
+	m->alerts[m->nalerts++] = *a;
+}
+
+static int
+cmp_alert(const void *a, const void *b)
+{
+	return sl_alert_cmp(a, b);
+}
+
 static void
 merge_end(void *arg, int trouble)
 {
@@ -1626,6 +1750,8 @@ merge_partials(struct merge *m, char **files, size_t n)
 	sink.source = merge_source;
 	sink.user = merge_user;
 	sink.group = merge_group;
+	sink.held = merge_held;
+	sink.alert = merge_alert;
 	sink.end = merge_end;
 	m->paths = files;
 	for (i = 0; i < n; i++) {
@@ -1650,6 +1776,9 @@ merge_partials(struct merge *m, char **files, size_t n)
 	w->users = names;
 	w->res = res;
 	free(ix);
+	/* The alerts ranked as one run ranks them. */
+	if (m->nalerts > 1)
+		qsort(m->alerts, m->nalerts, sizeof(*m->alerts), cmp_alert);
 }
 
 /* The zone of the first partial, when --tz does not say: the zone its
@@ -1669,6 +1798,8 @@ merge_zone(struct merge *m, const char *file)
 	sink.source = merge_source;
 	sink.user = merge_user;
 	sink.group = merge_group;
+	sink.held = merge_held;
+	sink.alert = merge_alert;
 	sink.end = merge_end;
 	m->zone_only = 1;
 	m->path = file;
@@ -2000,9 +2131,8 @@ main(int argc, char **argv)
 		o.picture = 1;
 	if (partial != NULL && merge)
 		cli_die("--partial and --merge: one or the other");
-	if ((partial != NULL || merge) && alerts)
-		cli_die("--alerts: not with --partial or --merge (see "
-		    "summarize(1), PARTIAL SUMMARIES)");
+	if (merge && alerts && o.svg != NULL)
+		cli_die("--svg: not with --merge --alerts");
 	if (partial != NULL && (o.json || o.picture || o.svg != NULL ||
 	    !o.header))
 		cli_die("--partial writes no report: not with --json, "
@@ -2061,8 +2191,6 @@ main(int argc, char **argv)
 	}
 	o.since = o.f.since;
 	o.until = o.f.until;
-	if (partial != NULL || merge)
-		select = select_string(&o);
 	if (alerts) {
 		dopts.tz = o.f.tz;
 		if (o.f.since_arg != NULL)
@@ -2086,7 +2214,11 @@ main(int argc, char **argv)
 			if (sl_detect_load_rules(o.det, rules[i]) < 0)
 				cli_die("--rules: %s", sl_detect_error(o.det));
 		sl_detect_range(o.det, &o.det_from, &o.det_to);
+		if (partial != NULL || merge)
+			alone_rules(&o);
 	}
+	if (partial != NULL || merge)
+		select = select_string(&o);
 
 	if (merge) {
 		mg.select = select;
@@ -2109,6 +2241,19 @@ main(int argc, char **argv)
 			cli_warn("--merge: a partial summary says some of its "
 			    "users could not be read");
 			trouble = 1;
+		}
+		if (alerts) {
+			const struct sl_alert **v;
+
+			v = xcalloc(mg.nalerts + 1, sizeof(*v));
+			for (i = 0; i < mg.nalerts; i++)
+				v[i] = &mg.alerts[i];
+			o.wanted = w.nusers;
+			status = alerts_print(&o, v, mg.nalerts);
+			free(v);
+			if (trouble)
+				status = EXIT_TROUBLE;
+			goto done;
 		}
 		goto merged;
 	}
@@ -2149,6 +2294,15 @@ main(int argc, char **argv)
 		/* The case's manifest for the rules about logs, the scratch
 		 * case's for raw sources alike; not for a few users: a log
 		 * is not theirs, and theirs alone are in a scratch case. */
+		if (partial != NULL) {
+			if (sl_detect_run(o.det, c) < 0)
+				cli_die("--alerts: %s",
+				    sl_detect_error(o.det));
+			write_partial_alerts(partial, &o, &w, select,
+			    trouble);
+			status = trouble ? EXIT_TROUBLE : EXIT_FOUND;
+			goto done;
+		}
 		status = alerts_report(&o, c);
 		if (o.svg != NULL && status != EXIT_TROUBLE)
 			write_svg(&o, &w);
@@ -2264,6 +2418,9 @@ done:
 		free((char *)w.users[i].p);
 	free(w.users);
 	smap_free(&mg.names);
+	for (i = 0; i < mg.nalerts; i++)
+		part_alert_release(&mg.alerts[i]);
+	free(mg.alerts);
 	free(mg.tz);
 	free(select);
 	logs_release(&logs);

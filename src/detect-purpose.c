@@ -877,6 +877,7 @@ pp_run(struct sl_detect *d, int rule)
 const struct det_rule det_rule_purpose_policy = {
 	.name = "purpose-policy",
 	.level = SL_LEVEL_MEDIUM,
+	.alone = 1,
 	.params = NULL,
 	.size = sizeof(struct ppstate),
 	.add = pp_add,

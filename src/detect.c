@@ -517,6 +517,14 @@ det_emit(struct sl_detect *d, int rule, const struct det_user *u, int bump,
 	return 0;
 }
 
+int
+sl_detect_rule_alone(const struct sl_detect *d, size_t i)
+{
+	if (i >= d->nrules)
+		return -1;
+	return d->rules[i]->alone;
+}
+
 static int
 cmp_alert(const void *x, const void *y)
 {
@@ -538,6 +546,12 @@ cmp_alert(const void *x, const void *y)
 	if (a->user.n != b->user.n)
 		return a->user.n < b->user.n ? -1 : 1;
 	return strcmp(a->id, b->id);
+}
+
+int
+sl_alert_cmp(const struct sl_alert *a, const struct sl_alert *b)
+{
+	return cmp_alert(a, b);
 }
 
 /* Groups. */

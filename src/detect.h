@@ -125,6 +125,9 @@ struct det_rule {
 	 * d frees the rule at the end; NULL for the built-in ones. */
 	void *arg;
 	void (*destroy)(struct det_rule *r);
+	/* 1: each user judged by their own events alone
+	 * (sl_detect_rule_alone). */
+	int alone;
 };
 
 struct det_user {

@@ -1456,6 +1456,14 @@ SL_API int sl_detect_rule_level(const struct sl_detect *d, size_t i,
  * bytes). */
 SL_API const char *sl_detect_rule_setting(const struct sl_detect *d,
     size_t i, size_t k, char *value, size_t size);
+/* Whether rule i judges each user by their own events alone: no
+ * baseline of other users or groups, nothing case-wide, so that the
+ * alerts of a shard of the users are those the whole case gives them
+ * (summarize --partial).  1, 0, or -1 out of range. */
+SL_API int sl_detect_rule_alone(const struct sl_detect *d, size_t i);
+/* The order of the ranking: level first, then excess, start, rule, user
+ * and id; < 0, 0 or > 0 as for qsort(3). */
+SL_API int sl_alert_cmp(const struct sl_alert *a, const struct sl_alert *b);
 /* The time cursors must cover: [*from, *to). */
 SL_API void sl_detect_range(const struct sl_detect *d, int64_t *from,
     int64_t *to);
