@@ -1405,7 +1405,7 @@ write_svg(const struct opts *op, const struct work *w)
  * the merge's own.
  */
 static char *
-select_string(const struct opts *o)
+select_string(const struct opts *o, const char *extra)
 {
 	struct sbuf b = { NULL, 0, 0 };
 	char num[64];
@@ -1452,6 +1452,7 @@ select_string(const struct opts *o)
 	if (o->det != NULL) {
 		/* The rules as the rules files left them. */
 		sb_adds(&b, " alerts");
+		sb_adds(&b, extra);
 		for (i = 0; i < sl_detect_rule_count(o->det); i++) {
 			const char *name;
 			size_t k;
@@ -2217,8 +2218,30 @@ main(int argc, char **argv)
 		if (partial != NULL || merge)
 			alone_rules(&o);
 	}
-	if (partial != NULL || merge)
-		select = select_string(&o);
+	if (partial != NULL || merge) {
+		/* The files of --alerts as given: their names, not what
+		 * they hold. */
+		struct sbuf x = { NULL, 0, 0 };
+		char num[128];
+
+		snprintf(num, sizeof(num), " baseline=%lld work=%d-%d "
+		    "workdays=%u", (long long)dopts.baseline,
+		    dopts.work_from, dopts.work_to, dopts.workdays);
+		sb_adds(&x, num);
+		for (i = 0; i < nrules; i++) {
+			sb_adds(&x, " rules=");
+			sb_adds(&x, rules[i]);
+		}
+		sb_adds(&x, " policy=");
+		sb_adds(&x, policy != NULL ? policy : "");
+		sb_adds(&x, " groups=");
+		sb_adds(&x, groups != NULL ? groups : "");
+		sb_adds(&x, " group-column=");
+		sb_adds(&x, group_column != NULL ? group_column : "");
+		sb_addc(&x, '\0');
+		select = select_string(&o, x.p);
+		sb_release(&x);
+	}
 
 	if (merge) {
 		mg.select = select;

@@ -130,7 +130,7 @@ expect_grep "alerts: other rules: message" \
 (cd s0 && "$SUM" -C case --partial p "$@") || fail "alerts: partial"
 expect_eq "alerts: merged as a report" 2 "$(run "$SUM" --merge s0/p)"
 expect_grep "alerts: merged as a report: message" \
-    'made with other selection options than this merge: .* alerts purpose-policy=medium' err
+    'made with other selection options than this merge: .* alerts baseline=[0-9]+ .* purpose-policy=medium' err
 set --
 
 # The pictures and the SVG timeline.
