@@ -1578,7 +1578,7 @@ struct merge {
 	struct sl_alert *alerts;	/* --alerts: the shards' */
 	size_t nalerts;
 	int trouble;
-	int zone_only;		/* reading the first header for its zone */
+	int zone_only;		/* only the first header: its zone */
 };
 
 static int
