@@ -170,6 +170,26 @@ part_alert(struct part_writer *w, const struct sl_alert *a)
 }
 
 void
+part_baseline(struct part_writer *w, struct sl_str name, const char *line,
+    size_t len)
+{
+	fputs("baseline", w->fp);
+	put_quoted(w->fp, name.p, name.n);
+	put_quoted(w->fp, line, len);
+	fputc('\n', w->fp);
+	w->lines++;
+	wcheck(w);
+}
+
+void
+part_peers(struct part_writer *w, uint64_t n)
+{
+	fprintf(w->fp, "peers\t%" PRIu64 "\n", n);
+	w->lines++;
+	wcheck(w);
+}
+
+void
 part_alert_release(struct sl_alert *a)
 {
 	size_t i;
@@ -564,6 +584,8 @@ line(struct rd *r, int *state, int *trouble)
 	if (*state != 3)
 		return bad(r, "the header is cut short");
 	if (strcmp(tag, "source") == 0) {
+		if (r->s->source == NULL)
+			return bad(r, "a source out of place");
 		if (r->kind != 0 || r->nf != 5 || num_u(r, 1, &v) < 0 ||
 		    v > 1 || str(r, 2, &a) < 0 || str(r, 3, &b) < 0 ||
 		    str(r, 4, &c) < 0)
@@ -572,6 +594,8 @@ line(struct rd *r, int *state, int *trouble)
 		return 0;
 	}
 	if (strcmp(tag, "user") == 0) {
+		if (r->s->user == NULL)
+			return bad(r, "a user out of place");
 		if (r->nf != 2 || str(r, 1, &a) < 0)
 			return bad(r, "a malformed user line");
 		if (record_start(r, 1) < 0)
@@ -582,6 +606,8 @@ line(struct rd *r, int *state, int *trouble)
 		return 0;
 	}
 	if (strcmp(tag, "group") == 0) {
+		if (r->s->group == NULL)
+			return bad(r, "a group out of place");
 		if (num_u(r, 1, &v) < 0 || num_u(r, 2, &n) < 0 ||
 		    n == 0 || n > 16 || r->nf != 3 + n)
 			return bad(r, "a malformed group line");
@@ -606,6 +632,8 @@ line(struct rd *r, int *state, int *trouble)
 	if (strcmp(tag, "held") == 0) {
 		if (flush(r) < 0)
 			return -1;
+		if (r->s->held == NULL)
+			return bad(r, "a held user out of place");
 		if (r->nf != 2 || str(r, 1, &a) < 0)
 			return bad(r, "a malformed held line");
 		return r->s->held(r->s->arg, a, r->err, r->errlen);
@@ -614,6 +642,25 @@ line(struct rd *r, int *state, int *trouble)
 		if (flush(r) < 0)
 			return -1;
 		return alert_line(r);
+	}
+	if (strcmp(tag, "baseline") == 0) {
+		if (flush(r) < 0)
+			return -1;
+		if (r->kind != 0 || r->s->baseline == NULL)
+			return bad(r, "a baseline out of place");
+		if (r->nf != 3 || str(r, 1, &a) < 0 || str(r, 2, &b) < 0)
+			return bad(r, "a malformed baseline line");
+		return r->s->baseline(r->s->arg, a, b, r->err, r->errlen);
+	}
+	if (strcmp(tag, "peers") == 0) {
+		if (flush(r) < 0)
+			return -1;
+		if (r->s->peers == NULL)
+			return bad(r, "a peers line out of place");
+		if (r->nf != 2 || num_u(r, 1, &v) < 0)
+			return bad(r, "a malformed peers line");
+		r->s->peers(r->s->arg, v);
+		return 0;
 	}
 	if (strcmp(tag, "end") == 0) {
 		if (r->nf != 3 || num_u(r, 1, &v) < 0 || v > 1 ||

@@ -10,7 +10,7 @@
 #include "sessionlog.h"
 
 #define PART_MAGIC "sessionlog-summary"
-#define PART_VERSION 1
+#define PART_VERSION 2
 
 /* Writing: the lines in order, header first, end last.  Each function
  * dies (exit 2) on a write error. */
@@ -37,6 +37,13 @@ void part_group(struct part_writer *w, const struct sl_str *parts,
  * not given), then each alert. */
 void part_held(struct part_writer *w, struct sl_str name);
 void part_alert(struct part_writer *w, const struct sl_alert *a);
+/* --alerts --baselines: a user and what the rules whose baselines span
+ * users need of it (sl_detect_user_baseline's line). */
+void part_baseline(struct part_writer *w, struct sl_str name,
+    const char *line, size_t len);
+/* --alerts --peers: how many users the run judged its shard against
+ * (its own and the peers), before the held users. */
+void part_peers(struct part_writer *w, uint64_t n);
 /* The trailer: whether some user could not be read, and the count of
  * lines, so that a file cut short is refused. */
 void part_end(struct part_writer *w, int trouble);
@@ -63,6 +70,11 @@ struct part_sink {
 	/* An alert, its strings and evidence allocated: the callee's, to
 	 * free with part_alert_release. */
 	void (*alert)(void *arg, struct sl_alert *a);
+	/* A baseline line: 0, or -1 to refuse.  NULL: refused. */
+	int (*baseline)(void *arg, struct sl_str name, struct sl_str line,
+	    char *err, size_t errlen);
+	/* The peers line: NULL, refused. */
+	void (*peers)(void *arg, uint64_t n);
 	void (*end)(void *arg, int trouble);
 };
 

@@ -1,6 +1,7 @@
 /* summarize.c: reports on a case: the case, users, groups, rankings. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -162,6 +163,8 @@ static const struct option longopts[] = {
 	LONGOPT("follow", no_argument, CHAR_MAX + 32)
 	LONGOPT("partial", required_argument, CHAR_MAX + 33)
 	LONGOPT("merge", no_argument, CHAR_MAX + 34)
+	LONGOPT("baselines", required_argument, CHAR_MAX + 35)
+	LONGOPT("peers", required_argument, CHAR_MAX + 36)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -174,7 +177,7 @@ enum {
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
 	OPT_RULES, OPT_LIST_RULES, OPT_WATCHLIST, OPT_MIN_LEVEL, OPT_FOLLOW,
-	OPT_PARTIAL, OPT_MERGE,
+	OPT_PARTIAL, OPT_MERGE, OPT_BASELINES, OPT_PEERS,
 };
 
 static void
@@ -200,7 +203,9 @@ usage(FILE *fp)
 	    "[--tz zone]\n"
 	    "                 [--until time] [--weekdays days] "
 	    "[--year year] [--follow]\n"
-	    "                 [--partial file] [source ...]\n"
+	    "                 [--partial file [--peers file ...]] "
+	    "[--baselines file]\n"
+	    "                 [source ...]\n"
 	    "       summarize --merge [options] partial ...\n", fp);
 }
 
@@ -1480,12 +1485,16 @@ select_string(const struct opts *o, const char *extra)
 
 /*
  * --partial --alerts: only rules that judge each user alone, whose alerts
- * of a shard are the whole case's; the others need what no partial
- * summary holds yet (summarize(1), PARTIAL SUMMARIES).
+ * of a shard are the whole case's, and (peers: with --peers, --baselines
+ * or --merge) those the other shards' baselines make exact; the others
+ * need what no partial summary holds yet (summarize(1), PARTIAL
+ * SUMMARIES).  Whether a rule of the second kind runs.
  */
-static void
-alone_rules(const struct opts *o)
+static int
+alone_rules(const struct opts *o, int peers)
 {
+	int need = 0;
+
 	struct sbuf b = { NULL, 0, 0 };
 	size_t i;
 	int off;
@@ -1494,6 +1503,11 @@ alone_rules(const struct opts *o)
 		sl_detect_rule_level(o->det, i, &off);
 		if (off || sl_detect_rule_alone(o->det, i))
 			continue;
+		if (sl_detect_rule_peers(o->det, i) == 1) {
+			need = 1;
+			if (peers)
+				continue;
+		}
 		if (b.n > 0)
 			sb_adds(&b, ", ");
 		sb_adds(&b, sl_detect_rule_name(o->det, i));
@@ -1502,12 +1516,13 @@ alone_rules(const struct opts *o)
 		cli_die("--alerts: these rules judge users against others or "
 		    "the whole case, which a partial summary does not hold: "
 		    "%s (a rules file can disable them)", b.p);
+	return need;
 }
 
 /* --partial --alerts: the shard's alerts. */
 static void
 write_partial_alerts(const char *path, const struct opts *o,
-    const struct work *w, const char *select, int trouble)
+    const struct work *w, const char *select, int trouble, int peers)
 {
 	struct part_writer pw;
 	size_t i;
@@ -1517,6 +1532,8 @@ write_partial_alerts(const char *path, const struct opts *o,
 	if ((pw.fp = fopen(path, "w")) == NULL)
 		cli_die("--partial: %s: %s", path, strerror(errno));
 	part_header(&pw, select, zone_name(o));
+	if (peers)
+		part_peers(&pw, sl_detect_user_count(o->det));
 	for (i = 0; i < w->nusers; i++)
 		if (cli_users_want(&o->users, w->users[i].p, w->users[i].n))
 			part_held(&pw, w->users[i]);
@@ -1525,6 +1542,144 @@ write_partial_alerts(const char *path, const struct opts *o,
 	part_end(&pw, trouble);
 	if (fclose(pw.fp) != 0)
 		cli_die("--partial: %s: write error", path);
+}
+
+/* --baselines: what each user of the shard adds to the baselines that
+ * span users, for the other shards' --peers. */
+static void
+write_baselines(const char *path, const struct opts *o, const char *select,
+    int trouble)
+{
+	struct part_writer pw;
+	struct sl_str name;
+	char *line;
+	size_t i, len;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.path = path;
+	if ((pw.fp = fopen(path, "w")) == NULL)
+		cli_die("--baselines: %s: %s", path, strerror(errno));
+	part_header(&pw, select, zone_name(o));
+	for (i = 0; i < sl_detect_user_count(o->det); i++) {
+		if (sl_detect_user_baseline(o->det, i, &name, &line, &len) < 0)
+			cli_die("out of memory");
+		part_baseline(&pw, name, line, len);
+		free(line);
+	}
+	part_end(&pw, trouble);
+	if (fclose(pw.fp) != 0)
+		cli_die("--baselines: %s: write error", path);
+}
+
+/* --peers: every shard's baselines, those of other shards' users added to
+ * the run as peers; each of the shard's own users must be in them, once,
+ * so that no shard is left out. */
+struct peers {
+	const struct opts *o;
+	const char *select;
+	const char *path;
+	struct smap own;	/* the shard's users */
+	struct smap seen;	/* every user met */
+	char **names;		/* seen's keys */
+	size_t nnames, nown;
+};
+
+static int
+peers_header(void *arg, const char *select, const char *tz, char *err,
+    size_t errlen)
+{
+	struct peers *p = arg;
+
+	(void)tz;
+	if (strcmp(select, p->select) != 0) {
+		snprintf(err, errlen, "%s: made with other selection "
+		    "options than this run: %s (here: %s)", p->path, select,
+		    p->select);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+peers_baseline(void *arg, struct sl_str name, struct sl_str line, char *err,
+    size_t errlen)
+{
+	struct peers *p = arg;
+	char *q;
+	int rc;
+
+	if (smap_get(&p->seen, name.p, name.n) != SIZE_MAX) {
+		q = cli_name_quote(name.p, name.n);
+		snprintf(err, errlen, "%s: user %s twice: the baselines must "
+		    "be of shards with no user in common, each given once",
+		    p->path, q);
+		free(q);
+		return -1;
+	}
+	p->names = xrealloc(p->names, p->nnames + 1, sizeof(*p->names));
+	p->names[p->nnames] = xrealloc(NULL, name.n + 1, 1);
+	memcpy(p->names[p->nnames], name.p, name.n + 1);
+	smap_put(&p->seen, p->names[p->nnames], name.n, 0);
+	p->nnames++;
+	if (smap_get(&p->own, name.p, name.n) != SIZE_MAX) {
+		p->nown++;
+		return 0;
+	}
+	if ((rc = sl_detect_add_peer(p->o->det, name.p, name.n, line.p,
+	    line.n)) < 0) {
+		if (rc == -ENOMEM)
+			cli_die("out of memory");
+		snprintf(err, errlen, "%s: %s", p->path,
+		    sl_detect_error(p->o->det));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+peers_end(void *arg, int trouble)
+{
+	(void)arg;
+	(void)trouble;
+}
+
+static void
+read_peers(const struct opts *o, const char *select, const struct work *w,
+    char **files, size_t n)
+{
+	struct part_sink sink;
+	struct sl_usage_opts uo;
+	struct peers p;
+	size_t i;
+	char err[1024];
+
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	p.select = select;
+	for (i = 0; i < w->nusers; i++)
+		smap_put(&p.own, w->users[i].p, w->users[i].n, i);
+	sl_usage_opts_init(&uo);
+	memset(&sink, 0, sizeof(sink));
+	sink.arg = &p;
+	sink.uo = &uo;
+	sink.header = peers_header;
+	sink.baseline = peers_baseline;
+	sink.end = peers_end;
+	for (i = 0; i < n; i++) {
+		p.path = files[i];
+		if (part_read(files[i], &sink, err, sizeof(err)) < 0)
+			cli_die("--peers: %s", err);
+	}
+	if (p.nown != w->nusers)
+		cli_die("--peers: %zu of the %zu users of this shard are in "
+		    "none of the baselines given: give those of every shard, "
+		    "this one's too (--baselines)", w->nusers - p.nown,
+		    w->nusers);
+	for (i = 0; i < p.nnames; i++)
+		free(p.names[i]);
+	free(p.names);
+	smap_free(&p.own);
+	smap_free(&p.seen);
 }
 
 static void
@@ -1577,6 +1732,8 @@ struct merge {
 	size_t cur;
 	struct sl_alert *alerts;	/* --alerts: the shards' */
 	size_t nalerts;
+	uint64_t peers;		/* the peers line: of the first partial */
+	size_t npeers;		/* partials with one */
 	int trouble;
 	int zone_only;		/* only the first header: its zone */
 };
@@ -1706,6 +1863,22 @@ cmp_alert(const void *a, const void *b)
 	return sl_alert_cmp(a, b);
 }
 
+/* --alerts: the users the shard was judged against; the same for all. */
+static void
+merge_peers(void *arg, uint64_t n)
+{
+	struct merge *m = arg;
+
+	if (m->zone_only)
+		return;
+	if (m->npeers > 0 && n != m->peers)
+		cli_die("--merge: %s: judged against %" PRIu64 " users, "
+		    "another partial against %" PRIu64 ": the partials must "
+		    "be made with the same --peers", m->path, n, m->peers);
+	m->peers = n;
+	m->npeers++;
+}
+
 static void
 merge_end(void *arg, int trouble)
 {
@@ -1753,6 +1926,7 @@ merge_partials(struct merge *m, char **files, size_t n)
 	sink.group = merge_group;
 	sink.held = merge_held;
 	sink.alert = merge_alert;
+	sink.peers = merge_peers;
 	sink.end = merge_end;
 	m->paths = files;
 	for (i = 0; i < n; i++) {
@@ -1801,6 +1975,7 @@ merge_zone(struct merge *m, const char *file)
 	sink.group = merge_group;
 	sink.held = merge_held;
 	sink.alert = merge_alert;
+	sink.peers = merge_peers;
 	sink.end = merge_end;
 	m->zone_only = 1;
 	m->path = file;
@@ -1875,7 +2050,10 @@ main(int argc, char **argv)
 	struct sl_watch *wl = NULL;
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0, list_rules = 0;
-	const char *partial = NULL;
+	const char *partial = NULL, *baselines = NULL;
+	char **peers = NULL;
+	size_t npeers = 0;
+	int need_peers = 0;
 	char *select = NULL;
 	struct merge mg;
 	struct logs logs;
@@ -2058,6 +2236,13 @@ main(int argc, char **argv)
 		case OPT_MERGE:
 			merge = 1;
 			break;
+		case OPT_BASELINES:
+			baselines = optarg;
+			break;
+		case OPT_PEERS:
+			peers = xrealloc(peers, npeers + 1, sizeof(*peers));
+			peers[npeers++] = optarg;
+			break;
 		case OPT_YEAR:
 			ro.year = cli_year(optarg);
 			break;
@@ -2132,6 +2317,12 @@ main(int argc, char **argv)
 		o.picture = 1;
 	if (partial != NULL && merge)
 		cli_die("--partial and --merge: one or the other");
+	if ((baselines != NULL || npeers > 0) && !alerts)
+		cli_die("--baselines and --peers: they are for --alerts");
+	if (baselines != NULL && (partial != NULL || merge))
+		cli_die("--baselines: not with --partial or --merge");
+	if (npeers > 0 && partial == NULL)
+		cli_die("--peers: it is for --partial");
 	if (merge && alerts && o.svg != NULL)
 		cli_die("--svg: not with --merge --alerts");
 	if (partial != NULL && (o.json || o.picture || o.svg != NULL ||
@@ -2215,10 +2406,11 @@ main(int argc, char **argv)
 			if (sl_detect_load_rules(o.det, rules[i]) < 0)
 				cli_die("--rules: %s", sl_detect_error(o.det));
 		sl_detect_range(o.det, &o.det_from, &o.det_to);
-		if (partial != NULL || merge)
-			alone_rules(&o);
+		if (partial != NULL || merge || baselines != NULL)
+			need_peers = alone_rules(&o, merge || npeers > 0 ||
+			    baselines != NULL);
 	}
-	if (partial != NULL || merge) {
+	if (partial != NULL || merge || baselines != NULL) {
 		/* The files of --alerts as given: their names, not what
 		 * they hold. */
 		struct sbuf x = { NULL, 0, 0 };
@@ -2265,6 +2457,19 @@ main(int argc, char **argv)
 			    "users could not be read");
 			trouble = 1;
 		}
+		/* Rules judged against peers: every partial made so, and
+		 * against the users of all the partials merged. */
+		if (alerts && need_peers && mg.npeers != (size_t)argc)
+			cli_die("--merge --alerts: %zu of the partials were "
+			    "made without --peers, which rules that judge "
+			    "users against others need",
+			    (size_t)argc - mg.npeers);
+		if (alerts && mg.npeers > 0 && o.users.n == 0 &&
+		    mg.peers != w.nusers)
+			cli_die("--merge --alerts: the partials were judged "
+			    "against %" PRIu64 " users, they hold %zu: give "
+			    "the partials of every shard", mg.peers,
+			    w.nusers);
 		if (alerts) {
 			const struct sl_alert **v;
 
@@ -2300,6 +2505,9 @@ main(int argc, char **argv)
 	if (partial == NULL)
 		cli_users_missing(&o.users, c);
 	w.res = xcalloc(w.nusers + 1, sizeof(*w.res));
+	/* The other shards' users, before this one's are judged. */
+	if (npeers > 0)
+		read_peers(&o, select, &w, peers, npeers);
 	pthread_mutex_init(&w.lock, NULL);
 	if (njobs > w.nusers)
 		njobs = w.nusers > 0 ? w.nusers : 1;
@@ -2322,7 +2530,16 @@ main(int argc, char **argv)
 				cli_die("--alerts: %s",
 				    sl_detect_error(o.det));
 			write_partial_alerts(partial, &o, &w, select,
-			    trouble);
+			    trouble, npeers > 0);
+			status = trouble ? EXIT_TROUBLE : EXIT_FOUND;
+			goto done;
+		}
+		if (baselines != NULL) {
+			/* Run for the users' order and the rules' ends. */
+			if (sl_detect_run(o.det, c) < 0)
+				cli_die("--alerts: %s",
+				    sl_detect_error(o.det));
+			write_baselines(baselines, &o, select, trouble);
 			status = trouble ? EXIT_TROUBLE : EXIT_FOUND;
 			goto done;
 		}
@@ -2457,6 +2674,7 @@ done:
 	cli_users_release(&o.users);
 	cli_patterns_release(&o.pat);
 	free(rules);
+	free(peers);
 	free(args);
 	cli_close_stdout();
 	return status;

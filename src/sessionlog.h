@@ -1461,6 +1461,25 @@ SL_API const char *sl_detect_rule_setting(const struct sl_detect *d,
  * alerts of a shard of the users are those the whole case gives them
  * (summarize --partial).  1, 0, or -1 out of range. */
 SL_API int sl_detect_rule_alone(const struct sl_detect *d, size_t i);
+/*
+ * Peers: the alerts of a shard of the users (summarize --partial) against
+ * what the other shards' users contribute to the baselines that span
+ * users.  sl_detect_rule_peers: whether rule i judges a shard's users
+ * exactly once every other user is added as a peer (1, 0, -1 out of
+ * range).  After sl_detect_user_end, sl_detect_user_baseline gives user i
+ * (0 .. sl_detect_user_count) of d: its name, borrowed, and in *line
+ * (malloc'd, *len bytes, one line of text without tab or newline) what
+ * the peer rules need of it; 0 or -ENOMEM.  sl_detect_add_peer adds such
+ * a user, as a run with the same options gave it, before sl_detect_run:
+ * it counts in every baseline and is never judged.  0, -ENOMEM, or
+ * -EINVAL with the reason in sl_detect_error.
+ */
+SL_API int sl_detect_rule_peers(const struct sl_detect *d, size_t i);
+SL_API size_t sl_detect_user_count(const struct sl_detect *d);
+SL_API int sl_detect_user_baseline(const struct sl_detect *d, size_t i,
+    struct sl_str *name, char **line, size_t *len);
+SL_API int sl_detect_add_peer(struct sl_detect *d, const char *user,
+    size_t n, const char *line, size_t len);
 /* The order of the ranking: level first, then excess, start, rule, user
  * and id; < 0, 0 or > 0 as for qsort(3). */
 SL_API int sl_alert_cmp(const struct sl_alert *a, const struct sl_alert *b);

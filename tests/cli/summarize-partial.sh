@@ -160,10 +160,14 @@ expect_file "one partial: case report" want got
 for k in 0 2; do
 	(cd s$k && "$SUM" -C case --partial p) || fail "refusals: partial $k"
 done
-sed '1s/	1$/	2/' s0/p >v2
-expect_eq "other version" 2 "$(run "$SUM" --merge v2 s2/p)"
-expect_grep "other version: message" \
-    '^summarize: --merge: v2: line 1: a partial summary of version 2; this summarize reads version 1$' err
+sed '1s/	2$/	1/' s0/p >v1
+expect_eq "older version" 2 "$(run "$SUM" --merge v1 s2/p)"
+expect_grep "older version: message" \
+    '^summarize: --merge: v1: line 1: a partial summary of version 1; this summarize reads version 2$' err
+sed '1s/	2$/	3/' s0/p >v3
+expect_eq "newer version" 2 "$(run "$SUM" --merge s2/p v3)"
+expect_grep "newer version: message" \
+    '^summarize: --merge: v3: line 1: a partial summary of version 3; this summarize reads version 2$' err
 sed '$d' s0/p >short
 expect_eq "cut short" 2 "$(run "$SUM" --merge s2/p short)"
 expect_grep "cut short: message" \
