@@ -592,8 +592,8 @@ fail:
 	return rc;
 }
 
-static const char *
-rd_token(struct det_rd *r, size_t *n)
+const char *
+det_rd_word(struct det_rd *r, size_t *n)
 {
 	const char *p;
 
@@ -614,7 +614,7 @@ det_rd_int(struct det_rd *r)
 	long long v;
 	size_t n;
 
-	p = rd_token(r, &n);
+	p = det_rd_word(r, &n);
 	if (n == 0 || n >= sizeof(buf)) {
 		r->bad = 1;
 		return 0;
@@ -638,7 +638,7 @@ det_rd_num(struct det_rd *r)
 	double v;
 	size_t n;
 
-	p = rd_token(r, &n);
+	p = det_rd_word(r, &n);
 	if (n == 0 || n >= sizeof(buf)) {
 		r->bad = 1;
 		return 0;
@@ -683,7 +683,7 @@ sl_detect_add_peer(struct sl_detect *d, const char *user, size_t n,
 		return -ENOMEM;
 	u = &du->u;
 	u->peer = 1;
-	tok = rd_token(&r, &tn);
+	tok = det_rd_word(&r, &tn);
 	if (tn != 4 || memcmp(tok, "days", 4) != 0)
 		goto bad;
 	nd = det_rd_count(&r, 28);
@@ -711,7 +711,7 @@ sl_detect_add_peer(struct sl_detect *d, const char *user, size_t n,
 		u->last = u->days[nd - 1].last;
 	}
 	for (;;) {
-		tok = rd_token(&r, &tn);
+		tok = det_rd_word(&r, &tn);
 		if (tn == 0)
 			break;
 		for (ri = 0; ri < (ssize_t)d->nrules; ri++)

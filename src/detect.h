@@ -108,6 +108,8 @@ struct det_rd {
 	const char *p, *end;
 	int bad;
 };
+/* The next word (n bytes, 0 at the end of the line). */
+const char *det_rd_word(struct det_rd *r, size_t *n);
 int64_t det_rd_int(struct det_rd *r);
 double det_rd_num(struct det_rd *r);
 /* A count of items that follow, each of at least min tokens: bad when

@@ -5,12 +5,12 @@
 # for byte in every output form: each rule alone and all of them together,
 # on the sample split into four shards and on evidence made here where
 # the sample has no alert of a rule (a scraper, a new analyst's batch,
-# growing small exports).
+# growing small exports, a look into a sealed archive).
 . "$SRCDIR/tests/cli/lib.sh"
 SUM=$BUILDDIR/cmd/summarize
 S=$FIX/sample
 # The rules judged against peers, and one that judges each user alone.
-PEER="bulk-export export-growth search-burst denied-burst"
+PEER="bulk-export export-growth search-burst denied-burst rare-access"
 
 # shard DIR [OPTION...]: the logs under DIR/src (relative paths, one log per user
 # named USER.jsonl or USER.jsonl.gz, loose or in a tar) ingested into DIR/whole, and each
@@ -261,16 +261,59 @@ same exports "exports: all, a day judged, 5 days before" \
 same exports "exports: all, a week judged" --rules "$T/all.rules" $G \
     --since 2026-05-25
 
+# Resources: four weeks of weekdays, everyone looks at the same four
+# lists every day; an officer opens a new person's record every day
+# (their routine), an analyst once opens a sealed archive no one else
+# opens (rare-access).
+mkdir -p rare/src
+awk '
+function ev(u, d, h, m, res,    f) {
+	f = "rare/src/" u ".jsonl"
+	printf "{\"time\":\"2026-06-%02dT%02d:%02d:00Z\",\"user\":\"%s\"," \
+	    "\"session\":\"%s-%02d\",\"src\":\"192.0.2.30\"," \
+	    "\"action\":\"view\",\"outcome\":\"success\"," \
+	    "\"dataset\":\"%s\"}\n", d, h, m, u, u, d, res >f
+}
+BEGIN {
+	n = split("an.curious an.one an.two de.officer de.one de.two", us,
+	    " ")
+	for (d = 1; d <= 26; d++) {
+		if ((d - 1) % 7 > 4)
+			continue
+		for (ui = 1; ui <= n; ui++) {
+			u = us[ui]
+			for (k = 0; k < 4; k++)
+				ev(u, d, 9 + k, ui * 5,
+				    "registry/persons/list-" k)
+			if (u == "de.officer")
+				ev(u, d, 14, 0, "registry/persons/p-" d)
+			if (u == "an.curious" && d == 17)
+				ev(u, d, 15, 30, "archive/sealed/case-77")
+		}
+	}
+}'
+shard rare --profile generic-json
+printf 'user\tgroup\nan.curious\tanalysts\nan.one\tanalysts\nan.two\tanalysts\nde.officer\tdesk\nde.one\tdesk\nde.two\tdesk\n' \
+    >rare-groups.tsv
+G="--groups $T/rare-groups.tsv"
+fires rare rare-access --rules "$T/rare-access.rules" $G
+same rare "rare: rare-access" --rules "$T/rare-access.rules" $G
+same rare "rare: rare-access, no groups" --rules "$T/rare-access.rules"
+same rare "rare: all" --rules "$T/all.rules" $G
+same rare "rare: all, a week judged" --rules "$T/all.rules" $G \
+    --since 2026-06-15 --until 2026-06-22
+
 # Refused, exit 2, each with a message that says why: a rule judged
 # against others without --peers; peers missing this shard's users, or
 # naming a user twice, or made with other options; a merge missing a
 # shard, or with a partial of other rules, or with a baselines file.
-# (The files are those of the last run above.)
+# (The exports' files are those of their last run above.)
+G="--groups $T/exports-groups.tsv"
 set -- --rules "$T/all.rules" $G --since 2026-05-25
 B="--peers exports/s0/b --peers exports/s1/b --peers exports/s2/b"
 expect_eq "no peers" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q)"
-expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary does not hold: bulk-export, export-growth, search-burst, denied-burst ' err
+expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary does not hold: bulk-export, export-growth, search-burst, rare-access, denied-burst ' err
 expect_eq "own baselines missing" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q $B)"
 expect_grep "own baselines missing: message" \
