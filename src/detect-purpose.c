@@ -421,6 +421,84 @@ out:
 	return rc;
 }
 
+/*
+ * A peer: its profiles (which record purposes is decided over every user
+ * of the run) and, for each session with access that needs a purpose,
+ * its first such access and the profiles of its accesses with and
+ * without one; its own sessions are judged in its shard.
+ */
+static int
+np_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct npstate *s = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %llu %zu", (unsigned long long)s->recmask,
+	    s->prof.n) < 0)
+		return -ENOMEM;
+	for (i = 0; i < s->prof.n; i++)
+		if (det_buf_hex(b, s->prof.key[i], s->prof.keylen[i]) < 0)
+			return -ENOMEM;
+	if (sl_buf_printf(b, " %zu", s->sess.n) < 0)
+		return -ENOMEM;
+	for (i = 0; i < s->sess.n; i++)
+		if (sl_buf_printf(b, " %lld %llu %llu",
+		    (long long)s->s[i].first,
+		    (unsigned long long)s->s[i].amask,
+		    (unsigned long long)s->s[i].nmask) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+np_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct npstate *s = st;
+	char *key;
+	size_t i, n, kn;
+	ssize_t k;
+	int added;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	s->recmask = det_rd_u64(r);
+	n = det_rd_count(r, 1);
+	for (i = 0; i < n && !r->bad; i++) {
+		if (det_rd_hex(r, &key, &kn) < 0)
+			return -ENOMEM;
+		if (r->bad)
+			break;
+		k = det_map_put(&s->prof, key, kn, &added);
+		free(key);
+		if (k < 0)
+			return -ENOMEM;
+		if (!added)
+			r->bad = 1;
+	}
+	n = det_rd_count(r, 3);
+	for (i = 0; i < n && !r->bad; i++) {
+		struct npsess *ss;
+		char name[32];
+
+		/* The session's name is its shard's: any distinct key. */
+		snprintf(name, sizeof(name), "%zu", i);
+		if ((k = slot(&s->sess, name, strlen(name), (void **)&s->s,
+		    &s->cap, sizeof(*s->s), &added)) < 0)
+			return (int)k;
+		ss = &s->s[k];
+		ss->first = det_rd_int(r);
+		ss->amask = det_rd_u64(r);
+		ss->nmask = det_rd_u64(r);
+	}
+	return 0;
+}
+
 const struct det_rule det_rule_no_purpose = {
 	.name = "no-purpose",
 	.level = SL_LEVEL_LOW,
@@ -429,6 +507,8 @@ const struct det_rule det_rule_no_purpose = {
 	.add = np_add,
 	.run = np_run,
 	.release = np_release,
+	.save = np_save,
+	.load = np_load,
 };
 
 /* ---- boilerplate-purpose ------------------------------------------------- */

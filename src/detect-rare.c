@@ -572,45 +572,26 @@ out:
 }
 
 /* A peer: whether its sources record purposes, and each resource it
- * used (in hex: any byte may be in it) with its first day; its own
- * first accesses are judged in its shard. */
+ * used with its first day; its own first accesses are judged in its
+ * shard. */
 static int
 r_save(const struct sl_detect *d, int rule, const struct det_user *u,
     const void *st, struct sl_buf *b)
 {
-	static const char hex[] = "0123456789abcdef";
 	const struct rstate *rs = st;
-	size_t i, k;
+	size_t i;
 
 	(void)d;
 	(void)rule;
 	(void)u;
 	if (sl_buf_printf(b, " %d %zu", rs->purposes, rs->n) < 0)
 		return -ENOMEM;
-	for (i = 0; i < rs->n; i++) {
-		if (sl_buf_printf(b, " %lld ",
+	for (i = 0; i < rs->n; i++)
+		if (sl_buf_printf(b, " %lld",
 		    (long long)rs->r[i].first_day) < 0 ||
-		    sl_buf_grow(b, rs->res.keylen[i] * 2) < 0)
+		    det_buf_hex(b, rs->res.key[i], rs->res.keylen[i]) < 0)
 			return -ENOMEM;
-		for (k = 0; k < rs->res.keylen[i]; k++) {
-			unsigned char c = (unsigned char)rs->res.key[i][k];
-
-			b->p[b->n++] = hex[c >> 4];
-			b->p[b->n++] = hex[c & 15];
-		}
-		b->p[b->n] = '\0';
-	}
 	return 0;
-}
-
-static int
-unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 static int
@@ -618,12 +599,10 @@ r_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
     struct det_rd *r)
 {
 	struct rstate *rs = st;
-	const char *w;
-	char *key = NULL;
-	size_t i, k, n, wn;
+	char *key;
+	size_t i, n, kn;
 	int64_t day;
-	ssize_t ix;
-	int added, rc = -ENOMEM;
+	int added;
 
 	(void)d;
 	(void)rule;
@@ -635,27 +614,18 @@ r_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
 	if ((rs->r = calloc(n, sizeof(*rs->r))) == NULL)
 		return -ENOMEM;
 	rs->cap = n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !r->bad; i++) {
 		day = det_rd_int(r);
-		w = det_rd_word(r, &wn);
-		if (r->bad || wn == 0 || wn % 2 != 0) {
-			r->bad = 1;
-			break;
-		}
-		free(key);
-		if ((key = malloc(wn / 2)) == NULL)
-			goto fail;
-		for (k = 0; k < wn / 2; k++) {
-			int hi = unhex(w[2 * k]), lo = unhex(w[2 * k + 1]);
-
-			if (hi < 0 || lo < 0)
-				r->bad = 1;
-			key[k] = (char)(hi << 4 | (lo & 15));
-		}
+		if (det_rd_hex(r, &key, &kn) < 0)
+			return -ENOMEM;
 		if (r->bad)
 			break;
-		if ((ix = det_map_put(&rs->res, key, wn / 2, &added)) < 0)
-			goto fail;
+		if (det_map_put(&rs->res, key, kn, &added) < 0) {
+			free(key);
+			return -ENOMEM;
+		}
+		free(key);
+		/* A resource twice: not a line save wrote. */
 		if (!added) {
 			r->bad = 1;
 			break;
@@ -664,10 +634,7 @@ r_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
 		rs->r[rs->n].first = INT64_MIN;
 		rs->n++;
 	}
-	rc = 0;
-fail:
-	free(key);
-	return rc;
+	return 0;
 }
 
 const struct det_rule det_rule_rare = {

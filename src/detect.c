@@ -630,6 +630,30 @@ det_rd_int(struct det_rd *r)
 	return v;
 }
 
+uint64_t
+det_rd_u64(struct det_rd *r)
+{
+	char buf[32], *end;
+	const char *p;
+	unsigned long long v;
+	size_t n;
+
+	p = det_rd_word(r, &n);
+	if (n == 0 || n >= sizeof(buf) || p[0] < '0' || p[0] > '9') {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		r->bad = 1;
+		return 0;
+	}
+	return v;
+}
+
 double
 det_rd_num(struct det_rd *r)
 {
@@ -665,6 +689,65 @@ det_rd_count(struct det_rd *r, size_t min)
 		return 0;
 	}
 	return (size_t)v;
+}
+
+int
+det_buf_hex(struct sl_buf *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k;
+
+	if (sl_buf_grow(b, n * 2 + 1) < 0)
+		return -ENOMEM;
+	b->p[b->n++] = ' ';
+	for (k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)p[k];
+
+		b->p[b->n++] = hex[c >> 4];
+		b->p[b->n++] = hex[c & 15];
+	}
+	b->p[b->n] = '\0';
+	return 0;
+}
+
+static int
+unhex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+det_rd_hex(struct det_rd *r, char **out, size_t *n)
+{
+	const char *w;
+	size_t wn, k;
+
+	*out = NULL;
+	*n = 0;
+	w = det_rd_word(r, &wn);
+	if (wn == 0 || wn % 2 != 0) {
+		r->bad = 1;
+		return 0;
+	}
+	if ((*out = malloc(wn / 2)) == NULL)
+		return -ENOMEM;
+	for (k = 0; k < wn / 2; k++) {
+		int hi = unhex(w[2 * k]), lo = unhex(w[2 * k + 1]);
+
+		if (hi < 0 || lo < 0) {
+			r->bad = 1;
+			free(*out);
+			*out = NULL;
+			return 0;
+		}
+		(*out)[k] = (char)(hi << 4 | lo);
+	}
+	*n = wn / 2;
+	return 0;
 }
 
 int

@@ -111,10 +111,16 @@ struct det_rd {
 /* The next word (n bytes, 0 at the end of the line). */
 const char *det_rd_word(struct det_rd *r, size_t *n);
 int64_t det_rd_int(struct det_rd *r);
+uint64_t det_rd_u64(struct det_rd *r);
 double det_rd_num(struct det_rd *r);
 /* A count of items that follow, each of at least min tokens: bad when
  * the line cannot hold them. */
 size_t det_rd_count(struct det_rd *r, size_t min);
+/* A byte string as one word, " " and pairs of lower-case hex digits (any
+ * byte may be in a name); read back into *out (malloc'd, *n bytes, NULL
+ * when bad).  0 or -ENOMEM. */
+int det_buf_hex(struct sl_buf *b, const char *p, size_t n);
+int det_rd_hex(struct det_rd *r, char **out, size_t *n);
 
 struct det_rule {
 	const char *name;

@@ -10,8 +10,8 @@
 SUM=$BUILDDIR/cmd/summarize
 S=$FIX/sample
 # The rules judged against peers, and one that judges each user alone.
-PEER="bulk-export export-growth off-hours search-burst denied-burst
-rare-access"
+PEER="bulk-export export-growth off-hours search-burst no-purpose
+rare-access denied-burst"
 
 # shard DIR [OPTION...]: the logs under DIR/src (relative paths, one log per user
 # named USER.jsonl or USER.jsonl.gz, loose or in a tar) ingested into DIR/whole, and each
@@ -111,7 +111,8 @@ mv only.rules all.rules
 printf 'note\tdataset_pattern\tpurpose_pattern\nregister\t55af10d9\tCASE-2026-00[0-4]\n' >policy.tsv
 
 # The sample: m.okafor's night export (bulk-export), k.yilmaz's refusals
-# (denied-burst), work at unusual hours (off-hours); with and without its
+# (denied-burst), work at unusual hours (off-hours), access without a
+# purpose (no-purpose); with and without its
 # groups, every day judged or one.
 mkdir -p sample/src
 cp -R "$S/audit" "$S/delivery-2026-03-16.tar" sample/src/
@@ -120,6 +121,7 @@ G="--groups $S/groups.tsv"
 fires sample bulk-export --rules "$T/bulk-export.rules"
 fires sample denied-burst --rules "$T/denied-burst.rules" $G
 fires sample off-hours --rules "$T/off-hours.rules" $G
+fires sample no-purpose --rules "$T/no-purpose.rules" $G
 fires sample off-hours --rules "$T/off-hours.rules" $G --since 2026-03-16
 for r in $PEER; do
 	same sample "sample: $r" --rules "$T/$r.rules"
@@ -322,7 +324,7 @@ set -- --rules "$T/all.rules" $G --since 2026-05-25
 B="--peers exports/s0/b --peers exports/s1/b --peers exports/s2/b"
 expect_eq "no peers" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q)"
-expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary does not hold: bulk-export, export-growth, off-hours, search-burst, rare-access, denied-burst ' err
+expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary does not hold: bulk-export, export-growth, off-hours, search-burst, no-purpose, rare-access, denied-burst ' err
 expect_eq "own baselines missing" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q $B)"
 expect_grep "own baselines missing: message" \
