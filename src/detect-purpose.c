@@ -813,6 +813,50 @@ out:
 	return rc;
 }
 
+/* A peer: the distinct resources under its widest text of each day; its
+ * own days are judged in its shard. */
+static int
+bp_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct bpstate *s = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %zu", s->ndays) < 0)
+		return -ENOMEM;
+	for (i = 0; i < s->ndays; i++)
+		if (sl_buf_printf(b, " %lld %lu", (long long)s->days[i].day,
+		    (unsigned long)s->days[i].top) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+bp_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct bpstate *s = st;
+	size_t i, n = det_rd_count(r, 2);
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (r->bad || n == 0)
+		return 0;
+	if ((s->days = calloc(n, sizeof(*s->days))) == NULL)
+		return -ENOMEM;
+	s->capdays = n;
+	for (i = 0; i < n; i++) {
+		s->days[i].day = det_rd_int(r);
+		s->days[i].top = (uint32_t)det_rd_u64(r);
+	}
+	s->ndays = n;
+	return 0;
+}
+
 const struct det_rule det_rule_boilerplate_purpose = {
 	.name = "boilerplate-purpose",
 	.level = SL_LEVEL_LOW,
@@ -822,6 +866,8 @@ const struct det_rule det_rule_boilerplate_purpose = {
 	.end = bp_end,
 	.run = bp_run,
 	.release = bp_release,
+	.save = bp_save,
+	.load = bp_load,
 };
 
 /* ---- purpose-policy ------------------------------------------------------ */

@@ -5,13 +5,14 @@
 # for byte in every output form: each rule alone and all of them together,
 # on the sample split into four shards and on evidence made here where
 # the sample has no alert of a rule (a scraper, a new analyst's batch,
-# growing small exports, a look into a sealed archive).
+# growing small exports, a look into a sealed archive, one purpose for a
+# day's forty records).
 . "$SRCDIR/tests/cli/lib.sh"
 SUM=$BUILDDIR/cmd/summarize
 S=$FIX/sample
 # The rules judged against peers, and one that judges each user alone.
 PEER="bulk-export export-growth off-hours search-burst no-purpose
-rare-access denied-burst"
+boilerplate-purpose rare-access denied-burst"
 
 # shard DIR [OPTION...]: the logs under DIR/src (relative paths, one log per user
 # named USER.jsonl or USER.jsonl.gz, loose or in a tar) ingested into DIR/whole, and each
@@ -314,6 +315,48 @@ same rare "rare: all" --rules "$T/all.rules" $G
 same rare "rare: all, a week judged" --rules "$T/all.rules" $G \
     --since 2026-06-15 --until 2026-06-22
 
+# Purposes: three weeks of weekdays, three records a day, each with its
+# case number; one user once gives forty records one text
+# (boilerplate-purpose).
+mkdir -p bp/src
+awk '
+function ev(u, d, h, m, res, pur,    f) {
+	f = "bp/src/" u ".jsonl"
+	printf "{\"time\":\"2026-07-%02dT%02d:%02d:00Z\",\"user\":\"%s\"," \
+	    "\"session\":\"%s-%02d\",\"src\":\"192.0.2.40\"," \
+	    "\"action\":\"view\",\"outcome\":\"success\"," \
+	    "\"dataset\":\"%s\",\"purpose\":\"%s\"}\n", d, h, m, u, u, d,
+	    res, pur >f
+}
+BEGIN {
+	n = split("b.boiler b.one b.two c.one c.two c.three", us, " ")
+	for (d = 1; d <= 24; d++) {
+		if ((d - 1) % 7 > 4)
+			continue
+		for (ui = 1; ui <= n; ui++) {
+			u = us[ui]
+			for (k = 0; k < 3; k++)
+				ev(u, d, 9 + k, ui,
+				    "registry/persons/p-" (d * 10 + k),
+				    sprintf("CASE-2026-%03d", d * 10 + k))
+			if (u == "b.boiler" && d == 22)
+				for (k = 0; k < 40; k++)
+					ev(u, d, 14, k,
+					    "registry/persons/q-" k,
+					    "routine check")
+		}
+	}
+}'
+shard bp --profile generic-json
+printf 'user\tgroup\nb.boiler\tb\nb.one\tb\nb.two\tb\nc.one\tc\nc.two\tc\nc.three\tc\n' \
+    >bp-groups.tsv
+G="--groups $T/bp-groups.tsv"
+fires bp boilerplate-purpose --rules "$T/boilerplate-purpose.rules" $G
+same bp "bp: boilerplate-purpose" --rules "$T/boilerplate-purpose.rules" $G
+same bp "bp: all" --rules "$T/all.rules" $G
+same bp "bp: all, a week judged" --rules "$T/all.rules" $G \
+    --since 2026-07-20
+
 # Refused, exit 2, each with a message that says why: a rule judged
 # against others without --peers; peers missing this shard's users, or
 # naming a user twice, or made with other options; a merge missing a
@@ -324,7 +367,7 @@ set -- --rules "$T/all.rules" $G --since 2026-05-25
 B="--peers exports/s0/b --peers exports/s1/b --peers exports/s2/b"
 expect_eq "no peers" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q)"
-expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary does not hold: bulk-export, export-growth, off-hours, search-burst, no-purpose, rare-access, denied-burst ' err
+expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary does not hold: bulk-export, export-growth, off-hours, search-burst, no-purpose, boilerplate-purpose, rare-access, denied-burst ' err
 expect_eq "own baselines missing" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q $B)"
 expect_grep "own baselines missing: message" \
