@@ -1732,7 +1732,7 @@ struct merge {
 	size_t cur;
 	struct sl_alert *alerts;	/* --alerts: the shards' */
 	size_t nalerts;
-	uint64_t peers;		/* the peers line: of the first partial */
+	uint64_t peers;		/* the first partial's peers line */
 	size_t npeers;		/* partials with one */
 	int trouble;
 	int zone_only;		/* only the first header: its zone */

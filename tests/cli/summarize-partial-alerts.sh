@@ -14,11 +14,12 @@ S=$FIX/sample
 PEER="bulk-export export-growth off-hours search-burst no-purpose
 boilerplate-purpose rare-access denied-burst"
 
-# shard DIR [OPTION...]: the logs under DIR/src (relative paths, one log per user
-# named USER.jsonl or USER.jsonl.gz, loose or in a tar) ingested into DIR/whole, and each
-# user's logs, dealt round-robin by name into four shards, into
-# DIR/s0/case .. DIR/s3/case under the same names, with the ingest
-# options.  Dies when they are not the whole case's events.
+# shard DIR [OPTION...]: the logs under DIR/src (relative paths, one log
+# per user named USER.jsonl or USER.jsonl.gz, loose or in a tar) ingested
+# into DIR/whole, and each user's logs, dealt round-robin by name into
+# four shards, into DIR/s0/case .. DIR/s3/case under the same names,
+# with the ingest options.  Dies when they are not the whole case's
+# events.
 shard() {
 	d=$1
 	shift
@@ -73,7 +74,8 @@ same() {
 	for k in 0 1 2 3; do
 		"$SUM" -C "$d/s$k/case" --alerts "$@" --partial "$d/s$k/p" \
 		    --peers "$d/s0/b" --peers "$d/s1/b" --peers "$d/s2/b" \
-		    --peers "$d/s3/b" 2>err || fail "$name: partial $k: $(cat err)"
+		    --peers "$d/s3/b" 2>err ||
+		    fail "$name: partial $k: $(cat err)"
 	done
 	for form in "" --json --no-header; do
 		"$SUM" -C "$d/whole" --alerts "$@" $form >want 2>want.err
