@@ -1,6 +1,7 @@
 /* summarize.c: reports on a case: the case, users, groups, rankings. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -15,6 +16,7 @@
 #include "cli.h"
 #include "filter.h"
 #include "out.h"
+#include "partial.h"
 #include "svg.h"
 #include "util.h"
 
@@ -159,6 +161,10 @@ static const struct option longopts[] = {
 	LONGOPT("weekdays", required_argument, CHAR_MAX + 17)
 	LONGOPT("year", required_argument, CHAR_MAX + 18)
 	LONGOPT("follow", no_argument, CHAR_MAX + 32)
+	LONGOPT("partial", required_argument, CHAR_MAX + 33)
+	LONGOPT("merge", no_argument, CHAR_MAX + 34)
+	LONGOPT("baselines", required_argument, CHAR_MAX + 35)
+	LONGOPT("peers", required_argument, CHAR_MAX + 36)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -171,6 +177,7 @@ enum {
 	OPT_YEAR, OPT_ALERTS, OPT_BASELINE, OPT_FAIL_ON, OPT_GROUPS,
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
 	OPT_RULES, OPT_LIST_RULES, OPT_WATCHLIST, OPT_MIN_LEVEL, OPT_FOLLOW,
+	OPT_PARTIAL, OPT_MERGE, OPT_BASELINES, OPT_PEERS,
 };
 
 static void
@@ -196,7 +203,10 @@ usage(FILE *fp)
 	    "[--tz zone]\n"
 	    "                 [--until time] [--weekdays days] "
 	    "[--year year] [--follow]\n"
-	    "                 [source ...]\n", fp);
+	    "                 [--partial file [--peers file ...]] "
+	    "[--baselines file]\n"
+	    "                 [source ...]\n"
+	    "       summarize --merge [options] partial ...\n", fp);
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -775,21 +785,68 @@ day_number(struct sl_str k)
 	return sl_days_from_civil(y, m, d);
 }
 
+/*
+ * The logs of the case: its manifest rows, each once however many
+ * partial summaries name it, by sha256, path and member; those that are
+ * not an archive's own row are the logs, their distinct paths the
+ * sources.
+ */
+struct logs {
+	struct smap rows, paths;
+	char **keep;
+	size_t nkeep;
+	uint64_t logs, sources;
+};
+
 static void
-case_report(struct out *o, const struct opts *op, struct sl_case *c,
-    struct sl_usage *all, uint64_t users, uint64_t sessions)
+logs_add(struct logs *l, struct sl_str sha, struct sl_str path,
+    struct sl_str member, int container)
 {
-	const struct sl_usage_figures *f = sl_usage_figures(all);
-	const struct sl_usage_item *it;
+	struct sbuf k = { NULL, 0, 0 };
+
+	key_add(&k, sha.p, sha.n);
+	key_add(&k, path.p, path.n);
+	key_add(&k, member.p, member.n);
+	if (smap_get(&l->rows, k.p, k.n) != SIZE_MAX) {
+		sb_release(&k);
+		return;
+	}
+	l->keep = xrealloc(l->keep, l->nkeep + 2, sizeof(*l->keep));
+	l->keep[l->nkeep++] = k.p;
+	smap_put(&l->rows, k.p, k.n, 0);
+	if (!container)
+		l->logs++;
+	if (smap_get(&l->paths, path.p, path.n) == SIZE_MAX) {
+		char *p = xrealloc(NULL, path.n + 1, 1);
+
+		memcpy(p, path.p, path.n);
+		l->keep[l->nkeep++] = p;
+		smap_put(&l->paths, p, path.n, 0);
+		l->sources++;
+	}
+}
+
+static void
+logs_release(struct logs *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nkeep; i++)
+		free(l->keep[i]);
+	free(l->keep);
+	smap_free(&l->rows);
+	smap_free(&l->paths);
+}
+
+/* Each row of the case's manifest to fn (logs_add, part_source). */
+static void
+manifest_rows(struct sl_case *c, void (*fn)(void *, struct sl_str,
+    struct sl_str, struct sl_str, int), void *arg)
+{
 	const struct sl_manifest_row *mr;
 	struct sl_manifest *m;
-	struct smap paths = { NULL, 0, 0 };
-	char **keep = NULL, buf[SL_TIME_TZ_LEN + 32];
-	uint64_t logs = 0;
 	struct sl_str cv;
-	size_t n, i, nkeep = 0;
-	int64_t prev;
-	int rc, a;
+	int rc;
 
 	if ((m = sl_manifest_open(c)) == NULL)
 		cli_die("cannot read the manifest: %s", sl_case_error(c));
@@ -798,18 +855,30 @@ case_report(struct out *o, const struct opts *op, struct sl_case *c,
 			cli_die("cannot read the manifest: %s",
 			    sl_case_error(c));
 		/* An archive's row is not a log of its own. */
-		if (!sl_notes_get(mr->notes.p, mr->notes.n, "container",
-		    &cv))
-			logs++;
-		if (smap_get(&paths, mr->path.p, mr->path.n) == SIZE_MAX) {
-			keep = xrealloc(keep, nkeep + 1, sizeof(*keep));
-			keep[nkeep] = xrealloc(NULL, mr->path.n + 1, 1);
-			memcpy(keep[nkeep], mr->path.p, mr->path.n);
-			smap_put(&paths, keep[nkeep], mr->path.n, nkeep);
-			nkeep++;
-		}
+		fn(arg, mr->sha256, mr->path, mr->member,
+		    sl_notes_get(mr->notes.p, mr->notes.n, "container", &cv));
 	}
 	sl_manifest_free(m);
+}
+
+static void
+logs_row(void *arg, struct sl_str sha, struct sl_str path,
+    struct sl_str member, int container)
+{
+	logs_add(arg, sha, path, member, container);
+}
+
+static void
+case_report(struct out *o, const struct opts *op, const struct logs *l,
+    struct sl_usage *all, uint64_t users, uint64_t sessions)
+{
+	const struct sl_usage_figures *f = sl_usage_figures(all);
+	const struct sl_usage_item *it;
+	char buf[SL_TIME_TZ_LEN + 32];
+	size_t n, i;
+	int64_t prev;
+	int a;
+
 	buf[0] = '\0';
 	if (f->first != INT64_MIN)
 		sl_time_format_tz(f->first, op->ptz, buf, sizeof(buf));
@@ -818,8 +887,8 @@ case_report(struct out *o, const struct opts *op, struct sl_case *c,
 	if (f->last != INT64_MIN)
 		sl_time_format_tz(f->last, op->ptz, buf, sizeof(buf));
 	kv(o, "last", buf);
-	kv_u(o, "sources", nkeep);
-	kv_u(o, "logs", logs);
+	kv_u(o, "sources", l->sources);
+	kv_u(o, "logs", l->logs);
 	kv_u(o, "users", users);
 	kv_u(o, "events", f->events);
 	kv_u(o, "backend", f->backend);
@@ -866,10 +935,6 @@ case_report(struct out *o, const struct opts *op, struct sl_case *c,
 			}
 		prev = d;
 	}
-	for (i = 0; i < nkeep; i++)
-		free(keep[i]);
-	free(keep);
-	smap_free(&paths);
 }
 
 static const struct opts *sort_opts;
@@ -1145,19 +1210,16 @@ static const char *const alert_cols[] = {
 /* Judge, print the alerts ranked; EXIT_FOUND, or 3 when one is at or above
  * --fail-on, EXIT_TROUBLE when the run failed. */
 static int
-alerts_report(const struct opts *op, struct sl_case *c)
+alerts_print(const struct opts *op, const struct sl_alert *const *v,
+    size_t n)
 {
 	struct out *o;
 	struct sbuf ev = { NULL, 0, 0 };
-	size_t i, k, n;
+	size_t i, k;
 	int rc = EXIT_FOUND, fmt;
 
 	if (op->wanted == 0 && op->users.n > 0)
 		rc = EXIT_NOTHING;
-	if (sl_detect_run(op->det, c) < 0) {
-		cli_warn("--alerts: %s", sl_detect_error(op->det));
-		return EXIT_TROUBLE;
-	}
 	fmt = out_format_for(stdout, op->json);
 	/* An alert is far wider than a terminal: a card each there. */
 	if (fmt == OUT_TABLE)
@@ -1168,9 +1230,8 @@ alerts_report(const struct opts *op, struct sl_case *c)
 	out_cut(o, "evidence", 1);
 	out_cut(o, "session", 1);
 	out_cut(o, "explanation", 2);
-	n = sl_detect_count(op->det);
 	for (i = 0; i < n; i++) {
-		const struct sl_alert *a = sl_detect_alert(op->det, i);
+		const struct sl_alert *a = v[i];
 		const char *lv = sl_level_name(a->level);
 
 		/* -u: those users' alerts (case-wide ones are no user's). */
@@ -1206,6 +1267,26 @@ alerts_report(const struct opts *op, struct sl_case *c)
 	out_flush(o);
 	out_free(o);
 	sb_release(&ev);
+	return rc;
+}
+
+static int
+alerts_report(const struct opts *op, struct sl_case *c)
+{
+	const struct sl_alert **v;
+	size_t i, n;
+	int rc;
+
+	if (sl_detect_run(op->det, c) < 0) {
+		cli_warn("--alerts: %s", sl_detect_error(op->det));
+		return EXIT_TROUBLE;
+	}
+	n = sl_detect_count(op->det);
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = sl_detect_alert(op->det, i);
+	rc = alerts_print(op, v, n);
+	free(v);
 	return rc;
 }
 
@@ -1319,6 +1400,591 @@ write_svg(const struct opts *op, const struct work *w)
 	sb_release(&title);
 }
 
+/* ---- partial summaries ------------------------------------------------- */
+
+/*
+ * What the partial summaries of one merge must share: every option that
+ * chooses or groups the events counted, as given (times as written, so a
+ * relative one is the same words, not the same instant), and the run's
+ * zone.  The output options (--json, --top's count, --picture, --svg) are
+ * the merge's own.
+ */
+static char *
+select_string(const struct opts *o, const char *extra)
+{
+	struct sbuf b = { NULL, 0, 0 };
+	char num[64];
+	size_t i;
+	char *q;
+
+	sb_adds(&b, "by=");
+	for (i = 0; i < o->ndims; i++) {
+		if (i > 0)
+			sb_addc(&b, ',');
+		sb_adds(&b, dim_names[o->dims[i]]);
+	}
+	sb_adds(&b, " since=");
+	sb_adds(&b, o->f.since_arg ? o->f.since_arg : "");
+	sb_adds(&b, " until=");
+	sb_adds(&b, o->f.until_arg ? o->f.until_arg : "");
+	sb_adds(&b, " tz=");
+	sb_adds(&b, zone_name(o));
+	snprintf(num, sizeof(num), " gap=%lld actions=%u outcomes=%u",
+	    (long long)o->gap, o->actions, o->outcomes);
+	sb_adds(&b, num);
+	sb_adds(&b, " hours=");
+	for (i = 0; i < o->f.nhours; i++) {
+		snprintf(num, sizeof(num), "%s%d-%d", i > 0 ? "," : "",
+		    o->f.hours[i].lo, o->f.hours[i].hi);
+		sb_adds(&b, num);
+	}
+	snprintf(num, sizeof(num), " weekdays=%u flags=%u invert=%d",
+	    o->f.weekdays, o->pat.flags, o->invert);
+	sb_adds(&b, num);
+	for (i = 0; i < o->users.n; i++) {
+		q = cli_name_quote(o->users.v[i].p, o->users.v[i].n);
+		sb_adds(&b, " -u ");
+		sb_adds(&b, q);
+		free(q);
+	}
+	for (i = 0; i < o->pat.nargs; i++) {
+		snprintf(num, sizeof(num), " -%c ", o->pat.opts[i]);
+		sb_adds(&b, num);
+		q = cli_name_quote(o->pat.args[i], strlen(o->pat.args[i]));
+		sb_adds(&b, q);
+		free(q);
+	}
+	if (o->det != NULL) {
+		/* The rules as the rules files left them. */
+		sb_adds(&b, " alerts");
+		sb_adds(&b, extra);
+		for (i = 0; i < sl_detect_rule_count(o->det); i++) {
+			const char *name;
+			size_t k;
+			int off, lv;
+
+			lv = sl_detect_rule_level(o->det, i, &off);
+			if (off)
+				continue;
+			sb_addc(&b, ' ');
+			sb_adds(&b, sl_detect_rule_name(o->det, i));
+			sb_addc(&b, '=');
+			sb_adds(&b, sl_level_name(lv));
+			for (k = 0; (name = sl_detect_rule_setting(o->det, i,
+			    k, num, sizeof(num))) != NULL; k++) {
+				sb_addc(&b, ',');
+				sb_adds(&b, name);
+				sb_addc(&b, '=');
+				sb_adds(&b, num);
+			}
+		}
+	}
+	sb_addc(&b, '\0');
+	return b.p;
+}
+
+/*
+ * --partial --alerts: only rules that judge each user alone, whose alerts
+ * of a shard are the whole case's, and (peers: with --peers, --baselines
+ * or --merge) those the other shards' baselines make exact; the others
+ * need what no partial summary holds yet (summarize(1), PARTIAL
+ * SUMMARIES).  Whether a rule of the second kind runs.
+ */
+static int
+alone_rules(const struct opts *o, int peers)
+{
+	int need = 0;
+
+	struct sbuf b = { NULL, 0, 0 };
+	size_t i;
+	int off;
+
+	for (i = 0; i < sl_detect_rule_count(o->det); i++) {
+		sl_detect_rule_level(o->det, i, &off);
+		if (off || sl_detect_rule_alone(o->det, i))
+			continue;
+		if (sl_detect_rule_peers(o->det, i) == 1) {
+			need = 1;
+			if (peers)
+				continue;
+		}
+		if (b.n > 0)
+			sb_adds(&b, ", ");
+		sb_adds(&b, sl_detect_rule_name(o->det, i));
+	}
+	if (b.n > 0)
+		cli_die("--alerts: these rules judge users against others or "
+		    "the whole case, which a partial summary does not hold: "
+		    "%s (a rules file can disable them)", b.p);
+	return need;
+}
+
+/* --partial --alerts: the shard's alerts. */
+static void
+write_partial_alerts(const char *path, const struct opts *o,
+    const struct work *w, const char *select, int trouble, int peers)
+{
+	struct part_writer pw;
+	size_t i;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.path = path;
+	if ((pw.fp = fopen(path, "w")) == NULL)
+		cli_die("--partial: %s: %s", path, strerror(errno));
+	part_header(&pw, select, zone_name(o));
+	if (peers)
+		part_peers(&pw, sl_detect_user_count(o->det));
+	for (i = 0; i < w->nusers; i++)
+		if (cli_users_want(&o->users, w->users[i].p, w->users[i].n))
+			part_held(&pw, w->users[i]);
+	for (i = 0; i < sl_detect_count(o->det); i++)
+		part_alert(&pw, sl_detect_alert(o->det, i));
+	part_end(&pw, trouble);
+	if (fclose(pw.fp) != 0)
+		cli_die("--partial: %s: write error", path);
+}
+
+/* --baselines: what each user of the shard adds to the baselines that
+ * span users, for the other shards' --peers. */
+static void
+write_baselines(const char *path, const struct opts *o, const char *select,
+    int trouble)
+{
+	struct part_writer pw;
+	struct sl_str name;
+	char *line;
+	size_t i, len;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.path = path;
+	if ((pw.fp = fopen(path, "w")) == NULL)
+		cli_die("--baselines: %s: %s", path, strerror(errno));
+	part_header(&pw, select, zone_name(o));
+	for (i = 0; i < sl_detect_user_count(o->det); i++) {
+		if (sl_detect_user_baseline(o->det, i, &name, &line, &len) < 0)
+			cli_die("out of memory");
+		part_baseline(&pw, name, line, len);
+		free(line);
+	}
+	part_end(&pw, trouble);
+	if (fclose(pw.fp) != 0)
+		cli_die("--baselines: %s: write error", path);
+}
+
+/* --peers: every shard's baselines, those of other shards' users added to
+ * the run as peers; each of the shard's own users must be in them, once,
+ * so that no shard is left out. */
+struct peers {
+	const struct opts *o;
+	const char *select;
+	const char *path;
+	struct smap own;	/* the shard's users */
+	struct smap seen;	/* every user met */
+	char **names;		/* seen's keys */
+	size_t nnames, nown;
+};
+
+static int
+peers_header(void *arg, const char *select, const char *tz, char *err,
+    size_t errlen)
+{
+	struct peers *p = arg;
+
+	(void)tz;
+	if (strcmp(select, p->select) != 0) {
+		snprintf(err, errlen, "%s: made with other selection "
+		    "options than this run: %s (here: %s)", p->path, select,
+		    p->select);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+peers_baseline(void *arg, struct sl_str name, struct sl_str line, char *err,
+    size_t errlen)
+{
+	struct peers *p = arg;
+	char *q;
+	int rc;
+
+	if (smap_get(&p->seen, name.p, name.n) != SIZE_MAX) {
+		q = cli_name_quote(name.p, name.n);
+		snprintf(err, errlen, "%s: user %s twice: the baselines must "
+		    "be of shards with no user in common, each given once",
+		    p->path, q);
+		free(q);
+		return -1;
+	}
+	p->names = xrealloc(p->names, p->nnames + 1, sizeof(*p->names));
+	p->names[p->nnames] = xrealloc(NULL, name.n + 1, 1);
+	memcpy(p->names[p->nnames], name.p, name.n + 1);
+	smap_put(&p->seen, p->names[p->nnames], name.n, 0);
+	p->nnames++;
+	if (smap_get(&p->own, name.p, name.n) != SIZE_MAX) {
+		p->nown++;
+		return 0;
+	}
+	if ((rc = sl_detect_add_peer(p->o->det, name.p, name.n, line.p,
+	    line.n)) < 0) {
+		if (rc == -ENOMEM)
+			cli_die("out of memory");
+		snprintf(err, errlen, "%s: %s", p->path,
+		    sl_detect_error(p->o->det));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+peers_end(void *arg, int trouble)
+{
+	(void)arg;
+	(void)trouble;
+}
+
+static void
+read_peers(const struct opts *o, const char *select, const struct work *w,
+    char **files, size_t n)
+{
+	struct part_sink sink;
+	struct sl_usage_opts uo;
+	struct peers p;
+	size_t i;
+	char err[1024];
+
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	p.select = select;
+	for (i = 0; i < w->nusers; i++)
+		smap_put(&p.own, w->users[i].p, w->users[i].n, i);
+	sl_usage_opts_init(&uo);
+	memset(&sink, 0, sizeof(sink));
+	sink.arg = &p;
+	sink.uo = &uo;
+	sink.header = peers_header;
+	sink.baseline = peers_baseline;
+	sink.end = peers_end;
+	for (i = 0; i < n; i++) {
+		p.path = files[i];
+		if (part_read(files[i], &sink, err, sizeof(err)) < 0)
+			cli_die("--peers: %s", err);
+	}
+	if (p.nown != w->nusers)
+		cli_die("--peers: %zu of the %zu users of this shard are in "
+		    "none of the baselines given: give those of every shard, "
+		    "this one's too (--baselines)", w->nusers - p.nown,
+		    w->nusers);
+	for (i = 0; i < p.nnames; i++)
+		free(p.names[i]);
+	free(p.names);
+	smap_free(&p.own);
+	smap_free(&p.seen);
+}
+
+static void
+partial_source(void *arg, struct sl_str sha, struct sl_str path,
+    struct sl_str member, int container)
+{
+	part_source(arg, sha, path, member, container);
+}
+
+/* --partial: what this shard counted, for --merge. */
+static void
+write_partial(const char *path, const struct opts *o, const char *select,
+    struct sl_case *c, const struct work *w, struct table *g, int trouble)
+{
+	struct part_writer pw;
+	struct sl_str parts[MAX_DIMS];
+	size_t i, k;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.path = path;
+	if ((pw.fp = fopen(path, "w")) == NULL)
+		cli_die("--partial: %s: %s", path, strerror(errno));
+	part_header(&pw, select, zone_name(o));
+	manifest_rows(c, partial_source, &pw);
+	for (i = 0; i < w->nusers; i++)
+		if (w->res[i].u != NULL)
+			part_user(&pw, w->users[i], w->res[i].u);
+	for (i = 0; i < g->n; i++) {
+		for (k = 0; k < o->ndims; k++)
+			key_part(g->v[i].key, k, &parts[k].p, &parts[k].n);
+		part_group(&pw, parts, o->ndims, g->v[i].users, g->v[i].u);
+	}
+	part_end(&pw, trouble);
+	if (fclose(pw.fp) != 0)
+		cli_die("--partial: %s: write error", path);
+}
+
+/* --merge: the partial summaries read into the work and tables of a
+ * run, as if its workers had counted them. */
+struct merge {
+	const struct opts *o;
+	const char *select;	/* NULL until the first header */
+	char *tz;		/* the first partial's zone */
+	const char *path;
+	struct work *w;
+	struct table *g;
+	struct logs *logs;
+	struct smap names;	/* user -> partial it came from */
+	char **paths;		/* the partials, m->cur the one read */
+	size_t cur;
+	struct sl_alert *alerts;	/* --alerts: the shards' */
+	size_t nalerts;
+	uint64_t peers;		/* the first partial's peers line */
+	size_t npeers;		/* partials with one */
+	int trouble;
+	int zone_only;		/* only the first header: its zone */
+};
+
+static int
+merge_header(void *arg, const char *select, const char *tz, char *err,
+    size_t errlen)
+{
+	struct merge *m = arg;
+
+	if (m->zone_only) {
+		m->tz = xstrdup(tz);
+		return 1;
+	}
+	if (strcmp(select, m->select) != 0) {
+		snprintf(err, errlen, "%s: made with other selection "
+		    "options than this merge: %s (here: %s)", m->path, select,
+		    m->select);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+merge_source(void *arg, struct sl_str sha, struct sl_str path,
+    struct sl_str member, int container)
+{
+	struct merge *m = arg;
+
+	if (!m->zone_only)
+		logs_add(m->logs, sha, path, member, container);
+}
+
+static int
+merge_user(void *arg, struct sl_str name, struct sl_usage *u, char *err,
+    size_t errlen)
+{
+	struct merge *m = arg;
+	struct work *w = m->w;
+	size_t i;
+	char *p, *q;
+
+	if (m->zone_only) {
+		sl_usage_free(u);
+		return 0;
+	}
+	/* A user lives in one shard: met twice, the partials are not of
+	 * disjoint shards (or one was given twice). */
+	if ((i = smap_get(&m->names, name.p, name.n)) != SIZE_MAX) {
+		q = cli_name_quote(name.p, name.n);
+		snprintf(err, errlen, "%s: user %s is in %s too: the partial "
+		    "summaries must be of shards with no user in common",
+		    m->path, q, m->paths[i]);
+		free(q);
+		sl_usage_free(u);
+		return -1;
+	}
+	p = xrealloc(NULL, name.n + 1, 1);
+	memcpy(p, name.p, name.n + 1);
+	w->users = xrealloc(w->users, w->nusers + 2, sizeof(*w->users));
+	w->res = xrealloc(w->res, w->nusers + 2, sizeof(*w->res));
+	memset(&w->res[w->nusers], 0, sizeof(w->res[w->nusers]));
+	w->users[w->nusers].p = p;
+	w->users[w->nusers].n = name.n;
+	w->res[w->nusers].u = u;
+	smap_put(&m->names, p, name.n, m->cur);
+	w->nusers++;
+	return 0;
+}
+
+static void
+merge_group(void *arg, const struct sl_str *parts, size_t nparts,
+    uint64_t users, struct sl_usage *u)
+{
+	struct merge *m = arg;
+	struct sbuf k = { NULL, 0, 0 };
+	struct sl_usage_opts uo;
+	struct row *d;
+	size_t i;
+
+	if (m->zone_only || nparts != m->o->ndims) {
+		sl_usage_free(u);
+		return;
+	}
+	for (i = 0; i < nparts; i++)
+		key_add(&k, parts[i].p, parts[i].n);
+	sl_usage_opts_init(&uo);
+	uo.tz = m->o->f.tz;
+	d = table_get(m->g, k.p, k.n, &uo);
+	if (sl_usage_merge(d->u, u) < 0)
+		cli_die("out of memory");
+	d->users += users;
+	sl_usage_free(u);
+	sb_release(&k);
+}
+
+/* --alerts: a user judged, known by name only. */
+static int
+merge_held(void *arg, struct sl_str name, char *err, size_t errlen)
+{
+	struct merge *m = arg;
+	struct sl_usage *u;
+
+	if (m->zone_only)
+		return 0;
+	if ((u = sl_usage_new(NULL)) == NULL)
+		cli_die("out of memory");
+	return merge_user(arg, name, u, err, errlen);
+}
+
+static void
+merge_alert(void *arg, struct sl_alert *a)
+{
+	struct merge *m = arg;
+
+	if (m->zone_only) {
+		part_alert_release(a);
+		return;
+	}
+	m->alerts = xrealloc(m->alerts, m->nalerts + 1, sizeof(*m->alerts));
+	m->alerts[m->nalerts++] = *a;
+}
+
+static int
+cmp_alert(const void *a, const void *b)
+{
+	return sl_alert_cmp(a, b);
+}
+
+/* --alerts: the users the shard was judged against; the same for all. */
+static void
+merge_peers(void *arg, uint64_t n)
+{
+	struct merge *m = arg;
+
+	if (m->zone_only)
+		return;
+	if (m->npeers > 0 && n != m->peers)
+		cli_die("--merge: %s: judged against %" PRIu64 " users, "
+		    "another partial against %" PRIu64 ": the partials must "
+		    "be made with the same --peers", m->path, n, m->peers);
+	m->peers = n;
+	m->npeers++;
+}
+
+static void
+merge_end(void *arg, int trouble)
+{
+	struct merge *m = arg;
+
+	m->trouble |= trouble;
+}
+
+static const struct sl_str *sort_names;
+
+/* Users in byte order, a prefix first: the case's order. */
+static int
+cmp_user(const void *a, const void *b)
+{
+	const struct sl_str *x = &sort_names[*(const size_t *)a];
+	const struct sl_str *y = &sort_names[*(const size_t *)b];
+	int d = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+
+	if (d != 0 || x->n == y->n)
+		return d;
+	return x->n < y->n ? -1 : 1;
+}
+
+/* Read the partials given to --merge into w and g, the users in the
+ * case's order; dies on a file refused. */
+static void
+merge_partials(struct merge *m, char **files, size_t n)
+{
+	struct part_sink sink;
+	struct sl_usage_opts uo;
+	struct work *w = m->w;
+	struct sl_str *names;
+	struct ures *res;
+	size_t i, *ix;
+	char err[1024];
+
+	sl_usage_opts_init(&uo);
+	uo.tz = m->o->f.tz;
+	memset(&sink, 0, sizeof(sink));
+	sink.arg = m;
+	sink.uo = &uo;
+	sink.header = merge_header;
+	sink.source = merge_source;
+	sink.user = merge_user;
+	sink.group = merge_group;
+	sink.held = merge_held;
+	sink.alert = merge_alert;
+	sink.peers = merge_peers;
+	sink.end = merge_end;
+	m->paths = files;
+	for (i = 0; i < n; i++) {
+		m->path = files[i];
+		m->cur = i;
+		if (part_read(files[i], &sink, err, sizeof(err)) < 0)
+			cli_die("--merge: %s", err);
+	}
+	ix = xcalloc(w->nusers + 1, sizeof(*ix));
+	for (i = 0; i < w->nusers; i++)
+		ix[i] = i;
+	sort_names = w->users;
+	qsort(ix, w->nusers, sizeof(*ix), cmp_user);
+	names = xcalloc(w->nusers + 1, sizeof(*names));
+	res = xcalloc(w->nusers + 1, sizeof(*res));
+	for (i = 0; i < w->nusers; i++) {
+		names[i] = w->users[ix[i]];
+		res[i] = w->res[ix[i]];
+	}
+	free(w->users);
+	free(w->res);
+	w->users = names;
+	w->res = res;
+	free(ix);
+	/* The alerts ranked as one run ranks them. */
+	if (m->nalerts > 1)
+		qsort(m->alerts, m->nalerts, sizeof(*m->alerts), cmp_alert);
+}
+
+/* The zone of the first partial, when --tz does not say: the zone its
+ * case's sources were read in, as summarize of that case took it. */
+static char *
+merge_zone(struct merge *m, const char *file)
+{
+	struct part_sink sink;
+	struct sl_usage_opts uo;
+	char err[1024];
+
+	sl_usage_opts_init(&uo);
+	memset(&sink, 0, sizeof(sink));
+	sink.arg = m;
+	sink.uo = &uo;
+	sink.header = merge_header;
+	sink.source = merge_source;
+	sink.user = merge_user;
+	sink.group = merge_group;
+	sink.held = merge_held;
+	sink.alert = merge_alert;
+	sink.peers = merge_peers;
+	sink.end = merge_end;
+	m->zone_only = 1;
+	m->path = file;
+	if (part_read(file, &sink, err, sizeof(err)) < 0)
+		cli_die("--merge: %s", err);
+	m->zone_only = 0;
+	return m->tz;
+}
+
 /* --list-rules: each rule, its base level, whether it is on, its settings
  * as a rules file writes them. */
 static void
@@ -1385,8 +2051,16 @@ main(int argc, char **argv)
 	struct sl_watch *wl = NULL;
 	struct sl_detect_opts dopts;
 	int alerts = 0, workdays = 0, baseline_set = 0, list_rules = 0;
+	const char *partial = NULL, *baselines = NULL;
+	char **peers = NULL;
+	size_t npeers = 0;
+	int need_peers = 0;
+	char *select = NULL;
+	struct merge mg;
+	struct logs logs;
+	int merge = 0;
 	int status;
-	char **args;
+	char **args, err[512];
 	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
 	size_t i, k, nu, njobs = 0;
 	int ch, nargs = argc - 1, trouble = 0, utf8 = 0, fmt;
@@ -1394,6 +2068,8 @@ main(int argc, char **argv)
 	cli_progname = "summarize";
 	memset(&o, 0, sizeof(o));
 	memset(&w, 0, sizeof(w));
+	memset(&mg, 0, sizeof(mg));
+	memset(&logs, 0, sizeof(logs));
 	sl_reader_opts_init(&ro);
 	o.header = 1;
 	cli_filter_init(&o.f);
@@ -1555,6 +2231,19 @@ main(int argc, char **argv)
 		case OPT_FOLLOW:
 			ro.follow = 1;
 			break;
+		case OPT_PARTIAL:
+			partial = optarg;
+			break;
+		case OPT_MERGE:
+			merge = 1;
+			break;
+		case OPT_BASELINES:
+			baselines = optarg;
+			break;
+		case OPT_PEERS:
+			peers = xrealloc(peers, npeers + 1, sizeof(*peers));
+			peers[npeers++] = optarg;
+			break;
 		case OPT_YEAR:
 			ro.year = cli_year(optarg);
 			break;
@@ -1627,6 +2316,24 @@ main(int argc, char **argv)
 	if (!o.json && o.mode == M_USER && o.users.n > 0 &&
 	    isatty(fileno(stdout)))
 		o.picture = 1;
+	if (partial != NULL && merge)
+		cli_die("--partial and --merge: one or the other");
+	if ((baselines != NULL || npeers > 0) && !alerts)
+		cli_die("--baselines and --peers: they are for --alerts");
+	if (baselines != NULL && (partial != NULL || merge))
+		cli_die("--baselines: not with --partial or --merge");
+	if (npeers > 0 && partial == NULL)
+		cli_die("--peers: it is for --partial");
+	if (merge && alerts && o.svg != NULL)
+		cli_die("--svg: not with --merge --alerts");
+	if (partial != NULL && (o.json || o.picture || o.svg != NULL ||
+	    !o.header))
+		cli_die("--partial writes no report: not with --json, "
+		    "--no-header, --picture or --svg");
+	if (merge && argc == 0)
+		cli_die("--merge: give the partial summaries to merge");
+	if (merge && casedir != NULL)
+		cli_die("--merge: reads partial summaries, not a case (-C)");
 	if (o.picture)
 		utf8 = locale_utf8();
 	cli_users_sort(&o.users);
@@ -1636,7 +2343,16 @@ main(int argc, char **argv)
 		njobs = n < 1 ? 1 : n > 64 ? 64 : (size_t)n;
 	}
 
-	if (argc > 0) {
+	if (merge) {
+		/* The zone of the shards' runs, unless --tz says. */
+		mg.o = &o;
+		if (o.f.tz_arg == NULL && strcmp(merge_zone(&mg, argv[0]),
+		    "UTC") != 0 && (o.f.tz = sl_tz_load(mg.tz, err,
+		    sizeof(err))) == NULL)
+			cli_die("the zone of the partial summaries: %s", err);
+		cli_filter_resolve(&o.f, NULL);
+		c = NULL;
+	} else if (argc > 0) {
 		/* Raw sources, read into a scratch case: the users asked
 		 * for, everything before --until. */
 		cli_filter_resolve(&o.f, NULL);
@@ -1686,8 +2402,85 @@ main(int argc, char **argv)
 			if (sl_detect_load_rules(o.det, rules[i]) < 0)
 				cli_die("--rules: %s", sl_detect_error(o.det));
 		sl_detect_range(o.det, &o.det_from, &o.det_to);
+		if (partial != NULL || merge || baselines != NULL)
+			need_peers = alone_rules(&o, merge || npeers > 0 ||
+			    baselines != NULL);
+	}
+	if (partial != NULL || merge || baselines != NULL) {
+		/* The files of --alerts as given: their names, not what
+		 * they hold. */
+		struct sbuf x = { NULL, 0, 0 };
+		char num[128];
+
+		snprintf(num, sizeof(num), " baseline=%lld work=%d-%d "
+		    "workdays=%u", (long long)dopts.baseline,
+		    dopts.work_from, dopts.work_to, dopts.workdays);
+		sb_adds(&x, num);
+		for (i = 0; i < nrules; i++) {
+			sb_adds(&x, " rules=");
+			sb_adds(&x, rules[i]);
+		}
+		sb_adds(&x, " policy=");
+		sb_adds(&x, policy != NULL ? policy : "");
+		sb_adds(&x, " groups=");
+		sb_adds(&x, groups != NULL ? groups : "");
+		sb_adds(&x, " group-column=");
+		sb_adds(&x, group_column != NULL ? group_column : "");
+		sb_addc(&x, '\0');
+		select = select_string(&o, x.p);
+		sb_release(&x);
 	}
 
+	if (merge) {
+		mg.select = select;
+		mg.w = &w;
+		mg.g = &g;
+		mg.logs = &logs;
+		merge_partials(&mg, argv, (size_t)argc);
+		for (i = 0; i < o.users.n; i++)
+			if ((i == 0 || o.users.v[i].n != o.users.v[i - 1].n ||
+			    memcmp(o.users.v[i].p, o.users.v[i - 1].p,
+			    o.users.v[i].n) != 0) && smap_get(&mg.names,
+			    o.users.v[i].p, o.users.v[i].n) == SIZE_MAX) {
+				char *q = cli_name_quote(o.users.v[i].p,
+				    o.users.v[i].n);
+
+				cli_warn("no events of user %s", q);
+				free(q);
+			}
+		if (mg.trouble) {
+			cli_warn("--merge: a partial summary says some of its "
+			    "users could not be read");
+			trouble = 1;
+		}
+		/* Rules judged against peers: every partial made so, and
+		 * against the users of all the partials merged. */
+		if (alerts && need_peers && mg.npeers != (size_t)argc)
+			cli_die("--merge --alerts: %zu of the partials were "
+			    "made without --peers, which rules that judge "
+			    "users against others need",
+			    (size_t)argc - mg.npeers);
+		if (alerts && mg.npeers > 0 && o.users.n == 0 &&
+		    mg.peers != w.nusers)
+			cli_die("--merge --alerts: the partials were judged "
+			    "against %" PRIu64 " users, they hold %zu: give "
+			    "the partials of every shard", mg.peers,
+			    w.nusers);
+		if (alerts) {
+			const struct sl_alert **v;
+
+			v = xcalloc(mg.nalerts + 1, sizeof(*v));
+			for (i = 0; i < mg.nalerts; i++)
+				v[i] = &mg.alerts[i];
+			o.wanted = w.nusers;
+			status = alerts_print(&o, v, mg.nalerts);
+			free(v);
+			if (trouble)
+				status = EXIT_TROUBLE;
+			goto done;
+		}
+		goto merged;
+	}
 	/* The users, summarised in parallel; the results are kept in the
 	 * case's user order, so that the output does not depend on -j. */
 	nu = sl_case_user_count(c);
@@ -1703,8 +2496,14 @@ main(int argc, char **argv)
 		} else if (alerts)
 			w.users[w.nusers++] = user;
 	}
-	cli_users_missing(&o.users, c);
+	/* A shard need not hold the users asked for: the merge says which
+	 * none held. */
+	if (partial == NULL)
+		cli_users_missing(&o.users, c);
 	w.res = xcalloc(w.nusers + 1, sizeof(*w.res));
+	/* The other shards' users, before this one's are judged. */
+	if (npeers > 0)
+		read_peers(&o, select, &w, peers, npeers);
 	pthread_mutex_init(&w.lock, NULL);
 	if (njobs > w.nusers)
 		njobs = w.nusers > 0 ? w.nusers : 1;
@@ -1722,6 +2521,24 @@ main(int argc, char **argv)
 		/* The case's manifest for the rules about logs, the scratch
 		 * case's for raw sources alike; not for a few users: a log
 		 * is not theirs, and theirs alone are in a scratch case. */
+		if (partial != NULL) {
+			if (sl_detect_run(o.det, c) < 0)
+				cli_die("--alerts: %s",
+				    sl_detect_error(o.det));
+			write_partial_alerts(partial, &o, &w, select,
+			    trouble, npeers > 0);
+			status = trouble ? EXIT_TROUBLE : EXIT_FOUND;
+			goto done;
+		}
+		if (baselines != NULL) {
+			/* Run for the users' order and the rules' ends. */
+			if (sl_detect_run(o.det, c) < 0)
+				cli_die("--alerts: %s",
+				    sl_detect_error(o.det));
+			write_baselines(baselines, &o, select, trouble);
+			status = trouble ? EXIT_TROUBLE : EXIT_FOUND;
+			goto done;
+		}
 		status = alerts_report(&o, c);
 		if (o.svg != NULL && status != EXIT_TROUBLE)
 			write_svg(&o, &w);
@@ -1730,6 +2547,7 @@ main(int argc, char **argv)
 		goto done;
 	}
 
+merged:
 	sl_usage_opts_init(&uo);
 	uo.tz = o.f.tz;
 	if ((all = sl_usage_new(&uo)) == NULL)
@@ -1760,6 +2578,13 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (partial != NULL) {
+		write_partial(partial, &o, select, c, &w, &g, trouble);
+		status = trouble ? EXIT_TROUBLE : EXIT_FOUND;
+		goto done;
+	}
+	if (!merge && o.mode == M_CASE)
+		manifest_rows(c, logs_row, &logs);
 	fmt = out_format_for(stdout, o.json);
 	/* A user's report is far wider than a terminal: on one, a card per
 	 * user, its lists one item a line. */
@@ -1773,7 +2598,7 @@ main(int argc, char **argv)
 	switch (o.mode) {
 	case M_CASE:
 		if (events > 0)
-			case_report(out, &o, c, all, users, sessions);
+			case_report(out, &o, &logs, all, users, sessions);
 		break;
 	case M_USER:
 		for (i = 0; i < w.nusers; i++) {
@@ -1825,13 +2650,24 @@ done:
 	sl_watch_free(wl);
 	free(watch);
 	free(w.res);
+	for (i = 0; merge && i < w.nusers; i++)
+		free((char *)w.users[i].p);
 	free(w.users);
-	cli_cases_close(&scratch, c);
+	smap_free(&mg.names);
+	for (i = 0; i < mg.nalerts; i++)
+		part_alert_release(&mg.alerts[i]);
+	free(mg.alerts);
+	free(mg.tz);
+	free(select);
+	logs_release(&logs);
+	if (!merge)
+		cli_cases_close(&scratch, c);
 	free(cases.v);
 	cli_filter_release(&o.f);
 	cli_users_release(&o.users);
 	cli_patterns_release(&o.pat);
 	free(rules);
+	free(peers);
 	free(args);
 	cli_close_stdout();
 	return status;

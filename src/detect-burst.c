@@ -537,6 +537,49 @@ b_run(struct sl_detect *d, int rule, const struct bkind *k)
 	return 0;
 }
 
+/* A peer: its day peaks, all its bursts are judged in its shard. */
+static int
+b_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct bstate *bs = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %zu", bs->ndays) < 0)
+		return -ENOMEM;
+	for (i = 0; i < bs->ndays; i++)
+		if (sl_buf_printf(b, " %lld %llu", (long long)bs->days[i].day,
+		    (unsigned long long)bs->days[i].peak) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+b_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct bstate *bs = st;
+	size_t i, n = det_rd_count(r, 2);
+
+	(void)d;
+	(void)u;
+	bs->rule = rule + 1;
+	if (r->bad || n == 0)
+		return 0;
+	if ((bs->days = calloc(n, sizeof(*bs->days))) == NULL)
+		return -ENOMEM;
+	bs->capdays = n;
+	for (i = 0; i < n; i++) {
+		bs->days[i].day = det_rd_int(r);
+		bs->days[i].peak = (uint64_t)det_rd_int(r);
+	}
+	bs->ndays = n;
+	return 0;
+}
+
 static int
 search_run(struct sl_detect *d, int rule)
 {
@@ -558,6 +601,8 @@ const struct det_rule det_rule_search_burst = {
 	.end = b_end,
 	.run = search_run,
 	.release = b_release,
+	.save = b_save,
+	.load = b_load,
 };
 
 const struct det_rule det_rule_denied_burst = {
@@ -569,6 +614,8 @@ const struct det_rule det_rule_denied_burst = {
 	.end = b_end,
 	.run = denied_run,
 	.release = b_release,
+	.save = b_save,
+	.load = b_load,
 };
 
 static const struct bkind search_kind = {

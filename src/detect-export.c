@@ -973,6 +973,64 @@ fail:
 	return -ENOMEM;
 }
 
+/* A peer: its sessions' or days' exports (their evidence stays in its
+ * shard, which judges them); the judged period is its own alone. */
+static int
+x_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct xstate *xs = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %zu", xs->n) < 0)
+		return -ENOMEM;
+	for (i = 0; i < xs->n; i++) {
+		const struct xvol *x = &xs->x[i];
+
+		if (sl_buf_printf(b, " %lld %lld %lld %.17g %.17g %.17g %lu "
+		    "%lu %lu", (long long)x->day, (long long)x->start,
+		    (long long)x->end, x->v[0], x->v[1], x->v[2],
+		    (unsigned long)x->known[0], (unsigned long)x->known[1],
+		    (unsigned long)x->known[2]) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+x_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct xstate *xs = st;
+	size_t i, n = det_rd_count(r, 9);
+	int k;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (r->bad || n == 0)
+		return 0;
+	if ((xs->x = calloc(n, sizeof(*xs->x))) == NULL)
+		return -ENOMEM;
+	xs->cap = n;
+	for (i = 0; i < n; i++) {
+		struct xvol *x = &xs->x[i];
+
+		x->day = det_rd_int(r);
+		x->start = det_rd_int(r);
+		x->end = det_rd_int(r);
+		for (k = 0; k < NDIM; k++)
+			x->v[k] = det_rd_num(r);
+		for (k = 0; k < NDIM; k++)
+			x->known[k] = (uint32_t)det_rd_int(r);
+	}
+	xs->n = n;
+	return 0;
+}
+
 const struct det_rule det_rule_bulk_export = {
 	.name = "bulk-export",
 	.level = SL_LEVEL_HIGH,
@@ -981,6 +1039,8 @@ const struct det_rule det_rule_bulk_export = {
 	.add = bulk_add,
 	.run = bulk_run,
 	.release = x_release,
+	.save = x_save,
+	.load = x_load,
 };
 
 const struct det_rule det_rule_export_growth = {
@@ -991,4 +1051,6 @@ const struct det_rule det_rule_export_growth = {
 	.add = growth_add,
 	.run = growth_run,
 	.release = x_release,
+	.save = x_save,
+	.load = x_load,
 };

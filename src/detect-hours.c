@@ -744,6 +744,33 @@ out:
 	return rc;
 }
 
+/* A peer: its days and their hours, which every run keeps (struct
+ * det_day), are all the group's usual hours and rotas are made of; its
+ * own segments are judged in its shard. */
+static int
+h_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	(void)d;
+	(void)rule;
+	(void)u;
+	(void)st;
+	(void)b;
+	return 0;
+}
+
+static int
+h_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	(void)d;
+	(void)rule;
+	(void)u;
+	(void)st;
+	(void)r;
+	return 0;
+}
+
 const struct det_rule det_rule_hours = {
 	.name = "off-hours",
 	.level = SL_LEVEL_MEDIUM,
@@ -752,4 +779,6 @@ const struct det_rule det_rule_hours = {
 	.add = h_add,
 	.run = h_run,
 	.release = h_release,
+	.save = h_save,
+	.load = h_load,
 };

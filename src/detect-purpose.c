@@ -421,6 +421,84 @@ out:
 	return rc;
 }
 
+/*
+ * A peer: its profiles (which record purposes is decided over every user
+ * of the run) and, for each session with access that needs a purpose,
+ * its first such access and the profiles of its accesses with and
+ * without one; its own sessions are judged in its shard.
+ */
+static int
+np_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct npstate *s = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %llu %zu", (unsigned long long)s->recmask,
+	    s->prof.n) < 0)
+		return -ENOMEM;
+	for (i = 0; i < s->prof.n; i++)
+		if (det_buf_hex(b, s->prof.key[i], s->prof.keylen[i]) < 0)
+			return -ENOMEM;
+	if (sl_buf_printf(b, " %zu", s->sess.n) < 0)
+		return -ENOMEM;
+	for (i = 0; i < s->sess.n; i++)
+		if (sl_buf_printf(b, " %lld %llu %llu",
+		    (long long)s->s[i].first,
+		    (unsigned long long)s->s[i].amask,
+		    (unsigned long long)s->s[i].nmask) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+np_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct npstate *s = st;
+	char *key;
+	size_t i, n, kn;
+	ssize_t k;
+	int added;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	s->recmask = det_rd_u64(r);
+	n = det_rd_count(r, 1);
+	for (i = 0; i < n && !r->bad; i++) {
+		if (det_rd_hex(r, &key, &kn) < 0)
+			return -ENOMEM;
+		if (r->bad)
+			break;
+		k = det_map_put(&s->prof, key, kn, &added);
+		free(key);
+		if (k < 0)
+			return -ENOMEM;
+		if (!added)
+			r->bad = 1;
+	}
+	n = det_rd_count(r, 3);
+	for (i = 0; i < n && !r->bad; i++) {
+		struct npsess *ss;
+		char name[32];
+
+		/* The session's name is its shard's: any distinct key. */
+		snprintf(name, sizeof(name), "%zu", i);
+		if ((k = slot(&s->sess, name, strlen(name), (void **)&s->s,
+		    &s->cap, sizeof(*s->s), &added)) < 0)
+			return (int)k;
+		ss = &s->s[k];
+		ss->first = det_rd_int(r);
+		ss->amask = det_rd_u64(r);
+		ss->nmask = det_rd_u64(r);
+	}
+	return 0;
+}
+
 const struct det_rule det_rule_no_purpose = {
 	.name = "no-purpose",
 	.level = SL_LEVEL_LOW,
@@ -429,6 +507,8 @@ const struct det_rule det_rule_no_purpose = {
 	.add = np_add,
 	.run = np_run,
 	.release = np_release,
+	.save = np_save,
+	.load = np_load,
 };
 
 /* ---- boilerplate-purpose ------------------------------------------------- */
@@ -733,6 +813,50 @@ out:
 	return rc;
 }
 
+/* A peer: the distinct resources under its widest text of each day; its
+ * own days are judged in its shard. */
+static int
+bp_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct bpstate *s = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %zu", s->ndays) < 0)
+		return -ENOMEM;
+	for (i = 0; i < s->ndays; i++)
+		if (sl_buf_printf(b, " %lld %lu", (long long)s->days[i].day,
+		    (unsigned long)s->days[i].top) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+bp_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct bpstate *s = st;
+	size_t i, n = det_rd_count(r, 2);
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (r->bad || n == 0)
+		return 0;
+	if ((s->days = calloc(n, sizeof(*s->days))) == NULL)
+		return -ENOMEM;
+	s->capdays = n;
+	for (i = 0; i < n; i++) {
+		s->days[i].day = det_rd_int(r);
+		s->days[i].top = (uint32_t)det_rd_u64(r);
+	}
+	s->ndays = n;
+	return 0;
+}
+
 const struct det_rule det_rule_boilerplate_purpose = {
 	.name = "boilerplate-purpose",
 	.level = SL_LEVEL_LOW,
@@ -742,6 +866,8 @@ const struct det_rule det_rule_boilerplate_purpose = {
 	.end = bp_end,
 	.run = bp_run,
 	.release = bp_release,
+	.save = bp_save,
+	.load = bp_load,
 };
 
 /* ---- purpose-policy ------------------------------------------------------ */
@@ -877,6 +1003,7 @@ pp_run(struct sl_detect *d, int rule)
 const struct det_rule det_rule_purpose_policy = {
 	.name = "purpose-policy",
 	.level = SL_LEVEL_MEDIUM,
+	.alone = 1,
 	.params = NULL,
 	.size = sizeof(struct ppstate),
 	.add = pp_add,

@@ -571,6 +571,72 @@ out:
 	return rc;
 }
 
+/* A peer: whether its sources record purposes, and each resource it
+ * used with its first day; its own first accesses are judged in its
+ * shard. */
+static int
+r_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct rstate *rs = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %d %zu", rs->purposes, rs->n) < 0)
+		return -ENOMEM;
+	for (i = 0; i < rs->n; i++)
+		if (sl_buf_printf(b, " %lld",
+		    (long long)rs->r[i].first_day) < 0 ||
+		    det_buf_hex(b, rs->res.key[i], rs->res.keylen[i]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+r_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct rstate *rs = st;
+	char *key;
+	size_t i, n, kn;
+	int64_t day;
+	int added;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	rs->purposes = det_rd_int(r) != 0;
+	n = det_rd_count(r, 2);
+	if (r->bad || n == 0)
+		return 0;
+	if ((rs->r = calloc(n, sizeof(*rs->r))) == NULL)
+		return -ENOMEM;
+	rs->cap = n;
+	for (i = 0; i < n && !r->bad; i++) {
+		day = det_rd_int(r);
+		if (det_rd_hex(r, &key, &kn) < 0)
+			return -ENOMEM;
+		if (r->bad)
+			break;
+		if (det_map_put(&rs->res, key, kn, &added) < 0) {
+			free(key);
+			return -ENOMEM;
+		}
+		free(key);
+		/* A resource twice: not a line save wrote. */
+		if (!added) {
+			r->bad = 1;
+			break;
+		}
+		rs->r[rs->n].first_day = rs->r[rs->n].last_day = day;
+		rs->r[rs->n].first = INT64_MIN;
+		rs->n++;
+	}
+	return 0;
+}
+
 const struct det_rule det_rule_rare = {
 	.name = "rare-access",
 	.level = SL_LEVEL_LOW,
@@ -579,4 +645,6 @@ const struct det_rule det_rule_rare = {
 	.add = r_add,
 	.run = r_run,
 	.release = r_release,
+	.save = r_save,
+	.load = r_load,
 };

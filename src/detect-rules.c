@@ -338,6 +338,8 @@ crule_new(const char *name, size_t n)
 	r->rule.level = SL_LEVEL_MEDIUM;
 	r->rule.params = r->params;
 	r->rule.size = sizeof(struct cstate);
+	/* A window of the user's own events: no one else's. */
+	r->rule.alone = 1;
 	r->rule.init = c_init;
 	r->rule.add = c_add;
 	r->rule.end = c_end;

@@ -447,6 +447,9 @@ det_emit(struct sl_detect *d, int rule, const struct det_user *u, int bump,
 	va_list ap;
 	int level;
 
+	/* A peer is judged by its own shard. */
+	if (u != NULL && u->peer)
+		return 0;
 	if (d->nalerts == d->capalerts) {
 		size_t cap = d->capalerts ? d->capalerts * 2 : 64;
 		struct sl_alert *v = realloc(d->alerts, cap * sizeof(*v));
@@ -517,6 +520,312 @@ det_emit(struct sl_detect *d, int rule, const struct det_user *u, int bump,
 	return 0;
 }
 
+int
+sl_detect_rule_alone(const struct sl_detect *d, size_t i)
+{
+	if (i >= d->nrules)
+		return -1;
+	return d->rules[i]->alone;
+}
+
+int
+sl_detect_rule_peers(const struct sl_detect *d, size_t i)
+{
+	if (i >= d->nrules)
+		return -1;
+	return d->rules[i]->save != NULL;
+}
+
+size_t
+sl_detect_user_count(const struct sl_detect *d)
+{
+	return d->nusers;
+}
+
+/* A peer's line: "days N" and each day's events, first, last and 24
+ * hours; then, for each peer rule that runs, its name and what its save
+ * wrote. */
+int
+sl_detect_user_baseline(const struct sl_detect *d, size_t i,
+    struct sl_str *name, char **line, size_t *len)
+{
+	struct sl_buf b = { NULL, 0, 0 };
+	const struct det_user *u;
+	size_t k, h;
+	int rc = -ENOMEM;
+
+	if (i >= d->nusers)
+		return -EINVAL;
+	u = d->users[i];
+	name->p = u->name;
+	name->n = u->namelen;
+	if (sl_buf_printf(&b, "days %zu", u->ndays) < 0)
+		goto fail;
+	for (k = 0; k < u->ndays; k++) {
+		const struct det_day *dd = &u->days[k];
+
+		if (sl_buf_printf(&b, " %lld %llu %lld %lld",
+		    (long long)dd->day, (unsigned long long)dd->events,
+		    (long long)dd->first, (long long)dd->last) < 0)
+			goto fail;
+		for (h = 0; h < 24; h++)
+			if (sl_buf_printf(&b, " %lu",
+			    (unsigned long)dd->hours[h]) < 0)
+				goto fail;
+	}
+	for (k = 0; k < d->nrules; k++) {
+		if (d->disabled[k] || d->rules[k]->save == NULL)
+			continue;
+		if (sl_buf_printf(&b, " %s", d->rules[k]->name) < 0 ||
+		    (rc = d->rules[k]->save(d, (int)k, u, u->state[k],
+		    &b)) < 0)
+			goto fail;
+		rc = -ENOMEM;
+	}
+	if (sl_buf_addc(&b, '\0') < 0)
+		goto fail;
+	*line = b.p;
+	*len = b.n - 1;
+	return 0;
+fail:
+	sl_buf_release(&b);
+	return rc;
+}
+
+const char *
+det_rd_word(struct det_rd *r, size_t *n)
+{
+	const char *p;
+
+	while (r->p < r->end && *r->p == ' ')
+		r->p++;
+	p = r->p;
+	while (r->p < r->end && *r->p != ' ')
+		r->p++;
+	*n = (size_t)(r->p - p);
+	return p;
+}
+
+int64_t
+det_rd_int(struct det_rd *r)
+{
+	char buf[32], *end;
+	const char *p;
+	long long v;
+	size_t n;
+
+	p = det_rd_word(r, &n);
+	if (n == 0 || n >= sizeof(buf)) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		r->bad = 1;
+		return 0;
+	}
+	return v;
+}
+
+uint64_t
+det_rd_u64(struct det_rd *r)
+{
+	char buf[32], *end;
+	const char *p;
+	unsigned long long v;
+	size_t n;
+
+	p = det_rd_word(r, &n);
+	if (n == 0 || n >= sizeof(buf) || p[0] < '0' || p[0] > '9') {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		r->bad = 1;
+		return 0;
+	}
+	return v;
+}
+
+double
+det_rd_num(struct det_rd *r)
+{
+	char buf[64], *end;
+	const char *p;
+	double v;
+	size_t n;
+
+	p = det_rd_word(r, &n);
+	if (n == 0 || n >= sizeof(buf)) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	v = strtod(buf, &end);
+	if (*end != '\0') {
+		r->bad = 1;
+		return 0;
+	}
+	return v;
+}
+
+size_t
+det_rd_count(struct det_rd *r, size_t min)
+{
+	int64_t v = det_rd_int(r);
+
+	/* Each token takes two bytes at least. */
+	if (v < 0 || (uint64_t)v > (uint64_t)(r->end - r->p) / 2 /
+	    (min ? min : 1)) {
+		r->bad = 1;
+		return 0;
+	}
+	return (size_t)v;
+}
+
+int
+det_buf_hex(struct sl_buf *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k;
+
+	if (sl_buf_grow(b, n * 2 + 1) < 0)
+		return -ENOMEM;
+	b->p[b->n++] = ' ';
+	for (k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)p[k];
+
+		b->p[b->n++] = hex[c >> 4];
+		b->p[b->n++] = hex[c & 15];
+	}
+	b->p[b->n] = '\0';
+	return 0;
+}
+
+static int
+unhex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+det_rd_hex(struct det_rd *r, char **out, size_t *n)
+{
+	const char *w;
+	size_t wn, k;
+
+	*out = NULL;
+	*n = 0;
+	w = det_rd_word(r, &wn);
+	if (wn == 0 || wn % 2 != 0) {
+		r->bad = 1;
+		return 0;
+	}
+	if ((*out = malloc(wn / 2)) == NULL)
+		return -ENOMEM;
+	for (k = 0; k < wn / 2; k++) {
+		int hi = unhex(w[2 * k]), lo = unhex(w[2 * k + 1]);
+
+		if (hi < 0 || lo < 0) {
+			r->bad = 1;
+			free(*out);
+			*out = NULL;
+			return 0;
+		}
+		(*out)[k] = (char)(hi << 4 | lo);
+	}
+	*n = wn / 2;
+	return 0;
+}
+
+int
+sl_detect_add_peer(struct sl_detect *d, const char *user, size_t n,
+    const char *line, size_t len)
+{
+	struct sl_detect_user *du;
+	struct det_user *u;
+	struct det_rd r = { line, line + len, 0 };
+	const char *tok;
+	size_t k, h, nd, tn;
+	ssize_t ri;
+	int rc = -EINVAL;
+
+	if ((du = sl_detect_user_new(d, user, n)) == NULL)
+		return -ENOMEM;
+	u = &du->u;
+	u->peer = 1;
+	tok = det_rd_word(&r, &tn);
+	if (tn != 4 || memcmp(tok, "days", 4) != 0)
+		goto bad;
+	nd = det_rd_count(&r, 28);
+	if (r.bad)
+		goto bad;
+	if (nd > 0 && (u->days = calloc(nd, sizeof(*u->days))) == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	u->capdays = nd;
+	for (k = 0; k < nd; k++) {
+		struct det_day *dd = &u->days[u->ndays++];
+
+		dd->day = det_rd_int(&r);
+		dd->events = (uint64_t)det_rd_int(&r);
+		dd->first = det_rd_int(&r);
+		dd->last = det_rd_int(&r);
+		for (h = 0; h < 24; h++)
+			dd->hours[h] = (uint32_t)det_rd_int(&r);
+		if (r.bad || (k > 0 && dd->day <= dd[-1].day))
+			goto bad;
+	}
+	if (nd > 0) {
+		u->first = u->days[0].first;
+		u->last = u->days[nd - 1].last;
+	}
+	for (;;) {
+		tok = det_rd_word(&r, &tn);
+		if (tn == 0)
+			break;
+		for (ri = 0; ri < (ssize_t)d->nrules; ri++)
+			if (strlen(d->rules[ri]->name) == tn &&
+			    memcmp(d->rules[ri]->name, tok, tn) == 0)
+				break;
+		if (ri == (ssize_t)d->nrules || d->disabled[ri] ||
+		    d->rules[ri]->load == NULL) {
+			snprintf(d->err, sizeof(d->err), "a baseline of rule "
+			    "\"%.*s\", which this run does not judge with "
+			    "peers", (int)(tn < 64 ? tn : 64), tok);
+			rc = -EINVAL;
+			goto fail;
+		}
+		if ((rc = d->rules[ri]->load(d, (int)ri, u, u->state[ri],
+		    &r)) < 0)
+			goto fail;
+		if (r.bad)
+			goto bad;
+	}
+	return sl_detect_user_end(d, du);
+bad:
+	snprintf(d->err, sizeof(d->err), "a malformed baseline");
+	rc = -EINVAL;
+fail:
+	if (rc == -EINVAL && d->err[0] == '\0')
+		snprintf(d->err, sizeof(d->err), "a malformed baseline");
+	sl_detect_user_free(d, du);
+	return rc;
+}
+
 static int
 cmp_alert(const void *x, const void *y)
 {
@@ -538,6 +847,12 @@ cmp_alert(const void *x, const void *y)
 	if (a->user.n != b->user.n)
 		return a->user.n < b->user.n ? -1 : 1;
 	return strcmp(a->id, b->id);
+}
+
+int
+sl_alert_cmp(const struct sl_alert *a, const struct sl_alert *b)
+{
+	return cmp_alert(a, b);
 }
 
 /* Groups. */

@@ -102,6 +102,26 @@ struct det_param {
 struct sl_detect;
 struct det_user;
 
+/* Reading a peer's line (sl_detect_add_peer): space-separated tokens;
+ * a token that is missing or not a number sets bad and reads as 0. */
+struct det_rd {
+	const char *p, *end;
+	int bad;
+};
+/* The next word (n bytes, 0 at the end of the line). */
+const char *det_rd_word(struct det_rd *r, size_t *n);
+int64_t det_rd_int(struct det_rd *r);
+uint64_t det_rd_u64(struct det_rd *r);
+double det_rd_num(struct det_rd *r);
+/* A count of items that follow, each of at least min tokens: bad when
+ * the line cannot hold them. */
+size_t det_rd_count(struct det_rd *r, size_t min);
+/* A byte string as one word, " " and pairs of lower-case hex digits (any
+ * byte may be in a name); read back into *out (malloc'd, *n bytes, NULL
+ * when bad).  0 or -ENOMEM. */
+int det_buf_hex(struct sl_buf *b, const char *p, size_t n);
+int det_rd_hex(struct det_rd *r, char **out, size_t *n);
+
 struct det_rule {
 	const char *name;
 	int level;			/* default base level (enum sl_level) */
@@ -125,6 +145,17 @@ struct det_rule {
 	 * d frees the rule at the end; NULL for the built-in ones. */
 	void *arg;
 	void (*destroy)(struct det_rule *r);
+	/* 1: each user judged by their own events alone
+	 * (sl_detect_rule_alone). */
+	int alone;
+	/* A rule whose baselines span users: what another shard's user
+	 * adds to them, as text (save appends to b), and that text read
+	 * back into a peer's zeroed state (load); 0 or -errno (-EINVAL:
+	 * malformed).  Both or neither (sl_detect_rule_peers). */
+	int (*save)(const struct sl_detect *d, int rule,
+	    const struct det_user *u, const void *st, struct sl_buf *b);
+	int (*load)(const struct sl_detect *d, int rule, struct det_user *u,
+	    void *st, struct det_rd *r);
 };
 
 struct det_user {
@@ -135,6 +166,7 @@ struct det_user {
 	size_t ndays, capdays;
 	void **state;			/* per rule */
 	int64_t first, last;		/* own events, INT64_MIN if none */
+	int peer;			/* another shard's: never judged */
 };
 
 

@@ -1034,6 +1034,32 @@ SL_API int sl_usage_get(const struct sl_usage *u, int map, const char *key,
 SL_API int sl_usage_list(struct sl_usage *u, int map, int order, size_t max,
     const struct sl_usage_item **items, size_t *n);
 SL_API void sl_usage_free(struct sl_usage *u);
+/*
+ * Taking a usage apart and putting it back together, for summaries
+ * written on one machine and merged on another (summarize --partial):
+ * a usage u2 made empty with the same zone, given sl_usage_put_figures
+ * of u's figures and sl_usage_put_item of each item of each of u's maps
+ * (a DAY item with its sl_usage_day_mask), is u; given those of several
+ * usages, it is their sl_usage_merge.
+ *
+ * sl_usage_day_mask: the DAY key[0..n)'s local hours with own events
+ * (bit h for hour h) and, in bits 24-27, its weekday + 1 (1 Sunday); 0
+ * when u has no such key.
+ * sl_usage_put_figures: add the figures of f that are not made of the
+ * maps' keys (every one but sessions, session_total, session_longest,
+ * days, hour_days and wday_days, which the items make); returns 0.
+ * sl_usage_put_item: add the item it to map as a merge of a usage holding
+ * it would; day_mask as sl_usage_day_mask gives it for a DAY item,
+ * ignored for the other maps.  Returns 0, -EINVAL for an unknown map, a
+ * count of 0, first after last or a DAY mask without a weekday, or
+ * -ENOMEM (u then holds part of it).
+ */
+SL_API uint32_t sl_usage_day_mask(const struct sl_usage *u, const char *key,
+    size_t n);
+SL_API int sl_usage_put_figures(struct sl_usage *u,
+    const struct sl_usage_figures *f);
+SL_API int sl_usage_put_item(struct sl_usage *u, int map,
+    const struct sl_usage_item *it, uint32_t day_mask);
 
 /*
  * Usual hours: the hours of the week at which a user usually works, from
@@ -1515,6 +1541,33 @@ SL_API int sl_detect_rule_level(const struct sl_detect *d, size_t i,
  * bytes). */
 SL_API const char *sl_detect_rule_setting(const struct sl_detect *d,
     size_t i, size_t k, char *value, size_t size);
+/* Whether rule i judges each user by their own events alone: no
+ * baseline of other users or groups, nothing case-wide, so that the
+ * alerts of a shard of the users are those the whole case gives them
+ * (summarize --partial).  1, 0, or -1 out of range. */
+SL_API int sl_detect_rule_alone(const struct sl_detect *d, size_t i);
+/*
+ * Peers: the alerts of a shard of the users (summarize --partial) against
+ * what the other shards' users contribute to the baselines that span
+ * users.  sl_detect_rule_peers: whether rule i judges a shard's users
+ * exactly once every other user is added as a peer (1, 0, -1 out of
+ * range).  After sl_detect_user_end, sl_detect_user_baseline gives user i
+ * (0 .. sl_detect_user_count) of d: its name, borrowed, and in *line
+ * (malloc'd, *len bytes, one line of text without tab or newline) what
+ * the peer rules need of it; 0 or -ENOMEM.  sl_detect_add_peer adds such
+ * a user, as a run with the same options gave it, before sl_detect_run:
+ * it counts in every baseline and is never judged.  0, -ENOMEM, or
+ * -EINVAL with the reason in sl_detect_error.
+ */
+SL_API int sl_detect_rule_peers(const struct sl_detect *d, size_t i);
+SL_API size_t sl_detect_user_count(const struct sl_detect *d);
+SL_API int sl_detect_user_baseline(const struct sl_detect *d, size_t i,
+    struct sl_str *name, char **line, size_t *len);
+SL_API int sl_detect_add_peer(struct sl_detect *d, const char *user,
+    size_t n, const char *line, size_t len);
+/* The order of the ranking: level first, then excess, start, rule, user
+ * and id; < 0, 0 or > 0 as for qsort(3). */
+SL_API int sl_alert_cmp(const struct sl_alert *a, const struct sl_alert *b);
 /* The time cursors must cover: [*from, *to). */
 SL_API void sl_detect_range(const struct sl_detect *d, int64_t *from,
     int64_t *to);

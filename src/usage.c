@@ -368,18 +368,12 @@ sl_usage_add(struct sl_usage *u, const struct sl_step *st)
 	return 1;
 }
 
-int
-sl_usage_merge(struct sl_usage *dst, const struct sl_usage *src)
+/* Add the figures of s that are not made of the maps' keys. */
+static void
+add_figures(struct sl_usage_figures *d, const struct sl_usage_figures *s)
 {
-	struct sl_usage_figures *d = &dst->f;
-	const struct sl_usage_figures *s = &src->f;
-	const struct umap *m;
-	size_t i, j;
-	int rc;
+	size_t i;
 
-	if (dst == src || strcmp(sl_tz_name(dst->opts.tz),
-	    sl_tz_name(src->opts.tz)) != 0)
-		return -EINVAL;
 	d->events += s->events;
 	d->backend += s->backend;
 	for (i = 0; i < SL_ACT__COUNT; i++) {
@@ -403,34 +397,84 @@ sl_usage_merge(struct sl_usage *dst, const struct sl_usage *src)
 		d->last = s->last;
 	for (i = 0; i < SL_USAGE_HOURS; i++)
 		d->hours[i] += s->hours[i];
+}
+
+/* Add one key of map j as a usage holding it would (mask: a DAY key's
+ * hours and weekday + 1, as dmask keeps them). */
+static int
+put_item(struct sl_usage *dst, int j, const struct sl_usage_item *it,
+    uint32_t mask)
+{
+	struct sl_usage_item *di;
+
+	if (j == SL_USAGE_SESSION)
+		return add_session(dst, it->key.p, it->key.n, it->count,
+		    it->first, it->last);
+	di = umap_add(&dst->map[j], it->key.p, it->key.n, it->count,
+	    it->first, it->last);
+	if (di == NULL)
+		return -ENOMEM;
+	if (j != SL_USAGE_DAY)
+		return 0;
+	dst->f.days = dst->map[j].n;
+	return day_mark(dst, (size_t)(di - dst->map[j].it),
+	    (int)(mask >> 24) - 1, mask & 0xffffff);
+}
+
+int
+sl_usage_merge(struct sl_usage *dst, const struct sl_usage *src)
+{
+	const struct umap *m;
+	size_t i, j;
+	int rc;
+
+	if (dst == src || strcmp(sl_tz_name(dst->opts.tz),
+	    sl_tz_name(src->opts.tz)) != 0)
+		return -EINVAL;
+	add_figures(&dst->f, &src->f);
 	for (j = 0; j < SL_USAGE__MAPS; j++) {
 		m = &src->map[j];
 		for (i = 0; i < m->n; i++) {
-			const struct sl_usage_item *it = &m->it[i];
+			uint32_t sm = j == SL_USAGE_DAY && i < src->dcap ?
+			    src->dmask[i] : 0;
 
-			if (j == SL_USAGE_SESSION)
-				rc = add_session(dst, it->key.p, it->key.n,
-				    it->count, it->first, it->last);
-			else if (j == SL_USAGE_DAY) {
-				struct sl_usage_item *di = umap_add(
-				    &dst->map[j], it->key.p, it->key.n,
-				    it->count, it->first, it->last);
-				uint32_t sm = i < src->dcap ? src->dmask[i] :
-				    0;
-
-				rc = di == NULL ? -ENOMEM : day_mark(dst,
-				    (size_t)(di - dst->map[j].it),
-				    (int)(sm >> 24) - 1, sm & 0xffffff);
-			} else
-				rc = umap_add(&dst->map[j], it->key.p,
-				    it->key.n, it->count, it->first,
-				    it->last) != NULL ? 0 : -ENOMEM;
-			if (rc < 0)
+			if ((rc = put_item(dst, (int)j, &m->it[i], sm)) < 0)
 				return rc;
 		}
 	}
-	d->days = dst->map[SL_USAGE_DAY].n;
+	dst->f.days = dst->map[SL_USAGE_DAY].n;
 	return 0;
+}
+
+uint32_t
+sl_usage_day_mask(const struct sl_usage *u, const char *key, size_t n)
+{
+	const struct umap *m = &u->map[SL_USAGE_DAY];
+	const struct sl_usage_item *it = umap_get(m, key, n);
+	size_t i;
+
+	if (it == NULL)
+		return 0;
+	i = (size_t)(it - m->it);
+	return i < u->dcap ? u->dmask[i] : 0;
+}
+
+int
+sl_usage_put_figures(struct sl_usage *u, const struct sl_usage_figures *f)
+{
+	add_figures(&u->f, f);
+	return 0;
+}
+
+int
+sl_usage_put_item(struct sl_usage *u, int map,
+    const struct sl_usage_item *it, uint32_t day_mask)
+{
+	if (map < 0 || map >= SL_USAGE__MAPS || it->first > it->last ||
+	    it->count == 0 || (map == SL_USAGE_DAY &&
+	    ((day_mask >> 24) < 1 || (day_mask >> 24) > 7)))
+		return -EINVAL;
+	return put_item(u, map, it, day_mask);
 }
 
 const struct sl_usage_figures *

@@ -1,6 +1,6 @@
 /* test-usage.c: the usage aggregates of a small timeline, counted by hand;
  * hours of the week across DST changes; merges of windows equal to one
- * aggregate; ties in byte order. */
+ * aggregate; taken apart and put together; ties in byte order. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -371,6 +371,96 @@ test_merge(struct sl_case *c)
 	sl_tz_free(ny);
 }
 
+/* Put u's figures and items into r, as a partial summary carries them. */
+static void
+put_apart(struct sl_usage *r, struct sl_usage *u)
+{
+	const struct sl_usage_item *it;
+	struct sl_usage_item *v;
+	size_t n, i;
+	int m;
+
+	CHECK_INT(sl_usage_put_figures(r, sl_usage_figures(u)), 0);
+	for (m = 0; m < SL_USAGE__MAPS; m++) {
+		CHECK_INT(sl_usage_list(u, m, SL_USAGE_BY_COUNT, SIZE_MAX,
+		    &it, &n), 0);
+		/* A copy: the list is u's until its next call. */
+		v = malloc((n + 1) * sizeof(*v));
+		memcpy(v, it, n * sizeof(*v));
+		for (i = 0; i < n; i++)
+			CHECK_INT(sl_usage_put_item(r, m, &v[i],
+			    sl_usage_day_mask(u, v[i].key.p, v[i].key.n)), 0);
+		free(v);
+	}
+}
+
+/* Taken apart and put back together: a usage is itself, two usages are
+ * their merge, in the zone they were counted in (the days' hours and
+ * weekdays made again from the items). */
+static void
+test_apart(struct sl_case *c)
+{
+	struct sl_usage_opts o;
+	struct sl_usage *whole, *a, *b, *r;
+	struct sl_usage_item it;
+	struct sl_tz *ny;
+	size_t i;
+
+	ny = sl_tz_load("America/New_York", NULL, 0);
+	CHECK(ny != NULL);
+	sl_usage_opts_init(&o);
+	o.tz = ny;
+	whole = aggregate(c, SINCE, UNTIL, ny);
+	r = sl_usage_new(&o);
+	put_apart(r, whole);
+	CHECK(same(r, whole));
+	sl_usage_free(r);
+	for (i = 0; i < SL_ARRAY_LEN(tl); i++) {
+		int64_t cut = MIN(tl[i].min);
+
+		if (cut < SINCE || cut > UNTIL)
+			continue;
+		a = aggregate(c, SINCE, cut, ny);
+		b = aggregate(c, cut, UNTIL, ny);
+		r = sl_usage_new(&o);
+		put_apart(r, b);
+		put_apart(r, a);
+		if (!same(r, whole)) {
+			fprintf(stderr, "put together at minute %d "
+			    "differs\n", tl[i].min);
+			CHECK(0);
+		}
+		sl_usage_free(a);
+		sl_usage_free(b);
+		sl_usage_free(r);
+	}
+	/* Friday 2026-03-13 in New York: 01:05Z is 21:05 on Thursday the
+	 * 12th (EDT), a Thursday (5) with events at 21 and 23. */
+	CHECK_INT(sl_usage_day_mask(whole, "2026-03-12", 10),
+	    (UINT32_C(5) << 24) | (UINT32_C(1) << 21) | (UINT32_C(1) << 23));
+	CHECK_INT(sl_usage_day_mask(whole, "2026-03-15", 10), 0);
+	/* Refused: an unknown map, no events, a span backwards, a day
+	 * without its weekday. */
+	r = sl_usage_new(&o);
+	memset(&it, 0, sizeof(it));
+	it.key.p = "2026-03-12";
+	it.key.n = 10;
+	it.count = 1;
+	CHECK_INT(sl_usage_put_item(r, SL_USAGE__MAPS, &it, 0), -EINVAL);
+	CHECK_INT(sl_usage_put_item(r, SL_USAGE_DAY, &it, 1), -EINVAL);
+	it.count = 0;
+	CHECK_INT(sl_usage_put_item(r, SL_USAGE_RESOURCE, &it, 0), -EINVAL);
+	it.count = 1;
+	it.first = 2;
+	it.last = 1;
+	CHECK_INT(sl_usage_put_item(r, SL_USAGE_RESOURCE, &it, 0), -EINVAL);
+	CHECK_INT(sl_usage_count(r, SL_USAGE_DAY), 0);
+	CHECK_INT(sl_usage_count(r, SL_USAGE_RESOURCE), 0);
+	sl_usage_free(r);
+	sl_usage_free(whole);
+	sl_tz_free(ny);
+}
+
 static int64_t
 T(int y, int mo, int d, int h, int mi)
 {
@@ -487,6 +577,7 @@ main(void)
 	c = build(dir);
 	test_timeline(c);
 	test_merge(c);
+	test_apart(c);
 	test_dst();
 	test_opts();
 	sl_case_free(c);
