@@ -2453,6 +2453,14 @@ main(int argc, char **argv)
 			    "users could not be read");
 			trouble = 1;
 		}
+		/* A scoped key met in the cases of two partials (a record
+		 * copied to users of different shards) is a duplicate or a
+		 * conflict that only ingest --merge of those cases judges:
+		 * say so, as the issue of shards asks, without failing. */
+		if (argc > 1)
+			cli_warn("--merge: duplicates and conflicts between "
+			    "users of different partials are not seen: "
+			    "ingest --merge their cases to find them");
 		/* Rules judged against peers: every partial made so, and
 		 * against the users of all the partials merged. */
 		if (alerts && need_peers && mg.npeers != (size_t)argc)
