@@ -2619,12 +2619,15 @@ merged:
 		break;
 	case M_GROUP:
 		sort_opts = &o;
+		/* No group selected: g.v is NULL, which qsort may not get. */
 		if (o.top_set) {
-			qsort(g.v, g.n, sizeof(*g.v), cmp_rank);
+			if (g.n > 1)
+				qsort(g.v, g.n, sizeof(*g.v), cmp_rank);
 			for (i = 0; i < g.n && i < o.top; i++)
 				group_row(out, &o, &g.v[i], i + 1);
 		} else {
-			qsort(g.v, g.n, sizeof(*g.v), cmp_rows);
+			if (g.n > 1)
+				qsort(g.v, g.n, sizeof(*g.v), cmp_rows);
 			for (i = 0; i < g.n; i++)
 				group_row(out, &o, &g.v[i], 0);
 		}

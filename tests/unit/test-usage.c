@@ -386,7 +386,8 @@ put_apart(struct sl_usage *r, struct sl_usage *u)
 		    &it, &n), 0);
 		/* A copy: the list is u's until its next call. */
 		v = malloc((n + 1) * sizeof(*v));
-		memcpy(v, it, n * sizeof(*v));
+		if (n > 0)	/* an empty list may be NULL */
+			memcpy(v, it, n * sizeof(*v));
 		for (i = 0; i < n; i++)
 			CHECK_INT(sl_usage_put_item(r, m, &v[i],
 			    sl_usage_day_mask(u, v[i].key.p, v[i].key.n)), 0);
