@@ -1902,6 +1902,23 @@ cmp_user(const void *a, const void *b)
 	return x->n < y->n ? -1 : 1;
 }
 
+/* What --merge does with each line of a partial. */
+static void
+merge_sink(struct part_sink *sink, struct merge *m, struct sl_usage_opts *uo)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->arg = m;
+	sink->uo = uo;
+	sink->header = merge_header;
+	sink->source = merge_source;
+	sink->user = merge_user;
+	sink->group = merge_group;
+	sink->held = merge_held;
+	sink->alert = merge_alert;
+	sink->peers = merge_peers;
+	sink->end = merge_end;
+}
+
 /* Read the partials given to --merge into w and g, the users in the
  * case's order; dies on a file refused. */
 static void
@@ -1917,17 +1934,7 @@ merge_partials(struct merge *m, char **files, size_t n)
 
 	sl_usage_opts_init(&uo);
 	uo.tz = m->o->f.tz;
-	memset(&sink, 0, sizeof(sink));
-	sink.arg = m;
-	sink.uo = &uo;
-	sink.header = merge_header;
-	sink.source = merge_source;
-	sink.user = merge_user;
-	sink.group = merge_group;
-	sink.held = merge_held;
-	sink.alert = merge_alert;
-	sink.peers = merge_peers;
-	sink.end = merge_end;
+	merge_sink(&sink, m, &uo);
 	m->paths = files;
 	for (i = 0; i < n; i++) {
 		m->path = files[i];
@@ -1966,17 +1973,7 @@ merge_zone(struct merge *m, const char *file)
 	char err[1024];
 
 	sl_usage_opts_init(&uo);
-	memset(&sink, 0, sizeof(sink));
-	sink.arg = m;
-	sink.uo = &uo;
-	sink.header = merge_header;
-	sink.source = merge_source;
-	sink.user = merge_user;
-	sink.group = merge_group;
-	sink.held = merge_held;
-	sink.alert = merge_alert;
-	sink.peers = merge_peers;
-	sink.end = merge_end;
+	merge_sink(&sink, m, &uo);
 	m->zone_only = 1;
 	m->path = file;
 	if (part_read(file, &sink, err, sizeof(err)) < 0)
