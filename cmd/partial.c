@@ -509,7 +509,7 @@ alert_line(struct rd *r)
 	a.level = (int)lv;
 	if (str(r, 10, &s) < 0)
 		return -1;
-	if (s.n != 16)
+	if (s.n != 16 || strspn(s.p, "0123456789abcdef") != 16)
 		return bad(r, "an alert id is 16 hex digits");
 	memcpy(a.id, s.p, 16);
 	a.id[16] = '\0';

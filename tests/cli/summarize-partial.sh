@@ -133,6 +133,13 @@ expect_grep "alerts: other rules: message" \
 expect_eq "alerts: merged as a report" 2 "$(run "$SUM" --merge s0/p)"
 expect_grep "alerts: merged as a report: message" \
     'made with other selection options than this merge: .* alerts baseline=[0-9]+ .* purpose-policy=medium' err
+# An alert whose id is not 16 hex digits is not one summarize wrote.
+grep -q '^alert	' s0/p || fail "alerts: the partial holds no alert"
+awk -F'\t' -v OFS='\t' '$1 == "alert" && !done { $11 = "\"zzzzzzzzzzzzzzzz\""; done = 1 } 1' \
+    s0/p >badid
+expect_eq "alerts: an id not hex" 2 "$(run "$SUM" --merge badid "$@")"
+expect_grep "alerts: an id not hex: message" \
+    'badid: line [0-9]+: an alert id is 16 hex digits$' err
 set --
 
 # The pictures and the SVG timeline.
