@@ -553,9 +553,10 @@ int sl_fold_tokens(const char *p, size_t n, struct sl_buf *tmp,
  * HyperLogLog sketches of distinct counts (hll.c): 2^SL_HLL_P one-byte
  * registers (16 KiB), standard error about 1.04 / sqrt(2^SL_HLL_P) =
  * 0.81%, estimated by Ertl's improved raw estimator (no bias tables).
- * Deterministic: keys are given by their sl_hash64, so a sketch depends
- * only on the set of keys, never on their order or the run; the sketch
- * of a union is sl_hll_merge of the sketches, register for register.
+ * Deterministic: keys are hashed by XXH64 (sl_hll_hash, the same on
+ * every machine), so a sketch depends only on the set of keys, never on
+ * their order or the run; the sketch of a union is sl_hll_merge of the
+ * sketches, register for register.
  * count[v] is how many registers hold v, kept so that an estimate costs
  * a walk of 66 values, not of the registers.
  */
@@ -569,8 +570,10 @@ struct sl_hll {
 /* An empty sketch, or NULL (ENOMEM); _free accepts NULL. */
 struct sl_hll *sl_hll_new(void);
 void sl_hll_free(struct sl_hll *h);
-/* Count the key whose sl_hash64 is hash. */
-void sl_hll_add(struct sl_hll *h, uint64_t hash);
+/* Count the key key[0..n). */
+void sl_hll_add(struct sl_hll *h, const void *key, size_t n);
+/* XXH64 of key[0..n) with seed 0. */
+uint64_t sl_hll_hash(const void *key, size_t n);
 /* dst becomes the sketch of the union of both sets. */
 void sl_hll_merge(struct sl_hll *dst, const struct sl_hll *src);
 /* The estimated number of distinct keys added (0 for none). */

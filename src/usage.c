@@ -63,7 +63,7 @@ umap_sketch(struct umap *m)
 	if ((h = sl_hll_new()) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < m->n; i++)
-		sl_hll_add(h, m->hash[i]);
+		sl_hll_add(h, m->it[i].key.p, m->it[i].key.n);
 	umap_release(m);
 	m->hll = h;
 	return 0;
@@ -231,7 +231,7 @@ add_session(struct sl_usage *u, const char *k, size_t kn, uint64_t count,
 
 	/* A sketch knows no session's span: the lengths stop there. */
 	if (m->hll != NULL) {
-		sl_hll_add(m->hll, sl_hash64(k, kn));
+		sl_hll_add(m->hll, k, kn);
 		u->f.sessions = umap_count(m);
 		return 0;
 	}
@@ -295,7 +295,7 @@ map_add(struct sl_usage *u, int j, const char *k, size_t kn, uint64_t count,
 	struct umap *m = &u->map[j];
 
 	if (m->hll != NULL) {
-		sl_hll_add(m->hll, sl_hash64(k, kn));
+		sl_hll_add(m->hll, k, kn);
 		return 0;
 	}
 	if (umap_add(m, k, kn, count, first, last) == NULL)

@@ -14,13 +14,13 @@
 /* The documented standard error, 1.04 / sqrt(m). */
 #define SE (1.04 / sqrt((double)SL_HLL_M))
 
-static uint64_t
-key_hash(const char *set, unsigned long i)
+static void
+add_key(struct sl_hll *h, const char *set, unsigned long i)
 {
 	char buf[64];
 	int n = snprintf(buf, sizeof(buf), "%s-%lu", set, i);
 
-	return sl_hash64(buf, (size_t)n);
+	sl_hll_add(h, buf, (size_t)n);
 }
 
 /* The sketch of keys set-from .. set-(to - 1). */
@@ -35,8 +35,33 @@ sketch(const char *set, unsigned long from, unsigned long to)
 		exit(1);
 	}
 	for (i = from; i < to; i++)
-		sl_hll_add(h, key_hash(set, i));
+		add_key(h, set, i);
 	return h;
+}
+
+/* XXH64, seed 0: the values of xxhsum -H1 (xxHash 0.8.1), which every
+ * length path (under 4, 4-7, 8-31, 32 and more bytes) must give. */
+static void
+test_hash(void)
+{
+	static const struct {
+		const char *key;
+		uint64_t h;
+	} v[] = {
+		{ "", UINT64_C(0xef46db3751d8e999) },
+		{ "a", UINT64_C(0xd24ec4f1a98c6e5b) },
+		{ "abc", UINT64_C(0x44bc2cf5ad770999) },
+		{ "Nobody inspects the spammish repetition",
+		    UINT64_C(0xfbcea83c8a378bf1) },
+		{ "0123456789abcdef0123456789abcdef0123456789",
+		    UINT64_C(0xa76190c3acf08a1c) },
+		{ "ri.foundry.main.dataset.0301d019-3b95-484a-bdfc-"
+		    "afeb5fc1f384x", UINT64_C(0x93c728c8b404d212) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		CHECK(sl_hll_hash(v[i].key, strlen(v[i].key)) == v[i].h);
 }
 
 static void
@@ -47,14 +72,14 @@ test_small(void)
 
 	CHECK(h != NULL);
 	CHECK(sl_hll_estimate(h) == 0);
-	sl_hll_add(h, sl_hash64("a", 1));
+	sl_hll_add(h, "a", 1);
 	CHECK(llround(sl_hll_estimate(h)) == 1);
 	/* The same key again changes nothing. */
 	g = sketch("x", 0, 0);
 	memcpy(g, h, sizeof(*g));
-	sl_hll_add(h, sl_hash64("a", 1));
+	sl_hll_add(h, "a", 1);
 	CHECK(memcmp(g, h, sizeof(*g)) == 0);
-	sl_hll_add(h, sl_hash64("b", 1));
+	sl_hll_add(h, "b", 1);
 	CHECK(llround(sl_hll_estimate(h)) == 2);
 	sl_hll_free(g);
 	sl_hll_free(h);
@@ -134,7 +159,7 @@ test_merge(void)
 	CHECK(fabs(sl_hll_estimate(u) - 100000) <= 3 * SE * 100000);
 	r = sl_hll_new();
 	for (i = 100000; i-- > 0;)
-		sl_hll_add(r, key_hash("m", i));
+		add_key(r, "m", i);
 	CHECK(memcmp(r, u, sizeof(*u)) == 0);
 	sl_hll_free(a);
 	sl_hll_free(b);
@@ -233,6 +258,7 @@ test_usage(void)
 int
 main(void)
 {
+	test_hash();
 	test_small();
 	test_known();
 	test_standard_error();
