@@ -346,7 +346,8 @@ record_start(struct rd *r, int kind)
 	if (flush(r) < 0)
 		return -1;
 	record_release(r);
-	if ((r->u = sl_usage_new(r->s->uo)) == NULL)
+	if ((r->u = sl_usage_new(kind == 2 && r->s->group_uo != NULL ?
+	    r->s->group_uo : r->s->uo)) == NULL)
 		cli_die("out of memory");
 	r->kind = kind;
 	r->seen = 0;

@@ -53,6 +53,8 @@ void part_end(struct part_writer *w, int trouble);
 struct part_sink {
 	void *arg;
 	const struct sl_usage_opts *uo;
+	/* The groups' usages are made with it (NULL: with uo). */
+	const struct sl_usage_opts *group_uo;
 	/* The header: 0, 1 to read no further (part_read then returns 0
 	 * without end), or -1 to refuse the file with the message set in
 	 * err (errlen bytes). */

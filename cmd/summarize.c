@@ -23,6 +23,9 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_DIMS 4
 #define TOP_LIST 5
+/* --merge-max-keys's default: at about 100 bytes a key, a set of 10 MB
+ * at most before its 16 KiB sketch. */
+#define MERGE_MAX_KEYS 100000
 #define EXIT_ALERT 3	/* an alert at or above --fail-on */	/* items in a per-user report's top lists */
 
 /* What a grouped report groups by (--by). */
@@ -74,6 +77,10 @@ struct opts {
 	int min_level;			/* --min-level: shown from it */
 	const char *svg;		/* --svg FILE */
 	size_t wanted;			/* users of the case -u asked for */
+	/* --merge-max-keys: the keys a case-wide or group set of a merge
+	 * keeps exact (sl_usage_opts.max_keys); 0 all. */
+	size_t max_keys;
+	int rank_estimated;	/* --top: some group's figure ranked is */
 };
 
 /* One group: its key (each part as a 4-byte length and the bytes) and
@@ -165,6 +172,7 @@ static const struct option longopts[] = {
 	LONGOPT("merge", no_argument, CHAR_MAX + 34)
 	LONGOPT("baselines", required_argument, CHAR_MAX + 35)
 	LONGOPT("peers", required_argument, CHAR_MAX + 36)
+	LONGOPT("merge-max-keys", required_argument, CHAR_MAX + 37)
 #undef LONGOPT
 	{ NULL, 0, NULL, 0 }
 };
@@ -178,6 +186,7 @@ enum {
 	OPT_GROUP_COLUMN, OPT_WORK_HOURS, OPT_WORKDAYS, OPT_SVG, OPT_POLICY,
 	OPT_RULES, OPT_LIST_RULES, OPT_WATCHLIST, OPT_MIN_LEVEL, OPT_FOLLOW,
 	OPT_PARTIAL, OPT_MERGE, OPT_BASELINES, OPT_PEERS,
+	OPT_MERGE_MAX_KEYS,
 };
 
 static void
@@ -206,7 +215,8 @@ usage(FILE *fp)
 	    "                 [--partial file [--peers file ...]] "
 	    "[--baselines file]\n"
 	    "                 [source ...]\n"
-	    "       summarize --merge [options] partial ...\n", fp);
+	    "       summarize --merge [--merge-max-keys num] [options] "
+	    "partial ...\n", fp);
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -975,17 +985,63 @@ cmp_rank(const void *a, const void *b)
 	return cmp_rows(a, b);
 }
 
+/* The map a --rank figure counts, or -1 for a figure that is not one. */
+static int
+rank_map(int rank)
+{
+	switch (rank) {
+	case R_RESOURCES:
+		return SL_USAGE_RESOURCE;
+	case R_QUERIES:
+		return SL_USAGE_QUERY;
+	case R_SESSIONS:
+		return SL_USAGE_SESSION;
+	case R_SRCS:
+		return SL_USAGE_SRC;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * A figure of a group, estimated when its set became a sketch in a merge
+ * (--merge-max-keys): then "~N" in a table or TSV; in JSON the number,
+ * and the row's "estimated" list names it.
+ */
+static void
+put_est(struct out *o, const struct opts *op, struct sbuf *est,
+    const char *name, uint64_t v, int sketched)
+{
+	char num[32];
+
+	if (!sketched) {
+		put_u(o, name, v);
+		return;
+	}
+	if (op->json) {
+		put_u(o, name, v);
+		if (est->n > 0)
+			sb_addc(est, '\n');
+		sb_adds(est, name);
+		return;
+	}
+	snprintf(num, sizeof(num), "~%llu", (unsigned long long)v);
+	out_str(o, name, num, strlen(num));
+}
+
 static void
 group_row(struct out *o, const struct opts *op, struct row *r, size_t rank)
 {
 	const struct sl_usage_figures *f = sl_usage_figures(r->u);
+	struct sbuf est = { NULL, 0, 0 };
 	size_t i;
 
 	out_begin(o, NULL);
 	if (op->top_set) {
 		out_str(o, "ranking", rank_names[op->rank],
 		    strlen(rank_names[op->rank]));
-		out_int(o, "rank", (int64_t)rank);
+		/* Ranked by estimates: the rank is one too. */
+		put_est(o, op, &est, "rank", rank, op->rank_estimated);
 	}
 	for (i = 0; i < op->ndims; i++) {
 		const char *p;
@@ -1001,14 +1057,20 @@ group_row(struct out *o, const struct opts *op, struct row *r, size_t rank)
 	if (!op->has_user_dim)
 		put_u(o, "users", r->users);
 	put_u(o, "events", f->events);
-	put_u(o, "sessions", f->sessions);
+	put_est(o, op, &est, "sessions", f->sessions,
+	    sl_usage_sketched(r->u, SL_USAGE_SESSION));
 	put_u(o, "exports", f->exports);
 	put_sum(o, "export_records", f->export_records,
 	    f->export_records_unknown, f->exports);
 	put_sum(o, "export_bytes", f->export_bytes, f->export_bytes_unknown,
 	    f->exports);
-	put_u(o, "resources", sl_usage_count(r->u, SL_USAGE_RESOURCE));
-	put_u(o, "queries", sl_usage_count(r->u, SL_USAGE_QUERY));
+	put_est(o, op, &est, "resources", sl_usage_count(r->u,
+	    SL_USAGE_RESOURCE), sl_usage_sketched(r->u, SL_USAGE_RESOURCE));
+	put_est(o, op, &est, "queries", sl_usage_count(r->u, SL_USAGE_QUERY),
+	    sl_usage_sketched(r->u, SL_USAGE_QUERY));
+	if (est.n > 0)
+		out_list(o, "estimated", est.p, est.n, NULL, 0);
+	sb_release(&est);
 	out_end(o);
 }
 
@@ -1717,6 +1779,19 @@ write_partial(const char *path, const struct opts *o, const char *select,
 		cli_die("--partial: %s: write error", path);
 }
 
+/*
+ * The usages of a merge's groups: a group's distinct sets exact up to
+ * --merge-max-keys keys, sketches past it; a group of one user's events
+ * (--by user,...) always exact, as a user's own figures are.
+ */
+static void
+group_opts(const struct opts *o, struct sl_usage_opts *uo)
+{
+	sl_usage_opts_init(uo);
+	uo->tz = o->f.tz;
+	uo->max_keys = o->has_user_dim ? 0 : o->max_keys;
+}
+
 /* --merge: the partial summaries read into the work and tables of a
  * run, as if its workers had counted them. */
 struct merge {
@@ -1820,8 +1895,7 @@ merge_group(void *arg, const struct sl_str *parts, size_t nparts,
 	}
 	for (i = 0; i < nparts; i++)
 		key_add(&k, parts[i].p, parts[i].n);
-	sl_usage_opts_init(&uo);
-	uo.tz = m->o->f.tz;
+	group_opts(m->o, &uo);
 	d = table_get(m->g, k.p, k.n, &uo);
 	if (sl_usage_merge(d->u, u) < 0)
 		cli_die("out of memory");
@@ -1925,7 +1999,7 @@ static void
 merge_partials(struct merge *m, char **files, size_t n)
 {
 	struct part_sink sink;
-	struct sl_usage_opts uo;
+	struct sl_usage_opts uo, guo;
 	struct work *w = m->w;
 	struct sl_str *names;
 	struct ures *res;
@@ -1935,6 +2009,8 @@ merge_partials(struct merge *m, char **files, size_t n)
 	sl_usage_opts_init(&uo);
 	uo.tz = m->o->f.tz;
 	merge_sink(&sink, m, &uo);
+	group_opts(m->o, &guo);
+	sink.group_uo = &guo;
 	m->paths = files;
 	for (i = 0; i < n; i++) {
 		m->path = files[i];
@@ -2055,7 +2131,7 @@ main(int argc, char **argv)
 	char *select = NULL;
 	struct merge mg;
 	struct logs logs;
-	int merge = 0;
+	int merge = 0, max_keys_set = 0;
 	int status;
 	char **args, err[512];
 	uint64_t read_errors = 0, users = 0, sessions = 0, events = 0;
@@ -2072,6 +2148,7 @@ main(int argc, char **argv)
 	cli_filter_init(&o.f);
 	o.gap = SL_GAP_DEFAULT;
 	o.fail_on = -1;
+	o.max_keys = MERGE_MAX_KEYS;
 	sl_detect_opts_init(&dopts);
 	args = xrealloc(NULL, (size_t)argc + 1, sizeof(*args));
 	memcpy(args, argv, ((size_t)argc + 1) * sizeof(*args));
@@ -2234,6 +2311,11 @@ main(int argc, char **argv)
 		case OPT_MERGE:
 			merge = 1;
 			break;
+		case OPT_MERGE_MAX_KEYS:
+			o.max_keys = (size_t)cli_number("--merge-max-keys",
+			    optarg, 0, LONG_MAX);
+			max_keys_set = 1;
+			break;
 		case OPT_BASELINES:
 			baselines = optarg;
 			break;
@@ -2329,6 +2411,8 @@ main(int argc, char **argv)
 		    "--no-header, --picture or --svg");
 	if (merge && argc == 0)
 		cli_die("--merge: give the partial summaries to merge");
+	if (max_keys_set && !merge)
+		cli_die("--merge-max-keys: it is for --merge");
 	if (merge && casedir != NULL)
 		cli_die("--merge: reads partial summaries, not a case (-C)");
 	if (o.picture)
@@ -2555,7 +2639,16 @@ main(int argc, char **argv)
 merged:
 	sl_usage_opts_init(&uo);
 	uo.tz = o.f.tz;
-	if ((all = sl_usage_new(&uo)) == NULL)
+	/* The case-wide usage of a merge: bounded as its groups are (the
+	 * case report shows none of its sets but DAY, never a sketch). */
+	if (merge) {
+		struct sl_usage_opts ao = uo;
+
+		ao.max_keys = o.max_keys;
+		all = sl_usage_new(&ao);
+	} else
+		all = sl_usage_new(&uo);
+	if (all == NULL)
 		cli_die("out of memory");
 	for (i = 0; i < w.nusers; i++) {
 		struct ures *r = &w.res[i];
@@ -2618,6 +2711,10 @@ merged:
 		sort_opts = &o;
 		/* No group selected: g.v is NULL, which qsort may not get. */
 		if (o.top_set) {
+			for (i = 0; i < g.n; i++)
+				if (rank_map(o.rank) >= 0 && sl_usage_sketched(
+				    g.v[i].u, rank_map(o.rank)))
+					o.rank_estimated = 1;
 			if (g.n > 1)
 				qsort(g.v, g.n, sizeof(*g.v), cmp_rank);
 			for (i = 0; i < g.n && i < o.top; i++)

@@ -938,12 +938,26 @@ SL_API void sl_cursor_free(struct sl_cursor *cur);
  * Memory: per-user state, a fixed part plus, for each map, one entry and
  * a copy of the key per distinct key; nothing grows with the number of
  * events alone.
+ *
+ * Sketches: with max_keys (for a merge of many users' usages that must
+ * stay bounded), a map other than DAY that comes to hold more distinct
+ * keys becomes a HyperLogLog sketch of 16 KiB: its items are dropped
+ * (sl_usage_list gives none, sl_usage_get finds none), sl_usage_count is
+ * the estimate (standard error 1.04 / sqrt(16384) = 0.81%; keys hashed
+ * alike on every machine, so an estimate depends only on the set of
+ * keys), and for SESSION, sessions is the estimate while session_total
+ * and session_longest stay as they were.  A merge with a sketched map
+ * makes that map of dst a sketch too, of the union.  DAY stays exact: its
+ * keys are bounded by the days of the span.
  */
 struct sl_usage_opts {
 	size_t size;		/* sizeof(struct sl_usage_opts), by _init */
 	/* Zone of hours and days (borrowed: it must outlive the usage and
 	 * its merges); NULL is UTC. */
 	const struct sl_tz *tz;
+	/* The distinct keys a map other than DAY keeps exact: one more and
+	 * it becomes a sketch (sl_usage_sketched); 0, no limit. */
+	size_t max_keys;
 };
 
 static inline void
@@ -1021,8 +1035,11 @@ SL_API int sl_usage_merge(struct sl_usage *dst, const struct sl_usage *src);
 /* The figures, borrowed from u until its next add, merge or free. */
 SL_API const struct sl_usage_figures *sl_usage_figures(
     const struct sl_usage *u);
-/* The number of distinct keys of a map; 0 for an unknown map. */
+/* The number of distinct keys of a map (estimated if it is a sketch);
+ * 0 for an unknown map. */
 SL_API size_t sl_usage_count(const struct sl_usage *u, int map);
+/* 1 when a map is a sketch (see Sketches above), else 0. */
+SL_API int sl_usage_sketched(const struct sl_usage *u, int map);
 /* Look key[0..n) up in a map: 1 with *item filled (its key borrowed as
  * the figures are), or 0. */
 SL_API int sl_usage_get(const struct sl_usage *u, int map, const char *key,

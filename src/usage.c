@@ -1,5 +1,6 @@
 /* usage.c: per-user aggregates over the steps of a cursor (sessionlog.h). */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
  * Distinct byte-string keys with their counts: the items in a dense array
  * in order of insertion (so that a merge walks them without a table), and
  * an open-addressing table of their indexes + 1, size a power of 2.
+ * Past the usage's max_keys, a sketch instead (hll not NULL): no items,
+ * only the estimate of how many distinct keys there are.
  */
 struct umap {
 	struct sl_usage_item *it;
@@ -18,6 +21,7 @@ struct umap {
 	size_t n, cap;
 	size_t *tab;
 	size_t size;
+	struct sl_hll *hll;
 };
 
 struct sl_usage {
@@ -43,7 +47,38 @@ umap_release(struct umap *m)
 	free(m->it);
 	free(m->hash);
 	free(m->tab);
+	sl_hll_free(m->hll);
 	memset(m, 0, sizeof(*m));
+}
+
+/* The map's keys into a sketch, the keys themselves dropped. */
+static int
+umap_sketch(struct umap *m)
+{
+	struct sl_hll *h;
+	size_t i;
+
+	if (m->hll != NULL)
+		return 0;
+	if ((h = sl_hll_new()) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < m->n; i++)
+		sl_hll_add(h, m->it[i].key.p, m->it[i].key.n);
+	umap_release(m);
+	m->hll = h;
+	return 0;
+}
+
+/* Distinct keys: counted, or estimated. */
+static size_t
+umap_count(const struct umap *m)
+{
+	double e;
+
+	if (m->hll == NULL)
+		return m->n;
+	e = sl_hll_estimate(m->hll);
+	return e >= (double)SIZE_MAX ? SIZE_MAX : (size_t)llround(e);
 }
 
 /* The table slot of key k (hash h): the one holding it, or the empty one
@@ -189,16 +224,28 @@ add_session(struct sl_usage *u, const char *k, size_t kn, uint64_t count,
     int64_t first, int64_t last)
 {
 	struct umap *m = &u->map[SL_USAGE_SESSION];
-	const struct sl_usage_item *old = umap_get(m, k, kn);
+	const struct sl_usage_item *old;
 	struct sl_usage_item *it;
-	int64_t was = old != NULL ? old->last - old->first : 0;
+	int64_t was;
+	int rc;
 
+	/* A sketch knows no session's span: the lengths stop there. */
+	if (m->hll != NULL) {
+		sl_hll_add(m->hll, k, kn);
+		u->f.sessions = umap_count(m);
+		return 0;
+	}
+	old = umap_get(m, k, kn);
+	was = old != NULL ? old->last - old->first : 0;
 	if ((it = umap_add(m, k, kn, count, first, last)) == NULL)
 		return -ENOMEM;
 	u->f.session_total += (it->last - it->first) - was;
 	if (it->last - it->first > u->f.session_longest)
 		u->f.session_longest = it->last - it->first;
-	u->f.sessions = m->n;
+	if (u->opts.max_keys > 0 && m->n > u->opts.max_keys &&
+	    (rc = umap_sketch(m)) < 0)
+		return rc;
+	u->f.sessions = umap_count(m);
 	return 0;
 }
 
@@ -235,12 +282,34 @@ day_mark(struct sl_usage *u, size_t i, int wday, uint32_t mask)
 	return 0;
 }
 
+/*
+ * Count key k of map j (not SESSION) as umap_add does, or into the map's
+ * sketch; a map that grows past max_keys becomes a sketch.  DAY never
+ * does: its size is bounded by the days of the span, and its masks make
+ * the figures of usual hours.
+ */
+static int
+map_add(struct sl_usage *u, int j, const char *k, size_t kn, uint64_t count,
+    int64_t first, int64_t last)
+{
+	struct umap *m = &u->map[j];
+
+	if (m->hll != NULL) {
+		sl_hll_add(m->hll, k, kn);
+		return 0;
+	}
+	if (umap_add(m, k, kn, count, first, last) == NULL)
+		return -ENOMEM;
+	if (u->opts.max_keys > 0 && j != SL_USAGE_DAY &&
+	    m->n > u->opts.max_keys)
+		return umap_sketch(m);
+	return 0;
+}
+
 static int
 add_key(struct sl_usage *u, int map, const char *k, size_t kn, int64_t t)
 {
-	if (umap_add(&u->map[map], k, kn, 1, t, t) == NULL)
-		return -ENOMEM;
-	return 0;
+	return map_add(u, map, k, kn, 1, t, t);
 }
 
 /* TERM: each word of the query once per event, folded as the watchlist
@@ -410,12 +479,13 @@ put_item(struct sl_usage *dst, int j, const struct sl_usage_item *it,
 	if (j == SL_USAGE_SESSION)
 		return add_session(dst, it->key.p, it->key.n, it->count,
 		    it->first, it->last);
+	if (j != SL_USAGE_DAY)
+		return map_add(dst, j, it->key.p, it->key.n, it->count,
+		    it->first, it->last);
 	di = umap_add(&dst->map[j], it->key.p, it->key.n, it->count,
 	    it->first, it->last);
 	if (di == NULL)
 		return -ENOMEM;
-	if (j != SL_USAGE_DAY)
-		return 0;
 	dst->f.days = dst->map[j].n;
 	return day_mark(dst, (size_t)(di - dst->map[j].it),
 	    (int)(mask >> 24) - 1, mask & 0xffffff);
@@ -434,6 +504,15 @@ sl_usage_merge(struct sl_usage *dst, const struct sl_usage *src)
 	add_figures(&dst->f, &src->f);
 	for (j = 0; j < SL_USAGE__MAPS; j++) {
 		m = &src->map[j];
+		/* A sketch merges only into a sketch. */
+		if (m->hll != NULL) {
+			if ((rc = umap_sketch(&dst->map[j])) < 0)
+				return rc;
+			sl_hll_merge(dst->map[j].hll, m->hll);
+			if (j == SL_USAGE_SESSION)
+				dst->f.sessions = umap_count(&dst->map[j]);
+			continue;
+		}
 		for (i = 0; i < m->n; i++) {
 			uint32_t sm = j == SL_USAGE_DAY && i < src->dcap ?
 			    src->dmask[i] : 0;
@@ -488,7 +567,13 @@ sl_usage_count(const struct sl_usage *u, int map)
 {
 	if (map < 0 || map >= SL_USAGE__MAPS)
 		return 0;
-	return u->map[map].n;
+	return umap_count(&u->map[map]);
+}
+
+int
+sl_usage_sketched(const struct sl_usage *u, int map)
+{
+	return map >= 0 && map < SL_USAGE__MAPS && u->map[map].hll != NULL;
 }
 
 int
