@@ -1161,15 +1161,16 @@ pf_add(struct sl_prefilter *pf, int field, const char *lit, size_t n,
 }
 
 /*
- * The prefilter of the selection, or NULL when there is no first pass:
- * one group for -e and -f (each with a literal, else none of them can
- * leave a record out) and one for each -k.  A timeline (-t) shows every
- * user, -v and --all select by what does not match or by whole sessions,
- * a watchlist matches its own way, and -u already stages few users and
- * names those it did not find.
+ * The prefilter of the selection, or NULL when there is none: one group
+ * for -e and -f (each with a literal, else none of them can leave a record
+ * out) and one for each -k.  A timeline (-t) shows every user, -v and
+ * --all select by what does not match or by whole sessions, and a
+ * watchlist matches its own way.  On raw sources (the first pass), -u
+ * already stages few users and names those it did not find; on a case,
+ * the prefilter leaves out the users none of whose rows can hold it.
  */
 static struct sl_prefilter *
-selection_prefilter(const struct opts *o)
+selection_prefilter(const struct opts *o, int raw)
 {
 	struct sl_prefilter *pf;
 	const struct cli_cond *c;
@@ -1178,7 +1179,8 @@ selection_prefilter(const struct opts *o)
 	int all;
 
 	if (o->mode == M_TIMELINE || o->invert || o->all ||
-	    o->watch != NULL || o->users.n > 0 || o->pat.nconds == 0)
+	    o->watch != NULL || (raw && o->users.n > 0) ||
+	    o->pat.nconds == 0)
 		return NULL;
 	for (i = 0; i < o->pat.nconds; i++)
 		if (o->pat.conds[i].kind == CLI_COND_WATCH ||
@@ -1499,7 +1501,7 @@ main(int argc, char **argv)
 		keep.keep.users = &o.users;
 		keep.keep.until = o.until;
 		keep.o = &o;
-		pf = selection_prefilter(&o);
+		pf = selection_prefilter(&o, 1);
 		x.c = cli_scratch_open_hits(&scratch,
 		    (const char *const *)argv, (size_t)argc, &ro, pf,
 		    hit_event, cli_keep_event, &keep, &read_errors);
@@ -1511,11 +1513,18 @@ main(int argc, char **argv)
 		cli_filter_resolve(&o.f, x.c);
 		o.since = o.f.since;
 		o.until = o.f.until;
+		pf = selection_prefilter(&o, 0);
 	}
 
 	for (i = 0; i < sl_case_user_count(x.c); i++) {
 		struct sl_str user = sl_case_user(x.c, i);
 
+		/* A user none of whose rows can be selected is left out
+		 * before its rows are parsed. */
+		if (argc == 0 && pf != NULL && cli_users_want(&o.users,
+		    user.p, user.n) &&
+		    sl_case_user_may_hold(x.c, user.p, user.n, pf) == 0)
+			continue;
 		if (cli_users_want(&o.users, user.p, user.n) &&
 		    process_user(&x, user)) {
 			/* -q: the answer is known; errors so far do not

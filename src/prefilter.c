@@ -216,6 +216,64 @@ sl_prefilter_pass(const struct sl_prefilter *pf, const char *rec, size_t n)
 	return 1;
 }
 
+/* Whether group g may hold a literal in the rows p[0..n) of a case: the
+ * values are there verbatim, TSV escapes being of backslashes and control
+ * characters, which no literal holds.  *high caches has_high (-1: not
+ * known yet). */
+static int
+group_in_rows(const struct group *g, const unsigned char *p, size_t n,
+    int *high)
+{
+	size_t k;
+	int wide = 0;
+
+	for (k = 0; k < g->n; k++) {
+		if (find(&g->v[k], p, n))
+			return 1;
+		wide |= g->v[k].wide;
+	}
+	if (!wide)
+		return 0;
+	if (*high < 0)
+		*high = has_high(p, n);
+	return *high;
+}
+
+size_t
+sl_prefilter_groups(const struct sl_prefilter *pf)
+{
+	return pf->n;
+}
+
+size_t
+sl_prefilter_longest(const struct sl_prefilter *pf)
+{
+	size_t i, k, m = 0;
+
+	for (i = 0; i < pf->n; i++)
+		for (k = 0; k < pf->g[i].n; k++)
+			if (pf->g[i].v[k].n > m)
+				m = pf->g[i].v[k].n;
+	return m;
+}
+
+size_t
+sl_prefilter_rows(const struct sl_prefilter *pf, const char *rows, size_t n,
+    unsigned char *found)
+{
+	const unsigned char *p = (const unsigned char *)rows;
+	size_t i, nfound = 0;
+	int high = -1;
+
+	for (i = 0; i < pf->n; i++) {
+		if (!found[i])
+			found[i] = (unsigned char)group_in_rows(&pf->g[i], p,
+			    n, &high);
+		nfound += found[i];
+	}
+	return nfound;
+}
+
 /* Punctuation that a backslash makes literal in PCRE2 (and that stands for
  * itself after one). */
 static int
