@@ -1366,8 +1366,10 @@ SL_API struct sl_prefilter *sl_prefilter_new(void);
 SL_API int sl_prefilter_group(struct sl_prefilter *pf);
 /* A literal of the current group: n bytes that a match of the pattern on
  * field (SL_FIELD_TEXT for the text fields, SL_FIELD_RAW for the record,
- * or one of QUERY, RESOURCE, PURPOSE, SRC, TRACE, KIND, KEY) must hold;
- * flags SL_MATCH_ICASE compares ASCII letters without case.  0, -EINVAL
+ * or one of USER, QUERY, RESOURCE, PURPOSE, SRC, TRACE, KIND, KEY) must
+ * hold; flags SL_MATCH_ICASE compares ASCII letters without case.  A
+ * group of many exact literals of 4 bytes or more (user names, keys) is
+ * searched in one scan of the record.  0, -EINVAL
  * for a literal or field the prefilter cannot test (no group yet, an
  * empty literal, a byte it refuses), -ENOMEM. */
 SL_API int sl_prefilter_add(struct sl_prefilter *pf, int field,

@@ -58,7 +58,11 @@ unfiltered() {
 }
 
 # Hostile records, made here.  h.escape searched for the planted name
-# with one letter written \u0061; h.plain for it in clear.
+# with one letter written \u0061; h.plain for it in clear; the second
+# reading, which parses only the records holding the name of a user with a
+# hit, meets names written with JSON escapes in some records or all
+# (José, Müller, ops/bot), in another user's record and in other cases
+# (Anna.K).
 cat >hostile.jsonl <<'EOT'
 {"@timestamp":"2026-03-02T08:00:00Z","user":"h.escape","action":"search","query":"Lena Hartm\u0061nn"}
 {"@timestamp":"2026-03-02T08:05:00Z","user":"h.escape","action":"search","query":"weather"}
@@ -70,6 +74,17 @@ cat >hostile.jsonl <<'EOT'
 {"@timestamp":"2026-03-02T11:00:00Z","user":"h.tsv","action":"search","query":"C:\\Lena Hartmann\\x"}
 {"@timestamp":"2026-03-02T11:01:00Z","user":"h.tsv","action":"search","query":"\tLena Hartmann\n"}
 {"@timestamp":"2026-03-02T11:02:00Z","user":"h.tsv2","action":"search","query":"Lena\tHartmann"}
+{"@timestamp":"2026-03-02T13:00:00Z","user":"Jos\u00e9","action":"search","query":"Lena Hartmann"}
+{"@timestamp":"2026-03-02T13:01:00Z","user":"José","action":"view","query":"weather"}
+{"@timestamp":"2026-03-02T13:02:00Z","user":"Jos\u00e9","action":"view","query":"tea"}
+{"@timestamp":"2026-03-02T13:10:00Z","user":"M\u00fcller","action":"search","query":"Lena Hartmann"}
+{"@timestamp":"2026-03-02T13:11:00Z","user":"M\u00fcller","action":"view","query":"maps"}
+{"@timestamp":"2026-03-02T13:20:00Z","user":"ops\/bot","action":"search","query":"Lena Hartmann"}
+{"@timestamp":"2026-03-02T13:21:00Z","user":"ops/bot","action":"view","query":"logs"}
+{"@timestamp":"2026-03-02T13:30:00Z","user":"Anna.K","action":"search","query":"Lena Hartmann"}
+{"@timestamp":"2026-03-02T13:31:00Z","user":"anna.k","action":"view","query":"about Anna.K"}
+{"@timestamp":"2026-03-02T13:32:00Z","user":"Anna.K","action":"view","query":"Needle"}
+{"@timestamp":"2026-03-02T13:33:00Z","user":"ANNA.K","action":"view","query":"Needle"}
 EOT
 # Rows longer than a BGZF block (64 KiB): users whose one event holds the
 # name at offsets around the first block's end, so that in some of them it
@@ -169,6 +184,12 @@ cat >hostile-selections <<'EOT'
 -c|-e|Needle2
 -c|-k|key=11111111-0000-4000-8000-000000000001
 -c|-e|Needle|--until|2026-03-04T10:05
+-s|-k|user=José|-e|tea
+-s|-k|user=ops/bot
+-c|-i|-k|user=anna.k
+-s|-e|Needle|-e|maps
+-s|-i|-w|-e|anna.k
+-s|-e|Müller
 EOT
 cat selections >>hostile-selections
 
@@ -195,26 +216,40 @@ done
 longs=$(i=0; while [ $i -lt 48 ]; do printf 'h.long%02d\t1\n' $i;
     i=$((i + 1)); done)
 "$GS" -c -o user,events --no-header -e 'Lena Hartmann' $HOSTILE >out 2>err
-expect_eq "escaped name found" "h.escape	1
+expect_eq "escaped name found" "Anna.K	1
+José	1
+Müller	1
+h.escape	1
 $longs
 h.plain	2
-h.tsv	2" "$(cat out)"
+h.tsv	2
+ops/bot	1" "$(cat out)"
 "$GS" -c -o user,events --no-header -i -e 'lena hartmann' $HOSTILE >out \
     2>err
-expect_eq "escaped name found, -i" "h.escape	1
+expect_eq "escaped name found, -i" "Anna.K	1
+José	1
+Müller	1
+h.escape	1
 $longs
 h.plain	3
-h.tsv	2" "$(cat out)"
+h.tsv	2
+ops/bot	1" "$(cat out)"
 # The case finds them too, the names cut between two blocks included.
 "$GS" -C case-hostile -c -o user,events --no-header -e 'Lena Hartmann' \
     >out 2>err
-expect_eq "the case finds the name in long rows" "h.escape	1
+expect_eq "the case finds the name in long rows" "Anna.K	1
+José	1
+Müller	1
+h.escape	1
 $longs
 h.plain	2
-h.tsv	2" "$(cat out)"
+h.tsv	2
+ops/bot	1" "$(cat out)"
 "$GS" -c -o user,events --no-header -i -e krause $HOSTILE >out 2>err
 expect_eq "-i: KELVIN SIGN folds to k" "h.kelvin	2" "$(cat out)"
 "$GS" -c -o user,events --no-header -e Needle $HOSTILE >out 2>err
-expect_eq "only the kept copies" "frank	1" "$(cat out)"
+expect_eq "only the kept copies" "ANNA.K	1
+Anna.K	1
+frank	1" "$(cat out)"
 
 [ "$fails" -eq 0 ] || exit 1

@@ -147,5 +147,63 @@ main(void)
 		sl_prefilter_free(pf);
 	}
 
+	/* Many exact literals of a group (the names or keys of a second
+	 * reading) are searched by a table: each found wherever it is,
+	 * with shared first bytes, a literal at the record's end, and a
+	 * short one beside them. */
+	{
+		static const char *const keys[] = {
+			"11111111-0000-4000-8000-000000000001",
+			"11111111-0000-4000-8000-000000000002",
+			"22222222-aaaa", "9999", "José", "ops/bot",
+		};
+		char rec[128];
+		size_t i;
+
+		pf = sl_prefilter_new();
+		CHECK_INT(sl_prefilter_group(pf), 0);
+		for (i = 0; i < SL_ARRAY_LEN(keys); i++)
+			CHECK_INT(sl_prefilter_add(pf, SL_FIELD_KEY, keys[i],
+			    strlen(keys[i]), 0), 0);
+		/* Enough more for the table (and a shorter one after
+		 * longer ones, which shortens its window). */
+		for (i = 0; i < 24; i++) {
+			snprintf(rec, sizeof(rec), "%02zu-0000-4000-8000-%012zu",
+			    i, i * 7919);
+			CHECK_INT(sl_prefilter_add(pf, SL_FIELD_KEY, rec,
+			    strlen(rec), 0), 0);
+		}
+		CHECK_INT(sl_prefilter_add(pf, SL_FIELD_USER, "Anna.K", 6, 0),
+		    0);
+		CHECK_INT(sl_prefilter_fields(pf), 1u << SL_FIELD_KEY |
+		    1u << SL_FIELD_USER);
+		for (i = 0; i < SL_ARRAY_LEN(keys); i++) {
+			snprintf(rec, sizeof(rec), "{\"id\":\"%s\"}", keys[i]);
+			CHECK(pass(pf, rec));
+			snprintf(rec, sizeof(rec), "x%s", keys[i]);
+			CHECK(pass(pf, rec));
+		}
+		for (i = 0; i < 24; i++) {
+			snprintf(rec, sizeof(rec), "{\"id\":\"%02zu-0000-4000-"
+			    "8000-%012zu\"}", i, i * 7919);
+			CHECK(pass(pf, rec));
+			snprintf(rec, sizeof(rec), "{\"id\":\"%02zu-0000-4000-"
+			    "8000-%012zu\"}", i, i * 7919 + 1);
+			CHECK(!pass(pf, rec));
+		}
+		CHECK(pass(pf, "{\"u\":\"Anna.K\"}"));
+		CHECK(!pass(pf, "{\"u\":\"anna.k\"}"));
+		CHECK(!pass(pf, "{\"id\":\"11111111-0000-4000-8000-000000000003\"}"));
+		CHECK(!pass(pf, "{\"id\":\"111\",\"u\":\"Jos\"}"));
+		CHECK(!pass(pf, "ops/bo"));
+		CHECK(!pass(pf, ""));
+		/* Names written with escapes pass. */
+		CHECK(pass(pf, "{\"u\":\"Jos\\u00e9\"}"));
+		CHECK(pass(pf, "{\"u\":\"ops\\/bot\"}"));
+		/* Case matters for exact literals. */
+		CHECK(!pass(pf, "{\"u\":\"OPS/BOT\"}"));
+		sl_prefilter_free(pf);
+	}
+
 	return check_done("prefilter");
 }
