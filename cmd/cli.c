@@ -776,6 +776,9 @@ struct hits {
 		uint64_t *v;
 		size_t n, cap;
 	} k, nk, both;
+	/* The scoped keys of the events staged, as text (the scope aside):
+	 * what a reading for the copies of those keys looks for. */
+	struct userset ks;
 };
 
 static void
@@ -867,9 +870,59 @@ hits_keep(void *arg, const struct sl_event *ev)
 
 	keep = userset_has(&h->users, ev->user.p, ev->user.n) &&
 	    (h->keep == NULL || h->keep(h->arg, ev));
-	if (ev->key.n > 0 && ev->scope.n > 0)
+	if (ev->key.n > 0 && ev->scope.n > 0) {
 		keyv_add(keep ? &h->k : &h->nk, key_hash(ev));
+		if (keep)
+			userset_add(&h->ks, ev->key.p, ev->key.n);
+	}
 	return keep;
+}
+
+/* The reading for the copies of the staged events' keys: the keys of the
+ * events not staged, nothing staged and nothing said (the second reading
+ * said it all). */
+static int
+keys_tell(void *arg, const struct sl_item *it, int log)
+{
+	struct hits *h = arg;
+	const struct sl_event *ev = it->ev;
+
+	(void)log;
+	if (it->type != SL_ITEM_EVENT)
+		return 0;
+	if (ev->key.n > 0 && ev->scope.n > 0 &&
+	    !(userset_has(&h->users, ev->user.p, ev->user.n) &&
+	    (h->keep == NULL || h->keep(h->arg, ev))))
+		keyv_add(&h->nk, key_hash(ev));
+	return 1;
+}
+
+/*
+ * A prefilter of one group: the strings of set as exact literals of field,
+ * for a reading that needs only the records holding one of them (the
+ * reader tests the records of logs whose profile takes field verbatim).
+ * NULL when one of them cannot be tested: read every record then.
+ */
+static struct sl_prefilter *
+set_prefilter(const struct userset *set, int field)
+{
+	struct sl_prefilter *pf;
+	size_t i;
+	int rc = 0;
+
+	if ((pf = sl_prefilter_new()) == NULL || sl_prefilter_group(pf) < 0)
+		cli_die("out of memory");
+	for (i = 0; i < set->cap && rc == 0; i++)
+		if (set->v[i].p != NULL)
+			rc = sl_prefilter_add(pf, field, set->v[i].p,
+			    set->v[i].n, 0);
+	if (rc == -ENOMEM)
+		cli_die("out of memory");
+	if (rc < 0) {
+		sl_prefilter_free(pf);
+		return NULL;
+	}
+	return pf;
 }
 
 /* The third pass: the same, and every copy of a key in both.  An event
@@ -945,6 +998,28 @@ cli_scratch_open(struct cli_scratch *s, const char *const *sources, size_t n,
 	    errors);
 }
 
+/* A reading of the sources that stages nothing (tell returns 1 for every
+ * event); 0, or -1 with the reason in err. */
+static int
+read_aside(struct sl_case *c, const char *const *sources, size_t n,
+    const struct sl_profileset *ps, const struct sl_reader_opts *o,
+    long jobs, int (*tell)(void *arg, const struct sl_item *it, int log),
+    void *arg, char *err, size_t errlen)
+{
+	struct sl_ingest *in;
+	int rc;
+
+	if ((in = sl_ingest_new(c, NULL)) == NULL) {
+		snprintf(err, errlen, "%s", sl_case_error(c));
+		return -1;
+	}
+	rc = sl_ingest_read(in, sources, n, ps, o, (int)jobs, tell, arg);
+	if (rc < 0)
+		snprintf(err, errlen, "%s", sl_ingest_error(in));
+	sl_ingest_free(in);
+	return rc < 0 ? -1 : 0;
+}
+
 struct sl_case *
 cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
     size_t n, const struct sl_reader_opts *ro, const struct sl_prefilter *pf,
@@ -957,6 +1032,7 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 	struct sl_ingest_result res;
 	struct sl_reader_opts o;
 	struct sl_profileset *ps = NULL;
+	struct sl_prefilter *names = NULL, *keys = NULL;
 	struct sl_ingest *in = NULL;
 	const char *tmp = getenv("TMPDIR");
 	char err[1024];
@@ -983,24 +1059,17 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 	 * order of the sources. */
 	jobs = scratch_jobs();
 	if (pf != NULL && hit != NULL && rereadable(sources, n)) {
-		struct sl_ingest *in1;
-
-		if ((in1 = sl_ingest_new(s->c, NULL)) == NULL) {
-			snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
-			goto fail;
-		}
 		o.prefilter = pf;
-		if (sl_ingest_read(in1, sources, n, ps, &o, (int)jobs,
-		    hits_tell, &hs) < 0) {
-			snprintf(err, sizeof(err), "%s", sl_ingest_error(in1));
-			sl_ingest_free(in1);
+		if (read_aside(s->c, sources, n, ps, &o, jobs, hits_tell, &hs,
+		    err, sizeof(err)) < 0)
 			goto fail;
-		}
-		sl_ingest_free(in1);
-		o.prefilter = NULL;
 		st.keep = hits_keep;
 		st.arg = &hs;
+		/* The second reading parses only the records that may be
+		 * of a user with a hit: those holding one of their names. */
+		names = set_prefilter(&hs.users, SL_FIELD_USER);
 	}
+	o.prefilter = names;
 	if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
 		snprintf(err, sizeof(err), "%s", sl_case_error(s->c));
 		goto fail;
@@ -1008,6 +1077,17 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 	if (sl_ingest_read(in, sources, n, ps, &o, (int)jobs, scratch_tell,
 	    &st) < 0)
 		goto ingest_fail;
+	o.prefilter = NULL;
+	if (names != NULL && hs.ks.n > 0) {
+		/* The records it left out may hold copies of the staged
+		 * events' keys: a reading for the records holding one. */
+		keys = set_prefilter(&hs.ks, SL_FIELD_KEY);
+		o.prefilter = keys;
+		if (read_aside(s->c, sources, n, ps, &o, jobs, keys_tell, &hs,
+		    err, sizeof(err)) < 0)
+			goto fail;
+		o.prefilter = NULL;
+	}
 	if (st.keep == hits_keep && (keys_shared(&hs), hs.both.n > 0)) {
 		/* Read again: the second reading's messages were said. */
 		sl_ingest_free(in);
@@ -1031,7 +1111,10 @@ ingest_fail:
 		    "(ingest lists them)", (unsigned long long)st.rejects);
 	sl_ingest_free(in);
 	sl_profileset_free(ps);
+	sl_prefilter_free(names);
+	sl_prefilter_free(keys);
 	userset_release(&hs.users);
+	userset_release(&hs.ks);
 	free(hs.k.v);
 	free(hs.nk.v);
 	free(hs.both.v);
@@ -1039,7 +1122,10 @@ ingest_fail:
 fail:
 	sl_ingest_free(in);
 	sl_profileset_free(ps);
+	sl_prefilter_free(names);
+	sl_prefilter_free(keys);
 	userset_release(&hs.users);
+	userset_release(&hs.ks);
 	free(hs.k.v);
 	free(hs.nk.v);
 	free(hs.both.v);

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1161,15 +1163,16 @@ pf_add(struct sl_prefilter *pf, int field, const char *lit, size_t n,
 }
 
 /*
- * The prefilter of the selection, or NULL when there is no first pass:
- * one group for -e and -f (each with a literal, else none of them can
- * leave a record out) and one for each -k.  A timeline (-t) shows every
- * user, -v and --all select by what does not match or by whole sessions,
- * a watchlist matches its own way, and -u already stages few users and
- * names those it did not find.
+ * The prefilter of the selection, or NULL when there is none: one group
+ * for -e and -f (each with a literal, else none of them can leave a record
+ * out) and one for each -k.  A timeline (-t) shows every user, -v and
+ * --all select by what does not match or by whole sessions, and a
+ * watchlist matches its own way.  On raw sources (the first pass), -u
+ * already stages few users and names those it did not find; on a case,
+ * the prefilter leaves out the users none of whose rows can hold it.
  */
 static struct sl_prefilter *
-selection_prefilter(const struct opts *o)
+selection_prefilter(const struct opts *o, int raw)
 {
 	struct sl_prefilter *pf;
 	const struct cli_cond *c;
@@ -1178,7 +1181,8 @@ selection_prefilter(const struct opts *o)
 	int all;
 
 	if (o->mode == M_TIMELINE || o->invert || o->all ||
-	    o->watch != NULL || o->users.n > 0 || o->pat.nconds == 0)
+	    o->watch != NULL || (raw && o->users.n > 0) ||
+	    o->pat.nconds == 0)
 		return NULL;
 	for (i = 0; i < o->pat.nconds; i++)
 		if (o->pat.conds[i].kind == CLI_COND_WATCH ||
@@ -1247,6 +1251,79 @@ hit_event(void *arg, const struct sl_event *ev)
 	return rc || err < 0;
 }
 
+/* ---- a case: the users whose timeline may hold the literals ----------- */
+
+struct may {
+	struct sl_case *c;
+	const struct sl_prefilter *pf;
+	const struct cli_users *users;
+	signed char *v;		/* per user: 0 none of its rows can pass */
+	size_t n, from, step;
+};
+
+static void *
+may_run(void *arg)
+{
+	const struct may *m = arg;
+	size_t i;
+
+	for (i = m->from; i < m->n; i += m->step) {
+		struct sl_str u = sl_case_user(m->c, i);
+
+		m->v[i] = !cli_users_want(m->users, u.p, u.n) ||
+		    sl_case_user_may_hold(m->c, u.p, u.n, m->pf) != 0;
+	}
+	return NULL;
+}
+
+/*
+ * Test every user's timeline for the prefilter's literals, on as many
+ * threads as there are processors (up to 4): the test is decompression
+ * and a byte search, most of the time of a search over a case.  A
+ * timeline that cannot be read is said to pass: its reading says why.
+ */
+static signed char *
+may_hold(struct sl_case *c, const struct sl_prefilter *pf,
+    const struct cli_users *users)
+{
+	struct may m[4];
+	pthread_t t[4];
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = sl_case_user_count(c), k, nj;
+	int started[4] = { 0 };
+
+	nj = jobs < 1 ? 1 : jobs > 4 ? 4 : (size_t)jobs;
+	/* Each test allocates and frees its inflate state and buffers:
+	 * from the threads' heaps, not mapped and unmapped each time. */
+	if (nj > 1) {
+		mallopt(M_MMAP_THRESHOLD, 32 << 20);
+		mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	}
+	if (nj > n)
+		nj = n > 0 ? n : 1;
+	m[0].v = xrealloc(NULL, n + 1, 1);
+	for (k = 0; k < nj; k++) {
+		m[k].c = c;
+		m[k].pf = pf;
+		m[k].users = users;
+		m[k].v = m[0].v;
+		m[k].n = n;
+		m[k].from = k;
+		m[k].step = nj;
+		if (k > 0)
+			started[k] = pthread_create(&t[k], NULL, may_run,
+			    &m[k]) == 0;
+	}
+	may_run(&m[0]);
+	for (k = 1; k < nj; k++) {
+		if (started[k])
+			pthread_join(t[k], NULL);
+		else
+			may_run(&m[k]);
+	}
+	return m[0].v;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1256,6 +1333,7 @@ main(int argc, char **argv)
 	struct cli_cases cases = { NULL, 0 };
 	struct hit_arg keep;
 	struct sl_prefilter *pf = NULL;
+	signed char *may = NULL;
 	struct sl_reader_opts ro;
 	const char *casedir = NULL, *cols = NULL;
 	const char **maps = NULL;
@@ -1499,7 +1577,7 @@ main(int argc, char **argv)
 		keep.keep.users = &o.users;
 		keep.keep.until = o.until;
 		keep.o = &o;
-		pf = selection_prefilter(&o);
+		pf = selection_prefilter(&o, 1);
 		x.c = cli_scratch_open_hits(&scratch,
 		    (const char *const *)argv, (size_t)argc, &ro, pf,
 		    hit_event, cli_keep_event, &keep, &read_errors);
@@ -1511,11 +1589,21 @@ main(int argc, char **argv)
 		cli_filter_resolve(&o.f, x.c);
 		o.since = o.f.since;
 		o.until = o.f.until;
+		pf = selection_prefilter(&o, 0);
+		/* -q stops at its first answer: no test of them all
+		 * ahead, each user's as it comes. */
+		if (pf != NULL && !o.quiet)
+			may = may_hold(x.c, pf, &o.users);
 	}
 
 	for (i = 0; i < sl_case_user_count(x.c); i++) {
 		struct sl_str user = sl_case_user(x.c, i);
 
+		/* A user none of whose rows can be selected is left out
+		 * before its rows are parsed. */
+		if (may != NULL ? !may[i] : argc == 0 && pf != NULL &&
+		    sl_case_user_may_hold(x.c, user.p, user.n, pf) == 0)
+			continue;
 		if (cli_users_want(&o.users, user.p, user.n) &&
 		    process_user(&x, user)) {
 			/* -q: the answer is known; errors so far do not
@@ -1533,6 +1621,7 @@ main(int argc, char **argv)
 	free(cases.v);
 	cli_patterns_release(&o.pat);
 	sl_prefilter_free(pf);
+	free(may);
 	sl_watch_free(o.watch);
 	free(x.wh);
 	cli_filter_release(&o.f);

@@ -212,6 +212,7 @@ static int
 field_of(int f)
 {
 	switch (f) {
+	case SL_FIELD_USER: return F_USER;
 	case SL_FIELD_QUERY: return F_QUERY;
 	case SL_FIELD_RESOURCE: return F_RESOURCE;
 	case SL_FIELD_PURPOSE: return F_PURPOSE;

@@ -383,6 +383,17 @@ int sl_profile_reader(const struct sl_profile *p);	/* enum sl_reader_kind */
 unsigned sl_prefilter_fields(const struct sl_prefilter *pf);
 int sl_prefilter_pass(const struct sl_prefilter *pf, const char *rec,
     size_t n);
+/* The same on the rows of a case's timelines (values verbatim, escaped for
+ * TSV), tested group by group, so that a caller can test a timeline in
+ * pieces: found[] has one flag for each of the sl_prefilter_groups(pf)
+ * groups, set for a group with a literal that may be in rows[0..n) (and
+ * left set).  Returns how many flags are set.  A literal cut between two
+ * pieces is found when each piece starts with the last
+ * sl_prefilter_longest(pf) - 1 bytes of the one before. */
+size_t sl_prefilter_groups(const struct sl_prefilter *pf);
+size_t sl_prefilter_longest(const struct sl_prefilter *pf);
+size_t sl_prefilter_rows(const struct sl_prefilter *pf, const char *rows,
+    size_t n, unsigned char *found);
 
 /* The splitter mode for this profile's reader. */
 int sl_profile_split_mode(const struct sl_profile *p);

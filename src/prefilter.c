@@ -1,5 +1,6 @@
 /* prefilter.c: byte tests on raw records, before they are parsed. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +18,29 @@ struct lit {
 	size_t shift[256];
 };
 
+/*
+ * A group of many literals (the keys or names of a second reading) is
+ * searched in one scan: each position's next four bytes are looked up in
+ * a bit set of the literals' first four bytes, and only then in a hash
+ * table of them (head of a chain through next), so that hundreds of
+ * literals cost about what one does.
+ */
+#define MANY 16
+#define BITS (1u << 16)
+
 struct group {
 	struct lit *v;
 	size_t n;
+	int plain;		/* every literal exact and 4 bytes or more */
+	uint64_t *bits;		/* BITS bits; NULL: no table */
+	size_t *tab;		/* index + 1 of a chain's head; 0: free */
+	size_t *next;		/* index + 1 of the next of the chain */
+	size_t tcap;
+	/* Wu and Manber's shifts: how far a window of the shortest
+	 * literal's length (m) may move on, by the hash of its last four
+	 * bytes; 0 where a literal may start at the window. */
+	unsigned char *shift;	/* BITS entries */
+	size_t m;
 };
 
 struct sl_prefilter {
@@ -50,6 +71,10 @@ sl_prefilter_free(struct sl_prefilter *pf)
 		for (k = 0; k < pf->g[i].n; k++)
 			free(pf->g[i].v[k].p);
 		free(pf->g[i].v);
+		free(pf->g[i].bits);
+		free(pf->g[i].tab);
+		free(pf->g[i].next);
+		free(pf->g[i].shift);
 	}
 	free(pf->g);
 	free(pf);
@@ -64,7 +89,145 @@ sl_prefilter_group(struct sl_prefilter *pf)
 	if (g == NULL)
 		return -ENOMEM;
 	pf->g = g;
-	memset(&pf->g[pf->n++], 0, sizeof(*g));
+	memset(&pf->g[pf->n], 0, sizeof(*g));
+	pf->g[pf->n++].plain = 1;
+	return 0;
+}
+
+static uint32_t
+load4(const unsigned char *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, 4);
+	return x;
+}
+
+static size_t
+hash4(uint32_t x)
+{
+	return (size_t)((x * 2654435761u) >> 16);
+}
+
+/* The chain of the literals that start with x, or 0. */
+static size_t
+table_find(const struct group *g, uint32_t x)
+{
+	size_t i = hash4(x) & (g->tcap - 1);
+
+	while (g->tab[i] != 0 && load4(g->v[g->tab[i] - 1].p) != x)
+		i = (i + 1) & (g->tcap - 1);
+	return i;
+}
+
+/* The shifts of literal l's first m bytes: each 4 bytes at j may end a
+ * window m - 4 - j bytes before the literal's start window. */
+static void
+shift_put(struct group *g, const struct lit *l)
+{
+	size_t j, d, h;
+
+	for (j = 0; j + 4 <= g->m; j++) {
+		h = hash4(load4(l->p + j)) & (BITS - 1);
+		d = g->m - 4 - j;
+		if (d < g->shift[h])
+			g->shift[h] = (unsigned char)d;
+	}
+}
+
+static void
+table_put(struct group *g, size_t i)
+{
+	uint32_t x = load4(g->v[i].p);
+	size_t h = hash4(x) & (BITS - 1), slot;
+
+	g->bits[h / 64] |= UINT64_C(1) << (h % 64);
+	slot = table_find(g, x);
+	g->next[i] = g->tab[slot];
+	g->tab[slot] = i + 1;
+	shift_put(g, &g->v[i]);
+}
+
+/* Start the shifts over for the shortest literal's length m. */
+static void
+shift_reset(struct group *g, size_t m)
+{
+	size_t i;
+
+	g->m = m;
+	memset(g->shift, (int)(m - 3 > 255 ? 255 : m - 3), BITS);
+	for (i = 0; i + 1 < g->n; i++)
+		shift_put(g, &g->v[i]);
+}
+
+/* Put g's last literal in the table, made or grown as needed (to twice
+ * the literals); 0 or -ENOMEM. */
+static int
+table_add(struct group *g)
+{
+	size_t cap = g->tcap ? g->tcap : 16, i, *next;
+
+	if ((next = realloc(g->next, g->n * sizeof(*next))) == NULL)
+		return -ENOMEM;
+	g->next = next;
+	if (g->bits == NULL &&
+	    (g->bits = calloc(BITS / 64, sizeof(*g->bits))) == NULL)
+		return -ENOMEM;
+	if (g->shift == NULL) {
+		if ((g->shift = malloc(BITS)) == NULL)
+			return -ENOMEM;
+		g->m = SIZE_MAX;
+	}
+	for (i = 0; i < g->n; i++)
+		if (g->v[i].n < g->m)
+			shift_reset(g, g->v[i].n);
+	if (g->tcap >= g->n * 2) {
+		table_put(g, g->n - 1);
+		return 0;
+	}
+	while (cap < g->n * 2)
+		cap *= 2;
+	free(g->tab);
+	if ((g->tab = calloc(cap, sizeof(*g->tab))) == NULL) {
+		g->tcap = 0;
+		return -ENOMEM;
+	}
+	g->tcap = cap;
+	for (i = 0; i < g->n; i++)
+		table_put(g, i);
+	return 0;
+}
+
+/* Whether one of g's literals is in p[0..n), by the table: a window of
+ * m bytes moves on by the shift of its last four bytes, and where that is
+ * 0, the literals starting with its first four are compared. */
+static int
+table_scan(const struct group *g, const unsigned char *p, size_t n)
+{
+	size_t i, j, h, d;
+
+	for (i = 0; i + g->m <= n;) {
+		uint32_t x;
+
+		d = g->shift[hash4(load4(p + i + g->m - 4)) & (BITS - 1)];
+		if (d > 0) {
+			i += d;
+			continue;
+		}
+		x = load4(p + i);
+		h = hash4(x) & (BITS - 1);
+		if (!(g->bits[h / 64] >> (h % 64) & 1)) {
+			i++;
+			continue;
+		}
+		for (j = g->tab[table_find(g, x)]; j != 0; j = g->next[j - 1]) {
+			const struct lit *l = &g->v[j - 1];
+
+			if (l->n <= n - i && memcmp(p + i, l->p, l->n) == 0)
+				return 1;
+		}
+		i++;
+	}
 	return 0;
 }
 
@@ -76,6 +239,7 @@ field_ok(int field)
 	switch (field) {
 	case SL_FIELD_TEXT:
 	case SL_FIELD_RAW:
+	case SL_FIELD_USER:
 	case SL_FIELD_QUERY:
 	case SL_FIELD_RESOURCE:
 	case SL_FIELD_PURPOSE:
@@ -132,6 +296,10 @@ sl_prefilter_add(struct sl_prefilter *pf, int field, const char *lit,
 			l->shift[l->p[i] - 'a' + 'A'] = n - 1 - i;
 	}
 	g->n++;
+	if (l->icase || n < 4)
+		g->plain = 0;
+	if (g->plain && g->n >= MANY)
+		return table_add(g);
 	return 0;
 }
 
@@ -149,6 +317,25 @@ find(const struct lit *l, const unsigned char *p, size_t n)
 		for (j = last; fold(p[i + j]) == l->p[j]; j--)
 			if (j == 0)
 				return 1;
+	}
+	return 0;
+}
+
+/* Whether a literal of g is in p[0..n); *wide set when one may fold with
+ * a letter beyond ASCII. */
+static int
+group_find(const struct group *g, const unsigned char *p, size_t n,
+    int *wide)
+{
+	size_t k;
+
+	*wide = 0;
+	if (g->plain && g->tcap > 0)
+		return table_scan(g, p, n);
+	for (k = 0; k < g->n; k++) {
+		if (find(&g->v[k], p, n))
+			return 1;
+		*wide |= g->v[k].wide;
 	}
 	return 0;
 }
@@ -190,17 +377,12 @@ sl_prefilter_pass(const struct sl_prefilter *pf, const char *rec, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)rec;
 	int high = -1;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < pf->n; i++) {
-		const struct group *g = &pf->g[i];
-		int ok = 0, wide = 0;
+		int wide;
 
-		for (k = 0; k < g->n && !ok; k++) {
-			ok = find(&g->v[k], p, n);
-			wide |= g->v[k].wide;
-		}
-		if (ok)
+		if (group_find(&pf->g[i], p, n, &wide))
 			continue;
 		/* A JSON string with escapes: the value is not its bytes. */
 		if (memchr(p, '\\', n) != NULL)
@@ -214,6 +396,60 @@ sl_prefilter_pass(const struct sl_prefilter *pf, const char *rec, size_t n)
 		return 0;
 	}
 	return 1;
+}
+
+/* Whether group g may hold a literal in the rows p[0..n) of a case: the
+ * values are there verbatim, TSV escapes being of backslashes and control
+ * characters, which no literal holds.  *high caches has_high (-1: not
+ * known yet). */
+static int
+group_in_rows(const struct group *g, const unsigned char *p, size_t n,
+    int *high)
+{
+	int wide;
+
+	if (group_find(g, p, n, &wide))
+		return 1;
+	if (!wide)
+		return 0;
+	if (*high < 0)
+		*high = has_high(p, n);
+	return *high;
+}
+
+size_t
+sl_prefilter_groups(const struct sl_prefilter *pf)
+{
+	return pf->n;
+}
+
+size_t
+sl_prefilter_longest(const struct sl_prefilter *pf)
+{
+	size_t i, k, m = 0;
+
+	for (i = 0; i < pf->n; i++)
+		for (k = 0; k < pf->g[i].n; k++)
+			if (pf->g[i].v[k].n > m)
+				m = pf->g[i].v[k].n;
+	return m;
+}
+
+size_t
+sl_prefilter_rows(const struct sl_prefilter *pf, const char *rows, size_t n,
+    unsigned char *found)
+{
+	const unsigned char *p = (const unsigned char *)rows;
+	size_t i, nfound = 0;
+	int high = -1;
+
+	for (i = 0; i < pf->n; i++) {
+		if (!found[i])
+			found[i] = (unsigned char)group_in_rows(&pf->g[i], p,
+			    n, &high);
+		nfound += found[i];
+	}
+	return nfound;
 }
 
 /* Punctuation that a backslash makes literal in PCRE2 (and that stands for

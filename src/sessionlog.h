@@ -452,6 +452,18 @@ SL_API int64_t sl_case_dated_last(const struct sl_case *c);
 SL_API size_t sl_case_user_count(const struct sl_case *c);
 SL_API struct sl_str sl_case_user(const struct sl_case *c, size_t i);
 
+struct sl_prefilter;
+/* Whether a row of the timeline of user[0..userlen) may pass the
+ * prefilter pf (sl_prefilter_new), tested on the timeline's decompressed
+ * bytes without splitting them into rows or fields: 1 when it may, 0 when
+ * no row can (every field value is in a row verbatim, escaped for TSV
+ * only where a literal has no bytes), or a negative errno value (-ENOENT
+ * for a user not in the case); then read the timeline.  The rows are not
+ * parsed, so a malformed one is not noticed here.  A NULL pf or one of no
+ * groups: 1. */
+SL_API int sl_case_user_may_hold(struct sl_case *c, const char *user,
+    size_t userlen, const struct sl_prefilter *pf);
+
 /*
  * What a case says about itself, read without the timelines: what the
  * integrity detectors of summarize look at.
@@ -1371,8 +1383,10 @@ SL_API struct sl_prefilter *sl_prefilter_new(void);
 SL_API int sl_prefilter_group(struct sl_prefilter *pf);
 /* A literal of the current group: n bytes that a match of the pattern on
  * field (SL_FIELD_TEXT for the text fields, SL_FIELD_RAW for the record,
- * or one of QUERY, RESOURCE, PURPOSE, SRC, TRACE, KIND, KEY) must hold;
- * flags SL_MATCH_ICASE compares ASCII letters without case.  0, -EINVAL
+ * or one of USER, QUERY, RESOURCE, PURPOSE, SRC, TRACE, KIND, KEY) must
+ * hold; flags SL_MATCH_ICASE compares ASCII letters without case.  A
+ * group of many exact literals of 4 bytes or more (user names, keys) is
+ * searched in one scan of the record.  0, -EINVAL
  * for a literal or field the prefilter cannot test (no group yet, an
  * empty literal, a byte it refuses), -ENOMEM. */
 SL_API int sl_prefilter_add(struct sl_prefilter *pf, int field,

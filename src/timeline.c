@@ -368,3 +368,72 @@ sl_timeline_free(struct sl_timeline *t)
 	free(t->user);
 	free(t);
 }
+
+/* ---- a prefilter on a whole timeline -------------------------------------- */
+
+int
+sl_case_user_may_hold(struct sl_case *c, const char *user, size_t userlen,
+    const struct sl_prefilter *pf)
+{
+	const struct sl_case_user *u;
+	struct sl_bgzf_reader *r = NULL;
+	struct sl_buf buf = { 0 };
+	unsigned char *found = NULL;
+	size_t ng, keep, start = 0, nfound = 0;
+	char rel[300];
+	FILE *fp = NULL;
+	int rc, header = 1;
+
+	if (pf == NULL || (ng = sl_prefilter_groups(pf)) == 0)
+		return 1;
+	if ((u = sl_case_find_user(c, user, userlen)) == NULL)
+		return -ENOENT;
+	keep = sl_prefilter_longest(pf);
+	keep = keep > 0 ? keep - 1 : 0;
+	snprintf(rel, sizeof(rel), "users/%s.tsv.gz", u->file);
+	if ((fp = sl_case_fopen(c, rel)) == NULL)
+		return -errno;
+	if ((found = calloc(ng, 1)) == NULL ||
+	    (r = sl_bgzf_reader_new(fp)) == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		size_t from = buf.n;
+
+		rc = sl_bgzf_read_block(r, &buf, NULL);
+		if (rc <= 0)
+			break;
+		/* The column header names the columns: not a row. */
+		if (header && buf.n > from) {
+			char *nl = memchr(buf.p + from, '\n', buf.n - from);
+
+			if (nl == NULL)
+				continue;
+			header = 0;
+			start = (size_t)(nl + 1 - buf.p);
+		}
+		nfound = sl_prefilter_rows(pf, buf.p + start, buf.n - start,
+		    found);
+		if (nfound == ng)
+			break;
+		/* The tail that a literal cut at the block's end may start
+		 * in goes in front of the next block. */
+		if (buf.n - start > keep) {
+			memmove(buf.p, buf.p + buf.n - keep, keep);
+			buf.n = keep;
+		} else if (start > 0) {
+			memmove(buf.p, buf.p + start, buf.n - start);
+			buf.n -= start;
+		}
+		start = 0;
+	}
+	if (rc >= 0)
+		rc = nfound == ng;
+out:
+	sl_bgzf_reader_free(r);
+	sl_buf_release(&buf);
+	free(found);
+	fclose(fp);
+	return rc;
+}

@@ -23,8 +23,46 @@ same() {
 	expect_file "$name: output" case.out raw.out
 }
 
+# wrap SELECTION: the same selection with each pattern of -e and -k in
+# (?:...), which no prefilter takes for a literal: the reference that a
+# prefilter must not change.
+wrap() {
+	printf '%s\n' "$1" | awk -F'|' -v OFS='|' '{
+		for (i = 1; i < NF; i++)
+			if ($i == "-e") {
+				$(i + 1) = "(?:" $(i + 1) ")"; i++
+			} else if ($i == "-k") {
+				k = index($(i + 1), "=")
+				$(i + 1) = substr($(i + 1), 1, k) "(?:" \
+				    substr($(i + 1), k + 1) ")"; i++
+			}
+		print
+	}'
+}
+
+# unfiltered NAME CASE SELECTION: the case's answer to a selection is the
+# one it gives with no prefilter (the rows of every user parsed).
+unfiltered() {
+	case $3 in *-F*) return 0 ;; esac
+	oldifs=$IFS
+	IFS='|'
+	# shellcheck disable=SC2046
+	set -- "$1" "$2" $(wrap "$3")
+	IFS=$oldifs
+	name=$1 c=$2
+	shift 2
+	"$GS" -C "$c" "$@" >ref.out 2>ref.err
+	fst=$?
+	expect_eq "$name: status without a prefilter" "$cst" "$fst"
+	expect_file "$name: output without a prefilter" ref.out case.out
+}
+
 # Hostile records, made here.  h.escape searched for the planted name
-# with one letter written \u0061; h.plain for it in clear.
+# with one letter written \u0061; h.plain for it in clear; the second
+# reading, which parses only the records holding the name of a user with a
+# hit, meets names written with JSON escapes in some records or all
+# (José, Müller, ops/bot), in another user's record and in other cases
+# (Anna.K).
 cat >hostile.jsonl <<'EOT'
 {"@timestamp":"2026-03-02T08:00:00Z","user":"h.escape","action":"search","query":"Lena Hartm\u0061nn"}
 {"@timestamp":"2026-03-02T08:05:00Z","user":"h.escape","action":"search","query":"weather"}
@@ -33,7 +71,35 @@ cat >hostile.jsonl <<'EOT'
 {"@timestamp":"2026-03-02T09:02:00Z","user":"h.plain","action":"search","query":"\u004cena Hartmann"}
 {"@timestamp":"2026-03-02T10:00:00Z","user":"h.kelvin","action":"search","query":"\u212arause"}
 {"@timestamp":"2026-03-02T10:01:00Z","user":"h.kelvin","action":"search","query":"‮Krause"}
+{"@timestamp":"2026-03-02T11:00:00Z","user":"h.tsv","action":"search","query":"C:\\Lena Hartmann\\x"}
+{"@timestamp":"2026-03-02T11:01:00Z","user":"h.tsv","action":"search","query":"\tLena Hartmann\n"}
+{"@timestamp":"2026-03-02T11:02:00Z","user":"h.tsv2","action":"search","query":"Lena\tHartmann"}
+{"@timestamp":"2026-03-02T13:00:00Z","user":"Jos\u00e9","action":"search","query":"Lena Hartmann"}
+{"@timestamp":"2026-03-02T13:01:00Z","user":"José","action":"view","query":"weather"}
+{"@timestamp":"2026-03-02T13:02:00Z","user":"Jos\u00e9","action":"view","query":"tea"}
+{"@timestamp":"2026-03-02T13:10:00Z","user":"M\u00fcller","action":"search","query":"Lena Hartmann"}
+{"@timestamp":"2026-03-02T13:11:00Z","user":"M\u00fcller","action":"view","query":"maps"}
+{"@timestamp":"2026-03-02T13:20:00Z","user":"ops\/bot","action":"search","query":"Lena Hartmann"}
+{"@timestamp":"2026-03-02T13:21:00Z","user":"ops/bot","action":"view","query":"logs"}
+{"@timestamp":"2026-03-02T13:30:00Z","user":"Anna.K","action":"search","query":"Lena Hartmann"}
+{"@timestamp":"2026-03-02T13:31:00Z","user":"anna.k","action":"view","query":"about Anna.K"}
+{"@timestamp":"2026-03-02T13:32:00Z","user":"Anna.K","action":"view","query":"Needle"}
+{"@timestamp":"2026-03-02T13:33:00Z","user":"ANNA.K","action":"view","query":"Needle"}
 EOT
+# Rows longer than a BGZF block (64 KiB): users whose one event holds the
+# name at offsets around the first block's end, so that in some of them it
+# is cut between two blocks (the raw column has it escaped, so that the
+# query column is the only place of the name in the row).
+i=0
+while [ $i -lt 48 ]; do
+	awk -v n=$((64900 + i * 11)) -v u=$i 'BEGIN {
+		for (s = "x"; length(s) < n; s = s s)
+			;
+		s = substr(s, 1, n)
+		printf "{\"@timestamp\":\"2026-03-02T12:00:00Z\",\"user\":\"h.long%02d\",\"action\":\"search\",\"query\":\"%sLena Hartm\\u0061nn\"}\n", u, s
+	}'
+	i=$((i + 1))
+done >hostile-long.jsonl
 # CloudTrail copies of one eventID.  a.json is read first: its copies win.
 ct() { # USER TIME EVENTID OBJECT
 	printf '{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE0001","arn":"arn:aws:iam::123456789012:user/%s","accountId":"123456789012","userName":"%s"},"eventTime":"%s","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.23","userAgent":"aws-cli/2.15.0","requestParameters":{"bucketName":"case-evidence","key":"%s"},"responseElements":null,"requestID":"7QX2M4K9R1B5T8V3","eventID":"%s","readOnly":true,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"123456789012"}\n' \
@@ -72,13 +138,14 @@ mkdir ct
     "$FIX/formats/cloudtrail-lines.json" "$FIX/formats/foundry-audit2.jsonl" \
     >/dev/null 2>&1
 "$INGEST" -q -C case-dups "$FIX/dups" >/dev/null 2>&1
-"$INGEST" -q -C case-hostile "$T/hostile.jsonl" "$T/ct" >/dev/null 2>&1
+"$INGEST" -q -C case-hostile "$T/hostile.jsonl" "$T/hostile-long.jsonl" \
+    "$T/ct" >/dev/null 2>&1
 
 SAMPLE=$S/delivery-2026-03-16.tar
 FORMATS="$FIX/formats/generic.jsonl $FIX/formats/generic.csv
 $FIX/formats/m365.jsonl $FIX/formats/cloudtrail-lines.json
 $FIX/formats/foundry-audit2.jsonl"
-HOSTILE="$T/hostile.jsonl $T/ct"
+HOSTILE="$T/hostile.jsonl $T/hostile-long.jsonl $T/ct"
 
 # The selections, one a line: the arguments of a run, split at '|'.
 # Those for every set of sources:
@@ -117,6 +184,12 @@ cat >hostile-selections <<'EOT'
 -c|-e|Needle2
 -c|-k|key=11111111-0000-4000-8000-000000000001
 -c|-e|Needle|--until|2026-03-04T10:05
+-s|-k|user=José|-e|tea
+-s|-k|user=ops/bot
+-c|-i|-k|user=anna.k
+-s|-e|Needle|-e|maps
+-s|-i|-w|-e|anna.k
+-s|-e|Müller
 EOT
 cat selections >>hostile-selections
 
@@ -135,20 +208,48 @@ for set in sample formats dups hostile; do
 		set -- $sel
 		IFS=$oldifs
 		same "$set: $sel" "case-$set" "$srcs" -- "$@"
+		unfiltered "$set: $sel" "case-$set" "$sel"
 	done <$sels
 done
 
 # The hostile records are found: the escaped name, and the kept copies.
+longs=$(i=0; while [ $i -lt 48 ]; do printf 'h.long%02d\t1\n' $i;
+    i=$((i + 1)); done)
 "$GS" -c -o user,events --no-header -e 'Lena Hartmann' $HOSTILE >out 2>err
-expect_eq "escaped name found" "h.escape	1
-h.plain	2" "$(cat out)"
+expect_eq "escaped name found" "Anna.K	1
+José	1
+Müller	1
+h.escape	1
+$longs
+h.plain	2
+h.tsv	2
+ops/bot	1" "$(cat out)"
 "$GS" -c -o user,events --no-header -i -e 'lena hartmann' $HOSTILE >out \
     2>err
-expect_eq "escaped name found, -i" "h.escape	1
-h.plain	3" "$(cat out)"
+expect_eq "escaped name found, -i" "Anna.K	1
+José	1
+Müller	1
+h.escape	1
+$longs
+h.plain	3
+h.tsv	2
+ops/bot	1" "$(cat out)"
+# The case finds them too, the names cut between two blocks included.
+"$GS" -C case-hostile -c -o user,events --no-header -e 'Lena Hartmann' \
+    >out 2>err
+expect_eq "the case finds the name in long rows" "Anna.K	1
+José	1
+Müller	1
+h.escape	1
+$longs
+h.plain	2
+h.tsv	2
+ops/bot	1" "$(cat out)"
 "$GS" -c -o user,events --no-header -i -e krause $HOSTILE >out 2>err
 expect_eq "-i: KELVIN SIGN folds to k" "h.kelvin	2" "$(cat out)"
 "$GS" -c -o user,events --no-header -e Needle $HOSTILE >out 2>err
-expect_eq "only the kept copies" "frank	1" "$(cat out)"
+expect_eq "only the kept copies" "ANNA.K	1
+Anna.K	1
+frank	1" "$(cat out)"
 
 [ "$fails" -eq 0 ] || exit 1

@@ -30,6 +30,12 @@ pass(const struct sl_prefilter *pf, const char *rec)
 	return sl_prefilter_pass(pf, rec, strlen(rec));
 }
 
+static size_t
+rows(const struct sl_prefilter *pf, const char *p, unsigned char *found)
+{
+	return sl_prefilter_rows(pf, p, strlen(p), found);
+}
+
 int
 main(void)
 {
@@ -103,6 +109,101 @@ main(void)
 	CHECK(!pass(pf, "rause"));
 	sl_prefilter_free(pf);
 	sl_prefilter_free(NULL);
+
+	/* The rows of a case: values verbatim, TSV escapes no literal
+	 * holds, so a backslash does not pass a row; groups are found in
+	 * pieces and stay found. */
+	{
+		unsigned char found[2];
+
+		pf = sl_prefilter_new();
+		CHECK_INT(sl_prefilter_groups(pf), 0);
+		CHECK_INT(sl_prefilter_group(pf), 0);
+		CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "Lena Hartmann",
+		    13, 0), 0);
+		CHECK_INT(sl_prefilter_add(pf, SL_FIELD_TEXT, "HL-XA", 5, 0),
+		    0);
+		CHECK_INT(sl_prefilter_group(pf), 0);
+		CHECK_INT(sl_prefilter_add(pf, SL_FIELD_RESOURCE, "persons",
+		    7, SL_MATCH_ICASE), 0);
+		CHECK_INT(sl_prefilter_groups(pf), 2);
+		CHECK_INT(sl_prefilter_longest(pf), 13);
+		memset(found, 0, sizeof(found));
+		/* TSV escapes and a JSON one in the raw column: not the
+		 * value, and no fall back to passing. */
+		CHECK_INT(rows(pf, "a\\\\b\\tLena Hartm\\u0061nn", found), 0);
+		CHECK_INT(rows(pf, "q\\tLena Hartmann\\n", found), 1);
+		CHECK_INT(found[0], 1);
+		CHECK_INT(found[1], 0);
+		/* The second group in another piece. */
+		CHECK_INT(rows(pf, "/data/PERSONS", found), 2);
+		/* s may be LONG S: a byte beyond ASCII passes the group,
+		 * TSV's \x escapes of control characters do not. */
+		memset(found, 0, sizeof(found));
+		CHECK_INT(rows(pf, "pers\\x01ons", found), 0);
+		CHECK_INT(rows(pf, "per\xc5\xbfons", found), 1);
+		CHECK_INT(found[1], 1);
+		CHECK_INT(found[0], 0);
+		sl_prefilter_free(pf);
+	}
+
+	/* Many exact literals of a group (the names or keys of a second
+	 * reading) are searched by a table: each found wherever it is,
+	 * with shared first bytes, a literal at the record's end, and a
+	 * short one beside them. */
+	{
+		static const char *const keys[] = {
+			"11111111-0000-4000-8000-000000000001",
+			"11111111-0000-4000-8000-000000000002",
+			"22222222-aaaa", "9999", "José", "ops/bot",
+		};
+		char rec[128];
+		size_t i;
+
+		pf = sl_prefilter_new();
+		CHECK_INT(sl_prefilter_group(pf), 0);
+		for (i = 0; i < SL_ARRAY_LEN(keys); i++)
+			CHECK_INT(sl_prefilter_add(pf, SL_FIELD_KEY, keys[i],
+			    strlen(keys[i]), 0), 0);
+		/* Enough more for the table (and a shorter one after
+		 * longer ones, which shortens its window). */
+		for (i = 0; i < 24; i++) {
+			snprintf(rec, sizeof(rec), "%02zu-0000-4000-8000-%012zu",
+			    i, i * 7919);
+			CHECK_INT(sl_prefilter_add(pf, SL_FIELD_KEY, rec,
+			    strlen(rec), 0), 0);
+		}
+		CHECK_INT(sl_prefilter_add(pf, SL_FIELD_USER, "Anna.K", 6, 0),
+		    0);
+		CHECK_INT(sl_prefilter_fields(pf), 1u << SL_FIELD_KEY |
+		    1u << SL_FIELD_USER);
+		for (i = 0; i < SL_ARRAY_LEN(keys); i++) {
+			snprintf(rec, sizeof(rec), "{\"id\":\"%s\"}", keys[i]);
+			CHECK(pass(pf, rec));
+			snprintf(rec, sizeof(rec), "x%s", keys[i]);
+			CHECK(pass(pf, rec));
+		}
+		for (i = 0; i < 24; i++) {
+			snprintf(rec, sizeof(rec), "{\"id\":\"%02zu-0000-4000-"
+			    "8000-%012zu\"}", i, i * 7919);
+			CHECK(pass(pf, rec));
+			snprintf(rec, sizeof(rec), "{\"id\":\"%02zu-0000-4000-"
+			    "8000-%012zu\"}", i, i * 7919 + 1);
+			CHECK(!pass(pf, rec));
+		}
+		CHECK(pass(pf, "{\"u\":\"Anna.K\"}"));
+		CHECK(!pass(pf, "{\"u\":\"anna.k\"}"));
+		CHECK(!pass(pf, "{\"id\":\"11111111-0000-4000-8000-000000000003\"}"));
+		CHECK(!pass(pf, "{\"id\":\"111\",\"u\":\"Jos\"}"));
+		CHECK(!pass(pf, "ops/bo"));
+		CHECK(!pass(pf, ""));
+		/* Names written with escapes pass. */
+		CHECK(pass(pf, "{\"u\":\"Jos\\u00e9\"}"));
+		CHECK(pass(pf, "{\"u\":\"ops\\/bot\"}"));
+		/* Case matters for exact literals. */
+		CHECK(!pass(pf, "{\"u\":\"OPS/BOT\"}"));
+		sl_prefilter_free(pf);
+	}
 
 	return check_done("prefilter");
 }
