@@ -2209,21 +2209,25 @@ merge(struct sl_ingest *in)
 static int
 key_stage(struct sl_ingest *in, const struct srec *s)
 {
-	struct sl_str col[SL_ROW_COLUMNS];
+	const char *row = S_ROW(s), *end = row + s->rlen, *tab[6], *p;
 	struct srec h;
+	size_t k;
 
 	if (s->cls != 1 || s->slen == 0 || (s->flags & SR_DROP))
 		return 0;
-	sl_buf_reset(&in->scratch);
-	if (sl_buf_add(&in->scratch, S_ROW(s), s->rlen) < 0)
-		return ifail(in, -ENOMEM, "out of memory");
-	if (sl_row_split(in->scratch.p, s->rlen, col, SL_ROW_COLUMNS) < 0)
-		return ifail(in, -EBADMSG, "a staged record is malformed");
+	/* Columns 3 (action) and 5 (resource) only: the row is read in
+	 * place up to its sixth tab, not copied and split whole (its raw
+	 * record, the last column, is most of it). */
+	for (k = 0, p = row; k < 6; k++, p = tab[k - 1] + 1)
+		if ((tab[k] = memchr(p, '\t', (size_t)(end - p))) == NULL)
+			return ifail(in, -EBADMSG,
+			    "a staged record is malformed");
 	/* What a copy says besides user and time, escaped as stored. */
 	sl_buf_reset(&in->row);
-	if (sl_buf_add(&in->row, col[3].p, col[3].n) < 0 ||
-	    sl_buf_addc(&in->row, '\t') < 0 ||
-	    sl_buf_add(&in->row, col[5].p, col[5].n) < 0)
+	if (sl_buf_add(&in->row, tab[2] + 1, (size_t)(tab[3] - tab[2] - 1)) <
+	    0 || sl_buf_addc(&in->row, '\t') < 0 ||
+	    sl_buf_add(&in->row, tab[4] + 1, (size_t)(tab[5] - tab[4] - 1)) <
+	    0)
 		return ifail(in, -ENOMEM, "out of memory");
 	h = *s;
 	h.rlen = (uint32_t)in->row.n;
