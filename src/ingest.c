@@ -2340,7 +2340,8 @@ key_pass(struct sl_ingest *in)
 	const struct srec *s, *w;
 	struct src *src;
 	FILE *kfp = NULL;
-	size_t i, off;
+	size_t i, off, used;
+	char *p;
 	int rc = 0;
 
 	/* Keys of replaced origins leave keys.tsv.gz even when nothing new
@@ -2348,15 +2349,29 @@ key_pass(struct sl_ingest *in)
 	if (in->scoped == 0 && (in->nrepl == 0 ||
 	    sl_case_digest(in->c, SL_KEYS) == NULL))
 		return 0;
-	/* The key records get half the memory, the events keep the rest. */
-	if (in->ev.acap > in->mem_limit / 2) {
+	/*
+	 * The key records get the memory the staged events leave, if that
+	 * is an eighth of it at least: the events stay in memory, their
+	 * arena trimmed to what it holds, rather than go to disk and be
+	 * read back twice (here and in the merge).  Else the events are
+	 * spilled and the key records get half.
+	 */
+	used = in->ev.an + (in->ev.nrec + 1) * sizeof(void *);
+	if (used <= in->mem_limit - in->mem_limit / 8) {
+		if (in->ev.acap > in->ev.an && in->ev.an > 0 &&
+		    (p = realloc(in->ev.arena, in->ev.an)) != NULL) {
+			in->ev.arena = p;
+			in->ev.acap = in->ev.an;
+		}
+		in->ks.limit = in->mem_limit - used;
+	} else {
 		if (in->ev.nrec > 0 && (rc = spill(in, &in->ev)) < 0)
 			return rc;
 		free(in->ev.arena);
 		in->ev.arena = NULL;
 		in->ev.acap = 0;
+		in->ks.limit = in->mem_limit / 2;
 	}
-	in->ks.limit = in->mem_limit / 2;
 	for (i = 0; i < in->ev.nruns; i++) {
 		if ((src = src_open(in, SRC_RUN, in->ev.runs[i])) == NULL)
 			return -EIO;
