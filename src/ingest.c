@@ -120,8 +120,15 @@ struct uout {
 	char rel[256], irel[256];
 	FILE *fp;
 	struct sl_bgzf_writer *w;
+	/* The index: a chunk a row, its offset known when the blocks
+	 * before it are written (in a pool, later than its end). */
+	struct uchunk {
+		uint64_t block, rows;
+		int64_t first, last;
+	} *chunks;
+	size_t nchunks, cchunks;
 	struct sl_buf idx;
-	uint64_t chunk_off, chunk_rows, chunk_bytes, added;
+	uint64_t chunk_block, chunk_rows, chunk_bytes, added;
 	uint64_t removed;	/* old rows of replaced origins left out */
 	uint64_t rows;		/* rows written */
 	int64_t chunk_first, chunk_last;
@@ -177,6 +184,8 @@ struct sl_ingest {
 	FILE *rfp;
 	struct sl_bgzf_writer *rw;
 	struct sl_ingest_result res;
+	unsigned jobs;		/* opts.jobs */
+	struct sl_bgzf_pool *pool;	/* deflates the commit's files */
 	/* shards */
 	unsigned shard, nshards;
 	struct shcache *shc;
@@ -285,6 +294,7 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	in->os.cmp = srec_cmp;
 	in->os.limit = in->group_max;
 	in->reread = o.reread;
+	in->jobs = o.jobs;
 	if (o.nshards > SL_SHARD_MAX || (o.nshards > 0 && (o.shard < 1 ||
 	    o.shard > o.nshards))) {
 		sl_case_fail(c, -EINVAL, "shard %u of %u: no such shard",
@@ -1416,7 +1426,7 @@ txn_create(struct sl_ingest *in, const char *rel, FILE **fpp,
 		return cfail(in, -EIO);
 	if (wp == NULL)
 		return 0;
-	*wp = sl_bgzf_writer_new(*fpp, 1);
+	*wp = sl_bgzf_writer_pool(*fpp, 1, in->pool);
 	if (*wp == NULL) {
 		fclose(*fpp);
 		*fpp = NULL;
@@ -1495,26 +1505,34 @@ user_begin(struct sl_ingest *in, const struct srec *s)
 	if ((rc = write_header(u->w, sl_row_header, SL_ROW_COLUMNS)) < 0 ||
 	    (rc = sl_bgzf_flush(u->w)) < 0)
 		return wfail(in, rc, SL_TXN, u->rel);
-	return sl_buf_printf(&u->idx, "offset\tfirst\tlast\trows\n") < 0 ?
-	    ifail(in, -ENOMEM, "out of memory") : 0;
+	return 0;
 }
 
 static int
 chunk_end(struct sl_ingest *in)
 {
 	struct uout *u = &in->u;
-	char a[32], b[32];
+	struct uchunk *k;
 	int rc;
 
 	if (u->chunk_rows == 0)
 		return 0;
 	if ((rc = sl_bgzf_flush(u->w)) < 0)
 		return wfail(in, rc, SL_TXN, u->rel);
-	sl_row_time_format(u->chunk_first, a);
-	sl_row_time_format(u->chunk_last, b);
-	if (sl_buf_printf(&u->idx, "%" PRIu64 "\t%s\t%s\t%" PRIu64 "\n",
-	    u->chunk_off, a, b, u->chunk_rows) < 0)
-		return ifail(in, -ENOMEM, "out of memory");
+	if (u->nchunks == u->cchunks) {
+		size_t ncap = u->cchunks ? u->cchunks * 2 : 64;
+
+		k = realloc(u->chunks, ncap * sizeof(*k));
+		if (k == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		u->chunks = k;
+		u->cchunks = ncap;
+	}
+	k = &u->chunks[u->nchunks++];
+	k->block = u->chunk_block;
+	k->rows = u->chunk_rows;
+	k->first = u->chunk_first;
+	k->last = u->chunk_last;
 	u->chunk_rows = 0;
 	u->chunk_bytes = 0;
 	return 0;
@@ -1530,7 +1548,7 @@ user_row(struct sl_ingest *in, const struct srec *s)
 	    (rc = chunk_end(in)) < 0)
 		return rc;
 	if (u->chunk_rows == 0) {
-		u->chunk_off = sl_bgzf_tell(u->w);
+		u->chunk_block = sl_bgzf_blocks(u->w);
 		u->chunk_first = s->time;
 	}
 	if ((rc = sl_bgzf_write(u->w, S_ROW(s), s->rlen)) < 0 ||
@@ -1540,6 +1558,32 @@ user_row(struct sl_ingest *in, const struct srec *s)
 	u->chunk_rows++;
 	u->rows++;
 	u->chunk_last = s->time;
+	return 0;
+}
+
+/* The user's index, once the offsets of its chunks are known. */
+static int
+idx_format(struct sl_ingest *in)
+{
+	struct uout *u = &in->u;
+	char a[32], b[32];
+	uint64_t off;
+	size_t i;
+	int rc;
+
+	sl_buf_reset(&u->idx);
+	if (sl_buf_printf(&u->idx, "offset\tfirst\tlast\trows\n") < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	for (i = 0; i < u->nchunks; i++) {
+		if ((rc = sl_bgzf_block_offset(u->w, u->chunks[i].block,
+		    &off)) < 0)
+			return wfail(in, rc, SL_TXN, u->rel);
+		sl_row_time_format(u->chunks[i].first, a);
+		sl_row_time_format(u->chunks[i].last, b);
+		if (sl_buf_printf(&u->idx, "%" PRIu64 "\t%s\t%s\t%" PRIu64
+		    "\n", off, a, b, u->chunks[i].rows) < 0)
+			return ifail(in, -ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
@@ -1572,7 +1616,7 @@ user_end(struct sl_ingest *in)
 		goto done;
 	}
 	in->res.users++;
-	if ((rc = chunk_end(in)) < 0) {
+	if ((rc = chunk_end(in)) < 0 || (rc = idx_format(in)) < 0) {
 		/* A full disk, say: the files go with the transaction. */
 		sl_bgzf_close(u->w);
 		fclose(u->fp);
@@ -1595,6 +1639,8 @@ done:
 	free(u->user);
 	u->user = NULL;
 	sl_buf_release(&u->idx);
+	free(u->chunks);
+	u->chunks = NULL;
 	return rc;
 }
 
@@ -2673,6 +2719,13 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 	    (rc = sl_case_mkdir(in->c, "users")) < 0)
 		return cfail(in, rc);
 	repl_sort(in);
+	/* With jobs, the blocks of the case's new files are deflated on
+	 * threads while this one merges; the files are the same. */
+	if (in->jobs > 1 && (in->pool = sl_bgzf_pool_new(in->jobs)) ==
+	    NULL) {
+		rc = ifail(in, -ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (in->nrepl > 0 && in->c->nusers > 0 &&
 	    (in->touched = calloc(in->c->nusers, 1)) == NULL) {
 		rc = ifail(in, -ENOMEM, "out of memory");
@@ -2716,6 +2769,8 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 	}
 	if ((rc = merge(in)) < 0 || (rc = write_manifest(in)) < 0)
 		goto fail;
+	sl_bgzf_pool_free(in->pool);
+	in->pool = NULL;
 	if ((rc = sl_case_txn_commit(in->c, in->paths, in->npaths)) < 0) {
 		cfail(in, rc);
 		goto fail;
@@ -2741,6 +2796,8 @@ fail:
 		fclose(in->u.fp);
 		free(in->u.user);
 		sl_buf_release(&in->u.idx);
+		free(in->u.chunks);
+		in->u.chunks = NULL;
 		in->u.open = 0;
 	}
 	if (in->rw != NULL) {
@@ -2753,6 +2810,8 @@ fail:
 		fclose(in->cfp);
 		in->cw = NULL;
 	}
+	sl_bgzf_pool_free(in->pool);
+	in->pool = NULL;
 	free(v);
 	free(in->touched);
 	in->touched = NULL;
