@@ -2386,7 +2386,8 @@ key_pass(struct sl_ingest *in)
 	const struct srec *s, *w;
 	struct src *src;
 	FILE *kfp = NULL;
-	size_t i, off, used;
+	const struct srec **kv = NULL;
+	size_t i, off, used, kheld;
 	char *p;
 	int rc = 0;
 
@@ -2434,12 +2435,34 @@ key_pass(struct sl_ingest *in)
 		if ((rc = key_stage(in, s)) < 0)
 			return rc;
 	}
-	/* Read back from disk, so that drop records have the memory. */
-	if (in->ks.nrec > 0 && (rc = spill(in, &in->ks)) < 0)
-		return rc;
-	free(in->ks.arena);
-	in->ks.arena = NULL;
-	in->ks.acap = 0;
+	/*
+	 * Key records that all fit in memory are read from there, the
+	 * events' limit lowered by what they hold while drop records are
+	 * staged; else they are read back from disk, so that drop records
+	 * have the memory.
+	 */
+	kheld = in->ks.acap + in->ks.nrec * sizeof(void *);
+	used = in->ev.an + (in->ev.nrec + 1) * sizeof(void *);
+	if (in->ks.nruns == 0 && in->ks.nrec > 0 &&
+	    kheld + used <= in->mem_limit) {
+		if ((kv = sorted_arena(&in->ks)) == NULL ||
+		    (src = calloc(1, sizeof(*src))) == NULL) {
+			rc = ifail(in, -ENOMEM, "out of memory");
+			goto fail;
+		}
+		src->kind = SRC_MEM;
+		src->v = kv;
+		src->n = in->ks.nrec;
+		if ((rc = heap_add(in, &hp, src)) < 0)
+			goto fail;
+		in->ev.limit = in->mem_limit - kheld;
+	} else {
+		if (in->ks.nrec > 0 && (rc = spill(in, &in->ks)) < 0)
+			return rc;
+		free(in->ks.arena);
+		in->ks.arena = NULL;
+		in->ks.acap = 0;
+	}
 	for (i = 0; i < in->ks.nruns; i++) {
 		if ((src = src_open(in, SRC_RUN, in->ks.runs[i])) == NULL) {
 			rc = -EIO;
@@ -2482,9 +2505,13 @@ key_pass(struct sl_ingest *in)
 	heap_free(&hp);
 	rc = txn_close(in, SL_KEYS, kfp, kw);
 	sorter_release(in, &in->ks);
+	free(kv);
+	in->ev.limit = in->mem_limit;
 	return rc;
 fail:
 	heap_free(&hp);
+	free(kv);
+	in->ev.limit = in->mem_limit;
 	if (kw != NULL) {
 		sl_bgzf_close(kw);
 		fclose(kfp);
