@@ -1,10 +1,14 @@
 /* ingest.c: staging events in bounded memory and merging them into a case. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -186,6 +190,7 @@ struct sl_ingest {
 	struct sl_ingest_result res;
 	unsigned jobs;		/* opts.jobs */
 	struct sl_bgzf_pool *pool;	/* deflates the commit's files */
+	struct idxq *iq;	/* writes the users' indexes */
 	/* shards */
 	unsigned shard, nshards;
 	struct shcache *shc;
@@ -1466,6 +1471,166 @@ txn_close(struct sl_ingest *in, const char *rel, FILE *fp,
 	return add_path(in, rel);
 }
 
+/*
+ * With jobs, the users' indexes are written by a thread of their own
+ * while the merge goes on (creating a file costs the kernel more than
+ * writing a small one); it is joined before the manifest, and its first
+ * failure fails the commit.  Like the other files of the update, they
+ * are made durable by the commit's syncfs.
+ */
+struct idxitem {
+	struct idxitem *next;
+	char rel[300];
+	char *p;
+	size_t n;
+};
+
+struct idxq {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct idxitem *head, *tail;
+	int quit;
+	struct sl_case *c;
+	int err;		/* the first failure, -errno */
+	char msg[700];
+};
+
+static int
+idx_write(struct idxq *q, const struct idxitem *it)
+{
+	const char *r = it->rel;
+	char where[600];
+	size_t off = 0;
+	ssize_t k;
+	int fd, dfd = sl_case_at(q->c, &r), rc = 0;
+
+	fd = openat(dfd, r, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) < 0)
+		rc = -errno;
+	while (rc == 0 && off < it->n) {
+		if ((k = write(fd, it->p + off, it->n - off)) < 0) {
+			if (errno != EINTR)
+				rc = -errno;
+			continue;
+		}
+		off += (size_t)k;
+	}
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		snprintf(q->msg, sizeof(q->msg), "cannot write \"%s\": %s",
+		    sl_case_where(q->c, it->rel, where, sizeof(where)),
+		    strerror(-rc));
+	return rc;
+}
+
+static void *
+idxq_main(void *arg)
+{
+	struct idxq *q = arg;
+	struct idxitem *it;
+	int rc;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (q->head == NULL && !q->quit)
+			pthread_cond_wait(&q->cond, &q->lock);
+		if ((it = q->head) == NULL)
+			break;
+		q->head = it->next;
+		if (q->head == NULL)
+			q->tail = NULL;
+		rc = q->err;
+		pthread_mutex_unlock(&q->lock);
+		/* After a failure the rest are dropped: the commit fails. */
+		if (rc == 0)
+			rc = idx_write(q, it);
+		free(it->p);
+		free(it);
+		pthread_mutex_lock(&q->lock);
+		if (rc < 0 && q->err == 0)
+			q->err = rc;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+static struct idxq *
+idxq_new(struct sl_case *c)
+{
+	struct idxq *q = calloc(1, sizeof(*q));
+	sigset_t all, saved;
+	int rc;
+
+	if (q == NULL)
+		return NULL;
+	q->c = c;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &saved);
+	rc = pthread_create(&q->thread, NULL, idxq_main, q);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&q->cond);
+		pthread_mutex_destroy(&q->lock);
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+/* Hand the index of u (its buffer taken) to the thread. */
+static int
+idxq_put(struct sl_ingest *in, struct uout *u)
+{
+	struct idxq *q = in->iq;
+	struct idxitem *it = calloc(1, sizeof(*it));
+
+	if (it == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	snprintf(it->rel, sizeof(it->rel), "%s/%s", SL_TXN, u->irel);
+	it->p = u->idx.p;
+	it->n = u->idx.n;
+	memset(&u->idx, 0, sizeof(u->idx));
+	pthread_mutex_lock(&q->lock);
+	if (q->tail != NULL)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+	return add_path(in, u->irel);
+}
+
+/* Wait for every index written, end the thread: 0, or its failure
+ * (reported if report is set: a commit failing already keeps its own). */
+static int
+idxq_end(struct sl_ingest *in, int report)
+{
+	struct idxq *q = in->iq;
+	int rc;
+
+	if (q == NULL)
+		return 0;
+	in->iq = NULL;
+	pthread_mutex_lock(&q->lock);
+	q->quit = 1;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->thread, NULL);
+	rc = q->err;
+	if (rc < 0 && report)
+		ifail(in, rc, "%s", q->msg);
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+	return rc;
+}
+
 static int
 user_begin(struct sl_ingest *in, const struct srec *s)
 {
@@ -1625,6 +1790,10 @@ user_end(struct sl_ingest *in)
 	rc = txn_close(in, u->rel, u->fp, u->w);
 	if (rc < 0)
 		goto done;
+	if (in->iq != NULL) {
+		rc = idxq_put(in, u);
+		goto done;
+	}
 	if ((rc = txn_create(in, u->irel, &fp, NULL)) < 0)
 		goto done;
 	if (fwrite(u->idx.p, 1, u->idx.n, fp) != u->idx.n) {
@@ -2753,6 +2922,10 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 		rc = ifail(in, -ENOMEM, "out of memory");
 		goto fail;
 	}
+	if (in->jobs > 1 && (in->iq = idxq_new(in->c)) == NULL) {
+		rc = ifail(in, -ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (in->nrepl > 0 && in->c->nusers > 0 &&
 	    (in->touched = calloc(in->c->nusers, 1)) == NULL) {
 		rc = ifail(in, -ENOMEM, "out of memory");
@@ -2794,7 +2967,8 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 		if ((rc = heap_add(in, &in->hp, s)) < 0)
 			goto fail;
 	}
-	if ((rc = merge(in)) < 0 || (rc = write_manifest(in)) < 0)
+	if ((rc = merge(in)) < 0 || (rc = idxq_end(in, 1)) < 0 ||
+	    (rc = write_manifest(in)) < 0)
 		goto fail;
 	sl_bgzf_pool_free(in->pool);
 	in->pool = NULL;
@@ -2837,6 +3011,7 @@ fail:
 		fclose(in->cfp);
 		in->cw = NULL;
 	}
+	idxq_end(in, 0);
 	sl_bgzf_pool_free(in->pool);
 	in->pool = NULL;
 	free(v);
