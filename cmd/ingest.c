@@ -950,6 +950,8 @@ main(int argc, char **argv)
 
 		njobs = n < 1 ? 1 : n > 8 ? 8 : (int)n;
 	}
+	/* The commit deflates the case's files on as many threads. */
+	iopts.jobs = (unsigned)njobs;
 	memset(&known, 0, sizeof(known));
 	known.reread = iopts.reread;
 	known.shard = iopts.nshards > 0 ? shardword : NULL;

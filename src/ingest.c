@@ -1,10 +1,14 @@
 /* ingest.c: staging events in bounded memory and merging them into a case. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,8 +124,15 @@ struct uout {
 	char rel[256], irel[256];
 	FILE *fp;
 	struct sl_bgzf_writer *w;
+	/* The index: a chunk a row, its offset known when the blocks
+	 * before it are written (in a pool, later than its end). */
+	struct uchunk {
+		uint64_t block, rows;
+		int64_t first, last;
+	} *chunks;
+	size_t nchunks, cchunks;
 	struct sl_buf idx;
-	uint64_t chunk_off, chunk_rows, chunk_bytes, added;
+	uint64_t chunk_block, chunk_rows, chunk_bytes, added;
 	uint64_t removed;	/* old rows of replaced origins left out */
 	uint64_t rows;		/* rows written */
 	int64_t chunk_first, chunk_last;
@@ -177,6 +188,9 @@ struct sl_ingest {
 	FILE *rfp;
 	struct sl_bgzf_writer *rw;
 	struct sl_ingest_result res;
+	unsigned jobs;		/* opts.jobs */
+	struct sl_bgzf_pool *pool;	/* deflates the commit's files */
+	struct idxq *iq;	/* writes the users' indexes */
 	/* shards */
 	unsigned shard, nshards;
 	struct shcache *shc;
@@ -285,6 +299,7 @@ sl_ingest_new(struct sl_case *c, const struct sl_ingest_opts *opts)
 	in->os.cmp = srec_cmp;
 	in->os.limit = in->group_max;
 	in->reread = o.reread;
+	in->jobs = o.jobs;
 	if (o.nshards > SL_SHARD_MAX || (o.nshards > 0 && (o.shard < 1 ||
 	    o.shard > o.nshards))) {
 		sl_case_fail(c, -EINVAL, "shard %u of %u: no such shard",
@@ -1416,7 +1431,7 @@ txn_create(struct sl_ingest *in, const char *rel, FILE **fpp,
 		return cfail(in, -EIO);
 	if (wp == NULL)
 		return 0;
-	*wp = sl_bgzf_writer_new(*fpp, 1);
+	*wp = sl_bgzf_writer_pool(*fpp, 1, in->pool);
 	if (*wp == NULL) {
 		fclose(*fpp);
 		*fpp = NULL;
@@ -1454,6 +1469,166 @@ txn_close(struct sl_ingest *in, const char *rel, FILE *fp,
 	if ((rc = sl_case_fclose(in->c, fp, path)) < 0)
 		return cfail(in, rc);
 	return add_path(in, rel);
+}
+
+/*
+ * With jobs, the users' indexes are written by a thread of their own
+ * while the merge goes on (creating a file costs the kernel more than
+ * writing a small one); it is joined before the manifest, and its first
+ * failure fails the commit.  Like the other files of the update, they
+ * are made durable by the commit's syncfs.
+ */
+struct idxitem {
+	struct idxitem *next;
+	char rel[300];
+	char *p;
+	size_t n;
+};
+
+struct idxq {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct idxitem *head, *tail;
+	int quit;
+	struct sl_case *c;
+	int err;		/* the first failure, -errno */
+	char msg[700];
+};
+
+static int
+idx_write(struct idxq *q, const struct idxitem *it)
+{
+	const char *r = it->rel;
+	char where[600];
+	size_t off = 0;
+	ssize_t k;
+	int fd, dfd = sl_case_at(q->c, &r), rc = 0;
+
+	fd = openat(dfd, r, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) < 0)
+		rc = -errno;
+	while (rc == 0 && off < it->n) {
+		if ((k = write(fd, it->p + off, it->n - off)) < 0) {
+			if (errno != EINTR)
+				rc = -errno;
+			continue;
+		}
+		off += (size_t)k;
+	}
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		snprintf(q->msg, sizeof(q->msg), "cannot write \"%s\": %s",
+		    sl_case_where(q->c, it->rel, where, sizeof(where)),
+		    strerror(-rc));
+	return rc;
+}
+
+static void *
+idxq_main(void *arg)
+{
+	struct idxq *q = arg;
+	struct idxitem *it;
+	int rc;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (q->head == NULL && !q->quit)
+			pthread_cond_wait(&q->cond, &q->lock);
+		if ((it = q->head) == NULL)
+			break;
+		q->head = it->next;
+		if (q->head == NULL)
+			q->tail = NULL;
+		rc = q->err;
+		pthread_mutex_unlock(&q->lock);
+		/* After a failure the rest are dropped: the commit fails. */
+		if (rc == 0)
+			rc = idx_write(q, it);
+		free(it->p);
+		free(it);
+		pthread_mutex_lock(&q->lock);
+		if (rc < 0 && q->err == 0)
+			q->err = rc;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+static struct idxq *
+idxq_new(struct sl_case *c)
+{
+	struct idxq *q = calloc(1, sizeof(*q));
+	sigset_t all, saved;
+	int rc;
+
+	if (q == NULL)
+		return NULL;
+	q->c = c;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &saved);
+	rc = pthread_create(&q->thread, NULL, idxq_main, q);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&q->cond);
+		pthread_mutex_destroy(&q->lock);
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+/* Hand the index of u (its buffer taken) to the thread. */
+static int
+idxq_put(struct sl_ingest *in, struct uout *u)
+{
+	struct idxq *q = in->iq;
+	struct idxitem *it = calloc(1, sizeof(*it));
+
+	if (it == NULL)
+		return ifail(in, -ENOMEM, "out of memory");
+	snprintf(it->rel, sizeof(it->rel), "%s/%s", SL_TXN, u->irel);
+	it->p = u->idx.p;
+	it->n = u->idx.n;
+	memset(&u->idx, 0, sizeof(u->idx));
+	pthread_mutex_lock(&q->lock);
+	if (q->tail != NULL)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+	return add_path(in, u->irel);
+}
+
+/* Wait for every index written, end the thread: 0, or its failure
+ * (reported if report is set: a commit failing already keeps its own). */
+static int
+idxq_end(struct sl_ingest *in, int report)
+{
+	struct idxq *q = in->iq;
+	int rc;
+
+	if (q == NULL)
+		return 0;
+	in->iq = NULL;
+	pthread_mutex_lock(&q->lock);
+	q->quit = 1;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->thread, NULL);
+	rc = q->err;
+	if (rc < 0 && report)
+		ifail(in, rc, "%s", q->msg);
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+	return rc;
 }
 
 static int
@@ -1495,26 +1670,34 @@ user_begin(struct sl_ingest *in, const struct srec *s)
 	if ((rc = write_header(u->w, sl_row_header, SL_ROW_COLUMNS)) < 0 ||
 	    (rc = sl_bgzf_flush(u->w)) < 0)
 		return wfail(in, rc, SL_TXN, u->rel);
-	return sl_buf_printf(&u->idx, "offset\tfirst\tlast\trows\n") < 0 ?
-	    ifail(in, -ENOMEM, "out of memory") : 0;
+	return 0;
 }
 
 static int
 chunk_end(struct sl_ingest *in)
 {
 	struct uout *u = &in->u;
-	char a[32], b[32];
+	struct uchunk *k;
 	int rc;
 
 	if (u->chunk_rows == 0)
 		return 0;
 	if ((rc = sl_bgzf_flush(u->w)) < 0)
 		return wfail(in, rc, SL_TXN, u->rel);
-	sl_row_time_format(u->chunk_first, a);
-	sl_row_time_format(u->chunk_last, b);
-	if (sl_buf_printf(&u->idx, "%" PRIu64 "\t%s\t%s\t%" PRIu64 "\n",
-	    u->chunk_off, a, b, u->chunk_rows) < 0)
-		return ifail(in, -ENOMEM, "out of memory");
+	if (u->nchunks == u->cchunks) {
+		size_t ncap = u->cchunks ? u->cchunks * 2 : 64;
+
+		k = realloc(u->chunks, ncap * sizeof(*k));
+		if (k == NULL)
+			return ifail(in, -ENOMEM, "out of memory");
+		u->chunks = k;
+		u->cchunks = ncap;
+	}
+	k = &u->chunks[u->nchunks++];
+	k->block = u->chunk_block;
+	k->rows = u->chunk_rows;
+	k->first = u->chunk_first;
+	k->last = u->chunk_last;
 	u->chunk_rows = 0;
 	u->chunk_bytes = 0;
 	return 0;
@@ -1530,7 +1713,7 @@ user_row(struct sl_ingest *in, const struct srec *s)
 	    (rc = chunk_end(in)) < 0)
 		return rc;
 	if (u->chunk_rows == 0) {
-		u->chunk_off = sl_bgzf_tell(u->w);
+		u->chunk_block = sl_bgzf_blocks(u->w);
 		u->chunk_first = s->time;
 	}
 	if ((rc = sl_bgzf_write(u->w, S_ROW(s), s->rlen)) < 0 ||
@@ -1540,6 +1723,32 @@ user_row(struct sl_ingest *in, const struct srec *s)
 	u->chunk_rows++;
 	u->rows++;
 	u->chunk_last = s->time;
+	return 0;
+}
+
+/* The user's index, once the offsets of its chunks are known. */
+static int
+idx_format(struct sl_ingest *in)
+{
+	struct uout *u = &in->u;
+	char a[32], b[32];
+	uint64_t off;
+	size_t i;
+	int rc;
+
+	sl_buf_reset(&u->idx);
+	if (sl_buf_printf(&u->idx, "offset\tfirst\tlast\trows\n") < 0)
+		return ifail(in, -ENOMEM, "out of memory");
+	for (i = 0; i < u->nchunks; i++) {
+		if ((rc = sl_bgzf_block_offset(u->w, u->chunks[i].block,
+		    &off)) < 0)
+			return wfail(in, rc, SL_TXN, u->rel);
+		sl_row_time_format(u->chunks[i].first, a);
+		sl_row_time_format(u->chunks[i].last, b);
+		if (sl_buf_printf(&u->idx, "%" PRIu64 "\t%s\t%s\t%" PRIu64
+		    "\n", off, a, b, u->chunks[i].rows) < 0)
+			return ifail(in, -ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
@@ -1572,7 +1781,7 @@ user_end(struct sl_ingest *in)
 		goto done;
 	}
 	in->res.users++;
-	if ((rc = chunk_end(in)) < 0) {
+	if ((rc = chunk_end(in)) < 0 || (rc = idx_format(in)) < 0) {
 		/* A full disk, say: the files go with the transaction. */
 		sl_bgzf_close(u->w);
 		fclose(u->fp);
@@ -1581,6 +1790,10 @@ user_end(struct sl_ingest *in)
 	rc = txn_close(in, u->rel, u->fp, u->w);
 	if (rc < 0)
 		goto done;
+	if (in->iq != NULL) {
+		rc = idxq_put(in, u);
+		goto done;
+	}
 	if ((rc = txn_create(in, u->irel, &fp, NULL)) < 0)
 		goto done;
 	if (fwrite(u->idx.p, 1, u->idx.n, fp) != u->idx.n) {
@@ -1595,6 +1808,8 @@ done:
 	free(u->user);
 	u->user = NULL;
 	sl_buf_release(&u->idx);
+	free(u->chunks);
+	u->chunks = NULL;
 	return rc;
 }
 
@@ -2209,21 +2424,25 @@ merge(struct sl_ingest *in)
 static int
 key_stage(struct sl_ingest *in, const struct srec *s)
 {
-	struct sl_str col[SL_ROW_COLUMNS];
+	const char *row = S_ROW(s), *end = row + s->rlen, *tab[6], *p;
 	struct srec h;
+	size_t k;
 
 	if (s->cls != 1 || s->slen == 0 || (s->flags & SR_DROP))
 		return 0;
-	sl_buf_reset(&in->scratch);
-	if (sl_buf_add(&in->scratch, S_ROW(s), s->rlen) < 0)
-		return ifail(in, -ENOMEM, "out of memory");
-	if (sl_row_split(in->scratch.p, s->rlen, col, SL_ROW_COLUMNS) < 0)
-		return ifail(in, -EBADMSG, "a staged record is malformed");
+	/* Columns 3 (action) and 5 (resource) only: the row is read in
+	 * place up to its sixth tab, not copied and split whole (its raw
+	 * record, the last column, is most of it). */
+	for (k = 0, p = row; k < 6; k++, p = tab[k - 1] + 1)
+		if ((tab[k] = memchr(p, '\t', (size_t)(end - p))) == NULL)
+			return ifail(in, -EBADMSG,
+			    "a staged record is malformed");
 	/* What a copy says besides user and time, escaped as stored. */
 	sl_buf_reset(&in->row);
-	if (sl_buf_add(&in->row, col[3].p, col[3].n) < 0 ||
-	    sl_buf_addc(&in->row, '\t') < 0 ||
-	    sl_buf_add(&in->row, col[5].p, col[5].n) < 0)
+	if (sl_buf_add(&in->row, tab[2] + 1, (size_t)(tab[3] - tab[2] - 1)) <
+	    0 || sl_buf_addc(&in->row, '\t') < 0 ||
+	    sl_buf_add(&in->row, tab[4] + 1, (size_t)(tab[5] - tab[4] - 1)) <
+	    0)
 		return ifail(in, -ENOMEM, "out of memory");
 	h = *s;
 	h.rlen = (uint32_t)in->row.n;
@@ -2336,7 +2555,9 @@ key_pass(struct sl_ingest *in)
 	const struct srec *s, *w;
 	struct src *src;
 	FILE *kfp = NULL;
-	size_t i, off;
+	const struct srec **kv = NULL;
+	size_t i, off, used, kheld;
+	char *p;
 	int rc = 0;
 
 	/* Keys of replaced origins leave keys.tsv.gz even when nothing new
@@ -2344,15 +2565,29 @@ key_pass(struct sl_ingest *in)
 	if (in->scoped == 0 && (in->nrepl == 0 ||
 	    sl_case_digest(in->c, SL_KEYS) == NULL))
 		return 0;
-	/* The key records get half the memory, the events keep the rest. */
-	if (in->ev.acap > in->mem_limit / 2) {
+	/*
+	 * The key records get the memory the staged events leave, if that
+	 * is an eighth of it at least: the events stay in memory, their
+	 * arena trimmed to what it holds, rather than go to disk and be
+	 * read back twice (here and in the merge).  Else the events are
+	 * spilled and the key records get half.
+	 */
+	used = in->ev.an + (in->ev.nrec + 1) * sizeof(void *);
+	if (used <= in->mem_limit - in->mem_limit / 8) {
+		if (in->ev.acap > in->ev.an && in->ev.an > 0 &&
+		    (p = realloc(in->ev.arena, in->ev.an)) != NULL) {
+			in->ev.arena = p;
+			in->ev.acap = in->ev.an;
+		}
+		in->ks.limit = in->mem_limit - used;
+	} else {
 		if (in->ev.nrec > 0 && (rc = spill(in, &in->ev)) < 0)
 			return rc;
 		free(in->ev.arena);
 		in->ev.arena = NULL;
 		in->ev.acap = 0;
+		in->ks.limit = in->mem_limit / 2;
 	}
-	in->ks.limit = in->mem_limit / 2;
 	for (i = 0; i < in->ev.nruns; i++) {
 		if ((src = src_open(in, SRC_RUN, in->ev.runs[i])) == NULL)
 			return -EIO;
@@ -2369,12 +2604,34 @@ key_pass(struct sl_ingest *in)
 		if ((rc = key_stage(in, s)) < 0)
 			return rc;
 	}
-	/* Read back from disk, so that drop records have the memory. */
-	if (in->ks.nrec > 0 && (rc = spill(in, &in->ks)) < 0)
-		return rc;
-	free(in->ks.arena);
-	in->ks.arena = NULL;
-	in->ks.acap = 0;
+	/*
+	 * Key records that all fit in memory are read from there, the
+	 * events' limit lowered by what they hold while drop records are
+	 * staged; else they are read back from disk, so that drop records
+	 * have the memory.
+	 */
+	kheld = in->ks.acap + in->ks.nrec * sizeof(void *);
+	used = in->ev.an + (in->ev.nrec + 1) * sizeof(void *);
+	if (in->ks.nruns == 0 && in->ks.nrec > 0 &&
+	    kheld + used <= in->mem_limit) {
+		if ((kv = sorted_arena(&in->ks)) == NULL ||
+		    (src = calloc(1, sizeof(*src))) == NULL) {
+			rc = ifail(in, -ENOMEM, "out of memory");
+			goto fail;
+		}
+		src->kind = SRC_MEM;
+		src->v = kv;
+		src->n = in->ks.nrec;
+		if ((rc = heap_add(in, &hp, src)) < 0)
+			goto fail;
+		in->ev.limit = in->mem_limit - kheld;
+	} else {
+		if (in->ks.nrec > 0 && (rc = spill(in, &in->ks)) < 0)
+			return rc;
+		free(in->ks.arena);
+		in->ks.arena = NULL;
+		in->ks.acap = 0;
+	}
 	for (i = 0; i < in->ks.nruns; i++) {
 		if ((src = src_open(in, SRC_RUN, in->ks.runs[i])) == NULL) {
 			rc = -EIO;
@@ -2417,9 +2674,13 @@ key_pass(struct sl_ingest *in)
 	heap_free(&hp);
 	rc = txn_close(in, SL_KEYS, kfp, kw);
 	sorter_release(in, &in->ks);
+	free(kv);
+	in->ev.limit = in->mem_limit;
 	return rc;
 fail:
 	heap_free(&hp);
+	free(kv);
+	in->ev.limit = in->mem_limit;
 	if (kw != NULL) {
 		sl_bgzf_close(kw);
 		fclose(kfp);
@@ -2654,6 +2915,17 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 	    (rc = sl_case_mkdir(in->c, "users")) < 0)
 		return cfail(in, rc);
 	repl_sort(in);
+	/* With jobs, the blocks of the case's new files are deflated on
+	 * threads while this one merges; the files are the same. */
+	if (in->jobs > 1 && (in->pool = sl_bgzf_pool_new(in->jobs)) ==
+	    NULL) {
+		rc = ifail(in, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (in->jobs > 1 && (in->iq = idxq_new(in->c)) == NULL) {
+		rc = ifail(in, -ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (in->nrepl > 0 && in->c->nusers > 0 &&
 	    (in->touched = calloc(in->c->nusers, 1)) == NULL) {
 		rc = ifail(in, -ENOMEM, "out of memory");
@@ -2695,8 +2967,11 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 		if ((rc = heap_add(in, &in->hp, s)) < 0)
 			goto fail;
 	}
-	if ((rc = merge(in)) < 0 || (rc = write_manifest(in)) < 0)
+	if ((rc = merge(in)) < 0 || (rc = idxq_end(in, 1)) < 0 ||
+	    (rc = write_manifest(in)) < 0)
 		goto fail;
+	sl_bgzf_pool_free(in->pool);
+	in->pool = NULL;
 	if ((rc = sl_case_txn_commit(in->c, in->paths, in->npaths)) < 0) {
 		cfail(in, rc);
 		goto fail;
@@ -2722,6 +2997,8 @@ fail:
 		fclose(in->u.fp);
 		free(in->u.user);
 		sl_buf_release(&in->u.idx);
+		free(in->u.chunks);
+		in->u.chunks = NULL;
 		in->u.open = 0;
 	}
 	if (in->rw != NULL) {
@@ -2734,6 +3011,9 @@ fail:
 		fclose(in->cfp);
 		in->cw = NULL;
 	}
+	idxq_end(in, 0);
+	sl_bgzf_pool_free(in->pool);
+	in->pool = NULL;
 	free(v);
 	free(in->touched);
 	in->touched = NULL;

@@ -531,10 +531,31 @@ struct sl_bgzf_writer *sl_bgzf_writer_new(FILE *fp, int level);
 int sl_bgzf_write(struct sl_bgzf_writer *w, const void *p, size_t n);
 /* Close the current block; returns 0. */
 int sl_bgzf_flush(struct sl_bgzf_writer *w);
-/* Compressed offset of the next block (after a flush). */
-uint64_t sl_bgzf_tell(const struct sl_bgzf_writer *w);
+/* Compressed offset of the next block (after a flush; in a pool, after
+ * waiting for the blocks before it). */
+uint64_t sl_bgzf_tell(struct sl_bgzf_writer *w);
 /* Flush, write the EOF block; frees w; 0 or negative errno. */
 int sl_bgzf_close(struct sl_bgzf_writer *w);
+/*
+ * Added for the parallel commit: threads that deflate the blocks of
+ * writers made with sl_bgzf_writer_pool while the caller goes on; each
+ * writer writes its blocks in order, so the file is byte for byte what a
+ * writer without a pool writes.  A block's offset is known once the
+ * blocks before it are written: sl_bgzf_blocks is the number of the
+ * next block (blocks are numbered from 0 in the order they are closed),
+ * and sl_bgzf_block_offset gives block k's offset (k up to the number of
+ * blocks closed: then the offset of the next), waiting for the pool as
+ * needed.  One thread uses a writer; a pool serves any number of them
+ * and is freed after them.
+ */
+struct sl_bgzf_pool;
+struct sl_bgzf_pool *sl_bgzf_pool_new(unsigned nthreads);
+void sl_bgzf_pool_free(struct sl_bgzf_pool *p);
+struct sl_bgzf_writer *sl_bgzf_writer_pool(FILE *fp, int level,
+    struct sl_bgzf_pool *pool);
+uint64_t sl_bgzf_blocks(const struct sl_bgzf_writer *w);
+int sl_bgzf_block_offset(struct sl_bgzf_writer *w, uint64_t k,
+    uint64_t *off);
 
 /* Added by the store: reading BGZF block by block.  sl_bgzf_read_block
  * reads the block at the file position, checks header, CRC and ISIZE, and

@@ -631,6 +631,13 @@ struct sl_ingest_opts {
 	 * records of the log left to the other shards (sessionlog(5)).
 	 */
 	unsigned shard, nshards;
+	/*
+	 * Added for the parallel commit.  jobs > 1: sl_ingest_commit
+	 * deflates the blocks of the case's new files on jobs threads of
+	 * its own while the calling thread merges; the case is byte for
+	 * byte the one a commit without them writes.  0 or 1: none.
+	 */
+	unsigned jobs;
 };
 
 #define SL_SHARD_MAX 4096

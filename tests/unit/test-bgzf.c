@@ -21,6 +21,29 @@ have(const char *prog)
 	return system(cmd) == 0;
 }
 
+/* A whole file, or NULL. */
+static char *
+read_all(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	char *p = NULL;
+	long len;
+
+	if (fp == NULL)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 &&
+	    fseek(fp, 0, SEEK_SET) == 0 &&
+	    (p = malloc((size_t)len + 1)) != NULL &&
+	    fread(p, 1, (size_t)len, fp) != (size_t)len) {
+		free(p);
+		p = NULL;
+	}
+	if (p != NULL)
+		*n = (size_t)len;
+	fclose(fp);
+	return p;
+}
+
 /* Text, then incompressible bytes, then more text: several blocks. */
 static char *
 make_data(size_t n)
@@ -246,6 +269,84 @@ test_empty(void)
 	sl_buf_release(&b);
 }
 
+/*
+ * Writers in a pool: several files written at once, a block at a time
+ * on the pool's threads, are byte for byte what writers without one
+ * write, at level 1 and 6 and with stored (incompressible) blocks; and
+ * the offsets of their blocks, by number, are where the blocks are.
+ */
+static void
+test_pool(void)
+{
+	size_t n = 1000003, step = 7919, i, k, m;
+	char *data = make_data(n), path[256];
+	unsigned threads;
+
+	for (threads = 1; threads <= 3; threads += 2) {
+		struct sl_bgzf_pool *pool = sl_bgzf_pool_new(threads);
+		struct sl_bgzf_writer *w[4];
+		uint64_t blk[4][200], off[4][200];
+		size_t nblk[4] = { 0 };
+		FILE *fp[4];
+		char *a, *b;
+		size_t an, bn;
+
+		CHECK(pool != NULL);
+		for (k = 0; k < 4; k++) {
+			snprintf(path, sizeof(path), "%s/p%zu.gz", dir, k);
+			fp[k] = fopen(path, "wb");
+			w[k] = k < 2 ? sl_bgzf_writer_pool(fp[k], k ? 6 : 1,
+			    pool) : sl_bgzf_writer_new(fp[k], k == 3 ? 6 : 1);
+			CHECK(w[k] != NULL);
+		}
+		/* The writers take turns, as the commit's do. */
+		for (i = 0; i < n; i += step) {
+			m = n - i < step ? n - i : step;
+			for (k = 0; k < 4; k++) {
+				CHECK_INT(sl_bgzf_write(w[k], data + i, m), 0);
+				if (i % (step * 3) == 0 && nblk[k] < 200) {
+					CHECK_INT(sl_bgzf_flush(w[k]), 0);
+					blk[k][nblk[k]++] =
+					    sl_bgzf_blocks(w[k]);
+				}
+			}
+		}
+		for (k = 0; k < 4; k++) {
+			for (i = 0; i < nblk[k]; i++)
+				CHECK_INT(sl_bgzf_block_offset(w[k],
+				    blk[k][i], &off[k][i]), 0);
+			CHECK_INT(sl_bgzf_close(w[k]), 0);
+			fclose(fp[k]);
+		}
+		sl_bgzf_pool_free(pool);
+		for (k = 0; k < 2; k++) {
+			snprintf(path, sizeof(path), "%s/p%zu.gz", dir, k);
+			a = read_all(path, &an);
+			snprintf(path, sizeof(path), "%s/p%zu.gz", dir,
+			    k + 2);
+			b = read_all(path, &bn);
+			CHECK(a != NULL && b != NULL && an == bn &&
+			    memcmp(a, b, an) == 0);
+			CHECK_INT(nblk[k], nblk[k + 2]);
+			for (i = 0; i < nblk[k]; i++) {
+				CHECK_INT(blk[k][i], blk[k + 2][i]);
+				CHECK_INT(off[k][i], off[k + 2][i]);
+				/* A block starts there. */
+				CHECK(off[k][i] + 18 <= an &&
+				    (unsigned char)a[off[k][i]] == 0x1f &&
+				    (unsigned char)a[off[k][i] + 1] == 0x8b);
+			}
+			free(a);
+			free(b);
+		}
+		for (k = 0; k < 4; k++) {
+			snprintf(path, sizeof(path), "%s/p%zu.gz", dir, k);
+			unlink(path);
+		}
+	}
+	free(data);
+}
+
 int
 main(void)
 {
@@ -256,6 +357,7 @@ main(void)
 	test_roundtrip();
 	test_corrupt();
 	test_empty();
+	test_pool();
 	rmdir(dir);
 	return check_done("bgzf");
 }

@@ -1,0 +1,67 @@
+#!/bin/sh
+# ingest-jobs: the commit deflates the case's files on -j threads; the
+# case is byte for byte the one of -j 1, with 2 threads and with more
+# threads than users, on the sample evidence (duplicates, conflicts,
+# rejects), on generated logs, with memory so small that the events
+# spill to disk, and when a second ingest merges into the case.
+. "$SRCDIR/tests/cli/lib.sh"
+
+# same NAME A B: the cases A and B hold the same files, byte for byte
+# (the timelines and indexes, keys, rejects, conflicts), but for the
+# manifest's ingested column and the digest of the manifest.
+same() {
+	(cd "$2/current" && find . -type f | sort) >files.a
+	(cd "$3/current" && find . -type f | sort) >files.b
+	expect_file "$1: the same files" files.a files.b
+	while read -r f; do
+		case $f in
+		./manifest.tsv)
+			cut -f 1-12,14- "$2/current/$f" >m.a
+			cut -f 1-12,14- "$3/current/$f" >m.b ;;
+		./sessionlog.case)
+			grep -v ' manifest\.tsv$' "$2/current/$f" >m.a
+			grep -v ' manifest\.tsv$' "$3/current/$f" >m.b ;;
+		*)
+			cmp -s "$2/current/$f" "$3/current/$f" ||
+			    fail "$1: $f differs"
+			continue ;;
+		esac
+		cmp -s m.a m.b || fail "$1: $f differs"
+	done <files.a
+	# Read back: the timelines whole and through their indexes.
+	expect_eq "$1: verify" 0 "$(run "$INGEST" --verify -C "$3")"
+	ls "$3/current/users" | grep -c '\.idx$' >n
+	[ "$(cat n)" -gt 0 ] || fail "$1: no users"
+}
+
+# check NAME OPTIONS SOURCES...: -j 1 against -j 2 and -j 8.
+check() {
+	name=$1 opts=$2
+	shift 2
+	rm -rf j1 j2 j8
+	# shellcheck disable=SC2086
+	"$INGEST" -q -j 1 $opts -C j1 "$@" 2>/dev/null
+	for j in 2 8; do
+		# shellcheck disable=SC2086
+		"$INGEST" -q -j $j $opts -C j$j "$@" 2>/dev/null
+		same "$name: -j $j as -j 1" j1 j$j
+	done
+}
+
+check sample "" "$FIX/sample" "$FIX/dups"
+check "sample, 1M of memory" "--memory 1M" "$FIX/sample" "$FIX/dups"
+
+"$BUILDDIR/bench/gen-bench" --mb 3 --files 3 --users 5 genlogs 2>/dev/null ||
+	fail "gen-bench"
+check "generated, 5 users" "" genlogs
+check "generated, 1M of memory" "--memory 1M" genlogs
+
+# A second ingest merges into each case: old timelines and new events.
+rm -rf j1 j2
+"$INGEST" -q -j 1 -C j1 genlogs 2>/dev/null
+"$INGEST" -q -j 2 -C j2 genlogs 2>/dev/null
+"$INGEST" -q -j 1 -C j1 "$FIX/sample" 2>/dev/null
+"$INGEST" -q -j 2 -C j2 "$FIX/sample" 2>/dev/null
+same "merged into" j1 j2
+
+exit $((fails > 0))
