@@ -2423,6 +2423,10 @@ main(int argc, char **argv)
 		sb_adds(&x, groups != NULL ? groups : "");
 		sb_adds(&x, " group-column=");
 		sb_adds(&x, group_column != NULL ? group_column : "");
+		for (i = 0; i < nwatch; i++) {
+			sb_adds(&x, " watchlist=");
+			sb_adds(&x, watch[i]);
+		}
 		sb_addc(&x, '\0');
 		select = select_string(&o, x.p);
 		sb_release(&x);
