@@ -12,7 +12,8 @@ SUM=$BUILDDIR/cmd/summarize
 S=$FIX/sample
 # The rules judged against peers, and one that judges each user alone.
 PEER="bulk-export export-growth off-hours search-burst no-purpose
-boilerplate-purpose rare-access denied-burst watchlist concurrent-sessions"
+boilerplate-purpose rare-access denied-burst watchlist concurrent-sessions
+log-integrity"
 
 # shard DIR [OPTION...]: the logs under DIR/src (relative paths, one log
 # per user named USER.jsonl or USER.jsonl.gz, loose or in a tar) ingested
@@ -118,8 +119,9 @@ printf 'note\tdataset_pattern\tpurpose_pattern\nregister\t55af10d9\tCASE-2026-00
 # The sample: m.okafor's night export (bulk-export), k.yilmaz's refusals
 # (denied-burst), work at unusual hours (off-hours), access without a
 # purpose (no-purpose), d.weber's search for a protected person
-# (watchlist), s.novak in two places at once (concurrent-sessions); with
-# and without its groups, every day judged or one.
+# (watchlist), s.novak in two places at once (concurrent-sessions), the
+# day without logs and the logs with copies (log-integrity); with and
+# without its groups, every day judged or one.
 mkdir -p sample/src
 cp -R "$S/audit" "$S/delivery-2026-03-16.tar" sample/src/
 shard sample
@@ -131,6 +133,7 @@ fires sample no-purpose --rules "$T/no-purpose.rules" $G
 fires sample off-hours --rules "$T/off-hours.rules" $G --since 2026-03-16
 fires sample watchlist --rules "$T/watchlist.rules" $G
 fires sample concurrent-sessions --rules "$T/concurrent-sessions.rules" $G
+fires sample log-integrity --rules "$T/log-integrity.rules" $G
 for r in $PEER; do
 	same sample "sample: $r" --rules "$T/$r.rules" \
 	    --watchlist "$S/watchlist.txt"
@@ -145,6 +148,17 @@ same sample "sample: off-hours, work hours" --rules "$T/off-hours.rules" \
     --work-hours 08:00-18:00 --workdays mon-fri
 same sample "sample: all, two users shown" --rules "$T/all.rules" $G \
     -u m.okafor -u k.yilmaz --min-level low
+# The alerts about the whole case (log-integrity) are in every partial,
+# the same, and merged once: a partial whose copy differs is refused.
+grep -q '"log-integrity"	""' sample/s1/p ||
+	fail "sample: no alert about the whole case in a partial"
+sed '/"log-integrity"	""/s/^\(alert	[^"]*\)"[0-9a-f]*"/\1"0000000000000000"/' \
+    sample/s1/p >other
+expect_eq "whole-case alerts differ" 2 "$(run "$SUM" --merge sample/s0/p \
+    other sample/s2/p sample/s3/p --alerts --rules "$T/all.rules" $G \
+    -u m.okafor -u k.yilmaz --min-level low)"
+expect_grep "whole-case alerts differ: message" \
+    '^summarize: --merge --alerts: other: its alerts about the whole case are not those of sample/s0/p' err
 
 # Watchlist and concurrent sessions judged by what other shards' users
 # do: three weeks of weekdays; w.seeker (whose sources record no purpose)
@@ -441,7 +455,7 @@ set -- --rules "$T/all.rules" $G --since 2026-05-25
 B="--peers exports/s0/b --peers exports/s1/b --peers exports/s2/b"
 expect_eq "no peers" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q)"
-expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary does not hold: bulk-export, export-growth, off-hours, search-burst, no-purpose, boilerplate-purpose, watchlist, rare-access, concurrent-sessions, denied-burst ' err
+expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary holds only when judged against every shard.s baselines \(--peers\): bulk-export, export-growth, off-hours, search-burst, no-purpose, boilerplate-purpose, watchlist, rare-access, concurrent-sessions, denied-burst, log-integrity ' err
 expect_eq "own baselines missing" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q $B)"
 expect_grep "own baselines missing: message" \
