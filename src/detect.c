@@ -861,7 +861,7 @@ sl_detect_case_baseline(struct sl_detect *d, struct sl_case *c, char **text,
 int
 sl_detect_add_case_peer(struct sl_detect *d, const char *line, size_t len)
 {
-	struct det_rd r = { line, line + len, 0 };
+	struct det_rd r = { line, NULL, 0 };
 	const char *tok;
 	size_t tn, *vl;
 	char **v;
@@ -870,6 +870,7 @@ sl_detect_add_case_peer(struct sl_detect *d, const char *line, size_t len)
 	d->case_peers = 1;
 	if (line == NULL)
 		return 0;
+	r.end = line + len;
 	tok = det_rd_word(&r, &tn);
 	ri = rule_word(d, tok, tn);
 	if (ri < 0 || d->rules[ri]->save_case == NULL) {
