@@ -182,6 +182,16 @@ part_baseline(struct part_writer *w, struct sl_str name, const char *line,
 }
 
 void
+part_case_baseline(struct part_writer *w, const char *line, size_t len)
+{
+	fputs("case-baseline", w->fp);
+	put_quoted(w->fp, line, len);
+	fputc('\n', w->fp);
+	w->lines++;
+	wcheck(w);
+}
+
+void
 part_peers(struct part_writer *w, uint64_t n)
 {
 	fprintf(w->fp, "peers\t%" PRIu64 "\n", n);
@@ -555,10 +565,14 @@ line(struct rd *r, int *state, int *trouble)
 			    "--partial");
 		if (num_u(r, 1, &v) < 0)
 			return -1;
-		if (v != PART_VERSION || r->nf != 2)
+		/* Version 2 lacks only what version 3 added (the
+		 * baselines of watchlist, concurrent-sessions and
+		 * log-integrity, which it was made without): read as it
+		 * is. */
+		if (v < PART_VERSION_MIN || v > PART_VERSION || r->nf != 2)
 			return bad(r, "a partial summary of version %" PRIu64
-			    "; this summarize reads version %d", v,
-			    PART_VERSION);
+			    "; this summarize reads versions %d to %d", v,
+			    PART_VERSION_MIN, PART_VERSION);
 		*state = 1;
 		return 0;
 	}
@@ -652,6 +666,15 @@ line(struct rd *r, int *state, int *trouble)
 		if (r->nf != 3 || str(r, 1, &a) < 0 || str(r, 2, &b) < 0)
 			return bad(r, "a malformed baseline line");
 		return r->s->baseline(r->s->arg, a, b, r->err, r->errlen);
+	}
+	if (strcmp(tag, "case-baseline") == 0) {
+		if (flush(r) < 0)
+			return -1;
+		if (r->kind != 0 || r->s->case_baseline == NULL)
+			return bad(r, "a case baseline out of place");
+		if (r->nf != 2 || str(r, 1, &a) < 0)
+			return bad(r, "a malformed case baseline line");
+		return r->s->case_baseline(r->s->arg, a, r->err, r->errlen);
 	}
 	if (strcmp(tag, "peers") == 0) {
 		if (flush(r) < 0)

@@ -10,7 +10,9 @@
 #include "sessionlog.h"
 
 #define PART_MAGIC "sessionlog-summary"
-#define PART_VERSION 2
+#define PART_VERSION 3
+/* The oldest version read: 2 differs only by what 3 added. */
+#define PART_VERSION_MIN 2
 
 /* Writing: the lines in order, header first, end last.  Each function
  * dies (exit 2) on a write error. */
@@ -41,6 +43,11 @@ void part_alert(struct part_writer *w, const struct sl_alert *a);
  * users need of it (sl_detect_user_baseline's line). */
 void part_baseline(struct part_writer *w, struct sl_str name,
     const char *line, size_t len);
+/* --alerts --baselines: one line of what the shard's case adds to the
+ * rules about the whole case (sl_detect_case_baseline's), after the
+ * users' baselines. */
+void part_case_baseline(struct part_writer *w, const char *line,
+    size_t len);
 /* --alerts --peers: how many users the run judged its shard against
  * (its own and the peers), before the held users. */
 void part_peers(struct part_writer *w, uint64_t n);
@@ -75,6 +82,9 @@ struct part_sink {
 	/* A baseline line: 0, or -1 to refuse.  NULL: refused. */
 	int (*baseline)(void *arg, struct sl_str name, struct sl_str line,
 	    char *err, size_t errlen);
+	/* A case baseline line: 0, or -1 to refuse.  NULL: refused. */
+	int (*case_baseline)(void *arg, struct sl_str line, char *err,
+	    size_t errlen);
 	/* The peers line: NULL, refused. */
 	void (*peers)(void *arg, uint64_t n);
 	void (*end)(void *arg, int trouble);

@@ -1548,9 +1548,9 @@ select_string(const struct opts *o, const char *extra)
 /*
  * --partial --alerts: only rules that judge each user alone, whose alerts
  * of a shard are the whole case's, and (peers: with --peers, --baselines
- * or --merge) those the other shards' baselines make exact; the others
- * need what no partial summary holds yet (summarize(1), PARTIAL
- * SUMMARIES).  Whether a rule of the second kind runs.
+ * or --merge) those the other shards' baselines make exact, every other
+ * built-in rule (summarize(1), PARTIAL SUMMARIES); a rule of neither kind
+ * is refused.  Whether a rule of the second kind runs.
  */
 static int
 alone_rules(const struct opts *o, int peers)
@@ -1576,8 +1576,9 @@ alone_rules(const struct opts *o, int peers)
 	}
 	if (b.n > 0)
 		cli_die("--alerts: these rules judge users against others or "
-		    "the whole case, which a partial summary does not hold: "
-		    "%s (a rules file can disable them)", b.p);
+		    "the whole case, which a partial summary holds only when "
+		    "judged against every shard's baselines (--peers): %s (a "
+		    "rules file can disable them)", b.p);
 	return need;
 }
 
@@ -1610,12 +1611,13 @@ write_partial_alerts(const char *path, const struct opts *o,
  * span users, for the other shards' --peers. */
 static void
 write_baselines(const char *path, const struct opts *o, const char *select,
-    int trouble)
+    struct sl_case *c, int trouble)
 {
 	struct part_writer pw;
 	struct sl_str name;
-	char *line;
+	char *line, *p, *nl;
 	size_t i, len;
+	int rc;
 
 	memset(&pw, 0, sizeof(pw));
 	pw.path = path;
@@ -1628,6 +1630,15 @@ write_baselines(const char *path, const struct opts *o, const char *select,
 		part_baseline(&pw, name, line, len);
 		free(line);
 	}
+	/* What the shard's logs add to the rules about the whole case. */
+	if ((rc = sl_detect_case_baseline(o->det, c, &line, &len)) < 0)
+		cli_die("--baselines: %s", rc == -ENOMEM ? "out of memory" :
+		    sl_detect_error(o->det));
+	for (p = line; p < line + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(line + len - p));
+		part_case_baseline(&pw, p, (size_t)(nl - p));
+	}
+	free(line);
 	part_end(&pw, trouble);
 	if (fclose(pw.fp) != 0)
 		cli_die("--baselines: %s: write error", path);
@@ -1662,13 +1673,26 @@ peers_header(void *arg, const char *select, const char *tz, char *err,
 	return 0;
 }
 
+/* What adding a peer's line returned (rc): 0, or -1 with the reason. */
+static int
+peers_added(const struct peers *p, int rc, char *err, size_t errlen)
+{
+	if (rc == -ENOMEM)
+		cli_die("out of memory");
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", p->path,
+		    sl_detect_error(p->o->det));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 peers_baseline(void *arg, struct sl_str name, struct sl_str line, char *err,
     size_t errlen)
 {
 	struct peers *p = arg;
 	char *q;
-	int rc;
 
 	if (smap_get(&p->seen, name.p, name.n) != SIZE_MAX) {
 		q = cli_name_quote(name.p, name.n);
@@ -1687,15 +1711,19 @@ peers_baseline(void *arg, struct sl_str name, struct sl_str line, char *err,
 		p->nown++;
 		return 0;
 	}
-	if ((rc = sl_detect_add_peer(p->o->det, name.p, name.n, line.p,
-	    line.n)) < 0) {
-		if (rc == -ENOMEM)
-			cli_die("out of memory");
-		snprintf(err, errlen, "%s: %s", p->path,
-		    sl_detect_error(p->o->det));
-		return -1;
-	}
-	return 0;
+	return peers_added(p, sl_detect_add_peer(p->o->det, name.p, name.n,
+	    line.p, line.n), err, errlen);
+}
+
+/* Every shard's case baselines, this one's too: they replace the
+ * shard's own manifest. */
+static int
+peers_case(void *arg, struct sl_str line, char *err, size_t errlen)
+{
+	struct peers *p = arg;
+
+	return peers_added(p, sl_detect_add_case_peer(p->o->det, line.p,
+	    line.n), err, errlen);
 }
 
 static void
@@ -1726,7 +1754,12 @@ read_peers(const struct opts *o, const char *select, const struct work *w,
 	sink.uo = &uo;
 	sink.header = peers_header;
 	sink.baseline = peers_baseline;
+	sink.case_baseline = peers_case;
 	sink.end = peers_end;
+	/* The logs are judged by the shards' case baselines alone, even
+	 * when none has any. */
+	if (sl_detect_add_case_peer(o->det, NULL, 0) < 0)
+		cli_die("out of memory");
 	for (i = 0; i < n; i++) {
 		p.path = files[i];
 		if (part_read(files[i], &sink, err, sizeof(err)) < 0)
@@ -1807,6 +1840,11 @@ struct merge {
 	size_t cur;
 	struct sl_alert *alerts;	/* --alerts: the shards' */
 	size_t nalerts;
+	/* Alerts about the whole case (no user): every shard judged
+	 * against all others gives the same; the first partial's ids, and
+	 * how many of them the partial being read has matched. */
+	char (*whole)[sizeof(((struct sl_alert *)0)->id)];
+	size_t nwhole, kwhole;
 	uint64_t peers;		/* the first partial's peers line */
 	size_t npeers;		/* partials with one */
 	int trouble;
@@ -1927,6 +1965,23 @@ merge_alert(void *arg, struct sl_alert *a)
 		part_alert_release(a);
 		return;
 	}
+	if (a->user.n == 0) {
+		if (m->cur == 0) {
+			m->whole = xrealloc(m->whole, m->nwhole + 1,
+			    sizeof(*m->whole));
+			memcpy(m->whole[m->nwhole++], a->id, sizeof(a->id));
+		} else {
+			if (m->kwhole >= m->nwhole || memcmp(a->id,
+			    m->whole[m->kwhole], sizeof(a->id)) != 0)
+				cli_die("--merge --alerts: %s: its alerts about "
+				    "the whole case are not those of %s: the "
+				    "partials must be judged against the same "
+				    "--peers", m->path, m->paths[0]);
+			m->kwhole++;
+			part_alert_release(a);
+			return;
+		}
+	}
 	m->alerts = xrealloc(m->alerts, m->nalerts + 1, sizeof(*m->alerts));
 	m->alerts[m->nalerts++] = *a;
 }
@@ -1959,6 +2014,11 @@ merge_end(void *arg, int trouble)
 	struct merge *m = arg;
 
 	m->trouble |= trouble;
+	if (!m->zone_only && m->cur > 0 && m->kwhole != m->nwhole)
+		cli_die("--merge --alerts: %s: its alerts about the whole "
+		    "case are not those of %s: the partials must be judged "
+		    "against the same --peers", m->path, m->paths[0]);
+	m->kwhole = 0;
 }
 
 static const struct sl_str *sort_names;
@@ -2507,6 +2567,10 @@ main(int argc, char **argv)
 		sb_adds(&x, groups != NULL ? groups : "");
 		sb_adds(&x, " group-column=");
 		sb_adds(&x, group_column != NULL ? group_column : "");
+		for (i = 0; i < nwatch; i++) {
+			sb_adds(&x, " watchlist=");
+			sb_adds(&x, watch[i]);
+		}
 		sb_addc(&x, '\0');
 		select = select_string(&o, x.p);
 		sb_release(&x);
@@ -2624,7 +2688,7 @@ main(int argc, char **argv)
 			if (sl_detect_run(o.det, c) < 0)
 				cli_die("--alerts: %s",
 				    sl_detect_error(o.det));
-			write_baselines(baselines, &o, select, trouble);
+			write_baselines(baselines, &o, select, c, trouble);
 			status = trouble ? EXIT_TROUBLE : EXIT_FOUND;
 			goto done;
 		}
@@ -2762,6 +2826,7 @@ done:
 	for (i = 0; i < mg.nalerts; i++)
 		part_alert_release(&mg.alerts[i]);
 	free(mg.alerts);
+	free(mg.whole);
 	free(mg.tz);
 	free(select);
 	logs_release(&logs);

@@ -210,8 +210,10 @@ c_run(struct sl_detect *d, int rule)
 	size_t ui, vi, i, j;
 	int rc;
 
+	/* A peer's days came with it (c_load). */
 	for (ui = 0; ui < d->nusers; ui++)
-		if ((rc = find_days(d, d->users[ui]->state[rule], min)) < 0)
+		if (!d->users[ui]->peer && (rc = find_days(d,
+		    d->users[ui]->state[rule], min)) < 0)
 			return rc;
 	for (ui = 0; ui < d->nusers; ui++) {
 		struct det_user *u = d->users[ui];
@@ -269,6 +271,50 @@ c_run(struct sl_detect *d, int rule)
 	return 0;
 }
 
+/* A peer: its days with an overlap (found by c_run, which --baselines
+ * runs first); its own overlaps are judged in its shard. */
+static int
+c_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct cstate *cs = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %zu", cs->ndays) < 0)
+		return -ENOMEM;
+	for (i = 0; i < cs->ndays; i++)
+		if (sl_buf_printf(b, " %lld", (long long)cs->days[i]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+c_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct cstate *cs = st;
+	size_t i, n = det_rd_count(r, 1);
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (r->bad || n == 0)
+		return 0;
+	if ((cs->days = calloc(n, sizeof(*cs->days))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		cs->days[i] = det_rd_int(r);
+		/* share() walks them in order. */
+		if (i > 0 && cs->days[i] < cs->days[i - 1])
+			r->bad = 1;
+	}
+	cs->ndays = n;
+	return 0;
+}
+
 const struct det_rule det_rule_concurrent = {
 	.name = "concurrent-sessions",
 	.level = SL_LEVEL_MEDIUM,
@@ -277,4 +323,6 @@ const struct det_rule det_rule_concurrent = {
 	.add = c_add,
 	.run = c_run,
 	.release = c_release,
+	.save = c_save,
+	.load = c_load,
 };

@@ -138,7 +138,9 @@ i_end(const struct sl_detect *d, struct det_user *u, void *arg)
 	int rc;
 
 	(void)d;
-	(void)u;
+	/* A peer's days came whole with it (i_load). */
+	if (u->peer)
+		return 0;
 	rc = close_day(s);
 	sl_buf_release(&s->last);
 	return rc;
@@ -810,8 +812,11 @@ log_judged(const struct sl_detect *d, int64_t first, int64_t last)
 	return first < d->opts.until && (d->loo || last >= d->opts.since);
 }
 
+/* The logs of the case's manifest: those the rule judges, or (all) every
+ * row, for the other shards (i_save_case). */
 static int
-read_manifest(struct sl_detect *d, struct sl_case *c, struct ilogs *l)
+read_manifest(struct sl_detect *d, struct sl_case *c, struct ilogs *l,
+    int all)
 {
 	const struct sl_manifest_row *r;
 	struct sl_manifest *m;
@@ -844,8 +849,8 @@ read_manifest(struct sl_detect *d, struct sl_case *c, struct ilogs *l)
 			rc = -ENOMEM;
 			break;
 		}
-		if ((dups == 0 && rev == 0 && !damaged(&g)) ||
-		    !log_judged(d, g.first, g.last)) {
+		if (!all && ((dups == 0 && rev == 0 && !damaged(&g)) ||
+		    !log_judged(d, g.first, g.last))) {
 			free(g.notes);
 			free(g.sha256);
 			continue;
@@ -1182,22 +1187,357 @@ nomem:
 	return -ENOMEM;
 }
 
+/* The case's logs (all: every row) with their rejects and conflicts. */
+static int
+read_logs(struct sl_detect *d, struct sl_case *c, struct ilogs *l, int all)
+{
+	size_t i;
+	int rc, rejects = 0, conflicts = 0;
+
+	if ((rc = read_manifest(d, c, l, all)) < 0)
+		return rc;
+	for (i = 0; i < l->n; i++) {
+		rejects |= l->v[i].rejected > 0;
+		conflicts |= l->v[i].conflicts > 0;
+	}
+	if ((rejects && (rc = read_rejects(c, l)) < 0) ||
+	    (conflicts && (rc = read_conflicts(c, l)) < 0))
+		return rc;
+	return 0;
+}
+
+/* ---- shards -------------------------------------------------------------- */
+
+/* A string as one word of a baseline: "-" for none or empty. */
+static int
+put_str(struct sl_buf *b, const char *p)
+{
+	if (p == NULL || *p == '\0')
+		return sl_buf_printf(b, " -") < 0 ? -ENOMEM : 0;
+	return det_buf_hex(b, p, strlen(p));
+}
+
+/* put_str's word read back: *out malloc'd and NUL-terminated, NULL for
+ * "-"; a NUL inside is malformed. */
+static int
+get_str(struct det_rd *r, char **out)
+{
+	const char *at = r->p, *w;
+	char *v;
+	size_t n;
+
+	*out = NULL;
+	w = det_rd_word(r, &n);
+	if (n == 1 && w[0] == '-')
+		return 0;
+	r->p = at;
+	if (det_rd_hex(r, &v, &n) < 0)
+		return -ENOMEM;
+	if (v == NULL)
+		return 0;
+	if (memchr(v, '\0', n) != NULL) {
+		r->bad = 1;
+		free(v);
+		return 0;
+	}
+	if ((*out = realloc(v, n + 1)) == NULL) {
+		free(v);
+		return -ENOMEM;
+	}
+	(*out)[n] = '\0';
+	return 0;
+}
+
+/* A peer: its days, with the origins of each day's first and last
+ * event, for the coverage of the whole run. */
+static int
+i_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct istate *s = st;
+	size_t i;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (sl_buf_printf(b, " %zu", s->n) < 0)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++)
+		if (sl_buf_printf(b, " %lld %lld %lld", (long long)s->v[i].day,
+		    (long long)s->v[i].first, (long long)s->v[i].last) < 0 ||
+		    put_str(b, s->v[i].fo) < 0 || put_str(b, s->v[i].lo) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+i_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct istate *s = st;
+	size_t i, n = det_rd_count(r, 5);
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (r->bad || n == 0)
+		return 0;
+	if ((s->v = calloc(n, sizeof(*s->v))) == NULL)
+		return -ENOMEM;
+	s->cap = n;
+	for (i = 0; i < n && !r->bad; i++) {
+		struct iday *x = &s->v[s->n++];
+
+		x->day = det_rd_int(r);
+		x->first = det_rd_int(r);
+		x->last = det_rd_int(r);
+		if (get_str(r, &x->fo) < 0 || get_str(r, &x->lo) < 0)
+			return -ENOMEM;
+		/* iday_find searches them. */
+		if (i > 0 && x->day <= x[-1].day)
+			r->bad = 1;
+	}
+	return 0;
+}
+
+/*
+ * A shard's logs for the others: every manifest row (a log's counts are
+ * the sum of its rows in the shards), with the first rejects and
+ * conflicts of each, one line a log:
+ *   log-integrity NAME SHA256 FIRST LAST READ DUPS CONFLICTS REVERSALS
+ *       REJECTED NOTES REASON DIFFERS N EVIDENCE... N EVIDENCE...
+ * (strings as put_str writes them).
+ */
+static int
+i_save_case(struct sl_detect *d, int rule, struct sl_case *c,
+    struct sl_buf *b)
+{
+	struct ilogs l;
+	size_t i, k;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	if ((rc = read_logs(d, c, &l, 1)) < 0)
+		goto fail;
+	rc = -ENOMEM;
+	for (i = 0; i < l.n; i++) {
+		const struct ilog *g = &l.v[i];
+
+		if (sl_buf_printf(b, "%s", d->rules[rule]->name) < 0 ||
+		    put_str(b, g->name) < 0 || put_str(b, g->sha256) < 0 ||
+		    sl_buf_printf(b, " %lld %lld %llu %llu %llu %llu %llu",
+		    (long long)g->first, (long long)g->last,
+		    (unsigned long long)g->read, (unsigned long long)g->dups,
+		    (unsigned long long)g->conflicts,
+		    (unsigned long long)g->reversals,
+		    (unsigned long long)g->rejected) < 0 ||
+		    put_str(b, g->notes) < 0 || put_str(b, g->reason) < 0 ||
+		    put_str(b, g->differs) < 0 ||
+		    sl_buf_printf(b, " %zu", g->damage.n) < 0)
+			goto fail;
+		for (k = 0; k < g->damage.n; k++)
+			if (put_str(b, g->damage.v[k]) < 0)
+				goto fail;
+		if (sl_buf_printf(b, " %zu", g->conflict.n) < 0)
+			goto fail;
+		for (k = 0; k < g->conflict.n; k++)
+			if (put_str(b, g->conflict.v[k]) < 0)
+				goto fail;
+		if (sl_buf_addc(b, '\n') < 0)
+			goto fail;
+	}
+	ilogs_release(&l);
+	return 0;
+fail:
+	if (rc != -ENOMEM)
+		snprintf(d->err, sizeof(d->err), "log-integrity: %s",
+		    sl_case_error(c));
+	ilogs_release(&l);
+	return rc;
+}
+
+/* Evidence read from a line, added to e (as many as it keeps). */
+static int
+load_evid(struct det_rd *r, struct det_evid *e)
+{
+	size_t i, n = det_rd_count(r, 1);
+	char *v;
+	int rc;
+
+	for (i = 0; i < n && !r->bad; i++) {
+		if (get_str(r, &v) < 0)
+			return -ENOMEM;
+		if (v == NULL) {
+			r->bad = 1;
+			return 0;
+		}
+		rc = evid_push(e, "%s", v);
+		free(v);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* One log line of a shard (r after the rule's name) added to l: a log
+ * met before (another shard's row of it) adds its counts. */
+static int
+load_log(struct det_rd *r, struct ilogs *l)
+{
+	struct ilog g, *x;
+	char *name = NULL;
+	ssize_t k;
+	int added, rc = -ENOMEM;
+
+	memset(&g, 0, sizeof(g));
+	if (get_str(r, &name) < 0 || get_str(r, &g.sha256) < 0)
+		goto out;
+	g.first = det_rd_int(r);
+	g.last = det_rd_int(r);
+	g.read = det_rd_u64(r);
+	g.dups = det_rd_u64(r);
+	g.conflicts = det_rd_u64(r);
+	g.reversals = det_rd_u64(r);
+	g.rejected = det_rd_u64(r);
+	if (get_str(r, &g.notes) < 0 || get_str(r, &g.reason) < 0 ||
+	    get_str(r, &g.differs) < 0 || load_evid(r, &g.damage) < 0 ||
+	    load_evid(r, &g.conflict) < 0)
+		goto out;
+	rc = 0;
+	if (name == NULL || r->bad) {
+		r->bad = 1;
+		goto out;
+	}
+	if (g.sha256 == NULL && (g.sha256 = strdup("")) == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if ((k = det_map_put(&l->names, name, strlen(name), &added)) < 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (added) {
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 16;
+			struct ilog *v = realloc(l->v, cap * sizeof(*v));
+
+			if (v == NULL) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			l->v = v;
+			l->cap = cap;
+		}
+		g.name = name;
+		name = NULL;
+		l->v[l->n++] = g;
+		return 0;
+	}
+	/* As ingest --merge adds the rows of a log's shards: the counts
+	 * summed, the span widened, the rest the first row's; the
+	 * evidence in the order of the shards. */
+	x = &l->v[k];
+	x->read += g.read;
+	x->dups += g.dups;
+	x->conflicts += g.conflicts;
+	x->rejected += g.rejected;
+	if (g.first != INT64_MIN && (x->first == INT64_MIN ||
+	    g.first < x->first))
+		x->first = g.first;
+	if (g.last != INT64_MIN && (x->last == INT64_MIN || g.last > x->last))
+		x->last = g.last;
+	if (x->reason == NULL) {
+		x->reason = g.reason;
+		g.reason = NULL;
+	}
+	if (g.differs != NULL) {
+		struct sl_str w = { g.differs, strlen(g.differs) };
+
+		if (add_words(&x->differs, w) < 0) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	for (k = 0; k < (ssize_t)g.damage.n; k++)
+		if ((rc = evid_push(&x->damage, "%s", g.damage.v[k])) < 0)
+			goto out;
+	for (k = 0; k < (ssize_t)g.conflict.n; k++)
+		if ((rc = evid_push(&x->conflict, "%s", g.conflict.v[k])) < 0)
+			goto out;
+out:
+	free(name);
+	free(g.sha256);
+	free(g.notes);
+	free(g.reason);
+	free(g.differs);
+	det_evid_release(&g.damage);
+	det_evid_release(&g.conflict);
+	return rc;
+}
+
+/* The logs of every shard's lines (sl_detect_add_case_peer), merged, and
+ * those the rule judges kept. */
+static int
+peer_logs(struct sl_detect *d, int rule, struct ilogs *l)
+{
+	const char *name = d->rules[rule]->name;
+	size_t i, k, nn = strlen(name);
+	int rc;
+
+	for (i = 0; i < d->ncase_lines; i++) {
+		struct det_rd r = { d->case_lines[i], d->case_lines[i] +
+		    d->case_len[i], 0 };
+		const char *w;
+		size_t n;
+
+		w = det_rd_word(&r, &n);
+		if (n != nn || memcmp(w, name, n) != 0)
+			continue;
+		if ((rc = load_log(&r, l)) < 0)
+			return rc;
+		det_rd_word(&r, &n);
+		if (r.bad || n != 0) {
+			snprintf(d->err, sizeof(d->err), "a malformed "
+			    "baseline of %s", name);
+			return -EINVAL;
+		}
+	}
+	for (i = k = 0; i < l->n; i++) {
+		struct ilog *g = &l->v[i];
+
+		if ((g->dups == 0 && g->reversals == 0 && !damaged(g)) ||
+		    !log_judged(d, g->first, g->last)) {
+			free(g->name);
+			free(g->sha256);
+			free(g->notes);
+			free(g->reason);
+			free(g->differs);
+			det_evid_release(&g->damage);
+			det_evid_release(&g->conflict);
+			continue;
+		}
+		l->v[k++] = *g;
+	}
+	l->n = k;
+	/* The names no longer index v; nothing looks them up now. */
+	det_map_release(&l->names);
+	return 0;
+}
+
 static int
 i_run_case(struct sl_detect *d, int rule, struct sl_case *c)
 {
 	struct ilogs l;
 	size_t i;
-	int rc, rejects = 0, conflicts = 0;
+	int rc;
 
 	memset(&l, 0, sizeof(l));
-	if ((rc = read_manifest(d, c, &l)) < 0)
-		goto fail;
-	for (i = 0; i < l.n; i++) {
-		rejects |= l.v[i].rejected > 0;
-		conflicts |= l.v[i].conflicts > 0;
-	}
-	if ((rejects && (rc = read_rejects(c, &l)) < 0) ||
-	    (conflicts && (rc = read_conflicts(c, &l)) < 0))
+	/* Judged against other shards: the logs are all shards' rows. */
+	if (d->case_peers)
+		rc = peer_logs(d, rule, &l);
+	else
+		rc = read_logs(d, c, &l, 0);
+	if (rc < 0)
 		goto fail;
 	for (i = 0; i < l.n; i++)
 		if ((rc = log_alerts(d, rule, &l.v[i])) < 0)
@@ -1205,7 +1545,7 @@ i_run_case(struct sl_detect *d, int rule, struct sl_case *c)
 	ilogs_release(&l);
 	return 0;
 fail:
-	if (rc != -ENOMEM)
+	if (rc != -ENOMEM && !d->case_peers)
 		snprintf(d->err, sizeof(d->err), "log-integrity: %s",
 		    sl_case_error(c));
 	ilogs_release(&l);
@@ -1222,4 +1562,7 @@ const struct det_rule det_rule_integrity = {
 	.run = i_run,
 	.run_case = i_run_case,
 	.release = i_release,
+	.save = i_save,
+	.load = i_load,
+	.save_case = i_save_case,
 };

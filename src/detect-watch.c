@@ -306,6 +306,38 @@ w_run(struct sl_detect *d, int rule)
 	return rc < 0 ? -ENOMEM : 0;
 }
 
+/* A peer: whether it has an event with a purpose (which decides, over
+ * every user of the run, whether the sources record them); its own
+ * matches are judged in its shard, against its own days. */
+static int
+w_save(const struct sl_detect *d, int rule, const struct det_user *u,
+    const void *st, struct sl_buf *b)
+{
+	const struct wstate *ws = st;
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	return sl_buf_printf(b, " %d", ws->purposes ? 1 : 0) < 0 ? -ENOMEM :
+	    0;
+}
+
+static int
+w_load(const struct sl_detect *d, int rule, struct det_user *u, void *st,
+    struct det_rd *r)
+{
+	struct wstate *ws = st;
+	int64_t v = det_rd_int(r);
+
+	(void)d;
+	(void)rule;
+	(void)u;
+	if (v != 0 && v != 1)
+		r->bad = 1;
+	ws->purposes = v == 1;
+	return 0;
+}
+
 const struct det_rule det_rule_watch = {
 	.name = "watchlist",
 	.level = SL_LEVEL_MEDIUM,
@@ -314,4 +346,6 @@ const struct det_rule det_rule_watch = {
 	.add = w_add,
 	.run = w_run,
 	.release = w_release,
+	.save = w_save,
+	.load = w_load,
 };

@@ -750,6 +750,19 @@ det_rd_hex(struct det_rd *r, char **out, size_t *n)
 	return 0;
 }
 
+/* The rule named by the word tok[0..tn) that is on, or -1. */
+static ssize_t
+rule_word(const struct sl_detect *d, const char *tok, size_t tn)
+{
+	size_t ri;
+
+	for (ri = 0; ri < d->nrules; ri++)
+		if (strlen(d->rules[ri]->name) == tn &&
+		    memcmp(d->rules[ri]->name, tok, tn) == 0)
+			return d->disabled[ri] ? -1 : (ssize_t)ri;
+	return -1;
+}
+
 int
 sl_detect_add_peer(struct sl_detect *d, const char *user, size_t n,
     const char *line, size_t len)
@@ -797,12 +810,8 @@ sl_detect_add_peer(struct sl_detect *d, const char *user, size_t n,
 		tok = det_rd_word(&r, &tn);
 		if (tn == 0)
 			break;
-		for (ri = 0; ri < (ssize_t)d->nrules; ri++)
-			if (strlen(d->rules[ri]->name) == tn &&
-			    memcmp(d->rules[ri]->name, tok, tn) == 0)
-				break;
-		if (ri == (ssize_t)d->nrules || d->disabled[ri] ||
-		    d->rules[ri]->load == NULL) {
+		ri = rule_word(d, tok, tn);
+		if (ri < 0 || d->rules[ri]->load == NULL) {
 			snprintf(d->err, sizeof(d->err), "a baseline of rule "
 			    "\"%.*s\", which this run does not judge with "
 			    "peers", (int)(tn < 64 ? tn : 64), tok);
@@ -824,6 +833,64 @@ fail:
 		snprintf(d->err, sizeof(d->err), "a malformed baseline");
 	sl_detect_user_free(d, du);
 	return rc;
+}
+
+int
+sl_detect_case_baseline(struct sl_detect *d, struct sl_case *c, char **text,
+    size_t *len)
+{
+	struct sl_buf b = { NULL, 0, 0 };
+	size_t k;
+	int rc;
+
+	for (k = 0; k < d->nrules; k++)
+		if (!d->disabled[k] && d->rules[k]->save_case != NULL &&
+		    (rc = d->rules[k]->save_case(d, (int)k, c, &b)) < 0) {
+			sl_buf_release(&b);
+			return rc;
+		}
+	if (sl_buf_addc(&b, '\0') < 0) {
+		sl_buf_release(&b);
+		return -ENOMEM;
+	}
+	*text = b.p;
+	*len = b.n - 1;
+	return 0;
+}
+
+int
+sl_detect_add_case_peer(struct sl_detect *d, const char *line, size_t len)
+{
+	struct det_rd r = { line, NULL, 0 };
+	const char *tok;
+	size_t tn, *vl;
+	char **v;
+	ssize_t ri;
+
+	d->case_peers = 1;
+	if (line == NULL)
+		return 0;
+	r.end = line + len;
+	tok = det_rd_word(&r, &tn);
+	ri = rule_word(d, tok, tn);
+	if (ri < 0 || d->rules[ri]->save_case == NULL) {
+		snprintf(d->err, sizeof(d->err), "a case baseline of rule "
+		    "\"%.*s\", which this run does not judge with peers",
+		    (int)(tn < 64 ? tn : 64), tok);
+		return -EINVAL;
+	}
+	if ((v = realloc(d->case_lines, (d->ncase_lines + 1) *
+	    sizeof(*v))) == NULL)
+		return -ENOMEM;
+	d->case_lines = v;
+	if ((vl = realloc(d->case_len, (d->ncase_lines + 1) *
+	    sizeof(*vl))) == NULL)
+		return -ENOMEM;
+	d->case_len = vl;
+	if ((v[d->ncase_lines] = sl_strndup(line, len)) == NULL)
+		return -ENOMEM;
+	vl[d->ncase_lines++] = len;
+	return 0;
 }
 
 static int
@@ -1433,6 +1500,10 @@ sl_detect_free(struct sl_detect *d)
 	free(d->level);
 	free(d->disabled);
 	free(d->rules);
+	for (i = 0; i < d->ncase_lines; i++)
+		free(d->case_lines[i]);
+	free(d->case_lines);
+	free(d->case_len);
 	det_map_release(&d->groups);
 	det_map_release(&d->group_of);
 	free(d->group_user);

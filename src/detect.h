@@ -156,6 +156,13 @@ struct det_rule {
 	    const struct det_user *u, const void *st, struct sl_buf *b);
 	int (*load)(const struct sl_detect *d, int rule, struct det_user *u,
 	    void *st, struct det_rd *r);
+	/* A case-wide rule (run_case) whose shards add up: what the
+	 * shard's case adds, as lines that start with the rule's name,
+	 * each ending in a newline, appended to b; 0 or -errno.  With
+	 * other shards' lines (d->case_peers), run_case reads them from
+	 * d->case_lines, not from its case. */
+	int (*save_case)(struct sl_detect *d, int rule, struct sl_case *c,
+	    struct sl_buf *b);
 };
 
 struct det_user {
@@ -192,6 +199,12 @@ struct sl_detect {
 	size_t nusers, capusers;
 	pthread_mutex_t lock;
 	struct det_policy *policy;	/* --policy; NULL: none */
+	/* Every shard's lines of the case-wide rules
+	 * (sl_detect_add_case_peer); case_peers: judge by them. */
+	char **case_lines;
+	size_t *case_len;
+	size_t ncase_lines;
+	int case_peers;
 	/* Alerts out. */
 	struct sl_alert *alerts;
 	struct det_evid *evid;		/* of each alert */

@@ -1603,6 +1603,24 @@ SL_API int sl_detect_user_baseline(const struct sl_detect *d, size_t i,
     struct sl_str *name, char **line, size_t *len);
 SL_API int sl_detect_add_peer(struct sl_detect *d, const char *user,
     size_t n, const char *line, size_t len);
+/*
+ * Peers of the rules about the whole case (log-integrity): what a shard's
+ * case adds to them (its logs' manifest rows, first rejects and
+ * conflicts).  sl_detect_case_baseline: after sl_detect_run on case c,
+ * lines of text (malloc'd in *text, *len bytes; each without tab, ending
+ * in a newline; none when no such rule is on); 0, -ENOMEM, or another
+ * negative errno value with the reason in sl_detect_error.
+ * sl_detect_add_case_peer: one such line of any shard, this one's too
+ * (without its newline), before sl_detect_run; once called (line NULL:
+ * no line, only that), sl_detect_run judges the logs of the case by the
+ * lines added, summed as ingest --merge sums a log's rows, not by the
+ * case given it.  0, -ENOMEM, or -EINVAL with the reason in
+ * sl_detect_error.
+ */
+SL_API int sl_detect_case_baseline(struct sl_detect *d, struct sl_case *c,
+    char **text, size_t *len);
+SL_API int sl_detect_add_case_peer(struct sl_detect *d, const char *line,
+    size_t len);
 /* The order of the ranking: level first, then excess, start, rule, user
  * and id; < 0, 0 or > 0 as for qsort(3). */
 SL_API int sl_alert_cmp(const struct sl_alert *a, const struct sl_alert *b);

@@ -12,7 +12,8 @@ SUM=$BUILDDIR/cmd/summarize
 S=$FIX/sample
 # The rules judged against peers, and one that judges each user alone.
 PEER="bulk-export export-growth off-hours search-burst no-purpose
-boilerplate-purpose rare-access denied-burst"
+boilerplate-purpose rare-access denied-burst watchlist concurrent-sessions
+log-integrity"
 
 # shard DIR [OPTION...]: the logs under DIR/src (relative paths, one log
 # per user named USER.jsonl or USER.jsonl.gz, loose or in a tar) ingested
@@ -117,19 +118,25 @@ printf 'note\tdataset_pattern\tpurpose_pattern\nregister\t55af10d9\tCASE-2026-00
 
 # The sample: m.okafor's night export (bulk-export), k.yilmaz's refusals
 # (denied-burst), work at unusual hours (off-hours), access without a
-# purpose (no-purpose); with and without its
-# groups, every day judged or one.
+# purpose (no-purpose), d.weber's search for a protected person
+# (watchlist), s.novak in two places at once (concurrent-sessions), the
+# day without logs and the logs with copies (log-integrity); with and
+# without its groups, every day judged or one.
 mkdir -p sample/src
 cp -R "$S/audit" "$S/delivery-2026-03-16.tar" sample/src/
 shard sample
-G="--groups $S/groups.tsv"
+G="--groups $S/groups.tsv --watchlist $S/watchlist.txt"
 fires sample bulk-export --rules "$T/bulk-export.rules"
 fires sample denied-burst --rules "$T/denied-burst.rules" $G
 fires sample off-hours --rules "$T/off-hours.rules" $G
 fires sample no-purpose --rules "$T/no-purpose.rules" $G
 fires sample off-hours --rules "$T/off-hours.rules" $G --since 2026-03-16
+fires sample watchlist --rules "$T/watchlist.rules" $G
+fires sample concurrent-sessions --rules "$T/concurrent-sessions.rules" $G
+fires sample log-integrity --rules "$T/log-integrity.rules" $G
 for r in $PEER; do
-	same sample "sample: $r" --rules "$T/$r.rules"
+	same sample "sample: $r" --rules "$T/$r.rules" \
+	    --watchlist "$S/watchlist.txt"
 	same sample "sample: $r, groups" --rules "$T/$r.rules" $G
 done
 same sample "sample: all" --rules "$T/all.rules" --policy "$T/policy.tsv" $G
@@ -141,6 +148,83 @@ same sample "sample: off-hours, work hours" --rules "$T/off-hours.rules" \
     --work-hours 08:00-18:00 --workdays mon-fri
 same sample "sample: all, two users shown" --rules "$T/all.rules" $G \
     -u m.okafor -u k.yilmaz --min-level low
+# The alerts about the whole case (log-integrity) are in every partial,
+# the same, and merged once: a partial whose copy differs is refused.
+grep -q '"log-integrity"	""' sample/s1/p ||
+	fail "sample: no alert about the whole case in a partial"
+sed '/"log-integrity"	""/s/^\(alert	[^"]*\)"[0-9a-f]*"/\1"0000000000000000"/' \
+    sample/s1/p >other
+expect_eq "whole-case alerts differ" 2 "$(run "$SUM" --merge sample/s0/p \
+    other sample/s2/p sample/s3/p --alerts --rules "$T/all.rules" $G \
+    -u m.okafor -u k.yilmaz --min-level low)"
+expect_grep "whole-case alerts differ: message" \
+    '^summarize: --merge --alerts: other: its alerts about the whole case are not those of sample/s0/p' err
+
+# Watchlist and concurrent sessions judged by what other shards' users
+# do: three weeks of weekdays; w.seeker (whose sources record no purpose)
+# once searches for a protected person, while p.purpose in another shard
+# gives purposes, so the sources do record them; c.one works in two
+# places at once every day, and c.two, in another shard of c.one's
+# group, does it once: done by the group now and then.
+mkdir -p wc/src
+awk '
+function ev(u, d, h, m, sid, src, act, q, pur,    f) {
+	f = "wc/src/" u ".jsonl"
+	printf "{\"time\":\"2026-08-%02dT%02d:%02d:00Z\",\"user\":\"%s\"," \
+	    "\"session\":\"%s\",\"src\":\"%s\",\"action\":\"%s\"," \
+	    "\"outcome\":\"success\",\"query\":\"%s\"", d, h, m, u, sid,
+	    src, act, q >f
+	if (pur != "")
+		printf ",\"purpose\":\"%s\"", pur >f
+	printf "}\n" >f
+}
+BEGIN {
+	for (d = 3; d <= 21; d++) {
+		if ((d - 3) % 7 > 4)
+			continue
+		for (m = 0; m < 180; m += 10) {
+			ev("p.purpose", d, 9 + int(m / 60), m % 60, "ap-" d,
+			    "192.0.2.50", "search", "case " m, "CASE-" d)
+			q = "case " m
+			if (d == 19 && m == 60)
+				q = "Lena Hartmann"
+			ev("w.seeker", d, 9 + int(m / 60), m % 60, "ws-" d,
+			    "192.0.2.51", "search", q, "")
+			ev("c.one", d, 9 + int(m / 60), m % 60, "c1a-" d,
+			    "192.0.2.52", "search", "case " m, "")
+			if (m >= 30 && m < 120)
+				ev("c.one", d, 9 + int(m / 60), m % 60 + 5,
+				    "c1b-" d, "198.51.100.52", "search",
+				    "field " m, "")
+			ev("c.two", d, 9 + int(m / 60), m % 60, "c2a-" d,
+			    "192.0.2.53", "search", "case " m, "")
+			if (d == 20 && m >= 30 && m < 120)
+				ev("c.two", d, 9 + int(m / 60), m % 60 + 5,
+				    "c2b-" d, "198.51.100.53", "search",
+				    "field " m, "")
+			ev("c.three", d, 9 + int(m / 60), m % 60, "c3a-" d,
+			    "192.0.2.54", "search", "case " m, "")
+		}
+	}
+}'
+shard wc --profile generic-json
+printf 'user\tgroup\np.purpose\tdesk\nw.seeker\tdesk\nc.one\tfield\nc.two\tfield\nc.three\tfield\n' \
+    >wc-groups.tsv
+printf 'Lena Hartmann\n' >wc-watch.txt
+G="--groups $T/wc-groups.tsv --watchlist $T/wc-watch.txt"
+fires wc watchlist --rules "$T/watchlist.rules" $G
+fires wc concurrent-sessions --rules "$T/concurrent-sessions.rules" $G
+"$SUM" -C wc/whole --alerts --rules "$T/watchlist.rules" $G |
+    grep -q 'w.seeker.*without a purpose' ||
+	fail "wc: w.seeker's search is not without a purpose"
+"$SUM" -C wc/whole --alerts --rules "$T/concurrent-sessions.rules" $G |
+    grep -q "c.two.*of own baseline days ([0-9]*), [1-9][0-9]*% of group's" ||
+	fail "wc: c.two's group does not work in two places"
+same wc "wc: watchlist" --rules "$T/watchlist.rules" $G
+same wc "wc: concurrent-sessions" --rules "$T/concurrent-sessions.rules" $G
+same wc "wc: all" --rules "$T/all.rules" $G
+same wc "wc: all, a week judged" --rules "$T/all.rules" $G \
+    --since 2026-08-17
 
 # Searches: three weeks of weekdays, a search and a look at its result
 # every few minutes; an analyst's weekly batch of 240 searches a second,
@@ -371,7 +455,7 @@ set -- --rules "$T/all.rules" $G --since 2026-05-25
 B="--peers exports/s0/b --peers exports/s1/b --peers exports/s2/b"
 expect_eq "no peers" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q)"
-expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary does not hold: bulk-export, export-growth, off-hours, search-burst, no-purpose, boilerplate-purpose, rare-access, denied-burst ' err
+expect_grep "no peers: message" '^summarize: --alerts: these rules judge users against others or the whole case, which a partial summary holds only when judged against every shard.s baselines \(--peers\): bulk-export, export-growth, off-hours, search-burst, no-purpose, boilerplate-purpose, watchlist, rare-access, concurrent-sessions, denied-burst, log-integrity ' err
 expect_eq "own baselines missing" 2 \
     "$(run "$SUM" -C exports/s3/case --alerts "$@" --partial q $B)"
 expect_grep "own baselines missing: message" \
