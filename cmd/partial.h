@@ -10,7 +10,7 @@
 #include "sessionlog.h"
 
 #define PART_MAGIC "sessionlog-summary"
-#define PART_VERSION 2
+#define PART_VERSION 3
 
 /* Writing: the lines in order, header first, end last.  Each function
  * dies (exit 2) on a write error. */

@@ -169,14 +169,14 @@ expect_file "one partial: case report" want got
 for k in 0 2; do
 	(cd s$k && "$SUM" -C case --partial p) || fail "refusals: partial $k"
 done
-sed '1s/	2$/	1/' s0/p >v1
+sed '1s/	3$/	1/' s0/p >v1
 expect_eq "older version" 2 "$(run "$SUM" --merge v1 s2/p)"
 expect_grep "older version: message" \
-    '^summarize: --merge: v1: line 1: a partial summary of version 1; this summarize reads version 2$' err
-sed '1s/	2$/	3/' s0/p >v3
-expect_eq "newer version" 2 "$(run "$SUM" --merge s2/p v3)"
+    '^summarize: --merge: v1: line 1: a partial summary of version 1; this summarize reads version 3$' err
+sed '1s/	3$/	4/' s0/p >v4
+expect_eq "newer version" 2 "$(run "$SUM" --merge s2/p v4)"
 expect_grep "newer version: message" \
-    '^summarize: --merge: v3: line 1: a partial summary of version 3; this summarize reads version 2$' err
+    '^summarize: --merge: v4: line 1: a partial summary of version 4; this summarize reads version 3$' err
 sed '$d' s0/p >short
 expect_eq "cut short" 2 "$(run "$SUM" --merge s2/p short)"
 expect_grep "cut short: message" \
