@@ -106,6 +106,9 @@ put_usage(struct part_writer *w, struct sl_usage *u)
 			    sl_usage_day_mask(u, it[i].key.p, it[i].key.n) :
 			    0);
 			put_quoted(w->fp, it[i].key.p, it[i].key.n);
+			/* A session's user: users' sessions of one name
+			 * are apart. */
+			put_quoted(w->fp, it[i].user.p, it[i].user.n);
 			fputc('\n', w->fp);
 			w->lines++;
 		}
@@ -445,8 +448,8 @@ item_line(struct rd *r)
 
 	if (r->kind == 0 || r->seen != 0x1f)
 		return bad(r, "an item before its user's or group's figures");
-	if (r->nf != 7)
-		return bad(r, "item: %zu fields, not 6", r->nf - 1);
+	if (r->nf != 8)
+		return bad(r, "item: %zu fields, not 7", r->nf - 1);
 	for (m = 0; m < SL_USAGE__MAPS; m++)
 		if (strlen(map_names[m]) == r->f[1].n &&
 		    memcmp(map_names[m], r->f[1].p, r->f[1].n) == 0)
@@ -456,7 +459,7 @@ item_line(struct rd *r)
 		    r->f[1].p);
 	if (num_u(r, 2, &it.count) < 0 || num_i(r, 3, &it.first) < 0 ||
 	    num_i(r, 4, &it.last) < 0 || num_u(r, 5, &mask) < 0 ||
-	    str(r, 6, &it.key) < 0)
+	    str(r, 6, &it.key) < 0 || str(r, 7, &it.user) < 0)
 		return -1;
 	if (mask > UINT32_MAX)
 		return bad(r, "item: bad day mask");
@@ -570,7 +573,11 @@ line(struct rd *r, int *state, int *trouble)
 		 * log-integrity, which it was made without): read as it
 		 * is. */
 		if (v < PART_VERSION_MIN || v > PART_VERSION || r->nf != 2)
-			return bad(r, "a partial summary of version %" PRIu64
+			return PART_VERSION_MIN == PART_VERSION ?
+			    bad(r, "a partial summary of version %" PRIu64
+			    "; this summarize reads version %d", v,
+			    PART_VERSION) :
+			    bad(r, "a partial summary of version %" PRIu64
 			    "; this summarize reads versions %d to %d", v,
 			    PART_VERSION_MIN, PART_VERSION);
 		*state = 1;

@@ -11,8 +11,9 @@
 
 #define PART_MAGIC "sessionlog-summary"
 #define PART_VERSION 3
-/* The oldest version read: 2 differs only by what 3 added. */
-#define PART_VERSION_MIN 2
+/* The oldest version read: 2's items had no user (and it had none of
+ * the baselines of three rules). */
+#define PART_VERSION_MIN 3
 
 /* Writing: the lines in order, header first, end last.  Each function
  * dies (exit 2) on a write error. */

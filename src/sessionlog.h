@@ -946,10 +946,15 @@ SL_API void sl_cursor_free(struct sl_cursor *cur);
  *   PURPOSE   the effective purpose, when there is one, any action;
  *   DAY       the local date "YYYY-MM-DD" in the zone (active days;
  *             years 0-9999 sort as dates);
- *   SESSION   the cursor's session name; an item's first and last are
- *             the times of the session's first and last own event in
+ *   SESSION   the cursor's session name, of the event's user: a session
+ *             is one user's, so its item's key is the name as the log
+ *             gave it (or as derived) and its user the user (ev->user),
+ *             and two users' sessions of the same name are two items
+ *             (auditd numbers sessions per boot, so names collide in a
+ *             usage merged from several users); an item's first and last
+ *             are the times of the session's first and last own event in
  *             range: its in-range part.
- *   sessions is the number of SESSION keys, session_total the sum of
+ *   sessions is the number of SESSION items ((user, name) pairs), session_total the sum of
  *   their lengths (last - first, us) and session_longest the longest;
  *   days is the number of DAY keys, hour_days[h] of those with own events
  *   in local hour h, wday_days[w] of those on weekday w.
@@ -1022,18 +1027,20 @@ enum sl_usage_map {
 };
 
 /* One key of a map: how many own events had it, the first and last of
- * their times. */
+ * their times; for SESSION, the user whose session it is (empty for the
+ * other maps, and ignored by sl_usage_put_item there). */
 struct sl_usage_item {
 	struct sl_str key;
 	uint64_t count;
 	int64_t first, last;
+	struct sl_str user;
 };
 
 /* Orders of sl_usage_list. */
 enum {
-	SL_USAGE_BY_COUNT = 0,	/* count descending, ties by key bytes */
+	SL_USAGE_BY_COUNT = 0,	/* count descending, ties as by key */
 	SL_USAGE_BY_KEY,	/* key bytes ascending (unsigned; a prefix
-				 * first) */
+				 * first), then user bytes */
 };
 
 struct sl_usage;
@@ -1060,7 +1067,9 @@ SL_API size_t sl_usage_count(const struct sl_usage *u, int map);
 /* 1 when a map is a sketch (see Sketches above), else 0. */
 SL_API int sl_usage_sketched(const struct sl_usage *u, int map);
 /* Look key[0..n) up in a map: 1 with *item filled (its key borrowed as
- * the figures are), or 0. */
+ * the figures are), or 0.  For SESSION (where users' sessions may share a
+ * name) the session of that name of the first user in byte order, found
+ * by a walk of the items. */
 SL_API int sl_usage_get(const struct sl_usage *u, int map, const char *key,
     size_t n, struct sl_usage_item *item);
 /* The first max items of a map in the order asked (SL_USAGE_BY_COUNT for

@@ -11,7 +11,10 @@
 /*
  * Distinct byte-string keys with their counts: the items in a dense array
  * in order of insertion (so that a merge walks them without a table), and
- * an open-addressing table of their indexes + 1, size a power of 2.
+ * an open-addressing table of their indexes + 1, size a power of 2.  A key
+ * is the pair (user, key) of an item: SESSION's items have the user whose
+ * session it is, the other maps' an empty one.  One allocation holds the
+ * user's bytes, then the key's, then a NUL (user.p points at its start).
  * Past the usage's max_keys, a sketch instead (hll not NULL): no items,
  * only the estimate of how many distinct keys there are.
  */
@@ -43,12 +46,42 @@ umap_release(struct umap *m)
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		free((char *)m->it[i].key.p);
+		free((char *)m->it[i].user.p);
 	free(m->it);
 	free(m->hash);
 	free(m->tab);
 	sl_hll_free(m->hll);
 	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Add the pair (user, key) to a sketch.  Without a user, the key's bytes
+ * (as before users were part of a key); with one, the user's bytes, the
+ * key's and the user's length in 8 bytes, big-endian: two pairs are the
+ * same bytes only when they are the same pair.  Returns 0 or -ENOMEM.
+ */
+static int
+hll_add_pair(struct sl_hll *h, const char *user, size_t un, const char *k,
+    size_t kn)
+{
+	char *b;
+	int i;
+
+	if (un == 0) {
+		sl_hll_add(h, k, kn);
+		return 0;
+	}
+	if ((b = malloc(un + kn + 8)) == NULL)
+		return -ENOMEM;
+	memcpy(b, user, un);
+	if (kn > 0)
+		memcpy(b + un, k, kn);
+	for (i = 0; i < 8; i++)
+		b[un + kn + (size_t)i] = (char)(((uint64_t)un >> (56 - 8 * i)) &
+		    0xff);
+	sl_hll_add(h, b, un + kn + 8);
+	free(b);
+	return 0;
 }
 
 /* The map's keys into a sketch, the keys themselves dropped. */
@@ -63,7 +96,11 @@ umap_sketch(struct umap *m)
 	if ((h = sl_hll_new()) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < m->n; i++)
-		sl_hll_add(h, m->it[i].key.p, m->it[i].key.n);
+		if (hll_add_pair(h, m->it[i].user.p, m->it[i].user.n,
+		    m->it[i].key.p, m->it[i].key.n) < 0) {
+			sl_hll_free(h);
+			return -ENOMEM;
+		}
 	umap_release(m);
 	m->hll = h;
 	return 0;
@@ -81,10 +118,21 @@ umap_count(const struct umap *m)
 	return e >= (double)SIZE_MAX ? SIZE_MAX : (size_t)llround(e);
 }
 
-/* The table slot of key k (hash h): the one holding it, or the empty one
- * where it would go. */
+/* The table's hash of the pair (user, key). */
+static uint64_t
+pair_hash(const char *user, size_t un, const char *k, size_t kn)
+{
+	uint64_t h = sl_hash64(k, kn);
+
+	return un == 0 ? h : h ^ (sl_hash64(user, un) *
+	    UINT64_C(0x9e3779b97f4a7c15));
+}
+
+/* The table slot of the pair (user, key k) (hash h): the one holding it,
+ * or the empty one where it would go. */
 static size_t *
-umap_slot(const struct umap *m, uint64_t h, const char *k, size_t kn)
+umap_slot(const struct umap *m, uint64_t h, const char *user, size_t un,
+    const char *k, size_t kn)
 {
 	size_t i = (size_t)h & (m->size - 1), *s;
 	const struct sl_usage_item *it;
@@ -95,34 +143,37 @@ umap_slot(const struct umap *m, uint64_t h, const char *k, size_t kn)
 			return s;
 		it = &m->it[*s - 1];
 		if (m->hash[*s - 1] == h && it->key.n == kn &&
-		    (kn == 0 || memcmp(it->key.p, k, kn) == 0))
+		    it->user.n == un &&
+		    (kn == 0 || memcmp(it->key.p, k, kn) == 0) &&
+		    (un == 0 || memcmp(it->user.p, user, un) == 0))
 			return s;
 		i = (i + 1) & (m->size - 1);
 	}
 }
 
 static const struct sl_usage_item *
-umap_get(const struct umap *m, const char *k, size_t kn)
+umap_get(const struct umap *m, const char *user, size_t un, const char *k,
+    size_t kn)
 {
 	size_t *s;
 
 	if (m->size == 0)
 		return NULL;
-	s = umap_slot(m, sl_hash64(k, kn), k, kn);
+	s = umap_slot(m, pair_hash(user, un, k, kn), user, un, k, kn);
 	return *s != 0 ? &m->it[*s - 1] : NULL;
 }
 
 /*
- * Count key k: add count to its item and widen its span to [first, last],
- * making the item if it is new.  Returns the item, or NULL on ENOMEM
- * (nothing changed).
+ * Count the pair (user, key k): add count to its item and widen its span
+ * to [first, last], making the item if it is new.  Returns the item, or
+ * NULL on ENOMEM (nothing changed).
  */
 static struct sl_usage_item *
-umap_add(struct umap *m, const char *k, size_t kn, uint64_t count,
-    int64_t first, int64_t last)
+umap_add(struct umap *m, const char *user, size_t un, const char *k,
+    size_t kn, uint64_t count, int64_t first, int64_t last)
 {
 	struct sl_usage_item *it;
-	uint64_t h = sl_hash64(k, kn);
+	uint64_t h = pair_hash(user, un, k, kn);
 	size_t *s, i, nsize;
 	char *copy;
 
@@ -136,10 +187,11 @@ umap_add(struct umap *m, const char *k, size_t kn, uint64_t count,
 		m->tab = nt;
 		m->size = nsize;
 		for (i = 0; i < m->n; i++)
-			*umap_slot(m, m->hash[i], m->it[i].key.p,
+			*umap_slot(m, m->hash[i], m->it[i].user.p,
+			    m->it[i].user.n, m->it[i].key.p,
 			    m->it[i].key.n) = i + 1;
 	}
-	s = umap_slot(m, h, k, kn);
+	s = umap_slot(m, h, user, un, k, kn);
 	if (*s == 0) {
 		if (m->n == m->cap) {
 			size_t ncap = m->cap ? m->cap * 2 : 16;
@@ -155,13 +207,17 @@ umap_add(struct umap *m, const char *k, size_t kn, uint64_t count,
 			m->hash = nh;
 			m->cap = ncap;
 		}
-		if ((copy = malloc(kn + 1)) == NULL)
+		if ((copy = malloc(un + kn + 1)) == NULL)
 			return NULL;
+		if (un > 0)
+			memcpy(copy, user, un);
 		if (kn > 0)
-			memcpy(copy, k, kn);
-		copy[kn] = '\0';
+			memcpy(copy + un, k, kn);
+		copy[un + kn] = '\0';
 		it = &m->it[m->n];
-		it->key.p = copy;
+		it->user.p = copy;
+		it->user.n = un;
+		it->key.p = copy + un;
 		it->key.n = kn;
 		it->count = 0;
 		it->first = first;
@@ -220,8 +276,8 @@ sl_usage_free(struct sl_usage *u)
  * lengths' sum and maximum: a span only ever widens, so the sum moves by
  * the widening and the longest is the longest seen. */
 static int
-add_session(struct sl_usage *u, const char *k, size_t kn, uint64_t count,
-    int64_t first, int64_t last)
+add_session(struct sl_usage *u, const char *user, size_t un, const char *k,
+    size_t kn, uint64_t count, int64_t first, int64_t last)
 {
 	struct umap *m = &u->map[SL_USAGE_SESSION];
 	const struct sl_usage_item *old;
@@ -231,13 +287,14 @@ add_session(struct sl_usage *u, const char *k, size_t kn, uint64_t count,
 
 	/* A sketch knows no session's span: the lengths stop there. */
 	if (m->hll != NULL) {
-		sl_hll_add(m->hll, k, kn);
+		if ((rc = hll_add_pair(m->hll, user, un, k, kn)) < 0)
+			return rc;
 		u->f.sessions = umap_count(m);
 		return 0;
 	}
-	old = umap_get(m, k, kn);
+	old = umap_get(m, user, un, k, kn);
 	was = old != NULL ? old->last - old->first : 0;
-	if ((it = umap_add(m, k, kn, count, first, last)) == NULL)
+	if ((it = umap_add(m, user, un, k, kn, count, first, last)) == NULL)
 		return -ENOMEM;
 	u->f.session_total += (it->last - it->first) - was;
 	if (it->last - it->first > u->f.session_longest)
@@ -298,7 +355,7 @@ map_add(struct sl_usage *u, int j, const char *k, size_t kn, uint64_t count,
 		sl_hll_add(m->hll, k, kn);
 		return 0;
 	}
-	if (umap_add(m, k, kn, count, first, last) == NULL)
+	if (umap_add(m, NULL, 0, k, kn, count, first, last) == NULL)
 		return -ENOMEM;
 	if (u->opts.max_keys > 0 && j != SL_USAGE_DAY &&
 	    m->n > u->opts.max_keys)
@@ -422,8 +479,8 @@ sl_usage_add(struct sl_usage *u, const struct sl_step *st)
 	n = snprintf(day, sizeof(day), "%04lld-%02d-%02d",
 	    (long long)c.year, c.month, c.day);
 	{
-		struct sl_usage_item *it = umap_add(&u->map[SL_USAGE_DAY], day,
-		    (size_t)n, 1, t, t);
+		struct sl_usage_item *it = umap_add(&u->map[SL_USAGE_DAY],
+		    NULL, 0, day, (size_t)n, 1, t, t);
 
 		if (it == NULL)
 			return -ENOMEM;
@@ -432,7 +489,10 @@ sl_usage_add(struct sl_usage *u, const struct sl_step *st)
 			return rc;
 	}
 	f->days = u->map[SL_USAGE_DAY].n;
-	if ((rc = add_session(u, st->session.p, st->session.n, 1, t, t)) < 0)
+	/* A session is one user's: users' sessions of the same name (auditd
+	 * numbers them per boot) stay apart in a merge. */
+	if ((rc = add_session(u, ev->user.p, ev->user.n, st->session.p,
+	    st->session.n, 1, t, t)) < 0)
 		return rc;
 	return 1;
 }
@@ -477,12 +537,12 @@ put_item(struct sl_usage *dst, int j, const struct sl_usage_item *it,
 	struct sl_usage_item *di;
 
 	if (j == SL_USAGE_SESSION)
-		return add_session(dst, it->key.p, it->key.n, it->count,
-		    it->first, it->last);
+		return add_session(dst, it->user.p, it->user.n, it->key.p,
+		    it->key.n, it->count, it->first, it->last);
 	if (j != SL_USAGE_DAY)
 		return map_add(dst, j, it->key.p, it->key.n, it->count,
 		    it->first, it->last);
-	di = umap_add(&dst->map[j], it->key.p, it->key.n, it->count,
+	di = umap_add(&dst->map[j], NULL, 0, it->key.p, it->key.n, it->count,
 	    it->first, it->last);
 	if (di == NULL)
 		return -ENOMEM;
@@ -529,7 +589,7 @@ uint32_t
 sl_usage_day_mask(const struct sl_usage *u, const char *key, size_t n)
 {
 	const struct umap *m = &u->map[SL_USAGE_DAY];
-	const struct sl_usage_item *it = umap_get(m, key, n);
+	const struct sl_usage_item *it = umap_get(m, NULL, 0, key, n);
 	size_t i;
 
 	if (it == NULL)
@@ -576,30 +636,54 @@ sl_usage_sketched(const struct sl_usage *u, int map)
 	return map >= 0 && map < SL_USAGE__MAPS && u->map[map].hll != NULL;
 }
 
+/* Byte order of two strings (unsigned; a prefix first). */
+static int
+str_cmp(struct sl_str x, struct sl_str y)
+{
+	size_t n = x.n < y.n ? x.n : y.n;
+	int c = n > 0 ? memcmp(x.p, y.p, n) : 0;
+
+	if (c != 0)
+		return c;
+	return (x.n > y.n) - (x.n < y.n);
+}
+
 int
 sl_usage_get(const struct sl_usage *u, int map, const char *key, size_t n,
     struct sl_usage_item *item)
 {
-	const struct sl_usage_item *it;
+	const struct umap *m;
+	const struct sl_usage_item *it = NULL;
+	struct sl_str k = { key, n };
+	size_t i;
 
 	if (map < 0 || map >= SL_USAGE__MAPS)
 		return 0;
-	if ((it = umap_get(&u->map[map], key, n)) == NULL)
+	m = &u->map[map];
+	if (map != SL_USAGE_SESSION)
+		it = umap_get(m, NULL, 0, key, n);
+	else
+		/* Sessions of several users may share the name: the first
+		 * user's in byte order. */
+		for (i = 0; i < m->n; i++)
+			if (str_cmp(m->it[i].key, k) == 0 && (it == NULL ||
+			    str_cmp(m->it[i].user, it->user) < 0))
+				it = &m->it[i];
+	if (it == NULL)
 		return 0;
 	*item = *it;
 	return 1;
 }
 
+/* Keys in byte order, then users: pairs are distinct, so the order is
+ * total. */
 static int
 by_key(const void *a, const void *b)
 {
 	const struct sl_usage_item *x = a, *y = b;
-	size_t n = x->key.n < y->key.n ? x->key.n : y->key.n;
-	int c = n > 0 ? memcmp(x->key.p, y->key.p, n) : 0;
+	int c = str_cmp(x->key, y->key);
 
-	if (c != 0)
-		return c;
-	return (x->key.n > y->key.n) - (x->key.n < y->key.n);
+	return c != 0 ? c : str_cmp(x->user, y->user);
 }
 
 static int

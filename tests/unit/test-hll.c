@@ -174,7 +174,7 @@ static void
 put_keys(struct sl_usage *u, int map, const char *set, unsigned long from,
     unsigned long to)
 {
-	struct sl_usage_item it;
+	struct sl_usage_item it = { { NULL, 0 }, 0, 0, 0, { NULL, 0 } };
 	char buf[64];
 	unsigned long i;
 

@@ -272,6 +272,12 @@ test_timeline(struct sl_case *c)
 	sl_usage_free(u);
 }
 
+static int
+slstr_eq(struct sl_str x, struct sl_str y)
+{
+	return x.n == y.n && (x.n == 0 || memcmp(x.p, y.p, x.n) == 0);
+}
+
 /* Two aggregates are equal in every figure and every map. */
 static int
 same(struct sl_usage *a, struct sl_usage *b)
@@ -292,18 +298,19 @@ same(struct sl_usage *a, struct sl_usage *b)
 		free(lb);
 		if (!eq)
 			return 0;
-		/* Times to the microsecond, not only the minute. */
+		/* Times to the microsecond, not only the minute, and the
+		 * users of sessions: item by item (each list is its
+		 * usage's). */
 		sl_usage_list(a, m, SL_USAGE_BY_KEY, SIZE_MAX, &x, &nx);
-		for (i = 0; i < nx; i++) {
-			struct sl_usage_item it;
-
-			if (!sl_usage_get(b, m, x[i].key.p, x[i].key.n, &it) ||
-			    it.first != x[i].first || it.last != x[i].last)
-				return 0;
-		}
 		sl_usage_list(b, m, SL_USAGE_BY_KEY, SIZE_MAX, &y, &ny);
 		if (nx != ny)
 			return 0;
+		for (i = 0; i < nx; i++)
+			if (!slstr_eq(x[i].key, y[i].key) ||
+			    !slstr_eq(x[i].user, y[i].user) ||
+			    x[i].count != y[i].count ||
+			    x[i].first != y[i].first || x[i].last != y[i].last)
+				return 0;
 	}
 	return 1;
 }
@@ -564,6 +571,94 @@ test_opts(void)
 	sl_usage_free(NULL);
 }
 
+/* One event of user in session at minute min, counted into u. */
+static void
+add_event(struct sl_usage *u, const char *user, const char *session,
+    int min)
+{
+	struct sl_event ev;
+	struct sl_step st;
+
+	memset(&ev, 0, sizeof(ev));
+	memset(&st, 0, sizeof(st));
+	ev.time = SINCE + (int64_t)min * 60000000;
+	ev.user.p = user;
+	ev.user.n = strlen(user);
+	ev.session.p = session;
+	ev.session.n = strlen(session);
+	ev.action = SL_ACT_SEARCH;
+	ev.outcome = SL_OUT_SUCCESS;
+	ev.count = ev.bytes = -1;
+	st.ev = &ev;
+	st.session = ev.session;
+	st.start = ev.time;
+	st.in_range = 1;
+	CHECK_INT(sl_usage_add(u, &st), 1);
+}
+
+/* A session is one user's: two users' sessions of the same name (auditd
+ * numbers sessions per boot) are two in a merge of their usages, each
+ * with its own span, listed under the name as given; put back together
+ * from items, the same. */
+static void
+test_users_sessions(void)
+{
+	struct sl_usage *a = sl_usage_new(NULL), *b = sl_usage_new(NULL);
+	struct sl_usage *m = sl_usage_new(NULL), *r = sl_usage_new(NULL);
+	const struct sl_usage_figures *f;
+	const struct sl_usage_item *it;
+	struct sl_usage_item one;
+	size_t n, i;
+
+	CHECK(a != NULL && b != NULL && m != NULL && r != NULL);
+	add_event(a, "alice", "7", 0);
+	add_event(a, "alice", "7", 10);
+	add_event(a, "alice", "8", 60);
+	add_event(b, "bob", "7", 5);
+	add_event(b, "bob", "7", 35);
+	CHECK_INT(sl_usage_figures(a)->sessions, 2);
+	CHECK_INT(sl_usage_figures(b)->sessions, 1);
+	CHECK_INT(sl_usage_merge(m, a), 0);
+	CHECK_INT(sl_usage_merge(m, b), 0);
+	f = sl_usage_figures(m);
+	CHECK_INT(f->sessions, 3);
+	CHECK_INT(sl_usage_count(m, SL_USAGE_SESSION), 3);
+	/* alice's 7 10 min, her 8 0, bob's 7 30. */
+	CHECK_INT(f->session_total, INT64_C(40) * 60000000);
+	CHECK_INT(f->session_longest, INT64_C(30) * 60000000);
+	CHECK_INT(sl_usage_list(m, SL_USAGE_SESSION, SL_USAGE_BY_KEY,
+	    SIZE_MAX, &it, &n), 0);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		CHECK_SLSTR(it[0].key, "7");
+		CHECK_SLSTR(it[0].user, "alice");
+		CHECK_INT(it[0].count, 2);
+		CHECK_SLSTR(it[1].key, "7");
+		CHECK_SLSTR(it[1].user, "bob");
+		CHECK_INT(it[1].last - it[1].first, INT64_C(30) * 60000000);
+		CHECK_SLSTR(it[2].key, "8");
+		CHECK_SLSTR(it[2].user, "alice");
+	}
+	/* By name: the first user's. */
+	CHECK_INT(sl_usage_get(m, SL_USAGE_SESSION, "7", 1, &one), 1);
+	CHECK_SLSTR(one.user, "alice");
+	/* Merged again: nothing new. */
+	CHECK_INT(sl_usage_merge(m, b), 0);
+	CHECK_INT(sl_usage_figures(m)->sessions, 3);
+	/* As a partial summary carries them: each user's items. */
+	CHECK_INT(sl_usage_list(m, SL_USAGE_SESSION, SL_USAGE_BY_COUNT,
+	    SIZE_MAX, &it, &n), 0);
+	for (i = 0; i < n; i++)
+		CHECK_INT(sl_usage_put_item(r, SL_USAGE_SESSION, &it[i], 0), 0);
+	CHECK_INT(sl_usage_figures(r)->sessions, 3);
+	CHECK_INT(sl_usage_figures(r)->session_total,
+	    INT64_C(40) * 60000000);
+	sl_usage_free(a);
+	sl_usage_free(b);
+	sl_usage_free(m);
+	sl_usage_free(r);
+}
+
 int
 main(void)
 {
@@ -581,6 +676,7 @@ main(void)
 	test_apart(c);
 	test_dst();
 	test_opts();
+	test_users_sessions();
 	sl_case_free(c);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
