@@ -110,6 +110,17 @@ e_baseline(void *arg, struct sl_str name, struct sl_str line, char *err,
 	return 0;
 }
 
+static int
+e_case_baseline(void *arg, struct sl_str line, char *err, size_t errlen)
+{
+	struct echo *e = arg;
+
+	(void)err;
+	(void)errlen;
+	part_case_baseline(&e->w, line.p, line.n);
+	return 0;
+}
+
 static void
 e_peers(void *arg, uint64_t n)
 {
@@ -149,6 +160,7 @@ echo_read(const char *path, struct echo *e, const struct sl_usage_opts *uo)
 	s.held = e_held;
 	s.alert = e_alert;
 	s.baseline = e_baseline;
+	s.case_baseline = e_case_baseline;
 	s.peers = e_peers;
 	s.end = e_end;
 	err[0] = '\0';
