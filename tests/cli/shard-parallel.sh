@@ -159,6 +159,25 @@ A="--alerts --min-level low --tz Europe/Berlin
 "$SUM" -C sample-1 -C sample-2 -C sample-3 -C sample-4 $A \
     >shards.alerts 2>/dev/null
 expect_file "sample: alerts, 4 shards" whole.alerts shards.alerts
+# diff-users over the 4 shards: two users, a user against the group's
+# peers (who live in other shards), the most alike pairs of all users.
+DU=$BUILDDIR/cmd/diff-users
+for form in "d.weber m.okafor" \
+    "d.weber --peers group --groups $FIX/sample/groups.tsv" "--pairs"; do
+	# shellcheck disable=SC2086
+	"$DU" -C sample $form >whole.du 2>&1
+	echo "exit $?" >>whole.du
+	# shellcheck disable=SC2086
+	"$DU" -C sample-1 -C sample-2 -C sample-3 -C sample-4 $form \
+	    >shards.du 2>&1
+	echo "exit $?" >>shards.du
+	# 0 alike, 1 different (as diff(1)), 2 an error.
+	case $(tail -n 1 whole.du) in
+	"exit 0"|"exit 1") ;;
+	*) fail "sample: diff-users $form: $(cat whole.du)" ;;
+	esac
+	expect_file "sample: diff-users $form, 4 shards" whole.du shards.du
+done
 [ -s whole.alerts ] || fail "sample: no alerts to compare"
 
 # alerts NAME OPTION...: the alerts without a merged case, as the README
