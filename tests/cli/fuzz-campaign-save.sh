@@ -25,6 +25,8 @@ if [ "$1" = -merge=1 ]; then
 	exit 0
 fi
 echo "$*" >>"$ARGS"
+# The campaign ends after this chunk.
+touch "$STOPFILE"
 FUZZ
 chmod +x build/tests/fuzz/fuzz-json-libfuzzer
 seed=$(ls "$SRCDIR/tests/fuzz/corpus/json" | head -n 1)
@@ -52,18 +54,15 @@ env BUILD="$T/build" CAMPAIGN="$T/kept" FUZZ_TMP="$T" \
 	fail "save again: exit $?: $(cat err)"
 expect_grep "saved again" '^json: 2 kept before, 2 now, [0-9]+ KiB$' out
 
-# run reads the kept corpus after the seeds; STOP ends it after a round.
+# run reads the kept corpus after the seeds; STOP, made by the chunk,
+# ends it.
 mkdir run
 printf 'json 1\n' >run/targets
 : >args
-(
-	while [ ! -s args ]; do sleep 0.1; done
-	touch run/STOP
-) &
 env BUILD="$T/build" CAMPAIGN="$T/kept" FUZZ_TMP="$T" ARGS="$T/args" \
+    STOPFILE="$T/run/STOP" \
     sh "$SRCDIR/scripts/fuzz-campaign" run "$T/run" >out 2>err ||
 	fail "run: exit $?: $(cat err)"
-wait
 expect_grep "run: the kept corpus read" \
     "^$T/run/json/corpus $SRCDIR/tests/fuzz/corpus/json $T/kept/json -max_total_time=1 " args
 
