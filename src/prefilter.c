@@ -165,7 +165,7 @@ shift_reset(struct group *g, size_t m)
 static int
 table_add(struct group *g)
 {
-	size_t cap = g->tcap ? g->tcap : 16, i, *next;
+	size_t cap = g->tcap ? g->tcap : 16, i, m, *next;
 
 	if ((next = realloc(g->next, g->n * sizeof(*next))) == NULL)
 		return -ENOMEM;
@@ -178,9 +178,13 @@ table_add(struct group *g)
 			return -ENOMEM;
 		g->m = SIZE_MAX;
 	}
-	for (i = 0; i < g->n; i++)
-		if (g->v[i].n < g->m)
-			shift_reset(g, g->v[i].n);
+	/* The shortest of all first: a reset for a shorter literal of those
+	 * before would take that many bytes of the later, shorter ones. */
+	for (i = 0, m = g->m; i < g->n; i++)
+		if (g->v[i].n < m)
+			m = g->v[i].n;
+	if (m < g->m)
+		shift_reset(g, m);
 	if (g->tcap >= g->n * 2) {
 		table_put(g, g->n - 1);
 		return 0;
