@@ -248,6 +248,9 @@ struct rd {
 	char *select;		/* the header's */
 };
 
+static int bad(struct rd *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static int
 bad(struct rd *r, const char *fmt, ...)
 {

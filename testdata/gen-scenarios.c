@@ -225,8 +225,9 @@ static const char *const last_names[] = {
 
 static const char *const companies[] = {
 	"Harborline Freight LLC", "Atlantic Reefer Logistics Inc.",
-	"Bayside Import Co.", "Red Hook Customs Brokers", "Gowanus Trading "
-	"Corp.", "Kill Van Kull Shipping", "Newtown Creek Metals LLC",
+	"Bayside Import Co.", "Red Hook Customs Brokers",
+	"Gowanus Trading Corp.", "Kill Van Kull Shipping",
+	"Newtown Creek Metals LLC",
 	"Sunset Park Apparel Imports", "Port Ivory Auto Export",
 	"Hudson Bonded Warehouse Inc.", "Maspeth Tobacco Distributors",
 	"Jamaica Bay Seafood LLC", "Bronx Terminal Produce Inc.",
@@ -1543,8 +1544,8 @@ batch_session(struct gen *g, const struct user *u, int d, int64_t t)
 	static const char *const terms[] = {
 		"undervalued electronics", "transshipment Newark",
 		"split invoice", "HS 8471", "HS 8517", "HS 2402",
-		"duplicate bill of lading", "shell importer", "first-time "
-		"importer", "consignee change", "free zone Colon",
+		"duplicate bill of lading", "shell importer",
+		"first-time importer", "consignee change", "free zone Colon",
 		"reefer misdeclared", "cash deposit structuring",
 	};
 	struct sess s;
