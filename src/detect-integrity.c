@@ -1524,6 +1524,23 @@ peer_logs(struct sl_detect *d, int rule, struct ilogs *l)
 	return 0;
 }
 
+/* A line of i_save_case's read back, and nothing after it. */
+static int
+i_check_case(struct det_rd *r)
+{
+	struct ilogs l;
+	size_t n;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	rc = load_log(r, &l);
+	ilogs_release(&l);
+	if (rc < 0)
+		return rc;
+	det_rd_word(r, &n);
+	return r->bad || n != 0 ? -EINVAL : 0;
+}
+
 static int
 i_run_case(struct sl_detect *d, int rule, struct sl_case *c)
 {
@@ -1565,4 +1582,5 @@ const struct det_rule det_rule_integrity = {
 	.save = i_save,
 	.load = i_load,
 	.save_case = i_save_case,
+	.check_case = i_check_case,
 };

@@ -866,6 +866,7 @@ sl_detect_add_case_peer(struct sl_detect *d, const char *line, size_t len)
 	size_t tn, *vl;
 	char **v;
 	ssize_t ri;
+	int rc;
 
 	d->case_peers = 1;
 	if (line == NULL)
@@ -878,6 +879,13 @@ sl_detect_add_case_peer(struct sl_detect *d, const char *line, size_t len)
 		    "\"%.*s\", which this run does not judge with peers",
 		    (int)(tn < 64 ? tn : 64), tok);
 		return -EINVAL;
+	}
+	if (d->rules[ri]->check_case != NULL &&
+	    (rc = d->rules[ri]->check_case(&r)) < 0) {
+		if (rc == -EINVAL)
+			snprintf(d->err, sizeof(d->err), "a malformed "
+			    "baseline of %s", d->rules[ri]->name);
+		return rc;
 	}
 	if ((v = realloc(d->case_lines, (d->ncase_lines + 1) *
 	    sizeof(*v))) == NULL)

@@ -163,6 +163,10 @@ struct det_rule {
 	 * d->case_lines, not from its case. */
 	int (*save_case)(struct sl_detect *d, int rule, struct sl_case *c,
 	    struct sl_buf *b);
+	/* Whether one such line (r after the rule's name) reads back: 0,
+	 * -EINVAL or -ENOMEM; tried as each is added, so that a malformed
+	 * one is named with its file.  NULL: read only by run_case. */
+	int (*check_case)(struct det_rd *r);
 };
 
 struct det_user {

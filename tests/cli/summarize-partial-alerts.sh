@@ -483,5 +483,17 @@ expect_eq "baselines as a partial" 2 \
     "$(run "$SUM" --merge exports/s0/b --alerts "$@")"
 expect_grep "baselines as a partial: message" \
     'exports/s0/b: line 4: a baseline out of place' err
+# A case baseline whose figures do not read back is named with its file
+# when it is read, not later without one.
+awk 'BEGIN { OFS = "\t" } !done && /^case-baseline\t"log-integrity / {
+	print "case-baseline", "\"log-integrity 6e616d65 x 12\""; done = 1
+	next } { print }' exports/s1/b >bad-case-b
+grep -q '^case-baseline	"log-integrity 6e616d65 x 12"$' bad-case-b ||
+    fail "bad-case-b: no log-integrity case baseline to spoil"
+expect_eq "a malformed case baseline" 2 "$(run "$SUM" -C exports/s3/case \
+    --alerts "$@" --partial q --peers exports/s0/b --peers bad-case-b \
+    --peers exports/s2/b --peers exports/s3/b)"
+expect_grep "a malformed case baseline: message" \
+    '^summarize: --peers: bad-case-b: a malformed baseline of log-integrity$' err
 
 done_testing
