@@ -576,7 +576,7 @@ cond_add(struct cli_patterns *p, int kind, int field, const char *pat,
 void
 cli_patterns_compile(struct cli_patterns *p)
 {
-	size_t i, k, n;
+	size_t i, k, n, *lens;
 	char **v;
 
 	if (p->m == NULL && (p->m = sl_matcher_new()) == NULL)
@@ -591,13 +591,20 @@ cli_patterns_compile(struct cli_patterns *p)
 			    NULL);
 			break;
 		case 'f':
-			v = cli_read_lines(a, 0, &n, NULL);
+			v = cli_read_lines(a, 0, &n, &lens);
 			for (k = 0; k < n; k++) {
+				/* A pattern is a C string from here on: a NUL
+				 * would cut it short and widen the search. */
+				if (memchr(v[k], '\0', lens[k]) != NULL)
+					cli_die("-f \"%s\": line %zu holds a "
+					    "NUL byte: write it as \\x00", a,
+					    k + 1);
 				cond_add(p, CLI_COND_PAT, SL_FIELD_TEXT, v[k],
-				    strlen(v[k]), NULL);
+				    lens[k], NULL);
 				free(v[k]);
 			}
 			free(v);
+			free(lens);
 			break;
 		case 'k':
 			if ((eq = strchr(a, '=')) == NULL ||

@@ -52,6 +52,15 @@ printf 'Brandl\n' >pats
 check "-f" 0 "${T1}08:10:00.000000Z	alice
 ${T1}07:02:00.000000Z	bob
 ${T1}09:00:00.000000Z	bob" -- -f pats -e 'Lena' -o time,user --no-header
+# A NUL in a pattern file would cut the pattern short (here to "Lena",
+# which matches more): refused, with the line; \x00 is the way to say it.
+printf 'Brandl\nLena\000 Hartmann\n' >pats
+check "-f with a NUL" 2 "" -- -f pats
+expect_eq "-f with a NUL: message" \
+    'grep-sessions: -f "pats": line 2 holds a NUL byte: write it as \x00' \
+    "$(cat err)"
+printf 'Lena\\x00 Hartmann\n' >pats
+check "-f with \\x00" 1 "" -- -f pats
 # -v inverts the pattern, filters still hold.
 check "-v" 0 "${T1}09:00:00.000000Z	bob	Marek Brandl" -- \
     -v -e Hartmann --action search -o time,user,query --no-header
