@@ -767,6 +767,9 @@ struct hits {
 	int (*hit)(void *arg, const struct sl_event *ev);
 	int (*keep)(void *arg, const struct sl_event *ev);
 	void *arg;
+	/* 1: only the users with a hit are staged (a first reading found
+	 * them); 0: every user that keep keeps. */
+	int by_users;
 	struct userset users;
 	/* The hashes of the scoped keys of the events staged (k) and of
 	 * those left out (nk): a key in both may make a staged event a
@@ -861,21 +864,42 @@ hits_tell_quiet(void *arg, const struct sl_item *it, int log)
 	return !st->keep(st->arg, it->ev);
 }
 
-/* The second pass stages the users with a hit. */
+/* Whether ev is staged: of a user with a hit (when a first reading found
+ * them), and kept. */
+static int
+hits_staged(const struct hits *h, const struct sl_event *ev)
+{
+	return (!h->by_users ||
+	    userset_has(&h->users, ev->user.p, ev->user.n)) &&
+	    (h->keep == NULL || h->keep(h->arg, ev));
+}
+
+/* The second pass stages the users with a hit (or, read once, those that
+ * keep keeps), and notes the keys of what it stages and of what not. */
 static int
 hits_keep(void *arg, const struct sl_event *ev)
 {
 	struct hits *h = arg;
-	int keep;
+	int keep = hits_staged(h, ev);
 
-	keep = userset_has(&h->users, ev->user.p, ev->user.n) &&
-	    (h->keep == NULL || h->keep(h->arg, ev));
 	if (ev->key.n > 0 && ev->scope.n > 0) {
 		keyv_add(keep ? &h->k : &h->nk, key_hash(ev));
-		if (keep)
+		if (keep && h->by_users)
 			userset_add(&h->ks, ev->key.p, ev->key.n);
 	}
 	return keep;
+}
+
+/* Sources read once that cannot be read again (standard input): every
+ * event with a key is staged too, as any may be the copy the case keeps
+ * of a key an event kept holds (the tool asks for the users and times it
+ * wants of the case). */
+static int
+keep_or_keyed(void *arg, const struct sl_event *ev)
+{
+	const struct hits *h = arg;
+
+	return h->keep(h->arg, ev) || (ev->key.n > 0 && ev->scope.n > 0);
 }
 
 /* The reading for the copies of the staged events' keys: the keys of the
@@ -890,9 +914,7 @@ keys_tell(void *arg, const struct sl_item *it, int log)
 	(void)log;
 	if (it->type != SL_ITEM_EVENT)
 		return 0;
-	if (ev->key.n > 0 && ev->scope.n > 0 &&
-	    !(userset_has(&h->users, ev->user.p, ev->user.n) &&
-	    (h->keep == NULL || h->keep(h->arg, ev))))
+	if (ev->key.n > 0 && ev->scope.n > 0 && !hits_staged(h, ev))
 		keyv_add(&h->nk, key_hash(ev));
 	return 1;
 }
@@ -933,8 +955,7 @@ both_keep(void *arg, const struct sl_event *ev)
 {
 	struct hits *h = arg;
 
-	if (userset_has(&h->users, ev->user.p, ev->user.n) &&
-	    (h->keep == NULL || h->keep(h->arg, ev)))
+	if (hits_staged(h, ev))
 		return 1;
 	return ev->key.n > 0 && ev->scope.n > 0 &&
 	    keyv_has(&h->both, key_hash(ev));
@@ -1065,9 +1086,18 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 			goto fail;
 		st.keep = hits_keep;
 		st.arg = &hs;
+		hs.by_users = 1;
 		/* The second reading parses only the records that may be
 		 * of a user with a hit: those holding one of their names. */
 		names = set_prefilter(&hs.users, SL_FIELD_USER);
+	} else if (keep != NULL) {
+		/* Read once, every record parsed: what it stages and what
+		 * not gives the keys in both; then, as above, a reading
+		 * stages every copy of those, so that the copy kept is the
+		 * case's.  Without a second reading, every copy is staged
+		 * from the start. */
+		st.keep = rereadable(sources, n) ? hits_keep : keep_or_keyed;
+		st.arg = &hs;
 	}
 	o.prefilter = names;
 	if ((in = sl_ingest_new(s->c, NULL)) == NULL) {
