@@ -15,7 +15,8 @@ struct lit {
 	int icase;
 	int wide;		/* icase, and holds a letter that Unicode
 				 * folds with a character beyond ASCII */
-	size_t shift[256];
+	size_t *shift;		/* icase: Horspool's 256 shifts; else NULL
+				 * (memmem): a group of keys holds many */
 };
 
 /*
@@ -30,11 +31,12 @@ struct lit {
 
 struct group {
 	struct lit *v;
-	size_t n;
+	size_t n, cap;
 	int plain;		/* every literal exact and 4 bytes or more */
 	uint64_t *bits;		/* BITS bits; NULL: no table */
 	size_t *tab;		/* index + 1 of a chain's head; 0: free */
 	size_t *next;		/* index + 1 of the next of the chain */
+	size_t ncap;		/* next's */
 	size_t tcap;
 	/* Wu and Manber's shifts: how far a window of the shortest
 	 * literal's length (m) may move on, by the hash of its last four
@@ -68,8 +70,10 @@ sl_prefilter_free(struct sl_prefilter *pf)
 	if (pf == NULL)
 		return;
 	for (i = 0; i < pf->n; i++) {
-		for (k = 0; k < pf->g[i].n; k++)
+		for (k = 0; k < pf->g[i].n; k++) {
 			free(pf->g[i].v[k].p);
+			free(pf->g[i].v[k].shift);
+		}
 		free(pf->g[i].v);
 		free(pf->g[i].bits);
 		free(pf->g[i].tab);
@@ -167,9 +171,12 @@ table_add(struct group *g)
 {
 	size_t cap = g->tcap ? g->tcap : 16, i, m, *next;
 
-	if ((next = realloc(g->next, g->n * sizeof(*next))) == NULL)
-		return -ENOMEM;
-	g->next = next;
+	if (g->ncap < g->n) {
+		if ((next = realloc(g->next, g->cap * sizeof(*next))) == NULL)
+			return -ENOMEM;
+		g->next = next;
+		g->ncap = g->cap;
+	}
 	if (g->bits == NULL &&
 	    (g->bits = calloc(BITS / 64, sizeof(*g->bits))) == NULL)
 		return -ENOMEM;
@@ -179,8 +186,12 @@ table_add(struct group *g)
 		g->m = SIZE_MAX;
 	}
 	/* The shortest of all first: a reset for a shorter literal of those
-	 * before would take that many bytes of the later, shorter ones. */
-	for (i = 0, m = g->m; i < g->n; i++)
+	 * before would take that many bytes of the later, shorter ones.
+	 * Only the new literal can be shorter once the table is made (all
+	 * of them then: not at each literal, which made adding n of them
+	 * take n * n steps). */
+	m = g->m;
+	for (i = g->tcap > 0 ? g->n - 1 : 0; i < g->n; i++)
 		if (g->v[i].n < m)
 			m = g->v[i].n;
 	if (m < g->m)
@@ -274,14 +285,23 @@ sl_prefilter_add(struct sl_prefilter *pf, int field, const char *lit,
 		    s[i] == '\\' || ((flags & SL_MATCH_ICASE) && s[i] > 0x7f))
 			return -EINVAL;
 	g = &pf->g[pf->n - 1];
-	v = realloc(g->v, (g->n + 1) * sizeof(*v));
-	if (v == NULL)
-		return -ENOMEM;
-	g->v = v;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 4;
+
+		if ((v = realloc(g->v, cap * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		g->v = v;
+		g->cap = cap;
+	}
 	l = &g->v[g->n];
 	memset(l, 0, sizeof(*l));
 	if ((l->p = malloc(n)) == NULL)
 		return -ENOMEM;
+	if ((flags & SL_MATCH_ICASE) &&
+	    (l->shift = malloc(256 * sizeof(*l->shift))) == NULL) {
+		free(l->p);
+		return -ENOMEM;
+	}
 	l->n = n;
 	l->field = field;
 	l->icase = (flags & SL_MATCH_ICASE) != 0;
@@ -292,11 +312,11 @@ sl_prefilter_add(struct sl_prefilter *pf, int field, const char *lit,
 		if (l->icase && (l->p[i] == 'k' || l->p[i] == 's'))
 			l->wide = 1;
 	}
-	for (i = 0; i < 256; i++)
+	for (i = 0; l->icase && i < 256; i++)
 		l->shift[i] = n;
-	for (i = 0; i + 1 < n; i++) {
+	for (i = 0; l->icase && i + 1 < n; i++) {
 		l->shift[l->p[i]] = n - 1 - i;
-		if (l->icase && l->p[i] >= 'a' && l->p[i] <= 'z')
+		if (l->p[i] >= 'a' && l->p[i] <= 'z')
 			l->shift[l->p[i] - 'a' + 'A'] = n - 1 - i;
 	}
 	g->n++;

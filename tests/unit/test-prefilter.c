@@ -205,5 +205,48 @@ main(void)
 		sl_prefilter_free(pf);
 	}
 
+	/* The keys of a large search: 300,000 of them, a shorter one now
+	 * and then.  Adding them took n * n steps (minutes here: the
+	 * shortest was looked for among all at each), and each literal
+	 * held 2 KiB of shifts it never used. */
+	{
+		enum { NKEYS = 300000 };
+		char rec[96];
+		size_t i;
+
+		pf = sl_prefilter_new();
+		CHECK_INT(sl_prefilter_group(pf), 0);
+		for (i = 0; i < NKEYS; i++) {
+			int len = snprintf(rec, sizeof(rec),
+			    "%08zx-%04zx-4000-8000-%012zu", i * 2654435761u %
+			    0xffffffffu, i % 65536, i);
+
+			if (i % 50000 == 49999)
+				len = 8 + (int)(i / 50000);
+			CHECK_INT(sl_prefilter_add(pf, SL_FIELD_KEY, rec,
+			    (size_t)len, 0), 0);
+		}
+		for (i = 0; i < NKEYS; i += 997) {
+			snprintf(rec, sizeof(rec), "{\"id\":\"%08zx-%04zx-4000-"
+			    "8000-%012zu\"}", i * 2654435761u % 0xffffffffu,
+			    i % 65536, i);
+			CHECK(pass(pf, rec));
+		}
+		/* The short ones (a key's first 8 to 13 bytes), found in
+		 * longer text. */
+		for (i = 49999; i < NKEYS; i += 50000) {
+			char sub[32];
+
+			snprintf(sub, sizeof(sub), "%08zx-%04zx",
+			    i * 2654435761u % 0xffffffffu, i % 65536);
+			snprintf(rec, sizeof(rec), "{\"q\":\"<%.*s>\"}",
+			    (int)(8 + i / 50000), sub);
+			CHECK(pass(pf, rec));
+		}
+		CHECK(!pass(pf, "{\"id\":\"zzzzzzzz-zzzz-4000-8000-"
+		    "zzzzzzzzzzzz\"}"));
+		sl_prefilter_free(pf);
+	}
+
 	return check_done("prefilter");
 }
