@@ -124,6 +124,45 @@ u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sort v[0..n): a radix sort by bytes, least significant first (a pass
+ * where every hash has the same byte is skipped), or qsort without the
+ * memory for a second array. */
+static void
+sort_hashes(uint64_t *v, size_t n)
+{
+	size_t count[8][256], i, sum, t;
+	uint64_t *a = v, *b, *sw;
+	int k;
+
+	if (n < 1024 || (b = malloc(n * sizeof(*b))) == NULL) {
+		qsort(v, n, sizeof(*v), u64_cmp);
+		return;
+	}
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 8; k++)
+			count[k][(v[i] >> (8 * k)) & 0xff]++;
+	for (k = 0; k < 8; k++) {
+		if (count[k][(v[0] >> (8 * k)) & 0xff] == n)
+			continue;
+		for (i = 0, sum = 0; i < 256; i++) {
+			t = count[k][i];
+			count[k][i] = sum;
+			sum += t;
+		}
+		for (i = 0; i < n; i++)
+			b[count[k][(a[i] >> (8 * k)) & 0xff]++] = a[i];
+		sw = a;
+		a = b;
+		b = sw;
+	}
+	if (a != v) {
+		memcpy(v, a, n * sizeof(*v));
+		b = a;
+	}
+	free(b);
+}
+
 /* The first index whose hash is not below h (upper: above h). */
 static size_t
 bound(const uint64_t *v, size_t n, uint64_t h, int upper)
@@ -144,7 +183,7 @@ uint64_t
 sl_keycount_get(struct sl_keycount *kc, uint64_t h)
 {
 	if (!kc->sorted) {
-		qsort(kc->v, kc->n, sizeof(*kc->v), u64_cmp);
+		sort_hashes(kc->v, kc->n);
 		kc->sorted = 1;
 	}
 	return bound(kc->v, kc->n, h, 1) - bound(kc->v, kc->n, h, 0);

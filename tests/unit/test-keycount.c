@@ -134,5 +134,25 @@ main(void)
 		free(w);
 		sl_keycount_free(kc);
 	}
+	{
+		/* Hashes that differ in every byte (the radix sort's
+		 * passes), each 5 times, in an order of their own. */
+		uint64_t *w = malloc(5000 * sizeof(*w)), x;
+		size_t i, bad = 0;
+
+		kc = sl_keycount_new();
+		for (i = 0; i < 5000; i++) {
+			x = (uint64_t)(i * 7919 % 1000) + 0x9e3779b97f4a7c15u;
+			x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+			w[i] = x ^ (x >> 27);
+		}
+		sl_keycount_add(kc, w, 5000);
+		for (i = 0; i < 5000; i++)
+			bad += sl_keycount_get(kc, w[i]) != 5;
+		CHECK_INT(bad, 0);
+		CHECK_INT(sl_keycount_get(kc, w[0] + 1), 0);
+		free(w);
+		sl_keycount_free(kc);
+	}
 	return check_done("keycount");
 }
