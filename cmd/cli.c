@@ -773,12 +773,17 @@ struct hits {
 	struct userset users;
 	/* The hashes of the scoped keys of the events staged (k) and of
 	 * those left out (nk): a key in both may make a staged event a
-	 * duplicate in the whole case.  Then a third pass stages every
+	 * duplicate in the whole case.  Then a last reading stages every
 	 * copy of such keys (both: the keys in both, sorted). */
 	struct keyv {
 		uint64_t *v;
 		size_t n, cap;
 	} k, nk, both;
+	/* The first reading's count of every record's key: when complete,
+	 * a key staged is in both when it was counted more often than
+	 * staged, and nk and ks are not needed. */
+	struct sl_keycount *kc;
+	int counted;
 	/* The scoped keys of the events staged, as text (the scope aside):
 	 * what a reading for the copies of those keys looks for. */
 	struct userset ks;
@@ -827,13 +832,7 @@ keyv_has(const struct keyv *kv, uint64_t h)
 static uint64_t
 key_hash(const struct sl_event *ev)
 {
-	uint64_t h = name_hash(ev->scope.p, ev->scope.n);
-	size_t i;
-
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (i = 0; i < ev->key.n; i++)
-		h = (h ^ (unsigned char)ev->key.p[i]) * 1099511628211ull;
-	return h;
+	return sl_key_hash(ev->scope.p, ev->scope.n, ev->key.p, ev->key.n);
 }
 
 static int
@@ -883,9 +882,14 @@ hits_keep(void *arg, const struct sl_event *ev)
 	int keep = hits_staged(h, ev);
 
 	if (ev->key.n > 0 && ev->scope.n > 0) {
-		keyv_add(keep ? &h->k : &h->nk, key_hash(ev));
-		if (keep && h->by_users)
-			userset_add(&h->ks, ev->key.p, ev->key.n);
+		if (h->counted) {
+			if (keep)
+				keyv_add(&h->k, key_hash(ev));
+		} else {
+			keyv_add(keep ? &h->k : &h->nk, key_hash(ev));
+			if (keep && h->by_users)
+				userset_add(&h->ks, ev->key.p, ev->key.n);
+		}
 	}
 	return keep;
 }
@@ -961,12 +965,29 @@ both_keep(void *arg, const struct sl_event *ev)
 	    keyv_has(&h->both, key_hash(ev));
 }
 
-/* The keys of hs->k that hs->nk has too, into hs->both. */
+/* The keys of hs->k that hs->nk has too, into hs->both; with the first
+ * reading's count, those counted more often than staged (staged copies of
+ * a key are no copies outside). */
 static void
 keys_shared(struct hits *hs)
 {
 	size_t i = 0, j = 0;
 
+	if (hs->counted) {
+		if (hs->k.n > 0)
+			qsort(hs->k.v, hs->k.n, sizeof(*hs->k.v), u64_cmp);
+		while (i < hs->k.n) {
+			for (j = i + 1; j < hs->k.n && hs->k.v[j] == hs->k.v[i];
+			    j++)
+				;
+			if (sl_keycount_get(hs->kc, hs->k.v[i]) > j - i)
+				keyv_add(&hs->both, hs->k.v[i]);
+			i = j;
+		}
+		free(hs->k.v);
+		memset(&hs->k, 0, sizeof(hs->k));
+		return;
+	}
 	keyv_sort(&hs->k);
 	keyv_sort(&hs->nk);
 	while (i < hs->k.n && j < hs->nk.n) {
@@ -1081,9 +1102,16 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 	jobs = scratch_jobs();
 	if (pf != NULL && hit != NULL && rereadable(sources, n)) {
 		o.prefilter = pf;
+		/* Every record's key is counted, so that the copies of the
+		 * keys of the events staged need no reading of their own. */
+		if ((hs.kc = sl_keycount_new()) == NULL)
+			cli_die("out of memory");
+		o.keys = hs.kc;
 		if (read_aside(s->c, sources, n, ps, &o, jobs, hits_tell, &hs,
 		    err, sizeof(err)) < 0)
 			goto fail;
+		hs.counted = sl_keycount_complete(hs.kc);
+		o.keys = NULL;
 		st.keep = hits_keep;
 		st.arg = &hs;
 		hs.by_users = 1;
@@ -1108,7 +1136,7 @@ cli_scratch_open_hits(struct cli_scratch *s, const char *const *sources,
 	    &st) < 0)
 		goto ingest_fail;
 	o.prefilter = NULL;
-	if (names != NULL && hs.ks.n > 0) {
+	if (names != NULL && !hs.counted && hs.ks.n > 0) {
 		/* The records it left out may hold copies of the staged
 		 * events' keys: a reading for the records holding one. */
 		keys = set_prefilter(&hs.ks, SL_FIELD_KEY);
@@ -1148,6 +1176,7 @@ ingest_fail:
 	free(hs.k.v);
 	free(hs.nk.v);
 	free(hs.both.v);
+	sl_keycount_free(hs.kc);
 	return s->c;
 fail:
 	sl_ingest_free(in);
@@ -1159,6 +1188,7 @@ fail:
 	free(hs.k.v);
 	free(hs.nk.v);
 	free(hs.both.v);
+	sl_keycount_free(hs.kc);
 	cli_scratch_close(s);
 	cli_die("cannot read the sources: %s", err);
 }

@@ -253,6 +253,48 @@ sl_extractor_verbatim(const struct sl_extractor *x, unsigned mask)
 	return 1;
 }
 
+int
+sl_extractor_key_names(const struct sl_extractor *x, struct sl_str *names,
+    size_t max, size_t *n, struct sl_str *scope)
+{
+	const struct rule *ru;
+	const struct term *t;
+	const struct seg *sg;
+	size_t i, a, s, k;
+
+	*n = 0;
+	if (x->nfr[F_KEY] == 0 || x->p->keyscope == KS_NONE)
+		return 0;
+	if (x->p->keyscope != KS_GLOBAL)
+		return -1;
+	for (i = 0; i < x->nfr[F_KEY]; i++) {
+		ru = x->fr[F_KEY][i];
+		if (ru->table >= 0)
+			return -1;
+		for (a = 0; a < ru->nalt; a++) {
+			t = &ru->alt[a];
+			if (t->kind != T_PATH || t->path.nseg == 0)
+				return -1;
+			for (s = 0; s < t->path.nseg; s++)
+				if (t->path.seg[s].kind != SEG_KEY)
+					return -1;
+			sg = &t->path.seg[t->path.nseg - 1];
+			for (k = 0; k < sg->klen; k++)
+				if ((unsigned char)sg->key[k] < 0x20 ||
+				    sg->key[k] == '"' || sg->key[k] == '\\')
+					return -1;
+			if (sg->klen == 0 || *n == max)
+				return -1;
+			names[*n].p = sg->key;
+			names[*n].n = sg->klen;
+			(*n)++;
+		}
+	}
+	scope->p = x->p->family != NULL ? x->p->family : x->p->name;
+	scope->n = strlen(scope->p);
+	return 1;
+}
+
 /*
  * A count or bytes value: a non-negative integer, written as digits or as
  * a JSON number whose fraction is zero or whose exponent makes it whole

@@ -395,6 +395,26 @@ size_t sl_prefilter_longest(const struct sl_prefilter *pf);
 size_t sl_prefilter_rows(const struct sl_prefilter *pf, const char *rows,
     size_t n, unsigned char *found);
 
+/* keycount.c: add n hashes to kc (out of memory: the count becomes
+ * incomplete), or mark it incomplete; the hash of a scope (then
+ * sl_key_hash_more over the key gives sl_key_hash). */
+void sl_keycount_add(struct sl_keycount *kc, const uint64_t *h, size_t n);
+void sl_keycount_incomplete(struct sl_keycount *kc);
+uint64_t sl_key_hash_scope(const char *scope, size_t n);
+uint64_t sl_key_hash_more(uint64_t h, const char *key, size_t n);
+/*
+ * The keys that the JSON record rec[0..n) may hold under the member names
+ * pats (each "NAME" with its double quotes): every string value after one
+ * of them and a colon, at any depth, hashed on from the scope's hash h0,
+ * each distinct hash once into out (at most max).  Returns how many, or -1
+ * when a byte search cannot be sure to find the record's key: a backslash
+ * anywhere in the record, a member of one of the names whose value is
+ * neither a string nor null, a string not closed, more than max values.
+ * The caller then parses the record.
+ */
+int sl_json_key_scan(const char *rec, size_t n, const struct sl_str *pats,
+    size_t npats, uint64_t h0, uint64_t *out, size_t max);
+
 /* The splitter mode for this profile's reader. */
 int sl_profile_split_mode(const struct sl_profile *p);
 
@@ -487,6 +507,16 @@ const char *sl_extractor_problem(const struct sl_extractor *x);
  * on the records before it (times without a year take it from the log's
  * modification time, if at all): then a prefilter may leave records out. */
 int sl_extractor_verbatim(const struct sl_extractor *x, unsigned mask);
+/* Where a JSON record's key may be found by a byte search: 1 with the
+ * member names (the last name of each path of every key rule, --map's
+ * too; at most max, borrowed from the profile) in names and the key's
+ * scope in *scope; 0 when no event of the profile has a scoped key (no
+ * key rule, keyscope none); -1 when a byte search cannot find it (a
+ * table, a constant, a length, after() or re(), a path with an index or
+ * a star, a name a JSON string writes with an escape, keyscope host,
+ * more than max names). */
+int sl_extractor_key_names(const struct sl_extractor *x,
+    struct sl_str *names, size_t max, size_t *n, struct sl_str *scope);
 void sl_extractor_free(struct sl_extractor *x);
 /* How far (us) a record's time may go back from the previous record's
  * before it counts as out of source order; the profile's "tolerance"

@@ -29,6 +29,12 @@ struct held {
 	unsigned flags;
 };
 
+/* How the records a prefilter leaves out are counted in opts.keys: not at
+ * all (none is left out, or none has a scoped key), by a byte search of
+ * their key's names, or they cannot be (the count is then incomplete). */
+enum { KEYS_NONE, KEYS_SCAN, KEYS_CANNOT };
+#define KEY_NAMES 8
+
 struct sl_reader {
 	const struct sl_profileset *ps;
 	const struct sl_profile *forced;
@@ -53,6 +59,17 @@ struct sl_reader {
 	int unread;		/* no profile: said so, records are rejects */
 	int told;		/* the extractor's problem with the log said */
 	int pf_on;		/* opts.prefilter applies to this log */
+	/* opts.keys: how the open log's records that the prefilter leaves
+	 * out are counted (KEYS_*), with the names of their key ("NAME",
+	 * quoted, in kpat) and the hash of its scope; the hashes wait in
+	 * kbuf to be added. */
+	int keys;
+	struct sl_str kname[KEY_NAMES];
+	size_t nkname;
+	struct sl_buf kpat;
+	uint64_t kscope;
+	uint64_t kbuf[1024];
+	size_t kn;
 	char *pending[8];	/* errors met while detecting the format */
 	size_t npending, ipending;
 	uint64_t pending_lost;	/* more of them than pending holds */
@@ -72,11 +89,30 @@ struct sl_reader {
 	struct sl_buf rec;	/* a record joined from held lines */
 };
 
+/* Add the hashes waiting in kbuf to opts.keys. */
+static void
+keys_flush(struct sl_reader *r)
+{
+	if (r->kn > 0)
+		sl_keycount_add(r->opts.keys, r->kbuf, r->kn);
+	r->kn = 0;
+}
+
+static void
+keys_put(struct sl_reader *r, uint64_t h)
+{
+	if (r->kn == SL_ARRAY_LEN(r->kbuf))
+		keys_flush(r);
+	r->kbuf[r->kn++] = h;
+}
+
 static void
 log_close(struct sl_reader *r)
 {
 	size_t i;
 
+	keys_flush(r);
+	r->keys = KEYS_NONE;
 	for (i = 0; i < r->nheld; i++)
 		free(r->held[i].p);
 	r->nheld = r->ihold = 0;
@@ -200,6 +236,7 @@ sl_reader_free(struct sl_reader *r)
 	sl_buf_release(&r->msg);
 	sl_buf_release(&r->notes);
 	sl_buf_release(&r->rec);
+	sl_buf_release(&r->kpat);
 	free(r);
 }
 
@@ -333,6 +370,62 @@ split_next(struct sl_reader *r, struct sl_record *rec)
  * profile.  Returns 1 with an item (an ERROR when the log cannot be read), 0
  * when the log is ready for LOG_BEGIN, or -ENOMEM.
  */
+/* How the open log's records that the prefilter leaves out are counted in
+ * opts.keys (r->keys); 0 or -ENOMEM. */
+static int
+keys_setup(struct sl_reader *r)
+{
+	struct sl_str scope;
+	size_t i, off[KEY_NAMES];
+	int rc;
+
+	rc = sl_extractor_key_names(r->x, r->kname, KEY_NAMES, &r->nkname,
+	    &scope);
+	r->keys = rc > 0 ? KEYS_SCAN : rc == 0 ? KEYS_NONE : KEYS_CANNOT;
+	if (rc <= 0)
+		return 0;
+	sl_buf_reset(&r->kpat);
+	for (i = 0; i < r->nkname; i++) {
+		off[i] = r->kpat.n;
+		if (sl_buf_addc(&r->kpat, '"') < 0 ||
+		    sl_buf_add(&r->kpat, r->kname[i].p, r->kname[i].n) < 0 ||
+		    sl_buf_addc(&r->kpat, '"') < 0)
+			return -ENOMEM;
+	}
+	for (i = 0; i < r->nkname; i++) {
+		r->kname[i].p = r->kpat.p + off[i];
+		r->kname[i].n += 2;
+	}
+	r->kscope = sl_key_hash_scope(scope.p, scope.n);
+	return 0;
+}
+
+/* Count the key of a record the prefilter leaves out; 0 when done, 1 when
+ * the record must be parsed for it. */
+static int
+keys_left_out(struct sl_reader *r, const struct sl_record *rec)
+{
+	uint64_t h[16];
+	int n, i;
+
+	switch (r->keys) {
+	case KEYS_SCAN:
+		n = sl_json_key_scan(rec->p, rec->n, r->kname, r->nkname,
+		    r->kscope, h, SL_ARRAY_LEN(h));
+		if (n < 0)
+			return 1;
+		for (i = 0; i < n; i++)
+			keys_put(r, h[i]);
+		return 0;
+	case KEYS_CANNOT:
+		sl_keycount_incomplete(r->opts.keys);
+		r->keys = KEYS_NONE;	/* said once */
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 static int
 log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 {
@@ -432,6 +525,8 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 	    sl_profile_reader(r->profile) == SL_READ_JSON &&
 	    sl_extractor_verbatim(r->x,
 	    sl_prefilter_fields(r->opts.prefilter));
+	if (r->pf_on && r->opts.keys != NULL)
+		return keys_setup(r);
 	return 0;
 }
 
@@ -676,6 +771,9 @@ event_item(struct sl_reader *r, struct sl_item *it, const struct sl_record *rec)
 	}
 	r->st.records++;
 	count_event(r, ev);
+	if (r->opts.keys != NULL && ev->key.n > 0 && ev->scope.n > 0)
+		keys_put(r, sl_key_hash(ev->scope.p, ev->scope.n, ev->key.p,
+		    ev->key.n));
 	memset(it, 0, sizeof(*it));
 	it->type = SL_ITEM_EVENT;
 	it->ev = ev;
@@ -783,7 +881,7 @@ log_step(struct sl_reader *r, struct sl_item *it)
 			    sl_split_error(r->split));
 		}
 		if (r->pf_on && !sl_prefilter_pass(r->opts.prefilter, rec.p,
-		    rec.n))
+		    rec.n) && (r->opts.keys == NULL || !keys_left_out(r, &rec)))
 			continue;
 		memset(&r->ev, 0, sizeof(r->ev));
 		rc = sl_extract_record(r->x, &rec, &r->ev, &reason);

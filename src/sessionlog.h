@@ -278,6 +278,12 @@ struct sl_reader_opts {
 	 * (sl_prefilter_new); NULL reads them all.  Borrowed; it must
 	 * outlive the reader. */
 	const struct sl_prefilter *prefilter;
+	/* Added for grep over raw evidence: the scoped key of every event
+	 * read, and of every record the prefilter left out, is counted in
+	 * keys (sl_keycount_new), which readers working side by side may
+	 * share; NULL counts nothing.  Borrowed; it must outlive the
+	 * reader. */
+	struct sl_keycount *keys;
 };
 
 /* Every option at its default, for this version's struct (see
@@ -1416,6 +1422,38 @@ SL_API int sl_prefilter_add(struct sl_prefilter *pf, int field,
 SL_API int sl_prefilter_literal(const char *pat, size_t n, unsigned flags,
     char **out, size_t *outn);
 SL_API void sl_prefilter_free(struct sl_prefilter *pf);
+
+/*
+ * A count of scoped keys (sl_reader_opts.keys), for a search that needs to
+ * know whether an event's key has copies among the records it does not
+ * parse: each event read with a key and a scope counts the hash of both
+ * (sl_key_hash), and each record that a prefilter left out counts the
+ * hashes of the values its bytes hold under the names its profile takes
+ * the key from (a JSON string without escapes, at any depth, each value
+ * once a record).  So a count may be more than the records with the key
+ * (a nested member of the same name), never less, unless
+ * sl_keycount_complete says so: when a log's records left out cannot
+ * give their key by a byte search (a key from a table, a constant, a
+ * length, a pattern or text after a separator, a key scope that depends
+ * on the record's host), they are not counted and the count is
+ * incomplete.  A record whose key member holds another JSON value is
+ * parsed instead.  About 8 bytes a record; adding is thread-safe,
+ * reading the counts is not (read them once the readers are done).
+ */
+struct sl_keycount;
+
+/* An empty count, or NULL without memory. */
+SL_API struct sl_keycount *sl_keycount_new(void);
+SL_API void sl_keycount_free(struct sl_keycount *kc);
+/* The hash of a scoped key, as the case compares keys: the scope, then
+ * the key. */
+SL_API uint64_t sl_key_hash(const char *scope, size_t scopelen,
+    const char *key, size_t keylen);
+/* 1 when every record read was counted, 0 when some were not. */
+SL_API int sl_keycount_complete(const struct sl_keycount *kc);
+/* How many times hash h was counted (0: never).  The first call after
+ * adding sorts the hashes in place. */
+SL_API uint64_t sl_keycount_get(struct sl_keycount *kc, uint64_t h);
 SL_API void sl_matcher_free(struct sl_matcher *m);
 
 /*

@@ -136,6 +136,55 @@ mkdir ct
 	ct gina 2026-03-04T10:20:00Z 11111111-0000-4000-8000-000000000006 \
 	    exports/Needle6.csv
 } >ct/b.json
+# Foundry audit.3 copies of one key (logEntryId, else eventId), for the
+# first reading's count of the keys of the records it does not parse: a
+# key of an event staged is in both when it is counted more often than
+# staged.  fa/a.jsonl is read first: its copies win.
+fa() { # USER TIME "KEY MEMBERS" QUERY [MORE MEMBERS]
+	printf '{"categories":["dataSearch"],"environment":"prod",%s,"origins":["10.0.0.1"],"requestFields":{"dataSearchQuery":"%s"},"result":"SUCCESS","resultFields":{%s},"sid":"s-%s","time":"%s","type":"audit.3","uid":"%s"}\n' \
+	    "$3" "$4" "${5-}" "$1" "$2" "$1"
+}
+mkdir fa
+{
+	# A conflict across users: carl's copy wins over dora's, which
+	# matches (k[0] is the key of --map below).
+	fa u.carl 2026-03-05T09:00:00Z '"logEntryId":"L-1","eventId":"E-1"' \
+	    weather '"k":["K-1"]'
+	# A copy outside --since/--until: erik's earlier copy wins.
+	fa u.erik 2026-03-01T08:00:00Z '"logEntryId":"L-2","eventId":"E-2"' tea
+	# Nested members of the key's names: one with an object (the record
+	# is parsed), one with a string (an extra key counted, no copy).
+	fa u.fay 2026-03-05T11:00:00Z '"logEntryId":"L-3","eventId":"E-3"' \
+	    Needle9 '"eventId":{"logEntryId":1},"x":{"logEntryId":"L-5"}'
+	fa u.gus 2026-03-05T11:01:00Z '"logEntryId":"L-6","eventId":"E-6"' \
+	    maps '"inner":{"logEntryId" : "L-5"}'
+	# An escaped key value: hal's copy of L-7, not matching, wins.
+	fa u.hal 2026-03-05T12:00:00Z '"logEntryId":"L\u002d7"' tea
+	# The second name: jon's copy of E-11 wins.
+	fa u.jon 2026-03-05T13:00:00Z '"eventId":"E-11"' tea
+	# An exact duplicate, in both files.
+	fa u.lee 2026-03-05T14:00:00Z '"logEntryId":"L-12"' Needle12
+	# A key member after a null one.
+	fa u.max 2026-03-05T15:00:00Z '"logEntryId":null,"eventId":"E-13"' tea
+} >fa/a.jsonl
+{
+	fa u.dora 2026-03-05T09:00:00Z '"logEntryId":"L-1","eventId":"E-1"' \
+	    Needle7 '"k":["K-1"]'
+	fa u.erik 2026-03-05T10:00:00Z '"logEntryId":"L-2","eventId":"E-2"' \
+	    Needle8
+	fa u.fay2 2026-03-05T11:02:00Z '"logEntryId":"L-5"' Needle9
+	fa u.ida 2026-03-05T12:00:00Z '"logEntryId":"L-7"' Needle10
+	fa u.kim 2026-03-05T13:00:00Z '"eventId":"E-11"' Needle11
+	fa u.lee 2026-03-05T14:00:00Z '"logEntryId":"L-12"' Needle12
+	fa u.nat 2026-03-05T15:00:00Z '"eventId":"E-13"' Needle13
+} >fa/b.jsonl
+# A CSV log among them (every row parsed), with a conflict across users.
+{
+	echo 'id,date,user,pc,activity'
+	echo '{K001-AAAAAAAA-00000001},03/05/2026 09:00:00,CSV001,PC-1000,Logon'
+	echo '{K001-AAAAAAAA-00000001},03/05/2026 09:00:00,CSV002,PC-Needle14,Logon'
+	echo '{K001-AAAAAAAA-00000002},03/05/2026 09:10:00,CSV002,PC-Needle14,Logoff'
+} >fa/logon.csv
 
 "$INGEST" -q -C case-sample "$S/delivery-2026-03-16.tar" >/dev/null 2>&1
 "$INGEST" -q -C case-formats "$FIX/formats/generic.jsonl" \
@@ -144,13 +193,13 @@ mkdir ct
     >/dev/null 2>&1
 "$INGEST" -q -C case-dups "$FIX/dups" >/dev/null 2>&1
 "$INGEST" -q -C case-hostile "$T/hostile.jsonl" "$T/hostile-long.jsonl" \
-    "$T/ct" >/dev/null 2>&1
+    "$T/ct" "$T/fa" >/dev/null 2>&1
 
 SAMPLE=$S/delivery-2026-03-16.tar
 FORMATS="$FIX/formats/generic.jsonl $FIX/formats/generic.csv
 $FIX/formats/m365.jsonl $FIX/formats/cloudtrail-lines.json
 $FIX/formats/foundry-audit2.jsonl"
-HOSTILE="$T/hostile.jsonl $T/hostile-long.jsonl $T/ct"
+HOSTILE="$T/hostile.jsonl $T/hostile-long.jsonl $T/ct $T/fa"
 
 # The selections, one a line: the arguments of a run, split at '|'.
 # Those for every set of sources:
@@ -199,6 +248,18 @@ cat >hostile-selections <<'EOT'
 -s|-u|dave|-e|Needle
 -c|-u|gina|--until|2026-03-04T10:25
 -c|-u|erin|-u|gina|--until|2026-03-04T11:00:10
+-c|-e|Needle7
+-s|-e|Needle8
+-c|-e|Needle8|--since|2026-03-05
+-c|-e|Needle8|--until|2026-03-02
+-c|-e|Needle9
+-c|-e|Needle10
+-c|-e|Needle11
+-c|-e|Needle12
+-c|-e|Needle13
+-c|-e|Needle14
+-c|-e|Needle1[0-4]
+-s|-e|Needle
 EOT
 cat selections >>hostile-selections
 
@@ -219,6 +280,17 @@ for set in sample formats dups hostile; do
 		same "$set: $sel" "case-$set" "$srcs" -- "$@"
 		unfiltered "$set: $sel" "case-$set" "$sel"
 	done <$sels
+done
+
+# A key that a byte search cannot find (a path with an index): the first
+# reading's count is incomplete, and a reading for the copies of the keys
+# of the events staged finds them instead.
+"$INGEST" -q -C case-famap --map 'key=resultFields.k[0]' "$T/fa" >/dev/null \
+    2>&1
+for sel in '-c -e Needle7' '-c -e Needle' '-s -e Needle9'; do
+	# shellcheck disable=SC2086
+	same "--map key=resultFields.k[0]: $sel" case-famap "$T/fa" -- \
+	    --map 'key=resultFields.k[0]' $sel
 done
 
 # The hostile records are found: the escaped name, and the kept copies.
@@ -259,7 +331,11 @@ expect_eq "-i: KELVIN SIGN folds to k" "h.kelvin	2" "$(cat out)"
 "$GS" -c -o user,events --no-header -e Needle $HOSTILE >out 2>err
 expect_eq "only the kept copies" "ANNA.K	1
 Anna.K	1
-frank	1" "$(cat out)"
+CSV002	1
+frank	1
+u.fay	1
+u.fay2	1
+u.lee	1" "$(cat out)"
 
 # Read once (-u, or standard input, which cannot be read again), the
 # copies of a key that the users asked for do not hold are still the

@@ -1,0 +1,243 @@
+/* keycount.c: the scoped keys of the records read, counted as hashes; the
+ * keys of records left out unparsed found by a byte search. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct sl_keycount {
+	pthread_mutex_t lock;
+	uint64_t *v;
+	size_t n, cap;
+	int sorted;
+	int incomplete;
+};
+
+struct sl_keycount *
+sl_keycount_new(void)
+{
+	struct sl_keycount *kc = calloc(1, sizeof(*kc));
+
+	if (kc == NULL)
+		return NULL;
+	if (pthread_mutex_init(&kc->lock, NULL) != 0) {
+		free(kc);
+		return NULL;
+	}
+	kc->sorted = 1;
+	return kc;
+}
+
+void
+sl_keycount_free(struct sl_keycount *kc)
+{
+	if (kc == NULL)
+		return;
+	pthread_mutex_destroy(&kc->lock);
+	free(kc->v);
+	free(kc);
+}
+
+/* FNV-1a, as the tools compare keys: the scope, a 0xff, the key. */
+#define FNV_BASIS 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+uint64_t
+sl_key_hash_scope(const char *scope, size_t n)
+{
+	uint64_t h = FNV_BASIS;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)scope[i]) * FNV_PRIME;
+	return (h ^ 0xff) * FNV_PRIME;
+}
+
+uint64_t
+sl_key_hash_more(uint64_t h, const char *key, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)key[i]) * FNV_PRIME;
+	return h;
+}
+
+uint64_t
+sl_key_hash(const char *scope, size_t scopelen, const char *key,
+    size_t keylen)
+{
+	return sl_key_hash_more(sl_key_hash_scope(scope, scopelen), key,
+	    keylen);
+}
+
+void
+sl_keycount_add(struct sl_keycount *kc, const uint64_t *h, size_t n)
+{
+	uint64_t *v;
+	size_t cap;
+
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&kc->lock);
+	if (kc->n + n > kc->cap) {
+		cap = kc->cap ? kc->cap : 4096;
+		while (cap < kc->n + n)
+			cap *= 2;
+		if ((v = realloc(kc->v, cap * sizeof(*v))) == NULL) {
+			/* Counts that miss some are no counts. */
+			kc->incomplete = 1;
+			pthread_mutex_unlock(&kc->lock);
+			return;
+		}
+		kc->v = v;
+		kc->cap = cap;
+	}
+	memcpy(kc->v + kc->n, h, n * sizeof(*h));
+	kc->n += n;
+	kc->sorted = 0;
+	pthread_mutex_unlock(&kc->lock);
+}
+
+void
+sl_keycount_incomplete(struct sl_keycount *kc)
+{
+	pthread_mutex_lock(&kc->lock);
+	kc->incomplete = 1;
+	pthread_mutex_unlock(&kc->lock);
+}
+
+int
+sl_keycount_complete(const struct sl_keycount *kc)
+{
+	return !kc->incomplete;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort v[0..n): a radix sort by bytes, least significant first (a pass
+ * where every hash has the same byte is skipped), or qsort without the
+ * memory for a second array. */
+static void
+sort_hashes(uint64_t *v, size_t n)
+{
+	size_t count[8][256], i, sum, t;
+	uint64_t *a = v, *b, *sw;
+	int k;
+
+	if (n < 1024 || (b = malloc(n * sizeof(*b))) == NULL) {
+		qsort(v, n, sizeof(*v), u64_cmp);
+		return;
+	}
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 8; k++)
+			count[k][(v[i] >> (8 * k)) & 0xff]++;
+	for (k = 0; k < 8; k++) {
+		if (count[k][(v[0] >> (8 * k)) & 0xff] == n)
+			continue;
+		for (i = 0, sum = 0; i < 256; i++) {
+			t = count[k][i];
+			count[k][i] = sum;
+			sum += t;
+		}
+		for (i = 0; i < n; i++)
+			b[count[k][(a[i] >> (8 * k)) & 0xff]++] = a[i];
+		sw = a;
+		a = b;
+		b = sw;
+	}
+	if (a != v) {
+		memcpy(v, a, n * sizeof(*v));
+		b = a;
+	}
+	free(b);
+}
+
+/* The first index whose hash is not below h (upper: above h). */
+static size_t
+bound(const uint64_t *v, size_t n, uint64_t h, int upper)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid] < h || (upper && v[mid] == h))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint64_t
+sl_keycount_get(struct sl_keycount *kc, uint64_t h)
+{
+	if (!kc->sorted) {
+		sort_hashes(kc->v, kc->n);
+		kc->sorted = 1;
+	}
+	return bound(kc->v, kc->n, h, 1) - bound(kc->v, kc->n, h, 0);
+}
+
+#define IS_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+
+int
+sl_json_key_scan(const char *rec, size_t n, const struct sl_str *pats,
+    size_t npats, uint64_t h0, uint64_t *out, size_t max)
+{
+	const char *end = rec + n, *q, *hit, *s, *v, *e;
+	size_t i, k, nout = 0;
+	uint64_t h;
+
+	/* An escape could hide a name or change a value. */
+	if (memchr(rec, '\\', n) != NULL)
+		return -1;
+	for (i = 0; i < npats; i++) {
+		q = rec;
+		while (q < end && (hit = memmem(q, (size_t)(end - q),
+		    pats[i].p, pats[i].n)) != NULL) {
+			q = hit + 1;
+			/* A member name is followed by a colon; a string
+			 * that is not, is a value. */
+			s = hit + pats[i].n;
+			while (s < end && IS_WS(*s))
+				s++;
+			if (s == end || *s != ':')
+				continue;
+			s++;
+			while (s < end && IS_WS(*s))
+				s++;
+			if (s == end)
+				return -1;
+			if (*s == 'n' && end - s >= 4 &&
+			    memcmp(s, "null", 4) == 0)
+				continue;	/* no key */
+			if (*s != '"')
+				return -1;	/* a number, object, ...: parse */
+			v = s + 1;
+			if ((e = memchr(v, '"', (size_t)(end - v))) == NULL)
+				return -1;
+			if (e == v)
+				continue;	/* empty: no key */
+			h = sl_key_hash_more(h0, v, (size_t)(e - v));
+			for (k = 0; k < nout && out[k] != h; k++)
+				;
+			if (k < nout)
+				continue;
+			if (nout == max)
+				return -1;
+			out[nout++] = h;
+		}
+	}
+	return (int)nout;
+}

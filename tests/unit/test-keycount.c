@@ -1,0 +1,158 @@
+/* test-keycount.c: the count of scoped keys and the byte search for the
+ * keys of records left out unparsed. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "check.h"
+
+static const struct sl_str names[] = {
+	{ "\"logEntryId\"", 12 }, { "\"eventId\"", 9 },
+};
+
+static uint64_t h0;
+
+static uint64_t
+kh(const char *key)
+{
+	return sl_key_hash("foundry", 7, key, strlen(key));
+}
+
+/* The scan of rec: how many hashes, each checked against want (NULL
+ * ended, in the order found). */
+static int
+scan(const char *rec, const char *const *want)
+{
+	uint64_t out[4];
+	int n, i;
+
+	n = sl_json_key_scan(rec, strlen(rec), names, 2, h0, out, 4);
+	for (i = 0; i < n; i++) {
+		CHECK(want[i] != NULL);
+		if (want[i] == NULL)
+			break;
+		CHECK(out[i] == kh(want[i]));
+	}
+	if (n >= 0)
+		CHECK(want[n] == NULL);
+	return n;
+}
+
+int
+main(void)
+{
+	static const char *none[] = { NULL };
+	struct sl_keycount *kc;
+	uint64_t v[3];
+
+	h0 = sl_key_hash_scope("foundry", 7);
+	/* The hash: the scope, a 0xff, the key; no two ways to split. */
+	CHECK(kh("L-1") == sl_key_hash_more(h0, "L-1", 3));
+	CHECK(sl_key_hash("ab", 2, "c", 1) != sl_key_hash("a", 1, "bc", 2));
+	CHECK(sl_key_hash("", 0, "x", 1) != sl_key_hash("x", 1, "", 0));
+
+	/* Each name, at any depth, with spaces around the colon. */
+	{
+		const char *w[] = { "L-1", "E-1", NULL };
+		CHECK_INT(scan("{\"a\":1,\"logEntryId\":\"L-1\",\"eventId\":"
+		    "\"E-1\"}", w), 2);
+	}
+	{
+		const char *w[] = { "E-2", NULL };
+		CHECK_INT(scan("{\"eventId\" :\t\"E-2\"}", w), 1);
+		CHECK_INT(scan("{\"x\":{\"y\":[{\"eventId\":\"E-2\"}]}}", w), 1);
+		/* The same value twice is counted once. */
+		CHECK_INT(scan("{\"eventId\":\"E-2\",\"x\":{\"eventId\":"
+		    "\"E-2\"}}", w), 1);
+		/* A string that is a value, not a name, is no key. */
+		CHECK_INT(scan("{\"k\":\"eventId\",\"j\":[\"eventId\"],"
+		    "\"eventId\":\"E-2\"}", w), 1);
+		/* Another name that ends or starts with it is not it. */
+		CHECK_INT(scan("{\"xeventId\":\"E-9\",\"eventIdx\":\"E-8\","
+		    "\"eventId\":\"E-2\"}", w), 1);
+	}
+	{
+		const char *w[] = { "L-3", "E-3", NULL };
+		/* Nested: every value is counted, the first name's first. */
+		CHECK_INT(scan("{\"eventId\":\"E-3\",\"r\":{\"logEntryId\":"
+		    "\"L-3\"}}", w), 2);
+	}
+	/* No key: null, an empty string, no name. */
+	CHECK_INT(scan("{\"logEntryId\":null,\"eventId\":\"\"}", none), 0);
+	CHECK_INT(scan("{\"uid\":\"u\"}", none), 0);
+	CHECK_INT(scan("", none), 0);
+	/* Not sure: parse the record. */
+	CHECK_INT(scan("{\"eventId\":12}", none), -1);
+	CHECK_INT(scan("{\"eventId\":\"E\",\"x\":{\"eventId\":{}}}", none), -1);
+	CHECK_INT(scan("{\"eventId\":[\"E\"]}", none), -1);
+	CHECK_INT(scan("{\"eventId\":\"E\\u0031\"}", none), -1);
+	CHECK_INT(scan("{\"even\\u0074Id\":\"E-1\"}", none), -1);
+	CHECK_INT(scan("{\"q\":\"a\\\\b\",\"eventId\":\"E\"}", none), -1);
+	CHECK_INT(scan("{\"eventId\":\"E", none), -1);
+	CHECK_INT(scan("{\"eventId\":", none), -1);
+	CHECK_INT(scan("{\"eventId\": ", none), -1);
+	/* More values than room. */
+	CHECK_INT(scan("{\"eventId\":\"1\",\"a\":{\"eventId\":\"2\"},\"b\":"
+	    "{\"eventId\":\"3\"},\"c\":{\"eventId\":\"4\"},\"d\":{"
+	    "\"eventId\":\"5\"}}", none), -1);
+
+	/* The count. */
+	kc = sl_keycount_new();
+	CHECK(kc != NULL);
+	CHECK(sl_keycount_complete(kc));
+	CHECK_INT(sl_keycount_get(kc, kh("a")), 0);
+	v[0] = kh("a");
+	v[1] = kh("b");
+	v[2] = kh("a");
+	sl_keycount_add(kc, v, 3);
+	sl_keycount_add(kc, v + 1, 1);
+	CHECK_INT(sl_keycount_get(kc, kh("a")), 2);
+	CHECK_INT(sl_keycount_get(kc, kh("b")), 2);
+	CHECK_INT(sl_keycount_get(kc, kh("c")), 0);
+	/* Added after a look: sorted again. */
+	sl_keycount_add(kc, v, 1);
+	CHECK_INT(sl_keycount_get(kc, kh("a")), 3);
+	CHECK(sl_keycount_complete(kc));
+	sl_keycount_incomplete(kc);
+	CHECK(!sl_keycount_complete(kc));
+	sl_keycount_free(kc);
+	sl_keycount_free(NULL);
+	{
+		/* Many, in several adds (the buffer grows). */
+		uint64_t *w = malloc(10000 * sizeof(*w));
+		size_t i;
+
+		kc = sl_keycount_new();
+		for (i = 0; i < 10000; i++)
+			w[i] = i % 100;
+		for (i = 0; i < 10000; i += 1000)
+			sl_keycount_add(kc, w + i, 1000);
+		CHECK_INT(sl_keycount_get(kc, 0), 100);
+		CHECK_INT(sl_keycount_get(kc, 99), 100);
+		CHECK_INT(sl_keycount_get(kc, 100), 0);
+		free(w);
+		sl_keycount_free(kc);
+	}
+	{
+		/* Hashes that differ in every byte (the radix sort's
+		 * passes), each 5 times, in an order of their own. */
+		uint64_t *w = malloc(5000 * sizeof(*w)), x;
+		size_t i, bad = 0;
+
+		kc = sl_keycount_new();
+		for (i = 0; i < 5000; i++) {
+			x = (uint64_t)(i * 7919 % 1000) + 0x9e3779b97f4a7c15u;
+			x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+			w[i] = x ^ (x >> 27);
+		}
+		sl_keycount_add(kc, w, 5000);
+		for (i = 0; i < 5000; i++)
+			bad += sl_keycount_get(kc, w[i]) != 5;
+		CHECK_INT(bad, 0);
+		CHECK_INT(sl_keycount_get(kc, w[0] + 1), 0);
+		free(w);
+		sl_keycount_free(kc);
+	}
+	return check_done("keycount");
+}
