@@ -23,8 +23,6 @@ struct qitem {
 	struct sl_event ev;	/* EVENT; its strings follow, re-pointed by
 				 * the reader of the batch */
 	size_t len;		/* bytes of strings that follow */
-	size_t rec;		/* EVENT: bytes of its staged record, made
-				 * ahead, after the strings (0: none) */
 };
 
 struct batch {
@@ -52,11 +50,9 @@ struct worker {
 	int *ids;
 	size_t nids, cids;
 	char *name;		/* the current log's name, for its events */
-	struct sl_buf row;	/* an event's row, made ahead */
 };
 
 struct job {
-	struct sl_ingest *in;	/* its options only, in the readers */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct batch *spare;	/* used batches, kept for their memory */
@@ -130,7 +126,7 @@ batch_reserve(struct batch *b, size_t n)
 }
 
 static int
-batch_item(struct worker *wk, struct batch *b, const struct sl_item *it)
+batch_item(struct batch *b, const struct sl_item *it)
 {
 	struct sl_str name, profile, reason, notes;
 	struct qitem q;
@@ -153,15 +149,12 @@ batch_item(struct worker *wk, struct batch *b, const struct sl_item *it)
 #define LEN(s) len += str_len(s);
 		EV_STRINGS(LEN, it->ev)
 #undef LEN
-		/* Its record made here, off the calling thread. */
-		q.rec = sl_ingest_prepared_size(wk->job->in, it->ev,
-		    &wk->row);
 	} else {
 		len = str_len(name) + str_len(profile) + str_len(reason) +
 		    str_len(it->raw) + str_len(notes);
 	}
 	q.len = len;
-	if (batch_reserve(b, sizeof(q) + len + q.rec) < 0)
+	if (batch_reserve(b, sizeof(q) + len) < 0)
 		return -ENOMEM;
 	memcpy(b->p + b->n, &q, sizeof(q));
 	w = b->p + b->n + sizeof(q);
@@ -169,13 +162,6 @@ batch_item(struct worker *wk, struct batch *b, const struct sl_item *it)
 #define PUT(s) put_str(&w, s);
 		EV_STRINGS(PUT, it->ev)
 #undef PUT
-		if (q.rec > 0) {
-			sl_ingest_prepared_put(it->ev, &wk->row, w);
-			w += q.rec;
-		}
-		/* The row of a huge record is not kept for the next. */
-		if (wk->row.cap > BATCH_BYTES)
-			sl_buf_release(&wk->row);
 	} else {
 		put_str(&w, name);
 		put_str(&w, profile);
@@ -294,7 +280,7 @@ worker_main(void *arg)
 			break;
 		}
 		b->worker = wk->id;
-		if (batch_item(wk, b, &it) < 0) {
+		if (batch_item(b, &it) < 0) {
 			wk->failed = -ENOMEM;
 			break;
 		}
@@ -353,8 +339,7 @@ tell(const struct loop *lp, const struct sl_item *it, int log)
  * The events and rejects of a reader belong to the log it began last.
  */
 static int
-feed(const struct loop *lp, struct worker *wk, const struct sl_item *it,
-    const void *rec, size_t nrec)
+feed(const struct loop *lp, struct worker *wk, const struct sl_item *it)
 {
 	int cur = wk->nids > 0 ? wk->ids[wk->nids - 1] : -1;
 	struct sl_item e;
@@ -374,9 +359,7 @@ feed(const struct loop *lp, struct worker *wk, const struct sl_item *it,
 		rc = tell(lp, &e, cur);
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
-		rc = rec != NULL ? sl_ingest_event_prepared(lp->in, cur,
-		    it->ev, rec, nrec) : sl_ingest_event(lp->in, cur, it->ev);
-		if (rc != 1)
+		if ((rc = sl_ingest_event(lp->in, cur, it->ev)) != 1)
 			return rc;
 		/* Kept as a reject: told as one, the same record again. */
 		e.type = SL_ITEM_REJECT;
@@ -426,11 +409,10 @@ feed(const struct loop *lp, struct worker *wk, const struct sl_item *it,
 	}
 }
 
-/* An item back out of a batch; its strings and its record made ahead (rec,
- * nrec bytes; NULL if none) stay in the batch. */
+/* An item back out of a batch; its strings stay in the batch. */
 static const char *
 unbatch(const char *p, struct sl_item *it, struct sl_event *ev,
-    struct sl_log_stats *st, const void **rec, size_t *nrec)
+    struct sl_log_stats *st)
 {
 	struct qitem q;
 	struct sl_str s;
@@ -438,8 +420,6 @@ unbatch(const char *p, struct sl_item *it, struct sl_event *ev,
 	memcpy(&q, p, sizeof(q));
 	p += sizeof(q);
 	memset(it, 0, sizeof(*it));
-	*rec = NULL;
-	*nrec = 0;
 	it->type = q.type;
 	it->line = q.line;
 	it->offset = q.offset;
@@ -450,9 +430,7 @@ unbatch(const char *p, struct sl_item *it, struct sl_event *ev,
 		EV_STRINGS(GET, ev)
 #undef GET
 		it->ev = ev;
-		*rec = q.rec > 0 ? p : NULL;
-		*nrec = q.rec;
-		return p + q.rec;
+		return p;
 	}
 	*st = q.st;
 	it->name = get_str(&p).p;
@@ -481,7 +459,7 @@ read_here(const struct loop *lp, struct sl_reader *r)
 
 	memset(&wk, 0, sizeof(wk));
 	while ((rc = sl_reader_next(r, &it)) > 0)
-		if ((rc = feed(lp, &wk, &it, NULL, 0)) < 0)
+		if ((rc = feed(lp, &wk, &it)) < 0)
 			goto out;
 	if (rc < 0)
 		sl_ingest_fail(lp->in, rc, "reading failed: %s",
@@ -522,7 +500,6 @@ sl_ingest_read(struct sl_ingest *in, const char *const *sources, size_t n,
 	}
 
 	memset(&job, 0, sizeof(job));
-	job.in = in;
 	if ((workers = calloc((size_t)jobs, sizeof(*workers))) == NULL)
 		return sl_ingest_fail(in, -ENOMEM, "out of memory");
 	for (i = 0; i < jobs; i++) {
@@ -574,11 +551,9 @@ sl_ingest_read(struct sl_ingest *in, const char *const *sources, size_t n,
 			struct sl_item it;
 			struct sl_event ev;
 			struct sl_log_stats st;
-			const void *rec;
-			size_t nrec;
 
-			p = unbatch(p, &it, &ev, &st, &rec, &nrec);
-			rc = feed(&lp, &workers[b->worker], &it, rec, nrec);
+			p = unbatch(p, &it, &ev, &st);
+			rc = feed(&lp, &workers[b->worker], &it);
 		}
 		if (rc < 0) {
 			pthread_mutex_lock(&job.lock);
@@ -614,7 +589,6 @@ out:
 		sl_reader_free(workers[i].reader);
 		free(workers[i].ids);
 		free(workers[i].name);
-		sl_buf_release(&workers[i].row);
 	}
 	free(workers);
 	return rc < 0 ? rc : 0;

@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,7 +19,6 @@
 #define CHUNK_DATA 0xff00u
 #define MEM_DEFAULT ((size_t)256 << 20)
 #define MEM_MIN ((size_t)64 << 10)
-#define POPULATE_STEP ((size_t)4 << 20)
 
 /*
  * A staged record: an event (cls 1) or a reject (cls 0) with the fields it
@@ -66,7 +64,6 @@ static srec_cmp_fn srec_cmp, key_cmp, class_cmp;
 struct sorter {
 	char *arena;
 	size_t an, acap, nrec, limit;
-	size_t pop;		/* bytes of the arena made present */
 	char **runs;
 	size_t nruns, cruns;
 	srec_cmp_fn *cmp;
@@ -1096,39 +1093,13 @@ spill(struct sl_ingest *in, struct sorter *so)
 	return 0;
 }
 
-/*
- * Fresh pages are dear in a VM: a fault each 4 KiB.  The arena is made
- * present ahead of its end, POPULATE_STEP at a time, in one call each.
- */
-static void
-arena_populate(struct sorter *so, size_t need)
-{
-#ifdef MADV_POPULATE_WRITE
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a, b;
-
-	if (so->an + need <= so->pop)
-		return;
-	if (so->pop < so->an)
-		so->pop = so->an;
-	a = ((uintptr_t)so->arena + so->pop + page - 1) & ~(page - 1);
-	so->pop += need > POPULATE_STEP ? need : POPULATE_STEP;
-	if (so->pop > so->acap)
-		so->pop = so->acap;
-	b = ((uintptr_t)so->arena + so->pop) & ~(page - 1);
-	if (b > a)
-		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
-#else
-	(void)so;
-	(void)need;
-#endif
-}
-
-/* Room for a record of need bytes at the end of the arena, spilling it
- * first if the limit says so. */
 static int
-stage_room(struct sl_ingest *in, struct sorter *so, size_t need,
-    struct srec **sp)
+stage(struct sl_ingest *in, struct sorter *so, const struct srec *h,
+    const char *user, const char *key, const char *origin, const char *row,
+    const char *scope)
 {
+	size_t need = sizeof(*h) + payload(h);
+	struct srec *s;
 	int rc;
 
 	/* The arena and the pointers that sort it stay within the limit. */
@@ -1148,27 +1119,11 @@ stage_room(struct sl_ingest *in, struct sorter *so, size_t need,
 			return ifail(in, -ENOMEM, "out of memory");
 		so->arena = p;
 		so->acap = cap;
-		/* What a copy moved is present; what lay past it may not be. */
-		so->pop = so->an;
 	}
-	arena_populate(so, need);
-	*sp = (struct srec *)(so->arena + so->an);
+	s = (struct srec *)(so->arena + so->an);
+	srec_put((char *)s, h, user, key, origin, row, scope);
 	so->an += need;
 	so->nrec++;
-	return 0;
-}
-
-static int
-stage(struct sl_ingest *in, struct sorter *so, const struct srec *h,
-    const char *user, const char *key, const char *origin, const char *row,
-    const char *scope)
-{
-	struct srec *s = NULL;
-	int rc;
-
-	if ((rc = stage_room(in, so, sizeof(*h) + payload(h), &s)) < 0)
-		return rc;
-	srec_put((char *)s, h, user, key, origin, row, scope);
 	return 0;
 }
 
@@ -1277,67 +1232,11 @@ sl_ingest_other(const struct sl_ingest *in, uint64_t *events,
 	*rejects = in->other_rejects;
 }
 
-/* Fields longer than a row may hold, whatever the row. */
-static int
-fields_too_large(const struct sl_event *ev)
-{
-	return ev->user.n > SL_MAX_ROW || ev->key.n > SL_MAX_ROW ||
-	    ev->origin.n > SL_MAX_ROW || ev->scope.n > SL_MAX_ROW;
-}
-
-/* The header of an event's record with a row of rlen bytes; its log and
- * seq are the staging's. */
-static void
-event_header(struct srec *h, const struct sl_event *ev, size_t rlen)
-{
-	memset(h, 0, sizeof(*h));
-	h->cls = 1;
-	h->time = ev->time;
-	h->line = ev->line;
-	h->offset = ev->offset;
-	h->ulen = (uint32_t)ev->user.n;
-	h->klen = (uint32_t)ev->key.n;
-	h->olen = (uint32_t)ev->origin.n;
-	h->rlen = (uint32_t)rlen;
-	h->slen = ev->key.n > 0 && ev->scope.n <= UINT32_MAX / 8 ?
-	    (uint32_t)ev->scope.n : 0;
-}
-
-size_t
-sl_ingest_prepared_size(const struct sl_ingest *in, const struct sl_event *ev,
-    struct sl_buf *row)
-{
-	struct srec h;
-
-	if (in->jobs <= 1 || ev->user.n == 0 ||
-	    ev->raw.n > SL_MAX_RECORD_LIMIT || fields_too_large(ev))
-		return 0;
-	sl_buf_reset(row);
-	if (sl_row_format(ev, row) < 0 || row->n > SL_MAX_ROW)
-		return 0;
-	event_header(&h, ev, row->n);
-	return sizeof(h) + payload(&h);
-}
-
-void
-sl_ingest_prepared_put(const struct sl_event *ev, const struct sl_buf *row,
-    void *dst)
-{
-	struct srec h;
-
-	event_header(&h, ev, row->n);
-	srec_put(dst, &h, ev->user.p, ev->key.p, ev->origin.p, row->p,
-	    ev->scope.p);
-}
-
-/* An event staged: its row made here, or made ahead (rec, n bytes:
- * sl_ingest_prepared_put). */
-static int
-event_stage(struct sl_ingest *in, int log, const struct sl_event *ev,
-    const void *rec, size_t n)
+int
+sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
 {
 	char reason[128];
-	struct srec h, *s = NULL;
+	struct srec h;
 	struct ilog *g;
 	int rc;
 
@@ -1356,14 +1255,6 @@ event_stage(struct sl_ingest *in, int log, const struct sl_event *ev,
 			return 0;
 		}
 	}
-	if (rec != NULL) {
-		if ((rc = stage_room(in, &in->ev, n, &s)) < 0)
-			return rc;
-		memcpy(s, rec, n);
-		s->log = (uint32_t)log;
-		s->seq = in->seq++;
-		goto staged;
-	}
 	/* Checked here, where every event is accepted, so that nothing is
 	 * stored that the case's readers would refuse (store.h). */
 	if (ev->raw.n > SL_MAX_RECORD_LIMIT) {
@@ -1371,7 +1262,8 @@ event_stage(struct sl_ingest *in, int log, const struct sl_event *ev,
 		    "limit (%zu bytes)", (size_t)SL_MAX_RECORD_LIMIT);
 		return shard_reject(in, log, ev, reason);
 	}
-	if (fields_too_large(ev))
+	if (ev->user.n > SL_MAX_ROW || ev->key.n > SL_MAX_ROW ||
+	    ev->origin.n > SL_MAX_ROW || ev->scope.n > SL_MAX_ROW)
 		goto too_large;
 	sl_buf_reset(&in->row);
 	if ((rc = sl_row_format(ev, &in->row)) < 0)
@@ -1380,15 +1272,23 @@ event_stage(struct sl_ingest *in, int log, const struct sl_event *ev,
 		    "outcome", g->name, ev->line);
 	if (in->row.n > SL_MAX_ROW)
 		goto too_large;
-	event_header(&h, ev, in->row.n);
+	memset(&h, 0, sizeof(h));
+	h.cls = 1;
+	h.time = ev->time;
+	h.line = ev->line;
+	h.offset = ev->offset;
 	h.log = (uint32_t)log;
+	h.ulen = (uint32_t)ev->user.n;
+	h.klen = (uint32_t)ev->key.n;
+	h.olen = (uint32_t)ev->origin.n;
+	h.rlen = (uint32_t)in->row.n;
+	h.slen = ev->key.n > 0 && ev->scope.n <= UINT32_MAX / 8 ?
+	    (uint32_t)ev->scope.n : 0;
 	h.seq = in->seq++;
 	if ((rc = stage(in, &in->ev, &h, ev->user.p, ev->key.p, ev->origin.p,
 	    in->row.p, ev->scope.p)) < 0)
 		return rc;
-	s = &h;
-staged:
-	if (s->slen > 0)
+	if (h.slen > 0)
 		in->scoped++;
 	/* A merged log's row has its counts already. */
 	if (in->merging)
@@ -1404,19 +1304,6 @@ too_large:
 	snprintf(reason, sizeof(reason), "event too large to store (its "
 	    "fields are longer than %zu bytes)", (size_t)SL_MAX_ROW);
 	return shard_reject(in, log, ev, reason);
-}
-
-int
-sl_ingest_event(struct sl_ingest *in, int log, const struct sl_event *ev)
-{
-	return event_stage(in, log, ev, NULL, 0);
-}
-
-int
-sl_ingest_event_prepared(struct sl_ingest *in, int log,
-    const struct sl_event *ev, const void *rec, size_t n)
-{
-	return event_stage(in, log, ev, rec, n);
 }
 
 int

@@ -208,23 +208,6 @@ int sl_idx_load(FILE *fp, struct sl_chunk **chunks, size_t *n,
 int sl_ingest_fail(struct sl_ingest *in, int rc, const char *fmt, ...)
     SL_PRINTF(3, 4);
 
-/*
- * An event's staged record made ahead, in a reading thread (ingest-read.c),
- * so that the calling thread only copies it: sl_ingest_prepared_size
- * formats its row into row and returns the record's size, or 0 when it is
- * left to sl_ingest_event (an ingest without opts.jobs > 1, an event that
- * is not stored as it is, out of memory); sl_ingest_prepared_put lays it
- * out at dst.  Both touch nothing of in but its options.
- * sl_ingest_event_prepared stages it as sl_ingest_event would stage the
- * event: the same record, log and order.
- */
-size_t sl_ingest_prepared_size(const struct sl_ingest *in,
-    const struct sl_event *ev, struct sl_buf *row);
-void sl_ingest_prepared_put(const struct sl_event *ev,
-    const struct sl_buf *row, void *dst);
-int sl_ingest_event_prepared(struct sl_ingest *in, int log,
-    const struct sl_event *ev, const void *rec, size_t n);
-
 /* keys.tsv.gz read as rows (meta.c), for merging cases: the columns
  * that say which event a key is of and its scope.  Strings unescaped and
  * NUL-terminated, borrowed until the next call. */
