@@ -1,9 +1,11 @@
 #!/bin/sh
-# ingest-jobs: the commit deflates the case's files on -j threads; the
-# case is byte for byte the one of -j 1, with 2 threads and with more
+# ingest-jobs: the readers make the events' records and the commit
+# deflates the case's files on -j threads; the case is byte for byte the
+# one of -j 1 and the messages are the same, with 2 threads and with more
 # threads than users, on the sample evidence (duplicates, conflicts,
-# rejects), on generated logs, with memory so small that the events
-# spill to disk, and when a second ingest merges into the case.
+# rejects), on bad input (rejects and errors in many files), on generated
+# logs, with memory so small that the events spill to disk, and when a
+# second ingest merges into the case.
 . "$SRCDIR/tests/cli/lib.sh"
 
 # same NAME A B: the cases A and B hold the same files, byte for byte
@@ -34,22 +36,33 @@ same() {
 	[ "$(cat n)" -gt 0 ] || fail "$1: no users"
 }
 
-# check NAME OPTIONS SOURCES...: -j 1 against -j 2 and -j 8.
+# tidy J: the messages of -j J (in msg), the case's name as CASE.
+tidy() {
+	sed "s,\\([ (]\\)j$1\\([/)]\\|\$\\),\\1CASE\\2," msg >msg.$1
+}
+
+# check NAME OPTIONS SOURCES...: -j 1 against -j 2 and -j 8, the case
+# and the messages (rejects, in the order of the sources).
 check() {
 	name=$1 opts=$2
 	shift 2
 	rm -rf j1 j2 j8
 	# shellcheck disable=SC2086
-	"$INGEST" -q -j 1 $opts -C j1 "$@" 2>/dev/null
+	"$INGEST" -q -j 1 $opts -C j1 "$@" 2>msg
+	tidy 1
 	for j in 2 8; do
 		# shellcheck disable=SC2086
-		"$INGEST" -q -j $j $opts -C j$j "$@" 2>/dev/null
+		"$INGEST" -q -j $j $opts -C j$j "$@" 2>msg
 		same "$name: -j $j as -j 1" j1 j$j
+		tidy $j
+		expect_file "$name: -j $j messages" msg.1 msg.$j
 	done
 }
 
 check sample "" "$FIX/sample" "$FIX/dups"
 check "sample, 1M of memory" "--memory 1M" "$FIX/sample" "$FIX/dups"
+# Rejects with a message each, errors, in many files of many formats.
+check "bad and formats" "" "$FIX/bad" "$FIX/formats"
 
 "$BUILDDIR/bench/gen-bench" --mb 3 --files 3 --users 5 genlogs 2>/dev/null ||
 	fail "gen-bench"
