@@ -785,8 +785,8 @@ static const char *const code_names[] = {
 	[SL_REJECT_OTHER] = "not readable",
 	[SL_REJECT_NO_PROFILE] = "no profile recognises this log",
 	[SL_REJECT_TOO_LONG] = "record longer than the limit",
-	[SL_REJECT_CUT] = "record cut short (data lost, or the log ends "
-	    "inside it)",
+	[SL_REJECT_CUT] = ("record cut short (data lost, or the log ends "
+	    "inside it)"),
 	[SL_REJECT_INVALID_JSON] = "invalid JSON",
 	[SL_REJECT_NOT_OBJECT] = "not a JSON object",
 	[SL_REJECT_BAD_ROW] = "row that does not split into fields",

@@ -152,7 +152,7 @@ midnight(const struct sl_tz *tz, int64_t t, int days, int64_t *us)
 }
 
 int
-sl_when_parse(const char *s, const char *tzname, int64_t now, int64_t *us,
+sl_when_parse(const char *s, const char *zone, int64_t now, int64_t *us,
     char *err, size_t errlen)
 {
 	struct sl_tz *tz = NULL;
@@ -177,7 +177,7 @@ sl_when_parse(const char *s, const char *tzname, int64_t now, int64_t *us,
 		*us = now - span;
 		return 0;
 	}
-	tz = sl_tz_load(tzname != NULL ? tzname : "UTC", tzerr,
+	tz = sl_tz_load(zone != NULL ? zone : "UTC", tzerr,
 	    sizeof(tzerr));
 	if (tz == NULL) {
 		sl_seterr(err, errlen, "%s", tzerr);
