@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,8 +16,63 @@
 #include <archive_entry.h>
 #include <zlib.h>
 
+#include "config.h"
 #include "internal.h"
 #include "store.h"
+
+/*
+ * libarchive's functions, called through LA(f): with SL_LAZY_LIBS, opened
+ * on the first archive a walk meets (lazy.c), so that a tool that reads
+ * none does not map it and the libraries it needs at every start.
+ */
+#define LA_FUNCS(X) \
+	X(archive_entry_filetype) \
+	X(archive_entry_hardlink) \
+	X(archive_entry_is_encrypted) \
+	X(archive_entry_mtime) \
+	X(archive_entry_mtime_is_set) \
+	X(archive_entry_mtime_nsec) \
+	X(archive_entry_pathname) \
+	X(archive_entry_pathname_utf8) \
+	X(archive_entry_size) \
+	X(archive_error_string) \
+	X(archive_format) \
+	X(archive_read_data_block) \
+	X(archive_read_free) \
+	X(archive_read_new) \
+	X(archive_read_next_header) \
+	X(archive_read_open1) \
+	X(archive_read_set_callback_data) \
+	X(archive_read_set_read_callback) \
+	X(archive_read_set_seek_callback) \
+	X(archive_read_set_skip_callback) \
+	X(archive_read_support_filter_bzip2) \
+	X(archive_read_support_filter_compress) \
+	X(archive_read_support_filter_lz4) \
+	X(archive_read_support_filter_lzip) \
+	X(archive_read_support_filter_lzma) \
+	X(archive_read_support_filter_xz) \
+	X(archive_read_support_filter_zstd) \
+	X(archive_read_support_format_7zip) \
+	X(archive_read_support_format_ar) \
+	X(archive_read_support_format_cab) \
+	X(archive_read_support_format_cpio) \
+	X(archive_read_support_format_lha) \
+	X(archive_read_support_format_rar) \
+	X(archive_read_support_format_rar5) \
+	X(archive_read_support_format_raw) \
+	X(archive_read_support_format_tar) \
+	X(archive_read_support_format_xar) \
+	X(archive_read_support_format_zip) \
+	X(archive_set_error)
+
+#if SL_LAZY_LIBS
+SL_LAZY_LIBRARY(LA_FUNCS, SL_ARCHIVE_SONAME);
+#define LA(f) (lazy_fn.f)
+#else
+static struct sl_lazy lazy_lib = SL_LAZY_INIT("", NULL);
+#define LA(f) f
+#endif
 
 #define SNIFF 512		/* bytes looked at to tell the content */
 #define ARBUF (128u << 10)	/* libarchive read callback buffer */
@@ -169,7 +225,7 @@ layer_new(int kind)
 static int
 entry_fail(struct sl_stream *s, int r, const char *what)
 {
-	const char *e = archive_error_string(s->ar->a);
+	const char *e = LA(archive_error_string)(s->ar->a);
 
 	snprintf(s->err, sizeof(s->err), "%s", e != NULL ? e : what);
 	if (r == ARCHIVE_FATAL)
@@ -212,7 +268,7 @@ entry_read(struct sl_stream *s, unsigned char *buf, size_t n)
 		if (s->eof)
 			return 0;
 		off = 0;
-		r = archive_read_data_block(s->ar->a, &p, &k, &off);
+		r = LA(archive_read_data_block)(s->ar->a, &p, &k, &off);
 		if (r == ARCHIVE_EOF) {
 			/* The end's offset is the size: a hole before it
 			 * (a sparse file's last) reads as zeros too. */
@@ -225,8 +281,8 @@ entry_read(struct sl_stream *s, unsigned char *buf, size_t n)
 		}
 		if (r == ARCHIVE_WARN && s->check[0] == '\0')
 			snprintf(s->check, sizeof(s->check), "%s",
-			    archive_error_string(s->ar->a) != NULL ?
-			    archive_error_string(s->ar->a) :
+			    LA(archive_error_string)(s->ar->a) != NULL ?
+			    LA(archive_error_string)(s->ar->a) :
 			    "damaged member");
 		else if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY)
 			return entry_fail(s, r, "cannot read archive data");
@@ -555,7 +611,7 @@ ar_read(struct archive *a, void *arg, const void **buf)
 			    ar->in->err);
 	}
 	if (r < 0) {
-		archive_set_error(a, EIO, "%s", ar->in->err);
+		LA(archive_set_error)(a, EIO, "%s", ar->in->err);
 		return -1;
 	}
 	*buf = ar->rbuf;
@@ -608,7 +664,7 @@ arch_free(struct arch *ar)
 	if (ar == NULL)
 		return;
 	if (ar->a != NULL)
-		archive_read_free(ar->a);
+		LA(archive_read_free)(ar->a);
 	layer_free(ar->in);
 	free(ar->rbuf);
 	free(ar);
@@ -628,41 +684,43 @@ arch_open(struct sl_stream *in, char *err, size_t errlen)
 		return NULL;
 	}
 	ar->in = in;
+	if (sl_lazy_load(&lazy_lib, err, errlen) < 0)
+		goto fail;
 	ar->rbuf = malloc(ARBUF);
-	ar->a = a = archive_read_new();
+	ar->a = a = LA(archive_read_new)();
 	if (ar->rbuf == NULL || a == NULL) {
 		sl_seterr(err, errlen, "%s", strerror(ENOMEM));
 		goto fail;
 	}
 	/* No gzip filter (ours recovers damage) and no filters that run
 	 * external programs on evidence. */
-	archive_read_support_filter_bzip2(a);
-	archive_read_support_filter_compress(a);
-	archive_read_support_filter_lz4(a);
-	archive_read_support_filter_lzip(a);
-	archive_read_support_filter_lzma(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_format_7zip(a);
-	archive_read_support_format_ar(a);
-	archive_read_support_format_cab(a);
-	archive_read_support_format_cpio(a);
-	archive_read_support_format_lha(a);
-	archive_read_support_format_rar(a);
-	archive_read_support_format_rar5(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_xar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_raw(a);
-	archive_read_set_callback_data(a, ar);
-	archive_read_set_read_callback(a, ar_read);
+	LA(archive_read_support_filter_bzip2)(a);
+	LA(archive_read_support_filter_compress)(a);
+	LA(archive_read_support_filter_lz4)(a);
+	LA(archive_read_support_filter_lzip)(a);
+	LA(archive_read_support_filter_lzma)(a);
+	LA(archive_read_support_filter_xz)(a);
+	LA(archive_read_support_filter_zstd)(a);
+	LA(archive_read_support_format_7zip)(a);
+	LA(archive_read_support_format_ar)(a);
+	LA(archive_read_support_format_cab)(a);
+	LA(archive_read_support_format_cpio)(a);
+	LA(archive_read_support_format_lha)(a);
+	LA(archive_read_support_format_rar)(a);
+	LA(archive_read_support_format_rar5)(a);
+	LA(archive_read_support_format_tar)(a);
+	LA(archive_read_support_format_xar)(a);
+	LA(archive_read_support_format_zip)(a);
+	LA(archive_read_support_format_raw)(a);
+	LA(archive_read_set_callback_data)(a, ar);
+	LA(archive_read_set_read_callback)(a, ar_read);
 	if (in->kind == L_FD) {
-		archive_read_set_seek_callback(a, ar_seek);
-		archive_read_set_skip_callback(a, ar_skip);
+		LA(archive_read_set_seek_callback)(a, ar_seek);
+		LA(archive_read_set_skip_callback)(a, ar_skip);
 	}
-	if (archive_read_open1(a) != ARCHIVE_OK) {
-		sl_seterr(err, errlen, "%s", archive_error_string(a) != NULL ?
-		    archive_error_string(a) : "cannot read archive");
+	if (LA(archive_read_open1)(a) != ARCHIVE_OK) {
+		sl_seterr(err, errlen, "%s", LA(archive_error_string)(a) != NULL ?
+		    LA(archive_error_string)(a) : "cannot read archive");
 		goto fail;
 	}
 	return ar;
@@ -1030,8 +1088,8 @@ content(struct sl_walk *w, struct sl_stream *base, const char *name,
 		if (ar == NULL)
 			return push_error(w, name, "cannot read archive: %s",
 			    err);
-		rc = archive_read_next_header(ar->a, &ent);
-		if (archive_format(ar->a) == ARCHIVE_FORMAT_RAW &&
+		rc = LA(archive_read_next_header)(ar->a, &ent);
+		if (LA(archive_format)(ar->a) == ARCHIVE_FORMAT_RAW &&
 		    rc >= ARCHIVE_WARN) {
 			/* A compressed single file: its data is the log. */
 			if (++ncomp > MAX_COMP) {
@@ -1514,7 +1572,7 @@ arch_step(struct sl_walk *w)
 		rc = f->hrc;
 		ent = f->ent;
 	} else {
-		rc = archive_read_next_header(f->ar->a, &ent);
+		rc = LA(archive_read_next_header)(f->ar->a, &ent);
 	}
 	if (f->ar->disc[0] != '\0') {
 		if (push_error(w, f->name, "%s", f->ar->disc) < 0)
@@ -1529,22 +1587,22 @@ arch_step(struct sl_walk *w)
 		if (f->retries > 1)
 			return 0;
 		return push_error(w, f->name, "damaged archive: %s; looking "
-		    "for the next member", archive_error_string(f->ar->a));
+		    "for the next member", LA(archive_error_string)(f->ar->a));
 	}
 	if (rc < ARCHIVE_WARN || rc == ARCHIVE_RETRY) {
 		f->done = 1;
 		return push_error(w, f->name, "damaged archive: %s",
-		    archive_error_string(f->ar->a) != NULL ?
-		    archive_error_string(f->ar->a) : "cannot read");
+		    LA(archive_error_string)(f->ar->a) != NULL ?
+		    LA(archive_error_string)(f->ar->a) : "cannot read");
 	}
 	f->retries = 0;
-	if (archive_entry_filetype(ent) != AE_IFREG ||
-	    (archive_entry_hardlink(ent) != NULL &&
-	    archive_entry_size(ent) == 0))
+	if (LA(archive_entry_filetype)(ent) != AE_IFREG ||
+	    (LA(archive_entry_hardlink)(ent) != NULL &&
+	    LA(archive_entry_size)(ent) == 0))
 		return 0;
-	path = archive_entry_pathname(ent);
+	path = LA(archive_entry_pathname)(ent);
 	if (path == NULL)
-		path = archive_entry_pathname_utf8(ent);
+		path = LA(archive_entry_pathname_utf8)(ent);
 	if (path == NULL)
 		path = "(unnamed)";
 	/* A '!' in the name would make the origin ambiguous. */
@@ -1553,15 +1611,15 @@ arch_step(struct sl_walk *w)
 		sl_buf_release(&name);
 		return -ENOMEM;
 	}
-	if (archive_entry_is_encrypted(ent)) {
+	if (LA(archive_entry_is_encrypted)(ent)) {
 		rc = push_unread(w, NULL, name.p, 0, NULL, 0, "encrypted",
 		    "encrypted member; not read");
 		sl_buf_release(&name);
 		return rc;
 	}
-	mtime = archive_entry_mtime_is_set(ent) ?
-	    (int64_t)archive_entry_mtime(ent) * 1000000 +
-	    archive_entry_mtime_nsec(ent) / 1000 : f->mtime;
+	mtime = LA(archive_entry_mtime_is_set)(ent) ?
+	    (int64_t)LA(archive_entry_mtime)(ent) * 1000000 +
+	    LA(archive_entry_mtime_nsec)(ent) / 1000 : f->mtime;
 	if ((s = layer_new(L_ENTRY)) == NULL ||
 	    (s->sha = sl_sha256_new()) == NULL) {
 		layer_free(s);

@@ -2,6 +2,7 @@
 #ifndef SL_INTERNAL_H
 #define SL_INTERNAL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -59,6 +60,48 @@ void sl_match_scratch_free(struct sl_match_scratch *s);
 int sl_matcher_test_with(const struct sl_matcher *m, size_t i,
     const struct sl_event *ev, struct sl_match_scratch *s);
 
+/* ---- lazy.c: libraries opened when first needed ---------------------------- */
+
+/*
+ * A shared library that the library opens with dlopen(3) on first use
+ * (SL_LAZY_LIBS; otherwise it is linked and sl_lazy_load does nothing):
+ * soname, and resolve, which sets the user's function pointers from the
+ * handle and returns NULL, or the name of a symbol it did not find.
+ * Define one statically with SL_LAZY_INIT.
+ */
+struct sl_lazy {
+	const char *soname;
+	const char *(*resolve)(void *handle);
+	pthread_mutex_t lock;
+	int state;		/* 0: not tried, 1: loaded, -1: failed */
+	char why[256];
+};
+#define SL_LAZY_INIT(soname, resolve) \
+	{ (soname), (resolve), PTHREAD_MUTEX_INITIALIZER, 0, { 0 } }
+/* Open l once (thread-safe); 0, or -1 with why in err, every time. */
+int sl_lazy_load(struct sl_lazy *l, char *err, size_t errlen);
+/* A symbol of a lazy library into a function pointer (as dlsym(3) says). */
+#define SL_LAZY_SYM(h, ptr, name) \
+	((*(void **)&(ptr) = dlsym((h), (name))) != NULL)
+/*
+ * A file's lazy library (with <dlfcn.h>): FUNCS(X) lists X(function) for
+ * each function it calls, declared by the library's header; this makes
+ * lazy_fn, with a pointer of each, set by lazy_lib once sl_lazy_load has
+ * loaded it.  Call them as lazy_fn.function(...).
+ */
+#define SL_LAZY_PTR_(f) __typeof__(f) *f;
+#define SL_LAZY_RESOLVE_(f) \
+	if (!SL_LAZY_SYM(h_, lazy_fn.f, #f)) \
+		return #f;
+#define SL_LAZY_LIBRARY(FUNCS, soname) \
+	static struct { FUNCS(SL_LAZY_PTR_) } lazy_fn; \
+	static const char *lazy_resolve(void *h_) \
+	{ \
+		FUNCS(SL_LAZY_RESOLVE_) \
+		return NULL; \
+	} \
+	static struct sl_lazy lazy_lib = SL_LAZY_INIT(soname, lazy_resolve)
+
 /* ---- sha256.c: SHA-256 through OpenSSL's EVP --------------------------- */
 
 struct sl_sha256;
@@ -69,6 +112,8 @@ void sl_sha256_final(struct sl_sha256 *h, char hex[65]);
 void sl_sha256_free(struct sl_sha256 *h);
 /* Digest of a whole file by path; 0 or a negative errno value. */
 int sl_sha256_file(const char *path, char hex[65], uint64_t *bytes);
+/* The digest of p[0..n) in d; 0, or -1 without libcrypto. */
+int sl_sha256_bytes(const void *p, size_t n, unsigned char d[32]);
 
 /* ---- container.c, gzip.c: sources to logical logs ---------------------- */
 
