@@ -445,6 +445,10 @@ size_t sl_prefilter_rows(const struct sl_prefilter *pf, const char *rows,
  * sl_key_hash_more over the key gives sl_key_hash). */
 void sl_keycount_add(struct sl_keycount *kc, const uint64_t *h, size_t n);
 void sl_keycount_incomplete(struct sl_keycount *kc);
+/* Hold at most this many hashes in memory (RUN_MAX unless set), the
+ * rest in sorted runs in a file; and how many runs there are. */
+void sl_keycount_set_limit(struct sl_keycount *kc, size_t hashes);
+size_t sl_keycount_runs(const struct sl_keycount *kc);
 uint64_t sl_key_hash_scope(const char *scope, size_t n);
 uint64_t sl_key_hash_more(uint64_t h, const char *key, size_t n);
 /*

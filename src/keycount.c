@@ -1,12 +1,32 @@
 /* keycount.c: the scoped keys of the records read, counted as hashes; the
  * keys of records left out unparsed found by a byte search. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
+
+/*
+ * Memory stays bounded however large the evidence: once RUN_MAX hashes
+ * are held (32 MiB, about 4.5 GB of audit.3), they are sorted and written
+ * as a run to an unlinked file in TMPDIR, with every PAGE-th hash kept as
+ * a fence; a count reads one page (or a few, for a hash counted more
+ * often than a page holds) of each run.  A run that cannot be written
+ * leaves the hashes in memory, as before.
+ */
+#define RUN_MAX ((size_t)1 << 22)
+#define PAGE 512
+
+struct run {
+	off_t off;		/* of its first hash in the file */
+	size_t n;
+	uint64_t *fence;	/* the hash at every PAGE-th place */
+};
 
 struct sl_keycount {
 	pthread_mutex_t lock;
@@ -14,6 +34,12 @@ struct sl_keycount {
 	size_t n, cap;
 	int sorted;
 	int incomplete;
+	size_t limit;		/* hashes held before a run is written */
+	int fd;			/* the runs' file, -1 before the first */
+	off_t end;
+	struct run *runs;
+	size_t nruns;
+	uint64_t *page;		/* PAGE hashes read back */
 };
 
 struct sl_keycount *
@@ -28,17 +54,133 @@ sl_keycount_new(void)
 		return NULL;
 	}
 	kc->sorted = 1;
+	kc->limit = RUN_MAX;
+	kc->fd = -1;
 	return kc;
 }
 
 void
 sl_keycount_free(struct sl_keycount *kc)
 {
+	size_t i;
+
 	if (kc == NULL)
 		return;
 	pthread_mutex_destroy(&kc->lock);
+	for (i = 0; i < kc->nruns; i++)
+		free(kc->runs[i].fence);
+	free(kc->runs);
+	free(kc->page);
+	if (kc->fd >= 0)
+		close(kc->fd);
 	free(kc->v);
 	free(kc);
+}
+
+void
+sl_keycount_set_limit(struct sl_keycount *kc, size_t hashes)
+{
+	kc->limit = hashes > 0 ? hashes : 1;
+}
+
+size_t
+sl_keycount_runs(const struct sl_keycount *kc)
+{
+	return kc->nruns;
+}
+
+static void sort_hashes(uint64_t *v, size_t n);
+
+/* A file for the runs, unlinked at once; -1 if none can be made. */
+static int
+runs_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[PATH_MAX];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/sessionlog-keys-XXXXXX",
+	    dir) >= sizeof(path))
+		return -1;
+	if ((fd = mkstemp(path)) >= 0)
+		unlink(path);
+	return fd;
+}
+
+static int
+write_all(int fd, const void *p, size_t n, off_t off)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = pwrite(fd, c, n, off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}
+
+static int
+read_all(int fd, void *p, size_t n, off_t off)
+{
+	char *c = p;
+	ssize_t r;
+
+	while (n > 0) {
+		r = pread(fd, c, n, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		c += r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+/* The held hashes, sorted, as a run in the file (under the lock); 0, or
+ * -1 when they stay in memory (and no run is tried again). */
+static int
+spill(struct sl_keycount *kc)
+{
+	struct run *runs, *r;
+	size_t i, nf = (kc->n + PAGE - 1) / PAGE;
+
+	if (kc->fd < 0 && (kc->fd = runs_file()) < 0)
+		goto keep;
+	runs = realloc(kc->runs, (kc->nruns + 1) * sizeof(*runs));
+	if (runs == NULL)
+		goto keep;
+	kc->runs = runs;
+	r = &runs[kc->nruns];
+	if ((r->fence = malloc(nf * sizeof(*r->fence))) == NULL)
+		goto keep;
+	sort_hashes(kc->v, kc->n);
+	if (write_all(kc->fd, kc->v, kc->n * sizeof(*kc->v), kc->end) < 0) {
+		free(r->fence);
+		goto keep;
+	}
+	for (i = 0; i < nf; i++)
+		r->fence[i] = kc->v[i * PAGE];
+	r->off = kc->end;
+	r->n = kc->n;
+	kc->end += (off_t)(kc->n * sizeof(*kc->v));
+	kc->nruns++;
+	kc->n = 0;
+	kc->sorted = 1;
+	return 0;
+keep:
+	kc->limit = SIZE_MAX;
+	return -1;
 }
 
 /* FNV-1a, as the tools compare keys: the scope, a 0xff, the key. */
@@ -83,6 +225,8 @@ sl_keycount_add(struct sl_keycount *kc, const uint64_t *h, size_t n)
 	if (n == 0)
 		return;
 	pthread_mutex_lock(&kc->lock);
+	if (kc->n > 0 && kc->n + n > kc->limit)
+		(void)spill(kc);
 	if (kc->n + n > kc->cap) {
 		cap = kc->cap ? kc->cap : 4096;
 		while (cap < kc->n + n)
@@ -179,14 +323,58 @@ bound(const uint64_t *v, size_t n, uint64_t h, int upper)
 	return lo;
 }
 
+/* How often h is in run r: the pages from the one before the first
+ * fence not below h, on while they end with h.  -1 when a page cannot
+ * be read. */
+static int64_t
+run_count(struct sl_keycount *kc, const struct run *r, uint64_t h)
+{
+	size_t nf = (r->n + PAGE - 1) / PAGE, p, k;
+	int64_t c = 0;
+
+	p = bound(r->fence, nf, h, 0);
+	if (p == 0 && r->fence[0] > h)
+		return 0;
+	if (p > 0)
+		p--;
+	if (kc->page == NULL &&
+	    (kc->page = malloc(PAGE * sizeof(*kc->page))) == NULL)
+		return -1;
+	for (; p < nf; p++) {
+		k = r->n - p * PAGE < PAGE ? r->n - p * PAGE : PAGE;
+		if (read_all(kc->fd, kc->page, k * sizeof(*kc->page),
+		    r->off + (off_t)(p * PAGE * sizeof(*kc->page))) < 0)
+			return -1;
+		c += (int64_t)(bound(kc->page, k, h, 1) -
+		    bound(kc->page, k, h, 0));
+		if (kc->page[k - 1] > h)
+			break;
+	}
+	return c;
+}
+
 uint64_t
 sl_keycount_get(struct sl_keycount *kc, uint64_t h)
 {
+	uint64_t c;
+	int64_t rc;
+	size_t i;
+
 	if (!kc->sorted) {
 		sort_hashes(kc->v, kc->n);
 		kc->sorted = 1;
 	}
-	return bound(kc->v, kc->n, h, 1) - bound(kc->v, kc->n, h, 0);
+	c = bound(kc->v, kc->n, h, 1) - bound(kc->v, kc->n, h, 0);
+	for (i = 0; i < kc->nruns; i++) {
+		if ((rc = run_count(kc, &kc->runs[i], h)) < 0) {
+			/* A run lost: every key has copies, as far as
+			 * anyone can tell, so the caller reads them. */
+			kc->incomplete = 1;
+			return UINT64_MAX;
+		}
+		c += (uint64_t)rc;
+	}
+	return c;
 }
 
 #define IS_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')

@@ -1437,8 +1437,11 @@ SL_API void sl_prefilter_free(struct sl_prefilter *pf);
  * length, a pattern or text after a separator, a key scope that depends
  * on the record's host), they are not counted and the count is
  * incomplete.  A record whose key member holds another JSON value is
- * parsed instead.  About 8 bytes a record; adding is thread-safe,
- * reading the counts is not (read them once the readers are done).
+ * parsed instead.  About 8 bytes a record, in memory up to 32 MiB of
+ * them, beyond that in sorted runs in a file in TMPDIR (unlinked at
+ * once), so that memory stays bounded; adding is thread-safe, reading
+ * the counts is not (read them once the readers are done).  A count
+ * that cannot be read back is UINT64_MAX (as if every key had copies).
  */
 struct sl_keycount;
 

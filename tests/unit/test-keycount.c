@@ -39,6 +39,104 @@ scan(const char *rec, const char *const *want)
 	return n;
 }
 
+static int
+u64cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How often h is in the sorted ref[0..n). */
+static uint64_t
+ref_count(const uint64_t *ref, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n, c = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ref[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + c < n && ref[lo + c] == h)
+		c++;
+	return c;
+}
+
+/*
+ * Counts beyond the memory limit: runs in a file, against a sorted copy.
+ * 30,000 hashes in adds of 1 to 700, at most 1,000 held: a common hash
+ * 2,000 times (across pages and runs), the smallest and largest hashes,
+ * many that differ in every byte; then the same with TMPDIR where no file
+ * can be made (the hashes stay in memory).
+ */
+static void
+spilled(void)
+{
+	enum { N = 30000 };
+	uint64_t *w = malloc(N * sizeof(*w)), *ref = malloc(N * sizeof(*w));
+	uint64_t x, probe[] = { 0, 1, UINT64_MAX, UINT64_MAX - 1, 42 };
+	struct sl_keycount *kc;
+	const char *tmp = getenv("TMPDIR");
+	char *saved = tmp != NULL ? strdup(tmp) : NULL;
+	size_t i, k, bad;
+	int pass;
+
+	for (i = 0; i < N; i++) {
+		if (i % 15 == 0)
+			w[i] = 42;
+		else if (i % 1001 == 0)
+			w[i] = i % 2 ? UINT64_MAX : 0;
+		else {
+			x = (uint64_t)(i * 7919 % 9000) + 0x9e3779b97f4a7c15u;
+			x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+			w[i] = x ^ (x >> 27);
+		}
+	}
+	memcpy(ref, w, N * sizeof(*w));
+	qsort(ref, N, sizeof(*ref), u64cmp);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			setenv("TMPDIR", "/nonexistent/sessionlog-test", 1);
+		kc = sl_keycount_new();
+		sl_keycount_set_limit(kc, 1000);
+		for (i = 0, k = 1; i < N; i += k, k = k * 7 % 701 + 1)
+			sl_keycount_add(kc, w + i, i + k <= N ? k : N - i);
+		if (pass == 0)
+			CHECK(sl_keycount_runs(kc) > 10);
+		else
+			CHECK_INT(sl_keycount_runs(kc), 0);
+		CHECK_INT(sl_keycount_get(kc, 42), ref_count(ref, N, 42));
+		CHECK(sl_keycount_get(kc, 42) >= 2000);
+		for (i = 0, bad = 0; i < N; i++)
+			bad += sl_keycount_get(kc, w[i]) !=
+			    ref_count(ref, N, w[i]);
+		CHECK_INT(bad, 0);
+		for (i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+			CHECK_INT(sl_keycount_get(kc, probe[i]),
+			    ref_count(ref, N, probe[i]));
+		for (i = 0, bad = 0; i < N; i += 97)
+			bad += sl_keycount_get(kc, w[i] + 1) !=
+			    ref_count(ref, N, w[i] + 1);
+		CHECK_INT(bad, 0);
+		/* Added after the counts were read: counted too. */
+		sl_keycount_add(kc, probe, 1);
+		CHECK_INT(sl_keycount_get(kc, 0), ref_count(ref, N, 0) + 1);
+		CHECK(sl_keycount_complete(kc));
+		sl_keycount_free(kc);
+	}
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	free(w);
+	free(ref);
+}
+
 int
 main(void)
 {
@@ -154,5 +252,6 @@ main(void)
 		free(w);
 		sl_keycount_free(kc);
 	}
+	spilled();
 	return check_done("keycount");
 }
