@@ -941,7 +941,7 @@ set_prefilter(const struct userset *set, int field)
 	for (i = 0; i < set->cap && rc == 0; i++)
 		if (set->v[i].p != NULL)
 			rc = sl_prefilter_add(pf, field, set->v[i].p,
-			    set->v[i].n, 0);
+			    set->v[i].n, SL_PREFILTER_WHOLE);
 	if (rc == -ENOMEM)
 		cli_die("out of memory");
 	if (rc < 0) {

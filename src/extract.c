@@ -253,9 +253,15 @@ sl_extractor_verbatim(const struct sl_extractor *x, unsigned mask)
 	return 1;
 }
 
-int
-sl_extractor_key_names(const struct sl_extractor *x, struct sl_str *names,
-    size_t max, size_t *n, struct sl_str *scope)
+/* The last member name of every path that field g's rules take, when
+ * each rule is a list of paths of member names (and with index, of
+ * indexes and stars as well, after a name): 1 with them in names
+ * (borrowed), -1 when some rule is anything else (a table, a constant, a
+ * length, after() or re(), an index or a star, a name a JSON string
+ * writes with an escape, more than max names), 0 without rules. */
+static int
+path_names(const struct sl_extractor *x, int g, struct sl_str *names,
+    size_t max, size_t *n, int index)
 {
 	const struct rule *ru;
 	const struct term *t;
@@ -263,12 +269,10 @@ sl_extractor_key_names(const struct sl_extractor *x, struct sl_str *names,
 	size_t i, a, s, k;
 
 	*n = 0;
-	if (x->nfr[F_KEY] == 0 || x->p->keyscope == KS_NONE)
+	if (x->nfr[g] == 0)
 		return 0;
-	if (x->p->keyscope != KS_GLOBAL)
-		return -1;
-	for (i = 0; i < x->nfr[F_KEY]; i++) {
-		ru = x->fr[F_KEY][i];
+	for (i = 0; i < x->nfr[g]; i++) {
+		ru = x->fr[g][i];
 		if (ru->table >= 0)
 			return -1;
 		for (a = 0; a < ru->nalt; a++) {
@@ -276,23 +280,62 @@ sl_extractor_key_names(const struct sl_extractor *x, struct sl_str *names,
 			if (t->kind != T_PATH || t->path.nseg == 0)
 				return -1;
 			for (s = 0; s < t->path.nseg; s++)
-				if (t->path.seg[s].kind != SEG_KEY)
+				if (t->path.seg[s].kind != SEG_KEY && !index)
 					return -1;
-			sg = &t->path.seg[t->path.nseg - 1];
+			/* The name an index or a star follows. */
+			for (s = t->path.nseg; s > 0 &&
+			    t->path.seg[s - 1].kind != SEG_KEY; s--)
+				;
+			if (s == 0)
+				return -1;
+			sg = &t->path.seg[s - 1];
 			for (k = 0; k < sg->klen; k++)
 				if ((unsigned char)sg->key[k] < 0x20 ||
 				    sg->key[k] == '"' || sg->key[k] == '\\')
 					return -1;
-			if (sg->klen == 0 || *n == max)
+			if (sg->klen == 0)
+				return -1;
+			for (k = 0; k < *n && (names[k].n != sg->klen ||
+			    memcmp(names[k].p, sg->key, sg->klen) != 0); k++)
+				;
+			if (k < *n)
+				continue;	/* named already */
+			if (*n == max)
 				return -1;
 			names[*n].p = sg->key;
 			names[*n].n = sg->klen;
 			(*n)++;
 		}
 	}
+	return 1;
+}
+
+int
+sl_extractor_key_names(const struct sl_extractor *x, struct sl_str *names,
+    size_t max, size_t *n, struct sl_str *scope)
+{
+	int rc;
+
+	*n = 0;
+	if (x->nfr[F_KEY] == 0 || x->p->keyscope == KS_NONE)
+		return 0;
+	if (x->p->keyscope != KS_GLOBAL)
+		return -1;
+	if ((rc = path_names(x, F_KEY, names, max, n, 0)) <= 0)
+		return rc;
 	scope->p = x->p->family != NULL ? x->p->family : x->p->name;
 	scope->n = strlen(scope->p);
 	return 1;
+}
+
+int
+sl_extractor_user_names(const struct sl_extractor *x, struct sl_str *names,
+    size_t max, size_t *n)
+{
+	int rc = path_names(x, F_USER, names, max, n, 1);
+
+	/* No rule: no event has a user to find. */
+	return rc == 0 ? -1 : rc;
 }
 
 /*

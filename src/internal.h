@@ -426,6 +426,12 @@ int sl_profile_reader(const struct sl_profile *p);	/* enum sl_reader_kind */
  * of pf are in (SL_FIELD_TEXT's four for it; SL_FIELD_RAW none), and
  * whether the record rec[0..n) may hold what pf asks (1) or not (0). */
 unsigned sl_prefilter_fields(const struct sl_prefilter *pf);
+/* 1 when pf is one group of exact literals (SL_PREFILTER_WHOLE, no
+ * SL_MATCH_ICASE), all of field: then sl_prefilter_is_one tells whether
+ * s[0..n) is one of them. */
+int sl_prefilter_exact(const struct sl_prefilter *pf, int field);
+int sl_prefilter_is_one(const struct sl_prefilter *pf, const char *s,
+    size_t n);
 int sl_prefilter_pass(const struct sl_prefilter *pf, const char *rec,
     size_t n);
 /* The same on the rows of a case's timelines (values verbatim, escaped for
@@ -463,6 +469,20 @@ uint64_t sl_key_hash_more(uint64_t h, const char *key, size_t n);
  */
 int sl_json_key_scan(const char *rec, size_t n, const struct sl_str *pats,
     size_t npats, uint64_t h0, uint64_t *out, size_t max);
+/*
+ * Each string value (without its quotes, maybe empty) that follows one of
+ * the member names pats ("NAME", quoted) and a colon in the JSON record
+ * rec[0..n), at any depth, handed to fn, which returns 0 to go on, or
+ * something else to stop with it; with arrays, each string of an array
+ * value too.  Returns 0 when every one was seen, what fn stopped with,
+ * or -1 when a byte search cannot be sure: a backslash anywhere in the
+ * record, a member of one of the names whose value is neither a string
+ * nor null (nor, with arrays, an array of strings and nulls), a string
+ * or an array not closed.
+ */
+int sl_json_member_strings(const char *rec, size_t n,
+    const struct sl_str *pats, size_t npats, int arrays,
+    int (*fn)(void *arg, const char *v, size_t vn), void *arg);
 
 /* The splitter mode for this profile's reader. */
 int sl_profile_split_mode(const struct sl_profile *p);
@@ -566,6 +586,14 @@ int sl_extractor_verbatim(const struct sl_extractor *x, unsigned mask);
  * more than max names). */
 int sl_extractor_key_names(const struct sl_extractor *x,
     struct sl_str *names, size_t max, size_t *n, struct sl_str *scope);
+/* Where a JSON record's user may be found by a byte search: 1 with the
+ * member names (the last name of each path of every user rule, --map's
+ * too; at most max, borrowed) when the user is always the string value
+ * of one of them, or one of the strings of its array value (a path that
+ * ends in an index or a star: users[0]), unchanged; -1 when not (as for
+ * the key names, but for indexes and stars). */
+int sl_extractor_user_names(const struct sl_extractor *x,
+    struct sl_str *names, size_t max, size_t *n);
 void sl_extractor_free(struct sl_extractor *x);
 /* How far (us) a record's time may go back from the previous record's
  * before it counts as out of source order; the profile's "tolerance"

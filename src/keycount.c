@@ -379,13 +379,50 @@ sl_keycount_get(struct sl_keycount *kc, uint64_t h)
 
 #define IS_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
 
+/* The strings of the array whose '[' is at s, each to fn (nulls
+ * skipped); 0, what fn stopped with, or -1 for anything else in it. */
+static int
+array_strings(const char *s, const char *end,
+    int (*fn)(void *arg, const char *v, size_t vn), void *arg)
+{
+	const char *e;
+	int rc;
+
+	for (s++;;) {
+		while (s < end && IS_WS(*s))
+			s++;
+		if (s == end)
+			return -1;
+		if (*s == ']')
+			return 0;
+		if (*s == 'n' && end - s >= 4 && memcmp(s, "null", 4) == 0)
+			s += 4;
+		else if (*s == '"') {
+			if ((e = memchr(s + 1, '"', (size_t)(end - s - 1))) ==
+			    NULL)
+				return -1;
+			if ((rc = fn(arg, s + 1, (size_t)(e - s - 1))) != 0)
+				return rc;
+			s = e + 1;
+		} else
+			return -1;
+		while (s < end && IS_WS(*s))
+			s++;
+		if (s < end && *s == ',')
+			s++;
+		else if (s == end || *s != ']')
+			return -1;
+	}
+}
+
 int
-sl_json_key_scan(const char *rec, size_t n, const struct sl_str *pats,
-    size_t npats, uint64_t h0, uint64_t *out, size_t max)
+sl_json_member_strings(const char *rec, size_t n, const struct sl_str *pats,
+    size_t npats, int arrays,
+    int (*fn)(void *arg, const char *v, size_t vn), void *arg)
 {
 	const char *end = rec + n, *q, *hit, *s, *v, *e;
-	size_t i, k, nout = 0;
-	uint64_t h;
+	size_t i;
+	int rc;
 
 	/* An escape could hide a name or change a value. */
 	if (memchr(rec, '\\', n) != NULL)
@@ -409,23 +446,56 @@ sl_json_key_scan(const char *rec, size_t n, const struct sl_str *pats,
 				return -1;
 			if (*s == 'n' && end - s >= 4 &&
 			    memcmp(s, "null", 4) == 0)
-				continue;	/* no key */
+				continue;	/* no value */
+			if (*s == '[' && arrays) {
+				if ((rc = array_strings(s, end, fn, arg)) != 0)
+					return rc;
+				continue;
+			}
 			if (*s != '"')
 				return -1;	/* a number, object, ...: parse */
 			v = s + 1;
 			if ((e = memchr(v, '"', (size_t)(end - v))) == NULL)
 				return -1;
-			if (e == v)
-				continue;	/* empty: no key */
-			h = sl_key_hash_more(h0, v, (size_t)(e - v));
-			for (k = 0; k < nout && out[k] != h; k++)
-				;
-			if (k < nout)
-				continue;
-			if (nout == max)
-				return -1;
-			out[nout++] = h;
+			if ((rc = fn(arg, v, (size_t)(e - v))) != 0)
+				return rc;
 		}
 	}
-	return (int)nout;
+	return 0;
+}
+
+struct key_scan {
+	uint64_t h0, *out;
+	size_t n, max;
+};
+
+static int
+key_one(void *arg, const char *v, size_t vn)
+{
+	struct key_scan *ks = arg;
+	uint64_t h;
+	size_t k;
+
+	if (vn == 0)
+		return 0;	/* empty: no key */
+	h = sl_key_hash_more(ks->h0, v, vn);
+	for (k = 0; k < ks->n && ks->out[k] != h; k++)
+		;
+	if (k < ks->n)
+		return 0;
+	if (ks->n == ks->max)
+		return -1;
+	ks->out[ks->n++] = h;
+	return 0;
+}
+
+int
+sl_json_key_scan(const char *rec, size_t n, const struct sl_str *pats,
+    size_t npats, uint64_t h0, uint64_t *out, size_t max)
+{
+	struct key_scan ks = { h0, out, 0, max };
+
+	if (sl_json_member_strings(rec, n, pats, npats, 0, key_one, &ks) < 0)
+		return -1;
+	return (int)ks.n;
 }

@@ -13,6 +13,7 @@ struct lit {
 	size_t n;
 	int field;
 	int icase;
+	int whole;		/* SL_PREFILTER_WHOLE */
 	int wide;		/* icase, and holds a letter that Unicode
 				 * folds with a character beyond ASCII */
 	size_t *shift;		/* icase: Horspool's 256 shifts; else NULL
@@ -305,6 +306,7 @@ sl_prefilter_add(struct sl_prefilter *pf, int field, const char *lit,
 	l->n = n;
 	l->field = field;
 	l->icase = (flags & SL_MATCH_ICASE) != 0;
+	l->whole = (flags & SL_PREFILTER_WHOLE) != 0;
 	for (i = 0; i < n; i++) {
 		l->p[i] = l->icase ? fold(s[i]) : s[i];
 		/* K and S fold with KELVIN SIGN and LATIN SMALL LETTER LONG
@@ -361,6 +363,45 @@ group_find(const struct group *g, const unsigned char *p, size_t n,
 			return 1;
 		*wide |= g->v[k].wide;
 	}
+	return 0;
+}
+
+int
+sl_prefilter_exact(const struct sl_prefilter *pf, int field)
+{
+	size_t k;
+
+	if (pf->n != 1 || pf->g[0].n == 0)
+		return 0;
+	for (k = 0; k < pf->g[0].n; k++)
+		if (pf->g[0].v[k].field != field || pf->g[0].v[k].icase ||
+		    !pf->g[0].v[k].whole)
+			return 0;
+	return 1;
+}
+
+int
+sl_prefilter_is_one(const struct sl_prefilter *pf, const char *s, size_t n)
+{
+	const struct group *g = &pf->g[0];
+	const struct lit *l;
+	size_t j, k;
+
+	if (g->plain && g->tcap > 0) {
+		/* Every literal is in the table, none shorter than 4. */
+		if (n < 4)
+			return 0;
+		for (j = g->tab[table_find(g, load4(
+		    (const unsigned char *)s))]; j != 0; j = g->next[j - 1]) {
+			l = &g->v[j - 1];
+			if (l->n == n && memcmp(l->p, s, n) == 0)
+				return 1;
+		}
+		return 0;
+	}
+	for (k = 0; k < g->n; k++)
+		if (g->v[k].n == n && memcmp(g->v[k].p, s, n) == 0)
+			return 1;
 	return 0;
 }
 

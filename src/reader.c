@@ -64,6 +64,14 @@ struct sl_reader {
 	 * quoted, in kpat) and the hash of its scope; the hashes wait in
 	 * kbuf to be added. */
 	int keys;
+	/* A prefilter of users' names only, on a log whose user is the
+	 * value of one of the member names uname ("NAME", quoted, in upat):
+	 * a record passes when one of those values is one of the names,
+	 * not whenever a name is anywhere in it. */
+	int users;
+	struct sl_str uname[KEY_NAMES];
+	size_t nuname;
+	struct sl_buf upat;
 	struct sl_str kname[KEY_NAMES];
 	size_t nkname;
 	struct sl_buf kpat;
@@ -237,6 +245,7 @@ sl_reader_free(struct sl_reader *r)
 	sl_buf_release(&r->notes);
 	sl_buf_release(&r->rec);
 	sl_buf_release(&r->kpat);
+	sl_buf_release(&r->upat);
 	free(r);
 }
 
@@ -372,11 +381,32 @@ split_next(struct sl_reader *r, struct sl_record *rec)
  */
 /* How the open log's records that the prefilter leaves out are counted in
  * opts.keys (r->keys); 0 or -ENOMEM. */
+/* The names[0..n) as a byte search looks for them, "NAME", in buf;
+ * 0 or -ENOMEM. */
+static int
+quote_names(struct sl_str *names, size_t n, struct sl_buf *buf)
+{
+	size_t i, off[KEY_NAMES];
+
+	sl_buf_reset(buf);
+	for (i = 0; i < n; i++) {
+		off[i] = buf->n;
+		if (sl_buf_addc(buf, '"') < 0 ||
+		    sl_buf_add(buf, names[i].p, names[i].n) < 0 ||
+		    sl_buf_addc(buf, '"') < 0)
+			return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		names[i].p = buf->p + off[i];
+		names[i].n += 2;
+	}
+	return 0;
+}
+
 static int
 keys_setup(struct sl_reader *r)
 {
 	struct sl_str scope;
-	size_t i, off[KEY_NAMES];
 	int rc;
 
 	rc = sl_extractor_key_names(r->x, r->kname, KEY_NAMES, &r->nkname,
@@ -384,20 +414,42 @@ keys_setup(struct sl_reader *r)
 	r->keys = rc > 0 ? KEYS_SCAN : rc == 0 ? KEYS_NONE : KEYS_CANNOT;
 	if (rc <= 0)
 		return 0;
-	sl_buf_reset(&r->kpat);
-	for (i = 0; i < r->nkname; i++) {
-		off[i] = r->kpat.n;
-		if (sl_buf_addc(&r->kpat, '"') < 0 ||
-		    sl_buf_add(&r->kpat, r->kname[i].p, r->kname[i].n) < 0 ||
-		    sl_buf_addc(&r->kpat, '"') < 0)
-			return -ENOMEM;
-	}
-	for (i = 0; i < r->nkname; i++) {
-		r->kname[i].p = r->kpat.p + off[i];
-		r->kname[i].n += 2;
-	}
+	if (quote_names(r->kname, r->nkname, &r->kpat) < 0)
+		return -ENOMEM;
 	r->kscope = sl_key_hash_scope(scope.p, scope.n);
 	return 0;
+}
+
+/* Whether the open log's records can be tested by their users' values
+ * (r->users); 0 or -ENOMEM. */
+static int
+users_setup(struct sl_reader *r)
+{
+	r->users = sl_prefilter_exact(r->opts.prefilter, SL_FIELD_USER) &&
+	    sl_extractor_user_names(r->x, r->uname, KEY_NAMES,
+	    &r->nuname) > 0;
+	if (r->users && quote_names(r->uname, r->nuname, &r->upat) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int
+user_one(void *arg, const char *v, size_t n)
+{
+	return sl_prefilter_is_one(arg, v, n);
+}
+
+/* The prefilter's test of a record: with r->users, whether one of the
+ * values of the user's members is one of the names (or a byte search
+ * cannot tell: the record is parsed), else whether the record holds
+ * what the prefilter looks for. */
+static int
+prefilter_pass(struct sl_reader *r, const struct sl_record *rec)
+{
+	if (r->users)
+		return sl_json_member_strings(rec->p, rec->n, r->uname,
+		    r->nuname, 1, user_one, (void *)r->opts.prefilter) != 0;
+	return sl_prefilter_pass(r->opts.prefilter, rec->p, rec->n);
 }
 
 /* Count the key of a record the prefilter leaves out; 0 when done, 1 when
@@ -525,6 +577,9 @@ log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 	    sl_profile_reader(r->profile) == SL_READ_JSON &&
 	    sl_extractor_verbatim(r->x,
 	    sl_prefilter_fields(r->opts.prefilter));
+	r->users = 0;
+	if (r->pf_on && users_setup(r) < 0)
+		return -ENOMEM;
 	if (r->pf_on && r->opts.keys != NULL)
 		return keys_setup(r);
 	return 0;
@@ -880,8 +935,8 @@ log_step(struct sl_reader *r, struct sl_item *it)
 			return error_item(r, it, r->name, "%s",
 			    sl_split_error(r->split));
 		}
-		if (r->pf_on && !sl_prefilter_pass(r->opts.prefilter, rec.p,
-		    rec.n) && (r->opts.keys == NULL || !keys_left_out(r, &rec)))
+		if (r->pf_on && !prefilter_pass(r, &rec) &&
+		    (r->opts.keys == NULL || !keys_left_out(r, &rec)))
 			continue;
 		memset(&r->ev, 0, sizeof(r->ev));
 		rc = sl_extract_record(r->x, &rec, &r->ev, &reason);

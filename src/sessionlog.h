@@ -1360,6 +1360,9 @@ SL_API struct sl_str sl_event_field(const struct sl_event *ev, int field,
 #define SL_MATCH_ICASE 0x1	/* -i: ignore case */
 #define SL_MATCH_WORD  0x2	/* -w: only at word boundaries */
 #define SL_MATCH_FIXED 0x4	/* -F: the pattern is a fixed string */
+/* sl_prefilter_add: the literal is the field's whole value (a user's
+ * name, a key), not a piece that a match must hold. */
+#define SL_PREFILTER_WHOLE 0x100
 
 struct sl_matcher;
 
@@ -1406,9 +1409,12 @@ SL_API int sl_prefilter_group(struct sl_prefilter *pf);
 /* A literal of the current group: n bytes that a match of the pattern on
  * field (SL_FIELD_TEXT for the text fields, SL_FIELD_RAW for the record,
  * or one of USER, QUERY, RESOURCE, PURPOSE, SRC, TRACE, KIND, KEY) must
- * hold; flags SL_MATCH_ICASE compares ASCII letters without case.  A
- * group of many exact literals of 4 bytes or more (user names, keys) is
- * searched in one scan of the record.  0, -EINVAL
+ * hold; flags SL_MATCH_ICASE compares ASCII letters without case, and
+ * SL_PREFILTER_WHOLE says the literal is the field's whole value (a group
+ * of whole user names is then tested, where the profile allows, on the
+ * values of the record's user members alone).  A group of many exact
+ * literals of 4 bytes or more (user names, keys) is searched in one scan
+ * of the record.  0, -EINVAL
  * for a literal or field the prefilter cannot test (no group yet, an
  * empty literal, a byte it refuses), -ENOMEM. */
 SL_API int sl_prefilter_add(struct sl_prefilter *pf, int field,

@@ -9,7 +9,10 @@
  * (sl_extractor_key_names), the rest is its records, one a line: every
  * key the extractor gives a record's events must be among the hashes the
  * search returns for that record, unless the search says it cannot be
- * sure (-1, and the reader then parses the record).
+ * sure (-1, and the reader then parses the record).  Likewise the names
+ * reading's test of users (sl_json_member_strings over the user's member
+ * names, arrays included): the user the extractor gives an event must be
+ * among the strings it hands out, unless it says -1.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -95,6 +98,41 @@ quote(const struct sl_str *names, size_t n, char *buf, size_t cap,
 	return n;
 }
 
+/* The strings a byte search finds under the user's member names. */
+struct strs {
+	const char *v[64];
+	size_t n[64], count;
+};
+
+static int
+collect(void *arg, const char *v, size_t n)
+{
+	struct strs *s = arg;
+
+	if (s->count == 64)
+		return -1;	/* as many as a record holds: give up */
+	s->v[s->count] = v;
+	s->n[s->count++] = n;
+	return 0;
+}
+
+/* Abort unless the event's user is among the record's user strings. */
+static void
+check_user(const struct sl_event *ev, const struct strs *us, int rc)
+{
+	size_t i;
+
+	if (rc != 0 || ev->user.n == 0)
+		return;
+	for (i = 0; i < us->count; i++)
+		if (us->n[i] == ev->user.n &&
+		    memcmp(us->v[i], ev->user.p, ev->user.n) == 0)
+			return;
+	fprintf(stderr, "fuzz-keyscan: the byte search missed user '%.*s'\n",
+	    (int)ev->user.n, ev->user.p);
+	abort();
+}
+
 /* Abort unless the event's scoped key is among the record's hashes. */
 static void
 check(const struct sl_event *ev, const uint64_t *h, int nh)
@@ -120,13 +158,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sl_extract_opts xo = { 0 };
 	struct sl_extractor *x;
 	struct sl_str names[NAMES], pats[NAMES], scope;
+	struct sl_str unames[NAMES], upats[NAMES];
+	struct strs us;
 	struct sl_event ev;
 	struct sl_record rec;
 	const char *reason;
-	char err[256], pbuf[1024], *p;
+	char err[256], pbuf[1024], ubuf[1024], *p;
 	uint64_t h[HASHES], h0;
-	size_t i, start, n, nnames, line = 1;
-	int rc, nh;
+	size_t i, start, n, nnames, nunames = 0, line = 1;
+	int rc, nh, uok, urc;
 
 	if (ps == NULL)
 		load();
@@ -140,6 +180,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    sl_extractor_key_names(x, names, NAMES, &nnames, &scope) != 1)
 		abort();
 	quote(names, nnames, pbuf, sizeof(pbuf), pats);
+	uok = sl_extractor_user_names(x, unames, NAMES, &nunames) == 1;
+	if (uok)
+		quote(unames, nunames, ubuf, sizeof(ubuf), upats);
 	h0 = sl_key_hash_scope(scope.p, scope.n);
 	n = size - 1;
 	if ((p = malloc(n ? n : 1)) == NULL) {
@@ -160,12 +203,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    h, HASHES);
 			if (nh > HASHES)
 				abort();
+			us.count = 0;
+			urc = uok ? sl_json_member_strings(rec.p, rec.n,
+			    upats, nunames, 1, collect, &us) : -1;
 			memset(&ev, 0, sizeof(ev));
 			reason = NULL;
 			rc = sl_extract_record(x, &rec, &ev, &reason);
 			while (rc != 0 && rc != -ENOMEM) {
-				if (rc == 1)
+				if (rc == 1) {
 					check(&ev, h, nh);
+					check_user(&ev, &us, urc);
+				}
 				memset(&ev, 0, sizeof(ev));
 				reason = NULL;
 				rc = sl_extract_next(x, &ev, &reason);

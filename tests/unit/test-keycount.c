@@ -137,6 +137,89 @@ spilled(void)
 	free(ref);
 }
 
+/* The strings handed out, joined by '|'; stop at "stop". */
+static char got[256];
+
+static int
+gather(void *arg, const char *v, size_t n)
+{
+	(void)arg;
+	if (n == 4 && memcmp(v, "stop", 4) == 0)
+		return 7;
+	snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%.*s",
+	    got[0] != '\0' ? "|" : "", (int)n, v);
+	return 0;
+}
+
+static int
+strs(const char *rec, int arrays)
+{
+	static const struct sl_str pats[] = { { "\"a\"", 3 }, { "\"b\"", 3 } };
+
+	got[0] = '\0';
+	return sl_json_member_strings(rec, strlen(rec), pats, 2, arrays,
+	    gather, NULL);
+}
+
+/* Member strings, arrays; the user names of the shipped profiles. */
+static void
+members(void)
+{
+	struct sl_profileset *ps;
+	struct sl_extract_opts xo = { 0 };
+	struct sl_extractor *x;
+	struct sl_str n[8];
+	size_t nn = 0;
+	char err[256];
+
+	CHECK_INT(strs("{\"a\":[\"x\", null ,\"y\"],\"b\":\"z\"}", 1), 0);
+	CHECK_MEM(got, strlen(got), "x|y|z");
+	CHECK_INT(strs("{\"a\":[\"x\"],\"b\":\"z\"}", 0), -1);
+	CHECK_INT(strs("{\"a\":[],\"c\":{\"b\" : \"\"}}", 1), 0);
+	CHECK_MEM(got, strlen(got), "");
+	CHECK_INT(strs("{\"a\":[1]}", 1), -1);
+	CHECK_INT(strs("{\"a\":[\"x\",{\"b\":\"y\"}]}", 1), -1);
+	CHECK_INT(strs("{\"a\":[\"x\"", 1), -1);
+	CHECK_INT(strs("{\"a\":[\"x\" \"y\"]}", 1), -1);
+	CHECK_INT(strs("{\"a\":[\"x\",\"stop\",\"y\"]}", 1), 7);
+	CHECK_MEM(got, strlen(got), "x");
+	/* A name as a value is no member; an escape, no byte search. */
+	CHECK_INT(strs("{\"c\":\"a\",\"b\":\"z\"}", 1), 0);
+	CHECK_MEM(got, strlen(got), "z");
+	CHECK_INT(strs("{\"a\":\"x\\u0041\"}", 1), -1);
+
+	ps = sl_profileset_load(SRCDIR "/profiles", err, sizeof(err));
+	CHECK(ps != NULL);
+	if (ps == NULL)
+		return;
+	/* audit.3: onBehalfOfUserIds[0] (twice), uid (twice), userName. */
+	x = sl_extractor_new(sl_profileset_find(ps, "foundry-audit3"), &xo,
+	    err, sizeof(err));
+	CHECK(x != NULL);
+	CHECK_INT(sl_extractor_user_names(x, n, 8, &nn), 1);
+	CHECK_INT(nn, 3);
+	if (nn == 3) {
+		CHECK_MEM(n[0].p, n[0].n, "onBehalfOfUserIds");
+		CHECK_MEM(n[1].p, n[1].n, "uid");
+		CHECK_MEM(n[2].p, n[2].n, "userName");
+	}
+	/* Its key names take no index: as before. */
+	{
+		struct sl_str scope;
+
+		CHECK_INT(sl_extractor_key_names(x, n, 8, &nn, &scope), 1);
+		CHECK_INT(nn, 2);
+	}
+	sl_extractor_free(x);
+	/* cloudtrail: after() of an ARN is no member's whole value. */
+	x = sl_extractor_new(sl_profileset_find(ps, "cloudtrail"), &xo,
+	    err, sizeof(err));
+	CHECK(x != NULL);
+	CHECK_INT(sl_extractor_user_names(x, n, 8, &nn), -1);
+	sl_extractor_free(x);
+	sl_profileset_free(ps);
+}
+
 int
 main(void)
 {
@@ -253,5 +336,6 @@ main(void)
 		sl_keycount_free(kc);
 	}
 	spilled();
+	members();
 	return check_done("keycount");
 }

@@ -36,6 +36,63 @@ rows(const struct sl_prefilter *pf, const char *p, unsigned char *found)
 	return sl_prefilter_rows(pf, p, strlen(p), found);
 }
 
+/* A group of whole user names: is_one takes whole values only. */
+static void
+whole_names(void)
+{
+	static const char *const few[] = { "alice", "bob", "x.y" };
+	struct sl_prefilter *pf;
+	char name[32];
+	int i;
+
+	/* Few names, one of them shorter than 4 bytes: no table. */
+	pf = sl_prefilter_new();
+	CHECK(pf != NULL && sl_prefilter_group(pf) == 0);
+	for (i = 0; i < 3; i++)
+		CHECK_INT(sl_prefilter_add(pf, SL_FIELD_USER, few[i],
+		    strlen(few[i]), SL_PREFILTER_WHOLE), 0);
+	CHECK(sl_prefilter_exact(pf, SL_FIELD_USER));
+	CHECK(!sl_prefilter_exact(pf, SL_FIELD_KEY));
+	CHECK(sl_prefilter_is_one(pf, "alice", 5));
+	CHECK(sl_prefilter_is_one(pf, "x.y", 3));
+	CHECK(!sl_prefilter_is_one(pf, "alic", 4));
+	CHECK(!sl_prefilter_is_one(pf, "alice2", 6));
+	CHECK(!sl_prefilter_is_one(pf, "", 0));
+	/* A literal that is a piece, not a whole value: not exact. */
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_USER, "carol", 5, 0), 0);
+	CHECK(!sl_prefilter_exact(pf, SL_FIELD_USER));
+	sl_prefilter_free(pf);
+
+	/* Many names of 4 bytes or more: the table. */
+	pf = sl_prefilter_new();
+	CHECK(pf != NULL && sl_prefilter_group(pf) == 0);
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "user.%d", i * 7);
+		CHECK_INT(sl_prefilter_add(pf, SL_FIELD_USER, name,
+		    strlen(name), SL_PREFILTER_WHOLE), 0);
+	}
+	CHECK(sl_prefilter_exact(pf, SL_FIELD_USER));
+	CHECK(sl_prefilter_is_one(pf, "user.0", 6));
+	CHECK(sl_prefilter_is_one(pf, "user.273", 8));
+	CHECK(!sl_prefilter_is_one(pf, "user.27", 7));	/* a prefix */
+	CHECK(!sl_prefilter_is_one(pf, "user.2733", 9));
+	CHECK(!sl_prefilter_is_one(pf, "use", 3));
+	/* Two groups: not one set of names. */
+	CHECK_INT(sl_prefilter_group(pf), 0);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_USER, "dave", 4,
+	    SL_PREFILTER_WHOLE), 0);
+	CHECK(!sl_prefilter_exact(pf, SL_FIELD_USER));
+	sl_prefilter_free(pf);
+
+	/* Case-folded names are no exact set. */
+	pf = sl_prefilter_new();
+	CHECK(pf != NULL && sl_prefilter_group(pf) == 0);
+	CHECK_INT(sl_prefilter_add(pf, SL_FIELD_USER, "alice", 5,
+	    SL_PREFILTER_WHOLE | SL_MATCH_ICASE), 0);
+	CHECK(!sl_prefilter_exact(pf, SL_FIELD_USER));
+	sl_prefilter_free(pf);
+}
+
 int
 main(void)
 {
@@ -248,5 +305,6 @@ main(void)
 		sl_prefilter_free(pf);
 	}
 
+	whole_names();
 	return check_done("prefilter");
 }

@@ -72,7 +72,7 @@ keep(struct sl_str *s, int i)
 
 static int
 extract_nth(const char *name, const char *text, size_t want,
-    const char *const *maps, size_t nmaps, const char *tzname)
+    const char *const *maps, size_t nmaps, const char *zone)
 {
 	struct sl_extract_opts o = { 0 };
 	struct sl_record recs[64];
@@ -88,8 +88,8 @@ extract_nth(const char *name, const char *text, size_t want,
 	greason[0] = '\0';
 	if (p == NULL)
 		return -1001;
-	if (tzname != NULL)
-		tz = sl_tz_load(tzname, err, sizeof(err));
+	if (zone != NULL)
+		tz = sl_tz_load(zone, err, sizeof(err));
 	o.maps = maps;
 	o.nmaps = nmaps;
 	o.tz = tz;
