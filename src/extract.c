@@ -253,12 +253,13 @@ sl_extractor_verbatim(const struct sl_extractor *x, unsigned mask)
 	return 1;
 }
 
-/* The last member name of every path that field g's rules take, when
- * each rule is a list of paths of member names (and with index, of
- * indexes and stars as well, after a name): 1 with them in names
+/* The last member name of every path that field g's rules take, each
+ * name once, when each rule is a list of paths of member names (with
+ * index, indexes and stars after a name as well): 1 with them in names
  * (borrowed), -1 when some rule is anything else (a table, a constant, a
- * length, after() or re(), an index or a star, a name a JSON string
- * writes with an escape, more than max names), 0 without rules. */
+ * length, after() or re(), without index an index or a star, a name a
+ * JSON string writes with an escape, more than max names), 0 without
+ * rules. */
 static int
 path_names(const struct sl_extractor *x, int g, struct sl_str *names,
     size_t max, size_t *n, int index)

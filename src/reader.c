@@ -374,13 +374,6 @@ split_next(struct sl_reader *r, struct sl_record *rec)
 	return rc;
 }
 
-/*
- * Open the log just handed out by the walk: choose the splitter mode and the
- * profile.  Returns 1 with an item (an ERROR when the log cannot be read), 0
- * when the log is ready for LOG_BEGIN, or -ENOMEM.
- */
-/* How the open log's records that the prefilter leaves out are counted in
- * opts.keys (r->keys); 0 or -ENOMEM. */
 /* The names[0..n) as a byte search looks for them, "NAME", in buf;
  * 0 or -ENOMEM. */
 static int
@@ -403,6 +396,8 @@ quote_names(struct sl_str *names, size_t n, struct sl_buf *buf)
 	return 0;
 }
 
+/* How the open log's records that the prefilter leaves out are counted in
+ * opts.keys (r->keys); 0 or -ENOMEM. */
 static int
 keys_setup(struct sl_reader *r)
 {
@@ -478,6 +473,11 @@ keys_left_out(struct sl_reader *r, const struct sl_record *rec)
 	}
 }
 
+/*
+ * Open the log just handed out by the walk: choose the splitter mode and the
+ * profile.  Returns 1 with an item (an ERROR when the log cannot be read), 0
+ * when the log is ready for LOG_BEGIN, or -ENOMEM.
+ */
 static int
 log_open(struct sl_reader *r, const struct sl_walk_item *w, struct sl_item *it)
 {
