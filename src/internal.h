@@ -48,6 +48,12 @@ int sl_hexval(int c);
 /* 64-bit FNV-1a, for hash tables (not for digests). */
 uint64_t sl_hash64(const void *p, size_t n);
 
+/* ---- bytes.c: byte searches ------------------------------------------- */
+
+/* The first nd[0..nn) in h[0..hn), as memmem: h itself for nn 0, NULL if
+ * none; faster than the C library's for short needles in short records. */
+const char *sl_memmem(const char *h, size_t hn, const char *nd, size_t nn);
+
 /* ---- match.c: matching from several threads --------------------------- */
 
 /* What one match needs besides the patterns (match data, JIT stack):

@@ -429,7 +429,7 @@ sl_json_member_strings(const char *rec, size_t n, const struct sl_str *pats,
 		return -1;
 	for (i = 0; i < npats; i++) {
 		q = rec;
-		while (q < end && (hit = memmem(q, (size_t)(end - q),
+		while (q < end && (hit = sl_memmem(q, (size_t)(end - q),
 		    pats[i].p, pats[i].n)) != NULL) {
 			q = hit + 1;
 			/* A member name is followed by a colon; a string

@@ -17,7 +17,8 @@ struct lit {
 	int wide;		/* icase, and holds a letter that Unicode
 				 * folds with a character beyond ASCII */
 	size_t *shift;		/* icase: Horspool's 256 shifts; else NULL
-				 * (memmem): a group of keys holds many */
+				 * (sl_memmem): a group of keys holds
+				 * many */
 };
 
 /*
@@ -335,7 +336,8 @@ find(const struct lit *l, const unsigned char *p, size_t n)
 	size_t i, j, last;
 
 	if (!l->icase)
-		return memmem(p, n, l->p, l->n) != NULL;
+		return sl_memmem((const char *)p, n, (const char *)l->p,
+		    l->n) != NULL;
 	if (n < l->n)
 		return 0;
 	last = l->n - 1;
