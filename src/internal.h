@@ -257,6 +257,9 @@ void sl_split_set_mode(struct sl_split *sp, int mode);
  * hands out the partial record with SL_REC_CUT first, then the failure.
  * Empty lines are skipped. */
 int sl_split_next(struct sl_split *sp, struct sl_record *rec);
+/* 1 (the default): JSON values are scanned 64 bytes a step where they
+ * can be (with SSE2); tests set 0 to hold that to the bytewise scan. */
+extern int sl_split_blocks;
 const char *sl_split_error(const struct sl_split *sp);
 /* Bytes of the log read from the stream so far: after a failure, where its
  * data stops. */

@@ -1,7 +1,12 @@
 /* split.c: a log's bytes to records: lines, CSV records, JSON values. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -226,11 +231,108 @@ static const unsigned char tok_stop[256] = {
 	['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1, ['\n'] = 1,
 };
 
+int sl_split_blocks = 1;
+
+#if defined(__SSE2__)
+/* Bit i set for byte i of the 64 in x that equals v. */
+static inline uint64_t
+mask64(const __m128i x[4], __m128i v)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[0], v)) |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[1], v)) <<
+	    16 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[2], v)) <<
+	    32 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x[3], v)) <<
+	    48;
+}
+
+/* Bit i: the parity of the bits 0 .. i of x. */
+static inline uint64_t
+prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/*
+ * A JSON value's bytes from q on, 64 a step, inside an object or array
+ * (depth > 0) and not after a backslash.  A block without a backslash and
+ * without a newline inside a string changes only instr and depth, and its
+ * bits tell both: the quotes' running parity is where the strings are, and
+ * the brackets outside them step the depth (the idea of simdjson's stage
+ * 1, Langdale and Lemire, 2019).  The byte loop below takes one step a
+ * byte, a sixth of the raw grep's time before this.
+ *
+ * Returns where the bytewise scan must go on, with instr and depth as they
+ * are there: at a bracket that closes the value or a newline outside a
+ * string (*fast just after it: blocks again from there), at the start of a
+ * block it must scan itself (*fast after the block), or at the last bytes,
+ * fewer than a block (*fast at e).
+ */
+static const char *
+json_blocks(struct sl_split *sp, const char *q, const char *e,
+    const char **fast)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+	    nl = _mm_set1_epi8('\n'), open = _mm_set1_epi8('{'),
+	    close = _mm_set1_epi8('}'), bit = _mm_set1_epi8(0x20);
+
+	for (; e - q >= 64; q += 64) {
+		__m128i x[4], y[4];
+		uint64_t in, nls, opens, closes, ev, one;
+		int i, k;
+
+		for (i = 0; i < 4; i++) {
+			x[i] = _mm_loadu_si128((const __m128i *)(q + 16 * i));
+			/* '[' and ']' are '{' and '}' but for bit 0x20. */
+			y[i] = _mm_or_si128(x[i], bit);
+		}
+		if (mask64(x, bs) != 0) {
+			*fast = q + 64;
+			return q;
+		}
+		/* Set for an opening quote and a string's bytes. */
+		in = prefix_xor(mask64(x, quote));
+		if (sp->instr)
+			in = ~in;
+		nls = mask64(x, nl);
+		if ((nls & in) != 0) {
+			*fast = q + 64;
+			return q;
+		}
+		opens = mask64(y, open) & ~in;
+		closes = mask64(y, close) & ~in;
+		for (ev = opens | closes | (nls & ~in); ev != 0; ev &= ev - 1) {
+			k = __builtin_ctzll(ev);
+			one = (uint64_t)1 << k;
+			if (opens & one) {
+				sp->depth++;
+			} else if ((closes & one) && sp->depth > 1) {
+				sp->depth--;
+			} else {
+				sp->instr = 0;
+				*fast = q + k + 1;
+				return q + k;
+			}
+		}
+		sp->instr = (int)(in >> 63);
+	}
+	*fast = e;
+	return q;
+}
+#endif
+
 static int
 scan_rec(struct sl_split *sp, size_t *rend, size_t *rnext)
 {
 	const char *b = sp->buf + sp->start, *p = b + sp->scan;
-	const char *e = sp->buf + sp->end, *q, *le;
+	const char *e = sp->buf + sp->end, *q, *le, *fast;
 
 	switch (sp->rk) {
 	case RK_LINE:
@@ -292,9 +394,17 @@ scan_rec(struct sl_split *sp, size_t *rend, size_t *rnext)
 		*rend = *rnext = (size_t)(q - b);
 		return 1;
 	default:
-		for (q = p; q < e; q++) {
+		for (q = p, fast = p; q < e; q++) {
 			int c;
 
+#if defined(__SSE2__)
+			if (q >= fast && sp->depth > 0 && !sp->esc &&
+			    sl_split_blocks) {
+				q = json_blocks(sp, q, e, &fast);
+				if (q == e)
+					break;
+			}
+#endif
 			/* Past the bytes that change nothing, in a tight
 			 * loop: most of a record is inside strings. */
 			if (sp->instr && !sp->esc) {

@@ -45,6 +45,20 @@ setup(void)
 	atexit(cleanup);
 }
 
+/* What the splitter handed out, every record's place, flags and bytes
+ * hashed: JSON split with the block scan and without must agree. */
+static uint64_t digest;
+
+static void
+digest_add(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		digest = (digest ^ b[i]) * 1099511628211ull;
+}
+
 /* Read one log through the splitter in mode; returns the records' bytes. */
 static uint64_t
 split_log(struct sl_stream *s, int mode, uint64_t budget)
@@ -61,6 +75,7 @@ split_log(struct sl_stream *s, int mode, uint64_t budget)
 		(void)sl_split_peek(sp);
 	while (nrec++ < FUZZ_MAX_RECORDS && bytes < budget) {
 		rc = sl_split_next(sp, &rec);
+		digest_add(&rc, sizeof(rc));
 		if (rc == SL_EDISCONT) {
 			if (sl_split_error(sp) == NULL)
 				abort();
@@ -75,6 +90,11 @@ split_log(struct sl_stream *s, int mode, uint64_t budget)
 			break;
 		if (rec.n > FUZZ_MAX_RECORD || (rec.n > 0 && rec.p == NULL))
 			abort();
+		digest_add(&rec.offset, sizeof(rec.offset));
+		digest_add(&rec.line, sizeof(rec.line));
+		digest_add(&rec.flags, sizeof(rec.flags));
+		digest_add(&rec.n, sizeof(rec.n));
+		digest_add(rec.p, rec.n);
 		if (rec.n > 0)
 			sink += (unsigned char)rec.p[0] +
 			    (unsigned char)rec.p[rec.n - 1];
@@ -88,9 +108,11 @@ split_log(struct sl_stream *s, int mode, uint64_t budget)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* JSON twice: with the block scan, then without (the last). */
 	static const int modes[] = {
-		SL_SPLIT_LINES, SL_SPLIT_CSV, SL_SPLIT_JSON,
+		SL_SPLIT_LINES, SL_SPLIT_CSV, SL_SPLIT_JSON, SL_SPLIT_JSON,
 	};
+	uint64_t json = 0;
 	const char *paths[1] = { path };
 	struct sl_walk_opts wo = { 0 };
 	struct sl_walk_item it;
@@ -111,6 +133,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wo.max_depth = 3;
 	wo.tmpdir = dir;
 	for (m = 0; m < SL_ARRAY_LEN(modes); m++) {
+		sl_split_blocks = m + 1 < SL_ARRAY_LEN(modes);
+		digest = 0;
 		if ((w = sl_walk_new(paths, 1, &wo)) == NULL)
 			continue;
 		used = 0;
@@ -124,7 +148,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		sl_walk_free(w);
+		if (m + 2 == SL_ARRAY_LEN(modes))
+			json = digest;
+		else if (m + 1 == SL_ARRAY_LEN(modes) && digest != json)
+			abort();	/* the block scan split differently */
 	}
+	sl_split_blocks = 1;
 	unlink(path);
 	return 0;
 }

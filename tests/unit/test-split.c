@@ -99,6 +99,167 @@ split(const void *p, size_t n, int mode, size_t max, struct sl_buf *out)
 		CHECK_MEM(out.p, out.n, want);				\
 	} while (0)
 
+/* ---- the block scan of JSON values against the bytewise one --------------- */
+
+static uint64_t rnd_x = 0x2545f4914f6cdd1dull;
+
+static unsigned
+rnd(unsigned n)
+{
+	rnd_x ^= rnd_x << 13;
+	rnd_x ^= rnd_x >> 7;
+	rnd_x ^= rnd_x << 17;
+	return (unsigned)(rnd_x >> 11) % n;
+}
+
+/* A string, often longer than a block: brackets, quotes escaped,
+ * backslashes, \u escapes, now and then a raw newline (malformed). */
+static void
+gen_string(struct sl_buf *b)
+{
+	static const char *const bits[] = {
+		"a", "Lena Hartmann", "{", "}", "[", "]", "\\\"", "\\\\",
+		"\\u00e9", "\\/", ",", ":", " ", "x.y123", "\xc3\xa9", "\\n",
+		"0123456789abcdef0123456789abcdef",
+	};
+	unsigned i, n = rnd(4) == 0 ? 20 + rnd(60) : rnd(8);
+
+	sl_buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (rnd(400) == 0)
+			sl_buf_addc(b, '\n');
+		else
+			sl_buf_adds(b, bits[rnd(SL_ARRAY_LEN(bits))]);
+	}
+	sl_buf_addc(b, '"');
+}
+
+/* Blanks between tokens: none, spaces, or a newline and an indent (as a
+ * pretty-printed record has). */
+static void
+gen_blank(struct sl_buf *b, int pretty)
+{
+	if (pretty && rnd(2) == 0)
+		sl_buf_adds(b, rnd(2) ? "\n  " : "\r\n\t");
+	else if (rnd(5) == 0)
+		sl_buf_adds(b, " ");
+}
+
+static void
+gen_value(struct sl_buf *b, int depth, int pretty)
+{
+	unsigned i, n, k = depth > 4 ? 2 + rnd(3) : rnd(6);
+
+	switch (k) {
+	case 0:
+	case 1:
+		sl_buf_addc(b, k == 0 ? '{' : '[');
+		n = rnd(depth == 0 ? 24 : 6);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				sl_buf_addc(b, ',');
+			gen_blank(b, pretty);
+			if (k == 0) {
+				gen_string(b);
+				sl_buf_addc(b, ':');
+				gen_blank(b, 0);
+			}
+			gen_value(b, depth + 1, pretty);
+		}
+		gen_blank(b, pretty);
+		sl_buf_addc(b, k == 0 ? '}' : ']');
+		break;
+	case 2:
+	case 3:
+		gen_string(b);
+		break;
+	case 4:
+		sl_buf_adds(b, rnd(2) ? "12345" : "-0.5e3");
+		break;
+	default:
+		sl_buf_adds(b, rnd(2) ? "true" : "null");
+		break;
+	}
+}
+
+/*
+ * Logs of JSON records, one a line, pretty-printed, in a top-level array
+ * or a "Records" wrapper, then damaged now and then (a byte changed, cut,
+ * or dropped: brackets and quotes lost, records running into each other),
+ * split with the block scan and without: the same records, lines,
+ * offsets, flags and repairs.
+ */
+static void
+test_blocks(void)
+{
+	struct sl_buf log = { 0 }, a = { 0 }, b = { 0 };
+	unsigned round, i, n, wrap, pretty;
+	size_t max, at;
+
+	for (round = 0; round < 400; round++) {
+		sl_buf_reset(&log);
+		wrap = rnd(6);
+		pretty = rnd(3) == 0;
+		n = round % 50 == 0 ? 2000 : 1 + rnd(30);
+		if (wrap == 0)
+			sl_buf_adds(&log, "[\n");
+		else if (wrap == 1)
+			sl_buf_adds(&log, "{\"Records\": [");
+		for (i = 0; i < n; i++) {
+			if (i > 0 && wrap <= 1)
+				sl_buf_addc(&log, ',');
+			sl_buf_addc(&log, '{');
+			gen_blank(&log, pretty);
+			sl_buf_adds(&log, "\"uid\":");
+			gen_string(&log);
+			sl_buf_addc(&log, ',');
+			gen_blank(&log, pretty);
+			sl_buf_adds(&log, "\"v\":");
+			gen_value(&log, 0, pretty);
+			gen_blank(&log, pretty);
+			sl_buf_addc(&log, '}');
+			sl_buf_addc(&log, '\n');
+		}
+		if (wrap == 0)
+			sl_buf_adds(&log, "]\n");
+		else if (wrap == 1)
+			sl_buf_adds(&log, "]}\n");
+		for (i = rnd(4) == 0 ? 1 + rnd(8) : 0; i > 0 && log.n > 0;
+		    i--) {
+			at = rnd((unsigned)log.n);
+			switch (rnd(3)) {
+			case 0:
+				log.p[at] = "{}[]\"\\\n x"[rnd(9)];
+				break;
+			case 1:
+				memmove(log.p + at, log.p + at + 1,
+				    log.n - at - 1);
+				log.n--;
+				break;
+			default:
+				log.n = at;
+				break;
+			}
+		}
+		max = rnd(4) == 0 ? 64 + rnd(400) : 0;
+		sl_split_blocks = 1;
+		split(log.p, log.n, -1, max, &a);
+		sl_split_blocks = 0;
+		split(log.p, log.n, -1, max, &b);
+		sl_split_blocks = 1;
+		CHECK(a.n == b.n && memcmp(a.p, b.p, a.n) == 0);
+		if (a.n != b.n || memcmp(a.p, b.p, a.n) != 0) {
+			fprintf(stderr, "  round %u: the log (%zu bytes) split "
+			    "differently with the block scan\n", round,
+			    log.n);
+			break;
+		}
+	}
+	sl_buf_release(&log);
+	sl_buf_release(&a);
+	sl_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -228,6 +389,8 @@ main(void)
 	split(gz.p, gz.n, SL_SPLIT_LINES, 0, &out);
 	q = strstr(out.p, "C {\"n\":");
 	CHECK(q != NULL && strchr(q, '|') == strstr(out.p, "|E|"));
+
+	test_blocks();
 
 	sl_buf_release(&out);
 	sl_buf_release(&big);
