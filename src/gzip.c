@@ -17,6 +17,7 @@
 #define GZ_INBUF (256u << 10)	/* compressed input buffer */
 #define GZ_TRIAL (64u << 10)	/* input a resync candidate must survive */
 #define GZ_SCRATCH (32u << 10)
+#define GZ_WINDOW 32768u	/* the farthest a deflate copy reaches back */
 #define GZ_RETAIN (8u << 20)	/* input kept from a member's start */
 
 /*
@@ -27,11 +28,28 @@
  * length, input that ends, a member larger than GZ_RETAIN) makes zlib
  * decode the member again from its start, dropping what was handed out
  * already: what is read, refused and said about it is zlib's, to the byte.
+ *
+ * But ISA-L (2.30) does not always refuse a copy from before the member's
+ * start (zlib's "invalid distance too far back"): it copies whatever its
+ * state held there, bytes of an earlier member or file among them, and
+ * only the CRC at the member's end tells, after the bytes were handed out.
+ * Such a copy can only be in a member's first 32 KiB (GZ_WINDOW): there
+ * zlib decodes ahead of ISA-L (the check: its output dropped), and ISA-L
+ * hands out nothing zlib has not decoded; where zlib stops (damage, the
+ * input's end), zlib takes the member from there, as above.
  */
 enum {
 	GZM_ZLIB = 0,		/* zlib, header to trailer */
 	GZM_HEADER,		/* zlib up to the first deflate block */
 	GZM_ISAL,		/* ISA-L from there on */
+};
+
+/* The check of a member's first GZ_WINDOW bytes. */
+enum {
+	CHK_OFF = 0,		/* not needed (past the window, or zlib) */
+	CHK_RUN,		/* zlib ahead of ISA-L */
+	CHK_STOP,		/* zlib stopped inside the window: zlib takes
+				 * the member */
 };
 
 enum {
@@ -57,6 +75,11 @@ struct sl_gz {
 	int zfull;		/* zlib filled the output: it may hold more */
 #if SL_HAVE_ISAL
 	struct inflate_state *st;
+	z_stream cz;		/* the check's raw inflate */
+	int czinit;
+	int chk;		/* CHK_* */
+	uint64_t chk_in;	/* compressed offset the check reads at */
+	uint64_t chk_out;	/* member bytes the check decoded */
 #endif
 	uint64_t base;		/* compressed offset of buf[0] */
 	int in_eof;
@@ -174,7 +197,9 @@ sl_gz_new(int zlib, ssize_t (*in)(void *arg, void *buf, size_t n),
 	g->zinit = 1;
 #if SL_HAVE_ISAL
 	if (!zlib) {
-		if ((g->st = malloc(sizeof(*g->st))) == NULL)
+		/* Zeroed: whatever ISA-L reads of it is not of an earlier
+		 * file (see the check above). */
+		if ((g->st = calloc(1, sizeof(*g->st))) == NULL)
 			goto fail;
 		g->mode = GZM_HEADER;
 	}
@@ -193,6 +218,8 @@ sl_gz_free(struct sl_gz *g)
 	if (g->zinit)
 		inflateEnd(&g->z);
 #if SL_HAVE_ISAL
+	if (g->czinit)
+		inflateEnd(&g->cz);
 	free(g->st);
 #endif
 	free(g->buf);
@@ -336,16 +363,76 @@ to_zlib(struct sl_gz *g)
 	g->z.avail_in = (uInt)(g->len - at);
 	g->skip = g->mout;
 	g->mode = GZM_ZLIB;
+	g->chk = CHK_OFF;
 	return 0;
 }
 
-/* The header read, ISA-L takes the member's deflate data and trailer. */
+/* The header read, ISA-L takes the member's deflate data and trailer, and
+ * the check starts at its first block. */
 static void
 to_isal(struct sl_gz *g)
 {
 	isal_inflate_init(g->st);
 	g->st->crc_flag = ISAL_GZIP_NO_HDR_VER;
 	g->mode = GZM_ISAL;
+	g->chk = CHK_STOP;	/* until it can run */
+	g->chk_in = in_off(g);
+	g->chk_out = 0;
+	if (g->scratch == NULL && (g->scratch = malloc(GZ_SCRATCH)) == NULL)
+		return;
+	if (!g->czinit) {
+		if (inflateInit2(&g->cz, -15) != Z_OK)
+			return;
+		g->czinit = 1;
+	} else if (inflateReset(&g->cz) != Z_OK)
+		return;
+	g->chk = CHK_RUN;
+}
+
+/*
+ * The check decodes the member to byte min(mout + n, GZ_WINDOW) if it can:
+ * 1 if it did, or found the member sound (ISA-L goes on), 0 if it stopped
+ * short (damage, the input's end): zlib takes the member, and hands out
+ * what is sound of it itself.  (Not ISA-L up to there: it may write past
+ * a room of a few bytes.)
+ */
+static int
+check_ahead(struct sl_gz *g, size_t n)
+{
+	uint64_t want = g->mout + n;
+	size_t at, before_in;
+	uInt before_out;
+	ssize_t r;
+	int rc;
+
+	if (want > GZ_WINDOW)
+		want = GZ_WINDOW;
+	while (g->chk == CHK_RUN && g->chk_out < want) {
+		at = (size_t)(g->chk_in - g->base);
+		if (at >= g->len) {
+			/* Ahead of ISA-L's input: more of it. */
+			r = fill(g, at - (size_t)(g->z.next_in - g->buf) + 1);
+			if (r < 0 || g->chk_in - g->base >= g->len)
+				g->chk = CHK_STOP;
+			continue;
+		}
+		g->cz.next_in = g->buf + at;
+		g->cz.avail_in = (uInt)(g->len - at);
+		g->cz.next_out = g->scratch;
+		g->cz.avail_out = GZ_SCRATCH;
+		before_in = g->cz.avail_in;
+		before_out = g->cz.avail_out;
+		rc = inflate(&g->cz, Z_NO_FLUSH);
+		g->chk_in += before_in - g->cz.avail_in;
+		g->chk_out += before_out - g->cz.avail_out;
+		if (rc == Z_STREAM_END)
+			g->chk = CHK_OFF;	/* all of it is sound */
+		else if (rc != Z_OK && rc != Z_BUF_ERROR)
+			g->chk = CHK_STOP;	/* damage: zlib says where */
+	}
+	if (g->chk_out >= GZ_WINDOW)
+		g->chk = CHK_OFF;
+	return g->chk != CHK_STOP;
 }
 
 /*
@@ -371,6 +458,10 @@ isal_step(struct sl_gz *g, unsigned char *out, size_t n)
 			to_zlib(g);
 			return 0;
 		}
+	}
+	if (g->chk != CHK_OFF && !check_ahead(g, n)) {
+		to_zlib(g);
+		return 0;
 	}
 	g->st->next_in = g->z.next_in;
 	g->st->avail_in = g->z.avail_in;

@@ -417,11 +417,166 @@ test_bgzf(void)
 	free(out.p);
 }
 
+/* ---- a distance too far back ------------------------------------------ */
+
+/* Bits into a deflate stream, least significant first (RFC 1951, 3.1.1). */
+struct bits {
+	struct sl_buf *b;
+	uint32_t acc;
+	int n;
+};
+
+static void
+put_bits(struct bits *w, uint32_t v, int n)
+{
+	w->acc |= v << w->n;
+	w->n += n;
+	while (w->n >= 8) {
+		sl_buf_addc(w->b, (int)(w->acc & 0xff));
+		w->acc >>= 8;
+		w->n -= 8;
+	}
+}
+
+/* A Huffman code: its bits go most significant first. */
+static void
+put_code(struct bits *w, uint32_t code, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		put_bits(w, (code >> i) & 1, 1);
+}
+
+/* A literal byte in the fixed code (RFC 1951, 3.2.6). */
+static void
+put_lit(struct bits *w, int c)
+{
+	if (c < 144)
+		put_code(w, 0x30 + (uint32_t)c, 8);
+	else
+		put_code(w, 0x190 + (uint32_t)(c - 144), 9);
+}
+
+/*
+ * A gzip member of one fixed-code block: lits literal bytes (text), then
+ * a copy of 3 bytes from dist back, which is further back than the
+ * member's output when dist > lits: zlib says "invalid distance too far
+ * back" there.  The trailer is of the literals alone.
+ */
+static void
+far_member(struct sl_buf *b, const struct sl_buf *text, size_t lits,
+    uint32_t dist)
+{
+	static const unsigned char hdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0,
+		0, 0, 3 };
+	struct bits w = { b, 0, 0 };
+	uint32_t code = 0, base = 1;
+	size_t i;
+
+	sl_buf_add(b, (const char *)hdr, sizeof(hdr));
+	put_bits(&w, 1, 1);		/* BFINAL */
+	put_bits(&w, 1, 2);		/* BTYPE 01: fixed codes */
+	for (i = 0; i < lits; i++)
+		put_lit(&w, (unsigned char)text->p[i]);
+	put_code(&w, 1, 7);		/* 257: length 3 */
+	/* The distance code whose range holds dist, and its extra bits. */
+	while (code < 29) {
+		int extra = code < 4 ? 0 : (int)(code / 2 - 1);
+		uint32_t next = base + (1u << extra);
+
+		if (dist < next)
+			break;
+		base = next;
+		code++;
+	}
+	put_code(&w, code, 5);
+	put_bits(&w, dist - base, code < 4 ? 0 : (int)(code / 2 - 1));
+	put_code(&w, 0, 7);		/* 256: end of block */
+	put_bits(&w, 0, 7);		/* to a byte */
+	put32(b, (uint32_t)crc32(0, (const unsigned char *)text->p,
+	    (uInt)lits));
+	put32(b, (uint32_t)lits);
+}
+
+/*
+ * A member whose data copies from before its start: ISA-L (2.30) does not
+ * always see it, and copied whatever its state held, bytes of an earlier
+ * file among them.  The output is zlib's: the bytes before that copy, then
+ * the next member, and zlib's words for it.
+ */
+static void
+test_far(void)
+{
+	static const size_t chunks[] = { 0, 1, 7, 4093, 65536 };
+	static const struct {
+		size_t lits;
+		uint32_t dist;
+	} far[] = {
+		{ 1, 2 }, { 0, 1 }, { 100, 32768 }, { 20000, 25000 },
+		{ 32000, 32001 },
+	};
+	struct sl_buf text = { 0 }, in = { 0 }, next = { 0 }, out = { 0 },
+	    want = { 0 };
+	size_t i, k, m2;
+	char msg[512];
+	int nd;
+
+	make_text(&text, 40000, 7);
+	make_text(&next, 50000, 8);
+	for (k = 0; k < SL_ARRAY_LEN(far); k++) {
+		/* After a good member (ISA-L's state then holds its bytes)
+		 * and as the first. */
+		for (i = 0; i < 2; i++) {
+			in.n = 0;
+			if (i == 1)
+				member(&in, next.p, next.n, 6, 0);
+			m2 = in.n;
+			far_member(&in, &text, far[k].lits, far[k].dist);
+			want.n = 0;
+			zlib_ref((unsigned char *)in.p + m2, in.n - m2, &want);
+			CHECK(want.n == far[k].lits);
+			m2 = in.n;
+			member(&in, next.p, next.n, 6, 0);
+			if (i == 1) {
+				out.n = 0;
+				sl_buf_add(&out, next.p, next.n);
+				sl_buf_add(&out, want.p, want.n);
+				want.n = 0;
+				sl_buf_add(&want, out.p, out.n);
+			}
+			sl_buf_add(&want, next.p, next.n);
+			for (size_t c = 0; c < SL_ARRAY_LEN(chunks); c++) {
+				decode(&in, chunks[c], &out, &nd, msg,
+				    sizeof(msg));
+				CHECK_INT(nd, 1);
+				CHECK(same(&out, &want));
+				CHECK(strstr(msg, "(invalid distance too far "
+				    "back)") != NULL);
+				if (!same(&out, &want) || nd != 1)
+					fprintf(stderr, "  %zu literals, "
+					    "distance %u, %s, chunk %zu: %zu "
+					    "bytes out, want %zu; %s\n",
+					    far[k].lits, far[k].dist,
+					    i ? "second member" : "first",
+					    chunks[c], out.n, want.n, msg);
+			}
+			(void)m2;
+		}
+	}
+	free(text.p);
+	free(in.p);
+	free(next.p);
+	free(out.p);
+	free(want.p);
+}
+
 int
 main(void)
 {
 	test_gzip();
 	test_large();
 	test_bgzf();
+	test_far();
 	return check_done("inflate-paths");
 }
