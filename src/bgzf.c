@@ -575,7 +575,7 @@ sl_bgzf_reader_new(FILE *fp)
 	pos = ftello(fp);
 	r->off = pos > 0 ? (uint64_t)pos : 0;
 #if SL_HAVE_ISAL
-	if ((r->st = malloc(sizeof(*r->st))) == NULL) {
+	if ((r->st = calloc(1, sizeof(*r->st))) == NULL) {
 		free(r);
 		return NULL;
 	}
