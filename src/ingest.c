@@ -924,6 +924,9 @@ src_open(struct sl_ingest *in, int kind, const char *rel)
  * A sorted run: the records as they are in memory, in BGZF blocks at zlib's
  * fastest level, so that a run takes less room on disk than the evidence
  * it came from (records of one repeated line compress a hundred times).
+ * With jobs, its blocks are deflated on the pool's threads (made at the
+ * first run, kept for the commit): the thread that stages is the one the
+ * reading threads wait for.
  */
 struct run {
 	FILE *fp;
@@ -964,7 +967,14 @@ new_run(struct sl_ingest *in, struct sorter *so, struct run *r)
 		free(r->rel);
 		return cfail(in, -EIO);
 	}
-	if ((r->w = sl_bgzf_writer_new(r->fp, 1)) == NULL) {
+	if (in->jobs > 1 && in->pool == NULL &&
+	    (in->pool = sl_bgzf_pool_new(in->jobs)) == NULL) {
+		fclose(r->fp);
+		sl_case_unlink(in->c, r->rel);
+		free(r->rel);
+		return ifail(in, -ENOMEM, "out of memory");
+	}
+	if ((r->w = sl_bgzf_writer_pool(r->fp, 1, in->pool)) == NULL) {
 		fclose(r->fp);
 		sl_case_unlink(in->c, r->rel);
 		free(r->rel);
@@ -2916,9 +2926,10 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 		return cfail(in, rc);
 	repl_sort(in);
 	/* With jobs, the blocks of the case's new files are deflated on
-	 * threads while this one merges; the files are the same. */
-	if (in->jobs > 1 && (in->pool = sl_bgzf_pool_new(in->jobs)) ==
-	    NULL) {
+	 * threads while this one merges; the files are the same.  (The
+	 * pool may be there already, made for the runs.) */
+	if (in->jobs > 1 && in->pool == NULL &&
+	    (in->pool = sl_bgzf_pool_new(in->jobs)) == NULL) {
 		rc = ifail(in, -ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -3039,6 +3050,8 @@ sl_ingest_free(struct sl_ingest *in)
 	sorter_release(in, &in->os);
 	sl_buf_release(&in->gkey);
 	sl_buf_release(&in->gfirst);
+	/* Made for the runs of an ingest never committed. */
+	sl_bgzf_pool_free(in->pool);
 	if (in->runid > 0)
 		sl_case_rmtree(in->c, SL_TMP);
 	in->c->stop = NULL;
