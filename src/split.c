@@ -332,7 +332,10 @@ static int
 scan_rec(struct sl_split *sp, size_t *rend, size_t *rnext)
 {
 	const char *b = sp->buf + sp->start, *p = b + sp->scan;
-	const char *e = sp->buf + sp->end, *q, *le, *fast;
+	const char *e = sp->buf + sp->end, *q, *le;
+#if defined(__SSE2__)
+	const char *fast = p;	/* where json_blocks may be tried again */
+#endif
 
 	switch (sp->rk) {
 	case RK_LINE:
@@ -394,7 +397,7 @@ scan_rec(struct sl_split *sp, size_t *rend, size_t *rnext)
 		*rend = *rnext = (size_t)(q - b);
 		return 1;
 	default:
-		for (q = p, fast = p; q < e; q++) {
+		for (q = p; q < e; q++) {
 			int c;
 
 #if defined(__SSE2__)
