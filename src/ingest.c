@@ -940,6 +940,18 @@ write_rec(struct run *r, const struct srec *s)
 	return sl_bgzf_write(r->w, s, sizeof(*s) + payload(s));
 }
 
+/* With jobs, the pool that deflates BGZF blocks: made when first needed
+ * (the first run, or the commit), kept to the commit's end; 0 or -ENOMEM.
+ * Without, there is none and writers deflate on their caller's thread. */
+static int
+need_pool(struct sl_ingest *in)
+{
+	if (in->jobs > 1 && in->pool == NULL &&
+	    (in->pool = sl_bgzf_pool_new(in->jobs)) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
 static int
 new_run(struct sl_ingest *in, struct sorter *so, struct run *r)
 {
@@ -967,8 +979,7 @@ new_run(struct sl_ingest *in, struct sorter *so, struct run *r)
 		free(r->rel);
 		return cfail(in, -EIO);
 	}
-	if (in->jobs > 1 && in->pool == NULL &&
-	    (in->pool = sl_bgzf_pool_new(in->jobs)) == NULL) {
+	if (need_pool(in) < 0) {
 		fclose(r->fp);
 		sl_case_unlink(in->c, r->rel);
 		free(r->rel);
@@ -2926,10 +2937,8 @@ sl_ingest_commit(struct sl_ingest *in, struct sl_ingest_result *res)
 		return cfail(in, rc);
 	repl_sort(in);
 	/* With jobs, the blocks of the case's new files are deflated on
-	 * threads while this one merges; the files are the same.  (The
-	 * pool may be there already, made for the runs.) */
-	if (in->jobs > 1 && in->pool == NULL &&
-	    (in->pool = sl_bgzf_pool_new(in->jobs)) == NULL) {
+	 * threads while this one merges; the files are the same. */
+	if (need_pool(in) < 0) {
 		rc = ifail(in, -ENOMEM, "out of memory");
 		goto fail;
 	}
