@@ -52,11 +52,7 @@ static uint64_t digest;
 static void
 digest_add(const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		digest = (digest ^ b[i]) * 1099511628211ull;
+	digest = (digest ^ sl_hash64(p, n)) * 1099511628211ull;
 }
 
 /* Read one log through the splitter in mode; returns the records' bytes. */
