@@ -518,7 +518,7 @@ test_far(void)
 	};
 	struct sl_buf text = { 0 }, in = { 0 }, next = { 0 }, out = { 0 },
 	    want = { 0 };
-	size_t i, k, m2;
+	size_t i, k, c, m2;
 	char msg[512];
 	int nd;
 
@@ -536,7 +536,6 @@ test_far(void)
 			want.n = 0;
 			zlib_ref((unsigned char *)in.p + m2, in.n - m2, &want);
 			CHECK(want.n == far[k].lits);
-			m2 = in.n;
 			member(&in, next.p, next.n, 6, 0);
 			if (i == 1) {
 				out.n = 0;
@@ -546,7 +545,7 @@ test_far(void)
 				sl_buf_add(&want, out.p, out.n);
 			}
 			sl_buf_add(&want, next.p, next.n);
-			for (size_t c = 0; c < SL_ARRAY_LEN(chunks); c++) {
+			for (c = 0; c < SL_ARRAY_LEN(chunks); c++) {
 				decode(&in, chunks[c], &out, &nd, msg,
 				    sizeof(msg));
 				CHECK_INT(nd, 1);
@@ -561,7 +560,6 @@ test_far(void)
 					    i ? "second member" : "first",
 					    chunks[c], out.n, want.n, msg);
 			}
-			(void)m2;
 		}
 	}
 	free(text.p);
